@@ -1,0 +1,98 @@
+# Helpers every part of the workbench uses to declare its targets.
+include_guard(GLOBAL)
+
+add_compile_options(-Wall -Wextra -Wpedantic)
+if(WB_SANITIZE)
+    add_compile_options(-fsanitize=${WB_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    add_link_options(-fsanitize=${WB_SANITIZE})
+endif()
+
+include(GoogleTest)
+
+# workbench_add_test(<name> SOURCES <src>... [LIBS <lib>...] [QTEST] [LABELS <label>...]
+#                    [ENVIRONMENT <VAR=value>...] [TIMEOUT <seconds>])
+# A GoogleTest executable whose cases are registered one by one with CTest, or with QTEST a
+# Qt Test executable registered as one test that runs on the offscreen platform.
+function(workbench_add_test name)
+    cmake_parse_arguments(T "QTEST" "TIMEOUT" "SOURCES;LIBS;LABELS;ENVIRONMENT" ${ARGN})
+    if(NOT T_TIMEOUT)
+        set(T_TIMEOUT 300)
+    endif()
+    add_executable(${name} ${T_SOURCES})
+    set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+    set(env "XDG_RUNTIME_DIR=${CMAKE_BINARY_DIR}/runtime" ${T_ENVIRONMENT})
+    if(T_QTEST)
+        target_link_libraries(${name} PRIVATE Qt6::Test ${T_LIBS})
+        add_test(NAME ${name} COMMAND ${name})
+        list(APPEND env "QT_QPA_PLATFORM=offscreen")
+        set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}" TIMEOUT ${T_TIMEOUT}
+                             LABELS "gui;${T_LABELS}")
+    else()
+        target_link_libraries(${name} PRIVATE GTest::gtest GTest::gtest_main ${T_LIBS})
+        gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+                             PROPERTIES ENVIRONMENT "${env}" TIMEOUT ${T_TIMEOUT}
+                                        LABELS "unit;${T_LABELS}")
+    endif()
+endfunction()
+
+# workbench_add_benchmark(<name> SOURCES <src>... [LIBS <lib>...])
+# A Google Benchmark executable in <build>/bench; never run as a test.
+function(workbench_add_benchmark name)
+    if(NOT WB_BUILD_BENCHMARKS)
+        return()
+    endif()
+    cmake_parse_arguments(B "" "" "SOURCES;LIBS" ${ARGN})
+    add_executable(${name} ${B_SOURCES})
+    target_link_libraries(${name} PRIVATE benchmark::benchmark ${B_LIBS})
+    set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)
+endfunction()
+
+# workbench_add_cli(<module-id> SOURCES <src>... [LIBS <lib>...])
+# Adds `workbench-cli <module-id> ...`. The sources define, in the global namespace,
+#     void wbRegisterCli_<module-id>(wb::cli::Registry &registry);
+# which the CLI calls at start-up. The CLI stays Qt-free.
+function(workbench_add_cli id)
+    cmake_parse_arguments(C "" "" "SOURCES;LIBS" ${ARGN})
+    set(target wb_cli_${id})
+    add_library(${target} STATIC ${C_SOURCES})
+    target_link_libraries(${target} PUBLIC Workbench::Core ${C_LIBS})
+    set_property(GLOBAL APPEND PROPERTY WB_CLI_MODULES ${id})
+endfunction()
+
+# workbench_add_module(<module-id> CLASS_NAME <class> SOURCES <src>... [LIBS <lib>...]
+#                      [RESOURCES <file>...] [RESOURCE_BASE <dir>])
+# A module plugin for the GUI shell. <module-id>.json next to the module's CMakeLists.txt
+# is its metadata (read by the shell before the plugin is loaded); RESOURCES are embedded
+# under :/modules/<module-id>/ with paths relative to RESOURCE_BASE (default: the module
+# folder), so lessons and the core's own sources travel inside the plugin.
+function(workbench_add_module id)
+    if(NOT WB_BUILD_GUI)
+        return()
+    endif()
+    cmake_parse_arguments(M "" "CLASS_NAME;RESOURCE_BASE" "SOURCES;LIBS;RESOURCES" ${ARGN})
+    set(target wb_module_${id})
+    qt_add_plugin(${target} SHARED CLASS_NAME ${M_CLASS_NAME})
+    # Qt 6.4 drops sources given to qt_add_plugin itself.
+    target_sources(${target} PRIVATE ${M_SOURCES})
+    target_link_libraries(${target} PRIVATE Workbench::Ui ${M_LIBS})
+    set_target_properties(${target} PROPERTIES
+        OUTPUT_NAME workbench-${id}
+        LIBRARY_OUTPUT_DIRECTORY ${WB_PLUGIN_OUTPUT_DIR}
+        AUTOMOC_MOC_OPTIONS "-I${CMAKE_CURRENT_SOURCE_DIR}")
+    target_include_directories(${target} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    if(M_RESOURCES)
+        if(NOT M_RESOURCE_BASE)
+            set(M_RESOURCE_BASE ${CMAKE_CURRENT_SOURCE_DIR})
+        endif()
+        set(aliases)
+        foreach(f IN LISTS M_RESOURCES)
+            get_filename_component(abs ${f} ABSOLUTE)
+            file(RELATIVE_PATH rel ${M_RESOURCE_BASE} ${abs})
+            set_source_files_properties(${abs} PROPERTIES QT_RESOURCE_ALIAS ${rel})
+            list(APPEND aliases ${abs})
+        endforeach()
+        qt_add_resources(${target} ${target}_res PREFIX /modules/${id} FILES ${aliases})
+    endif()
+    install(TARGETS ${target} LIBRARY DESTINATION ${WB_PLUGIN_INSTALL_DIR})
+    set_property(GLOBAL APPEND PROPERTY WB_GUI_MODULES ${id})
+endfunction()
