@@ -1,0 +1,451 @@
+#include "mainwindow.h"
+#include "homepage.h"
+
+#include "workbench/ui/export.h"
+#include "workbench/ui/lessonview.h"
+#include "workbench/ui/moduleinterface.h"
+#include "workbench/ui/modulepage.h"
+#include "workbench/ui/sourceview.h"
+#include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/theme.h"
+#include "workbench/ui/transportbar.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace wb::shell {
+
+namespace {
+constexpr int IdRole = Qt::UserRole + 1;
+const QString HomeId = QStringLiteral("home");
+
+QIcon moduleIcon(const ModuleEntry &e)
+{
+    const QString path = QStringLiteral(":/icons/%1.svg").arg(e.iconName);
+    return QFile::exists(path) ? QIcon(path) : QIcon(":/icons/internals-workbench.svg");
+}
+} // namespace
+
+MainWindow::MainWindow(ModuleRegistry &registry, QWidget *parent)
+    : QMainWindow(parent), m_registry(registry)
+{
+    setWindowTitle(tr("Internals Workbench"));
+    setWindowIcon(QIcon(":/icons/internals-workbench.svg"));
+    setObjectName("MainWindow");
+
+    m_sidebar = new QListWidget;
+    m_sidebar->setObjectName("Sidebar");
+    m_sidebar->setIconSize(QSize(22, 22));
+    m_sidebar->setSpacing(2);
+    auto *home = new QListWidgetItem(QIcon(":/icons/internals-workbench.svg"), tr("Home"));
+    home->setData(IdRole, HomeId);
+    m_sidebar->addItem(home);
+    for (const ModuleEntry &e : registry.entries()) {
+        auto *item = new QListWidgetItem(moduleIcon(e), e.title);
+        item->setData(IdRole, e.id);
+        item->setToolTip(e.available() ? e.description : tr("Unavailable: %1").arg(e.error));
+        if (!e.available()) {
+            item->setText(tr("%1 (unavailable)").arg(e.title));
+            item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
+        }
+        m_sidebar->addItem(item);
+    }
+    auto *sideDock = new QDockWidget(tr("Topics"), this);
+    sideDock->setObjectName("TopicsDock");
+    sideDock->setWidget(m_sidebar);
+    sideDock->setFeatures(QDockWidget::DockWidgetMovable);
+    m_sidebar->setMinimumWidth(190);
+    addDockWidget(Qt::LeftDockWidgetArea, sideDock);
+
+    m_stack = new QStackedWidget;
+    m_home = new HomePage(registry);
+    m_stack->addWidget(m_home);
+    setCentralWidget(m_stack);
+    connect(m_home, &HomePage::moduleChosen, this, [this](const QString &id) { showModule(id); });
+    connect(m_sidebar, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
+        if (!item)
+            return;
+        const QString id = item->data(IdRole).toString();
+        if (id == HomeId)
+            showHome();
+        else if (id != m_currentId)
+            showModule(id);
+    });
+
+    m_transport = new wb::ui::TransportBar;
+    auto *transportBar = new QToolBar(tr("Transport"), this);
+    transportBar->setObjectName("TransportToolBar");
+    transportBar->setMovable(false);
+    transportBar->addWidget(m_transport);
+    addToolBar(Qt::BottomToolBarArea, transportBar);
+
+    buildDocks();
+    buildMenus();
+    const auto loaded = std::count_if(registry.entries().begin(), registry.entries().end(),
+                                      [](const ModuleEntry &e) { return e.available(); });
+    statusBar()->showMessage(loaded == 1 ? tr("1 topic loaded") : tr("%1 topics loaded").arg(loaded));
+    resize(1280, 800);
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildDocks()
+{
+    m_lesson = new wb::ui::LessonView;
+    m_lessonDock = new QDockWidget(tr("Lesson"), this);
+    m_lessonDock->setObjectName("LessonDock");
+    m_lessonDock->setWidget(m_lesson);
+    addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
+
+    m_source = new wb::ui::SourceView;
+    m_sourceDock = new QDockWidget(tr("Source"), this);
+    m_sourceDock->setObjectName("SourceDock");
+    m_sourceDock->setWidget(m_source);
+    addDockWidget(Qt::RightDockWidgetArea, m_sourceDock);
+    resizeDocks({m_lessonDock, m_sourceDock}, {360, 360}, Qt::Horizontal);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *exportAct = file->addAction(tr("&Export View…"), this, &MainWindow::exportView);
+    exportAct->setShortcut(QKeySequence(tr("Ctrl+E")));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *step = menuBar()->addMenu(tr("&Step"));
+    auto stepAction = [this, step](const QString &text, const QList<QKeySequence> &keys,
+                                   auto slot) {
+        QAction *a = step->addAction(text);
+        a->setShortcuts(keys);
+        connect(a, &QAction::triggered, this, [this, slot] {
+            if (auto *c = m_transport->controller())
+                (c->*slot)();
+        });
+        return a;
+    };
+    using SC = wb::ui::StepController;
+    stepAction(tr("Play / Pause"), {Qt::Key_Space}, &SC::togglePlay);
+    stepAction(tr("Step Forward"), {Qt::Key_Right}, &SC::stepForward);
+    stepAction(tr("Step Back"), {Qt::Key_Left}, &SC::stepBack);
+    stepAction(tr("Jump to Start"), {Qt::Key_Home}, &SC::toStart);
+    stepAction(tr("Jump to End"), {Qt::Key_End}, &SC::toEnd);
+    step->addSeparator();
+    stepAction(tr("Faster"), {Qt::Key_Plus, Qt::Key_Equal}, &SC::faster);
+    stepAction(tr("Slower"), {Qt::Key_Minus}, &SC::slower);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_presentationAction = view->addAction(tr("&Presentation Mode"));
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F11));
+    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    m_darkAction = view->addAction(tr("&Dark Palette"));
+    m_darkAction->setCheckable(true);
+    m_darkAction->setShortcut(QKeySequence(tr("Ctrl+Shift+D")));
+    connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
+    view->addSeparator();
+    view->addAction(m_lessonDock->toggleViewAction());
+    view->addAction(m_sourceDock->toggleViewAction());
+    view->addSeparator();
+    QAction *homeAct = view->addAction(tr("&Home"), this, &MainWindow::showHome);
+    homeAct->setShortcut(QKeySequence(tr("Ctrl+0")));
+    int n = 1;
+    for (const ModuleEntry &e : m_registry.entries()) {
+        QAction *a = view->addAction(e.title, this, [this, id = e.id] { showModule(id); });
+        if (n <= 9)
+            a->setShortcut(QKeySequence(tr("Ctrl+%1").arg(n++)));
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *keys = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
+    keys->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&About Internals Workbench"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings s;
+    restoreGeometry(s.value("window/geometry").toByteArray());
+    restoreState(s.value("window/state").toByteArray());
+    m_savedSpeed = s.value("transport/speed", 1.0).toDouble();
+    if (s.value("view/dark", false).toBool())
+        m_darkAction->setChecked(true);
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings s;
+    if (!m_presentation) {
+        s.setValue("window/geometry", saveGeometry());
+        s.setValue("window/state", saveState());
+    }
+    s.setValue("window/lastModule", m_currentId.isEmpty() ? HomeId : m_currentId);
+    if (auto *c = m_transport->controller())
+        s.setValue("transport/speed", c->speed());
+    s.setValue("view/dark", m_darkAction->isChecked());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    // Live modules stop their threads before the window goes.
+    for (QWidget *w : std::as_const(m_modulePages))
+        if (auto *tabs = qobject_cast<QTabWidget *>(w))
+            for (int i = 0; i < tabs->count(); ++i)
+                if (auto *p = qobject_cast<wb::ui::ModulePage *>(tabs->widget(i)))
+                    p->shutdown();
+    event->accept();
+}
+
+void MainWindow::selectSidebarRow(const QString &id)
+{
+    for (int i = 0; i < m_sidebar->count(); ++i)
+        if (m_sidebar->item(i)->data(IdRole).toString() == id) {
+            const QSignalBlocker block(m_sidebar);
+            m_sidebar->setCurrentRow(i);
+            return;
+        }
+}
+
+void MainWindow::showHome()
+{
+    m_currentId.clear();
+    m_stack->setCurrentWidget(m_home);
+    selectSidebarRow(HomeId);
+    activatePage(nullptr);
+    m_lesson->setLesson(tr("# Welcome\n\nPick a topic on the left. Each one opens with a "
+                           "lesson here and the real source of its core below; the bar at the "
+                           "bottom steps through what the code did."));
+}
+
+QWidget *MainWindow::unavailablePage(const ModuleEntry &e)
+{
+    auto *w = new QWidget;
+    auto *l = new QVBoxLayout(w);
+    auto *label = new QLabel(tr("<h2>%1 is unavailable</h2><p>%2</p><p>Plugin file: %3</p>")
+                                 .arg(e.title.toHtmlEscaped(), e.error.toHtmlEscaped(),
+                                      e.path.toHtmlEscaped()));
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    l->addWidget(label);
+    l->addStretch(1);
+    return w;
+}
+
+QTabWidget *MainWindow::moduleTabs(const ModuleEntry &e)
+{
+    auto *tabs = new QTabWidget;
+    tabs->setDocumentMode(true);
+    for (const wb::ui::ViewInfo &v : e.module->views()) {
+        wb::ui::ModulePage *page = nullptr;
+        try {
+            page = e.module->createView(v.id, tabs);
+        } catch (const std::exception &ex) {
+            statusBar()->showMessage(tr("%1: %2").arg(v.title, QString::fromUtf8(ex.what())));
+        }
+        if (!page)
+            continue;
+        page->setObjectName(v.id);
+        tabs->addTab(page, v.title);
+    }
+    connect(tabs, &QTabWidget::currentChanged, this, [this, tabs](int i) {
+        if (m_stack->currentWidget() == tabs)
+            activatePage(qobject_cast<wb::ui::ModulePage *>(tabs->widget(i)));
+    });
+    return tabs;
+}
+
+bool MainWindow::showModule(const QString &id, const QString &viewId)
+{
+    const ModuleEntry *e = m_registry.find(id);
+    if (!e)
+        return false;
+    QWidget *w = m_modulePages.value(id);
+    if (!w) {
+        w = e->available() ? static_cast<QWidget *>(moduleTabs(*e)) : unavailablePage(*e);
+        m_modulePages.insert(id, w);
+        m_stack->addWidget(w);
+    }
+    m_currentId = id;
+    selectSidebarRow(id);
+    m_stack->setCurrentWidget(w);
+    auto *tabs = qobject_cast<QTabWidget *>(w);
+    if (tabs && !viewId.isEmpty())
+        for (int i = 0; i < tabs->count(); ++i)
+            if (tabs->widget(i)->objectName() == viewId)
+                tabs->setCurrentIndex(i);
+    activatePage(tabs ? qobject_cast<wb::ui::ModulePage *>(tabs->currentWidget()) : nullptr);
+    if (!tabs) {
+        m_lesson->setLesson(tr("# %1\n\nThis topic could not be loaded: %2").arg(e->title, e->error));
+        m_source->setFiles({});
+    }
+    statusBar()->showMessage(e->available() ? e->description : e->error);
+    return true;
+}
+
+wb::ui::ModulePage *MainWindow::currentPage() const
+{
+    return m_page;
+}
+
+void MainWindow::activatePage(wb::ui::ModulePage *page)
+{
+    for (const auto &c : m_pageConnections)
+        disconnect(c);
+    m_pageConnections.clear();
+    if (auto *old = m_transport->controller())
+        old->pause();
+    m_page = page;
+    wb::ui::StepController *controller = page ? page->controller() : nullptr;
+    m_transport->setController(controller);
+    if (controller)
+        controller->setSpeed(m_savedSpeed);
+    if (page) {
+        m_pageConnections
+            << connect(page, &wb::ui::ModulePage::lessonChanged, this, &MainWindow::refreshLesson)
+            << connect(page, &wb::ui::ModulePage::sourcesChanged, this,
+                       &MainWindow::refreshSources)
+            << connect(page, &wb::ui::ModulePage::highlightsChanged, this,
+                       &MainWindow::refreshHighlights)
+            << connect(page, &wb::ui::ModulePage::statusMessage, this,
+                       [this](const QString &m) { statusBar()->showMessage(m); });
+        if (controller)
+            m_pageConnections
+                << connect(controller, &wb::ui::StepController::positionChanged, this,
+                           &MainWindow::refreshHighlights)
+                << connect(controller, &wb::ui::StepController::speedChanged, this,
+                           [this](double s) { m_savedSpeed = s; });
+    }
+    refreshLesson();
+    refreshSources();
+}
+
+void MainWindow::refreshLesson()
+{
+    if (m_page)
+        m_lesson->setLesson(m_page->lessonMarkdown());
+}
+
+void MainWindow::refreshSources()
+{
+    m_source->setFiles(m_page ? m_page->sourceFiles() : QStringList());
+    refreshHighlights();
+}
+
+void MainWindow::refreshHighlights()
+{
+    m_source->setHighlights(m_page ? m_page->sourceHighlights() : QList<wb::ui::SourceHighlight>());
+}
+
+QList<MainWindow::TourStop> MainWindow::tourStops() const
+{
+    QList<TourStop> stops{{QString(), QString(), QStringLiteral("home.png")}};
+    for (const ModuleEntry &e : m_registry.entries()) {
+        if (!e.available()) {
+            stops.append({e.id, QString(), e.id + "-unavailable.png"});
+            continue;
+        }
+        for (const auto &v : e.module->views())
+            stops.append({e.id, v.id, e.id + "-" + v.id + ".png"});
+    }
+    return stops;
+}
+
+bool MainWindow::showTourStop(const TourStop &stop)
+{
+    if (stop.moduleId.isEmpty()) {
+        showHome();
+        return true;
+    }
+    return showModule(stop.moduleId, stop.viewId);
+}
+
+void MainWindow::setPresentationMode(bool on)
+{
+    if (on == m_presentation)
+        return;
+    if (on)
+        saveSettings(); // remember the normal geometry before going full screen
+    m_presentation = on;
+    {
+        const QSignalBlocker block(m_presentationAction);
+        m_presentationAction->setChecked(on);
+    }
+    wb::ui::setFontScale(*qApp, on ? 1.6 : 1.0);
+    if (on)
+        showFullScreen();
+    else
+        showNormal();
+    statusBar()->showMessage(on ? tr("Presentation mode: F11 to leave") : QString(), 4000);
+}
+
+void MainWindow::setDarkTheme(bool dark)
+{
+    wb::ui::applyTheme(*qApp, dark ? wb::ui::Theme::Dark : wb::ui::Theme::Light);
+    {
+        const QSignalBlocker block(m_darkAction);
+        m_darkAction->setChecked(dark);
+    }
+}
+
+void MainWindow::exportView()
+{
+    QWidget *target = m_stack->currentWidget();
+    if (auto *tabs = qobject_cast<QTabWidget *>(target))
+        target = tabs->currentWidget();
+    const QString suggested = (m_currentId.isEmpty() ? QStringLiteral("home") : m_currentId) +
+                              (target && !target->objectName().isEmpty()
+                                   ? "-" + target->objectName() : QString()) + ".png";
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export View"), suggested,
+                                                      wb::ui::exportFileFilter());
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!wb::ui::exportWidget(target, path, &error))
+        QMessageBox::warning(this, tr("Export failed"), error);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+}
+
+void MainWindow::showShortcuts()
+{
+    QMessageBox::information(
+        this, tr("Keyboard Shortcuts"),
+        tr("<table cellpadding=3>"
+           "<tr><td><b>Space</b></td><td>play / pause</td></tr>"
+           "<tr><td><b>→ / ←</b></td><td>step forward / back</td></tr>"
+           "<tr><td><b>Home / End</b></td><td>jump to start / end</td></tr>"
+           "<tr><td><b>+ / −</b></td><td>faster / slower (0.25× to 64×)</td></tr>"
+           "<tr><td><b>F11</b></td><td>presentation mode</td></tr>"
+           "<tr><td><b>Ctrl+Shift+D</b></td><td>dark palette</td></tr>"
+           "<tr><td><b>Ctrl+0 … Ctrl+9</b></td><td>home, then each topic</td></tr>"
+           "<tr><td><b>Ctrl+E</b></td><td>export the view (PNG, SVG, PDF)</td></tr>"
+           "<tr><td><b>Ctrl+Q</b></td><td>quit</td></tr></table>"));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Internals Workbench"),
+                       tr("<h3>Internals Workbench %1</h3><p>Real implementations of hash "
+                          "functions, ciphers, Python's list and locks, a message broker and a "
+                          "cloud's launch path, recorded as they run so you can step through "
+                          "them.</p><p>Qt %2</p>")
+                           .arg(QCoreApplication::applicationVersion(), qVersion()));
+}
+
+} // namespace wb::shell

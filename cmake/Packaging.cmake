@@ -1,0 +1,12 @@
+# `cpack -G DEB` in the build folder makes an installable Debian package.
+set(CPACK_PACKAGE_NAME internals-workbench)
+set(CPACK_PACKAGE_VENDOR "Internals Workbench")
+set(CPACK_PACKAGE_CONTACT "Internals Workbench <maintainers@internals-workbench.invalid>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_DEBIAN_PACKAGE_SECTION education)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_GENERATOR DEB)
+include(CPack)

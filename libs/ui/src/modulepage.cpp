@@ -1,0 +1,26 @@
+#include "workbench/ui/modulepage.h"
+#include "workbench/ui/stepcontroller.h"
+
+#include <QFile>
+
+namespace wb::ui {
+
+QList<SourceHighlight> ModulePage::sourceHighlights() const
+{
+    const StepController *c = controller();
+    const wb::Event *e = c ? c->currentEvent() : nullptr;
+    if (!e || e->where.line == 0)
+        return {};
+    return {SourceHighlight{QString::fromStdString(std::string(e->where.fileName())),
+                            static_cast<int>(e->where.line), QColor(), QString()}};
+}
+
+QString readTextResource(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(f.readAll());
+}
+
+} // namespace wb::ui

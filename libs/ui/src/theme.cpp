@@ -1,0 +1,91 @@
+#include "workbench/ui/theme.h"
+
+#include <QApplication>
+#include <QColor>
+#include <QFont>
+#include <QStyle>
+#include <QPalette>
+#include <QStyleFactory>
+
+namespace wb::ui {
+
+namespace {
+Theme g_theme = Theme::Light;
+double g_scale = 1.0;
+QFont g_baseFont;
+bool g_haveBaseFont = false;
+
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(37, 39, 43), base(27, 29, 32), text(225, 228, 232);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(44, 47, 52));
+    p.setColor(QPalette::ToolTipBase, window);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::PlaceholderText, QColor(140, 145, 152));
+    p.setColor(QPalette::Button, QColor(48, 51, 56));
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, QColor(255, 120, 120));
+    p.setColor(QPalette::Link, QColor(110, 170, 255));
+    p.setColor(QPalette::Highlight, QColor(64, 132, 214));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Mid, QColor(80, 84, 90));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(120, 120, 120));
+    return p;
+}
+} // namespace
+
+void applyTheme(QApplication &app, Theme theme)
+{
+    g_theme = theme;
+    app.setStyle(QStyleFactory::create("Fusion"));
+    app.setPalette(theme == Theme::Dark ? darkPalette() : app.style()->standardPalette());
+}
+
+Theme currentTheme()
+{
+    return g_theme;
+}
+
+void setFontScale(QApplication &app, double scale)
+{
+    if (!g_haveBaseFont) {
+        g_baseFont = app.font();
+        g_haveBaseFont = true;
+    }
+    g_scale = scale;
+    QFont f = g_baseFont;
+    f.setPointSizeF(g_baseFont.pointSizeF() * scale);
+    app.setFont(f);
+}
+
+double fontScale()
+{
+    return g_scale;
+}
+
+QColor stateColor(const QString &role)
+{
+    const bool dark = g_theme == Theme::Dark;
+    if (role == "running")
+        return dark ? QColor(80, 190, 120) : QColor(46, 160, 67);
+    if (role == "blocked")
+        return dark ? QColor(235, 95, 95) : QColor(207, 34, 46);
+    if (role == "waiting")
+        return dark ? QColor(240, 180, 70) : QColor(191, 135, 0);
+    if (role == "sleeping")
+        return dark ? QColor(120, 160, 230) : QColor(84, 110, 200);
+    if (role == "done")
+        return dark ? QColor(120, 120, 125) : QColor(160, 160, 165);
+    if (role == "spare")
+        return dark ? QColor(70, 74, 80) : QColor(225, 228, 232);
+    return dark ? QColor(110, 170, 255) : QColor(9, 105, 218); // accent
+}
+
+} // namespace wb::ui
