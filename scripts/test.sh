@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything and runs every test: unit and known-answer tests,
+# cross-checks against OpenSSL and python3, GUI tests (offscreen), CLI tests, install layout,
+# then the Qt-free cores again under AddressSanitizer + UndefinedBehaviorSanitizer and the
+# threaded cores under ThreadSanitizer. Services a test needs are started by that test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+jobs=$(nproc)
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
+chmod 700 "$XDG_RUNTIME_DIR"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "build (RelWithDebInfo)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs"
+step "tests"
+ctest --test-dir build -j"$jobs" --output-on-failure --timeout 600
+
+step "package (cpack -G DEB)"
+(cd build && cpack -G DEB >/dev/null && ls -1 ./*.deb)
+
+step "sanitizers: address,undefined on the Qt-free cores"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DWB_BUILD_GUI=OFF -DWB_BUILD_BENCHMARKS=OFF \
+  -DWB_SANITIZE=address,undefined >/dev/null
+cmake --build build-asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan -j"$jobs" --output-on-failure -L unit --timeout 900
+
+if ls modules/*/tests/*tsan* >/dev/null 2>&1 || [[ -d modules/threads ]]; then
+  step "sanitizers: thread on the threaded cores"
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWB_BUILD_GUI=OFF \
+    -DWB_BUILD_BENCHMARKS=OFF -DWB_SANITIZE=thread >/dev/null
+  cmake --build build-tsan -j"$jobs"
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    ctest --test-dir build-tsan -j"$jobs" --output-on-failure -L tsan --timeout 900
+fi
+step "all tests passed"
