@@ -7,7 +7,10 @@
 #include "workbench/ui/modulepage.h"
 #include "workbench/ui/sourceview.h"
 #include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/tracetable.h"
 #include "workbench/ui/transportbar.h"
+
+#include <QSettings>
 
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -30,6 +33,8 @@ private slots:
     void playStopsAtTheEndAndSpeedIsClamped();
     void sourcePaneHighlightsTheCurrentEventLine();
     void unavailableModuleDoesNotStopTheShell();
+    void traceTableFollowsTheCursor();
+    void settingsPersistModuleAndSpeed();
     void exportsPngSvgAndPdf();
     void failedExportKeepsTheExistingFile();
 
@@ -39,6 +44,11 @@ private:
 
 void ShellTest::initTestCase()
 {
+    QCoreApplication::setOrganizationName("internals-workbench-tests");
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
+                       qEnvironmentVariable("WB_SETTINGS_DIR"));
+    QSettings().clear();
     m_fixtures = qEnvironmentVariable("WB_FIXTURE_PLUGINS");
     QVERIFY2(!m_fixtures.isEmpty(), "WB_FIXTURE_PLUGINS is not set");
 }
@@ -198,6 +208,51 @@ void ShellTest::unavailableModuleDoesNotStopTheShell()
     QVERIFY(w.showModule("fixture-good", "second"));
     QCOMPARE(w.currentPage()->objectName(), QStringLiteral("second"));
     QCOMPARE(w.tourStops().size(), 1 + 2 + 3); // home, two views, three unavailable
+}
+
+void ShellTest::traceTableFollowsTheCursor()
+{
+    ModuleRegistry r;
+    r.scan({m_fixtures});
+    r.loadAll();
+    MainWindow w(r);
+    w.showModule("fixture-good");
+    auto *table = w.currentPage()->findChild<wb::ui::TraceTable *>("FixtureTraceTable");
+    QVERIFY(table);
+    QCOMPARE(table->model()->rowCount(), 20);
+    QCOMPARE(table->model()->index(6, wb::ui::TraceModel::Label).data().toString(),
+             QStringLiteral("count to 7"));
+    auto *c = w.currentPage()->controller();
+    c->seek(7);
+    QCOMPARE(table->currentIndex().row(), 6);
+    c->stepBack();
+    QCOMPARE(table->currentIndex().row(), 5);
+    // Double-clicking a row moves the cursor to just after that event.
+    const QModelIndex row = table->model()->index(11, 0);
+    table->doubleClicked(row);
+    QCOMPARE(c->position(), 12);
+}
+
+void ShellTest::settingsPersistModuleAndSpeed()
+{
+    {
+        ModuleRegistry r;
+        r.scan({m_fixtures});
+        r.loadAll();
+        MainWindow w(r);
+        w.showModule("fixture-good");
+        w.currentPage()->controller()->setSpeed(8);
+        w.close();
+    }
+    QSettings s;
+    QCOMPARE(s.value("window/lastModule").toString(), QStringLiteral("fixture-good"));
+    QCOMPARE(s.value("transport/speed").toDouble(), 8.0);
+    ModuleRegistry r;
+    r.scan({m_fixtures});
+    r.loadAll();
+    MainWindow w(r);
+    w.showModule("fixture-good", "second");
+    QCOMPARE(w.currentPage()->controller()->speed(), 8.0);
 }
 
 void ShellTest::exportsPngSvgAndPdf()

@@ -1,0 +1,50 @@
+#pragma once
+// Every event of a trace in a table (step, thread, kind, what happened), following the cursor:
+// the current event is selected and kept in view; double-clicking a row moves the cursor there.
+// The model reads the trace lazily, so a million events cost nothing until scrolled to.
+
+#include <QAbstractTableModel>
+#include <QPointer>
+#include <QTableView>
+
+namespace wb::ui {
+
+class StepController;
+
+class TraceModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Step, Thread, Kind, Label, ColumnCount };
+
+    explicit TraceModel(QObject *parent = nullptr);
+    void setController(StepController *controller);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+private:
+    void resync();
+
+    QPointer<StepController> m_controller;
+    int m_rows = 0;
+    qsizetype m_position = 0;
+};
+
+class TraceTable : public QTableView
+{
+    Q_OBJECT
+public:
+    explicit TraceTable(QWidget *parent = nullptr);
+    void setController(StepController *controller);
+
+private:
+    void follow();
+
+    TraceModel *m_model;
+    QPointer<StepController> m_controller;
+};
+
+} // namespace wb::ui

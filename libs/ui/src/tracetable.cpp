@@ -1,0 +1,142 @@
+#include "workbench/ui/tracetable.h"
+#include "workbench/ui/stepcontroller.h"
+
+#include <QFont>
+#include <QHeaderView>
+#include <QPalette>
+
+namespace wb::ui {
+
+TraceModel::TraceModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+void TraceModel::setController(StepController *controller)
+{
+    if (m_controller)
+        disconnect(m_controller, nullptr, this, nullptr);
+    m_controller = controller;
+    if (controller) {
+        connect(controller, &StepController::traceReplaced, this, &TraceModel::resync);
+        connect(controller, &StepController::countChanged, this, &TraceModel::resync);
+        connect(controller, &StepController::positionChanged, this,
+                [this](qsizetype pos, qsizetype) {
+                    const qsizetype old = m_position;
+                    m_position = pos;
+                    // Only the rows whose "done" shading changes are repainted.
+                    const int a = static_cast<int>(std::min(old, pos));
+                    const int b = static_cast<int>(std::max(old, pos));
+                    if (m_rows > 0 && a < m_rows)
+                        emit dataChanged(index(std::max(0, a - 1), 0),
+                                         index(std::min(m_rows - 1, b), ColumnCount - 1));
+                });
+    }
+    resync();
+}
+
+void TraceModel::resync()
+{
+    const int n = m_controller ? static_cast<int>(m_controller->count()) : 0;
+    m_position = m_controller ? m_controller->position() : 0;
+    if (n > m_rows) {
+        beginInsertRows({}, m_rows, n - 1);
+        m_rows = n;
+        endInsertRows();
+    } else if (n < m_rows) {
+        beginResetModel();
+        m_rows = n;
+        endResetModel();
+    }
+}
+
+int TraceModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
+
+int TraceModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant TraceModel::data(const QModelIndex &index, int role) const
+{
+    if (!m_controller || !m_controller->trace() || index.row() >= m_rows)
+        return {};
+    const wb::Event &e = m_controller->trace()->at(static_cast<std::size_t>(index.row()));
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case Step: return static_cast<qulonglong>(e.seq + 1);
+        case Thread: return e.thread ? QStringLiteral("T%1").arg(e.thread) : QString();
+        case Kind: return QString::fromStdString(e.kind);
+        case Label: return QString::fromStdString(e.label);
+        }
+    } else if (role == Qt::ForegroundRole && index.row() >= m_position) {
+        // Events not applied yet are drawn faded: the table reads as "past | future".
+        return QPalette().color(QPalette::Disabled, QPalette::Text);
+    } else if (role == Qt::ToolTipRole && index.column() == Label) {
+        return QStringLiteral("%1:%2").arg(QString::fromStdString(std::string(e.where.fileName())))
+            .arg(e.where.line);
+    }
+    return {};
+}
+
+QVariant TraceModel::headerData(int section, Qt::Orientation o, int role) const
+{
+    if (o != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Step: return tr("Step");
+    case Thread: return tr("Thread");
+    case Kind: return tr("Kind");
+    case Label: return tr("What happened");
+    }
+    return {};
+}
+
+TraceTable::TraceTable(QWidget *parent) : QTableView(parent), m_model(new TraceModel(this))
+{
+    setModel(m_model);
+    setSelectionBehavior(QAbstractItemView::SelectRows);
+    setSelectionMode(QAbstractItemView::SingleSelection);
+    setEditTriggers(QAbstractItemView::NoEditTriggers);
+    setFocusPolicy(Qt::NoFocus);
+    setAlternatingRowColors(true);
+    setWordWrap(false);
+    verticalHeader()->hide();
+    verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    horizontalHeader()->setStretchLastSection(true);
+    horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    setColumnWidth(TraceModel::Step, fontMetrics().horizontalAdvance("0000000") + 12);
+    setColumnWidth(TraceModel::Thread, fontMetrics().horizontalAdvance("Thread") + 16);
+    setColumnWidth(TraceModel::Kind, fontMetrics().horizontalAdvance("merge_begin_xx") + 12);
+    connect(this, &QTableView::doubleClicked, this, [this](const QModelIndex &i) {
+        if (m_controller)
+            m_controller->seek(i.row() + 1);
+    });
+}
+
+void TraceTable::setController(StepController *controller)
+{
+    if (m_controller)
+        disconnect(m_controller, nullptr, this, nullptr);
+    m_controller = controller;
+    m_model->setController(controller);
+    if (controller)
+        connect(controller, &StepController::positionChanged, this, &TraceTable::follow);
+    follow();
+}
+
+void TraceTable::follow()
+{
+    const qsizetype pos = m_controller ? m_controller->position() : 0;
+    if (pos == 0) {
+        clearSelection();
+        scrollToTop();
+        return;
+    }
+    const QModelIndex row = m_model->index(static_cast<int>(pos - 1), 0);
+    selectionModel()->setCurrentIndex(row, QItemSelectionModel::ClearAndSelect |
+                                               QItemSelectionModel::Rows);
+    scrollTo(row, QAbstractItemView::PositionAtCenter);
+}
+
+} // namespace wb::ui
