@@ -96,3 +96,18 @@ function(workbench_add_module id)
     install(TARGETS ${target} LIBRARY DESTINATION ${WB_PLUGIN_INSTALL_DIR})
     set_property(GLOBAL APPEND PROPERTY WB_GUI_MODULES ${id})
 endfunction()
+
+# workbench_requires_rabbitmq(<test>...)
+# These tests run against a private RabbitMQ node that CTest starts before them and stops
+# after them (tests/broker/rabbitmq-node.sh); they find it through WB_RABBITMQ_URL.
+set(WB_RABBITMQ_PORT 35672 CACHE STRING "Loopback port of the test suite's private RabbitMQ node")
+set(WB_RABBITMQ_URL "amqp://guest:guest@127.0.0.1:${WB_RABBITMQ_PORT}/")
+function(workbench_requires_rabbitmq)
+    foreach(t IN LISTS ARGN)
+        set_property(TEST ${t} APPEND PROPERTY FIXTURES_REQUIRED rabbitmq)
+        set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT "WB_RABBITMQ_URL=${WB_RABBITMQ_URL}")
+        set_property(TEST ${t} APPEND PROPERTY LABELS broker)
+        set_property(TEST ${t} PROPERTY RESOURCE_LOCK rabbitmq)
+    endforeach()
+    set_property(GLOBAL PROPERTY WB_NEEDS_RABBITMQ ON)
+endfunction()
