@@ -9,29 +9,38 @@ endif()
 
 include(GoogleTest)
 
-# workbench_add_test(<name> SOURCES <src>... [LIBS <lib>...] [QTEST] [LABELS <label>...]
-#                    [ENVIRONMENT <VAR=value>...] [TIMEOUT <seconds>])
+# workbench_add_test(<name> SOURCES <src>... [LIBS <lib>...] [QTEST] [TSAN]
+#                    [LABELS <label>...] [ENVIRONMENT <VAR=value>] [TIMEOUT <seconds>])
 # A GoogleTest executable whose cases are registered one by one with CTest, or with QTEST a
-# Qt Test executable registered as one test that runs on the offscreen platform.
+# Qt Test executable registered as one test that runs on the offscreen platform. TSAN: the
+# test also runs in the ThreadSanitizer stage (it exercises threads).
 function(workbench_add_test name)
-    cmake_parse_arguments(T "QTEST" "TIMEOUT" "SOURCES;LIBS;LABELS;ENVIRONMENT" ${ARGN})
+    cmake_parse_arguments(T "QTEST;TSAN" "TIMEOUT" "SOURCES;LIBS;LABELS;ENVIRONMENT" ${ARGN})
     if(NOT T_TIMEOUT)
         set(T_TIMEOUT 300)
     endif()
     add_executable(${name} ${T_SOURCES})
     set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     set(env "XDG_RUNTIME_DIR=${CMAKE_BINARY_DIR}/runtime" ${T_ENVIRONMENT})
+    set(labels unit ${T_LABELS})
     if(T_QTEST)
         target_link_libraries(${name} PRIVATE Qt6::Test ${T_LIBS})
         add_test(NAME ${name} COMMAND ${name})
         list(APPEND env "QT_QPA_PLATFORM=offscreen")
         set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}" TIMEOUT ${T_TIMEOUT}
                              LABELS "gui;${T_LABELS}")
+        set_property(TEST ${name} APPEND PROPERTY LABELS ${name})
     else()
         target_link_libraries(${name} PRIVATE GTest::gtest GTest::gtest_main ${T_LIBS})
+        # CMake 3.25 cannot pass list-valued properties to discovered tests, so every case is
+        # labelled "unit" and named "<target>.<Suite>.<Case>": select a module's tests with
+        # `ctest -R '^list_tests\.'`. TSAN targets are listed for the ThreadSanitizer stage.
         gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
-                             PROPERTIES ENVIRONMENT "${env}" TIMEOUT ${T_TIMEOUT}
-                                        LABELS "unit;${T_LABELS}")
+                             TEST_PREFIX "${name}."
+                             PROPERTIES ENVIRONMENT "${env}" TIMEOUT ${T_TIMEOUT} LABELS unit)
+        if(T_TSAN)
+            set_property(GLOBAL APPEND PROPERTY WB_TSAN_TESTS ${name})
+        endif()
     endif()
 endfunction()
 

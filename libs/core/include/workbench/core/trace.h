@@ -54,9 +54,11 @@ struct Field
 
 struct SourceLocation
 {
-    std::string file; // as the compiler saw it; views match on the file name
+    // Static strings from std::source_location (or literals): recording an event copies no
+    // text for its location.
+    const char *file = ""; // as the compiler saw it; views match on the file name
     std::uint32_t line = 0;
-    std::string function;
+    const char *function = "";
 
     static SourceLocation from(const std::source_location &loc)
     {
