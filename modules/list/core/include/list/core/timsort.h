@@ -1,0 +1,886 @@
+#pragma once
+// Timsort exactly as CPython's Objects/listobject.c runs it (list.sort), for any element type
+// with a less-than, instrumented. The essay behind it is CPython's Objects/listsort.txt.
+//
+// "Exactly" is checked by the tests: on the same input the cpython311 policy makes the same
+// number of less-than calls as python3.11's list.sort, in the same order of runs and merges,
+// and leaves equal elements in their original order.
+//
+//     std::vector<int> v = {3, 1, 2};
+//     auto stats = wb::list::timsort(std::span(v));                  // right
+//     auto bad = wb::list::timsort(std::span(v), std::less_equal<>{}); // wrong: needs a strict
+//                                          // weak order; <= breaks stability and run detection
+//
+// Probing. With options.trace null the sort records nothing and runs an instantiation with
+// no probe code at all; the only cost is one test before it starts (measured in bench/). With a trace it records, in order:
+//   sort_begin, run, reverse, [insert...], boost, power (cpython311), push, merge_begin,
+//   merge_trim, gallop_enter, gallop, min_gallop, gallop_leave, merge_end, sort_end
+// and, when options.eachComparison is set, one "compare" event per less-than call. Every
+// event carries "comparisons", the running total, so a view can show the counter growing
+// without per-comparison events; eachComparison is meant for inputs of a few thousand
+// elements. Field lists are in modules/list/README.md; applySortEvent (replay.h) rebuilds
+// the view state from them.
+//
+// Exception safety: if `less` throws, the exception propagates and the range holds a
+// permutation of its input (what a merge had copied to its temp area is put back first),
+// as CPython's Fail paths guarantee. T must be nothrow-movable.
+
+#include "workbench/core/trace.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <iterator>
+#include <optional>
+#include <source_location>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace wb::list {
+
+// cpython27: merge_collapse keeps |A| > |B| + |C| and |B| > |C| on the pending stack
+//            (with the 2015 fix that also checks one run deeper), runs pushed first.
+// cpython311: powersort (found_new_run / powerloop), merges decided before the push.
+// tutorial:  what the classic tutorial describes: no merge during the scan, then the bottom
+//            two runs merged again and again (66, 99, 130 on its example). Never CPython.
+enum class MergePolicy { CPython27, CPython311, Tutorial };
+
+std::string_view mergePolicyName(MergePolicy p);
+std::optional<MergePolicy> parseMergePolicy(std::string_view name);
+
+// merge_compute_minrun: n itself below 64; else the six leading bits of n, plus 1 if any
+// lower bit is set. 130 -> 33, 64 -> 32, 63 -> 63, 1000 -> 63.
+std::int64_t mergeComputeMinrun(std::int64_t n);
+// powerloop: the depth of the node between run 1 [s1, s1+n1) and run 2 [s1+n1, s1+n1+n2) in
+// the ideal merge tree of [0, n), found bit by bit from the two midpoints.
+int powerloop(std::int64_t s1, std::int64_t n1, std::int64_t n2, std::int64_t n);
+
+// MIN_GALLOP: a merge switches to galloping after this many consecutive wins of one run.
+inline constexpr std::int64_t kMinGallop = 7;
+
+struct RunInfo
+{
+    std::int64_t start = 0;
+    std::int64_t naturalLength = 0; // as count_run found it
+    std::int64_t length = 0;        // as pushed, after boosting to minrun
+    bool descending = false;        // strictly descending, reversed in place
+};
+
+struct MergeInfo
+{
+    std::int64_t base = 0;
+    std::int64_t lengthA = 0;
+    std::int64_t lengthB = 0;
+    std::int64_t length = 0;     // lengthA + lengthB
+    std::int64_t stackIndex = 0; // merge_at(i): pending[i] and pending[i + 1]
+};
+
+struct SortStats
+{
+    std::int64_t n = 0;
+    std::int64_t minrun = 0;
+    std::vector<RunInfo> runs;     // in the order pushed
+    std::vector<MergeInfo> merges; // in the order performed
+    std::uint64_t comparisons = 0; // calls of less
+    std::int64_t gallopEntries = 0;
+    std::int64_t minGallop = kMinGallop; // MergeState.min_gallop when the sort ended
+};
+
+struct SortOptions
+{
+    MergePolicy policy = MergePolicy::CPython311;
+    wb::Trace *trace = nullptr;
+    bool eachComparison = false; // one "compare" event per less-than call (small inputs)
+};
+
+// Turns an element into the integer that events carry in "values" fields (so a replay can
+// rebuild the array). Arithmetic types work as they are; for records pass a projection such
+// as [](const Rec &r) { return r.key; }. Types without one simply have no "values" fields.
+struct DefaultProjection
+{
+    template <class T>
+        requires std::is_arithmetic_v<T>
+    std::int64_t operator()(const T &x) const
+    {
+        return static_cast<std::int64_t>(x);
+    }
+};
+
+namespace detail {
+
+std::string mergeReasonLabel(const char *reason, std::int64_t detail);
+
+// The probe level, fixed at compile time so the hot loops carry no probe test at all:
+// None (no trace: the plain sort), Coarse (runs, merges, gallop mode), Fine (plus one event
+// per comparison and per binary insertion). timsort() picks one with a single test up front.
+enum class ProbeMode { None, Coarse, Fine };
+
+// Counts comparisons in a local (a register) and stores the total when the routine ends.
+// A member counter would be reloaded after every element store when T is a 64-bit integer,
+// since the two may alias.
+struct CountScope
+{
+    explicit CountScope(std::uint64_t &sink) : sink(sink), n(sink) {}
+    ~CountScope() { sink = n; }
+    CountScope(const CountScope &) = delete;
+    CountScope &operator=(const CountScope &) = delete;
+    std::uint64_t &sink;
+    std::uint64_t n;
+};
+
+// One MergeState plus the routines that use it.
+template <class T, class Less, class Project, ProbeMode Mode>
+class TimSort
+{
+    static constexpr bool Probed = Mode != ProbeMode::None;
+    static constexpr bool Fine = Mode == ProbeMode::Fine;
+    static_assert(std::is_nothrow_move_constructible_v<T> && std::is_nothrow_move_assignable_v<T>,
+                  "timsort moves elements while an exception may be in flight");
+    static constexpr bool kValues = std::is_invocable_v<Project &, const T &>;
+
+public:
+    TimSort(T *base, std::int64_t n, Less &less, const SortOptions &options, Project &project)
+        : m_base(base), m_listlen(n), m_less(less), m_policy(options.policy),
+          m_trace(Probed ? options.trace : nullptr),
+          m_project(project)
+    {
+        m_pending.reserve(85);
+    }
+
+    SortStats run()
+    {
+        SortStats &st = m_stats;
+        st.n = m_listlen;
+        st.minrun = mergeComputeMinrun(m_listlen);
+        if (probing())
+            m_trace->add("sort_begin",
+                         "sort " + std::to_string(m_listlen) + " elements, minrun " +
+                             std::to_string(st.minrun) + ", " +
+                             std::string(mergePolicyName(m_policy)),
+                         {{"n", m_listlen}, {"minrun", st.minrun},
+                          {"policy", std::string(mergePolicyName(m_policy))},
+                          {"min_gallop", kMinGallop}, {"values", values(m_base, m_listlen)},
+                          {"comparisons", 0}});
+        if (m_listlen >= 2)
+            scan(st.minrun);
+        st.minGallop = m_minGallop;
+        if (probing())
+            m_trace->add("sort_end",
+                         "sorted with " + std::to_string(m_comparisons) + " comparisons, " +
+                             std::to_string(st.merges.size()) + " merges",
+                         {{"comparisons", m_comparisons},
+                          {"runs", static_cast<std::int64_t>(st.runs.size())},
+                          {"merges", static_cast<std::int64_t>(st.merges.size())},
+                          {"values", values(m_base, m_listlen)}});
+        st.comparisons = m_comparisons;
+        return st;
+    }
+
+    std::uint64_t comparisons() const { return m_comparisons; }
+
+private:
+    struct Slice
+    {
+        T *base;
+        std::int64_t len;
+        int power;
+    };
+
+    bool probing() const
+    {
+        if constexpr (Probed)
+            return m_trace != nullptr;
+        else
+            return false;
+    }
+
+    std::int64_t idx(const T *p) const { return p - m_base; }
+
+    std::vector<std::int64_t> values(const T *p, std::int64_t n) const
+    {
+        std::vector<std::int64_t> v;
+        if constexpr (kValues) {
+            v.reserve(static_cast<std::size_t>(n));
+            for (std::int64_t i = 0; i < n; ++i)
+                v.push_back(static_cast<std::int64_t>(m_project(p[i])));
+        }
+        return v;
+    }
+
+    // ISLT: one call of less, counted in the caller's CountScope.
+    bool lt(const T &x, const T &y, CountScope &c,
+            std::source_location loc = std::source_location::current())
+    {
+        ++c.n;
+        const bool r = m_less(x, y);
+        if constexpr (Fine)
+            m_trace->add("compare",
+                         "comparison " + std::to_string(c.n) + ": " + (r ? "less" : "not less"),
+                         {{"comparisons", c.n}, {"less", r}}, 0, loc);
+        else
+            (void)loc;
+        return r;
+    }
+
+    // ---- the scan: find runs, boost them, push them, keep the stack balanced ------------
+
+    void scan(std::int64_t minrun)
+    {
+        T *lo = m_base;
+        std::int64_t nremaining = m_listlen;
+        do {
+            bool descending = false;
+            std::int64_t n = countRun(lo, lo + nremaining, descending);
+            RunInfo info{idx(lo), n, n, descending};
+            if (probing())
+                m_trace->add("run",
+                             "natural run at " + std::to_string(idx(lo)) + ", length " +
+                                 std::to_string(n) + (descending ? ", strictly descending" : ""),
+                             {{"start", idx(lo)}, {"natural_length", n},
+                              {"descending", descending}, {"comparisons", m_comparisons}});
+            if (descending) {
+                std::reverse(lo, lo + n);
+                if (probing())
+                    m_trace->add("reverse",
+                                 "reverse [" + std::to_string(idx(lo)) + ", " +
+                                     std::to_string(idx(lo) + n) + ") in place",
+                                 {{"low", idx(lo)}, {"high", idx(lo) + n},
+                                  {"comparisons", m_comparisons}});
+            }
+            if (n < minrun) {
+                const std::int64_t force = nremaining <= minrun ? nremaining : minrun;
+                binarysort(lo, lo + force, lo + n);
+                if (probing())
+                    m_trace->add("boost",
+                                 "binary insertion sort over [" + std::to_string(idx(lo)) +
+                                     ", " + std::to_string(idx(lo) + force) +
+                                     "), sorted prefix " + std::to_string(n),
+                                 {{"start", idx(lo)}, {"natural_length", n},
+                                  {"length", force}, {"values", values(lo, force)},
+                                  {"comparisons", m_comparisons}});
+                n = force;
+            }
+            info.length = n;
+            m_stats.runs.push_back(info);
+            if (m_policy == MergePolicy::CPython311)
+                foundNewRun(n);
+            push(lo, n);
+            if (m_policy == MergePolicy::CPython27)
+                mergeCollapse();
+            lo += n;
+            nremaining -= n;
+        } while (nremaining);
+
+        if (m_policy == MergePolicy::Tutorial) {
+            while (m_n > 1)
+                mergeAt(0, "tutorial", 0);
+        } else {
+            mergeForceCollapse();
+        }
+    }
+
+    void push(T *lo, std::int64_t n)
+    {
+        m_pending.push_back({lo, n, 0});
+        ++m_n;
+        if (probing()) {
+            std::vector<std::int64_t> lens;
+            for (int i = 0; i < m_n; ++i)
+                lens.push_back(m_pending[i].len);
+            m_trace->add("push",
+                         "push run [" + std::to_string(idx(lo)) + ", " +
+                             std::to_string(idx(lo) + n) + "), stack depth " +
+                             std::to_string(m_n),
+                         {{"index", m_n - 1}, {"base", idx(lo)}, {"length", n},
+                          {"stack", std::move(lens)}, {"comparisons", m_comparisons}});
+        }
+    }
+
+    // count_run: the length of the run starting at lo, at most hi - lo. A run is
+    // non-decreasing, or strictly decreasing (strict, so reversing it keeps stability).
+    std::int64_t countRun(T *lo, T *hi, bool &descending)
+    {
+        CountScope c(m_comparisons);
+        descending = false;
+        ++lo;
+        if (lo == hi)
+            return 1;
+        std::int64_t n = 2;
+        if (lt(*lo, *(lo - 1), c)) {
+            descending = true;
+            for (lo = lo + 1; lo < hi; ++lo, ++n)
+                if (!lt(*lo, *(lo - 1), c))
+                    break;
+        } else {
+            for (lo = lo + 1; lo < hi; ++lo, ++n)
+                if (lt(*lo, *(lo - 1), c))
+                    break;
+        }
+        return n;
+    }
+
+    // binarysort: [lo, start) is sorted; insert each of [start, hi) after the last element
+    // not greater than it (equal elements keep their order).
+    void binarysort(T *lo, T *hi, T *start)
+    {
+        CountScope c(m_comparisons);
+        if (lo == start)
+            ++start;
+        for (; start < hi; ++start) {
+            T *l = lo;
+            T *r = start;
+            const T &pivot = *start;
+            // Invariant: pivot >= all of [lo, l), pivot < all of [r, start).
+            do {
+                T *p = l + ((r - l) >> 1);
+                if (lt(pivot, *p, c))
+                    r = p;
+                else
+                    l = p + 1;
+            } while (l < r);
+            if (l != start) {
+                T tmp = std::move(*start);
+                std::move_backward(l, start, start + 1);
+                *l = std::move(tmp);
+            }
+            if constexpr (Fine)
+                m_trace->add("insert",
+                             "insert element " + std::to_string(idx(start)) + " at " +
+                                 std::to_string(idx(l)),
+                             {{"from", idx(start)}, {"to", idx(l)}, {"comparisons", c.n}});
+        }
+    }
+
+    // gallop_left: the k with a[k-1] < key <= a[k], searching out from a[hint] in steps
+    // 1, 3, 7, 15, ... then binary search. Equal elements in a end up after key.
+    std::int64_t gallopLeft(const T &key, T *a, std::int64_t n, std::int64_t hint)
+    {
+        CountScope c(m_comparisons);
+        a += hint;
+        std::int64_t lastofs = 0, ofs = 1;
+        if (lt(*a, key, c)) {
+            // a[hint] < key: gallop right until a[hint + lastofs] < key <= a[hint + ofs].
+            const std::int64_t maxofs = n - hint;
+            while (ofs < maxofs) {
+                if (lt(a[ofs], key, c)) {
+                    lastofs = ofs;
+                    ofs = (ofs << 1) + 1;
+                } else {
+                    break;
+                }
+            }
+            if (ofs > maxofs)
+                ofs = maxofs;
+            lastofs += hint;
+            ofs += hint;
+        } else {
+            // key <= a[hint]: gallop left until a[hint - ofs] < key <= a[hint - lastofs].
+            const std::int64_t maxofs = hint + 1;
+            while (ofs < maxofs) {
+                if (lt(*(a - ofs), key, c))
+                    break;
+                lastofs = ofs;
+                ofs = (ofs << 1) + 1;
+            }
+            if (ofs > maxofs)
+                ofs = maxofs;
+            const std::int64_t k = lastofs;
+            lastofs = hint - ofs;
+            ofs = hint - k;
+        }
+        a -= hint;
+        // a[lastofs] < key <= a[ofs]: binary search in between.
+        ++lastofs;
+        while (lastofs < ofs) {
+            const std::int64_t m = lastofs + ((ofs - lastofs) >> 1);
+            if (lt(a[m], key, c))
+                lastofs = m + 1;
+            else
+                ofs = m;
+        }
+        return ofs;
+    }
+
+    // gallop_right: the k with a[k-1] <= key < a[k]. Equal elements in a end up before key.
+    std::int64_t gallopRight(const T &key, T *a, std::int64_t n, std::int64_t hint)
+    {
+        CountScope c(m_comparisons);
+        a += hint;
+        std::int64_t lastofs = 0, ofs = 1;
+        if (lt(key, *a, c)) {
+            // key < a[hint]: gallop left until a[hint - ofs] <= key < a[hint - lastofs].
+            const std::int64_t maxofs = hint + 1;
+            while (ofs < maxofs) {
+                if (lt(key, *(a - ofs), c)) {
+                    lastofs = ofs;
+                    ofs = (ofs << 1) + 1;
+                } else {
+                    break;
+                }
+            }
+            if (ofs > maxofs)
+                ofs = maxofs;
+            const std::int64_t k = lastofs;
+            lastofs = hint - ofs;
+            ofs = hint - k;
+        } else {
+            // a[hint] <= key: gallop right until a[hint + lastofs] <= key < a[hint + ofs].
+            const std::int64_t maxofs = n - hint;
+            while (ofs < maxofs) {
+                if (lt(key, a[ofs], c))
+                    break;
+                lastofs = ofs;
+                ofs = (ofs << 1) + 1;
+            }
+            if (ofs > maxofs)
+                ofs = maxofs;
+            lastofs += hint;
+            ofs += hint;
+        }
+        a -= hint;
+        ++lastofs;
+        while (lastofs < ofs) {
+            const std::int64_t m = lastofs + ((ofs - lastofs) >> 1);
+            if (lt(key, a[m], c))
+                ofs = m;
+            else
+                lastofs = m + 1;
+        }
+        return ofs;
+    }
+
+    // ---- merge policies -----------------------------------------------------------------
+
+    // cpython27: restore |A| > |B| + |C| (and one run deeper, the 2015 fix) and |B| > |C|,
+    // where C is the top of the stack.
+    void mergeCollapse()
+    {
+        Slice *p = m_pending.data();
+        while (m_n > 1) {
+            std::int64_t n = m_n - 2;
+            const bool deep1 = n > 0 && p[n - 1].len <= p[n].len + p[n + 1].len;
+            const bool deep2 = n > 1 && p[n - 2].len <= p[n - 1].len + p[n].len;
+            if (deep1 || deep2) {
+                if (p[n - 1].len < p[n + 1].len)
+                    --n;
+                mergeAt(n, deep1 ? "|A| <= |B| + |C|" : "2015 fix: deeper run too short", 0);
+            } else if (p[n].len <= p[n + 1].len) {
+                mergeAt(n, "|B| <= |C|", 0);
+            } else {
+                break;
+            }
+        }
+    }
+
+    // cpython311: the new run of length n2 follows the top run; merge while the run below
+    // the top has a higher power than the boundary the new run creates.
+    void foundNewRun(std::int64_t n2)
+    {
+        if (!m_n)
+            return;
+        Slice *p = m_pending.data();
+        const std::int64_t s1 = p[m_n - 1].base - m_base;
+        const std::int64_t n1 = p[m_n - 1].len;
+        const int power = powerloop(s1, n1, n2, m_listlen);
+        while (m_n > 1 && p[m_n - 2].power > power)
+            mergeAt(m_n - 2, "power", power);
+        p[m_n - 1].power = power;
+        if (probing())
+            m_trace->add("power",
+                         "powerloop(" + std::to_string(s1) + ", " + std::to_string(n1) + ", " +
+                             std::to_string(n2) + ", " + std::to_string(m_listlen) +
+                             ") = " + std::to_string(power) + " for pending[" +
+                             std::to_string(m_n - 1) + "]",
+                         {{"index", m_n - 1}, {"power", power}, {"s1", s1}, {"n1", n1},
+                          {"n2", n2}, {"comparisons", m_comparisons}});
+    }
+
+    void mergeForceCollapse()
+    {
+        Slice *p = m_pending.data();
+        while (m_n > 1) {
+            std::int64_t n = m_n - 2;
+            if (n > 0 && p[n - 1].len < p[n + 1].len)
+                --n;
+            mergeAt(n, "force collapse", 0);
+        }
+    }
+
+    // ---- merging ------------------------------------------------------------------------
+
+    // merge_at(i): merge pending[i] and pending[i + 1], which are adjacent.
+    void mergeAt(std::int64_t i, const char *reason, int newPower)
+    {
+        T *ssa = m_pending[i].base;
+        std::int64_t na = m_pending[i].len;
+        T *ssb = m_pending[i + 1].base;
+        std::int64_t nb = m_pending[i + 1].len;
+        m_stats.merges.push_back({idx(ssa), na, nb, na + nb, i});
+        if (probing())
+            m_trace->add("merge_begin",
+                         "merge_at(" + std::to_string(i) + "): " + std::to_string(na) + " + " +
+                             std::to_string(nb) + " at " + std::to_string(idx(ssa)) + " (" +
+                             mergeReasonLabel(reason, m_pending[i].power) +
+                             (std::string_view(reason) == "power"
+                                  ? " > " + std::to_string(newPower)
+                                  : std::string()) +
+                             ")",
+                         {{"index", i}, {"base", idx(ssa)}, {"length_a", na}, {"length_b", nb},
+                          {"length", na + nb}, {"reason", reason},
+                          {"power", m_pending[i].power}, {"new_power", newPower},
+                          {"comparisons", m_comparisons}});
+        const T *mergedBase = ssa;
+        const std::int64_t mergedLength = na + nb;
+
+        // pending[i] now spans both runs; pending[i + 1] goes (CPython merges only the 2nd-
+        // or 3rd-last run, so at most the top slides down; the tutorial order merges deeper).
+        m_pending[i].len = na + nb;
+        m_pending.erase(m_pending.begin() + i + 1);
+        --m_n;
+
+        // Elements of A before where B[0] belongs are already in place.
+        const std::int64_t k = gallopRight(*ssb, ssa, na, 0);
+        ssa += k;
+        na -= k;
+        std::int64_t keptB = 0;
+        if (na > 0) {
+            // Elements of B after where A's last belongs are already in place.
+            const std::int64_t nbTrimmed = gallopLeft(ssa[na - 1], ssb, nb, nb - 1);
+            keptB = nb - nbTrimmed;
+            nb = nbTrimmed;
+        }
+        const char *routine = na == 0 || nb == 0 ? "none" : (na <= nb ? "merge_lo" : "merge_hi");
+        if (probing())
+            m_trace->add("merge_trim",
+                         std::to_string(k) + " of A already in place, " + std::to_string(keptB) +
+                             " of B stay; " + routine + " with a temp area of " +
+                             std::to_string(na && nb ? std::min(na, nb) : 0),
+                         {{"skipped_a", k}, {"kept_b", keptB}, {"na", na}, {"nb", nb},
+                          {"routine", routine},
+                          {"temp", na && nb ? std::min(na, nb) : std::int64_t{0}},
+                          {"comparisons", m_comparisons}});
+        if (na > 0 && nb > 0) {
+            if (na <= nb)
+                mergeLo(ssa, na, ssb, nb);
+            else
+                mergeHi(ssa, na, ssb, nb);
+        }
+        if (probing())
+            m_trace->add("merge_end",
+                         "merged run of " + std::to_string(mergedLength) + " at " +
+                             std::to_string(idx(mergedBase)),
+                         {{"index", i}, {"base", idx(mergedBase)}, {"length", mergedLength},
+                          {"values", values(mergedBase, mergedLength)},
+                          {"min_gallop", m_minGallop}, {"comparisons", m_comparisons}});
+    }
+
+    void setMinGallop(std::int64_t v,
+                      std::source_location loc = std::source_location::current())
+    {
+        if (probing() && v != m_minGallop)
+            m_trace->add("min_gallop",
+                         "min_gallop " + std::to_string(m_minGallop) + " -> " + std::to_string(v),
+                         {{"old", m_minGallop}, {"new", v}, {"comparisons", m_comparisons}}, 0,
+                         loc);
+        m_minGallop = v;
+    }
+
+    void gallopEvent(const char *what, const char *run, std::int64_t k,
+                     std::source_location loc = std::source_location::current())
+    {
+        if (probing())
+            m_trace->add("gallop",
+                         std::string(what) + ": " + std::to_string(k) + " element(s) of " + run +
+                             " moved as a block",
+                         {{"search", what}, {"run", run}, {"count", k},
+                          {"comparisons", m_comparisons}},
+                         0, loc);
+    }
+
+    // merge_lo: na <= nb; A goes to the temp area and the merge fills from the left.
+    void mergeLo(T *ssa, std::int64_t na, T *ssb, std::int64_t nb)
+    {
+        m_temp.assign(std::make_move_iterator(ssa), std::make_move_iterator(ssa + na));
+        T *dest = ssa;
+        ssa = m_temp.data();
+        CountScope c(m_comparisons);
+        try {
+            *dest++ = std::move(*ssb++);
+            if (--nb == 0)
+                goto Succeed;
+            if (na == 1)
+                goto CopyB;
+            {
+                std::int64_t minGallop = m_minGallop;
+                for (;;) {
+                    std::int64_t acount = 0; // consecutive wins of A
+                    std::int64_t bcount = 0; // consecutive wins of B
+                    // One pair at a time. Written without a branch on the comparison (the
+                    // winner is selected, not jumped to): on random data that branch would
+                    // be mispredicted half the time. Same comparisons, same exits as CPython.
+                    for (;;) {
+                        const bool bWins = lt(*ssb, *ssa, c);
+                        T *src = bWins ? ssb : ssa;
+                        *dest++ = std::move(*src);
+                        ssb += bWins;
+                        ssa += !bWins;
+                        nb -= bWins;
+                        na -= !bWins;
+                        bcount = bWins ? bcount + 1 : 0;
+                        acount = bWins ? 0 : acount + 1;
+                        if ((nb == 0) | (na == 1) | (bcount >= minGallop) |
+                            (acount >= minGallop)) {
+                            if (nb == 0)
+                                goto Succeed;
+                            if (na == 1)
+                                goto CopyB;
+                            break; // one run won min_gallop times in a row
+                        }
+                    }
+                    ++m_stats.gallopEntries;
+                    c.sink = c.n;
+                    if (probing())
+                        m_trace->add("gallop_enter",
+                                     std::string("galloping: ") + (acount ? "A" : "B") + " won " +
+                                         std::to_string(acount ? acount : bcount) +
+                                         " times in a row (min_gallop " +
+                                         std::to_string(minGallop) + ")",
+                                     {{"run", acount ? "A" : "B"},
+                                      {"wins", acount ? acount : bcount},
+                                      {"min_gallop", minGallop}, {"routine", "merge_lo"},
+                                      {"comparisons", m_comparisons}});
+                    ++minGallop;
+                    do {
+                        minGallop -= minGallop > 1;
+                        setMinGallop(minGallop);
+                        c.sink = c.n; // the gallop counts into m_comparisons itself
+                        std::int64_t k = gallopRight(*ssb, ssa, na, 0);
+                        c.n = c.sink;
+                        acount = k;
+                        gallopEvent("gallop_right", "A", k);
+                        if (k) {
+                            dest = std::move(ssa, ssa + k, dest);
+                            ssa += k;
+                            na -= k;
+                            if (na == 1)
+                                goto CopyB;
+                            if (na == 0) // only with an inconsistent less
+                                goto Succeed;
+                        }
+                        *dest++ = std::move(*ssb++);
+                        if (--nb == 0)
+                            goto Succeed;
+
+                        c.sink = c.n; // the gallop counts into m_comparisons itself
+                        k = gallopLeft(*ssa, ssb, nb, 0);
+                        c.n = c.sink;
+                        bcount = k;
+                        gallopEvent("gallop_left", "B", k);
+                        if (k) {
+                            dest = std::move(ssb, ssb + k, dest);
+                            ssb += k;
+                            nb -= k;
+                            if (nb == 0)
+                                goto Succeed;
+                        }
+                        *dest++ = std::move(*ssa++);
+                        if (--na == 1)
+                            goto CopyB;
+                    } while (acount >= kMinGallop || bcount >= kMinGallop);
+                    ++minGallop; // leaving gallop mode costs a point
+                    setMinGallop(minGallop);
+                    if (probing())
+                        m_trace->add("gallop_leave",
+                                     "leave galloping, min_gallop " + std::to_string(minGallop),
+                                     {{"min_gallop", minGallop}, {"comparisons", m_comparisons}});
+                }
+            }
+        Succeed:
+            if (na)
+                std::move(ssa, ssa + na, dest);
+            return;
+        CopyB:
+            // A's last element belongs after everything left in B.
+            dest = std::move(ssb, ssb + nb, dest);
+            *dest = std::move(*ssa);
+            return;
+        } catch (...) {
+            if (na)
+                std::move(ssa, ssa + na, dest);
+            throw;
+        }
+    }
+
+    // merge_hi: na > nb; B goes to the temp area and the merge fills from the right.
+    void mergeHi(T *ssa, std::int64_t na, T *ssb, std::int64_t nb)
+    {
+        m_temp.assign(std::make_move_iterator(ssb), std::make_move_iterator(ssb + nb));
+        T *dest = ssb + nb - 1;
+        T *basea = ssa;
+        T *baseb = m_temp.data();
+        ssb = baseb + nb - 1;
+        ssa += na - 1;
+        CountScope c(m_comparisons);
+        try {
+            *dest-- = std::move(*ssa--);
+            if (--na == 0)
+                goto Succeed;
+            if (nb == 1)
+                goto CopyA;
+            {
+                std::int64_t minGallop = m_minGallop;
+                for (;;) {
+                    std::int64_t acount = 0;
+                    std::int64_t bcount = 0;
+                    for (;;) { // branch-free selection, as in mergeLo
+                        const bool aWins = lt(*ssb, *ssa, c);
+                        T *src = aWins ? ssa : ssb;
+                        *dest-- = std::move(*src);
+                        ssa -= aWins;
+                        ssb -= !aWins;
+                        na -= aWins;
+                        nb -= !aWins;
+                        acount = aWins ? acount + 1 : 0;
+                        bcount = aWins ? 0 : bcount + 1;
+                        if ((na == 0) | (nb == 1) | (acount >= minGallop) |
+                            (bcount >= minGallop)) {
+                            if (na == 0)
+                                goto Succeed;
+                            if (nb == 1)
+                                goto CopyA;
+                            break;
+                        }
+                    }
+                    ++m_stats.gallopEntries;
+                    c.sink = c.n;
+                    if (probing())
+                        m_trace->add("gallop_enter",
+                                     std::string("galloping: ") + (acount ? "A" : "B") + " won " +
+                                         std::to_string(acount ? acount : bcount) +
+                                         " times in a row (min_gallop " +
+                                         std::to_string(minGallop) + ")",
+                                     {{"run", acount ? "A" : "B"},
+                                      {"wins", acount ? acount : bcount},
+                                      {"min_gallop", minGallop}, {"routine", "merge_hi"},
+                                      {"comparisons", m_comparisons}});
+                    ++minGallop;
+                    do {
+                        minGallop -= minGallop > 1;
+                        setMinGallop(minGallop);
+                        c.sink = c.n; // the gallop counts into m_comparisons itself
+                        std::int64_t k = na - gallopRight(*ssb, basea, na, na - 1);
+                        c.n = c.sink;
+                        acount = k;
+                        gallopEvent("gallop_right", "A", k);
+                        if (k) {
+                            dest -= k;
+                            ssa -= k;
+                            std::move_backward(ssa + 1, ssa + 1 + k, dest + 1 + k);
+                            na -= k;
+                            if (na == 0)
+                                goto Succeed;
+                        }
+                        *dest-- = std::move(*ssb--);
+                        if (--nb == 1)
+                            goto CopyA;
+
+                        c.sink = c.n; // the gallop counts into m_comparisons itself
+                        k = nb - gallopLeft(*ssa, baseb, nb, nb - 1);
+                        c.n = c.sink;
+                        bcount = k;
+                        gallopEvent("gallop_left", "B", k);
+                        if (k) {
+                            dest -= k;
+                            ssb -= k;
+                            std::move(ssb + 1, ssb + 1 + k, dest + 1);
+                            nb -= k;
+                            if (nb == 1)
+                                goto CopyA;
+                            if (nb == 0) // only with an inconsistent less
+                                goto Succeed;
+                        }
+                        *dest-- = std::move(*ssa--);
+                        if (--na == 0)
+                            goto Succeed;
+                    } while (acount >= kMinGallop || bcount >= kMinGallop);
+                    ++minGallop;
+                    setMinGallop(minGallop);
+                    if (probing())
+                        m_trace->add("gallop_leave",
+                                     "leave galloping, min_gallop " + std::to_string(minGallop),
+                                     {{"min_gallop", minGallop}, {"comparisons", m_comparisons}});
+                }
+            }
+        Succeed:
+            if (nb)
+                std::move(baseb, baseb + nb, dest - (nb - 1));
+            return;
+        CopyA:
+            // B's first element belongs before everything left in A.
+            std::move_backward(ssa + 1 - na, ssa + 1, dest + 1);
+            dest -= na;
+            *dest = std::move(*ssb);
+            return;
+        } catch (...) {
+            if (nb)
+                std::move(baseb, baseb + nb, dest - (nb - 1));
+            throw;
+        }
+    }
+
+    T *m_base;
+    std::int64_t m_listlen;
+    Less &m_less;
+    MergePolicy m_policy;
+    wb::Trace *m_trace;
+    Project &m_project;
+    std::uint64_t m_comparisons = 0;
+    std::int64_t m_minGallop = kMinGallop;
+    // The pending-run stack. CPython's MAX_MERGE_PENDING (85) bounds it for its policies;
+    // the tutorial order keeps every run, hence a vector.
+    std::vector<Slice> m_pending;
+    int m_n = 0;
+    std::vector<T> m_temp;
+    SortStats m_stats;
+};
+
+} // namespace detail
+
+// Sorts `a` in place, stably, as CPython's list.sort does; returns what happened. The probe
+// level is chosen here, once: without a trace the plain instantiation runs.
+template <class T, class Less = std::less<>, class Project = DefaultProjection>
+SortStats timsort(std::span<T> a, Less less = {}, const SortOptions &options = {},
+                  Project project = {})
+{
+    using detail::ProbeMode;
+    using detail::TimSort;
+    const auto n = static_cast<std::int64_t>(a.size());
+    if (!options.trace)
+        return TimSort<T, Less, Project, ProbeMode::None>(a.data(), n, less, options, project)
+            .run();
+    if (options.eachComparison)
+        return TimSort<T, Less, Project, ProbeMode::Fine>(a.data(), n, less, options, project)
+            .run();
+    return TimSort<T, Less, Project, ProbeMode::Coarse>(a.data(), n, less, options, project)
+        .run();
+}
+
+// The plain sort called directly, without even the one test for a trace: the benchmark's
+// baseline for what a detached probe costs.
+template <class T, class Less = std::less<>>
+SortStats timsortUnprobed(std::span<T> a, Less less = {},
+                          MergePolicy policy = MergePolicy::CPython311)
+{
+    DefaultProjection project;
+    SortOptions options;
+    options.policy = policy;
+    return detail::TimSort<T, Less, DefaultProjection, detail::ProbeMode::None>(
+               a.data(), static_cast<std::int64_t>(a.size()), less, options, project)
+        .run();
+}
+
+} // namespace wb::list

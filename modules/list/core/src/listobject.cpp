@@ -1,0 +1,574 @@
+// The list object: CPython's Objects/listobject.c routines, re-implemented and instrumented.
+#include "list/core/listobject.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace wb::list {
+
+namespace {
+constexpr std::int64_t kSlotBytes = static_cast<std::int64_t>(sizeof(IntObject *));
+
+std::string num(std::int64_t v) { return std::to_string(v); }
+
+std::vector<std::int64_t> idsOf(IntObject *const *items, std::int64_t n)
+{
+    std::vector<std::int64_t> ids;
+    ids.reserve(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i)
+        ids.push_back(items[i] ? static_cast<std::int64_t>(items[i]->id) : 0);
+    return ids;
+}
+
+std::vector<std::int64_t> valuesOf(const std::vector<IntObject *> &objs)
+{
+    std::vector<std::int64_t> v;
+    v.reserve(objs.size());
+    for (auto *o : objs)
+        v.push_back(o->value);
+    return v;
+}
+} // namespace
+
+std::string_view policyName(GrowthPolicy p)
+{
+    return p == GrowthPolicy::CPython27 ? "cpython27" : "cpython311";
+}
+
+std::optional<GrowthPolicy> parseGrowthPolicy(std::string_view name)
+{
+    if (name == "cpython27")
+        return GrowthPolicy::CPython27;
+    if (name == "cpython311")
+        return GrowthPolicy::CPython311;
+    return std::nullopt;
+}
+
+// =============================================================================================
+// list_resize arithmetic
+
+ResizePlan planResize(GrowthPolicy policy, std::int64_t size, std::int64_t allocated,
+                      std::int64_t newsize)
+{
+    ResizePlan p{size, newsize, allocated, allocated, false, false};
+    // Enough room, and not so much that more than half would sit idle: keep the block.
+    if (allocated >= newsize && newsize >= (allocated >> 1))
+        return p;
+    p.reallocates = true;
+    if (newsize == 0) {
+        p.newAllocated = 0;
+        return p;
+    }
+    if (policy == GrowthPolicy::CPython27) {
+        // Mild over-allocation, ~12.5% plus a constant so tiny lists skip 1, 2, 3 slots.
+        p.newAllocated = newsize + (newsize >> 3) + (newsize < 9 ? 3 : 6);
+    } else {
+        // Rounded down to a multiple of 4 slots (32 bytes).
+        p.newAllocated = (newsize + (newsize >> 3) + 6) & ~std::int64_t{3};
+        // A jump bigger than the over-allocation (extend by many) gets no over-allocation.
+        if (newsize - size > p.newAllocated - newsize) {
+            p.newAllocated = (newsize + 3) & ~std::int64_t{3};
+            p.exactRule = true;
+        }
+    }
+    return p;
+}
+
+std::string describeResize(GrowthPolicy policy, const ResizePlan &p)
+{
+    const std::int64_t n = p.newSize;
+    if (!p.reallocates)
+        return "allocated " + num(p.oldAllocated) + " >= " + num(n) + " >= " +
+               num(p.oldAllocated) + " >> 1 = " + num(p.oldAllocated >> 1) +
+               ": no realloc, only ob_size changes";
+    if (n == 0)
+        return "newsize 0: the block shrinks to 0 slots";
+    if (policy == GrowthPolicy::CPython27)
+        return "(" + num(n) + " >> 3) + " + (n < 9 ? "3" : "6") + " + " + num(n) + " = " +
+               num(n >> 3) + " + " + (n < 9 ? "3" : "6") + " + " + num(n) + " = " +
+               num(p.newAllocated);
+    const std::int64_t over = (n + (n >> 3) + 6) & ~std::int64_t{3};
+    std::string s = "(" + num(n) + " + (" + num(n) + " >> 3) + 6) & ~3 = " + num(over);
+    if (p.exactRule)
+        s += "; " + num(n) + " - " + num(p.oldSize) + " > " + num(over) + " - " + num(n) +
+             ", so (" + num(n) + " + 3) & ~3 = " + num(p.newAllocated);
+    return s;
+}
+
+// =============================================================================================
+// Objects
+
+IntObject *ObjectHeap::fromLong(std::int64_t v)
+{
+    m_objects.push_back({v, 1, m_objects.size() + 1});
+    return &m_objects.back();
+}
+
+std::size_t ObjectHeap::alive() const
+{
+    return static_cast<std::size_t>(std::count_if(
+        m_objects.begin(), m_objects.end(), [](const IntObject &o) { return o.refcnt > 0; }));
+}
+
+const IntObject *ObjectHeap::byId(std::uint64_t id) const
+{
+    return id >= 1 && id <= m_objects.size() ? &m_objects[id - 1] : nullptr;
+}
+
+// =============================================================================================
+// The list object
+
+ListObject::ListObject(GrowthPolicy policy, wb::Trace *trace, std::int64_t size)
+    : m_policy(policy), m_trace(trace)
+{
+    if (size < 0)
+        throw std::invalid_argument("PyList_New: negative size");
+    if (size > 0) {
+        m_items = static_cast<IntObject **>(std::calloc(static_cast<std::size_t>(size),
+                                                        sizeof(IntObject *)));
+        if (!m_items)
+            throw std::bad_alloc();
+    }
+    m_size = m_allocated = size;
+    if (m_trace)
+        m_trace->add("new",
+                     "PyList_New(" + num(size) + "): " + num(size * kSlotBytes) + " bytes, " +
+                         (size ? "slots cleared" : "ob_item = NULL"),
+                     {{"size", size}, {"allocated", size}, {"bytes", size * kSlotBytes},
+                      {"policy", std::string(policyName(policy))}});
+}
+
+ListObject::~ListObject()
+{
+    // list_dealloc releases the items last to first, then the block.
+    for (std::int64_t i = m_size; i-- > 0;)
+        if (m_items[i])
+            --m_items[i]->refcnt;
+    std::free(m_items);
+}
+
+std::vector<std::int64_t> ListObject::values() const
+{
+    std::vector<std::int64_t> v;
+    v.reserve(static_cast<std::size_t>(m_size));
+    for (std::int64_t i = 0; i < m_size; ++i)
+        v.push_back(m_items[i] ? m_items[i]->value : 0);
+    return v;
+}
+
+void ListObject::raise(const char *type, const char *message) const
+{
+    if (m_trace)
+        m_trace->add("error", std::string(type) + ": " + message,
+                     {{"type", type}, {"message", message}});
+    throw PyException(type, message);
+}
+
+void ListObject::release(IntObject *v, const char *why)
+{
+    if (!v)
+        return;
+    --v->refcnt;
+    if (m_trace)
+        m_trace->add("release",
+                     "Py_DECREF(" + num(v->value) + ")" +
+                         (v->refcnt == 0 ? ": freed" : ", refcnt " + num(v->refcnt)) + " (" +
+                         why + ")",
+                     {{"object", v->id}, {"value", v->value}, {"refcnt", v->refcnt}});
+}
+
+ResizeReport ListObject::reallocate(const ResizePlan &plan)
+{
+    ResizeReport r;
+    r.plan = plan;
+    r.oldBytes = plan.oldAllocated * kSlotBytes;
+    r.newBytes = plan.newAllocated * kSlotBytes;
+    const auto oldAddress = reinterpret_cast<std::uintptr_t>(m_items);
+    // Like PyMem_Realloc(p, 0), a request for 0 bytes still yields a (1-byte) block.
+    void *block = std::realloc(m_items, static_cast<std::size_t>(std::max<std::int64_t>(
+                                            r.newBytes, 1)));
+    if (!block)
+        throw std::bad_alloc(); // the old block is intact, as list_resize's -1 leaves it
+    m_items = static_cast<IntObject **>(block);
+    r.moved = oldAddress != 0 && reinterpret_cast<std::uintptr_t>(block) != oldAddress;
+    r.copied = r.moved ? std::min(plan.oldAllocated, plan.newAllocated) : 0;
+    // C leaves the new slots uninitialised; the model clears them (see the header).
+    for (std::int64_t i = plan.oldAllocated; i < plan.newAllocated; ++i)
+        m_items[i] = nullptr;
+    m_allocated = plan.newAllocated;
+    m_size = plan.newSize;
+    ++m_reallocations;
+    m_slotsCopied += r.copied;
+    if (m_trace)
+        m_trace->add("resize",
+                     "list_resize(" + num(plan.newSize) + "): " + describeResize(m_policy, plan) +
+                         (r.moved ? ", block moved" : ", block kept its address"),
+                     {{"old_size", plan.oldSize}, {"new_size", plan.newSize},
+                      {"old_allocated", plan.oldAllocated}, {"new_allocated", plan.newAllocated},
+                      {"realloc", true}, {"exact", plan.exactRule}, {"old_bytes", r.oldBytes},
+                      {"new_bytes", r.newBytes}, {"moved", r.moved}, {"copied", r.copied},
+                      {"policy", std::string(policyName(m_policy))},
+                      {"formula", describeResize(m_policy, plan)}});
+    return r;
+}
+
+void ListObject::listPreallocateExact(std::int64_t size)
+{
+    assert(!m_items && size > 0);
+    // The allocator's 16-byte granularity makes an odd slot free: round up to even.
+    size = (size + 1) & ~std::int64_t{1};
+    m_items = static_cast<IntObject **>(std::calloc(static_cast<std::size_t>(size),
+                                                    sizeof(IntObject *)));
+    if (!m_items)
+        throw std::bad_alloc();
+    if (m_trace)
+        m_trace->add("resize",
+                     "list_preallocate_exact(" + num(size) + "): ob_item was NULL, " +
+                         num(size) + " slots, no over-allocation",
+                     {{"old_size", m_size}, {"new_size", m_size}, {"old_allocated", m_allocated},
+                      {"new_allocated", size}, {"realloc", true}, {"exact", true},
+                      {"old_bytes", m_allocated * kSlotBytes}, {"new_bytes", size * kSlotBytes},
+                      {"moved", false}, {"copied", 0},
+                      {"policy", std::string(policyName(m_policy))},
+                      {"formula", "(" + num(size) + " + 1) & ~1 = " + num(size)}});
+    m_allocated = size;
+    ++m_reallocations;
+}
+
+void ListObject::ins1(std::int64_t where, IntObject *v)
+{
+    assert(v);
+    const std::int64_t n = m_size;
+    listResize(n + 1);
+    if (where < 0) {
+        where += n;
+        if (where < 0)
+            where = 0;
+    }
+    if (where > n)
+        where = n;
+    // Invariant: items [i + 1, n + 1) already hold what [i, n) held.
+    for (std::int64_t i = n; --i >= where;)
+        m_items[i + 1] = m_items[i];
+    if (m_trace && n > where)
+        m_trace->add("shift",
+                     "move ob_item[" + num(where) + ".." + num(n - 1) + "] one slot right",
+                     {{"from", where}, {"to", where + 1}, {"count", n - where}});
+    ++v->refcnt;
+    m_items[where] = v;
+    if (m_trace)
+        m_trace->add("store", "ob_item[" + num(where) + "] = " + num(v->value),
+                     {{"index", where}, {"object", v->id}, {"value", v->value}});
+}
+
+IntObject *ListObject::listpop(std::optional<std::int64_t> index)
+{
+    if (m_size == 0)
+        raise("IndexError", "pop from empty list");
+    std::int64_t i = index.value_or(-1);
+    if (i < 0)
+        i += m_size;
+    if (i < 0 || i >= m_size)
+        raise("IndexError", "pop index out of range");
+    IntObject *v = m_items[i];
+    if (m_trace)
+        m_trace->add("pop",
+                     "pop ob_item[" + num(i) + "] -> " + num(v->value) +
+                         (i == m_size - 1 ? " (the slot keeps its pointer)" : ""),
+                     {{"index", i}, {"object", v->id}, {"value", v->value}});
+    if (i == m_size - 1) {
+        listResize(m_size - 1); // the list's reference passes to the caller
+        return v;
+    }
+    ++v->refcnt; // kept alive for the caller while list_ass_slice releases the list's one
+    listAssSlice(i, i + 1, nullptr);
+    return v;
+}
+
+void ListObject::listremove(std::int64_t value)
+{
+    for (std::int64_t i = 0; i < m_size; ++i) {
+        if (m_items[i]->value == value) {
+            if (m_trace)
+                m_trace->add("found",
+                             "remove: ob_item[" + num(i) + "] == " + num(value) + " after " +
+                                 num(i + 1) + " comparisons",
+                             {{"index", i}, {"value", value}, {"comparisons", i + 1}});
+            listAssSlice(i, i + 1, nullptr);
+            return;
+        }
+    }
+    raise("ValueError", "list.remove(x): x not in list");
+}
+
+void ListObject::listAssSlice(std::int64_t low, std::int64_t high,
+                              const std::vector<IntObject *> *v)
+{
+    const std::int64_t n = v ? static_cast<std::int64_t>(v->size()) : 0;
+    low = std::clamp<std::int64_t>(low, 0, m_size);
+    high = std::clamp<std::int64_t>(high, low, m_size);
+    const std::int64_t norig = high - low;
+    const std::int64_t d = n - norig;
+    if (m_size + d == 0) {
+        listClear();
+        return;
+    }
+    // Removed items are only remembered here; dropping their references could run arbitrary
+    // code (a __del__) that looks at this list, so that waits until the list is consistent.
+    std::vector<IntObject *> recycle(m_items + low, m_items + high);
+    if (m_trace && norig > 0)
+        m_trace->add("recycle",
+                     "recycle " + num(norig) + " item(s) from ob_item[" + num(low) + ".." +
+                         num(high - 1) + "]",
+                     {{"low", low}, {"high", high}, {"objects", idsOf(recycle.data(), norig)}});
+    if (d < 0) {
+        const std::int64_t tail = m_size - high;
+        std::memmove(m_items + high + d, m_items + high,
+                     static_cast<std::size_t>(tail) * sizeof(IntObject *));
+        if (m_trace && tail > 0)
+            m_trace->add("shift",
+                         "move ob_item[" + num(high) + ".." + num(m_size - 1) + "] " +
+                             num(-d) + " slot(s) left",
+                         {{"from", high}, {"to", high + d}, {"count", tail}});
+        listResize(m_size + d);
+    } else if (d > 0) {
+        const std::int64_t k = m_size;
+        listResize(k + d);
+        std::memmove(m_items + high + d, m_items + high,
+                     static_cast<std::size_t>(k - high) * sizeof(IntObject *));
+        if (m_trace && k > high)
+            m_trace->add("shift",
+                         "move ob_item[" + num(high) + ".." + num(k - 1) + "] " + num(d) +
+                             " slot(s) right",
+                         {{"from", high}, {"to", high + d}, {"count", k - high}});
+    }
+    for (std::int64_t k = 0; k < n; ++k) {
+        IntObject *w = (*v)[static_cast<std::size_t>(k)];
+        ++w->refcnt;
+        m_items[low + k] = w;
+        if (m_trace)
+            m_trace->add("store", "ob_item[" + num(low + k) + "] = " + num(w->value),
+                         {{"index", low + k}, {"object", w->id}, {"value", w->value}});
+    }
+    for (std::int64_t k = norig; k-- > 0;)
+        release(recycle[static_cast<std::size_t>(k)], "deferred release of a removed item");
+}
+
+void ListObject::listExtend(const std::vector<IntObject *> &items)
+{
+    const auto n = static_cast<std::int64_t>(items.size());
+    if (n == 0)
+        return;
+    const std::int64_t m = m_size;
+    if (m_policy == GrowthPolicy::CPython311 && !m_items) {
+        listPreallocateExact(n);
+        m_size = n;
+    } else {
+        listResize(m + n);
+    }
+    for (std::int64_t i = 0; i < n; ++i) {
+        IntObject *o = items[static_cast<std::size_t>(i)];
+        ++o->refcnt;
+        m_items[m + i] = o;
+    }
+    if (m_trace)
+        m_trace->add("store_many",
+                     "ob_item[" + num(m) + ".." + num(m + n - 1) + "] = the " + num(n) +
+                         " new items",
+                     {{"index", m}, {"count", n}, {"objects", idsOf(m_items + m, n)},
+                      {"values", valuesOf(items)}});
+}
+
+void ListObject::listClear()
+{
+    IntObject **items = m_items;
+    const std::int64_t n = m_size;
+    // The list is made empty first (ob_item NULL, 0 slots); only then are items released.
+    m_items = nullptr;
+    m_size = 0;
+    const std::int64_t oldAllocated = m_allocated;
+    m_allocated = 0;
+    if (m_trace)
+        m_trace->add("clear",
+                     "_list_clear: ob_item = NULL, size 0, allocated 0; then release " + num(n) +
+                         " item(s)",
+                     {{"old_size", n}, {"old_allocated", oldAllocated}});
+    for (std::int64_t i = n; i-- > 0;)
+        release(items[i], "clear");
+    std::free(items);
+}
+
+void ListObject::listReverse()
+{
+    if (m_size > 1)
+        std::reverse(m_items, m_items + m_size);
+    if (m_trace)
+        m_trace->add("reverse", "reverse ob_item[0.." + num(m_size - 1) + "] in place",
+                     {{"low", 0}, {"high", m_size}});
+}
+
+SortStats ListObject::listSort(MergePolicy policy, bool eachComparison)
+{
+    IntObject **items = m_items;
+    const std::int64_t n = m_size, allocated = m_allocated;
+    m_items = nullptr;
+    m_size = 0;
+    m_allocated = -1; // "list modified during sort" would be detected against this
+    SortOptions options;
+    options.policy = policy;
+    options.trace = m_trace;
+    options.eachComparison = eachComparison;
+    SortStats stats;
+    try {
+        stats = timsort(std::span<IntObject *>(items, static_cast<std::size_t>(n)),
+                        [](const IntObject *a, const IntObject *b) { return a->value < b->value; },
+                        options, [](const IntObject *o) { return o->value; });
+    } catch (...) {
+        m_items = items;
+        m_size = n;
+        m_allocated = allocated;
+        throw;
+    }
+    m_items = items;
+    m_size = n;
+    m_allocated = allocated;
+    if (m_trace)
+        m_trace->add("sorted", "the sorted item pointers are back in ob_item",
+                     {{"objects", idsOf(m_items, n)}, {"comparisons", stats.comparisons}});
+    return stats;
+}
+
+IntObject *ListObject::listItem(std::int64_t i) const
+{
+    if (i < 0)
+        i += m_size;
+    if (i < 0 || i >= m_size)
+        raise("IndexError", "list index out of range");
+    if (m_trace)
+        m_trace->add("item", "ob_item[" + num(i) + "] -> " + num(m_items[i]->value),
+                     {{"index", i}, {"object", m_items[i]->id}, {"value", m_items[i]->value}});
+    return m_items[i];
+}
+
+// =============================================================================================
+// Value-level operations: one Python statement each.
+
+void ListObject::append(std::int64_t value)
+{
+    if (m_trace)
+        m_trace->add("op", "l.append(" + num(value) + ")", {{"op", "append"}, {"value", value}});
+    IntObject *o = m_heap.fromLong(value);
+    app1(o);
+    --o->refcnt; // the temporary's reference: the list now holds the only one
+}
+
+void ListObject::insert(std::int64_t where, std::int64_t value)
+{
+    if (m_trace)
+        m_trace->add("op", "l.insert(" + num(where) + ", " + num(value) + ")",
+                     {{"op", "insert"}, {"index", where}, {"value", value}});
+    IntObject *o = m_heap.fromLong(value);
+    ins1(where, o);
+    --o->refcnt;
+}
+
+std::int64_t ListObject::pop(std::optional<std::int64_t> index)
+{
+    if (m_trace)
+        m_trace->add("op", index ? "l.pop(" + num(*index) + ")" : std::string("l.pop()"),
+                     {{"op", "pop"}, {"index", index.value_or(-1)}});
+    IntObject *o = listpop(index);
+    const std::int64_t v = o->value;
+    release(o, "the popped value is discarded");
+    return v;
+}
+
+void ListObject::remove(std::int64_t value)
+{
+    if (m_trace)
+        m_trace->add("op", "l.remove(" + num(value) + ")", {{"op", "remove"}, {"value", value}});
+    listremove(value);
+}
+
+void ListObject::extend(const std::vector<std::int64_t> &values)
+{
+    if (m_trace)
+        m_trace->add("op", "l.extend(<" + num(static_cast<std::int64_t>(values.size())) +
+                               " items>)",
+                     {{"op", "extend"}, {"values", values}});
+    std::vector<IntObject *> objs;
+    objs.reserve(values.size());
+    for (auto v : values)
+        objs.push_back(m_heap.fromLong(v));
+    listExtend(objs);
+    for (auto *o : objs)
+        --o->refcnt;
+}
+
+namespace {
+// Python's slice bounds: negative counts from the end, then clamped to [0, size].
+std::int64_t sliceIndex(std::int64_t i, std::int64_t size)
+{
+    if (i < 0)
+        i += size;
+    return std::clamp<std::int64_t>(i, 0, size);
+}
+} // namespace
+
+void ListObject::delSlice(std::int64_t low, std::int64_t high)
+{
+    if (m_trace)
+        m_trace->add("op", "del l[" + num(low) + ":" + num(high) + "]",
+                     {{"op", "del"}, {"low", low}, {"high", high}});
+    listAssSlice(sliceIndex(low, m_size), sliceIndex(high, m_size), nullptr);
+}
+
+void ListObject::assignSlice(std::int64_t low, std::int64_t high,
+                             const std::vector<std::int64_t> &values)
+{
+    if (m_trace)
+        m_trace->add("op", "l[" + num(low) + ":" + num(high) + "] = <" +
+                               num(static_cast<std::int64_t>(values.size())) + " items>",
+                     {{"op", "assign"}, {"low", low}, {"high", high}, {"values", values}});
+    std::vector<IntObject *> objs;
+    objs.reserve(values.size());
+    for (auto v : values)
+        objs.push_back(m_heap.fromLong(v));
+    listAssSlice(sliceIndex(low, m_size), sliceIndex(high, m_size), &objs);
+    for (auto *o : objs)
+        --o->refcnt;
+}
+
+void ListObject::clear()
+{
+    if (m_trace)
+        m_trace->add("op", "l.clear()", {{"op", "clear"}});
+    listClear();
+}
+
+void ListObject::reverse()
+{
+    if (m_trace)
+        m_trace->add("op", "l.reverse()", {{"op", "reverse"}});
+    listReverse();
+}
+
+SortStats ListObject::sort(MergePolicy policy)
+{
+    if (m_trace)
+        m_trace->add("op", "l.sort()",
+                     {{"op", "sort"}, {"policy", std::string(mergePolicyName(policy))}});
+    return listSort(policy);
+}
+
+std::int64_t ListObject::getItem(std::int64_t i) const
+{
+    if (m_trace)
+        m_trace->add("op", "l[" + num(i) + "]", {{"op", "item"}, {"index", i}});
+    return listItem(i)->value;
+}
+
+} // namespace wb::list

@@ -1,0 +1,106 @@
+// The list module's views, driven as a learner drives them: typed operations, the worked
+// example stepped forward and back, and a sort stepped to its end.
+#include "slotsview.h"
+#include "sortview.h"
+
+#include "workbench/ui/stepcontroller.h"
+
+#include <QTest>
+
+using namespace wb::list;
+using namespace wb::list::ui;
+
+class ListUiTest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void workedExampleStepsForwardAndBack();
+    void typedOperationsMatchTheRealList();
+    void pythonErrorsAreShownNotThrown();
+    void sortViewEndsSortedWithCPythonMergeOrder();
+};
+
+void ListUiTest::workedExampleStepsForwardAndBack()
+{
+    SlotsPage page;
+    page.loadWorkedExample();
+    auto *c = page.controller();
+    // The brief's table, (size, allocated) after each of the eight statements.
+    const std::vector<std::pair<int, int>> table{{1, 4}, {2, 4}, {3, 4}, {4, 4},
+                                                 {5, 8}, {4, 8}, {3, 6}, {2, 5}};
+    c->toStart();
+    std::vector<std::pair<int, int>> seen;
+    bool first = true;
+    while (c->nextOfKind("op")) {
+        // Just before the next op (or at the end) the previous statement is complete.
+        if (!std::exchange(first, false)) {
+            c->stepBack();
+            const auto &s = page.stateAtCursor();
+            seen.emplace_back(static_cast<int>(s.size), static_cast<int>(s.allocated));
+            c->stepForward();
+        }
+    }
+    c->toEnd();
+    const auto &end = page.stateAtCursor();
+    seen.emplace_back(static_cast<int>(end.size), static_cast<int>(end.allocated));
+    QCOMPARE(seen, table);
+    QCOMPARE(end.liveValues(), (std::vector<std::int64_t>{1, 2}));
+    QVERIFY(end.isStale(3) && end.isStale(4)); // pointers pop and remove left behind
+    // Back to the middle: after insert(1, 5) the list is [1, 5, 2, 3, 4] again.
+    c->toStart();
+    for (int i = 0; i < 6; ++i)
+        c->nextOfKind("op");
+    c->stepBack();
+    QCOMPARE(page.stateAtCursor().liveValues(), (std::vector<std::int64_t>{1, 5, 2, 3, 4}));
+}
+
+void ListUiTest::typedOperationsMatchTheRealList()
+{
+    SlotsPage page;
+    page.reset();
+    for (const char *op : {"l.append(3)", "append 9", "l.insert(0, 7)", "extend 1 2 3 4 5",
+                           "del l[1:3]", "l.pop(0)", "reverse", "sort", "l.remove(4)"})
+        QVERIFY2(page.run(QString::fromLatin1(op)), op);
+    page.controller()->toEnd();
+    const auto &s = page.stateAtCursor();
+    QCOMPARE(s.liveValues(), page.list().values());
+    QCOMPARE(s.size, page.list().size());
+    QCOMPARE(s.allocated, page.list().allocated());
+    QVERIFY(!page.run("l.frobnicate(1)"));
+    QVERIFY(page.message().contains("unknown operation"));
+}
+
+void ListUiTest::pythonErrorsAreShownNotThrown()
+{
+    SlotsPage page;
+    page.reset();
+    QVERIFY(page.run("l.pop()"));
+    QCOMPARE(page.message(), QStringLiteral("IndexError: pop from empty list"));
+    QVERIFY(page.run("l.remove(42)"));
+    QCOMPARE(page.message(), QStringLiteral("ValueError: list.remove(x): x not in list"));
+    QCOMPARE(page.list().size(), 0);
+}
+
+void ListUiTest::sortViewEndsSortedWithCPythonMergeOrder()
+{
+    SortPage page; // opens on the lesson's 130 numbers, CPython 3.11 policy
+    auto *c = page.controller();
+    c->toEnd();
+    const auto &s = page.stateAtCursor();
+    QVERIFY(s.done);
+    QCOMPARE(s.minrun, 33);
+    QVERIFY(std::is_sorted(s.values.begin(), s.values.end()));
+    QCOMPARE(static_cast<int>(s.values.size()), 130);
+    std::vector<std::int64_t> merged;
+    for (const auto &m : s.merges)
+        merged.push_back(m.lengthA + m.lengthB);
+    QCOMPARE(merged, (std::vector<std::int64_t>{66, 64, 130}));
+    // Stepping back from the end never re-runs the sort: the state before the last merge.
+    c->previousOfKind("merge_begin");
+    c->stepBack();
+    QVERIFY(!page.stateAtCursor().done);
+    QCOMPARE(page.stateAtCursor().merges.size(), std::size_t{2});
+}
+
+QTEST_MAIN(ListUiTest)
+#include "ui_test.moc"

@@ -1,0 +1,30 @@
+#pragma once
+// Growth: capacity against size for a run of appends under both growth formulas, the
+// reallocations marked, and the cumulative element moves of append against insert(0, x):
+// amortised O(1) against O(n), measured on the real list object.
+
+#include "workbench/ui/modulepage.h"
+
+class QCustomPlot;
+class QLabel;
+class QSpinBox;
+
+namespace wb::list::ui {
+
+class GrowthPage : public wb::ui::ModulePage
+{
+    Q_OBJECT
+public:
+    explicit GrowthPage(QWidget *parent = nullptr);
+    QString lessonMarkdown() const override;
+    QStringList sourceFiles() const override;
+    void recompute();
+
+private:
+    QSpinBox *m_appends;
+    QCustomPlot *m_capacity;
+    QCustomPlot *m_moves;
+    QLabel *m_summary;
+};
+
+} // namespace wb::list::ui

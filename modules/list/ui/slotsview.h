@@ -1,0 +1,80 @@
+#pragma once
+// The slot view: a real ListObject driven by typed operations, drawn as CPython's ob_item
+// array at the cursor (live, spare and stale slots, the objects they point to, shift arrows,
+// and the list_resize arithmetic of the call just made).
+
+#include "list/core/listobject.h"
+#include "list/core/replay.h"
+
+#include "workbench/core/cursor.h"
+#include "workbench/ui/modulepage.h"
+#include "workbench/ui/stepcontroller.h"
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+
+namespace wb::ui {
+class TraceTable;
+}
+
+namespace wb::list::ui {
+
+class SlotCanvas : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SlotCanvas(QWidget *parent = nullptr);
+    void setState(const ListViewState &state);
+    QSize minimumSizeHint() const override { return {480, 300}; }
+
+protected:
+    void paintEvent(QPaintEvent *) override;
+
+private:
+    ListViewState m_state;
+};
+
+class SlotsPage : public wb::ui::ModulePage
+{
+    Q_OBJECT
+public:
+    explicit SlotsPage(QWidget *parent = nullptr);
+    ~SlotsPage() override;
+
+    wb::ui::StepController *controller() const override { return m_controller; }
+    QString lessonMarkdown() const override;
+    QStringList sourceFiles() const override;
+
+    // Starts a fresh list with the chosen growth policy; the trace restarts too.
+    void reset();
+    // Runs one typed operation ("l.append(7)", "pop 0", ...); false with a message if it
+    // does not parse. A Python error (pop from empty list) is recorded and shown, not thrown.
+    bool run(const QString &statement);
+    // The worked example of the lesson: appends 1..4, insert(1, 5), pop, pop, remove(5).
+    void loadWorkedExample();
+    // What the canvas draws: the state rebuilt from the trace at the cursor.
+    const ListViewState &stateAtCursor();
+    const ListObject &list() const { return *m_list; }
+    QString message() const;
+
+private:
+    GrowthPolicy policy() const;
+    void redraw();
+
+    std::shared_ptr<wb::Trace> m_trace;
+    std::unique_ptr<ListObject> m_list;
+    std::unique_ptr<wb::Replayer<ListViewState>> m_replayer;
+    wb::ui::StepController *m_controller;
+    SlotCanvas *m_canvas;
+    wb::ui::TraceTable *m_table;
+    QComboBox *m_policy;
+    QLineEdit *m_command;
+    QLabel *m_history;
+    QLabel *m_message;
+    QStringList m_statements;
+};
+
+} // namespace wb::list::ui
