@@ -1,0 +1,55 @@
+#pragma once
+// Stream ciphers: ARC4 (the "alleged RC4" of RFC 6229's test vectors) and repeating-key XOR.
+// Both are historical: RC4's keystream is biased (RFC 7465 bans it from TLS) and XOR with a
+// short repeating key is not encryption at all. Encryption and decryption are the same
+// operation; use a fresh object per message and direction.
+//
+//     Arc4 rc4(asBytes("01234567"));
+//     Bytes c = rc4.process(asBytes("abcdefghijklmnop"));   // f0 b7 90 7b 23 41 ...
+//
+// With a trace:
+//   "arc4_ksa"   each of the 256 key-schedule steps: i, j, key_byte, s (the 256-byte S after
+//                the swap)
+//   "arc4_prga"  each keystream byte: step, i, j, t = S[i] + S[j], k (keystream byte), in,
+//                out, s (after the swap)
+//   "xor_byte"   XOR: index, key_byte, in, out
+
+#include "crypto/core/bytes.h"
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+namespace wb {
+class Trace;
+}
+
+namespace wb::crypto {
+
+class Arc4
+{
+public:
+    // CryptoError unless 1 <= key.size() <= 256.
+    explicit Arc4(std::span<const std::uint8_t> key, wb::Trace *trace = nullptr);
+
+    // out[k] = in[k] ^ next keystream byte; out may equal in.data().
+    void process(std::span<const std::uint8_t> in, std::uint8_t *out);
+    Bytes process(std::span<const std::uint8_t> in);
+
+    const std::array<std::uint8_t, 256> &state() const { return m_s; }
+    std::uint8_t i() const { return m_i; }
+    std::uint8_t j() const { return m_j; }
+    void setTrace(wb::Trace *trace) { m_trace = trace; }
+
+private:
+    std::array<std::uint8_t, 256> m_s{};
+    std::uint8_t m_i = 0, m_j = 0;
+    std::uint64_t m_step = 0;
+    wb::Trace *m_trace;
+};
+
+// data[k] ^ key[k mod key.size()]. CryptoError unless 1 <= key.size() <= 256.
+Bytes xorCipher(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data,
+                wb::Trace *trace = nullptr);
+
+} // namespace wb::crypto

@@ -1,0 +1,329 @@
+#include "crypto/core/sealed_file.h"
+
+#include "crypto/core/des.h"
+#include "crypto/core/hmac.h"
+#include "crypto/core/modes.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace wb::crypto {
+namespace {
+
+constexpr std::uint8_t kMagic[4] = {'W', 'B', 'E', 'F'};
+constexpr std::uint8_t kVersion = 1;
+constexpr std::uint8_t kCipherTripleDesCfb64 = 1;
+constexpr std::uint8_t kKdfPbkdf2Sha256 = 1;
+constexpr std::uint32_t kMinIterations = 1000;
+constexpr std::uint32_t kMaxIterations = 10'000'000;
+constexpr std::size_t kSaltSize = 16;
+constexpr std::size_t kCipherKeySize = 24, kMacKeySize = 32;
+
+std::string errnoText()
+{
+    return std::strerror(errno);
+}
+
+// An open file descriptor, closed on scope exit.
+class Fd
+{
+public:
+    explicit Fd(int fd = -1) : m_fd(fd) {}
+    Fd(const Fd &) = delete;
+    Fd &operator=(const Fd &) = delete;
+    Fd(Fd &&other) noexcept : m_fd(other.release()) {}
+    ~Fd()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    int get() const { return m_fd; }
+    int release()
+    {
+        const int fd = m_fd;
+        m_fd = -1;
+        return fd;
+    }
+
+private:
+    int m_fd;
+};
+
+Fd openInput(const std::string &path, struct stat &st)
+{
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0)
+        throw IoError("cannot open '" + path + "': " + errnoText());
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+        throw IoError("'" + path + "' is not a regular file");
+    return fd;
+}
+
+// Refuses an output that is the input (by path or by inode) or, without `overwrite`, any
+// existing output.
+void checkOutput(const std::string &output, const struct stat &inputStat, bool overwrite)
+{
+    struct stat st
+    {
+    };
+    if (::stat(output.c_str(), &st) != 0)
+        return; // does not exist yet
+    if (st.st_dev == inputStat.st_dev && st.st_ino == inputStat.st_ino)
+        throw IoError("the output '" + output + "' is the input file; choose another name");
+    if (!overwrite)
+        throw IoError("the output '" + output +
+                      "' already exists; choose another name or "
+                      "pass --force to replace it");
+    if (S_ISDIR(st.st_mode))
+        throw IoError("the output '" + output + "' is a directory");
+}
+
+// A temporary file next to the final output, removed unless commit() renamed it into place.
+class TempFile
+{
+public:
+    explicit TempFile(const std::string &output) : m_output(output)
+    {
+        const std::filesystem::path out(output);
+        const std::filesystem::path dir = out.has_parent_path() ? out.parent_path() : ".";
+        std::string pattern = (dir / ("." + out.filename().string() + ".tmp-XXXXXX")).string();
+        m_path = pattern;
+        m_fd = ::mkstemp(m_path.data());
+        if (m_fd < 0)
+            throw IoError("cannot create a temporary file in '" + dir.string() +
+                          "': " + errnoText());
+    }
+    TempFile(const TempFile &) = delete;
+    TempFile &operator=(const TempFile &) = delete;
+    ~TempFile()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        if (!m_committed)
+            ::unlink(m_path.c_str());
+    }
+
+    void write(const std::uint8_t *p, std::size_t n)
+    {
+        while (n > 0) {
+            const ssize_t w = ::write(m_fd, p, n);
+            if (w < 0) {
+                if (errno == EINTR)
+                    continue;
+                throw IoError("cannot write '" + m_output + "': " + errnoText());
+            }
+            p += w;
+            n -= std::size_t(w);
+        }
+    }
+
+    void commit(bool overwrite)
+    {
+        if (::fsync(m_fd) != 0 || ::close(m_fd) != 0) {
+            m_fd = -1;
+            throw IoError("cannot write '" + m_output + "': " + errnoText());
+        }
+        m_fd = -1;
+        if (!overwrite) {
+            // link() fails if the output appeared meanwhile: never replace a file silently.
+            if (::link(m_path.c_str(), m_output.c_str()) != 0)
+                throw IoError("cannot create '" + m_output + "': " + errnoText());
+            ::unlink(m_path.c_str());
+        } else if (::rename(m_path.c_str(), m_output.c_str()) != 0) {
+            throw IoError("cannot create '" + m_output + "': " + errnoText());
+        }
+        m_committed = true;
+    }
+
+private:
+    std::string m_output, m_path;
+    int m_fd = -1;
+    bool m_committed = false;
+};
+
+// Reads up to n bytes, fewer only at end of file.
+std::size_t readFully(int fd, std::uint8_t *p, std::size_t n, const std::string &path)
+{
+    std::size_t got = 0;
+    while (got < n) {
+        const ssize_t r = ::read(fd, p + got, n - got);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            throw IoError("cannot read '" + path + "': " + errnoText());
+        }
+        if (r == 0)
+            break;
+        got += std::size_t(r);
+    }
+    return got;
+}
+
+struct DerivedKeys
+{
+    Bytes cipherKey, macKey;
+    ~DerivedKeys()
+    {
+        secureWipe(cipherKey);
+        secureWipe(macKey);
+    }
+};
+
+DerivedKeys deriveKeys(std::span<const std::uint8_t> password, std::span<const std::uint8_t> salt,
+                       std::uint32_t iterations)
+{
+    Bytes material = pbkdf2HmacSha256(password, salt, iterations, kCipherKeySize + kMacKeySize);
+    DerivedKeys keys{Bytes(material.begin(), material.begin() + kCipherKeySize),
+                     Bytes(material.begin() + kCipherKeySize, material.end())};
+    secureWipe(material);
+    return keys;
+}
+
+void checkPassword(std::span<const std::uint8_t> password)
+{
+    if (password.empty())
+        throw CryptoError("the password is empty; put it in the password file");
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+// Encrypt: header, Triple-DES CFB-64 ciphertext, HMAC-SHA256 over both
+// ---------------------------------------------------------------------------------------
+
+bool encryptFile(const std::string &input, const std::string &output,
+                 std::span<const std::uint8_t> password, const SealOptions &options)
+{
+    checkPassword(password);
+    if (options.iterations < kMinIterations || options.iterations > kMaxIterations)
+        throw CryptoError("the PBKDF2 iteration count must be 1000 to 10000000");
+    struct stat inputStat
+    {
+    };
+    Fd in = openInput(input, inputStat);
+    checkOutput(output, inputStat, options.overwrite);
+
+    std::uint8_t header[kSealedHeaderSize] = {};
+    std::memcpy(header, kMagic, 4);
+    header[4] = kVersion;
+    header[5] = kCipherTripleDesCfb64;
+    header[6] = kKdfPbkdf2Sha256;
+    for (int i = 0; i < 4; ++i)
+        header[8 + i] = std::uint8_t(options.iterations >> (24 - 8 * i));
+    randomBytes(std::span<std::uint8_t>(header + 12, kSaltSize));
+    randomBytes(std::span<std::uint8_t>(header + 28, 8));
+
+    const DerivedKeys keys = deriveKeys(
+        password, std::span<const std::uint8_t>(header + 12, kSaltSize), options.iterations);
+    DesModeCipher cipher(DesCipher::tripleDes(keys.cipherKey), Mode::Cfb64, Direction::Encrypt,
+                         std::span<const std::uint8_t>(header + 28, 8));
+    Hmac mac(HashAlg::Sha256, keys.macKey);
+
+    TempFile out(output);
+    out.write(header, sizeof header);
+    mac.update(std::span<const std::uint8_t>(header, sizeof header));
+    Bytes buffer(kChecksumChunk);
+    const std::uint64_t total = std::uint64_t(inputStat.st_size);
+    std::uint64_t done = 0;
+    for (;;) {
+        const std::size_t n = readFully(in.get(), buffer.data(), buffer.size(), input);
+        if (n == 0)
+            break;
+        cipher.process(std::span<const std::uint8_t>(buffer.data(), n), buffer.data());
+        mac.update(std::span<const std::uint8_t>(buffer.data(), n));
+        out.write(buffer.data(), n);
+        done += n;
+        if (options.progress && !options.progress(done, total))
+            return false;
+    }
+    const Bytes tag = mac.final();
+    out.write(tag.data(), tag.size());
+    out.commit(options.overwrite);
+    return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// Decrypt: verify the tag over the whole file first, then decrypt while verifying again
+// (the file could change between the passes), and rename only if both checks pass.
+// ---------------------------------------------------------------------------------------
+
+bool decryptFile(const std::string &input, const std::string &output,
+                 std::span<const std::uint8_t> password, const SealOptions &options)
+{
+    checkPassword(password);
+    struct stat inputStat
+    {
+    };
+    Fd in = openInput(input, inputStat);
+    checkOutput(output, inputStat, options.overwrite);
+
+    const std::uint64_t size = std::uint64_t(inputStat.st_size);
+    std::uint8_t header[kSealedHeaderSize];
+    if (size < kSealedHeaderSize + kSealedTagSize ||
+        readFully(in.get(), header, sizeof header, input) != sizeof header ||
+        std::memcmp(header, kMagic, 4) != 0)
+        throw CryptoError("'" + input +
+                          "' is not a file made by crypto encrypt-file "
+                          "(missing header or too short)");
+    if (header[4] != kVersion || header[5] != kCipherTripleDesCfb64 ||
+        header[6] != kKdfPbkdf2Sha256 || header[7] != 0)
+        throw CryptoError("'" + input +
+                          "' uses an unknown format version, cipher or key "
+                          "derivation; it was made by a newer or different program");
+    std::uint32_t iterations = 0;
+    for (int i = 0; i < 4; ++i)
+        iterations = iterations << 8 | header[8 + i];
+    if (iterations < kMinIterations || iterations > kMaxIterations)
+        throw CryptoError("'" + input + "' has an invalid PBKDF2 iteration count");
+
+    const DerivedKeys keys =
+        deriveKeys(password, std::span<const std::uint8_t>(header + 12, kSaltSize), iterations);
+    const std::uint64_t cipherLength = size - kSealedHeaderSize - kSealedTagSize;
+    Bytes buffer(kChecksumChunk);
+    std::uint8_t storedTag[kSealedTagSize];
+
+    // One pass over the ciphertext; `sink` (may be null) receives the plaintext.
+    auto pass = [&](TempFile *sink) -> bool {
+        if (::lseek(in.get(), off_t(kSealedHeaderSize), SEEK_SET) < 0)
+            throw IoError("cannot read '" + input + "': " + errnoText());
+        Hmac mac(HashAlg::Sha256, keys.macKey);
+        mac.update(std::span<const std::uint8_t>(header, sizeof header));
+        DesModeCipher cipher(DesCipher::tripleDes(keys.cipherKey), Mode::Cfb64, Direction::Decrypt,
+                             std::span<const std::uint8_t>(header + 28, 8));
+        std::uint64_t left = cipherLength;
+        while (left > 0) {
+            const std::size_t want = std::size_t(std::min<std::uint64_t>(left, buffer.size()));
+            if (readFully(in.get(), buffer.data(), want, input) != want)
+                throw AuthenticationError("'" + input + "' changed while it was being read");
+            mac.update(std::span<const std::uint8_t>(buffer.data(), want));
+            if (sink) {
+                cipher.process(std::span<const std::uint8_t>(buffer.data(), want), buffer.data());
+                sink->write(buffer.data(), want);
+            }
+            left -= want;
+            if (sink && options.progress && !options.progress(cipherLength - left, cipherLength))
+                return false;
+        }
+        if (readFully(in.get(), storedTag, kSealedTagSize, input) != kSealedTagSize)
+            throw AuthenticationError("'" + input + "' changed while it was being read");
+        const Bytes tag = mac.final();
+        if (!constantTimeEqual(tag, std::span<const std::uint8_t>(storedTag, kSealedTagSize)))
+            throw AuthenticationError("wrong password, or '" + input +
+                                      "' was modified or damaged; nothing was written");
+        return true;
+    };
+
+    pass(nullptr);
+    TempFile out(output);
+    if (!pass(&out))
+        return false;
+    out.commit(options.overwrite);
+    return true;
+}
+
+} // namespace wb::crypto
