@@ -1,0 +1,183 @@
+// `workbench-cli threads run SCENARIO [--seed N] [--mode free|step] [--json]`
+#include "threads/core/scenarios.h"
+
+#include "workbench/core/cli.h"
+#include "workbench/core/json.h"
+
+#include <chrono>
+#include <ostream>
+#include <thread>
+
+namespace {
+
+using namespace wb::threads;
+
+const char *kUsage =
+    "Usage: workbench-cli threads run SCENARIO [--seed N] [--mode free|step] [--json]\n"
+    "       workbench-cli threads list\n"
+    "Runs one of Python's synchronization lessons on real threads and prints its console\n"
+    "lines. With --seed the threads are step-scheduled by a seeded chooser: the same seed\n"
+    "gives the same interleaving. --json prints the scenario's events and a summary.\n";
+
+void writeSummary(wb::JsonWriter &j, const Summary &s)
+{
+    j.beginObject();
+    if (s.maxConcurrentWriters)
+        j.key("max_concurrent_writers").value(*s.maxConcurrentWriters);
+    if (s.produced)
+        j.key("produced").value(*s.produced);
+    if (s.consumed)
+        j.key("consumed").value(*s.consumed);
+    j.key("deadlock").value(s.deadlock);
+    if (s.deadlock) {
+        j.key("cycle").beginArray();
+        for (const auto &name : s.cycle)
+            j.value(std::string_view(name));
+        j.endArray();
+        j.key("deadlock_description").value(std::string_view(s.deadlockDescription));
+    }
+    if (s.error) {
+        j.key("error").value(std::string_view(*s.error));
+        j.key("error_type").value(std::string_view(s.errorType.value_or("")));
+    }
+    j.key("stopped").value(s.stopped);
+    for (const auto &f : s.extra)
+        j.key(f.key).value(f.value);
+    j.endObject();
+}
+
+void writeEvent(wb::JsonWriter &j, const wb::Event &e)
+{
+    j.beginObject();
+    j.key("seq").value(e.seq);
+    j.key("t_ns").value(e.tNs);
+    j.key("thread").value(std::string_view(threadName(e.thread)));
+    j.key("primitive").value(std::string_view(e.stringField("primitive")));
+    j.key("event").value(std::string_view(e.kind));
+    j.key("layer").value(std::string_view(e.stringField("layer")));
+    j.key("label").value(std::string_view(e.label));
+    j.key("file").value(e.where.fileName());
+    j.key("line").value(static_cast<std::uint64_t>(e.where.line));
+    for (const auto &f : e.fields)
+        if (f.key != "primitive" && f.key != "layer")
+            j.key(f.key).value(f.value);
+    j.endObject();
+}
+
+std::string summaryLine(const Summary &s)
+{
+    std::string out = "-- " + s.scenario + ":";
+    if (s.maxConcurrentWriters)
+        out += " max_concurrent_writers=" + std::to_string(*s.maxConcurrentWriters);
+    if (s.produced)
+        out += " produced=" + std::to_string(*s.produced);
+    if (s.consumed)
+        out += " consumed=" + std::to_string(*s.consumed);
+    out += std::string(" deadlock=") + (s.deadlock ? "true" : "false");
+    if (s.deadlock) {
+        out += " cycle=";
+        for (std::size_t i = 0; i < s.cycle.size(); ++i)
+            out += (i ? "," : "") + s.cycle[i];
+    }
+    if (s.error)
+        out += " error=\"" + s.errorType.value_or("") + ": " + *s.error + "\"";
+    return out;
+}
+
+int runThreads(wb::cli::Invocation &inv)
+{
+    const auto fail = [&](int code, const std::string &msg) {
+        inv.err << "workbench-cli threads: " << msg << '\n';
+        return code;
+    };
+    if (inv.args.empty())
+        return fail(wb::cli::Usage, "give a command: run SCENARIO, or list.");
+    const std::string command = inv.args.front();
+    std::vector<std::string> rest(inv.args.begin() + 1, inv.args.end());
+    if (command == "list") {
+        for (const auto &s : scenarios())
+            inv.out << s.id << '\t' << s.title << '\n';
+        return wb::cli::Ok;
+    }
+    if (command != "run")
+        return fail(wb::cli::Usage, "unknown command '" + command +
+                                        "'; use `run SCENARIO` or `list`.");
+    wb::cli::Options opts;
+    if (!opts.parse(rest, {"seed", "mode"}, {"json"}))
+        return fail(wb::cli::Usage, opts.error());
+    if (opts.positionals().size() != 1)
+        return fail(wb::cli::Usage, "give exactly one scenario; `workbench-cli threads list` "
+                                    "shows them.");
+    const std::string id = opts.positionals().front();
+    if (!isScenario(id))
+        return fail(wb::cli::Usage, "unknown scenario '" + id +
+                                        "'; `workbench-cli threads list` shows the available "
+                                        "ones.");
+    ScenarioOptions options;
+    if (auto seed = opts.value("seed")) {
+        const auto n = wb::cli::parseInt(*seed);
+        if (!n || *n < 0)
+            return fail(wb::cli::Usage, "--seed needs a non-negative integer, not '" + *seed +
+                                            "'.");
+        options.seed = static_cast<std::uint64_t>(*n);
+        options.mode = Mode::Step;
+    }
+    if (auto mode = opts.value("mode")) {
+        const auto m = modeFromString(*mode);
+        if (!m || *m == Mode::Paced)
+            return fail(wb::cli::Usage, "--mode is free or step, not '" + *mode + "'.");
+        options.mode = *m;
+    }
+
+    wb::Trace trace;
+    ScenarioRun run(id, options, trace);
+    run.start();
+    // A watchdog: a scenario that has not ended after 60 s is stopped (it cannot hang).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!run.finished() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const bool timedOut = !run.finished();
+    run.stop();
+    run.wait();
+    const Summary summary = run.summary();
+
+    if (opts.has("json")) {
+        wb::JsonWriter j(inv.out);
+        j.beginObject();
+        j.key("scenario").value(std::string_view(id));
+        j.key("seed");
+        if (options.seed)
+            j.value(*options.seed);
+        else
+            j.null();
+        j.key("mode").value(toString(options.mode));
+        j.key("events").beginArray();
+        for (std::size_t i = 0; i < trace.size(); ++i)
+            writeEvent(j, trace.at(i));
+        j.endArray();
+        j.key("console").beginArray();
+        for (const auto &line : run.console())
+            j.value(std::string_view(line));
+        j.endArray();
+        j.key("summary");
+        writeSummary(j, summary);
+        j.endObject();
+        inv.out << '\n';
+    } else {
+        for (const auto &line : run.console())
+            inv.out << line << '\n';
+        inv.out << summaryLine(summary) << '\n';
+    }
+    if (timedOut)
+        return fail(wb::cli::Failure, "the scenario did not finish within 60 s and was "
+                                      "stopped; please report this as a bug.");
+    return wb::cli::Ok;
+}
+
+} // namespace
+
+void wbRegisterCli_threads(wb::cli::Registry &registry)
+{
+    registry.add({"threads", "Thread synchronization: Python's primitives on real threads",
+                  kUsage, runThreads});
+}

@@ -1,0 +1,725 @@
+#include "threads/core/classic.h"
+
+#include "threads/core/runtime.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <ctime>
+#include <system_error>
+
+namespace wb::threads::classic {
+
+namespace {
+
+// The clock timeouts are measured on: the Runtime's (virtual in step mode) or real seconds.
+double clockNow(const Runtime *rt)
+{
+    if (rt)
+        return rt->now();
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+timespec realtimeAfter(std::chrono::nanoseconds d)
+{
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    const std::int64_t ns = ts.tv_nsec + d.count();
+    ts.tv_sec += static_cast<time_t>(ns / 1'000'000'000);
+    ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+    return ts;
+}
+
+std::string who(const Runtime *rt) { return threadName(rt ? rt->currentThread() : 0); }
+
+// Releases a Condition's lock when the body throws a Python error (Python's try/finally).
+// Cancelled passes through untouched: the run is over and releasing would only re-enter the
+// gate that is cancelling us.
+template <class Body>
+void underLock(threads::Condition &c, std::source_location loc, Body body)
+{
+    try {
+        body();
+    } catch (const Cancelled &) {
+        throw;
+    } catch (...) {
+        c.release(loc);
+        throw;
+    }
+    c.release(loc);
+}
+
+constexpr auto kWaitSlice = std::chrono::milliseconds(10);
+
+} // namespace
+
+// ---- Lock: one POSIX semaphore ---------------------------------------------------------
+
+Lock::Lock(Runtime *runtime, std::string name, bool ownership)
+    : m_rt(runtime), m_ownership(ownership)
+{
+    sem_init(&m_sem, 0, 1); // 0: shared by this process's threads only; 1: unlocked
+    m_ref.name = std::move(name);
+    m_ref.layer = "Lock";
+    if (m_rt)
+        m_ref.id = m_rt->addPrimitive(m_ref.name, m_ref.layer, this, ownership);
+}
+
+Lock::~Lock()
+{
+    if (m_rt)
+        m_rt->removePrimitive(m_ref.id);
+    sem_destroy(&m_sem);
+}
+
+int Lock::semValue() const
+{
+    int v = 0;
+    sem_getvalue(&m_sem, &v);
+    return v;
+}
+
+bool Lock::tryWait()
+{
+    for (;;) {
+        if (sem_trywait(&m_sem) == 0)
+            return true;
+        if (errno != EINTR)
+            return false; // EAGAIN: the value is 0, the lock is held
+    }
+}
+
+void Lock::post() { sem_post(&m_sem); }
+
+// Really waits on the semaphore (free and paced modes, or no Runtime). With a Runtime the
+// wait is cut into slices so that stop() and deadlock detection are noticed.
+bool Lock::waitOnSemaphore(double timeout)
+{
+    if (!m_rt) {
+        if (timeout < 0) {
+            while (sem_wait(&m_sem) != 0)
+                if (errno != EINTR)
+                    throw std::system_error(errno, std::generic_category(), "sem_wait");
+            return true;
+        }
+        const timespec deadline = realtimeAfter(std::chrono::nanoseconds(
+            static_cast<std::int64_t>(timeout * 1e9)));
+        while (sem_timedwait(&m_sem, &deadline) != 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == ETIMEDOUT)
+                return false;
+            throw std::system_error(errno, std::generic_category(), "sem_timedwait");
+        }
+        return true;
+    }
+    using Clock = std::chrono::steady_clock;
+    const bool timed = timeout >= 0;
+    const auto end = Clock::now() + (timed ? m_rt->realDuration(timeout) : Clock::duration());
+    for (;;) {
+        auto slice = std::chrono::duration_cast<std::chrono::nanoseconds>(kWaitSlice);
+        if (timed) {
+            const auto left = end - Clock::now();
+            if (left <= Clock::duration::zero())
+                return tryWait();
+            slice = std::min(slice, std::chrono::duration_cast<std::chrono::nanoseconds>(left));
+        }
+        const timespec deadline = realtimeAfter(slice);
+        if (sem_timedwait(&m_sem, &deadline) == 0)
+            return true;
+        if (errno == EINTR)
+            continue;
+        if (errno != ETIMEDOUT)
+            throw std::system_error(errno, std::generic_category(), "sem_timedwait");
+        m_rt->checkCancelled();
+        m_rt->stillBlocked(m_ref.id);
+    }
+}
+
+bool Lock::acquire(bool blocking, double timeout, std::source_location loc)
+{
+    if (!m_rt)
+        return blocking ? waitOnSemaphore(timeout) : tryWait();
+
+    Runtime &rt = *m_rt;
+    const std::string me = who(m_rt);
+    rt.pass("attempt", m_ref, me + " tries to acquire " + m_ref.name,
+            {{"value", semValue()}, {"blocking", blocking}}, loc);
+    const double end = timeout >= 0 ? rt.now() + timeout : kForever;
+    for (;;) {
+        if (tryWait()) {
+            rt.acquired(m_ref.id);
+            rt.pass("acquired", m_ref, me + " acquired " + m_ref.name,
+                    {{"value", semValue()}, {"locked", true}}, loc);
+            return true;
+        }
+        if (!blocking) {
+            rt.record("busy", m_ref, me + " finds " + m_ref.name + " locked",
+                      {{"value", semValue()}, {"locked", true}}, loc);
+            return false;
+        }
+        // Recorded within the step that saw the lock taken, so no release can slip in
+        // between the failed try and the registration as a waiter.
+        rt.record("blocked", m_ref, me + " blocks on " + m_ref.name,
+                  {{"value", semValue()}, {"locked", true}, {"waiter", !m_ownership}}, loc);
+        if (rt.gated()) {
+            const double left = end >= 0 ? std::max(0.0, end - rt.now()) : kForever;
+            const Runtime::WakeUp w = rt.blockGated(m_ref.id, left);
+            if (w.timedOut) {
+                rt.record("timeout", m_ref, me + " gives up waiting for " + m_ref.name,
+                          {{"value", semValue()}}, loc);
+                return false;
+            }
+            rt.record("woken", m_ref, me + " is woken on " + m_ref.name,
+                      {{"cause", w.cause}, {"value", semValue()}}, loc);
+            continue; // try again: another thread may have taken it first
+        }
+        rt.blockFree(m_ref.id);
+        const bool got = waitOnSemaphore(end >= 0 ? std::max(0.0, end - rt.now()) : kForever);
+        const std::int64_t cause = rt.unblocked();
+        if (!got) {
+            rt.record("timeout", m_ref, me + " gives up waiting for " + m_ref.name,
+                      {{"value", semValue()}}, loc);
+            return false;
+        }
+        rt.acquired(m_ref.id);
+        rt.record("woken", m_ref, me + " is woken on " + m_ref.name,
+                  {{"cause", cause}, {"value", semValue()}}, loc);
+        rt.pass("acquired", m_ref, me + " acquired " + m_ref.name,
+                {{"value", semValue()}, {"locked", true}}, loc);
+        return true;
+    }
+}
+
+void Lock::release(std::source_location loc)
+{
+    if (m_rt)
+        m_rt->gate("released", m_ref, loc);
+    if (m_guard && tryWait()) {
+        post(); // it was free: undo the trial acquire, then complain
+        throw RuntimeError("release unlocked lock");
+    }
+    if (m_rt) {
+        // Recorded and un-owned before sem_post, so the woken thread's events come after.
+        const std::int64_t seq =
+            m_rt->record("released", m_ref, who(m_rt) + " released " + m_ref.name,
+                         {{"value", semValue() + 1}, {"locked", false}}, loc);
+        m_rt->releasing(m_ref.id, seq);
+    }
+    post();
+}
+
+SavedLockState Lock::releaseSave()
+{
+    release();
+    return {};
+}
+
+void Lock::acquireRestore(const SavedLockState &) { acquire(); }
+
+// ---- RLock: owner + count over a Lock --------------------------------------------------
+
+RLock::RLock(Runtime *runtime, std::string name)
+    : m_block(runtime, name + ".block"), m_rt(runtime)
+{
+    m_ref.name = std::move(name);
+    m_ref.layer = "RLock";
+    if (m_rt)
+        m_ref.id = m_rt->addPrimitive(m_ref.name, m_ref.layer, nullptr, false);
+}
+
+RLock::~RLock()
+{
+    if (m_rt)
+        m_rt->removePrimitive(m_ref.id);
+}
+
+std::vector<wb::Field> RLock::fields() const
+{
+    return {{"owner", m_ownerNumber.load()}, {"count", m_count.load()}};
+}
+
+std::int64_t RLock::count() const { return m_count.load(); }
+int RLock::ownerThread() const { return m_ownerNumber.load(); }
+bool RLock::isOwned() const { return m_owner.load() == std::this_thread::get_id(); }
+
+bool RLock::acquire(bool blocking, double timeout, std::source_location loc)
+{
+    if (isOwned()) {
+        m_count.store(m_count.load() + 1);
+        if (m_rt) {
+            auto f = fields();
+            f.emplace_back("reentrant", true);
+            m_rt->pass("acquired", m_ref, who(m_rt) + " re-enters " + m_ref.name, f, loc);
+        }
+        return true;
+    }
+    if (m_rt)
+        m_rt->pass("attempt", m_ref, who(m_rt) + " tries to acquire " + m_ref.name, fields(),
+                   loc);
+    if (!m_block.acquire(blocking, timeout, loc))
+        return false;
+    m_owner.store(std::this_thread::get_id());
+    m_ownerNumber.store(m_rt ? m_rt->currentThread() : 0);
+    m_count.store(1);
+    if (m_rt)
+        m_rt->pass("acquired", m_ref, who(m_rt) + " acquired " + m_ref.name, fields(), loc);
+    return true;
+}
+
+void RLock::release(std::source_location loc)
+{
+    if (m_rt)
+        m_rt->gate("released", m_ref, loc);
+    if (!isOwned())
+        throw RuntimeError("cannot release un-acquired lock");
+    const std::int64_t count = m_count.load() - 1;
+    m_count.store(count);
+    if (count > 0) {
+        if (m_rt)
+            m_rt->record("released", m_ref, who(m_rt) + " leaves one level of " + m_ref.name,
+                         fields(), loc);
+        return;
+    }
+    m_owner.store(std::thread::id());
+    m_ownerNumber.store(-1);
+    if (m_rt)
+        m_rt->record("released", m_ref, who(m_rt) + " released " + m_ref.name, fields(), loc);
+    m_block.release(loc);
+}
+
+SavedLockState RLock::releaseSave()
+{
+    if (!isOwned())
+        throw RuntimeError("cannot release un-acquired lock");
+    SavedLockState s{m_owner.load(), m_count.load()};
+    if (m_rt)
+        m_rt->pass("release_save", m_ref,
+                   who(m_rt) + " saves count " + std::to_string(s.count) + " and releases " +
+                       m_ref.name,
+                   {{"owner", -1}, {"count", 0}, {"saved_count", s.count}});
+    m_count.store(0);
+    m_owner.store(std::thread::id());
+    m_ownerNumber.store(-1);
+    m_block.release();
+    return s;
+}
+
+void RLock::acquireRestore(const SavedLockState &state)
+{
+    m_block.acquire();
+    m_owner.store(state.owner);
+    m_ownerNumber.store(m_rt ? m_rt->currentThread() : 0);
+    m_count.store(state.count);
+    if (m_rt)
+        m_rt->pass("acquire_restore", m_ref,
+                   who(m_rt) + " restores count " + std::to_string(state.count) + " of " +
+                       m_ref.name,
+                   fields());
+}
+
+// ---- Condition: a lock + a list of waiter locks ----------------------------------------
+
+Condition::Condition(Runtime *runtime, Lockable *lock, std::string name) : m_rt(runtime)
+{
+    if (!lock) {
+        m_ownLock = std::make_unique<RLock>(runtime, name + ".lock");
+        lock = m_ownLock.get();
+    }
+    m_lock = lock;
+    m_ref.name = std::move(name);
+    m_ref.layer = "Condition";
+    if (m_rt)
+        m_ref.id = m_rt->addPrimitive(m_ref.name, m_ref.layer, nullptr, false);
+}
+
+Condition::~Condition()
+{
+    if (m_rt)
+        m_rt->removePrimitive(m_ref.id);
+}
+
+bool Condition::acquire(bool blocking, double timeout, std::source_location loc)
+{
+    return m_lock->acquire(blocking, timeout, loc);
+}
+
+void Condition::release(std::source_location loc) { m_lock->release(loc); }
+
+std::vector<std::int64_t> Condition::waiterIds() const
+{
+    std::vector<std::int64_t> ids;
+    for (const auto &w : m_waiters)
+        ids.push_back(w->ref().id);
+    return ids;
+}
+
+bool Condition::wait(double timeout, std::source_location loc)
+{
+    if (!m_lock->isOwned())
+        throw RuntimeError("cannot wait on un-acquired lock");
+    // 1. a fresh waiter lock, acquired at once so that acquiring it again will block
+    auto waiter = std::make_shared<Lock>(
+        m_rt, m_ref.name + ".waiter#" + std::to_string(m_nextWaiter++), false);
+    waiter->acquire(true, kForever, loc);
+    // 2. into the list (guarded by the condition's lock, which we hold)
+    m_waiters.push_back(waiter);
+    if (m_rt)
+        m_rt->pass("wait", m_ref, who(m_rt) + " waits on " + m_ref.name,
+                   {{"waiter", std::int64_t(waiter->ref().id)},
+                    {"waiter_name", std::string(waiter->name())},
+                    {"waiters", waiterIds()},
+                    {"timeout", timeout}},
+                   loc);
+    // 3. give up the condition's lock completely (an RLock held 3 times is released 3 times)
+    const SavedLockState saved = m_lock->releaseSave();
+    // 4. block on the waiter lock until notify() releases it
+    const bool notified = waiter->acquire(true, timeout, loc);
+    // 5. take the condition's lock back, with the saved owner and count (Python's finally;
+    //    Cancelled skips it, the run is over)
+    m_lock->acquireRestore(saved);
+    if (!notified) {
+        auto it = std::find(m_waiters.begin(), m_waiters.end(), waiter);
+        if (it != m_waiters.end())
+            m_waiters.erase(it);
+    }
+    if (m_rt)
+        m_rt->pass(notified ? "wait_return" : "timeout", m_ref,
+                   who(m_rt) + (notified ? " returns from wait on " : " timed out on ") +
+                       m_ref.name,
+                   {{"notified", notified}, {"waiters", waiterIds()}}, loc);
+    return notified;
+}
+
+void Condition::notify(int n, std::source_location loc)
+{
+    if (!m_lock->isOwned())
+        throw RuntimeError("cannot notify on un-acquired lock");
+    const std::size_t count = std::min<std::size_t>(n < 0 ? 0 : n, m_waiters.size());
+    if (m_rt)
+        m_rt->pass("notify", m_ref,
+                   who(m_rt) + " notifies " + std::to_string(count) + " waiter(s) of " +
+                       m_ref.name,
+                   {{"n", n}, {"woken", count}, {"waiters", waiterIds()}}, loc);
+    for (std::size_t i = 0; i < count; ++i) {
+        std::shared_ptr<Lock> waiter = m_waiters.front();
+        m_waiters.pop_front();
+        waiter->release(loc); // wakes that waiter; it still needs our lock to return
+    }
+}
+
+void Condition::notifyAll(std::source_location loc)
+{
+    notify(static_cast<int>(std::min<std::size_t>(m_waiters.size(), 1u << 30)), loc);
+}
+
+// ---- Semaphore / BoundedSemaphore: Condition(Lock()) + a counter ------------------------
+
+Semaphore::Semaphore(Runtime *runtime, std::int64_t value, bool bounded, std::string name)
+    : m_rt(runtime), m_lock(runtime, name + ".lock"),
+      m_cond(runtime, &m_lock, name + ".cond"), m_value(value), m_initial(value),
+      m_bounded(bounded)
+{
+    if (value < 0)
+        throw ValueError("semaphore initial value must be >= 0");
+    m_ref.name = std::move(name);
+    m_ref.layer = bounded ? "BoundedSemaphore" : "Semaphore";
+    if (m_rt)
+        m_ref.id = m_rt->addPrimitive(m_ref.name, m_ref.layer, nullptr, false);
+}
+
+Semaphore::~Semaphore()
+{
+    if (m_rt)
+        m_rt->removePrimitive(m_ref.id);
+}
+
+bool Semaphore::acquire(bool blocking, double timeout, std::source_location loc)
+{
+    if (!blocking && timeout >= 0)
+        throw ValueError("can't specify timeout for non-blocking acquire");
+    bool got = false;
+    m_cond.acquire(true, kForever, loc);
+    underLock(m_cond, loc, [&] {
+        if (m_rt)
+            m_rt->pass("attempt", m_ref, who(m_rt) + " tries to acquire " + m_ref.name,
+                       {{"value", m_value.load()}}, loc);
+        const double end = timeout >= 0 ? clockNow(m_rt) + timeout : kForever;
+        bool gaveUp = false;
+        while (m_value.load() == 0) {
+            if (!blocking) {
+                gaveUp = true;
+                break;
+            }
+            double left = kForever;
+            if (end >= 0) {
+                left = end - clockNow(m_rt);
+                if (left <= 0) {
+                    gaveUp = true;
+                    break;
+                }
+            }
+            m_cond.wait(left, loc);
+        }
+        if (!gaveUp) { // Python's while ... else
+            m_value.store(m_value.load() - 1);
+            got = true;
+        }
+        if (m_rt)
+            m_rt->pass(got ? "acquired" : "busy", m_ref,
+                       who(m_rt) + (got ? " acquired " : " could not acquire ") + m_ref.name,
+                       {{"value", m_value.load()}, {"initial", m_initial}}, loc);
+    });
+    return got;
+}
+
+void Semaphore::release(std::source_location loc)
+{
+    m_cond.acquire(true, kForever, loc);
+    underLock(m_cond, loc, [&] {
+        if (m_bounded && m_value.load() >= m_initial)
+            throw ValueError("Semaphore released too many times");
+        m_value.store(m_value.load() + 1);
+        if (m_rt)
+            m_rt->pass("released", m_ref, who(m_rt) + " released " + m_ref.name,
+                       {{"value", m_value.load()}, {"initial", m_initial}}, loc);
+        m_cond.notify(1, loc);
+    });
+}
+
+// ---- Event: Condition(Lock()) + a flag -------------------------------------------------
+
+Event::Event(Runtime *runtime, std::string name)
+    : m_rt(runtime), m_lock(runtime, name + ".lock"), m_cond(runtime, &m_lock, name + ".cond")
+{
+    m_ref.name = std::move(name);
+    m_ref.layer = "Event";
+    if (m_rt)
+        m_ref.id = m_rt->addPrimitive(m_ref.name, m_ref.layer, nullptr, false);
+}
+
+Event::~Event()
+{
+    if (m_rt)
+        m_rt->removePrimitive(m_ref.id);
+}
+
+void Event::set(std::source_location loc)
+{
+    m_cond.acquire(true, kForever, loc);
+    underLock(m_cond, loc, [&] {
+        m_flag.store(true);
+        if (m_rt)
+            m_rt->pass("set", m_ref, who(m_rt) + " sets " + m_ref.name, {{"flag", true}}, loc);
+        m_cond.notifyAll(loc);
+    });
+}
+
+void Event::clear(std::source_location loc)
+{
+    m_cond.acquire(true, kForever, loc);
+    underLock(m_cond, loc, [&] {
+        m_flag.store(false);
+        if (m_rt)
+            m_rt->pass("clear", m_ref, who(m_rt) + " clears " + m_ref.name, {{"flag", false}},
+                       loc);
+    });
+}
+
+bool Event::wait(double timeout, std::source_location loc)
+{
+    bool signaled = false;
+    m_cond.acquire(true, kForever, loc);
+    underLock(m_cond, loc, [&] {
+        signaled = m_flag.load();
+        if (!signaled)
+            signaled = m_cond.wait(timeout, loc);
+        if (m_rt)
+            m_rt->pass("wait_return", m_ref,
+                       who(m_rt) + (signaled ? " passes " : " timed out on ") + m_ref.name,
+                       {{"flag", m_flag.load()}, {"signaled", signaled}}, loc);
+    });
+    return signaled;
+}
+
+// ---- Queue: mutex + not_empty / not_full / all_tasks_done -------------------------------
+
+Queue::Queue(Runtime *runtime, std::int64_t maxsize, std::string name)
+    : m_rt(runtime), m_maxsize(maxsize), m_mutex(runtime, name + ".mutex"),
+      m_notEmpty(runtime, &m_mutex, name + ".not_empty"),
+      m_notFull(runtime, &m_mutex, name + ".not_full"),
+      m_allTasksDone(runtime, &m_mutex, name + ".all_tasks_done")
+{
+    m_ref.name = std::move(name);
+    m_ref.layer = "Queue";
+    if (m_rt)
+        m_ref.id = m_rt->addPrimitive(m_ref.name, m_ref.layer, nullptr, false);
+}
+
+Queue::~Queue()
+{
+    if (m_rt)
+        m_rt->removePrimitive(m_ref.id);
+}
+
+std::vector<wb::Field> Queue::fields() const
+{
+    return {{"items", std::vector<std::int64_t>(m_items.begin(), m_items.end())},
+            {"unfinished", m_unfinished.load()},
+            {"maxsize", m_maxsize}};
+}
+
+std::size_t Queue::size() const { return m_size.load(); }
+std::int64_t Queue::unfinishedTasks() const { return m_unfinished.load(); }
+
+void Queue::put(std::int64_t item, bool block, double timeout, std::source_location loc)
+{
+    m_notFull.acquire(true, kForever, loc);
+    underLock(m_notFull, loc, [&] {
+        if (m_maxsize > 0) {
+            if (!block) {
+                if (full())
+                    throw QueueFull();
+            } else if (timeout < 0) {
+                while (full())
+                    m_notFull.wait(kForever, loc);
+            } else {
+                const double end = clockNow(m_rt) + timeout;
+                while (full()) {
+                    const double left = end - clockNow(m_rt);
+                    if (left <= 0)
+                        throw QueueFull();
+                    m_notFull.wait(left, loc);
+                }
+            }
+        }
+        m_items.push_back(item);
+        m_size.store(m_items.size());
+        m_unfinished.store(m_unfinished.load() + 1);
+        if (m_rt)
+            m_rt->pass("put", m_ref,
+                       who(m_rt) + " puts " + std::to_string(item) + " into " + m_ref.name,
+                       [&] {
+                           auto f = fields();
+                           f.emplace_back("item", item);
+                           return f;
+                       }(),
+                       loc);
+        m_notEmpty.notify(1, loc);
+    });
+}
+
+std::int64_t Queue::get(bool block, double timeout, std::source_location loc)
+{
+    std::int64_t item = 0;
+    m_notEmpty.acquire(true, kForever, loc);
+    underLock(m_notEmpty, loc, [&] {
+        if (!block) {
+            if (m_items.empty())
+                throw QueueEmpty();
+        } else if (timeout < 0) {
+            while (m_items.empty())
+                m_notEmpty.wait(kForever, loc);
+        } else {
+            const double end = clockNow(m_rt) + timeout;
+            while (m_items.empty()) {
+                const double left = end - clockNow(m_rt);
+                if (left <= 0)
+                    throw QueueEmpty();
+                m_notEmpty.wait(left, loc);
+            }
+        }
+        item = m_items.front();
+        m_items.pop_front();
+        m_size.store(m_items.size());
+        if (m_rt)
+            m_rt->pass("get", m_ref,
+                       who(m_rt) + " gets " + std::to_string(item) + " from " + m_ref.name,
+                       [&] {
+                           auto f = fields();
+                           f.emplace_back("item", item);
+                           return f;
+                       }(),
+                       loc);
+        m_notFull.notify(1, loc);
+    });
+    return item;
+}
+
+void Queue::taskDone(std::source_location loc)
+{
+    m_allTasksDone.acquire(true, kForever, loc);
+    underLock(m_allTasksDone, loc, [&] {
+        const std::int64_t unfinished = m_unfinished.load() - 1;
+        if (unfinished <= 0) {
+            if (unfinished < 0)
+                throw ValueError("task_done() called too many times");
+            m_allTasksDone.notifyAll(loc);
+        }
+        m_unfinished.store(unfinished);
+        if (m_rt)
+            m_rt->pass("task_done", m_ref, who(m_rt) + " marks a task of " + m_ref.name +
+                                               " done", fields(), loc);
+    });
+}
+
+void Queue::join(std::source_location loc)
+{
+    m_allTasksDone.acquire(true, kForever, loc);
+    underLock(m_allTasksDone, loc, [&] {
+        while (m_unfinished.load() != 0)
+            m_allTasksDone.wait(kForever, loc);
+        if (m_rt)
+            m_rt->pass("join", m_ref, who(m_rt) + " sees every task of " + m_ref.name + " done",
+                       fields(), loc);
+    });
+}
+
+// ---- the backend ------------------------------------------------------------------------
+
+namespace {
+class ClassicBackend final : public Backend
+{
+public:
+    explicit ClassicBackend(Runtime *rt) : m_rt(rt) {}
+    std::string_view name() const override { return "classic"; }
+    std::unique_ptr<Lockable> makeLock(std::string name) override
+    {
+        return std::make_unique<Lock>(m_rt, std::move(name));
+    }
+    std::unique_ptr<Lockable> makeRLock(std::string name) override
+    {
+        return std::make_unique<RLock>(m_rt, std::move(name));
+    }
+    std::unique_ptr<threads::Condition> makeCondition(Lockable *lock, std::string name) override
+    {
+        return std::make_unique<Condition>(m_rt, lock, std::move(name));
+    }
+    std::unique_ptr<threads::Semaphore> makeSemaphore(std::int64_t value, bool bounded,
+                                                      std::string name) override
+    {
+        return std::make_unique<Semaphore>(m_rt, value, bounded, std::move(name));
+    }
+    std::unique_ptr<threads::Event> makeEvent(std::string name) override
+    {
+        return std::make_unique<Event>(m_rt, std::move(name));
+    }
+    std::unique_ptr<threads::Queue> makeQueue(std::int64_t maxsize, std::string name) override
+    {
+        return std::make_unique<Queue>(m_rt, maxsize, std::move(name));
+    }
+
+private:
+    Runtime *m_rt;
+};
+} // namespace
+
+} // namespace wb::threads::classic
+
+namespace wb::threads {
+std::unique_ptr<Backend> classicBackend(Runtime *runtime)
+{
+    return std::make_unique<classic::ClassicBackend>(runtime);
+}
+} // namespace wb::threads
