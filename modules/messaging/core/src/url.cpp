@@ -1,0 +1,114 @@
+#include "messaging/core/client.h"
+
+#include "workbench/core/cli.h"
+
+namespace wb::messaging {
+
+namespace {
+
+// RFC 3986 percent-decoding; false on a malformed escape.
+bool percentDecode(std::string_view in, std::string &out)
+{
+    out.clear();
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] != '%') {
+            out.push_back(in[i]);
+            continue;
+        }
+        if (i + 2 >= in.size())
+            return false;
+        auto hex = [](char c) -> int {
+            if (c >= '0' && c <= '9')
+                return c - '0';
+            if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+            if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+            return -1;
+        };
+        const int hi = hex(in[i + 1]), lo = hex(in[i + 2]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+    }
+    return true;
+}
+
+bool setError(std::string *error, std::string text)
+{
+    if (error)
+        *error = std::move(text);
+    return false;
+}
+
+} // namespace
+
+std::optional<BrokerUrl> BrokerUrl::parse(std::string_view text, std::string *error)
+{
+    BrokerUrl url;
+    std::string_view rest;
+    if (text.rfind("amqp://", 0) == 0) {
+        rest = text.substr(7);
+    } else if (text.rfind("amqps://", 0) == 0) {
+        rest = text.substr(8);
+        url.tls = true;
+        url.port = 5671;
+    } else {
+        setError(error, "'" + std::string(text) +
+                            "' is not a broker URL; use amqp://user:pass@host:port/vhost");
+        return std::nullopt;
+    }
+    std::string_view path;
+    bool hasPath = false;
+    if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+        path = rest.substr(slash + 1);
+        rest = rest.substr(0, slash);
+        hasPath = true;
+    }
+    if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+        const auto userinfo = rest.substr(0, at);
+        rest = rest.substr(at + 1);
+        const auto colon = userinfo.find(':');
+        if (!percentDecode(userinfo.substr(0, colon), url.user) ||
+            (colon != std::string_view::npos &&
+             !percentDecode(userinfo.substr(colon + 1), url.password))) {
+            setError(error, "the user or password in the broker URL has a bad %-escape");
+            return std::nullopt;
+        }
+        if (colon == std::string_view::npos)
+            url.password.clear();
+    }
+    std::string_view host = rest;
+    if (const auto colon = rest.rfind(':'); colon != std::string_view::npos &&
+                                            rest.find(']') == std::string_view::npos) {
+        host = rest.substr(0, colon);
+        const auto port = wb::cli::parseInt(rest.substr(colon + 1));
+        if (!port || *port < 1 || *port > 65535) {
+            setError(error, "the port in the broker URL must be a number from 1 to 65535, not '" +
+                                std::string(rest.substr(colon + 1)) + "'");
+            return std::nullopt;
+        }
+        url.port = static_cast<int>(*port);
+    }
+    if (!host.empty())
+        url.host = std::string(host);
+    if (hasPath) {
+        if (!percentDecode(path, url.vhost)) {
+            setError(error, "the virtual host in the broker URL has a bad %-escape");
+            return std::nullopt;
+        }
+    }
+    return url;
+}
+
+std::string BrokerUrl::redacted() const
+{
+    std::string vhostText;
+    for (char c : vhost)
+        vhostText += c == '/' ? std::string("%2f") : std::string(1, c);
+    return std::string(tls ? "amqps://" : "amqp://") + user + "@" + host + ":" +
+           std::to_string(port) + "/" + vhostText;
+}
+
+} // namespace wb::messaging

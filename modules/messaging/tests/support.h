@@ -1,0 +1,39 @@
+#pragma once
+// Small builders shared by the messaging tests.
+
+#include "messaging/core/broker.h"
+
+#include <chrono>
+#include <string>
+
+namespace wb::messaging::test {
+
+inline Message textMessage(std::string body, std::uint8_t deliveryMode = 1)
+{
+    Message m;
+    m.body = std::move(body);
+    m.properties.contentType = "text/plain";
+    m.properties.deliveryMode = deliveryMode;
+    return m;
+}
+
+inline ExchangeFlags durableExchange(bool durable = true)
+{
+    ExchangeFlags f;
+    f.durable = durable;
+    return f;
+}
+
+inline QueueFlags queueFlags(bool durable, bool exclusive = false, bool autoDelete = false)
+{
+    QueueFlags f;
+    f.durable = durable;
+    f.exclusive = exclusive;
+    f.autoDelete = autoDelete;
+    return f;
+}
+
+constexpr std::chrono::milliseconds kNoWait{0};
+constexpr std::chrono::milliseconds kWait{2000}; // generous: only reached on failure
+
+} // namespace wb::messaging::test
