@@ -1,0 +1,465 @@
+// `workbench-cli nova ...`: Nova's spawn internals, nova.sh and the scheduler simulation
+// without a display. New commands (launch, component: they need the message bus) are one
+// entry in kCommands.
+#include "nova/core/addr.h"
+#include "nova/core/iptables.h"
+#include "nova/core/libvirt_xml.h"
+#include "nova/core/novash.h"
+#include "nova/core/simulation.h"
+
+#include "workbench/core/cli.h"
+#include "workbench/core/json.h"
+
+#include <functional>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace wb::nova;
+namespace cli = wb::cli;
+
+const char *const kUsage =
+    "Usage: workbench-cli nova <command> [options]\n"
+    "\n"
+    "  libvirt-xml --instance N --ip IP --mac MAC [--project-net CIDR] [--type FLAVOR]\n"
+    "      The libvirt domain XML of instance N (project network default 10.0.0.0/27,\n"
+    "      flavor default m1.tiny).\n"
+    "  iptables --instance N --ip IP --project-net CIDR [--corrected] [--defects]\n"
+    "      The filter rules for the instance as the recorded listing has them, or with its\n"
+    "      defects fixed; --defects lists what is wrong with the listing after the rules.\n"
+    "  packet --instance N --ip IP --project-net CIDR --src A --dst B --proto tcp|udp|icmp\n"
+    "         [--dport P] [--sport P] --state NEW|ESTABLISHED|RELATED|INVALID [--corrected]\n"
+    "      Walk a packet through the chains rule by rule; the last line is\n"
+    "      `verdict: ACCEPT` or `verdict: DROP`. tcp and udp need --dport.\n"
+    "  novash COMMAND [VAR=VALUE...]\n"
+    "      What nova.sh COMMAND (branch, install, run, run_detached, terminate, clean,\n"
+    "      scrub) would do, in order, with nova.conf and novarc. A dry run.\n"
+    "  simulate --requests N --hosts M --scheduler chance|zone|simple [--seed X]\n"
+    "           [--zones Z] [--json]\n"
+    "      Many launches against one scheduler: placements, NoValidHost, phase latencies.\n"
+    "\n"
+    "Nothing is ever run on this machine. Exit codes: 0 ok, 2 bad usage or input.\n";
+
+struct Ctx
+{
+    cli::Invocation &inv;
+    std::string command;
+
+    int usage(const std::string &message) const
+    {
+        inv.err << "workbench-cli nova: " << command << ": " << message << '\n';
+        return cli::Usage;
+    }
+};
+
+// Each getter reports its own error; callers return cli::Usage when it yields nullopt.
+std::optional<std::string> required(const Ctx &c, const cli::Options &o, const char *name)
+{
+    auto v = o.value(name);
+    if (!v)
+        c.usage(std::string("--") + name + " is required; see `workbench-cli nova --help`.");
+    return v;
+}
+
+std::optional<std::int64_t> intOption(const Ctx &c, const cli::Options &o, const char *name,
+                                      std::int64_t lo, std::int64_t hi,
+                                      std::optional<std::int64_t> fallback = std::nullopt)
+{
+    auto text = o.value(name);
+    if (!text) {
+        if (!fallback)
+            c.usage(std::string("--") + name + " is required; see `workbench-cli nova --help`.");
+        return fallback;
+    }
+    auto n = cli::parseInt(*text);
+    if (!n || *n < lo || *n > hi) {
+        c.usage(std::string("--") + name + " needs an integer from " + std::to_string(lo) +
+                " to " + std::to_string(hi) + ", not '" + *text + "'.");
+        return std::nullopt;
+    }
+    return n;
+}
+
+std::optional<Ipv4Address> ipOption(const Ctx &c, const cli::Options &o, const char *name)
+{
+    auto text = required(c, o, name);
+    if (!text)
+        return std::nullopt;
+    auto ip = Ipv4Address::parse(*text);
+    if (!ip)
+        c.usage(std::string("--") + name + " '" + *text +
+                "' is not an IPv4 address; write it as four numbers 0-255, e.g. 10.0.0.3.");
+    return ip;
+}
+
+std::optional<Ipv4Network> cidrOption(const Ctx &c, const cli::Options &o, const char *name,
+                                      std::optional<std::string> fallback = std::nullopt)
+{
+    auto text = o.value(name);
+    if (!text)
+        text = fallback;
+    if (!text) {
+        c.usage(std::string("--") + name + " is required; see `workbench-cli nova --help`.");
+        return std::nullopt;
+    }
+    auto net = Ipv4Network::parse(*text);
+    if (!net)
+        c.usage(std::string("--") + name + " '" + *text +
+                "' is not a network in CIDR form with its host bits zero, e.g. 10.0.0.0/27.");
+    return net;
+}
+
+// The instance, address and project network every spawn command shares.
+struct InstanceArgs
+{
+    int id;
+    Ipv4Address ip;
+    Ipv4Network net;
+};
+
+std::optional<InstanceArgs> instanceArgs(const Ctx &c, const cli::Options &o,
+                                         std::optional<std::string> netFallback)
+{
+    auto id = intOption(c, o, "instance", 1, 0x7fffffff);
+    if (!id)
+        return std::nullopt;
+    auto ip = ipOption(c, o, "ip");
+    if (!ip)
+        return std::nullopt;
+    auto net = cidrOption(c, o, "project-net", netFallback);
+    if (!net)
+        return std::nullopt;
+    if (!net->contains(*ip)) {
+        c.usage("--ip " + ip->toString() + " is not inside the project network " +
+                net->toString() + "; give an address of that network.");
+        return std::nullopt;
+    }
+    return InstanceArgs{static_cast<int>(*id), *ip, *net};
+}
+
+bool parse(const Ctx &c, cli::Options &o, const std::vector<std::string> &args,
+           std::vector<std::string> values, std::vector<std::string> flags)
+{
+    if (!o.parse(args, std::move(values), std::move(flags))) {
+        c.usage(o.error() + "; see `workbench-cli nova --help`.");
+        return false;
+    }
+    if (!o.positionals().empty()) {
+        c.usage("unexpected argument '" + o.positionals().front() + "'.");
+        return false;
+    }
+    return true;
+}
+
+int runLibvirtXml(const Ctx &c, const std::vector<std::string> &args)
+{
+    cli::Options o;
+    if (!parse(c, o, args, {"instance", "ip", "mac", "project-net", "type"}, {"comments"}))
+        return cli::Usage;
+    auto a = instanceArgs(c, o, std::string("10.0.0.0/27"));
+    if (!a)
+        return cli::Usage;
+    auto macText = required(c, o, "mac");
+    if (!macText)
+        return cli::Usage;
+    auto mac = MacAddress::parse(*macText);
+    if (!mac)
+        return c.usage("--mac '" + *macText +
+                       "' is not a MAC address; write six hex pairs, e.g. 02:16:3e:17:35:39.");
+    const std::string typeName = o.valueOr("type", "m1.tiny");
+    auto type = instanceTypeByName(typeName);
+    if (!type)
+        return c.usage("unknown instance type '" + typeName +
+                       "'; use m1.tiny, m1.small, m1.medium, m1.large or m1.xlarge.");
+    if (a->net.prefix > 30)
+        return c.usage("the project network " + a->net.toString() +
+                       " is too small for a gateway; use /30 or larger.");
+    NetworkCreateRequest req;
+    req.fixedRange = a->net;
+    req.networkSize = static_cast<std::uint32_t>(a->net.size());
+    const auto networks = createNetworks(req, NetworkManagerKind::Vlan);
+    Instance inst;
+    inst.id = a->id;
+    inst.type = *type;
+    inst.fixedIp = a->ip;
+    inst.mac = mac;
+    DomainSpec spec = domainSpecFor(inst, networks.front(), *MacAddress::parse(kRecordedHostMac));
+    spec.withComments = o.has("comments");
+    c.inv.out << toDomainXml(spec);
+    return cli::Ok;
+}
+
+int runIptables(const Ctx &c, const std::vector<std::string> &args)
+{
+    cli::Options o;
+    if (!parse(c, o, args, {"instance", "ip", "project-net"}, {"corrected", "defects"}))
+        return cli::Usage;
+    auto a = instanceArgs(c, o, std::nullopt);
+    if (!a)
+        return cli::Usage;
+    const auto spec = RulesetSpec::recorded(a->id, a->ip, a->net, o.has("corrected"));
+    c.inv.out << buildRuleset(spec).text();
+    if (o.has("defects"))
+        for (const auto &d : listingDefects(spec))
+            c.inv.out << "# defect " << d.id << ": " << d.problem << "\n#   listed: " << d.rule
+                      << "\n#   fix:    " << d.fix << '\n';
+    return cli::Ok;
+}
+
+int runPacket(const Ctx &c, const std::vector<std::string> &args)
+{
+    cli::Options o;
+    if (!parse(c, o, args,
+               {"instance", "ip", "project-net", "src", "dst", "proto", "dport", "sport",
+                "state"},
+               {"corrected"}))
+        return cli::Usage;
+    auto a = instanceArgs(c, o, std::nullopt);
+    if (!a)
+        return cli::Usage;
+    Packet p;
+    auto src = ipOption(c, o, "src");
+    if (!src)
+        return cli::Usage;
+    auto dst = ipOption(c, o, "dst");
+    if (!dst)
+        return cli::Usage;
+    p.src = *src;
+    p.dst = *dst;
+    auto protoText = required(c, o, "proto");
+    if (!protoText)
+        return cli::Usage;
+    auto proto = parseProto(*protoText);
+    if (!proto)
+        return c.usage("unknown protocol '" + *protoText + "'; use tcp, udp or icmp.");
+    p.proto = *proto;
+    auto stateText = required(c, o, "state");
+    if (!stateText)
+        return cli::Usage;
+    auto state = parseConnState(*stateText);
+    if (!state)
+        return c.usage("unknown connection state '" + *stateText +
+                       "'; use NEW, ESTABLISHED, RELATED or INVALID.");
+    p.state = *state;
+    if (p.proto == Proto::Icmp) {
+        if (o.has("dport") || o.has("sport"))
+            return c.usage("ICMP has no ports; leave out --dport and --sport.");
+    } else {
+        auto dport = intOption(c, o, "dport", 0, 65535);
+        if (!dport)
+            return cli::Usage;
+        p.dport = static_cast<int>(*dport);
+        if (o.has("sport")) {
+            auto sport = intOption(c, o, "sport", 0, 65535);
+            if (!sport)
+                return cli::Usage;
+            p.sport = static_cast<int>(*sport);
+        }
+    }
+    const auto rules =
+        buildRuleset(RulesetSpec::recorded(a->id, a->ip, a->net, o.has("corrected")));
+    const PacketWalk walk = walkPacket(rules, p);
+    auto &out = c.inv.out;
+    out << "packet: " << p.describe() << " (" << (o.has("corrected") ? "corrected" : "listed")
+        << " ruleset)\n";
+    for (const auto &s : walk.steps) {
+        if (s.ruleNumber == 0) {
+            out << "  " << s.chain << ": " << s.reason << '\n';
+            continue;
+        }
+        out << "  " << s.chain << " #" << s.ruleNumber << "  " << s.ruleText << "\n      "
+            << (s.matched ? "match -> " + s.action : std::string("no match")) << ": "
+            << s.reason << '\n';
+    }
+    out << "decided by: " << walk.decidedBy << '\n';
+    out << "verdict: " << verdictName(walk.verdict) << '\n';
+    return cli::Ok;
+}
+
+int runNovaSh(const Ctx &c, const std::vector<std::string> &args)
+{
+    if (args.empty())
+        return c.usage("give a command: branch, install, run, run_detached, terminate, clean "
+                       "or scrub.");
+    auto command = parseNovaShCommand(args.front());
+    if (!command)
+        return c.usage("unknown nova.sh command '" + args.front() +
+                       "'; use branch, install, run, run_detached, terminate, clean or scrub.");
+    NovaShEnv env;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const auto eq = args[i].find('=');
+        if (eq == std::string::npos || eq == 0)
+            return c.usage("expected VAR=VALUE, not '" + args[i] + "'.");
+        std::string error;
+        if (!env.set(args[i].substr(0, eq), args[i].substr(eq + 1), &error))
+            return c.usage(error + ".");
+    }
+    const NovaShPlan plan = planNovaSh(*command, env);
+    auto &out = c.inv.out;
+    out << "# sudo ./nova.sh " << novaShCommandName(*command)
+        << " -- dry run: nothing is executed\n\nvariables:\n";
+    for (const auto &v : plan.variables)
+        out << "  " << v.name << '=' << v.value << "  (" << v.origin << ")\n";
+    out << "\nplan ('#' runs as root):\n";
+    int n = 0;
+    std::string phase;
+    for (const auto &s : plan.steps) {
+        if (s.phase != phase) {
+            phase = s.phase;
+            out << "  [" << phase << "]\n";
+        }
+        out << std::setw(4) << ++n << (s.root ? " # " : " $ ") << s.command << '\n';
+        if (!s.note.empty())
+            out << "        -- " << s.note << '\n';
+    }
+    if (!plan.windows.empty()) {
+        out << "\nscreen session 'nova', windows:";
+        for (const auto &w : plan.windows)
+            out << ' ' << w.title;
+        out << '\n';
+    }
+    if (plan.novaConf)
+        out << "\nnova.conf (" << env.novaDir() << "/bin/nova.conf):\n" << *plan.novaConf;
+    if (plan.novarc)
+        out << "\nnovarc (" << env.novaDir() << "/novarc):\n" << *plan.novarc;
+    if (plan.exitStatus != 0)
+        out << "\nexit status " << plan.exitStatus << '\n';
+    return cli::Ok;
+}
+
+int runSimulate(const Ctx &c, const std::vector<std::string> &args)
+{
+    cli::Options o;
+    if (!parse(c, o, args, {"requests", "hosts", "scheduler", "seed", "zones"}, {"json"}))
+        return cli::Usage;
+    auto requests = intOption(c, o, "requests", 1, 10'000'000);
+    if (!requests)
+        return cli::Usage;
+    auto hosts = intOption(c, o, "hosts", 1, 100'000);
+    if (!hosts)
+        return cli::Usage;
+    auto schedText = required(c, o, "scheduler");
+    if (!schedText)
+        return cli::Usage;
+    auto kind = parseSchedulerName(*schedText);
+    if (!kind)
+        return c.usage("unknown scheduler '" + *schedText + "'; use chance, zone or simple.");
+    auto seed = intOption(c, o, "seed", 0, INT64_MAX, 1);
+    if (!seed)
+        return cli::Usage;
+    auto zones = intOption(c, o, "zones", 1, 1000, 4);
+    if (!zones)
+        return cli::Usage;
+    SimulationConfig cfg;
+    cfg.scheduler = *kind;
+    cfg.requests = static_cast<int>(*requests);
+    cfg.hosts = static_cast<int>(*hosts);
+    cfg.seed = static_cast<std::uint64_t>(*seed);
+    cfg.zones = static_cast<int>(*zones);
+    const SimulationResult r = simulateLaunches(cfg);
+    auto &out = c.inv.out;
+    if (o.has("json")) {
+        wb::JsonWriter j(out);
+        j.beginObject();
+        j.key("scheduler").value(schedulerName(cfg.scheduler));
+        j.key("seed").value(cfg.seed);
+        j.key("requests").value(r.requests);
+        j.key("hosts").value(cfg.hosts);
+        j.key("placed").value(r.placed);
+        j.key("failed").value(r.failed);
+        j.key("no_valid_host").value(r.noValidHost);
+        j.key("compute_rejected").value(r.computeRejected);
+        j.key("simulated_seconds").value(r.simulatedSeconds);
+        j.key("per_host").beginArray();
+        for (const auto &h : r.hosts)
+            j.value(h.placed);
+        j.endArray();
+        j.key("host_detail").beginArray();
+        for (const auto &h : r.hosts) {
+            j.beginObject();
+            j.key("name").value(std::string_view(h.name));
+            j.key("zone").value(std::string_view(h.zone)).key("up").value(h.up);
+            j.key("vcpus").value(h.vcpus).key("memory_mb").value(h.memoryMb);
+            j.key("placed").value(h.placed).key("peak_vcpus").value(h.peakVcpus);
+            j.key("peak_memory_mb").value(h.peakMemoryMb);
+            j.endObject();
+        }
+        j.endArray();
+        j.key("phases").beginArray();
+        for (const auto &p : r.phases) {
+            j.beginObject();
+            j.key("phase").value(std::string_view(p.phase));
+            j.key("count").value(static_cast<std::uint64_t>(p.count));
+            j.key("mean_ms").value(p.meanMs).key("p50_ms").value(p.p50Ms);
+            j.key("p95_ms").value(p.p95Ms).key("max_ms").value(p.maxMs);
+            j.endObject();
+        }
+        j.endArray();
+        j.endObject();
+        out << '\n';
+        return cli::Ok;
+    }
+    out << "scheduler " << schedulerName(cfg.scheduler) << ", seed " << cfg.seed << ": "
+        << r.requests << " requests over " << cfg.hosts << " hosts\n"
+        << "placed " << r.placed << ", failed " << r.failed << " (NoValidHost "
+        << r.noValidHost << ", rejected by compute " << r.computeRejected << ")\n";
+    int maxPlaced = 0, minPlaced = r.requests, upHosts = 0;
+    for (const auto &h : r.hosts)
+        if (h.up) {
+            ++upHosts;
+            maxPlaced = std::max(maxPlaced, h.placed);
+            minPlaced = std::min(minPlaced, h.placed);
+        }
+    out << "instances per up host: min " << (upHosts ? minPlaced : 0) << ", max " << maxPlaced
+        << " (" << upHosts << " of " << cfg.hosts << " hosts up)\n"
+        << "phase latency (ms):   mean      p50      p95      max\n";
+    for (const auto &p : r.phases)
+        out << "  " << std::left << std::setw(21) << p.phase << std::right << std::fixed
+            << std::setprecision(1) << std::setw(7) << p.meanMs << std::setw(9) << p.p50Ms
+            << std::setw(9) << p.p95Ms << std::setw(9) << p.maxMs << '\n';
+    return cli::Ok;
+}
+
+struct Command
+{
+    const char *name;
+    std::function<int(const Ctx &, const std::vector<std::string> &)> run;
+};
+
+const std::vector<Command> kCommands{
+    {"libvirt-xml", runLibvirtXml}, {"iptables", runIptables}, {"packet", runPacket},
+    {"novash", runNovaSh},          {"simulate", runSimulate},
+};
+
+int runNova(cli::Invocation &inv)
+{
+    if (inv.args.empty()) {
+        inv.err << "workbench-cli nova: give a command; see `workbench-cli nova --help`.\n";
+        return cli::Usage;
+    }
+    const std::vector<std::string> rest(inv.args.begin() + 1, inv.args.end());
+    for (const auto &c : kCommands)
+        if (inv.args.front() == c.name) {
+            Ctx ctx{inv, c.name};
+            try {
+                return c.run(ctx, rest);
+            } catch (const std::invalid_argument &e) {
+                return ctx.usage(std::string(e.what()) + ".");
+            }
+        }
+    inv.err << "workbench-cli nova: unknown command '" << inv.args.front()
+            << "'; use libvirt-xml, iptables, packet, novash or simulate.\n";
+    return cli::Usage;
+}
+
+} // namespace
+
+void wbRegisterCli_nova(wb::cli::Registry &registry)
+{
+    registry.add({"nova", "OpenStack Nova: spawn internals, nova.sh, scheduling", kUsage,
+                  runNova});
+}

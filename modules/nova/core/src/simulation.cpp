@@ -1,0 +1,246 @@
+#include "nova/core/simulation.h"
+
+#include "nova/core/instance.h"
+
+#include "workbench/core/rng.h"
+#include "workbench/core/trace.h"
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+#include <stdexcept>
+
+namespace wb::nova {
+
+namespace {
+
+enum class Ev { Arrive, SchedulerDone, ComputeArrive, NetworkDone, Spawned, Terminate };
+
+struct Event
+{
+    double t;
+    std::uint64_t seq; // ties resolve in creation order, which keeps runs reproducible
+    Ev kind;
+    int request;
+    bool operator>(const Event &o) const { return t != o.t ? t > o.t : seq > o.seq; }
+};
+
+struct Request
+{
+    InstanceType type;
+    std::string zone;
+    int host = -1;
+    double arrive = 0, schedEnqueue = 0, schedDone = 0, computeArrive = 0, netDone = 0,
+           bdmDone = 0, spawned = 0;
+};
+
+constexpr int kPhaseCount = 5;
+const char *const kPhases[kPhaseCount] = {"api", "scheduling", "networking",
+                                          "block_device_mapping", "spawning"};
+
+double exponential(wb::Rng &rng, double mean)
+{
+    return -mean * std::log(1.0 - rng.unit());
+}
+
+double uniform(wb::Rng &rng, double lo, double hi)
+{
+    return lo + (hi - lo) * rng.unit();
+}
+
+PhaseStats stats(const char *name, std::vector<double> &samples)
+{
+    PhaseStats s;
+    s.phase = name;
+    s.count = samples.size();
+    if (samples.empty())
+        return s;
+    std::sort(samples.begin(), samples.end());
+    double sum = 0;
+    for (double x : samples)
+        sum += x;
+    const auto at = [&](double q) {
+        const auto i = static_cast<std::size_t>(q * static_cast<double>(samples.size()));
+        return samples[std::min(samples.size() - 1, i)];
+    };
+    s.meanMs = sum / static_cast<double>(samples.size()) * 1000.0;
+    s.p50Ms = at(0.50) * 1000.0;
+    s.p95Ms = at(0.95) * 1000.0;
+    s.maxMs = samples.back() * 1000.0;
+    return s;
+}
+
+} // namespace
+
+SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *trace)
+{
+    if (config.requests <= 0 || config.hosts <= 0)
+        throw std::invalid_argument("the simulation needs at least one request and one host");
+    if (config.zones <= 0 || config.arrivalsPerSecond <= 0 || config.meanLifetimeSeconds <= 0)
+        throw std::invalid_argument("zones, arrival rate and lifetime must be positive");
+    if (config.hostCores.empty() ||
+        *std::min_element(config.hostCores.begin(), config.hostCores.end()) <= 0)
+        throw std::invalid_argument("host core counts must be positive");
+    wb::Rng rng(config.seed);
+    // Separate streams so the host table does not depend on the scheduler's draws.
+    wb::Rng hostRng(config.seed ^ 0x9e3779b97f4a7c15ULL);
+    wb::Rng schedRng(config.seed + 1);
+
+    const auto zoneName = [&](int z) {
+        return config.zones == 1 ? std::string("nova") : "zone-" + std::to_string(z);
+    };
+    std::vector<ComputeHost> hosts(static_cast<std::size_t>(config.hosts));
+    for (int i = 0; i < config.hosts; ++i) {
+        auto &h = hosts[static_cast<std::size_t>(i)];
+        char name[32];
+        std::snprintf(name, sizeof name, "compute-%03d", i + 1);
+        h.name = name;
+        h.zone = zoneName(i % config.zones);
+        h.vcpus = config.hostCores[hostRng.below(config.hostCores.size())];
+        h.memoryMb = h.vcpus * 2048;
+        h.up = hostRng.unit() >= config.downFraction;
+    }
+    SimulationResult result;
+    result.requests = config.requests;
+    for (const auto &h : hosts)
+        result.hosts.push_back({h.name, h.zone, h.up, h.vcpus, h.memoryMb, 0, 0, 0});
+
+    // Flavor mix, cumulative weights in percent: tiny 30, small 35, medium 20, large 10,
+    // xlarge 5.
+    const int cumulative[] = {30, 65, 85, 95, 100};
+    std::vector<Request> reqs(static_cast<std::size_t>(config.requests));
+    std::priority_queue<Event, std::vector<Event>, std::greater<>> queue;
+    std::uint64_t seq = 0;
+    const auto push = [&](double t, Ev kind, int r) { queue.push({t, seq++, kind, r}); };
+
+    double t = 0;
+    for (int i = 0; i < config.requests; ++i) {
+        t += exponential(rng, 1.0 / config.arrivalsPerSecond);
+        auto &r = reqs[static_cast<std::size_t>(i)];
+        const int roll = static_cast<int>(rng.below(100));
+        int f = 0;
+        while (roll >= cumulative[f])
+            ++f;
+        r.type = instanceTypes()[static_cast<std::size_t>(f)];
+        r.zone = zoneName(static_cast<int>(rng.below(static_cast<std::uint64_t>(config.zones))));
+        r.arrive = t;
+        push(t, Ev::Arrive, i);
+    }
+
+    double schedulerFree = 0, networkFree = 0;
+    std::vector<double> computeFree(hosts.size(), 0.0);
+    std::vector<std::vector<double>> samples(kPhaseCount);
+    const auto release = [&](const Request &r) {
+        auto &h = hosts[static_cast<std::size_t>(r.host)];
+        h.usedVcpus -= r.type.vcpus;
+        h.usedMemoryMb -= r.type.memoryMb;
+        --h.instances;
+    };
+
+    double now = 0;
+    while (!queue.empty()) {
+        const Event e = queue.top();
+        queue.pop();
+        now = e.t;
+        auto &r = reqs[static_cast<std::size_t>(e.request)];
+        switch (e.kind) {
+        case Ev::Arrive: {
+            // API: authorization, quota, security group, MAC and host name: 5-15 ms.
+            r.schedEnqueue = now + uniform(rng, 0.005, 0.015);
+            const double start = std::max(r.schedEnqueue, schedulerFree);
+            schedulerFree = start + uniform(rng, 0.001, 0.003);
+            push(schedulerFree, Ev::SchedulerDone, e.request);
+            break;
+        }
+        case Ev::SchedulerDone: {
+            r.schedDone = now;
+            samples[0].push_back(r.schedEnqueue - r.arrive);
+            samples[1].push_back(r.schedDone - r.schedEnqueue);
+            ScheduleRequest sr{e.request + 1, r.type.vcpus, r.type.memoryMb, r.zone};
+            try {
+                r.host = static_cast<int>(
+                    schedule(config.scheduler, hosts, sr, schedRng, config.schedulerOptions));
+            } catch (const NoValidHost &ex) {
+                ++result.noValidHost;
+                if (trace)
+                    trace->add("sim-no-valid-host", "request " + std::to_string(e.request + 1) +
+                                                        ": NoValidHost",
+                               {{"request", e.request + 1}, {"reason", std::string(ex.what())},
+                                {"t_ms", now * 1000.0}});
+                break;
+            }
+            auto &h = hosts[static_cast<std::size_t>(r.host)];
+            if (!h.fits(r.type.vcpus, r.type.memoryMb)) {
+                // The compute worker cannot take it: the instance goes to error.
+                ++result.computeRejected;
+                if (trace)
+                    trace->add("sim-rejected", "request " + std::to_string(e.request + 1) +
+                                                   ": " + h.name + " is full",
+                               {{"request", e.request + 1}, {"host", h.name},
+                                {"t_ms", now * 1000.0}});
+                r.host = -1;
+                break;
+            }
+            h.usedVcpus += r.type.vcpus;
+            h.usedMemoryMb += r.type.memoryMb;
+            ++h.instances;
+            auto &out = result.hosts[static_cast<std::size_t>(r.host)];
+            out.peakVcpus = std::max(out.peakVcpus, h.usedVcpus);
+            out.peakMemoryMb = std::max(out.peakMemoryMb, h.usedMemoryMb);
+            if (trace)
+                trace->add("sim-schedule", "request " + std::to_string(e.request + 1) + " -> " +
+                                               h.name,
+                           {{"request", e.request + 1}, {"host", h.name},
+                            {"used_vcpus", h.usedVcpus}, {"t_ms", now * 1000.0}});
+            // The cast to compute.<host> through the broker: 1-2 ms.
+            push(now + uniform(rng, 0.001, 0.002), Ev::ComputeArrive, e.request);
+            break;
+        }
+        case Ev::ComputeArrive: {
+            r.computeArrive = now;
+            // rpc.call to the network controller, one request at a time: 3-8 ms service.
+            const double start = std::max(now + 0.001, networkFree);
+            networkFree = start + uniform(rng, 0.003, 0.008);
+            push(networkFree + 0.001, Ev::NetworkDone, e.request);
+            break;
+        }
+        case Ev::NetworkDone: {
+            r.netDone = now;
+            samples[2].push_back(r.netDone - r.computeArrive);
+            r.bdmDone = now + uniform(rng, 0.010, 0.050);
+            samples[3].push_back(r.bdmDone - r.netDone);
+            // The host's compute worker spawns one instance at a time: image copies, nbd,
+            // key injection, createXML: 2-8 s.
+            auto &free = computeFree[static_cast<std::size_t>(r.host)];
+            const double start = std::max(r.bdmDone, free);
+            free = start + uniform(rng, 2.0, 8.0);
+            push(free, Ev::Spawned, e.request);
+            break;
+        }
+        case Ev::Spawned: {
+            r.spawned = now;
+            samples[4].push_back(r.spawned - r.bdmDone);
+            ++result.placed;
+            ++result.hosts[static_cast<std::size_t>(r.host)].placed;
+            if (trace)
+                trace->add("sim-active", instanceName(e.request + 1) + " active on " +
+                                             hosts[static_cast<std::size_t>(r.host)].name,
+                           {{"request", e.request + 1},
+                            {"host", hosts[static_cast<std::size_t>(r.host)].name},
+                            {"t_ms", now * 1000.0}});
+            push(now + exponential(rng, config.meanLifetimeSeconds), Ev::Terminate, e.request);
+            break;
+        }
+        case Ev::Terminate:
+            release(r);
+            break;
+        }
+    }
+    result.failed = result.noValidHost + result.computeRejected;
+    result.simulatedSeconds = now;
+    for (int p = 0; p < kPhaseCount; ++p)
+        result.phases.push_back(stats(kPhases[p], samples[static_cast<std::size_t>(p)]));
+    return result;
+}
+
+} // namespace wb::nova

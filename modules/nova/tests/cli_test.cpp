@@ -1,0 +1,142 @@
+// `workbench-cli nova ...` end to end: the built binary, its output and exit codes.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <sys/wait.h>
+
+namespace {
+
+struct CliRun
+{
+    int status = -1;
+    std::string out; // stdout and stderr together
+};
+
+std::string cliPath()
+{
+    if (const char *env = std::getenv("WORKBENCH_CLI"))
+        return env;
+    return WB_NOVA_WORKBENCH_CLI;
+}
+
+CliRun run(const std::string &args)
+{
+    CliRun r;
+    const std::string command = "'" + cliPath() + "' nova " + args + " 2>&1";
+    FILE *pipe = popen(command.c_str(), "r");
+    if (!pipe)
+        return r;
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0)
+        r.out.append(buf.data(), n);
+    const int status = pclose(pipe);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+std::string lastLine(const std::string &s)
+{
+    const auto end = s.find_last_not_of('\n');
+    const auto start = s.rfind('\n', end);
+    return s.substr(start == std::string::npos ? 0 : start + 1, end - start);
+}
+
+const std::string kInst = "--instance 1 --ip 10.0.0.3 --project-net 10.0.0.0/27 ";
+
+} // namespace
+
+TEST(novaCli, LibvirtXmlOfTheRecordedInstance)
+{
+    const CliRun r = run("libvirt-xml --instance 1 --ip 10.0.0.3 --mac 02:16:3e:17:35:39");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(r.out.rfind("<domain type='qemu'>\n    <name>instance-00000001</name>\n", 0), 0u);
+    EXPECT_NE(r.out.find("<parameter name=\"RASERVER\" value=\"fe80::1031:39ff:fe04:58f5/64\" />"),
+              std::string::npos);
+}
+
+TEST(novaCli, IptablesListedAndCorrected)
+{
+    const CliRun listed = run("iptables " + kInst);
+    EXPECT_EQ(listed.status, 0);
+    EXPECT_NE(listed.out.find("--icmp-type 1/65535"), std::string::npos);
+    EXPECT_EQ(lastLine(listed.out), "COMMIT");
+    const CliRun fixed = run("iptables " + kInst + "--corrected");
+    EXPECT_EQ(fixed.status, 0);
+    EXPECT_NE(fixed.out.find("-A nova-inst-1 -s 10.0.0.1 -p udp --sport 67 --dport 68 -j ACCEPT"),
+              std::string::npos);
+}
+
+TEST(novaCli, PacketEndsWithTheVerdict)
+{
+    EXPECT_EQ(lastLine(run("packet " + kInst +
+                           "--src 10.0.0.5 --dst 10.0.0.3 --proto tcp --dport 22 --state NEW")
+                           .out),
+              "verdict: ACCEPT");
+    EXPECT_EQ(lastLine(run("packet " + kInst +
+                           "--src 192.168.1.10 --dst 10.0.0.3 --proto tcp --dport 22 "
+                           "--state NEW")
+                           .out),
+              "verdict: DROP");
+    const std::string ping = "packet " + kInst + "--src 10.0.0.5 --dst 10.0.0.3 --proto icmp "
+                                                 "--state NEW";
+    EXPECT_EQ(lastLine(run(ping).out), "verdict: DROP");
+    EXPECT_EQ(lastLine(run(ping + " --corrected").out), "verdict: ACCEPT");
+}
+
+TEST(novaCli, NovashPrintsThePlanAndNovaConf)
+{
+    const CliRun r = run("novash run");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("--sql_connection=sqlite:////opt/novascript/trunk/nova.sqlite\n"),
+              std::string::npos);
+    EXPECT_NE(r.out.find("nova-manage network create private 10.0.0.0/24 1 32"),
+              std::string::npos);
+    const CliRun mysql = run("novash run USE_MYSQL=1 MYSQL_PASS=pw");
+    EXPECT_EQ(mysql.status, 0);
+    EXPECT_NE(mysql.out.find("--sql_connection=mysql://root:pw@localhost/nova"),
+              std::string::npos);
+}
+
+TEST(novaCli, SimulateJsonHasTheCounts)
+{
+    const CliRun r = run("simulate --requests 500 --hosts 50 --scheduler simple --seed 3 --json");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(r.out.front(), '{');
+    EXPECT_NE(r.out.find("\"placed\":"), std::string::npos);
+    EXPECT_NE(r.out.find("\"failed\":"), std::string::npos);
+    EXPECT_NE(r.out.find("\"per_host\":["), std::string::npos);
+    EXPECT_EQ(r.out, run("simulate --requests 500 --hosts 50 --scheduler simple --seed 3 "
+                         "--json").out);
+}
+
+TEST(novaCli, BadInputIsAUsageErrorWithAMessage)
+{
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"libvirt-xml --instance 1 --ip 10.0.0.300 --mac 02:16:3e:17:35:39", "IPv4 address"},
+        {"libvirt-xml --instance 1 --ip 10.0.0.3 --mac 02:16:3e:17:35", "MAC address"},
+        {"iptables --instance 1 --ip 10.0.0.3 --project-net 10.0.0.0/33", "CIDR"},
+        {"iptables --instance 1 --ip 10.0.0.99 --project-net 10.0.0.0/27", "not inside"},
+        {"packet " + kInst + "--src 10.0.0.5 --dst 10.0.0.3 --proto sctp --state NEW",
+         "unknown protocol"},
+        {"packet " + kInst + "--src 10.0.0.5 --dst 10.0.0.3 --proto tcp --dport 22 --state OLD",
+         "unknown connection state"},
+        {"packet " + kInst + "--src 10.0.0.5 --dst 10.0.0.3 --proto tcp --state NEW", "--dport"},
+        {"novash start", "unknown nova.sh command"},
+        {"novash run USE_POSTGRES=1", "unknown variable"},
+        {"novash run FIXED_RANGE=10.0.0.0/99", "CIDR"},
+        {"simulate --requests 10 --hosts 5 --scheduler filter", "unknown scheduler"},
+        {"simulate --requests x --hosts 5 --scheduler simple", "integer"},
+        {"launchx", "unknown command"},
+        {"iptables --instance 1 --bogus 2", "unknown option"},
+    };
+    for (const auto &[args, message] : cases) {
+        const CliRun r = run(args);
+        EXPECT_EQ(r.status, 2) << args << "\n" << r.out;
+        EXPECT_NE(r.out.find("workbench-cli nova"), std::string::npos) << args;
+        EXPECT_NE(r.out.find(message), std::string::npos) << args << "\n" << r.out;
+    }
+}
