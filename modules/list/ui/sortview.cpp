@@ -169,9 +169,18 @@ void SortCanvas::paintEvent(QPaintEvent *)
     if (s.merge.active && !s.merge.reason.empty()) {
         p.setPen(accent);
         const QRect r(side.left(), y, side.width(), 3 * line);
-        p.drawText(r, Qt::TextWordWrap,
-                   tr("merge_at(%1): %2").arg(s.merge.index).arg(
-                       QString::fromStdString(s.merge.reason)));
+        const QString reason = QString::fromStdString(s.merge.reason);
+        QString why = reason;
+        if (reason == "power")
+            why = tr("powersort: the boundary below the new run is at least as deep in the "
+                     "ideal merge tree as the new one");
+        else if (reason == "force collapse")
+            why = tr("no input left: merge_force_collapse merges the stack from the top");
+        else if (reason == "tutorial")
+            why = tr("the tutorial's order (CPython never does this)");
+        else if (reason.startsWith('|'))
+            why = tr("stack invariant broken: %1").arg(reason);
+        p.drawText(r, Qt::TextWordWrap, tr("merge_at(%1) because %2").arg(s.merge.index).arg(why));
         y += 3 * line;
         p.setPen(text);
         p.drawText(side.left(), y + fm.ascent(),

@@ -103,19 +103,25 @@ std::string describeResize(GrowthPolicy policy, const ResizePlan &p)
 
 IntObject *ObjectHeap::fromLong(std::int64_t v)
 {
-    m_objects.push_back({v, 1, m_objects.size() + 1});
-    return &m_objects.back();
+    if (m_count % kChunk == 0)
+        m_chunks.push_back(std::make_unique<IntObject[]>(kChunk));
+    IntObject &o = m_chunks.back()[m_count % kChunk];
+    ++m_count;
+    o = {v, 1, m_count};
+    return &o;
 }
 
 std::size_t ObjectHeap::alive() const
 {
-    return static_cast<std::size_t>(std::count_if(
-        m_objects.begin(), m_objects.end(), [](const IntObject &o) { return o.refcnt > 0; }));
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < m_count; ++i)
+        n += m_chunks[i / kChunk][i % kChunk].refcnt > 0;
+    return n;
 }
 
 const IntObject *ObjectHeap::byId(std::uint64_t id) const
 {
-    return id >= 1 && id <= m_objects.size() ? &m_objects[id - 1] : nullptr;
+    return id >= 1 && id <= m_count ? &m_chunks[(id - 1) / kChunk][(id - 1) % kChunk] : nullptr;
 }
 
 // =============================================================================================
@@ -139,6 +145,35 @@ ListObject::ListObject(GrowthPolicy policy, wb::Trace *trace, std::int64_t size)
                          (size ? "slots cleared" : "ob_item = NULL"),
                      {{"size", size}, {"allocated", size}, {"bytes", size * kSlotBytes},
                       {"policy", std::string(policyName(policy))}});
+}
+
+void ListObject::traceResizeKept(std::int64_t newsize)
+{
+    const std::int64_t allocated = m_allocated;
+    const ResizePlan plan{m_size, newsize, allocated, allocated, false, false};
+    const std::int64_t bytes = allocated * kSlotBytes;
+    m_trace->add("resize", "list_resize(" + num(newsize) + "): " + describeResize(m_policy, plan),
+                 {{"old_size", m_size}, {"new_size", newsize}, {"old_allocated", allocated},
+                  {"new_allocated", allocated}, {"realloc", false}, {"exact", false},
+                  {"old_bytes", bytes}, {"new_bytes", bytes}, {"moved", false}, {"copied", 0},
+                  {"policy", std::string(policyName(m_policy))},
+                  {"formula", describeResize(m_policy, plan)}});
+}
+
+void ListObject::traceStore(std::int64_t index, const IntObject *v)
+{
+    m_trace->add("store", "ob_item[" + num(index) + "] = " + num(v->value),
+                 {{"index", index}, {"object", v->id}, {"value", v->value}});
+}
+
+void ListObject::app1Slow(IntObject *v)
+{
+    const std::int64_t n = m_size;
+    listResize(n + 1);
+    m_items[n] = v;
+    ++v->refcnt; // Py_INCREF
+    if (m_trace)
+        traceStore(n, v);
 }
 
 ListObject::~ListObject()

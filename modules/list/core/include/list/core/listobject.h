@@ -23,7 +23,7 @@
 #include "workbench/core/trace.h"
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -83,20 +83,23 @@ struct IntObject
     std::uint64_t id = 0; // 1, 2, 3, ... in creation order: the "address" a view prints
 };
 
-// Owns every IntObject a list ever pointed to. Storage is stable (a deque) and is only
-// released with the heap, so stale slots stay readable; refcnt == 0 means "freed".
+// Owns every IntObject a list ever pointed to. Storage is stable (fixed-size chunks that
+// never move) and is only released with the heap, so stale slots stay readable; refcnt == 0
+// means "freed". An empty heap allocates nothing, so a new list costs no allocation.
 class ObjectHeap
 {
 public:
     // A new object holding one reference for the caller (like PyLong_FromLongLong).
     IntObject *fromLong(std::int64_t v);
-    std::size_t created() const { return m_objects.size(); }
+    std::size_t created() const { return m_count; }
     std::size_t alive() const;
     // The object with a given id, or null.
     const IntObject *byId(std::uint64_t id) const;
 
 private:
-    std::deque<IntObject> m_objects;
+    static constexpr std::size_t kChunk = 256; // objects per chunk
+    std::vector<std::unique_ptr<IntObject[]>> m_chunks;
+    std::size_t m_count = 0;
 };
 
 // A Python exception raised by a list routine; what() is "IndexError: pop from empty list".
@@ -180,6 +183,11 @@ public:
 
 private:
     ResizeReport reallocate(const ResizePlan &plan);
+    // The traced halves of the inline fast paths, kept out of line so that the untraced
+    // append stays small enough to inline into a caller's loop.
+    void traceResizeKept(std::int64_t newsize);
+    void traceStore(std::int64_t index, const IntObject *v);
+    void app1Slow(IntObject *v); // app1 when it reallocates or records events
     void listPreallocateExact(std::int64_t size); // 3.9+: extend on a list with no block
     void release(IntObject *v, const char *why);  // Py_DECREF, with an event
     void raise(const char *type, const char *message) const;
@@ -205,33 +213,31 @@ inline ResizeReport ListObject::listResize(std::int64_t newsize)
         ResizeReport r;
         r.plan = {m_size, newsize, allocated, allocated, false, false};
         r.oldBytes = r.newBytes = allocated * static_cast<std::int64_t>(sizeof(IntObject *));
-        if (m_trace)
-            m_trace->add("resize",
-                         "list_resize(" + std::to_string(newsize) + "): " +
-                             describeResize(m_policy, r.plan),
-                         {{"old_size", m_size}, {"new_size", newsize},
-                          {"old_allocated", allocated}, {"new_allocated", allocated},
-                          {"realloc", false}, {"exact", false}, {"old_bytes", r.oldBytes},
-                          {"new_bytes", r.newBytes}, {"moved", false}, {"copied", 0},
-                          {"policy", std::string(policyName(m_policy))},
-                          {"formula", describeResize(m_policy, r.plan)}});
+        if (m_trace) [[unlikely]]
+            traceResizeKept(newsize);
         m_size = newsize;
         return r;
     }
     return reallocate(planResize(m_policy, m_size, allocated, newsize));
 }
 
-// The slot store comes before the reference count's: refcnt is an int64 like ob_size, so a
-// store to it first would force the compiler to reload the list's fields.
+// The common case (room left, nobody watching) reads the list's fields once and writes
+// the slot, ob_size and then the reference count: refcnt is an int64 like ob_size, so a
+// store to it first would force the compiler to reload the list's fields. Everything else
+// (reallocation, events) goes through listResize and app1Slow, out of line.
 inline void ListObject::app1(IntObject *v)
 {
     const std::int64_t n = m_size;
-    listResize(n + 1);
-    m_items[n] = v;
-    ++v->refcnt; // Py_INCREF: the list holds its own reference (after the store: see below)
-    if (m_trace)
-        m_trace->add("store", "ob_item[" + std::to_string(n) + "] = " + std::to_string(v->value),
-                     {{"index", n}, {"object", v->id}, {"value", v->value}});
+    const std::int64_t allocated = m_allocated;
+    IntObject **const items = m_items;
+    // list_resize(n + 1)'s no-realloc test, allocated >= n + 1 >= allocated / 2.
+    if (allocated > n && n + 1 >= (allocated >> 1) && !m_trace) [[likely]] {
+        items[n] = v;
+        m_size = n + 1;
+        ++v->refcnt; // Py_INCREF: the list holds its own reference
+        return;
+    }
+    app1Slow(v);
 }
 
 } // namespace wb::list

@@ -28,9 +28,12 @@
 #include "workbench/core/trace.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <cstdint>
 #include <functional>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <source_location>
 #include <span>
@@ -132,6 +135,26 @@ struct CountScope
     std::uint64_t n;
 };
 
+// c ? x : y for two pointers, computed with a mask instead of a jump. The merge loops and the
+// binary insertion choose between two pointers on every comparison; on random data a jump
+// there is mispredicted half the time, and GCC turns a plain `?:` into one. The integer form
+// is not turned back into a branch.
+template <class P>
+inline P *pick(bool c, P *x, P *y) noexcept
+{
+    const auto ux = reinterpret_cast<std::uintptr_t>(x);
+    const auto uy = reinterpret_cast<std::uintptr_t>(y);
+    const std::uintptr_t mask = std::uintptr_t{0} - static_cast<std::uintptr_t>(c);
+    return reinterpret_cast<P *>(uy ^ ((ux ^ uy) & mask));
+}
+
+// The number of consecutive equal outcomes, ending with `now`: one more than before when
+// `now` repeats `last`, else 1. Branch-free, like pick.
+inline std::int64_t nextStreak(std::int64_t streak, bool now, bool last) noexcept
+{
+    return (streak & -static_cast<std::int64_t>(now == last)) + 1;
+}
+
 // One MergeState plus the routines that use it.
 template <class T, class Less, class Project, ProbeMode Mode>
 class TimSort
@@ -141,6 +164,12 @@ class TimSort
     static_assert(std::is_nothrow_move_constructible_v<T> && std::is_nothrow_move_assignable_v<T>,
                   "timsort moves elements while an exception may be in flight");
     static constexpr bool kValues = std::is_invocable_v<Project &, const T &>;
+    // Elements of one machine word that copy as bytes (integers, pointers, doubles): the
+    // merge loops keep both candidates in registers and read the next ones ahead.
+    static constexpr bool kRegister =
+        std::is_trivially_copyable_v<T> && sizeof(T) == sizeof(std::uint64_t);
+    static constexpr bool kRawTemp =
+        std::is_trivially_copyable_v<T> && std::is_trivially_default_constructible_v<T>;
 
 public:
     TimSort(T *base, std::int64_t n, Less &less, const SortOptions &options, Project &project)
@@ -165,8 +194,14 @@ public:
                           {"policy", std::string(mergePolicyName(m_policy))},
                           {"min_gallop", kMinGallop}, {"values", values(m_base, m_listlen)},
                           {"comparisons", 0}});
-        if (m_listlen >= 2)
+        if (m_listlen >= 2) {
+            // Every run but the last has at least minrun elements: room for all of them
+            // (and the merges) up front instead of growing the vectors run by run.
+            const auto maxRuns = static_cast<std::size_t>((m_listlen + st.minrun - 1) / st.minrun);
+            st.runs.reserve(maxRuns);
+            st.merges.reserve(maxRuns - 1);
             scan(st.minrun);
+        }
         st.minGallop = m_minGallop;
         if (probing())
             m_trace->add("sort_end",
@@ -189,6 +224,56 @@ private:
         std::int64_t len;
         int power;
     };
+
+    // c ? x : y for register elements (kRegister), without a jump.
+    static T sel(bool c, const T &x, const T &y) noexcept
+    {
+        const auto ux = std::bit_cast<std::uint64_t>(x);
+        const auto uy = std::bit_cast<std::uint64_t>(y);
+        const std::uint64_t mask = std::uint64_t{0} - static_cast<std::uint64_t>(c);
+        return std::bit_cast<T>(uy ^ ((ux ^ uy) & mask));
+    }
+
+    // [first, last) moves up one slot (register elements, kRegister). Binary insertion moves
+    // a few dozen words per element; a memmove call per insertion costs more than the move
+    // itself, so this copies 32-byte chunks from the top down, and the lowest chunk, read
+    // before anything is written, last.
+    static void shiftUp(T *first, T *last) noexcept
+    {
+        constexpr std::ptrdiff_t kChunk = 32;
+        constexpr std::ptrdiff_t kWord = sizeof(T);
+        auto *lo = reinterpret_cast<unsigned char *>(first);
+        auto *hi = reinterpret_cast<unsigned char *>(last);
+        const std::ptrdiff_t bytes = hi - lo;
+        if (bytes <= 2 * kWord) { // one or two words
+            unsigned char w[2 * kWord];
+            if (bytes == kWord) {
+                std::memcpy(w, lo, kWord);
+                std::memcpy(lo + kWord, w, kWord);
+            } else {
+                std::memcpy(w, lo, 2 * kWord);
+                std::memcpy(lo + kWord, w, 2 * kWord);
+            }
+            return;
+        }
+        if (bytes < kChunk) { // three words: two overlapping pairs, both read first
+            unsigned char a[2 * kWord], b[2 * kWord];
+            std::memcpy(a, lo, 2 * kWord);
+            std::memcpy(b, hi - 2 * kWord, 2 * kWord);
+            std::memcpy(hi - kWord, b, 2 * kWord);
+            std::memcpy(lo + kWord, a, 2 * kWord);
+            return;
+        }
+        unsigned char head[kChunk];
+        std::memcpy(head, lo, kChunk);
+        while (hi - lo > kChunk) {
+            hi -= kChunk;
+            unsigned char buf[kChunk];
+            std::memcpy(buf, hi, kChunk);
+            std::memcpy(hi + kWord, buf, kChunk);
+        }
+        std::memcpy(lo + kWord, head, kChunk);
+    }
 
     bool probing() const
     {
@@ -332,19 +417,45 @@ private:
             ++start;
         for (; start < hi; ++start) {
             T *l = lo;
-            T *r = start;
             const T &pivot = *start;
             // Invariant: pivot >= all of [lo, l), pivot < all of [r, start).
-            do {
-                T *p = l + ((r - l) >> 1);
-                if (lt(pivot, *p, c))
-                    r = p;
-                else
-                    l = p + 1;
-            } while (l < r);
+            // Both bounds are selected, not jumped to (see pick): same comparisons.
+            if constexpr (kRegister) {
+                // [l, l + n) is CPython's [l, r). Both possible next probes are read while
+                // the comparison runs, so the search does not wait for a load per step.
+                // Every address read is in [lo, start].
+                const T key = pivot;
+                std::int64_t n = start - lo;
+                T vp = l[n >> 1];
+                do {
+                    const std::int64_t half = n >> 1;
+                    T *const p = l + half;
+                    const std::int64_t nl = half;         // [l, p) if pivot < *p
+                    const std::int64_t nr = n - half - 1; // [p + 1, r) otherwise
+                    const T vl = l[nl >> 1];
+                    const T vr = p[1 + (nr >> 1)];
+                    const bool less = lt(key, vp, c);
+                    l = pick(less, l, p + 1);
+                    n = nr + ((nl - nr) & -static_cast<std::int64_t>(less));
+                    vp = sel(less, vl, vr);
+                } while (n > 0);
+            } else {
+                T *r = start;
+                do {
+                    T *p = l + ((r - l) >> 1);
+                    const bool less = lt(pivot, *p, c);
+                    r = pick(less, p, r);
+                    l = pick(less, l, p + 1);
+                } while (l < r);
+            }
             if (l != start) {
+                // One block move instead of CPython's slot-by-slot loop; the slots end up
+                // the same.
                 T tmp = std::move(*start);
-                std::move_backward(l, start, start + 1);
+                if constexpr (kRegister)
+                    shiftUp(l, start);
+                else
+                    std::move_backward(l, start, start + 1);
                 *l = std::move(tmp);
             }
             if constexpr (Fine)
@@ -601,12 +712,40 @@ private:
                          0, loc);
     }
 
+    // merge_getmem + the copy of the shorter run: the temp area grows to at least twice its
+    // last size when it must grow (so a sort reallocates it a few times, not once per merge),
+    // and trivially copyable elements go there with one memcpy.
+    // No merge needs more than half the list (the shorter run goes to the temp area).
+    std::size_t halfList() const { return static_cast<std::size_t>(m_listlen / 2); }
+
+    T *toTemp(T *src, std::int64_t count)
+    {
+        const auto n = static_cast<std::size_t>(count);
+        if constexpr (kRawTemp) {
+            if (n > m_rawSize) { // old contents are dead: no copy, no clearing
+                // Once, at the first merge, as large as any merge of this sort can need:
+                // one block instead of a series of growing ones (each new large block costs
+                // page faults on first touch).
+                m_rawSize = std::max(n, halfList());
+                m_raw.reset(new T[m_rawSize]);
+            }
+            std::memcpy(static_cast<void *>(m_raw.get()), src, n * sizeof(T));
+            return m_raw.get();
+        } else {
+            if (n > m_temp.capacity())
+                m_temp.reserve(std::max(n, std::min(2 * m_temp.capacity(), halfList())));
+            m_temp.assign(std::make_move_iterator(src), std::make_move_iterator(src + count));
+        }
+        return m_temp.data();
+    }
+
     // merge_lo: na <= nb; A goes to the temp area and the merge fills from the left.
     void mergeLo(T *ssa, std::int64_t na, T *ssb, std::int64_t nb)
     {
-        m_temp.assign(std::make_move_iterator(ssa), std::make_move_iterator(ssa + na));
         T *dest = ssa;
-        ssa = m_temp.data();
+        ssa = toTemp(ssa, na);
+        T *const aEnd = ssa + na; // what is left of A is always [ssa, aEnd)
+        T *const bLastP = ssb + nb - 1; // B's last element
         CountScope c(m_comparisons);
         try {
             *dest++ = std::move(*ssb++);
@@ -617,43 +756,73 @@ private:
             {
                 std::int64_t minGallop = m_minGallop;
                 for (;;) {
-                    std::int64_t acount = 0; // consecutive wins of A
-                    std::int64_t bcount = 0; // consecutive wins of B
-                    // One pair at a time. Written without a branch on the comparison (the
-                    // winner is selected, not jumped to): on random data that branch would
-                    // be mispredicted half the time. Same comparisons, same exits as CPython.
+                    // One pair at a time, as CPython's acount/bcount loop: `streak` is the
+                    // number of consecutive wins of the run that won last (B if bLast). The
+                    // winner is selected, not jumped to (see pick). CPython tests nb == 0 and
+                    // na == 1 after every element; neither can happen before min(na - 1, nb)
+                    // more elements, so the loop runs in stretches of that many and tests
+                    // them after each stretch (before the streak, in CPython's order). Same
+                    // comparisons, same exits.
+                    std::int64_t streak = 0;
+                    bool bLast = false;
                     for (;;) {
-                        const bool bWins = lt(*ssb, *ssa, c);
-                        T *src = bWins ? ssb : ssa;
-                        *dest++ = std::move(*src);
-                        ssb += bWins;
-                        ssa += !bWins;
-                        nb -= bWins;
-                        na -= !bWins;
-                        bcount = bWins ? bcount + 1 : 0;
-                        acount = bWins ? 0 : acount + 1;
-                        if ((nb == 0) | (na == 1) | (bcount >= minGallop) |
-                            (acount >= minGallop)) {
-                            if (nb == 0)
-                                goto Succeed;
-                            if (na == 1)
-                                goto CopyB;
-                            break; // one run won min_gallop times in a row
+                        std::int64_t m = std::min(na - 1, nb); // >= 1
+                        T *const sb0 = ssb;
+                        if constexpr (kRegister) {
+                            // The two candidates live in registers and the next element of
+                            // each run is read before the comparison, so the loop does not
+                            // wait for a load after every comparison. A has >= 2 elements
+                            // left here, so ssa[1] is in A; B's read stops at its last.
+                            T va = *ssa;
+                            T vb = *ssb;
+                            do {
+                                const T a1 = ssa[1];
+                                const T b1 = *(ssb + (ssb < bLastP));
+                                const bool bWins = lt(vb, va, c);
+                                *dest++ = sel(bWins, vb, va);
+                                va = sel(bWins, va, a1);
+                                vb = sel(bWins, b1, vb);
+                                ssb += bWins;
+                                ssa += !bWins;
+                                streak = nextStreak(streak, bWins, bLast);
+                                bLast = bWins;
+                            } while (--m != 0 && streak < minGallop);
+                        } else {
+                            do {
+                                const bool bWins = lt(*ssb, *ssa, c);
+                                *dest++ = std::move(*pick(bWins, ssb, ssa));
+                                ssb += bWins;
+                                ssa += !bWins;
+                                streak = nextStreak(streak, bWins, bLast);
+                                bLast = bWins;
+                            } while (--m != 0 && streak < minGallop);
                         }
+                        na = aEnd - ssa;
+                        nb -= ssb - sb0;
+                        if (nb == 0)
+                            goto Succeed;
+                        if (na == 1)
+                            goto CopyB;
+                        if (streak >= minGallop)
+                            break; // one run won min_gallop times in a row
                     }
+                    const std::int64_t acount0 = bLast ? 0 : streak;
+                    const std::int64_t bcount0 = bLast ? streak : 0;
                     ++m_stats.gallopEntries;
                     c.sink = c.n;
                     if (probing())
                         m_trace->add("gallop_enter",
-                                     std::string("galloping: ") + (acount ? "A" : "B") + " won " +
-                                         std::to_string(acount ? acount : bcount) +
+                                     std::string("galloping: ") + (acount0 ? "A" : "B") + " won " +
+                                         std::to_string(acount0 ? acount0 : bcount0) +
                                          " times in a row (min_gallop " +
                                          std::to_string(minGallop) + ")",
-                                     {{"run", acount ? "A" : "B"},
-                                      {"wins", acount ? acount : bcount},
+                                     {{"run", acount0 ? "A" : "B"},
+                                      {"wins", acount0 ? acount0 : bcount0},
                                       {"min_gallop", minGallop}, {"routine", "merge_lo"},
                                       {"comparisons", m_comparisons}});
                     ++minGallop;
+                    std::int64_t acount = 0;
+                    std::int64_t bcount = 0;
                     do {
                         minGallop -= minGallop > 1;
                         setMinGallop(minGallop);
@@ -709,8 +878,8 @@ private:
             *dest = std::move(*ssa);
             return;
         } catch (...) {
-            if (na)
-                std::move(ssa, ssa + na, dest);
+            // na may lag behind ssa inside a stretch; aEnd does not.
+            std::move(ssa, aEnd, dest);
             throw;
         }
     }
@@ -718,10 +887,9 @@ private:
     // merge_hi: na > nb; B goes to the temp area and the merge fills from the right.
     void mergeHi(T *ssa, std::int64_t na, T *ssb, std::int64_t nb)
     {
-        m_temp.assign(std::make_move_iterator(ssb), std::make_move_iterator(ssb + nb));
         T *dest = ssb + nb - 1;
         T *basea = ssa;
-        T *baseb = m_temp.data();
+        T *baseb = toTemp(ssb, nb); // what is left of B is always [baseb, ssb]
         ssb = baseb + nb - 1;
         ssa += na - 1;
         CountScope c(m_comparisons);
@@ -734,40 +902,66 @@ private:
             {
                 std::int64_t minGallop = m_minGallop;
                 for (;;) {
-                    std::int64_t acount = 0;
-                    std::int64_t bcount = 0;
-                    for (;;) { // branch-free selection, as in mergeLo
-                        const bool aWins = lt(*ssb, *ssa, c);
-                        T *src = aWins ? ssa : ssb;
-                        *dest-- = std::move(*src);
-                        ssa -= aWins;
-                        ssb -= !aWins;
-                        na -= aWins;
-                        nb -= !aWins;
-                        acount = aWins ? acount + 1 : 0;
-                        bcount = aWins ? 0 : bcount + 1;
-                        if ((na == 0) | (nb == 1) | (acount >= minGallop) |
-                            (bcount >= minGallop)) {
-                            if (na == 0)
-                                goto Succeed;
-                            if (nb == 1)
-                                goto CopyA;
-                            break;
+                    // As in mergeLo, mirrored: stretches of min(na, nb - 1) elements, after
+                    // which CPython's na == 0 and nb == 1 can first occur.
+                    std::int64_t streak = 0;
+                    bool aLast = false;
+                    for (;;) {
+                        std::int64_t m = std::min(na, nb - 1); // >= 1
+                        T *const sa0 = ssa;
+                        if constexpr (kRegister) {
+                            // As in mergeLo: B has >= 2 elements left here, so ssb[-1] is in
+                            // B; A's read stops at its first.
+                            T va = *ssa;
+                            T vb = *ssb;
+                            do {
+                                const T a1 = *(ssa - (ssa > basea));
+                                const T b1 = ssb[-1];
+                                const bool aWins = lt(vb, va, c);
+                                *dest-- = sel(aWins, va, vb);
+                                va = sel(aWins, a1, va);
+                                vb = sel(aWins, vb, b1);
+                                ssa -= aWins;
+                                ssb -= !aWins;
+                                streak = nextStreak(streak, aWins, aLast);
+                                aLast = aWins;
+                            } while (--m != 0 && streak < minGallop);
+                        } else {
+                            do {
+                                const bool aWins = lt(*ssb, *ssa, c);
+                                *dest-- = std::move(*pick(aWins, ssa, ssb));
+                                ssa -= aWins;
+                                ssb -= !aWins;
+                                streak = nextStreak(streak, aWins, aLast);
+                                aLast = aWins;
+                            } while (--m != 0 && streak < minGallop);
                         }
+                        na -= sa0 - ssa;
+                        nb = ssb + 1 - baseb;
+                        if (na == 0)
+                            goto Succeed;
+                        if (nb == 1)
+                            goto CopyA;
+                        if (streak >= minGallop)
+                            break;
                     }
+                    const std::int64_t acount0 = aLast ? streak : 0;
+                    const std::int64_t bcount0 = aLast ? 0 : streak;
                     ++m_stats.gallopEntries;
                     c.sink = c.n;
                     if (probing())
                         m_trace->add("gallop_enter",
-                                     std::string("galloping: ") + (acount ? "A" : "B") + " won " +
-                                         std::to_string(acount ? acount : bcount) +
+                                     std::string("galloping: ") + (acount0 ? "A" : "B") + " won " +
+                                         std::to_string(acount0 ? acount0 : bcount0) +
                                          " times in a row (min_gallop " +
                                          std::to_string(minGallop) + ")",
-                                     {{"run", acount ? "A" : "B"},
-                                      {"wins", acount ? acount : bcount},
+                                     {{"run", acount0 ? "A" : "B"},
+                                      {"wins", acount0 ? acount0 : bcount0},
                                       {"min_gallop", minGallop}, {"routine", "merge_hi"},
                                       {"comparisons", m_comparisons}});
                     ++minGallop;
+                    std::int64_t acount = 0;
+                    std::int64_t bcount = 0;
                     do {
                         minGallop -= minGallop > 1;
                         setMinGallop(minGallop);
@@ -826,6 +1020,8 @@ private:
             *dest = std::move(*ssb);
             return;
         } catch (...) {
+            // nb may lag behind ssb inside a stretch; ssb itself does not.
+            nb = ssb + 1 - baseb;
             if (nb)
                 std::move(baseb, baseb + nb, dest - (nb - 1));
             throw;
@@ -844,7 +1040,9 @@ private:
     // the tutorial order keeps every run, hence a vector.
     std::vector<Slice> m_pending;
     int m_n = 0;
-    std::vector<T> m_temp;
+    std::vector<T> m_temp;               // the temp area in general
+    std::unique_ptr<T[]> m_raw;          // ... and for trivially copyable T (kRawTemp)
+    std::size_t m_rawSize = 0;
     SortStats m_stats;
 };
 
