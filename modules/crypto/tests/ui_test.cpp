@@ -1,0 +1,214 @@
+// The crypto module's views, driven as a learner drives them: digests shown equal the core's,
+// the state at the cursor equals what the core computed, stepping back works, bad input shows
+// a message, and background work finishes, cancels and stops on shutdown.
+#include "appsview.h"
+#include "cipherview.h"
+#include "hashview.h"
+#include "streamview.h"
+
+#include "crypto/core/checksum.h"
+#include "crypto/core/hash.h"
+
+#include "workbench/ui/stepcontroller.h"
+
+#include <QTemporaryFile>
+#include <QTest>
+
+#include <chrono>
+
+using namespace wb::crypto;
+using namespace wb::crypto::ui;
+
+class CryptoUiTest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void hashTableShowsTheCoreDigests();
+    void md5StepsForwardAndBack();
+    void badHexShowsAnErrorAndDoesNotCrash();
+    void avalancheReachesAboutHalf();
+    void desRoundsEndWithTheBriefCiphertext();
+    void modesAndImageLeak();
+    void arc4ReproducesTheBriefAndStepsBack();
+    void checksumMatchesTheCoreAndCancels();
+    void passwordsAndMeasureStopOnShutdown();
+};
+
+void CryptoUiTest::hashTableShowsTheCoreDigests()
+{
+    HashPage page;
+    page.setInput("abc", false);
+    QCOMPARE(page.shownDigest(HashAlg::Md2), QStringLiteral("da853b0d3f88d99b30283a69e6ded6bb"));
+    QCOMPARE(page.shownDigest(HashAlg::Md5), QStringLiteral("900150983cd24fb0d6963f7d28e17f72"));
+    page.setInput("The quick brown fox", false);
+    for (HashAlg alg : kAllHashAlgs)
+        QCOMPARE(page.shownDigest(alg),
+                 QString::fromStdString(toHex(digest(alg, "The quick brown fox"))));
+}
+
+void CryptoUiTest::md5StepsForwardAndBack()
+{
+    HashPage page;
+    page.setInput("61 62 63", true);
+    page.setStepAlgorithm(HashAlg::Md5);
+    auto *c = page.controller();
+    // Opens after the first step: B is the register that step computed.
+    QCOMPARE(page.stateAtCursor().step, 0);
+    QCOMPARE(page.stateAtCursor().fresh, (std::vector<bool>{false, true, false, false}));
+    QCOMPARE(page.stateAtCursor().block.size(), std::size_t(64));
+    QCOMPARE(int(page.stateAtCursor().block[3]), 0x80);
+    c->toEnd();
+    QCOMPARE(QString::fromStdString(toHex(page.stateAtCursor().digest)),
+             QStringLiteral("900150983cd24fb0d6963f7d28e17f72"));
+    // Back from the end to step 40: same registers as a fresh replay to there.
+    c->toStart();
+    for (int i = 0; i <= 40; ++i)
+        QVERIFY(c->nextOfKind("step"));
+    const auto forward = page.stateAtCursor().registers;
+    QCOMPARE(page.stateAtCursor().step, 40);
+    c->toEnd();
+    c->previousOfKind("step");
+    while (page.stateAtCursor().step > 40)
+        c->stepBack();
+    QCOMPARE(page.stateAtCursor().registers, forward);
+    // Every algorithm can be stepped to its end and gives the core's digest.
+    for (HashAlg alg : kAllHashAlgs) {
+        page.setStepAlgorithm(alg);
+        c->toEnd();
+        QCOMPARE(page.stateAtCursor().digest, digest(alg, "abc"));
+    }
+}
+
+void CryptoUiTest::badHexShowsAnErrorAndDoesNotCrash()
+{
+    HashPage page;
+    page.setInput("6g", true);
+    QVERIFY(!page.errorText().isEmpty());
+    QVERIFY(page.shownDigest(HashAlg::Sha256).isEmpty());
+    page.setInput("616", true);
+    QVERIFY(!page.errorText().isEmpty());
+    page.controller()->toEnd(); // still the last good trace
+    page.setInput("", false);   // the empty message hashes fine
+    QCOMPARE(page.shownDigest(HashAlg::Md5), QStringLiteral("d41d8cd98f00b204e9800998ecf8427e"));
+    QVERIFY(page.errorText().isEmpty());
+
+    CipherPage cipher;
+    QVERIFY(!cipher.setKeyAndBlock("zz", "6162636465666768"));
+    QVERIFY(!cipher.errorText().isEmpty());
+    QVERIFY(!cipher.setKeyAndBlock("3031323334353637", "6162"));
+    QVERIFY(cipher.setKeyAndBlock("3031323334353637", "6162636465666768"));
+    QVERIFY(cipher.errorText().isEmpty());
+}
+
+void CryptoUiTest::avalancheReachesAboutHalf()
+{
+    HashPage page;
+    page.setInput("abc", false);
+    page.setStepAlgorithm(HashAlg::Sha256);
+    const auto &a = page.avalanche();
+    QCOMPARE(a.size(), std::size_t(64));
+    QVERIFY(a.front() <= 4);
+    QVERIFY(a.back() > 80 && a.back() < 176);
+}
+
+void CryptoUiTest::desRoundsEndWithTheBriefCiphertext()
+{
+    CipherPage page;
+    QCOMPARE(page.ciphertext(), std::uint64_t(0xecc29ed95d2061d0));
+    auto *c = page.controller();
+    QCOMPARE(page.stateAtCursor().round, 1);
+    c->toEnd();
+    QVERIFY(page.stateAtCursor().done);
+    QCOMPARE(page.stateAtCursor().output, std::uint64_t(0xecc29ed95d2061d0));
+    QCOMPARE(page.stateAtCursor().subkeys.size(), std::size_t(16));
+    c->previousOfKind("des_round");
+    const auto r16 = page.stateAtCursor();
+    QCOMPARE(r16.round, 16);
+    c->stepBack();
+    QCOMPARE(page.stateAtCursor().round, 15);
+    QCOMPARE(page.stateAtCursor().r, r16.l); // L16 = R15
+    // The typo key of the tutorial differs only in parity bits: same ciphertext.
+    QVERIFY(page.setKeyAndBlock("3130323334353637", "6162636465666768"));
+    QCOMPARE(page.ciphertext(), std::uint64_t(0xecc29ed95d2061d0));
+}
+
+void CryptoUiTest::modesAndImageLeak()
+{
+    CipherPage page;
+    QVERIFY(page.setMode(Mode::Ecb, QString()));
+    QVERIFY(page.modeOutputHex().startsWith("ecc29ed95d2061d0ecc29ed95d2061d0"));
+    QVERIFY(page.setMode(Mode::Cfb8, "0001020304050607"));
+    QVERIFY(!page.setMode(Mode::Cbc, "00010203")); // a 4-byte IV is refused
+    QVERIFY(!page.setMode(Mode::Cbc, "zz"));
+    // ECB: two horizontally adjacent white pixel pairs encrypt alike; CBC: they do not.
+    const ImageLeak *img = page.imageLeak();
+    QCOMPARE(img->ecb().pixel(0, 0), img->ecb().pixel(2, 0));
+    QCOMPARE(img->ecb().pixel(1, 0), img->ecb().pixel(3, 0));
+    QVERIFY(img->cbc().pixel(0, 0) != img->cbc().pixel(2, 0));
+}
+
+void CryptoUiTest::arc4ReproducesTheBriefAndStepsBack()
+{
+    StreamPage page;
+    QCOMPARE(QString::fromStdString(toHex(page.ciphertext())),
+             QStringLiteral("f0b7907b234142585939d0369fc08c20"));
+    auto *c = page.controller();
+    QCOMPARE(page.stateAtCursor().keystream.size(), std::size_t(1));
+    c->toEnd();
+    QCOMPARE(page.stateAtCursor().out, page.ciphertext());
+    c->toStart();
+    QCOMPARE(page.stateAtCursor().phase, Arc4ReplayState::Phase::Start);
+    c->stepForward();
+    QCOMPARE(page.stateAtCursor().phase, Arc4ReplayState::Phase::KeySchedule);
+    QCOMPARE(page.stateAtCursor().i, 0);
+    QCOMPARE(page.stateAtCursor().j, 0x30); // 0 + S[0] + '0'
+    QVERIFY(!page.setKeyAndText("", "abc"));
+    QVERIFY(!page.errorText().isEmpty());
+}
+
+void CryptoUiTest::checksumMatchesTheCoreAndCancels()
+{
+    QTemporaryFile file;
+    QVERIFY(file.open());
+    QByteArray data(3 * 1024 * 1024 + 17, '\0');
+    for (int i = 0; i < data.size(); ++i)
+        data[i] = char(i * 7 + i / 251);
+    file.write(data);
+    file.flush();
+    AppsPage page;
+    page.startChecksum(file.fileName());
+    QTRY_VERIFY_WITH_TIMEOUT(!page.checksumRunning(), 30000);
+    const auto expected = checksumFile(file.fileName().toStdString(), kAllHashAlgs);
+    QVERIFY(expected);
+    for (int r = 0; r < 5; ++r)
+        QCOMPARE(page.checksumShown(r), QString::fromStdString(toHex((*expected)[std::size_t(r)])));
+    // Cancel right away: the job stops and says so.
+    page.startChecksum(file.fileName());
+    page.cancelChecksum();
+    QTRY_VERIFY_WITH_TIMEOUT(!page.checksumRunning(), 10000);
+    QVERIFY(page.checksumStatus().contains("Cancelled") || page.checksumStatus().startsWith("Done"));
+    page.startChecksum("/nonexistent/file");
+    QVERIFY(page.checksumStatus().contains("Not a readable file"));
+}
+
+void CryptoUiTest::passwordsAndMeasureStopOnShutdown()
+{
+    {
+        AppsPage page;
+        page.setPassword("password");
+        QVERIFY(page.md5Shown().startsWith("5f4dcc3b5aa765d61d8327deb882cf99"));
+        QTRY_VERIFY_WITH_TIMEOUT(page.pbkdf2Shown().contains("ms per guess"), 20000);
+        page.startMeasure();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.measuring(), 10000);
+        QVERIFY(page.guessesPerSecond() > 1000);
+    }
+    // Shutdown in the middle of a measurement returns within a second.
+    AppsPage page;
+    page.startMeasure();
+    const auto start = std::chrono::steady_clock::now();
+    page.shutdown();
+    QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+}
+
+QTEST_MAIN(CryptoUiTest)
+#include "ui_test.moc"

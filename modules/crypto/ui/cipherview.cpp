@@ -1,0 +1,525 @@
+#include "cipherview.h"
+#include "common.h"
+
+#include "crypto/core/des.h"
+
+#include "workbench/ui/theme.h"
+#include "workbench/ui/tracetable.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
+#include <QPainterPath>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace wb::crypto::ui {
+
+namespace {
+
+QString bits(std::uint64_t v, int count, int group)
+{
+    QString s;
+    for (int i = count - 1; i >= 0; --i) {
+        s += (v >> i) & 1 ? QLatin1Char('1') : QLatin1Char('0');
+        if (i && i % group == 0)
+            s += QLatin1Char(' ');
+    }
+    return s;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// DES rounds
+
+DesCanvas::DesCanvas(QWidget *parent) : QWidget(parent)
+{
+    setAutoFillBackground(true);
+    setBackgroundRole(QPalette::Base);
+}
+
+void DesCanvas::setState(const DesReplayState &state)
+{
+    m_state = state;
+    update();
+}
+
+void DesCanvas::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    const DesReplayState &s = m_state;
+    const QColor text = palette().color(QPalette::Text);
+    const QColor faded = palette().color(QPalette::PlaceholderText);
+    const QColor accent = wb::ui::stateColor("accent");
+    QFont bold = font();
+    bold.setBold(true);
+    bold.setPointSizeF(bold.pointSizeF() * 1.2);
+    const QFont mono = monoFont();
+    const QFontMetrics fm(font()), mfm(mono);
+    int y = 10;
+    p.setFont(bold);
+    p.setPen(text);
+    QString title;
+    if (s.subkeys.size() < 16 && s.round == 0 && s.input == 0)
+        title = tr("Key schedule: %1 of 16 subkeys made").arg(s.subkeys.size());
+    else if (s.done)
+        title = tr("Done: ciphertext = %1").arg(hexWord(s.output, 16));
+    else if (s.round == 0)
+        title = tr("Initial permutation: L0, R0 from the plaintext %1").arg(hexWord(s.input, 16));
+    else
+        title = tr("Round %1 of 16:  L%1 = R%2,  R%1 = L%2 ⊕ f(R%2, K%1)").arg(s.round).arg(s.round - 1);
+    p.drawText(12, y + QFontMetrics(bold).ascent(), title);
+    y += QFontMetrics(bold).height() + 14;
+
+    const int labelW = fm.horizontalAdvance(tr("S-box outputs S1..S8")) + 24;
+    auto row = [&](const QString &label, const QString &value, bool highlight = false, const QString &note = {}) {
+        p.setFont(font());
+        p.setPen(faded);
+        p.drawText(12, y + mfm.ascent(), label);
+        p.setFont(mono);
+        if (highlight)
+            p.fillRect(QRect(labelW - 4, y - 1, mfm.horizontalAdvance(value) + 8, mfm.height() + 2),
+                       freshColor());
+        p.setPen(text);
+        p.drawText(labelW, y + mfm.ascent(), value);
+        if (!note.isEmpty()) {
+            p.setFont(font());
+            p.setPen(faded);
+            p.drawText(labelW + mfm.horizontalAdvance(value) + 16, y + mfm.ascent(), note);
+        }
+        y += mfm.height() + 8;
+    };
+    if (s.round >= 1) {
+        row(tr("L%1 (in)").arg(s.round - 1), bits(s.previousL, 32, 4), false, hexWord(s.previousL, 8));
+        row(tr("R%1 (in)").arg(s.round - 1), bits(s.previousR, 32, 4), false, hexWord(s.previousR, 8));
+        y += 6;
+        row(tr("E(R%1)").arg(s.round - 1), bits(s.expanded, 48, 6), false, tr("32 → 48 bits"));
+        row(tr("K%1").arg(s.round), bits(s.subkey, 48, 6), false, tr("subkey, 48 bits"));
+        row(tr("E ⊕ K"), bits(s.mixed, 48, 6), false, tr("eight 6-bit S-box inputs"));
+        QStringList sb;
+        for (auto v : s.sbox)
+            sb << QStringLiteral("%1").arg(v, 4, 2, QLatin1Char('0'));
+        row(tr("S-box outputs S1..S8"), sb.join("   ") + QStringLiteral("  "), false, tr("48 → 32 bits"));
+        row(tr("f = P(S)"), bits(s.f, 32, 4), false, hexWord(s.f, 8));
+        y += 6;
+        row(tr("L%1 = R%2").arg(s.round).arg(s.round - 1), bits(s.l, 32, 4), false, hexWord(s.l, 8));
+        row(tr("R%1 = L%2 ⊕ f").arg(s.round).arg(s.round - 1), bits(s.r, 32, 4), true, hexWord(s.r, 8));
+    } else if (s.input || s.permuted) {
+        row(tr("plaintext"), bits(s.input, 64, 8), false, hexWord(s.input, 16));
+        row(tr("after IP"), bits(s.permuted, 64, 8), false, hexWord(s.permuted, 16));
+        row(tr("L0"), bits(s.l, 32, 4), false, hexWord(s.l, 8));
+        row(tr("R0"), bits(s.r, 32, 4), false, hexWord(s.r, 8));
+    }
+    if (s.done) {
+        y += 6;
+        row(tr("ciphertext (after FP)"), hexWord(s.output, 16), true);
+    }
+    // The sixteen subkeys, the current one marked.
+    y += 12;
+    p.setFont(font());
+    p.setPen(text);
+    p.drawText(12, y + fm.ascent(), tr("Key schedule: 16 subkeys of 48 bits (56 key bits used; every 8th bit is parity)"));
+    y += fm.height() + 4;
+    p.setFont(mono);
+    const int kw = mfm.horizontalAdvance(QStringLiteral("K16 000000000000")) + 20;
+    const int perRow = std::max(1, (width() - 24) / kw);
+    for (int k = 0; k < int(s.subkeys.size()); ++k) {
+        const QRect box(12 + (k % perRow) * kw, y + (k / perRow) * (mfm.height() + 4), kw - 10, mfm.height() + 2);
+        if (k + 1 == s.round && !s.done)
+            p.fillRect(box, QColor(accent.red(), accent.green(), accent.blue(), 60));
+        p.setPen(text);
+        p.drawText(box, Qt::AlignVCenter | Qt::AlignLeft,
+                   QStringLiteral("K%1 %2").arg(k + 1, -2).arg(hexWord(s.subkeys[k], 12)));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Modes, block by block
+
+ModesCanvas::ModesCanvas(QWidget *parent) : QWidget(parent)
+{
+    setAutoFillBackground(true);
+    setBackgroundRole(QPalette::Base);
+}
+
+void ModesCanvas::setBlocks(Mode mode, const std::vector<ModeBlock> &blocks)
+{
+    m_mode = mode;
+    m_blocks = blocks;
+    update();
+}
+
+void ModesCanvas::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QColor text = palette().color(QPalette::Text);
+    const QColor faded = palette().color(QPalette::PlaceholderText);
+    const QColor accent = wb::ui::stateColor("accent");
+    const QColor warn = wb::ui::stateColor("blocked");
+    const QFont mono = monoFont(0.9);
+    const QFontMetrics mfm(mono), fm(font());
+    const int n = std::min<int>(int(m_blocks.size()), m_mode == Mode::Cfb8 ? 8 : 6);
+    if (n == 0)
+        return;
+    const int colW = std::max(150, (width() - 40) / n);
+    const double boxW = colW - 30, boxH = mfm.height() + 8;
+    const double yIn = 50, yE = 130, yOut = 210, yXor = 170;
+    p.setFont(font());
+    p.setPen(text);
+    const QString how = m_mode == Mode::Ecb   ? tr("ECB: C_i = E(P_i). Nothing links the blocks: equal inputs give equal outputs.")
+                        : m_mode == Mode::Cbc ? tr("CBC: C_i = E(P_i ⊕ C_{i-1}), C_0 = IV. The previous ciphertext is mixed in before encryption.")
+                        : m_mode == Mode::Cfb8 ? tr("CFB-8: out = in ⊕ top byte of E(register); the register shifts in each ciphertext byte.")
+                                               : tr("CFB-64: C_i = P_i ⊕ E(C_{i-1}). E encrypts the register, never the plaintext.");
+    p.drawText(12, 10 + fm.ascent(), how);
+    p.setPen(faded);
+    p.drawText(12, 10 + fm.height() + fm.ascent(),
+               tr("Arrows in blue: the feedback path into the next block. Showing %1 of %2 %3.")
+                   .arg(n)
+                   .arg(m_blocks.size())
+                   .arg(m_mode == Mode::Cfb8 ? tr("bytes") : tr("blocks")));
+    const bool cfb = m_mode == Mode::Cfb8 || m_mode == Mode::Cfb64;
+    auto arrow = [&](QPointF a, QPointF b, const QColor &c) {
+        p.setPen(QPen(c, 1.6));
+        p.drawLine(a, b);
+        const QLineF l(b, a);
+        const double ang = std::atan2(-l.dy(), l.dx());
+        QPolygonF head;
+        head << b << b + QPointF(std::sin(ang + M_PI / 3) * 7, std::cos(ang + M_PI / 3) * 7)
+             << b + QPointF(std::sin(ang + M_PI - M_PI / 3) * 7, std::cos(ang + M_PI - M_PI / 3) * 7);
+        p.setBrush(c);
+        p.drawPolygon(head);
+        p.setBrush(Qt::NoBrush);
+    };
+    auto box = [&](QRectF r, const QString &label, const QString &value, const QColor &fill) {
+        p.fillRect(r, fill);
+        p.setPen(QPen(faded, 1));
+        p.drawRect(r);
+        p.setFont(mono);
+        p.setPen(text);
+        p.drawText(r, Qt::AlignCenter, value);
+        p.setFont(font());
+        p.setPen(faded);
+        p.drawText(QPointF(r.left(), r.top() - 3), label);
+    };
+    for (int i = 0; i < n; ++i) {
+        const ModeBlock &b = m_blocks[std::size_t(i)];
+        const double x = 20 + i * colW;
+        const QRectF in(x, yIn + 20, boxW, boxH), e(x, yE + 20, boxW, boxH), out(x, yOut + 40, boxW, boxH);
+        const QString reg = hexWord(b.reg, 16);
+        if (cfb) {
+            box(QRectF(x, yIn + 20, boxW, boxH), tr("register"), reg, QColor(accent.red(), accent.green(), accent.blue(), 40));
+            box(e, tr("E(register)"), hexWord(b.cipherOut, 16), messageColor());
+            box(QRectF(x, yXor + 20, boxW, boxH), tr("P%1 (plaintext)").arg(i), hexBytes(b.in, false), paddingColor());
+            arrow({x + boxW / 2, yIn + 20 + boxH}, {x + boxW / 2, yE + 20}, text);
+        } else {
+            box(in, tr("P%1 (plaintext)").arg(i), hexBytes(b.in, false), paddingColor());
+            box(e, m_mode == Mode::Cbc ? tr("E(P%1 ⊕ C%2)").arg(i).arg(i - 1) : tr("E(P%1)").arg(i),
+                hexWord(b.cipherIn, 16) + QStringLiteral(" →"), messageColor());
+            arrow({x + boxW / 2, yIn + 20 + boxH}, {x + boxW / 2, yE + 20}, text);
+        }
+        box(out, tr("C%1 (ciphertext)").arg(i), hexBytes(b.out, false), lengthColor());
+        arrow({x + boxW / 2, (cfb ? yXor : yE) + 20 + boxH}, {x + boxW / 2, yOut + 40}, text);
+        // Feedback into the next column.
+        if (m_mode != Mode::Ecb && i + 1 < n) {
+            const QPointF from(x + boxW, yOut + 40 + boxH / 2);
+            const QPointF to(x + colW, (cfb ? yIn : yE) + 20 + boxH / 2);
+            QPainterPath path(from);
+            path.cubicTo(from + QPointF(20, 0), to - QPointF(20, 0), to);
+            p.setPen(QPen(accent, 2));
+            p.drawPath(path);
+            arrow(to - QPointF(6, 0), to, accent);
+        }
+    }
+    // An ECB repeat is the leak: mark equal ciphertext blocks.
+    if (m_mode == Mode::Ecb) {
+        for (int i = 0; i < n; ++i)
+            for (int k = 0; k < i; ++k)
+                if (m_blocks[std::size_t(i)].out == m_blocks[std::size_t(k)].out) {
+                    p.setPen(warn);
+                    p.drawText(QPointF(20 + i * colW, yOut + 40 + boxH + fm.height() + 4),
+                               tr("= C%1: equal blocks leak").arg(k));
+                }
+    }
+    if (m_mode == Mode::Cbc || cfb) {
+        p.setPen(faded);
+        p.drawText(QPointF(12, yOut + 40 + boxH + 2.5 * fm.height()),
+                   tr("IV = the first register (%1). Decryption %2.")
+                       .arg(hexWord(m_blocks.front().reg, 16))
+                       .arg(cfb ? tr("also runs E on the register, never D") : tr("runs D, then XORs C_{i-1}")));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The image demo
+
+ImageLeak::ImageLeak(QWidget *parent) : QWidget(parent)
+{
+    setAutoFillBackground(true);
+    setBackgroundRole(QPalette::Base);
+    // A flat-coloured logo: large areas of identical 8-byte blocks, as in a real icon.
+    m_plain = QImage(192, 128, QImage::Format_RGB32);
+    m_plain.fill(QColor(250, 250, 250));
+    {
+        QPainter p(&m_plain);
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(9, 105, 218));
+        p.drawEllipse(QRect(16, 16, 96, 96));
+        p.setBrush(QColor(207, 34, 46));
+        p.drawRect(QRect(96, 40, 80, 56));
+        p.setBrush(QColor(250, 250, 250));
+        p.drawRect(QRect(40, 56, 48, 16));
+    }
+    const Bytes key = {'0', '1', '2', '3', '4', '5', '6', '7'};
+    const Bytes iv = {0, 1, 2, 3, 4, 5, 6, 7};
+    const auto des = DesCipher::des(key);
+    const auto *bits = m_plain.constBits();
+    const Bytes pixels(bits, bits + m_plain.sizeInBytes()); // 192 * 4 bytes a row: whole blocks
+    auto toImage = [this](const Bytes &b) {
+        QImage img(m_plain.size(), QImage::Format_RGB32);
+        std::memcpy(img.bits(), b.data(), b.size());
+        return img;
+    };
+    m_ecb = toImage(DesModeCipher(des, Mode::Ecb, Direction::Encrypt).process(pixels));
+    m_cbc = toImage(DesModeCipher(des, Mode::Cbc, Direction::Encrypt, iv).process(pixels));
+}
+
+void ImageLeak::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    const QColor text = palette().color(QPalette::Text);
+    const QFontMetrics fm(font());
+    const int gap = 24;
+    const double scale = std::max(1.0, std::min((width() - 4.0 * gap) / (3.0 * m_plain.width()),
+                                                (height() - 120.0) / m_plain.height()));
+    const int w = int(m_plain.width() * scale), h = int(m_plain.height() * scale);
+    const QImage *images[3] = {&m_plain, &m_ecb, &m_cbc};
+    const QString titles[3] = {tr("The picture (192×128 pixels, 4 bytes each)"),
+                               tr("DES-ECB: each 8-byte block alone"),
+                               tr("DES-CBC: chained with a random-looking IV")};
+    for (int i = 0; i < 3; ++i) {
+        const int x = gap + i * (w + gap);
+        p.setPen(text);
+        p.drawText(x, 12 + fm.ascent(), titles[i]);
+        p.drawImage(QRect(x, 16 + fm.height(), w, h), *images[i]);
+    }
+    p.setPen(text);
+    p.drawText(QRect(gap, 28 + fm.height() + h, width() - 2 * gap, 3 * fm.height()), Qt::TextWordWrap,
+               tr("Key 01234567. Two pixels make one DES block. Every equal pair of pixels becomes "
+                  "the same ciphertext in ECB, so the shapes stay visible; CBC mixes in the previous "
+                  "ciphertext, so equal blocks no longer look equal."));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page
+
+CipherPage::CipherPage(QWidget *parent)
+    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_canvas(new DesCanvas),
+      m_modes(new ModesCanvas), m_image(new ImageLeak), m_table(new wb::ui::TraceTable)
+{
+    auto makeError = [] {
+        auto *l = new QLabel;
+        l->setStyleSheet(QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+        return l;
+    };
+    // Tab 1: DES rounds.
+    m_key = new QLineEdit(QStringLiteral("3031323334353637"));
+    m_key->setToolTip(tr("8 bytes as 16 hex digits; 3031323334353637 is the text \"01234567\""));
+    m_block = new QLineEdit(QStringLiteral("6162636465666768"));
+    m_block->setToolTip(tr("one 8-byte block; 6162636465666768 is \"abcdefgh\""));
+    m_key->setMinimumWidth(190);
+    m_block->setMinimumWidth(190);
+    m_error = makeError();
+    m_result = new QLabel;
+    m_result->setFont(monoFont());
+    auto *form = new QHBoxLayout;
+    form->addWidget(new QLabel(tr("Key (hex):")));
+    form->addWidget(m_key);
+    form->addWidget(new QLabel(tr("Plaintext block (hex):")));
+    form->addWidget(m_block);
+    form->addWidget(m_result);
+    form->addWidget(m_error, 1);
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->addWidget(m_canvas);
+    split->addWidget(m_table);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+    auto *rounds = new QWidget;
+    auto *rcol = new QVBoxLayout(rounds);
+    rcol->addLayout(form);
+    rcol->addWidget(split, 1);
+
+    // Tab 2: modes.
+    m_mode = new QComboBox;
+    m_mode->addItem(QStringLiteral("ECB"), int(Mode::Ecb));
+    m_mode->addItem(QStringLiteral("CBC"), int(Mode::Cbc));
+    m_mode->addItem(QStringLiteral("CFB-8"), int(Mode::Cfb8));
+    m_mode->addItem(QStringLiteral("CFB-64"), int(Mode::Cfb64));
+    m_modeText = new QLineEdit(QStringLiteral("abcdefghabcdefghijklmnop"));
+    m_modeText->setToolTip(tr("Plaintext (text). ECB and CBC need a multiple of 8 bytes: no padding is added."));
+    m_iv = new QLineEdit(QStringLiteral("0001020304050607"));
+    m_modeError = makeError();
+    auto *mrow = new QHBoxLayout;
+    mrow->addWidget(new QLabel(tr("Mode:")));
+    mrow->addWidget(m_mode);
+    mrow->addWidget(new QLabel(tr("Plaintext:")));
+    mrow->addWidget(m_modeText, 1);
+    mrow->addWidget(new QLabel(tr("IV (hex):")));
+    mrow->addWidget(m_iv);
+    auto *modes = new QWidget;
+    auto *mcol = new QVBoxLayout(modes);
+    mcol->addLayout(mrow);
+    mcol->addWidget(m_modeError);
+    mcol->addWidget(m_modes, 1);
+
+    auto *tabs = new QTabWidget;
+    tabs->addTab(rounds, tr("DES rounds"));
+    tabs->addTab(modes, tr("Modes: ECB, CBC, CFB"));
+    tabs->addTab(m_image, tr("ECB leaks a picture"));
+    auto *col = new QVBoxLayout(this);
+    col->setContentsMargins(0, 0, 0, 0);
+    col->addWidget(tabs);
+
+    m_table->setController(m_controller);
+    connect(m_controller, &wb::ui::StepController::positionChanged, this, &CipherPage::redraw);
+    connect(m_controller, &wb::ui::StepController::traceReplaced, this, &CipherPage::redraw);
+    connect(m_key, &QLineEdit::textChanged, this, [this] { rerun(); rerunModes(); });
+    connect(m_block, &QLineEdit::textChanged, this, [this] { rerun(); });
+    connect(m_mode, &QComboBox::currentIndexChanged, this, [this] { rerunModes(); });
+    connect(m_modeText, &QLineEdit::textChanged, this, [this] { rerunModes(); });
+    connect(m_iv, &QLineEdit::textChanged, this, [this] { rerunModes(); });
+    rerun();
+    rerunModes();
+}
+
+CipherPage::~CipherPage()
+{
+    m_controller->setTrace(nullptr);
+    m_replayer.reset();
+}
+
+bool CipherPage::setKeyAndBlock(const QString &keyHex, const QString &blockHex)
+{
+    const QSignalBlocker a(m_key), b(m_block);
+    m_key->setText(keyHex);
+    m_block->setText(blockHex);
+    const bool ok = rerun();
+    rerunModes();
+    return ok;
+}
+
+bool CipherPage::setMode(Mode mode, const QString &ivHex)
+{
+    const QSignalBlocker a(m_mode), b(m_iv);
+    m_mode->setCurrentIndex(int(mode));
+    m_iv->setText(ivHex);
+    return rerunModes();
+}
+
+QString CipherPage::errorText() const
+{
+    return m_error->text();
+}
+
+bool CipherPage::rerun()
+{
+    QString why;
+    const auto key = parseInput(m_key->text(), true, &why);
+    const auto block = key ? parseInput(m_block->text(), true, &why) : std::nullopt;
+    if (!key || !block || block->size() != 8) {
+        m_error->setText(!why.isEmpty() ? tr("Bad hex: %1").arg(why)
+                                        : tr("The block must be 8 bytes (16 hex digits), got %1").arg(block ? block->size() : 0));
+        return false;
+    }
+    try {
+        auto trace = std::make_shared<wb::Trace>();
+        const auto des = DesCipher::des(*key, trace.get());
+        m_ciphertext = des.encryptBlock(loadBlock(block->data()), trace.get());
+        m_controller->setTrace(nullptr);
+        m_replayer.reset();
+        m_trace = trace;
+        m_replayer = std::make_unique<wb::Replayer<DesReplayState>>(*m_trace, DesReplayState{}, applyDesEvent, 64);
+    } catch (const CryptoError &e) {
+        m_error->setText(QString::fromUtf8(e.what()));
+        return false;
+    }
+    m_error->clear();
+    m_result->setText(tr("→ ciphertext %1").arg(hexWord(m_ciphertext, 16)));
+    // Open on round 1: the first full Feistel round.
+    const auto round1 = m_trace->findNext("des_round", 0);
+    m_controller->setTrace(m_trace, round1 ? qsizetype(*round1 + 1) : 0);
+    return true;
+}
+
+bool CipherPage::rerunModes()
+{
+    const Mode mode = static_cast<Mode>(m_mode->currentData().toInt());
+    QString why;
+    const auto key = parseInput(m_key->text(), true, &why);
+    const QByteArray plain = m_modeText->text().toUtf8();
+    const auto iv = parseInput(m_iv->text(), true, &why);
+    m_iv->setEnabled(modeNeedsIv(mode));
+    if (!key || (!iv && modeNeedsIv(mode))) {
+        m_modeError->setText(tr("Bad hex: %1").arg(why));
+        m_modes->setBlocks(mode, {});
+        return false;
+    }
+    try {
+        wb::Trace trace;
+        const auto des = DesCipher::des(*key);
+        DesModeCipher cipher(des, mode, Direction::Encrypt, modeNeedsIv(mode) ? std::span<const std::uint8_t>(*iv) : std::span<const std::uint8_t>{}, &trace);
+        const Bytes out = cipher.process(Bytes(plain.begin(), plain.end()));
+        m_modeOutput = hexBytes(out, false);
+        std::vector<ModeBlock> blocks;
+        for (std::size_t n = 0; n < trace.size(); ++n) {
+            const wb::Event &e = trace.at(n);
+            if (e.kind != "mode_block")
+                continue;
+            auto bytesOf = [&e](const char *k) {
+                return std::get<std::vector<std::uint8_t>>(*e.field(k));
+            };
+            blocks.push_back({std::uint64_t(e.intField("register")), std::uint64_t(e.intField("cipher_in")),
+                              std::uint64_t(e.intField("cipher_out")), bytesOf("in"), bytesOf("out")});
+        }
+        m_modes->setBlocks(mode, blocks);
+        m_modeError->setText(tr("Ciphertext: %1").arg(m_modeOutput));
+        m_modeError->setStyleSheet(QString());
+        return true;
+    } catch (const CryptoError &e) {
+        m_modeError->setStyleSheet(QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+        m_modeError->setText(QString::fromUtf8(e.what()));
+        m_modes->setBlocks(mode, {});
+        m_modeOutput.clear();
+        return false;
+    }
+}
+
+const DesReplayState &CipherPage::stateAtCursor()
+{
+    return m_replayer->stateAt(static_cast<std::size_t>(m_controller->position()));
+}
+
+void CipherPage::redraw()
+{
+    if (!m_replayer)
+        return;
+    m_canvas->setState(stateAtCursor());
+    emit highlightsChanged();
+}
+
+QString CipherPage::lessonMarkdown() const
+{
+    return lesson("cipher");
+}
+
+QStringList CipherPage::sourceFiles() const
+{
+    return coreSources({"core/src/des.cpp", "core/src/modes.cpp", "core/include/crypto/core/modes.h"});
+}
+
+} // namespace wb::crypto::ui

@@ -1,0 +1,122 @@
+#pragma once
+// The cipher view: DES on one block, round by round (L, R, subkey, E(R), S-box outputs, f);
+// the four modes drawn block by block with their feedback path; and the image demo, where
+// ECB leaks a drawn logo's outline and CBC does not.
+
+#include "crypto/core/modes.h"
+#include "crypto/core/replay.h"
+
+#include "workbench/core/cursor.h"
+#include "workbench/ui/modulepage.h"
+#include "workbench/ui/stepcontroller.h"
+
+#include <QImage>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTabWidget;
+
+namespace wb::ui {
+class TraceTable;
+}
+
+namespace wb::crypto::ui {
+
+class DesCanvas : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DesCanvas(QWidget *parent = nullptr);
+    void setState(const DesReplayState &state);
+    QSize minimumSizeHint() const override { return {560, 380}; }
+
+protected:
+    void paintEvent(QPaintEvent *) override;
+
+private:
+    DesReplayState m_state;
+};
+
+// One mode_block event per drawn block.
+struct ModeBlock
+{
+    std::uint64_t reg = 0, cipherIn = 0, cipherOut = 0;
+    Bytes in, out;
+};
+
+class ModesCanvas : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ModesCanvas(QWidget *parent = nullptr);
+    void setBlocks(Mode mode, const std::vector<ModeBlock> &blocks);
+    QSize minimumSizeHint() const override { return {560, 300}; }
+
+protected:
+    void paintEvent(QPaintEvent *) override;
+
+private:
+    Mode m_mode = Mode::Ecb;
+    std::vector<ModeBlock> m_blocks;
+};
+
+class ImageLeak : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ImageLeak(QWidget *parent = nullptr);
+    // The generated picture and its pixels encrypted with DES-ECB and DES-CBC.
+    const QImage &plain() const { return m_plain; }
+    const QImage &ecb() const { return m_ecb; }
+    const QImage &cbc() const { return m_cbc; }
+
+protected:
+    void paintEvent(QPaintEvent *) override;
+
+private:
+    QImage m_plain, m_ecb, m_cbc;
+};
+
+class CipherPage : public wb::ui::ModulePage
+{
+    Q_OBJECT
+public:
+    explicit CipherPage(QWidget *parent = nullptr);
+    ~CipherPage() override;
+
+    wb::ui::StepController *controller() const override { return m_controller; }
+    QString lessonMarkdown() const override;
+    QStringList sourceFiles() const override;
+
+    // Key and plaintext as 16 hex digits each; false (with the message shown) when invalid.
+    bool setKeyAndBlock(const QString &keyHex, const QString &blockHex);
+    bool setMode(Mode mode, const QString &ivHex);
+    QString errorText() const;
+    QString modeOutputHex() const { return m_modeOutput; }
+    const DesReplayState &stateAtCursor();
+    std::uint64_t ciphertext() const { return m_ciphertext; }
+    ImageLeak *imageLeak() const { return m_image; }
+
+private:
+    bool rerun();
+    bool rerunModes();
+    void redraw();
+
+    std::shared_ptr<wb::Trace> m_trace;
+    std::unique_ptr<wb::Replayer<DesReplayState>> m_replayer;
+    std::uint64_t m_ciphertext = 0;
+    QString m_modeOutput;
+    wb::ui::StepController *m_controller;
+    DesCanvas *m_canvas;
+    ModesCanvas *m_modes;
+    ImageLeak *m_image;
+    wb::ui::TraceTable *m_table;
+    QLineEdit *m_key, *m_block, *m_modeText, *m_iv;
+    QComboBox *m_mode;
+    QLabel *m_error, *m_modeError, *m_result;
+};
+
+} // namespace wb::crypto::ui

@@ -1,0 +1,531 @@
+#include "hashview.h"
+#include "common.h"
+
+#include "workbench/ui/plot.h"
+#include "workbench/ui/theme.h"
+#include "workbench/ui/tracetable.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace wb::crypto::ui {
+
+namespace {
+
+// Traced input is capped so a pasted novel cannot make a million-event trace.
+constexpr std::size_t kMaxTracedBytes = 4096;
+
+QString algName(HashAlg alg)
+{
+    return QString::fromLatin1(hashDisplayName(alg).data(),
+                               static_cast<qsizetype>(hashDisplayName(alg).size()));
+}
+
+int registerBits(HashAlg alg)
+{
+    switch (alg) {
+    case HashAlg::Md2:
+        return 128; // X[0..15], what becomes the digest
+    case HashAlg::Sha1:
+        return 160;
+    case HashAlg::Sha256:
+        return 256;
+    default:
+        return 128;
+    }
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Drawing
+
+HashCanvas::HashCanvas(QWidget *parent) : QWidget(parent)
+{
+    setAutoFillBackground(true);
+    setBackgroundRole(QPalette::Base);
+}
+
+void HashCanvas::setMessage(HashAlg alg, const Bytes &padded, std::size_t messageBytes,
+                            std::size_t paddingBytes)
+{
+    m_alg = alg;
+    m_padded = padded;
+    m_messageBytes = messageBytes;
+    m_paddingBytes = paddingBytes;
+    update();
+}
+
+void HashCanvas::setState(const HashReplayState &state)
+{
+    m_state = state;
+    update();
+}
+
+void HashCanvas::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    const QPalette pal = palette();
+    const QColor text = pal.color(QPalette::Text);
+    const QColor faded = pal.color(QPalette::PlaceholderText);
+    const QColor accent = wb::ui::stateColor("accent");
+    const HashReplayState &s = m_state;
+    const bool md2 = m_alg == HashAlg::Md2;
+    const std::size_t blockBytes = blockSize(m_alg);
+    const std::size_t blocks = m_padded.size() / blockBytes;
+
+    QFont bold = font();
+    bold.setBold(true);
+    const QFont mono = monoFont();
+    const QFontMetrics fm(font()), mfm(mono);
+    const int line = fm.height();
+    int y = 8;
+    auto heading = [&](const QString &t) {
+        p.setFont(bold);
+        p.setPen(text);
+        p.drawText(10, y + fm.ascent(), t);
+        y += line + 4;
+    };
+
+    // 1. Where we are.
+    QFont big = bold;
+    big.setPointSizeF(big.pointSizeF() * 1.25);
+    p.setFont(big);
+    p.setPen(text);
+    QString where;
+    if (s.blockIndex < 0)
+        where = tr("%1: before the first block (final() has padded the message)").arg(algName(m_alg));
+    else if (!s.digest.empty())
+        where = tr("%1: done. Digest = %2").arg(algName(m_alg), hexBytes(s.digest, false));
+    else if (s.step < 0)
+        where = tr("%1: block %2 of %3 loaded").arg(algName(m_alg)).arg(s.blockIndex + 1).arg(blocks);
+    else if (md2)
+        where = tr("MD2: block %1 of %2, round %3 of 18").arg(s.blockIndex + 1).arg(blocks).arg(s.round + 1);
+    else
+        where = tr("%1: block %2 of %3, round %4, step %5%6")
+                    .arg(algName(m_alg))
+                    .arg(s.blockIndex + 1)
+                    .arg(blocks)
+                    .arg(s.round)
+                    .arg(s.step)
+                    .arg(s.word >= 0 ? tr(" (adds X[%1])").arg(s.word) : QString());
+    p.drawText(10, y + QFontMetrics(big).ascent(), where);
+    y += QFontMetrics(big).height() + 8;
+
+    // 2. The padded message, 16 bytes a row; the current block outlined.
+    heading(tr("Padded message: %1 bytes = %2 block(s) of %3 bytes")
+                .arg(m_padded.size())
+                .arg(blocks)
+                .arg(blockBytes));
+    const int cell = mfm.horizontalAdvance(QStringLiteral("000"));
+    const int rowH = mfm.height() + 2;
+    const int left = 60;
+    std::size_t firstRow = 0, rows = (m_padded.size() + 15) / 16;
+    if (rows > 8 && s.blockIndex >= 0) { // long input: only the current block's rows
+        firstRow = static_cast<std::size_t>(s.blockIndex) * blockBytes / 16;
+        rows = std::min<std::size_t>(blockBytes / 16, (m_padded.size() + 15) / 16 - firstRow);
+    } else if (rows > 8) {
+        rows = 8;
+    }
+    p.setFont(mono);
+    for (std::size_t r = 0; r < rows; ++r) {
+        const std::size_t row = firstRow + r;
+        p.setPen(faded);
+        p.drawText(10, y + mfm.ascent(), QStringLiteral("%1").arg(row * 16, 4, 10));
+        for (std::size_t c = 0; c < 16 && row * 16 + c < m_padded.size(); ++c) {
+            const std::size_t n = row * 16 + c;
+            const QRect box(left + int(c) * cell, y, cell - 2, rowH - 1);
+            const QColor fill = n < m_messageBytes ? messageColor()
+                                : n < m_messageBytes + m_paddingBytes ? paddingColor()
+                                                                      : lengthColor();
+            p.fillRect(box, fill);
+            const bool inBlock = s.blockIndex >= 0 && n / blockBytes == std::size_t(s.blockIndex);
+            p.setPen(inBlock ? text : faded);
+            p.drawText(box, Qt::AlignCenter, QStringLiteral("%1").arg(m_padded[n], 2, 16, QLatin1Char('0')));
+        }
+        y += rowH;
+    }
+    if (s.blockIndex >= 0) { // outline the block being compressed
+        const std::size_t b0 = std::size_t(s.blockIndex) * blockBytes / 16;
+        if (b0 >= firstRow && b0 < firstRow + rows) {
+            const int top = y - int(rows) * rowH + int(b0 - firstRow) * rowH;
+            const int h = int(std::min<std::size_t>(blockBytes / 16, firstRow + rows - b0)) * rowH;
+            p.setPen(QPen(accent, 2));
+            p.drawRect(left - 3, top - 2, 16 * cell + 3, h + 3);
+        }
+    }
+    y += 4;
+    // Legend with the numbers that matter.
+    p.setFont(font());
+    int lx = left;
+    auto legend = [&](const QColor &c, const QString &t) {
+        if (lx + 18 + fm.horizontalAdvance(t) > width() - 8 && lx > left) {
+            lx = left;
+            y += line + 2;
+        }
+        p.fillRect(lx, y + 2, 14, line - 4, c);
+        p.setPen(text);
+        p.drawText(lx + 18, y + fm.ascent(), t);
+        lx += 18 + fm.horizontalAdvance(t) + 18;
+    };
+    legend(messageColor(), tr("message (%1 bytes)").arg(m_messageBytes));
+    if (md2) {
+        legend(paddingColor(), tr("padding: %1 bytes of value %1").arg(m_paddingBytes));
+        legend(lengthColor(), tr("checksum C (16 bytes)"));
+    } else {
+        legend(paddingColor(), tr("padding: 80 + %1 zero bytes").arg(m_paddingBytes - 1));
+        legend(lengthColor(), tr("length: %1 bits, %2-endian")
+                                  .arg(m_messageBytes * 8)
+                                  .arg(m_alg == HashAlg::Md4 || m_alg == HashAlg::Md5 ? tr("little")
+                                                                                      : tr("big")));
+    }
+    y += line + 10;
+
+    // 3. Message schedule (MD2: the running checksum).
+    if (md2) {
+        heading(tr("Checksum C (RFC 1319 form: C[j] ^= S[c ^ L])"));
+        p.setFont(mono);
+        p.setPen(text);
+        p.drawText(left, y + mfm.ascent(), s.md2C.empty() ? tr("—") : hexBytes(s.md2C));
+        y += rowH + 10;
+    } else {
+        const bool sha = m_alg == HashAlg::Sha1 || m_alg == HashAlg::Sha256;
+        heading(sha ? tr("Message schedule W[0..%1] (W[0..15] = the block, big-endian)")
+                          .arg(m_alg == HashAlg::Sha1 ? 79 : 63)
+                    : tr("Message words X[0..15] (the block read as little-endian words)"));
+        const int used = sha ? s.step : s.word;
+        const int wcell = mfm.horizontalAdvance(QStringLiteral("00000000")) + 10;
+        const int perRow = std::max(1, (width() - left - 10) / wcell);
+        p.setFont(mono);
+        for (int w = 0; w < int(s.schedule.size()); ++w) {
+            const QRect box(left + (w % perRow) * wcell, y + (w / perRow) * rowH, wcell - 6, rowH - 1);
+            if (w == used)
+                p.fillRect(box, freshColor());
+            p.setPen(w < 16 ? text : faded);
+            p.drawText(box, Qt::AlignCenter, hexWord(std::uint64_t(s.schedule[w]) & 0xffffffffu, 8));
+        }
+        if (s.schedule.empty()) {
+            p.setPen(faded);
+            p.drawText(left, y + mfm.ascent(), tr("(no block loaded yet)"));
+            y += rowH;
+        }
+        y += int((s.schedule.size() + perRow - 1) / perRow) * rowH + 10;
+    }
+
+    // 4. Registers.
+    if (md2) {
+        heading(tr("X buffer (48 bytes) after this round; red = changed by it; X[0..15] becomes the digest"));
+        p.setFont(mono);
+        for (int n = 0; n < int(s.md2X.size()); ++n) {
+            const QRect box(left + (n % 16) * cell, y + (n / 16) * rowH, cell - 2, rowH - 1);
+            if (n < int(s.md2Fresh.size()) && s.md2Fresh[n])
+                p.fillRect(box, freshColor());
+            p.setPen(text);
+            p.drawText(box, Qt::AlignCenter, QStringLiteral("%1").arg(s.md2X[n], 2, 16, QLatin1Char('0')));
+        }
+        y += 3 * rowH + 10;
+    } else {
+        heading(s.step < 0 ? tr("Registers (the chaining value this block starts from)")
+                           : tr("Registers after step %1 (red = computed by this step)")
+                                 .arg(s.step));
+        static const char *kNames = "ABCDEFGH";
+        const int rcell = mfm.horizontalAdvance(QStringLiteral("A = 00000000")) + 16;
+        p.setFont(mono);
+        for (int r = 0; r < int(s.registers.size()); ++r) {
+            const QRect box(left + r * rcell, y, rcell - 8, rowH + 6);
+            if (r < int(s.fresh.size()) && s.fresh[r] && s.step >= 0)
+                p.fillRect(box, freshColor());
+            p.setPen(QPen(faded, 1));
+            p.drawRect(box);
+            p.setPen(text);
+            p.drawText(box, Qt::AlignCenter,
+                       QStringLiteral("%1 = %2").arg(QLatin1Char(kNames[r])).arg(hexWord(s.registers[r], 8)));
+        }
+        y += rowH + 16;
+        if (!s.chaining.empty()) {
+            p.setFont(font());
+            p.setPen(faded);
+            QStringList h;
+            for (auto v : s.chaining)
+                h << hexWord(v, 8);
+            p.drawText(left, y + fm.ascent(),
+                       tr("Chaining value: %1").arg(h.join(' ')));
+            y += line + 6;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page
+
+HashPage::HashPage(QWidget *parent)
+    : ModulePage(parent), m_controller(new wb::ui::StepController(this)),
+      m_canvas(new HashCanvas), m_table(new wb::ui::TraceTable)
+{
+    m_input = new QLineEdit(QStringLiteral("abc"));
+    m_input->setPlaceholderText(tr("Type a message (or hex bytes such as 61 62 63)"));
+    m_format = new QComboBox;
+    m_format->addItem(tr("Text (UTF-8)"));
+    m_format->addItem(tr("Hex bytes"));
+    m_error = new QLabel;
+    m_error->setStyleSheet(QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Input:")));
+    top->addWidget(m_input, 1);
+    top->addWidget(m_format);
+    top->addWidget(m_error);
+
+    // The brief's table, made live.
+    m_digests = new QTableWidget(int(kAllHashAlgs.size()), 4);
+    m_digests->setHorizontalHeaderLabels({tr("Function"), tr("Output"), tr("Secure?"), tr("Digest (hex)")});
+    m_digests->verticalHeader()->hide();
+    m_digests->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_digests->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_digests->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_digests->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_digests->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_digests->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_digests->horizontalHeader()->setStretchLastSection(true);
+    m_digests->setFont(monoFont());
+    for (int r = 0; r < int(kAllHashAlgs.size()); ++r) {
+        const HashAlg alg = kAllHashAlgs[r];
+        const bool secure = isConsideredSecure(alg);
+        m_digests->setItem(r, 0, new QTableWidgetItem(algName(alg)));
+        m_digests->setItem(r, 1, new QTableWidgetItem(tr("%1 bits").arg(digestSize(alg) * 8)));
+        auto *sec = new QTableWidgetItem(secure ? tr("Yes") : tr("No"));
+        sec->setForeground(wb::ui::stateColor(secure ? "running" : "blocked"));
+        m_digests->setItem(r, 2, sec);
+        m_digests->setItem(r, 3, new QTableWidgetItem);
+    }
+    m_digests->resizeRowsToContents();
+    const int tableH = m_digests->horizontalHeader()->height() +
+                       m_digests->rowHeight(0) * int(kAllHashAlgs.size()) + 4;
+    m_digests->setFixedHeight(tableH);
+    m_digests->setToolTip(tr("Click a row to step through that algorithm"));
+
+    m_alg = new QComboBox;
+    for (HashAlg alg : kAllHashAlgs)
+        m_alg->addItem(algName(alg), int(alg));
+    m_alg->setCurrentIndex(2); // MD5, the tutorial's hash
+    m_bit = new QSpinBox;
+    m_bit->setToolTip(tr("Which input bit the avalanche plot flips (0 = top bit of byte 0)"));
+    auto *second = new QHBoxLayout;
+    second->addWidget(new QLabel(tr("Step through:")));
+    second->addWidget(m_alg);
+    second->addSpacing(20);
+    second->addWidget(new QLabel(tr("Avalanche: flip input bit")));
+    second->addWidget(m_bit);
+    second->addStretch(1);
+
+    m_plot = new QCustomPlot;
+    wb::ui::setupPlot(m_plot, tr("step"), tr("state bits that differ"));
+    m_plot->setMinimumHeight(160);
+    m_cursorLine = wb::ui::cursorLine(m_plot);
+
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    m_table->setMinimumWidth(260);
+    auto *left = new QSplitter(Qt::Vertical);
+    left->addWidget(m_canvas);
+    left->addWidget(m_plot);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->addWidget(left);
+    split->addWidget(m_table);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+
+    auto *col = new QVBoxLayout(this);
+    col->addLayout(top);
+    col->addWidget(m_digests);
+    col->addLayout(second);
+    col->addWidget(split, 1);
+
+    m_table->setController(m_controller);
+    connect(m_controller, &wb::ui::StepController::positionChanged, this, &HashPage::redraw);
+    connect(m_controller, &wb::ui::StepController::traceReplaced, this, &HashPage::redraw);
+    connect(m_input, &QLineEdit::textChanged, this, &HashPage::recompute);
+    connect(m_format, &QComboBox::currentIndexChanged, this, &HashPage::recompute);
+    connect(m_alg, &QComboBox::currentIndexChanged, this, [this] {
+        retrace();
+        emit sourcesChanged();
+    });
+    connect(m_digests, &QTableWidget::cellClicked, this, [this](int row, int) { m_alg->setCurrentIndex(row); });
+    connect(m_bit, &QSpinBox::valueChanged, this, &HashPage::updateAvalanche);
+    recompute();
+}
+
+HashPage::~HashPage()
+{
+    // The controller and replayer hold references into the trace; drop them first.
+    m_controller->setTrace(nullptr);
+    m_replayer.reset();
+}
+
+void HashPage::setInput(const QString &text, bool hex)
+{
+    const QSignalBlocker block(m_input);
+    m_input->setText(text);
+    m_format->setCurrentIndex(hex ? 1 : 0); // recomputes when it changes
+    recompute();
+}
+
+void HashPage::setStepAlgorithm(HashAlg alg)
+{
+    m_alg->setCurrentIndex(int(alg));
+}
+
+HashAlg HashPage::stepAlgorithm() const
+{
+    return static_cast<HashAlg>(m_alg->currentData().toInt());
+}
+
+QString HashPage::shownDigest(HashAlg alg) const
+{
+    return m_digests->item(int(alg), 3)->text();
+}
+
+QString HashPage::errorText() const
+{
+    return m_error->text();
+}
+
+void HashPage::recompute()
+{
+    QString why;
+    const auto bytes = parseInput(m_input->text(), m_format->currentIndex() == 1, &why);
+    if (!bytes) {
+        m_error->setText(tr("Bad hex: %1").arg(why));
+        for (int r = 0; r < m_digests->rowCount(); ++r)
+            m_digests->item(r, 3)->setText(QString());
+        emit statusMessage(m_error->text());
+        return;
+    }
+    m_message = *bytes;
+    m_error->setText(m_message.size() > kMaxTracedBytes
+                         ? tr("Stepping shows the first %1 bytes only").arg(kMaxTracedBytes)
+                         : QString());
+    for (int r = 0; r < int(kAllHashAlgs.size()); ++r)
+        m_digests->item(r, 3)->setText(hexBytes(digest(kAllHashAlgs[r], m_message), false));
+    const QSignalBlocker block(m_bit);
+    m_bit->setRange(0, std::max<int>(0, int(std::min(m_message.size(), kMaxTracedBytes)) * 8 - 1));
+    m_bit->setEnabled(!m_message.empty());
+    retrace();
+}
+
+void HashPage::retrace()
+{
+    const HashAlg alg = stepAlgorithm();
+    m_digests->selectRow(int(alg));
+    m_controller->setTrace(nullptr);
+    m_replayer.reset();
+    const Bytes traced(m_message.begin(),
+                       m_message.begin() + std::ptrdiff_t(std::min(m_message.size(), kMaxTracedBytes)));
+    m_trace = std::make_shared<wb::Trace>();
+    const Bytes d = digest(alg, traced, m_trace.get());
+
+    // The padded message from the trace's padding / length (MD2: checksum) events.
+    Bytes padded = traced, pad, trailer;
+    m_stepPositions.clear();
+    const char *stepKind = alg == HashAlg::Md2 ? "md2_round" : "step";
+    for (std::size_t n = 0; n < m_trace->size(); ++n) {
+        const wb::Event &e = m_trace->at(n);
+        auto bytesOf = [&e](const char *key) {
+            const auto *v = e.field(key);
+            const auto *b = v ? std::get_if<std::vector<std::uint8_t>>(v) : nullptr;
+            return b ? *b : Bytes{};
+        };
+        if (e.kind == "padding")
+            pad = bytesOf("bytes");
+        else if (e.kind == "length")
+            trailer = bytesOf("bytes");
+        else if (e.kind == "md2_append_checksum")
+            trailer = bytesOf("c");
+        else if (e.kind == stepKind)
+            m_stepPositions.push_back(n + 1);
+    }
+    padded.insert(padded.end(), pad.begin(), pad.end());
+    padded.insert(padded.end(), trailer.begin(), trailer.end());
+    m_canvas->setMessage(alg, padded, traced.size(), pad.size());
+
+    m_replayer = std::make_unique<wb::Replayer<HashReplayState>>(*m_trace, HashReplayState{},
+                                                                  applyHashEvent, 256);
+    // Open just after the first step: the first register the algorithm computes.
+    const std::size_t open = m_stepPositions.empty() ? 0 : m_stepPositions.front();
+    m_controller->setTrace(m_trace, qsizetype(open));
+    updateAvalanche();
+}
+
+const HashReplayState &HashPage::stateAtCursor()
+{
+    return m_replayer->stateAt(static_cast<std::size_t>(m_controller->position()));
+}
+
+void HashPage::updateAvalanche()
+{
+    m_plot->clearGraphs();
+    m_avalanche.clear();
+    const HashAlg alg = stepAlgorithm();
+    if (!m_message.empty()) {
+        const Bytes traced(m_message.begin(),
+                           m_message.begin() + std::ptrdiff_t(std::min(m_message.size(), kMaxTracedBytes)));
+        m_avalanche = avalancheByStep(alg, traced, std::size_t(m_bit->value()));
+    }
+    QVector<double> xs, ys, half;
+    for (int i = 0; i < int(m_avalanche.size()); ++i) {
+        xs << i;
+        ys << m_avalanche[i];
+        half << registerBits(alg) / 2.0;
+    }
+    auto *g = m_plot->addGraph();
+    g->setName(tr("bits that differ (flipped bit %1)").arg(m_bit->value()));
+    g->setPen(QPen(wb::ui::seriesColor(0), 2));
+    g->setData(xs, ys);
+    auto *h = m_plot->addGraph();
+    h->setName(tr("random: half of %1 bits").arg(registerBits(alg)));
+    h->setPen(QPen(wb::ui::seriesColor(1), 1.5, Qt::DashLine));
+    h->setData(xs, half);
+    m_plot->xAxis->setRange(0, std::max<double>(1, xs.size()));
+    m_plot->yAxis->setRange(0, registerBits(alg));
+    m_plot->xAxis->setLabel(alg == HashAlg::Md2 ? tr("round (18 per block)") : tr("step (all blocks)"));
+    redraw();
+}
+
+void HashPage::redraw()
+{
+    if (!m_replayer)
+        return;
+    m_canvas->setState(stateAtCursor());
+    // The avalanche cursor: how many steps have happened at this position.
+    const auto pos = static_cast<std::size_t>(m_controller->position());
+    const auto done = std::upper_bound(m_stepPositions.begin(), m_stepPositions.end(), pos) -
+                      m_stepPositions.begin();
+    wb::ui::moveCursorLine(m_cursorLine, std::max<double>(0, double(done) - 1));
+    if (m_plot->isVisible())
+        m_plot->replot();
+    emit highlightsChanged();
+}
+
+QString HashPage::lessonMarkdown() const
+{
+    return lesson("hash");
+}
+
+QStringList HashPage::sourceFiles() const
+{
+    static const char *kFiles[] = {"core/src/md2.cpp", "core/src/md4.cpp", "core/src/md5.cpp",
+                                   "core/src/sha1.cpp", "core/src/sha256.cpp"};
+    return coreSources({QString::fromLatin1(kFiles[int(stepAlgorithm())]), "core/src/hash.cpp",
+                        "core/include/crypto/core/hash.h"});
+}
+
+} // namespace wb::crypto::ui

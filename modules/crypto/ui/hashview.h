@@ -1,0 +1,97 @@
+#pragma once
+// The hash view: one input through all five hashes (the brief's table), then one algorithm's
+// compression stepped event by event: the padded message (padding and length field marked),
+// the current block, the message schedule, the registers after each step (the register the
+// step computed is marked), and an avalanche plot (one flipped input bit, bits of state that
+// differ after each step).
+
+#include "crypto/core/replay.h"
+
+#include "workbench/core/cursor.h"
+#include "workbench/ui/modulepage.h"
+#include "workbench/ui/stepcontroller.h"
+
+#include <memory>
+
+class QComboBox;
+class QCustomPlot;
+class QCPItemStraightLine;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QTableWidget;
+
+namespace wb::ui {
+class TraceTable;
+}
+
+namespace wb::crypto::ui {
+
+class HashCanvas : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit HashCanvas(QWidget *parent = nullptr);
+    // The whole padded message (message, padding, length field / MD2 checksum) and where
+    // the padding starts and the trailer starts.
+    void setMessage(HashAlg alg, const Bytes &padded, std::size_t messageBytes,
+                    std::size_t paddingBytes);
+    void setState(const HashReplayState &state);
+    QSize minimumSizeHint() const override { return {480, 330}; }
+
+protected:
+    void paintEvent(QPaintEvent *) override;
+
+private:
+    HashAlg m_alg = HashAlg::Md5;
+    Bytes m_padded;
+    std::size_t m_messageBytes = 0, m_paddingBytes = 0;
+    HashReplayState m_state;
+};
+
+class HashPage : public wb::ui::ModulePage
+{
+    Q_OBJECT
+public:
+    explicit HashPage(QWidget *parent = nullptr);
+    ~HashPage() override;
+
+    wb::ui::StepController *controller() const override { return m_controller; }
+    QString lessonMarkdown() const override;
+    QStringList sourceFiles() const override;
+
+    // The learner's controls, for tests.
+    void setInput(const QString &text, bool hex);
+    void setStepAlgorithm(HashAlg alg);
+    HashAlg stepAlgorithm() const;
+    // What the table shows for `alg` (hex digest, or empty after bad input), and the error.
+    QString shownDigest(HashAlg alg) const;
+    QString errorText() const;
+    const HashReplayState &stateAtCursor();
+    const std::vector<int> &avalanche() const { return m_avalanche; }
+
+private:
+    void recompute();
+    void retrace();
+    void redraw();
+    void updateAvalanche();
+
+    Bytes m_message;
+    std::shared_ptr<wb::Trace> m_trace;
+    std::unique_ptr<wb::Replayer<HashReplayState>> m_replayer;
+    std::vector<int> m_avalanche;
+    std::vector<std::size_t> m_stepPositions; // trace position of each step (avalanche x)
+    wb::ui::StepController *m_controller;
+    HashCanvas *m_canvas;
+    wb::ui::TraceTable *m_table;
+    QLineEdit *m_input;
+    QComboBox *m_format;
+    QComboBox *m_alg;
+    QSpinBox *m_bit;
+    QLabel *m_error;
+    QTableWidget *m_digests;
+    QCustomPlot *m_plot;
+    QCPItemStraightLine *m_cursorLine = nullptr;
+};
+
+} // namespace wb::crypto::ui

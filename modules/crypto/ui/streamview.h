@@ -1,0 +1,67 @@
+#pragma once
+// The stream view: ARC4's 256-byte state as a 16×16 grid with i, j and the swap of each step,
+// first the key schedule (256 steps), then the keystream, XORed into the plaintext.
+
+#include "crypto/core/replay.h"
+
+#include "workbench/core/cursor.h"
+#include "workbench/ui/modulepage.h"
+#include "workbench/ui/stepcontroller.h"
+
+#include <memory>
+
+class QLabel;
+class QLineEdit;
+
+namespace wb::ui {
+class TraceTable;
+}
+
+namespace wb::crypto::ui {
+
+class Arc4Canvas : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit Arc4Canvas(QWidget *parent = nullptr);
+    void setState(const Arc4ReplayState &state);
+    QSize minimumSizeHint() const override { return {600, 560}; }
+
+protected:
+    void paintEvent(QPaintEvent *) override;
+
+private:
+    Arc4ReplayState m_state;
+};
+
+class StreamPage : public wb::ui::ModulePage
+{
+    Q_OBJECT
+public:
+    explicit StreamPage(QWidget *parent = nullptr);
+    ~StreamPage() override;
+
+    wb::ui::StepController *controller() const override { return m_controller; }
+    QString lessonMarkdown() const override;
+    QStringList sourceFiles() const override;
+
+    bool setKeyAndText(const QString &key, const QString &plaintext);
+    const Arc4ReplayState &stateAtCursor();
+    const Bytes &ciphertext() const { return m_ciphertext; }
+    QString errorText() const;
+
+private:
+    bool rerun();
+    void redraw();
+
+    std::shared_ptr<wb::Trace> m_trace;
+    std::unique_ptr<wb::Replayer<Arc4ReplayState>> m_replayer;
+    Bytes m_ciphertext;
+    wb::ui::StepController *m_controller;
+    Arc4Canvas *m_canvas;
+    wb::ui::TraceTable *m_table;
+    QLineEdit *m_key, *m_text;
+    QLabel *m_error;
+};
+
+} // namespace wb::crypto::ui
