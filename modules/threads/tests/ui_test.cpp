@@ -1,0 +1,405 @@
+// The threads module's views, driven as a learner drives them: the opening example scrubbed
+// forward and back, a run where the learner picks every step, Stop and scenario switches
+// that must not hang, the inspector and the blocked-time bars against what the core did,
+// and a large trace that the timeline must draw without walking all of it.
+#include "blockedview.h"
+#include "inspectorview.h"
+#include "runbar.h"
+#include "session.h"
+#include "timelineview.h"
+
+#include "workbench/ui/stepcontroller.h"
+
+#include <QElapsedTimer>
+#include <QPushButton>
+#include <QTest>
+
+using namespace wb::threads;
+using namespace wb::threads::ui;
+
+namespace {
+
+std::string extraString(const Summary &s, const std::string &key)
+{
+    for (const auto &f : s.extra)
+        if (f.key == key)
+            if (auto v = std::get_if<std::string>(&f.value))
+                return *v;
+    return {};
+}
+
+// Runs `scenario` through the session's own Run path and waits for its end.
+void runToEnd(ThreadsSession &s, const QString &scenario, RunMode mode, quint64 seed = 1)
+{
+    QVERIFY(s.start(scenario, mode, seed));
+    QTRY_VERIFY_WITH_TIMEOUT(!s.isRunning(), 10000);
+}
+
+// With WB_THREADS_SHOTS=<dir>, saves what the learner sees at this point (for reviewing).
+void shot(QWidget &w, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("WB_THREADS_SHOTS");
+    if (dir.isEmpty())
+        return;
+    w.resize(1100, 720);
+    w.show();
+    QCoreApplication::processEvents();
+    w.grab().save(dir + "/" + name + ".png");
+}
+
+} // namespace
+
+class ThreadsUiTest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void openingExampleInterleavesTheFileAndStepsBack();
+    void learnerChoosesEveryStep();
+    void stopAndSwitchNeverHang();
+    void wakeArrowsFollowTheCause();
+    void inspectorShowsQueueAndConditionInsides();
+    void deadlockAndErrorsAreShownNotThrown();
+    void blockedBarsGrowWithTheCursor();
+    void oneHighlightPerLiveThread();
+    void largeTraceDrawsOnlyTheVisibleRange();
+};
+
+void ThreadsUiTest::openingExampleInterleavesTheFileAndStepsBack()
+{
+    auto session = std::make_shared<ThreadsSession>();
+    TimelinePage page(session);
+    QCOMPARE(session->scenario(), QStringLiteral("fetch-nolock"));
+    QVERIFY(!session->isRunning());
+    auto *c = page.controller();
+    c->toEnd();
+    const ThreadsState end = session->stateAtCursor();
+    // The file the views rebuild from the trace is the file the core wrote.
+    QCOMPARE(end.file, extraString(session->summary(), "file"));
+    QCOMPARE(end.file.size(), std::size_t{160});
+    QCOMPARE(end.fileWriters.size(), end.file.size());
+    int runs = 0;
+    for (std::size_t i = 0; i < end.fileWriters.size(); ++i)
+        if (i == 0 || end.fileWriters[i] != end.fileWriters[i - 1])
+            ++runs;
+    QVERIFY2(runs > 4, "the two writers' bytes must interleave");
+    QCOMPARE(*session->summary().maxConcurrentWriters, std::int64_t{2});
+    // The console pane shows exactly what the scenario printed.
+    QStringList expected;
+    for (const auto &l : end.console)
+        expected << QString::fromStdString(l);
+    QCOMPARE(page.consoleLines(), expected);
+    QCOMPARE(expected.size(), 8); // "write done" and "fetched" for four pages
+
+    // Back to the middle and forward again: the same state, nothing re-run.
+    const auto count = c->count();
+    c->seek(count / 2);
+    const ThreadsState mid = session->stateAtCursor();
+    QVERIFY(mid.file.size() < end.file.size());
+    QVERIFY(page.consoleLines().size() < expected.size());
+    c->toEnd();
+    c->seek(count / 2);
+    QCOMPARE(session->stateAtCursor().file, mid.file);
+    QCOMPARE(session->stateAtCursor().console, mid.console);
+    c->stepBack();
+    QCOMPARE(c->position(), count / 2 - 1);
+}
+
+void ThreadsUiTest::learnerChoosesEveryStep()
+{
+    auto session = std::make_shared<ThreadsSession>();
+    session->showTrace(std::make_shared<wb::Trace>(), "condition"); // no opening example
+    TimelinePage page(session);
+    page.runBar()->select("condition", 2);
+    page.runBar()->run();
+    QVERIFY(session->isRunning());
+    QCOMPARE(session->mode(), RunMode::StepManual);
+    int clicks = 0;
+    while (session->isRunning() && clicks < 400) {
+        QTRY_VERIFY_WITH_TIMEOUT(!page.runBar()->choiceButtons().isEmpty() ||
+                                     !session->isRunning(),
+                                 5000);
+        if (!session->isRunning())
+            break;
+        // Always let the highest-numbered thread go: a different order than the seeded one.
+        if (clicks == 12)
+            shot(page, "manual-condition");
+        QPushButton *b = page.runBar()->choiceButtons().last();
+        const int thread = b->objectName().section('-', 1).toInt();
+        QVERIFY(b->text().startsWith(QStringLiteral("Let Thread-%1 go").arg(thread)));
+        const auto before = session->trace()->size();
+        b->click();
+        ++clicks;
+        QTRY_VERIFY_WITH_TIMEOUT(session->trace()->size() > before || !session->isRunning(), 5000);
+        // The step just granted belongs to the thread the learner let go.
+        QCOMPARE(session->trace()->at(before).thread, thread);
+        // The controller is live and the cursor follows the newest event.
+        QTRY_COMPARE_WITH_TIMEOUT(page.controller()->position(),
+                                  static_cast<qsizetype>(session->timeline().processed), 2000);
+    }
+    QVERIFY(!session->isRunning());
+    QVERIFY(!page.controller()->isLive());
+    QVERIFY(clicks > 10);
+    QCOMPARE(*session->summary().produced, std::int64_t{2});
+    QCOMPARE(*session->summary().consumed, std::int64_t{2});
+    QVERIFY(page.runBar()->choiceButtons().isEmpty());
+}
+
+void ThreadsUiTest::stopAndSwitchNeverHang()
+{
+    auto session = std::make_shared<ThreadsSession>();
+    session->showTrace(std::make_shared<wb::Trace>(), "event");
+    // A learner-driven run parks forever unless stopped: Stop, a switch and a shutdown must
+    // each come back within about a second.
+    QVERIFY(session->start("event", RunMode::StepManual, 0));
+    QTRY_VERIFY_WITH_TIMEOUT(!session->parked().empty(), 5000);
+    QElapsedTimer t;
+    t.start();
+    session->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!session->isRunning(), 1500);
+    QVERIFY(session->summary().stopped);
+    QVERIFY(t.elapsed() < 1500);
+
+    QVERIFY(session->start("queue", RunMode::StepManual, 0));
+    QTRY_VERIFY_WITH_TIMEOUT(!session->parked().empty(), 5000);
+    t.restart();
+    QVERIFY(session->start("deadlock", RunMode::Free, 0)); // switch while parked
+    QVERIFY(t.elapsed() < 1500);
+    t.restart();
+    session->shutdown();
+    QVERIFY(t.elapsed() < 1500);
+    QVERIFY(!session->isRunning());
+
+    // Closing a page while its run is parked: the page's shutdown() joins the threads.
+    {
+        TimelinePage page(session);
+        QVERIFY(session->start("condition", RunMode::StepManual, 0));
+        QTRY_VERIFY_WITH_TIMEOUT(!session->parked().empty(), 5000);
+        t.restart();
+        page.shutdown();
+        QVERIFY(t.elapsed() < 1500);
+        QVERIFY(!session->isRunning());
+    }
+    QString error;
+    QVERIFY(!session->start("no-such-scenario", RunMode::Free, 0, &error));
+    QVERIFY(error.contains("no-such-scenario"));
+}
+
+void ThreadsUiTest::wakeArrowsFollowTheCause()
+{
+    auto shared = std::make_shared<ThreadsSession>();
+    ThreadsSession &session = *shared;
+    TimelinePage page(shared);
+    runToEnd(session, "fetch-lock", RunMode::StepSeeded, 3);
+    page.controller()->seek(page.controller()->count() * 2 / 3);
+    shot(page, "timeline-fetch-lock");
+    const TimelineData &t = session.timeline();
+    QVERIFY(!t.arrows.empty());
+    for (const WakeArrow &a : t.arrows) {
+        const wb::Event &woken = session.trace()->at(static_cast<std::size_t>(a.to));
+        const wb::Event &cause = session.trace()->at(static_cast<std::size_t>(a.from));
+        QCOMPARE(woken.kind, std::string("woken"));
+        QCOMPARE(woken.intField("cause"), a.from);
+        QCOMPARE(cause.kind, std::string("released"));
+        QVERIFY(a.fromThread != a.toThread);
+    }
+    // With the lock the pages stay whole, and the one that waited shows a blocked stretch.
+    QCOMPARE(*session.summary().maxConcurrentWriters, std::int64_t{1});
+    bool blocked = false;
+    for (const auto &[n, lane] : t.lanes)
+        for (const Segment &s : lane.segments)
+            blocked = blocked || (s.state == ThreadState::Blocked && s.on == "lock");
+    QVERIFY(blocked);
+}
+
+void ThreadsUiTest::inspectorShowsQueueAndConditionInsides()
+{
+    auto session = std::make_shared<ThreadsSession>();
+    InspectorPage page(session);
+    runToEnd(*session, "queue", RunMode::StepSeeded, 1);
+    auto *c = page.controller();
+    bool sawFull = false, sawWaiter = false;
+    for (qsizetype pos = 1; pos <= c->count(); ++pos) {
+        c->seek(pos);
+        const ThreadsState &s = session->stateAtCursor();
+        const PrimitiveView &q = s.primitives.count("queue") ? s.primitives.at("queue")
+                                                             : PrimitiveView{};
+        for (const InspectorRow &r : page.rows()) {
+            if (r.name == "queue") {
+                QStringList items;
+                for (auto i : q.items)
+                    items << QString::number(i);
+                QVERIFY2(r.text.contains(QStringLiteral("items [%1]").arg(items.join(", "))),
+                         qPrintable(r.text));
+                QVERIFY(r.text.contains(QStringLiteral("unfinished_tasks %1").arg(q.unfinished)));
+                sawFull = sawFull || q.items.size() == 2;
+            }
+            if (r.name == "queue.not_full" && r.text.contains("(Thread-1)")) {
+                // put() waits on not_full with its own waiter lock while the queue is full.
+                QVERIFY(r.text.contains("waiter#"));
+                if (!sawWaiter)
+                    shot(page, "inspector-queue");
+                sawWaiter = true;
+            }
+            if (r.name == "queue.mutex")
+                QVERIFY(r.text.contains("sem_t value"));
+        }
+    }
+    QVERIFY(sawFull);
+    QVERIFY(sawWaiter);
+    // At the end the extra task_done() left unfinished_tasks at 0 and raised.
+    c->toEnd();
+    QCOMPARE(session->stateAtCursor().primitives.at("queue").unfinished, std::int64_t{0});
+    QCOMPARE(QString::fromStdString(*session->summary().error),
+             QStringLiteral("task_done() called too many times"));
+}
+
+void ThreadsUiTest::deadlockAndErrorsAreShownNotThrown()
+{
+    auto session = std::make_shared<ThreadsSession>();
+    InspectorPage page(session);
+    runToEnd(*session, "deadlock", RunMode::StepSeeded, 0);
+    QVERIFY(session->summary().deadlock);
+    QCOMPARE(session->timeline().deadlocks.size(), std::size_t{1});
+    page.controller()->toEnd();
+    QVERIFY(session->stateAtCursor().deadlock);
+    QVERIFY(page.runBar()->status().contains("deadlock"));
+    int locked = 0;
+    for (const InspectorRow &r : page.rows())
+        if (r.name == "lockA" || r.name == "lockB") {
+            QVERIFY2(r.text.contains("locked") && r.text.contains("blocked here"),
+                     qPrintable(r.text));
+            ++locked;
+        }
+    QCOMPARE(locked, 2);
+    shot(page, "inspector-deadlock");
+
+    runToEnd(*session, "rlock", RunMode::StepSeeded, 0);
+    QVERIFY(page.runBar()->status().contains("RuntimeError: cannot release un-acquired lock"));
+    // The RLock's owner and count as the inspector shows them, after its second acquire.
+    auto *c = page.controller();
+    c->toStart();
+    bool sawCount2 = false;
+    while (c->nextOfKind("acquired"))
+        for (const InspectorRow &r : page.rows())
+            sawCount2 = sawCount2 || (r.name == "rlock" && r.text == "owner Thread-2, count 2");
+    QVERIFY(sawCount2);
+
+    runToEnd(*session, "bounded-semaphore", RunMode::Free, 0);
+    QVERIFY(page.runBar()->status().contains("ValueError: Semaphore released too many times"));
+}
+
+void ThreadsUiTest::blockedBarsGrowWithTheCursor()
+{
+    auto session = std::make_shared<ThreadsSession>();
+    BlockedPage page(session);
+    runToEnd(*session, "fetch-lock", RunMode::StepSeeded, 3);
+    auto *c = page.controller();
+    c->toStart();
+    for (const auto &[n, t] : page.totals())
+        QCOMPARE(t.blocked + t.waiting + t.sleeping + t.running, 0.0);
+    double lastBlocked = 0;
+    for (qsizetype pos = 1; pos <= c->count(); ++pos) {
+        c->seek(pos);
+        double blocked = 0;
+        for (const auto &[n, t] : page.totals())
+            blocked += t.blocked;
+        QVERIFY(blocked >= lastBlocked);
+        lastBlocked = blocked;
+    }
+    QVERIFY(lastBlocked > 0); // the second writer waited for the lock
+    shot(page, "blocked-fetch-lock");
+    // The bars agree with the lanes: blocked steps are the blocked segments' lengths.
+    double fromLanes = 0;
+    for (const auto &[n, lane] : session->timeline().lanes)
+        for (const Segment &s : lane.segments)
+            if (s.state == ThreadState::Blocked)
+                fromLanes += double((s.end < 0 ? c->count() - 1 : s.end) - s.start);
+    QCOMPARE(lastBlocked, fromLanes);
+    page.setWallTime(true);
+    double ms = 0;
+    for (const auto &[n, t] : page.totals())
+        ms += t.blocked + t.sleeping + t.running;
+    QVERIFY(ms > 0);
+}
+
+void ThreadsUiTest::oneHighlightPerLiveThread()
+{
+    auto session = std::make_shared<ThreadsSession>();
+    TimelinePage page(session); // the opening example: fetch-nolock
+    auto *c = page.controller();
+    c->toStart();
+    QVERIFY(c->nextOfKind("write"));
+    const auto highlights = page.sourceHighlights();
+    QCOMPARE(highlights.size(), 2);
+    QStringList labels;
+    for (const auto &h : highlights) {
+        labels << h.label;
+        QVERIFY(h.line > 0);
+        QVERIFY(!h.fileName.isEmpty());
+    }
+    labels.sort();
+    QCOMPARE(labels, (QStringList{"T1", "T2"}));
+    // The current event's thread comes first, so the source pane shows its file.
+    QCOMPARE(highlights.first().label,
+             threadLabel(c->currentEvent()->thread));
+    QCOMPARE(highlights.first().line, static_cast<int>(c->currentEvent()->where.line));
+    c->toEnd();
+    QVERIFY(page.sourceHighlights().isEmpty()); // every thread is done
+}
+
+void ThreadsUiTest::largeTraceDrawsOnlyTheVisibleRange()
+{
+    // 150,000 events of two threads taking turns on one lock.
+    auto trace = std::make_shared<wb::Trace>();
+    const int rounds = 25000;
+    for (int i = 0; i < rounds; ++i) {
+        const int a = 1 + i % 2, b = 2 - i % 2;
+        trace->add("acquired", "acquired", {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 0}},
+                   a);
+        trace->add("blocked", "blocked",
+                   {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 0}, {"waiter", false}}, b);
+        const auto &rel = trace->add("released", "released",
+                                     {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 1}}, a);
+        trace->add("woken", "woken",
+                   {{"primitive", "lock"}, {"layer", "Lock"},
+                    {"cause", static_cast<std::int64_t>(rel.seq)}},
+                   b);
+        trace->add("print", "print", {{"text", "tick"}, {"layer", "console"}}, a);
+        trace->add("sleep", "sleep", {{"primitive", "time"}, {"layer", "thread"}}, a);
+    }
+    auto session = std::make_shared<ThreadsSession>();
+    QElapsedTimer clock;
+    clock.start();
+    session->showTrace(trace, "fetch-lock");
+    TimelinePage page(session);
+    page.resize(1200, 700);
+    QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed())));
+    QCOMPARE(session->timeline().arrows.size(), std::size_t(rounds));
+
+    // Zoomed out over everything: at most a few pieces per pixel column, no arrows.
+    page.controller()->seek(trace->size() / 2);
+    clock.restart();
+    page.canvas()->grab();
+    const auto fitMs = clock.elapsed();
+    const int fitItems = page.canvas()->lastPaintedItems();
+    QVERIFY2(fitItems < 4 * page.canvas()->width(), qPrintable(QString::number(fitItems)));
+    QVERIFY2(fitMs < 3000, qPrintable(QString::number(fitMs)));
+
+    // Zoomed in on 60 steps: only what is visible is drawn, arrows included.
+    page.canvas()->setRange(75000, 75060);
+    clock.restart();
+    page.canvas()->grab();
+    QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY(page.canvas()->lastPaintedItems() > 0);
+    QVERIFY(page.canvas()->lastPaintedItems() < 200);
+    shot(page, "large-zoomed");
+
+    // Stepping across a large trace stays bounded (snapshots every 1,024 events).
+    clock.restart();
+    for (int i = 0; i < 50; ++i)
+        page.controller()->seek((i * 7919) % static_cast<int>(trace->size()));
+    QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+}
+
+QTEST_MAIN(ThreadsUiTest)
+#include "ui_test.moc"

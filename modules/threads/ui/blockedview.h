@@ -1,0 +1,53 @@
+#pragma once
+// Time each thread has spent blocked on a lock, waiting on a condition, sleeping and running,
+// up to the cursor: stacked bars that grow as the cursor moves.
+
+#include "session.h"
+
+#include "workbench/ui/modulepage.h"
+
+#include <map>
+#include <memory>
+
+class QComboBox;
+class QCustomPlot;
+
+namespace wb::threads::ui {
+
+class RunBar;
+
+// Time each thread spent blocked, waiting and sleeping up to the cursor (stacked bars).
+class BlockedPage : public wb::ui::ModulePage
+{
+    Q_OBJECT
+public:
+    explicit BlockedPage(std::shared_ptr<ThreadsSession> session, QWidget *parent = nullptr);
+
+    wb::ui::StepController *controller() const override;
+    QString lessonMarkdown() const override;
+    QStringList sourceFiles() const override;
+    QList<wb::ui::SourceHighlight> sourceHighlights() const override;
+    void shutdown() override;
+
+    ThreadsSession *session() const { return m_session.get(); }
+    // The plotted numbers: per thread, {blocked, waiting, sleeping, running}.
+    const std::map<int, TimelineData::Totals> &totals() const { return m_totals; }
+    void setWallTime(bool wallTime);
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void redraw();
+    // A page the learner has seen and then left (another tab) redraws when shown again.
+    bool m_shown = false;
+    bool m_stale = false;
+
+    std::shared_ptr<ThreadsSession> m_session;
+    RunBar *m_runBar;
+    QComboBox *m_unit;
+    QCustomPlot *m_plot;
+    std::map<int, TimelineData::Totals> m_totals;
+};
+
+} // namespace wb::threads::ui

@@ -1,0 +1,88 @@
+#pragma once
+// The inspector: the inside of every primitive at the cursor, grouped by the object it
+// belongs to so the layering shows (a Queue's mutex and its three Conditions, a Condition's
+// lock and its waiter locks): sem_t values, RLock owner and count, the waiters list with
+// each waiter lock and the thread parked on it, Event flags, Queue items and
+// unfinished_tasks.
+
+#include "session.h"
+
+#include "workbench/ui/modulepage.h"
+
+#include <memory>
+
+class QScrollArea;
+
+namespace wb::threads::ui {
+
+class RunBar;
+
+// One line of the inspector, as drawn: also what the tests read.
+struct InspectorRow
+{
+    QString group;   // "queue"
+    QString name;    // "queue.not_full.waiter#1"
+    QString layer;   // "Lock"
+    QString text;    // "sem_t value 0 (locked) · waiter lock of Thread-1"
+    int depth = 0;   // nesting under the group's object
+    bool changed = false; // touched by the event just applied
+    bool idle = false;    // a waiter lock nobody uses any more
+};
+
+std::vector<InspectorRow> inspectorRows(const ThreadsState &state, const TimelineData &timeline,
+                                        qint64 currentSeq);
+
+class InspectorCanvas : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit InspectorCanvas(QWidget *parent = nullptr);
+    void setContent(std::vector<InspectorRow> rows, QStringList threadLines, QString banner);
+    void setEmptyText(const QString &text) { m_emptyText = text; }
+    QSize sizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent *) override;
+
+private:
+    int contentHeight() const;
+
+    std::vector<InspectorRow> m_rows;
+    QStringList m_threads;
+    QString m_banner;
+    QString m_emptyText;
+};
+
+class InspectorPage : public wb::ui::ModulePage
+{
+    Q_OBJECT
+public:
+    explicit InspectorPage(std::shared_ptr<ThreadsSession> session, QWidget *parent = nullptr);
+
+    wb::ui::StepController *controller() const override;
+    QString lessonMarkdown() const override;
+    QStringList sourceFiles() const override;
+    QList<wb::ui::SourceHighlight> sourceHighlights() const override;
+    void shutdown() override;
+
+    ThreadsSession *session() const { return m_session.get(); }
+    RunBar *runBar() const { return m_runBar; }
+    const std::vector<InspectorRow> &rows() const { return m_rows; }
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void redraw();
+    // A page the learner has seen and then left (another tab) redraws when shown again.
+    bool m_shown = false;
+    bool m_stale = false;
+
+    std::shared_ptr<ThreadsSession> m_session;
+    RunBar *m_runBar;
+    InspectorCanvas *m_canvas;
+    QScrollArea *m_scroll;
+    std::vector<InspectorRow> m_rows;
+};
+
+} // namespace wb::threads::ui
