@@ -34,7 +34,8 @@ const char *const kUsage =
     "  consume --broker URL --exchange integers --queue Q --key K [--prefetch P]\n"
     "          [--count N] [--idle-exit SECONDS]\n"
     "      Declare the exchange and queue, print `<key> integer: <body>` per message and\n"
-    "      ack it; stop after N messages or SECONDS without one.\n"
+    "      ack it; stop after N messages or SECONDS without one. A lost connection is\n"
+    "      reconnected with backoff (5 attempts).\n"
     "  list-exchanges --broker embedded|URL [--data DIR] [--json]\n"
     "  list-queues --broker embedded|URL [--data DIR] [--json]\n"
     "      The broker's exchanges (name, type) or queues (name, ready, unacked). The\n"
@@ -295,25 +296,54 @@ int runConsume(cli::Invocation &inv, const std::vector<std::string> &args)
     auto conn = connectOrReport(inv, broker->url, "workbench-consumer");
     if (!conn)
         return cli::Failure;
-    try {
-        Consumer consumer(*conn, static_cast<std::uint16_t>(*prefetch));
-        consumer.declareExchange(opts.valueOr("exchange", "integers"));
-        consumer.declareQueue(*queue, *key);
-        const std::string prefix = *key + " integer: ";
-        consumer.startConsuming([&](Channel &ch, const Delivery &d) {
-            inv.out << prefix << d.message.body << '\n';
-            inv.out.flush();
-            ch.basicAck(d.deliveryTag);
-        });
-        consumer.wait(static_cast<std::size_t>(*count),
-                      *idle > 0 ? std::chrono::milliseconds(*idle * 1000)
-                                : std::chrono::milliseconds::max());
-        consumer.close();
-        conn->close();
-    } catch (const std::exception &e) {
-        return failure(inv, std::string("consume: ") + e.what());
+    // A lost connection (network, broker restart, connection.close) is reconnected with
+    // backoff; unacked deliveries of the old one are redelivered by the broker.
+    std::uint64_t handled = 0;
+    for (;;) {
+        std::string lost;
+        try {
+            Consumer consumer(*conn, static_cast<std::uint16_t>(*prefetch));
+            consumer.declareExchange(opts.valueOr("exchange", "integers"));
+            consumer.declareQueue(*queue, *key);
+            const std::string prefix = *key + " integer: ";
+            consumer.startConsuming([&](Channel &ch, const Delivery &d) {
+                inv.out << prefix << d.message.body << '\n';
+                inv.out.flush();
+                ch.basicAck(d.deliveryTag);
+                ++handled;
+            });
+            const auto want = static_cast<std::uint64_t>(*count);
+            if (want == 0 || handled < want)
+                consumer.wait(want == 0 ? 0 : static_cast<std::size_t>(want - handled),
+                              *idle > 0 ? std::chrono::milliseconds(*idle * 1000)
+                                        : std::chrono::milliseconds::max());
+            consumer.close();
+            conn->close();
+            return cli::Ok;
+        } catch (const ConnectionFailed &e) {
+            lost = e.what();
+        } catch (const AmqpError &e) {
+            if (!e.connectionLevel())
+                return failure(inv, std::string("consume: ") + e.what());
+            lost = e.what();
+        } catch (const std::exception &e) {
+            return failure(inv, std::string("consume: ") + e.what());
+        }
+        inv.err << "workbench-cli messaging: consume: " << lost << "; reconnecting\n";
+        try {
+            ConnectOptions co;
+            co.clientName = "workbench-consumer";
+            conn = connectWithRetry(broker->url, co, RetryPolicy{},
+                                    [&](int attempt, const std::string &error,
+                                        std::chrono::milliseconds delay) {
+                                        inv.err << "workbench-cli messaging: attempt " << attempt
+                                                << ": " << error << "; next in "
+                                                << delay.count() << " ms\n";
+                                    });
+        } catch (const std::exception &e) {
+            return failure(inv, std::string("consume: ") + e.what());
+        }
     }
-    return cli::Ok;
 }
 
 int runList(cli::Invocation &inv, const std::vector<std::string> &args, bool exchanges)
@@ -338,12 +368,17 @@ int runList(cli::Invocation &inv, const std::vector<std::string> &args, bool exc
         auto conn = connectOrReport(inv, broker->url, "workbench-list");
         if (!conn)
             return cli::Failure;
-        return failure(inv, command + ": RabbitMQ does not list its objects over AMQP 0-9-1; "
-                                      "run `rabbitmqctl " +
-                                (exchanges ? std::string("list_exchanges")
+        // AMQP 0-9-1 has no method that enumerates exchanges or queues; RabbitMQ shows them
+        // through rabbitmqctl or the management plugin's HTTP API (often not enabled).
+        conn->close();
+        return failure(inv, command + ": connected to " + broker->url.redacted() +
+                                ", but RabbitMQ does not list its exchanges or queues over "
+                                "AMQP 0-9-1; on the broker host run `rabbitmqctl " +
+                                (exchanges ? std::string("list_exchanges name type")
                                            : std::string("list_queues name messages_ready "
                                                          "messages_unacknowledged")) +
-                                "` on the broker host.");
+                                " -p " + broker->url.vhost +
+                                "` (or use the management plugin's HTTP API).");
     }
     if (opts.has("json")) {
         wb::JsonWriter j(inv.out);

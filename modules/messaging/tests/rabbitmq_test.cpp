@@ -1,24 +1,21 @@
-// The rabbitmq-c transport. Failing to connect is checked everywhere; the rest needs a
-// RabbitMQ node and runs only when WB_RABBITMQ_URL names one.
+// The rabbitmq-c transport without a broker: failing to connect (refused, silent peer) and
+// reconnecting with backoff. Tests that need a RabbitMQ node are in rabbitmq_broker_test.cpp.
 #include "messaging/core/client.h"
-#include "messaging/core/scenario.h"
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
 #include <chrono>
 #include <cstdlib>
+#include <netinet/in.h>
+#include <string>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
 
 using namespace wb::messaging;
 
 namespace {
-
-std::optional<BrokerUrl> brokerFromEnvironment()
-{
-    const char *text = std::getenv("WB_RABBITMQ_URL");
-    if (!text || !*text)
-        return std::nullopt;
-    return BrokerUrl::parse(text);
-}
 
 TEST(MessagingRabbitMq, RefusedPortFailsQuicklyWithAClearMessage)
 {
@@ -32,57 +29,61 @@ TEST(MessagingRabbitMq, RefusedPortFailsQuicklyWithAClearMessage)
     } catch (const ConnectionFailed &e) {
         const std::string what = e.what();
         EXPECT_NE(what.find("127.0.0.1:1"), std::string::npos) << what;
+        EXPECT_NE(what.find("refused"), std::string::npos) << what;
     }
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(6));
 }
 
-TEST(MessagingRabbitMq, OddEvenScenarioOnARealBroker)
+TEST(MessagingRabbitMq, ConnectWithRetryBacksOffThenGivesUp)
 {
-    const auto url = brokerFromEnvironment();
-    if (!url)
-        GTEST_SKIP() << "set WB_RABBITMQ_URL=amqp://... to run against RabbitMQ";
-    OddEvenOptions o;
-    o.count = 1000;
-    o.seed = 5;
-    const auto r = runOddEvenScenario([&](const std::string &) { return connectTo(*url); }, o);
-    EXPECT_EQ(r.published, 1000u);
-    EXPECT_EQ(r.odds + r.evens, 1000u);
-    EXPECT_EQ(r.lost, 0u);
-    EXPECT_EQ(r.duplicates, 0u);
-    EXPECT_EQ(r.misrouted, 0u);
-    EXPECT_TRUE(r.confirmed);
+    auto url = BrokerUrl::parse("amqp://guest:guest@127.0.0.1:1/");
+    ASSERT_TRUE(url);
+    RetryPolicy retry;
+    retry.attempts = 3;
+    retry.firstDelay = std::chrono::milliseconds(10);
+    std::vector<long> delays;
+    try {
+        connectWithRetry(*url, {}, retry,
+                         [&](int, const std::string &, std::chrono::milliseconds delay) {
+                             delays.push_back(static_cast<long>(delay.count()));
+                         });
+        FAIL() << "connected to a closed port";
+    } catch (const ConnectionFailed &e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("after 3 attempts"), std::string::npos) << what;
+        EXPECT_NE(what.find("refused"), std::string::npos) << what;
+    }
+    EXPECT_EQ(delays, (std::vector<long>{10, 20}));
 }
 
-TEST(MessagingRabbitMq, ChannelErrorsMatchTheEmbeddedBroker)
+TEST(MessagingRabbitMq, SilentPeerTimesOutWithinTheConnectTimeout)
 {
-    const auto url = brokerFromEnvironment();
-    if (!url)
-        GTEST_SKIP() << "set WB_RABBITMQ_URL=amqp://... to run against RabbitMQ";
-    auto conn = connectTo(*url);
-    auto ch = conn->openChannel();
+    // A socket that listens but never speaks: TCP connects, the AMQP handshake never ends.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::listen(fd, 4), 0);
+    socklen_t len = sizeof addr;
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len), 0);
+    const auto url =
+        BrokerUrl::parse("amqp://guest:guest@127.0.0.1:" + std::to_string(ntohs(addr.sin_port)));
+    ASSERT_TRUE(url);
+    ConnectOptions options;
+    options.timeout = std::chrono::milliseconds(1000);
+    const auto start = std::chrono::steady_clock::now();
     try {
-        Message m;
-        m.body = "1";
-        ch->basicPublish("wb-no-such-exchange", "k", m);
-        ch->waitForConfirms(std::chrono::seconds(5)); // the error arrives asynchronously
-        ch->queueDeclare("wb-probe");
-        FAIL() << "publish to a missing exchange went unnoticed";
-    } catch (const AmqpError &e) {
-        EXPECT_EQ(e.code(), NotFound);
+        connectTo(*url, options);
+        ADD_FAILURE() << "connected to a silent socket";
+    } catch (const ConnectionFailed &e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find(url->redacted()), std::string::npos) << what;
+        EXPECT_NE(what.find("timed out"), std::string::npos) << what;
     }
-    EXPECT_FALSE(ch->isOpen());
-    auto ch2 = conn->openChannel();
-    QueueFlags durable;
-    durable.durable = true;
-    ch2->queueDeclare("wb-probe-406", durable);
-    try {
-        ch2->queueDeclare("wb-probe-406", QueueFlags{});
-        FAIL();
-    } catch (const AmqpError &e) {
-        EXPECT_EQ(e.code(), PreconditionFailed);
-    }
-    auto ch3 = conn->openChannel();
-    ch3->queueDelete("wb-probe-406");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+    ::close(fd);
 }
 
 } // namespace

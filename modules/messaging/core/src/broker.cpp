@@ -431,7 +431,7 @@ struct Broker::State
                                          " in use");
         if (ifEmpty && !q->ready.empty())
             fail(PreconditionFailed, "queue " + inQuotes(name) + " in vhost " + kVhost +
-                                         " is not empty");
+                                         " not empty");
         const auto n = static_cast<std::uint32_t>(q->ready.size());
         removeQueue(q, "queue.delete");
         return n;

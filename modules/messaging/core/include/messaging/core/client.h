@@ -28,6 +28,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -125,5 +126,22 @@ struct ConnectOptions
 // A RabbitMQ connection through rabbitmq-c. Throws ConnectionFailed naming the broker and
 // the reason (refused, unknown host, timed out, login refused) within options.timeout.
 std::unique_ptr<Connection> connectTo(const BrokerUrl &url, const ConnectOptions &options = {});
+
+// Reconnecting with backoff: connectTo up to `attempts` times, waiting `firstDelay` after the
+// first failure and twice as long after each further one (at most `maxDelay`). A lost
+// connection is not revived behind the caller's back: channels, consumers and unconfirmed
+// publishes belong to the old connection, so the caller reconnects, declares again and
+// resumes (as `workbench-cli messaging consume` does).
+struct RetryPolicy
+{
+    int attempts = 5;
+    std::chrono::milliseconds firstDelay{500};
+    std::chrono::milliseconds maxDelay{8000};
+};
+// `onRetry(attempt, error, delay)` is called before each wait. Throws ConnectionFailed
+// with the last reason and the number of attempts when none succeeded.
+std::unique_ptr<Connection> connectWithRetry(
+    const BrokerUrl &url, const ConnectOptions &options, const RetryPolicy &retry,
+    const std::function<void(int, const std::string &, std::chrono::milliseconds)> &onRetry = {});
 
 } // namespace wb::messaging
