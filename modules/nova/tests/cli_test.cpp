@@ -140,3 +140,48 @@ TEST(novaCli, BadInputIsAUsageErrorWithAMessage)
         EXPECT_NE(r.out.find(message), std::string::npos) << args << "\n" << r.out;
     }
 }
+
+TEST(novaCli, LaunchJsonHasStepsStatesAndTheInstance)
+{
+    const CliRun r = run("launch --hosts 3 --seed 7 --json");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(r.out.rfind("{\"steps\":[{\"n\":1,\"from\":\"user\",\"to\":\"api\",\"kind\":\"call\","
+                          "\"method\":\"run_instances\",\"routing_key\":\"api\"}",
+                          0),
+              0u)
+        << r.out;
+    EXPECT_NE(r.out.find("\"kind\":\"cast\",\"method\":\"run_instance\",\"routing_key\":"
+                         "\"scheduler\""),
+              std::string::npos);
+    EXPECT_NE(r.out.find("\"states\":[{\"vm_state\":\"building\",\"task_state\":\"scheduling\"}"),
+              std::string::npos);
+    EXPECT_NE(r.out.find("{\"vm_state\":\"active\",\"task_state\":\"none\"}]"), std::string::npos);
+    EXPECT_NE(r.out.find("\"instance\":{\"name\":\"instance-00000001\",\"fixed_ip\":\"10.0.0.3\","
+                         "\"mac\":\"02:16:3e:"),
+              std::string::npos);
+    // The same seed, the same host and MAC.
+    const auto tail = [](const std::string &s) { return s.substr(s.find("\"instance\":")); };
+    EXPECT_EQ(tail(r.out), tail(run("launch --hosts 3 --seed 7 --json").out));
+}
+
+TEST(novaCli, LaunchTextAndBadInput)
+{
+    const CliRun r = run("launch --scheduler simple --hosts 2");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("allocate_fixed_ip"), std::string::npos);
+    EXPECT_NE(r.out.find("fixed_ip 10.0.0.3"), std::string::npos);
+    const CliRun bad = run("launch --scheduler filter");
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_NE(bad.out.find("unknown scheduler"), std::string::npos);
+    EXPECT_EQ(run("launch --broker http://x").status, 2);
+    const CliRun comp = run("component api");
+    EXPECT_EQ(comp.status, 2);
+    EXPECT_NE(comp.out.find("RabbitMQ URL"), std::string::npos);
+}
+
+TEST(novaCli, LaunchOnAnUnreachableBrokerExits3)
+{
+    const CliRun r = run("launch --broker amqp://guest:guest@127.0.0.1:1/");
+    EXPECT_EQ(r.status, 3) << r.out;
+    EXPECT_NE(r.out.find("workbench-cli nova: launch:"), std::string::npos) << r.out;
+}

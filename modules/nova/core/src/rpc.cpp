@@ -1,0 +1,434 @@
+#include "nova/core/rpc.h"
+
+#include "messaging/core/amqp.h"
+#include "workbench/core/json.h"
+
+#include <cctype>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <sstream>
+
+namespace wb::nova {
+
+namespace msg = wb::messaging;
+
+std::string rpcText(const RpcValue &v)
+{
+    if (const auto *s = std::get_if<std::string>(&v))
+        return *s;
+    if (const auto *i = std::get_if<std::int64_t>(&v))
+        return std::to_string(*i);
+    return std::get<bool>(v) ? "true" : "false";
+}
+
+std::int64_t rpcInt(const RpcArgs &a, const std::string &key, std::int64_t fallback)
+{
+    auto it = a.find(key);
+    if (it == a.end())
+        return fallback;
+    if (const auto *i = std::get_if<std::int64_t>(&it->second))
+        return *i;
+    return fallback;
+}
+
+std::string rpcString(const RpcArgs &a, const std::string &key)
+{
+    auto it = a.find(key);
+    return it == a.end() ? std::string() : rpcText(it->second);
+}
+
+namespace {
+
+void writeValue(wb::JsonWriter &j, const RpcValue &v)
+{
+    if (const auto *s = std::get_if<std::string>(&v))
+        j.value(std::string_view(*s));
+    else if (const auto *i = std::get_if<std::int64_t>(&v))
+        j.value(*i);
+    else
+        j.value(std::get<bool>(v));
+}
+
+void writeObject(wb::JsonWriter &j, const RpcArgs &args)
+{
+    j.beginObject();
+    for (const auto &[k, v] : args) {
+        j.key(k);
+        writeValue(j, v);
+    }
+    j.endObject();
+}
+
+// A JSON object of scalars and objects, one level of nesting flattened as "outer.inner".
+// null members are kept as absent; arrays and floats are not part of the protocol.
+class Parser
+{
+public:
+    explicit Parser(std::string_view s) : m_s(s) {}
+
+    bool parseTop(RpcArgs &out, std::map<std::string, bool> &nulls)
+    {
+        if (!object(out, nulls, "", 0))
+            return false;
+        ws();
+        return m_i == m_s.size();
+    }
+
+private:
+    void ws()
+    {
+        while (m_i < m_s.size() && std::isspace(static_cast<unsigned char>(m_s[m_i])))
+            ++m_i;
+    }
+    bool eat(char c)
+    {
+        ws();
+        if (m_i < m_s.size() && m_s[m_i] == c) {
+            ++m_i;
+            return true;
+        }
+        return false;
+    }
+    bool string(std::string &out)
+    {
+        if (!eat('"'))
+            return false;
+        while (m_i < m_s.size()) {
+            char c = m_s[m_i++];
+            if (c == '"')
+                return true;
+            if (c != '\\') {
+                out += c;
+                continue;
+            }
+            if (m_i >= m_s.size())
+                return false;
+            char e = m_s[m_i++];
+            switch (e) {
+            case 'n': out += '\n'; break;
+            case 't': out += '\t'; break;
+            case 'r': out += '\r'; break;
+            case 'b': out += '\b'; break;
+            case 'f': out += '\f'; break;
+            case 'u': {
+                if (m_i + 4 > m_s.size())
+                    return false;
+                unsigned code = 0;
+                for (int k = 0; k < 4; ++k) {
+                    char h = m_s[m_i++];
+                    code <<= 4;
+                    if (h >= '0' && h <= '9')
+                        code |= static_cast<unsigned>(h - '0');
+                    else if (h >= 'a' && h <= 'f')
+                        code |= static_cast<unsigned>(h - 'a' + 10);
+                    else if (h >= 'A' && h <= 'F')
+                        code |= static_cast<unsigned>(h - 'A' + 10);
+                    else
+                        return false;
+                }
+                if (code < 0x80) {
+                    out += static_cast<char>(code);
+                } else if (code < 0x800) {
+                    out += static_cast<char>(0xc0 | (code >> 6));
+                    out += static_cast<char>(0x80 | (code & 0x3f));
+                } else {
+                    out += static_cast<char>(0xe0 | (code >> 12));
+                    out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+                    out += static_cast<char>(0x80 | (code & 0x3f));
+                }
+                break;
+            }
+            default: out += e; break;
+            }
+        }
+        return false;
+    }
+    bool literal(std::string_view word)
+    {
+        ws();
+        if (m_s.substr(m_i, word.size()) != word)
+            return false;
+        m_i += word.size();
+        return true;
+    }
+    bool object(RpcArgs &out, std::map<std::string, bool> &nulls, const std::string &prefix,
+                int depth)
+    {
+        if (!eat('{'))
+            return false;
+        if (eat('}'))
+            return true;
+        do {
+            std::string key;
+            if (!string(key) || !eat(':'))
+                return false;
+            const std::string full = prefix.empty() ? key : prefix + "." + key;
+            ws();
+            if (m_i >= m_s.size())
+                return false;
+            const char c = m_s[m_i];
+            if (c == '"') {
+                std::string v;
+                if (!string(v))
+                    return false;
+                out[full] = v;
+            } else if (c == '{') {
+                if (depth >= 1 || !object(out, nulls, full, depth + 1))
+                    return false;
+                nulls[full] = false;
+            } else if (literal("true")) {
+                out[full] = true;
+            } else if (literal("false")) {
+                out[full] = false;
+            } else if (literal("null")) {
+                nulls[full] = true;
+            } else {
+                std::size_t start = m_i;
+                if (m_i < m_s.size() && m_s[m_i] == '-')
+                    ++m_i;
+                while (m_i < m_s.size() && std::isdigit(static_cast<unsigned char>(m_s[m_i])))
+                    ++m_i;
+                if (m_i == start)
+                    return false;
+                try {
+                    out[full] = static_cast<std::int64_t>(
+                        std::stoll(std::string(m_s.substr(start, m_i - start))));
+                } catch (const std::exception &) {
+                    return false;
+                }
+            }
+        } while (eat(','));
+        return eat('}');
+    }
+
+    std::string_view m_s;
+    std::size_t m_i = 0;
+};
+
+RpcArgs subObject(const RpcArgs &flat, const std::string &prefix)
+{
+    RpcArgs out;
+    const std::string p = prefix + ".";
+    for (const auto &[k, v] : flat)
+        if (k.rfind(p, 0) == 0)
+            out[k.substr(p.size())] = v;
+    return out;
+}
+
+} // namespace
+
+std::string encodeRequest(const RpcRequest &r)
+{
+    std::ostringstream out;
+    wb::JsonWriter j(out);
+    j.beginObject();
+    j.key("method").value(std::string_view(r.method));
+    j.key("args");
+    writeObject(j, r.args);
+    for (const auto &[k, v] : r.context) {
+        j.key("_context_" + k);
+        writeValue(j, v);
+    }
+    if (!r.msgId.empty())
+        j.key("_msg_id").value(std::string_view(r.msgId));
+    j.endObject();
+    return out.str();
+}
+
+std::optional<RpcRequest> decodeRequest(std::string_view body)
+{
+    RpcArgs flat;
+    std::map<std::string, bool> nulls;
+    if (!Parser(body).parseTop(flat, nulls))
+        return std::nullopt;
+    auto method = flat.find("method");
+    if (method == flat.end() || !std::holds_alternative<std::string>(method->second))
+        return std::nullopt;
+    RpcRequest r;
+    r.method = std::get<std::string>(method->second);
+    r.args = subObject(flat, "args");
+    for (const auto &[k, v] : flat)
+        if (k.rfind("_context_", 0) == 0)
+            r.context[k.substr(9)] = v;
+    r.msgId = rpcString(flat, "_msg_id");
+    return r;
+}
+
+std::string encodeReply(const RpcReply &r)
+{
+    std::ostringstream out;
+    wb::JsonWriter j(out);
+    j.beginObject();
+    j.key("result");
+    if (r.failed)
+        j.null();
+    else
+        writeObject(j, r.result);
+    j.key("failure");
+    if (r.failed) {
+        j.beginObject();
+        j.key("type").value(std::string_view(r.failureType));
+        j.key("value").value(std::string_view(r.failureValue));
+        j.endObject();
+    } else {
+        j.null();
+    }
+    j.endObject();
+    return out.str();
+}
+
+std::optional<RpcReply> decodeReply(std::string_view body)
+{
+    RpcArgs flat;
+    std::map<std::string, bool> nulls;
+    if (!Parser(body).parseTop(flat, nulls))
+        return std::nullopt;
+    if (!nulls.count("result") || !nulls.count("failure"))
+        return std::nullopt;
+    RpcReply r;
+    r.failed = !nulls["failure"];
+    if (r.failed) {
+        r.failureType = rpcString(flat, "failure.type");
+        r.failureValue = rpcString(flat, "failure.value");
+    } else {
+        r.result = subObject(flat, "result");
+    }
+    return r;
+}
+
+std::string newMsgId()
+{
+    static std::mutex mutex;
+    static std::mt19937_64 gen{std::random_device{}()};
+    std::uint64_t a, b;
+    {
+        std::lock_guard lock(mutex);
+        a = gen();
+        b = gen();
+    }
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
+                  static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xffff),
+                  static_cast<unsigned>(a & 0xffff), static_cast<unsigned>(b >> 48),
+                  static_cast<unsigned long long>(b & 0xffffffffffffULL));
+    return buf;
+}
+
+RemoteError::RemoteError(std::string type, std::string value)
+    : std::runtime_error(type + ": " + value), m_type(std::move(type)), m_value(std::move(value))
+{
+}
+
+void declareControlExchange(msg::Channel &channel)
+{
+    channel.exchangeDeclare(kControlExchange, msg::ExchangeType::Topic);
+}
+
+RpcEndpoint::RpcEndpoint(msg::Channel &channel, std::string self, RpcRecorder recorder,
+                         const std::atomic<bool> *stop)
+    : m_channel(channel), m_self(std::move(self)), m_recorder(std::move(recorder)), m_stop(stop)
+{
+}
+
+void RpcEndpoint::publish(const RpcLeg &leg, const std::string &exchange, msg::Message message)
+{
+    message.properties.contentType = "application/json";
+    message.properties.headers["from"] = m_self;
+    message.properties.headers["step"] = static_cast<std::int64_t>(leg.n);
+    if (m_recorder)
+        m_recorder(leg);
+    m_channel.basicPublish(exchange, leg.routingKey, message);
+}
+
+void RpcEndpoint::cast(int n, const std::string &to, const std::string &routingKey,
+                       RpcRequest request)
+{
+    request.msgId.clear();
+    msg::Message m;
+    m.body = encodeRequest(request);
+    const RpcLeg leg{n, m_self, to, "cast", request.method, routingKey, {}, m.body};
+    publish(leg, kControlExchange, std::move(m));
+}
+
+RpcArgs RpcEndpoint::call(int n, const std::string &to, const std::string &routingKey,
+                          RpcRequest request, std::chrono::milliseconds timeout)
+{
+    request.msgId = newMsgId();
+    const std::string id = request.msgId;
+    msg::ExchangeFlags exFlags;
+    exFlags.autoDelete = true;
+    m_channel.exchangeDeclare(id, msg::ExchangeType::Direct, exFlags);
+    msg::QueueFlags qFlags;
+    qFlags.exclusive = true;
+    qFlags.autoDelete = true;
+    m_channel.queueDeclare(id, qFlags);
+    m_channel.queueBind(id, id, id);
+    const std::string tag = m_channel.basicConsume(id, {}, /*noAck=*/true);
+    const auto cleanup = [&] {
+        try {
+            m_channel.basicCancel(tag); // the auto-delete queue goes with its consumer
+            m_channel.queueDelete(id);
+            m_channel.exchangeDelete(id);
+        } catch (const msg::AmqpError &) {
+        }
+    };
+
+    msg::Message m;
+    m.body = encodeRequest(request);
+    m.properties.replyTo = id;
+    m.properties.correlationId = id;
+    m.properties.messageId = id;
+    try {
+        const RpcLeg leg{n, m_self, to, "call", request.method, routingKey, id, m.body};
+        publish(leg, kControlExchange, std::move(m));
+    } catch (...) {
+        cleanup();
+        throw;
+    }
+
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (m_stop && m_stop->load()) {
+            cleanup();
+            throw RpcStopped(m_self + ": stopped while waiting for the reply to " +
+                             request.method);
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) {
+            cleanup();
+            throw RpcTimeout("no reply to " + request.method + " (" + routingKey + ", msg_id " +
+                             id + ") within " + std::to_string(timeout.count()) + " ms");
+        }
+        const auto slice = std::min<std::chrono::milliseconds>(
+            std::chrono::milliseconds(50),
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now) +
+                std::chrono::milliseconds(1));
+        auto d = m_channel.nextDelivery(slice);
+        if (!d)
+            continue;
+        if (d->message.properties.correlationId != id)
+            continue; // not ours: a stale or stray reply
+        auto reply = decodeReply(d->message.body);
+        cleanup();
+        if (!reply)
+            throw RemoteError("BadReply", "the reply to " + request.method +
+                                              " is not {\"result\", \"failure\"} JSON");
+        if (reply->failed)
+            throw RemoteError(reply->failureType, reply->failureValue);
+        return reply->result;
+    }
+}
+
+void RpcEndpoint::reply(int n, const std::string &to, const std::string &replyTo,
+                        const std::string &msgId, const std::string &method,
+                        const RpcReply &reply)
+{
+    msg::Message m;
+    m.body = encodeReply(reply);
+    m.properties.correlationId = msgId;
+    const RpcLeg leg{n, m_self, to, "reply", method, replyTo, msgId, m.body};
+    publish(leg, replyTo, std::move(m));
+}
+
+} // namespace wb::nova
