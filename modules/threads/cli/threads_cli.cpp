@@ -1,11 +1,14 @@
 // `workbench-cli threads run SCENARIO [--seed N] [--mode free|step] [--json]`
+#include "threads/core/playground.h"
 #include "threads/core/scenarios.h"
 
 #include "workbench/core/cli.h"
 #include "workbench/core/json.h"
 
 #include <chrono>
+#include <fstream>
 #include <ostream>
+#include <sstream>
 #include <thread>
 
 namespace {
@@ -14,10 +17,45 @@ using namespace wb::threads;
 
 const char *kUsage =
     "Usage: workbench-cli threads run SCENARIO [--seed N] [--mode free|step] [--json]\n"
+    "       workbench-cli threads run playground [--script FILE | --script-text TEXT] ...\n"
     "       workbench-cli threads list\n"
     "Runs one of Python's synchronization lessons on real threads and prints its console\n"
     "lines. With --seed the threads are step-scheduled by a seeded chooser: the same seed\n"
-    "gives the same interleaving. --json prints the scenario's events and a summary.\n";
+    "gives the same interleaving. --json prints the scenario's events and a summary.\n"
+    "The playground runs your own script, e.g. (one thread per line):\n"
+    "    lock A\n"
+    "    lock B\n"
+    "    T1: acquire A; sleep 10; acquire B; release B; release A\n"
+    "    T2: acquire B; sleep 10; acquire A; release A; release B\n"
+    "Declarations: lock, rlock, semaphore NAME [VALUE], bounded NAME [VALUE], event,\n"
+    "queue NAME [MAXSIZE], condition NAME [on LOCK]. Operations: acquire X [timeout MS],\n"
+    "release X, wait X [timeout MS], notify C [N], notify_all C, set E, clear E,\n"
+    "put Q N [timeout MS], get Q [timeout MS], task_done Q, join Q, sleep MS, print TEXT.\n"
+    "Without a script the playground runs its first preset (two locks in opposite order).\n";
+
+// The playground's script from --script FILE or --script-text TEXT; an error sentence
+// (and no script) when the file cannot be read.
+std::optional<std::string> readScript(const wb::cli::Options &opts, std::string &error)
+{
+    if (auto text = opts.value("script-text"))
+        return *text;
+    const auto path = opts.value("script");
+    if (!path)
+        return std::string();
+    std::ifstream in(*path, std::ios::binary);
+    if (!in) {
+        error = "cannot read the script file '" + *path + "'.";
+        return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (text.str().size() > kMaxScriptBytes) {
+        error = "the script file '" + *path + "' is larger than " +
+                std::to_string(kMaxScriptBytes / 1024) + " KiB.";
+        return std::nullopt;
+    }
+    return text.str();
+}
 
 void writeSummary(wb::JsonWriter &j, const Summary &s)
 {
@@ -103,7 +141,7 @@ int runThreads(wb::cli::Invocation &inv)
         return fail(wb::cli::Usage, "unknown command '" + command +
                                         "'; use `run SCENARIO` or `list`.");
     wb::cli::Options opts;
-    if (!opts.parse(rest, {"seed", "mode"}, {"json"}))
+    if (!opts.parse(rest, {"seed", "mode", "script", "script-text"}, {"json"}))
         return fail(wb::cli::Usage, opts.error());
     if (opts.positionals().size() != 1)
         return fail(wb::cli::Usage, "give exactly one scenario; `workbench-cli threads list` "
@@ -114,6 +152,32 @@ int runThreads(wb::cli::Invocation &inv)
                                         "'; `workbench-cli threads list` shows the available "
                                         "ones.");
     ScenarioOptions options;
+    if (opts.value("script") || opts.value("script-text")) {
+        if (id != "playground")
+            return fail(wb::cli::Usage, "--script and --script-text belong to the playground "
+                                        "scenario, not '" + id + "'.");
+        if (opts.value("script") && opts.value("script-text"))
+            return fail(wb::cli::Usage, "give either --script FILE or --script-text TEXT, not "
+                                        "both.");
+        std::string error;
+        const auto script = readScript(opts, error);
+        if (!script)
+            return fail(wb::cli::Failure, error);
+        options.script = *script;
+        if (options.script.find_first_not_of(" \t\r\n") == std::string::npos)
+            return fail(wb::cli::Usage, "the script is empty; leave out --script to run the "
+                                        "first preset.");
+        const ParseResult parsed = parseScript(options.script);
+        if (!parsed.ok()) {
+            inv.err << "workbench-cli threads: the script has "
+                    << parsed.errors.size() << (parsed.errors.size() == 1 ? " error" : " errors")
+                    << ":\n";
+            for (const auto &e : parsed.errors)
+                inv.err << "  " << opts.value("script").value_or("script") << ":" << e.line
+                        << ":" << e.column << ": " << e.message << '\n';
+            return wb::cli::Usage;
+        }
+    }
     if (auto seed = opts.value("seed")) {
         const auto n = wb::cli::parseInt(*seed);
         if (!n || *n < 0)

@@ -4,7 +4,9 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
+#include <unistd.h>
 #include <sys/wait.h>
 
 namespace {
@@ -88,6 +90,68 @@ TEST(ThreadsCli, SameSeedSameOutput)
     const Result b = cli("threads run event --seed 8");
     EXPECT_EQ(a.exit, 0);
     EXPECT_EQ(a.out, b.out);
+}
+
+// ---- the playground ----------------------------------------------------------------------------
+
+std::string scriptFile(const std::string &name, const std::string &text)
+{
+    const std::string path = "/tmp/threads_cli_test_" + std::to_string(getpid()) + "_" + name;
+    std::ofstream(path) << text;
+    return path;
+}
+
+TEST(ThreadsCli, PlaygroundRunsAScriptFile)
+{
+    const std::string path = scriptFile("order.txt", "lock A\nlock B\n"
+                                                     "T1: acquire A; sleep 10; acquire B\n"
+                                                     "T2: acquire B; sleep 10; acquire A\n");
+    const Result r = cli("threads run playground --script " + path + " --seed 4");
+    std::remove(path.c_str());
+    EXPECT_EQ(r.exit, 0) << r.out;
+    EXPECT_NE(r.out.find("deadlock detected: Thread-"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("-- playground: deadlock=true cycle=Thread-"), std::string::npos)
+        << r.out;
+}
+
+TEST(ThreadsCli, PlaygroundScriptTextAndJson)
+{
+    const Result r = cli("threads run playground --seed 2 --json --script-text "
+                         "'queue Q 1\nT1: put Q 5; put Q 6\nT2: get Q; get Q; print done'");
+    EXPECT_EQ(r.exit, 0) << r.out;
+    for (const char *needle :
+         {"{\"scenario\":\"playground\",\"seed\":2,", "\"file\":\"playground.script\",\"line\":2",
+          "\"event\":\"get\"", "\"item\":6", "\"console\":[\"done\"]",
+          "\"produced\":2,\"consumed\":2", "\"operations\":5,\"operations_done\":5"})
+        EXPECT_NE(r.out.find(needle), std::string::npos) << needle << "\n" << r.out;
+}
+
+TEST(ThreadsCli, PlaygroundScriptErrorsNameLineAndColumn)
+{
+    const std::string path = scriptFile("bad.txt", "lock A\nT1: acquire A; wiat A\n");
+    const Result r = cli("threads run playground --script " + path);
+    std::remove(path.c_str());
+    EXPECT_EQ(r.exit, 2) << r.out;
+    EXPECT_NE(r.out.find("the script has 1 error:\n  " + path +
+                         ":2:16: unknown operation 'wiat'"),
+              std::string::npos)
+        << r.out;
+
+    const Result t = cli("threads run playground --script-text 'T1: acquire X'");
+    EXPECT_EQ(t.exit, 2);
+    EXPECT_NE(t.out.find("script:1:13: unknown primitive 'X'"), std::string::npos) << t.out;
+}
+
+TEST(ThreadsCli, PlaygroundOptionMistakes)
+{
+    EXPECT_EQ(cli("threads run playground --script /nonexistent/dir/x.txt").exit, 3);
+    EXPECT_EQ(cli("threads run condition --script-text 'T1: sleep 1'").exit, 2);
+    EXPECT_EQ(cli("threads run playground --script-text '  '").exit, 2);
+    EXPECT_EQ(cli("threads run playground --script a --script-text b").exit, 2);
+    EXPECT_EQ(cli("threads run no-such --script-text 'T1: sleep 1'").exit, 2);
+    const Result preset = cli("threads run playground --seed 1");
+    EXPECT_EQ(preset.exit, 0);
+    EXPECT_NE(preset.out.find("deadlock=true"), std::string::npos) << preset.out;
 }
 
 } // namespace

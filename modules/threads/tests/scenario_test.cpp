@@ -65,7 +65,7 @@ TEST(ThreadsScenarios, ListIsTheBriefs)
         ids.push_back(s.id);
     EXPECT_EQ(ids, std::vector<std::string>({"fetch-nolock", "fetch-lock", "rlock", "condition",
                                              "semaphore", "bounded-semaphore", "event", "queue",
-                                             "deadlock"}));
+                                             "deadlock", "playground"}));
     EXPECT_FALSE(isScenario("nope"));
     wb::Trace trace;
     EXPECT_THROW(ScenarioRun("nope", {}, trace), std::invalid_argument);

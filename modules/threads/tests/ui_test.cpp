@@ -5,14 +5,19 @@
 #include "blockedview.h"
 #include "inspectorview.h"
 #include "runbar.h"
+#include "scripteditor.h"
 #include "session.h"
 #include "timelineview.h"
+
+#include "threads/core/playground.h"
 
 #include "workbench/ui/stepcontroller.h"
 
 #include <QElapsedTimer>
 #include <QPushButton>
 #include <QTest>
+
+#include <set>
 
 using namespace wb::threads;
 using namespace wb::threads::ui;
@@ -62,6 +67,7 @@ private slots:
     void blockedBarsGrowWithTheCursor();
     void oneHighlightPerLiveThread();
     void largeTraceDrawsOnlyTheVisibleRange();
+    void playgroundScriptIsTypedAndRun();
 };
 
 void ThreadsUiTest::openingExampleInterleavesTheFileAndStepsBack()
@@ -399,6 +405,95 @@ void ThreadsUiTest::largeTraceDrawsOnlyTheVisibleRange()
     for (int i = 0; i < 50; ++i)
         page.controller()->seek((i * 7919) % static_cast<int>(trace->size()));
     QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+}
+
+namespace {
+
+// Types `lines` into the editor as a learner would, replacing what is there.
+void typeScript(ScriptEditor *editor, const QStringList &lines)
+{
+    editor->setFocus();
+    editor->selectAll();
+    QTest::keyClick(editor, Qt::Key_Delete);
+    for (int i = 0; i < lines.size(); ++i) {
+        if (i)
+            QTest::keyClick(editor, Qt::Key_Return);
+        QTest::keyClicks(editor, lines[i]);
+    }
+}
+
+QPushButton *runButton(RunBar *bar)
+{
+    for (QPushButton *b : bar->findChildren<QPushButton *>())
+        if (b->text() == QLatin1String("Run"))
+            return b;
+    return nullptr;
+}
+
+} // namespace
+
+void ThreadsUiTest::playgroundScriptIsTypedAndRun()
+{
+    auto session = std::make_shared<ThreadsSession>();
+    TimelinePage page(session);
+    InspectorPage other(session);
+    RunBar *bar = page.runBar();
+    ScriptEditor *editor = bar->scriptEditor();
+    QVERIFY(!editor->isVisibleTo(&page)); // only with the playground selected
+    bar->select("playground", 1, 3);
+    QVERIFY(editor->isVisibleTo(&page));
+    QPushButton *run = runButton(bar);
+    QVERIFY(run);
+
+    // A mistake: shown under the editor with its line and column; nothing starts.
+    typeScript(editor, {"lock A", "T1: acquire B"});
+    QCOMPARE(session->script(), QStringLiteral("lock A\nT1: acquire B"));
+    QTest::mouseClick(run, Qt::LeftButton);
+    QVERIFY2(bar->scriptErrors().startsWith("Line 2, column 13: unknown primitive 'B'"),
+             qPrintable(bar->scriptErrors()));
+    QCOMPARE(session->scenario(), QStringLiteral("fetch-nolock"));
+    QCOMPARE(editor->extraSelections().size(), 1); // the wavy underline
+
+    // The fixed script runs, on the same views as every scenario.
+    const QStringList script = {"lock A", "lock B",
+                                "T1: acquire A; sleep 10; acquire B; release B; release A",
+                                "T2: acquire B; sleep 10; acquire A; release A; release B"};
+    typeScript(editor, script);
+    QCOMPARE(other.runBar()->scriptEditor()->toPlainText(), script.join('\n')); // one script
+    QTest::mouseClick(run, Qt::LeftButton);
+    QVERIFY(bar->scriptErrors().isEmpty());
+    QCOMPARE(session->scenario(), QStringLiteral("playground"));
+    QTRY_VERIFY_WITH_TIMEOUT(!session->isRunning(), 10000);
+    const Summary &s = session->summary();
+    QVERIFY(s.deadlock);
+    QCOMPARE(std::set<std::string>(s.cycle.begin(), s.cycle.end()),
+             std::set<std::string>({"Thread-1", "Thread-2"}));
+    QCOMPARE(session->timeline().deadlocks.size(), std::size_t{1});
+    QVERIFY(bar->status().contains("deadlock"));
+    QCOMPARE(session->timeline().lanes.size(), std::size_t{2});
+
+    // Stepping back: the editor tints the line each live thread is on.
+    auto *c = page.controller();
+    c->toStart();
+    int most = 0;
+    while (c->position() < c->count()) {
+        c->stepForward();
+        std::set<std::uint32_t> lines;
+        for (const auto &[number, t] : session->stateAtCursor().threads)
+            if (t.state != ThreadState::Done && t.file == kScriptFile)
+                lines.insert(t.line);
+        QCOMPARE(editor->extraSelections().size(), qsizetype(lines.size()));
+        most = std::max(most, int(lines.size()));
+    }
+    QCOMPARE(most, 2); // both threads, each on its line
+    c->toEnd();
+    shot(page, "playground");
+
+    // A preset replaces the script as one undoable edit: the learner's text is not lost.
+    bar->loadPreset("producer-consumer");
+    QCOMPARE(editor->toPlainText().toStdString(), scriptPresets()[1].script);
+    editor->undo();
+    QCOMPARE(editor->toPlainText(), script.join('\n'));
 }
 
 QTEST_MAIN(ThreadsUiTest)

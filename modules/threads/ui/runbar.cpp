@@ -1,5 +1,8 @@
 #include "runbar.h"
+#include "scripteditor.h"
 #include "session.h"
+
+#include "threads/core/playground.h"
 
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
@@ -65,7 +68,8 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     : QWidget(parent), m_session(std::move(session)), m_scenario(new QComboBox),
       m_mode(new QComboBox), m_seed(new QSpinBox), m_run(new QPushButton(tr("Run"))),
       m_stop(new QPushButton(tr("Stop"))), m_status(new QLabel), m_choiceRow(new QWidget),
-      m_choices(new QHBoxLayout), m_choiceHint(new QLabel)
+      m_choices(new QHBoxLayout), m_choiceHint(new QLabel), m_scriptPanel(new QWidget),
+      m_editor(new ScriptEditor), m_preset(new QComboBox), m_scriptError(new QLabel)
 {
     for (const auto &s : scenarios())
         m_scenario->addItem(QString::fromStdString(s.title), QString::fromStdString(s.id));
@@ -103,11 +107,64 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     row->addLayout(m_choices);
     row->addStretch(1);
 
+    // The playground: a script editor, presets, a short reminder of the language.
+    m_editor->setObjectName(QStringLiteral("script-editor"));
+    m_editor->setPlainText(m_session->script());
+    m_editor->setToolTip(tr("One declaration or one thread per line; Run starts it"));
+    m_editor->setMinimumHeight(m_editor->fontMetrics().lineSpacing() * 7 + 12);
+    m_editor->setMaximumHeight(m_editor->fontMetrics().lineSpacing() * 11 + 12);
+    m_preset->addItem(tr("Load a preset…"), QString());
+    for (const auto &p : scriptPresets())
+        m_preset->addItem(QString::fromStdString(p.title), QString::fromStdString(p.id));
+    m_preset->setToolTip(tr("Replaces the script (Ctrl+Z in the editor brings yours back)"));
+    auto *help = new QLabel(
+        tr("<b>Declare</b> <code>lock A</code>, <code>rlock R</code>, "
+           "<code>semaphore S 2</code>, <code>bounded B 1</code>, <code>event E</code>, "
+           "<code>queue Q 3</code>, <code>condition C on A</code>.<br>"
+           "<b>Threads</b> <code>T1: acquire A; sleep 10; release A</code><br>"
+           "<b>Operations</b> acquire/release X [timeout ms] · wait C|E [timeout ms] · "
+           "notify C [n] · notify_all C · set/clear E · put Q n · get Q · task_done Q · "
+           "join Q · sleep ms · print text"));
+    help->setWordWrap(true);
+    help->setTextFormat(Qt::RichText);
+    m_scriptError->setObjectName(QStringLiteral("script-errors"));
+    m_scriptError->setWordWrap(true);
+    m_scriptError->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_scriptError->setStyleSheet(QStringLiteral("color: #c81e1e;"));
+    m_scriptError->hide();
+    auto *side = new QVBoxLayout;
+    side->setContentsMargins(0, 0, 0, 0);
+    side->addWidget(m_preset);
+    side->addWidget(help, 1);
+    auto *editorCol = new QVBoxLayout;
+    editorCol->setContentsMargins(0, 0, 0, 0);
+    editorCol->addWidget(m_editor);
+    editorCol->addWidget(m_scriptError);
+    auto *panel = new QHBoxLayout(m_scriptPanel);
+    panel->setContentsMargins(0, 0, 0, 0);
+    panel->addLayout(editorCol, 3);
+    panel->addLayout(side, 2);
+
     auto *col = new QVBoxLayout(this);
     col->setContentsMargins(0, 0, 0, 0);
     col->addLayout(top);
+    col->addWidget(m_scriptPanel);
     col->addWidget(m_status);
     col->addWidget(m_choiceRow);
+
+    connect(m_editor, &QPlainTextEdit::textChanged, this,
+            [this] { m_session->setScript(m_editor->toPlainText()); });
+    connect(m_session.get(), &ThreadsSession::scriptChanged, this, [this](const QString &text) {
+        if (text != m_editor->toPlainText())
+            m_editor->replaceText(text);
+    });
+    connect(m_preset, &QComboBox::activated, this, [this](int index) {
+        loadPreset(m_preset->itemData(index).toString());
+        m_preset->setCurrentIndex(0);
+    });
+    connect(m_scenario, &QComboBox::currentIndexChanged, this, &RunBar::showScriptPanel);
+    connect(m_session->controller(), &wb::ui::StepController::positionChanged, this,
+            &RunBar::markThreadLines);
 
     connect(m_run, &QPushButton::clicked, this, &RunBar::run);
     connect(m_stop, &QPushButton::clicked, this, [this] { m_session->stop(); });
@@ -134,14 +191,65 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     }
     refresh();
     rebuildChoices();
+    showScriptPanel();
 }
 
 void RunBar::run()
 {
     QString error;
     const auto mode = static_cast<RunMode>(m_mode->currentData().toInt());
+    const bool playground = selectedScenario() == QLatin1String("playground");
+    if (playground) {
+        m_session->setScript(m_editor->toPlainText());
+        const ParseResult parsed = parseScript(m_editor->toPlainText().toStdString());
+        QList<QPair<int, int>> marks;
+        QStringList lines;
+        for (const auto &e : parsed.errors) {
+            marks << qMakePair(e.line, e.column);
+            lines << tr("Line %1, column %2: %3")
+                         .arg(e.line)
+                         .arg(e.column)
+                         .arg(QString::fromStdString(e.message));
+        }
+        m_editor->setErrorMarks(marks);
+        m_scriptError->setText(lines.join(QLatin1Char('\n')));
+        m_scriptError->setVisible(!lines.isEmpty());
+        if (!parsed.ok())
+            return;
+    }
     if (!m_session->start(selectedScenario(), mode, static_cast<quint64>(m_seed->value()), &error))
-        m_status->setText(error);
+        (playground ? m_scriptError : m_status)->setText(error);
+}
+
+QString RunBar::scriptErrors() const
+{
+    return m_scriptError->isHidden() ? QString() : m_scriptError->text();
+}
+
+void RunBar::loadPreset(const QString &id)
+{
+    for (const auto &p : scriptPresets())
+        if (QString::fromStdString(p.id) == id)
+            m_editor->replaceText(QString::fromStdString(p.script));
+    m_scriptError->clear();
+    m_scriptError->hide();
+}
+
+void RunBar::showScriptPanel()
+{
+    m_scriptPanel->setVisible(selectedScenario() == QLatin1String("playground"));
+}
+
+// The script line each live thread is on at the trace cursor, tinted in its colour.
+void RunBar::markThreadLines()
+{
+    std::map<int, int> lines;
+    if (m_session->scenario() == QLatin1String("playground") && m_scriptPanel->isVisibleTo(this)) {
+        for (const auto &[number, t] : m_session->stateAtCursor().threads)
+            if (t.state != ThreadState::Done && t.file == kScriptFile && t.line > 0)
+                lines.emplace(static_cast<int>(t.line), number);
+    }
+    m_editor->setThreadLines(lines);
 }
 
 void RunBar::select(const QString &scenario, int modeIndex, int seed)

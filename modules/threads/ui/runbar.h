@@ -15,6 +15,7 @@ class QSpinBox;
 
 namespace wb::threads::ui {
 
+class ScriptEditor;
 class ThreadsSession;
 
 class RunBar : public QWidget
@@ -31,6 +32,12 @@ public:
     QString status() const;
     // The "Let Thread-N go" buttons currently shown.
     QList<QPushButton *> choiceButtons() const;
+    // The playground's script editor (shown while the playground is selected) and the
+    // errors of the last Run that was refused ("" when none).
+    ScriptEditor *scriptEditor() const { return m_editor; }
+    QString scriptErrors() const;
+    // Loads a preset into the editor (an undoable edit).
+    void loadPreset(const QString &id);
 
 signals:
     void scenarioSelected(const QString &id);
@@ -38,6 +45,8 @@ signals:
 private:
     void refresh();
     void rebuildChoices();
+    void showScriptPanel();
+    void markThreadLines();
 
     std::shared_ptr<ThreadsSession> m_session;
     QComboBox *m_scenario;
@@ -50,6 +59,10 @@ private:
     QHBoxLayout *m_choices;
     QLabel *m_choiceHint;
     QList<QPushButton *> m_buttons;
+    QWidget *m_scriptPanel;
+    ScriptEditor *m_editor;
+    QComboBox *m_preset;
+    QLabel *m_scriptError;
 };
 
 } // namespace wb::threads::ui

@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include "threads/core/playground.h"
+
 #include "workbench/ui/stepcontroller.h"
 
 #include <QElapsedTimer>
@@ -132,7 +134,8 @@ int TimelineData::printsBefore(qint64 position) const
 // Session
 
 ThreadsSession::ThreadsSession(QObject *parent)
-    : QObject(parent), m_controller(new wb::ui::StepController(this))
+    : QObject(parent), m_controller(new wb::ui::StepController(this)),
+      m_script(QString::fromStdString(scriptPresets().front().script))
 {
     m_poll.setInterval(40);
     connect(&m_poll, &QTimer::timeout, this, &ThreadsSession::poll);
@@ -167,6 +170,24 @@ bool ThreadsSession::start(const QString &scenario, RunMode mode, quint64 seed, 
             *error = tr("There is no scenario called “%1”.").arg(scenario);
         return false;
     }
+    ScenarioOptions o;
+    o.mode = mode == RunMode::Free ? Mode::Free : Mode::Step;
+    if (mode != RunMode::Free)
+        o.seed = seed;
+    o.manualChoice = mode == RunMode::StepManual;
+    if (scenario == QLatin1String("playground")) {
+        o.script = m_script.toStdString();
+        const ParseResult parsed = parseScript(o.script);
+        if (!parsed.ok()) {
+            if (error) {
+                QStringList lines;
+                for (const auto &e : parsed.errors)
+                    lines << QString::fromStdString(e.toString());
+                *error = lines.join(QLatin1Char('\n'));
+            }
+            return false;
+        }
+    }
     shutdown();
     m_controller->setLive(false);
     m_controller->setTrace(nullptr);
@@ -182,11 +203,6 @@ bool ThreadsSession::start(const QString &scenario, RunMode mode, quint64 seed, 
     m_mode = mode;
     m_seed = seed;
 
-    ScenarioOptions o;
-    o.mode = mode == RunMode::Free ? Mode::Free : Mode::Step;
-    if (mode != RunMode::Free)
-        o.seed = seed;
-    o.manualChoice = mode == RunMode::StepManual;
     m_run = std::make_unique<ScenarioRun>(scenario.toStdString(), o, *m_trace);
     m_replayer = std::make_unique<wb::Replayer<ThreadsState>>(*m_trace, ThreadsState{},
                                                                applyThreadsEvent);
@@ -199,6 +215,14 @@ bool ThreadsSession::start(const QString &scenario, RunMode mode, quint64 seed, 
     emit runStarted();
     emit parkedChanged();
     return true;
+}
+
+void ThreadsSession::setScript(const QString &text)
+{
+    if (text == m_script)
+        return;
+    m_script = text;
+    emit scriptChanged(m_script);
 }
 
 void ThreadsSession::showTrace(std::shared_ptr<wb::Trace> trace, const QString &scenario)

@@ -97,8 +97,12 @@ public:
     ~ThreadsSession() override; // stops and joins the run
 
     // Stops any run in progress (waits for it, ≤ 1 s), then starts `scenario` on a fresh trace.
-    // False with a sentence in *error for an unknown scenario.
+    // False with a sentence in *error for an unknown scenario or a playground script with
+    // errors (one "line L, column C: ..." per line); the run in progress then keeps going.
     bool start(const QString &scenario, RunMode mode, quint64 seed, QString *error = nullptr);
+    // The playground's script (shared by every page's editor); starts as the first preset.
+    QString script() const { return m_script; }
+    void setScript(const QString &text);
     // Shows a trace recorded elsewhere (a CLI run, a test) with no live run behind it.
     void showTrace(std::shared_ptr<wb::Trace> trace, const QString &scenario);
     // Asks the run to stop; returns at once. runFinished() follows within about a second.
@@ -133,6 +137,7 @@ signals:
     void runFinished();
     void parkedChanged();
     void timelineGrew();
+    void scriptChanged(const QString &text);
 
 private:
     void poll();
@@ -148,6 +153,7 @@ private:
     QString m_scenario;
     RunMode m_mode = RunMode::StepSeeded;
     quint64 m_seed = 0;
+    QString m_script;
     bool m_running = false;
     bool m_follow = true; // the cursor sits at the newest event and keeps following it
     std::vector<ThreadInfo> m_parked;

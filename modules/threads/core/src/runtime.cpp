@@ -11,6 +11,15 @@ namespace wb::threads {
 namespace {
 thread_local const Runtime *t_runtime = nullptr;
 thread_local void *t_record = nullptr;
+thread_local const char *t_scriptFile = nullptr;
+thread_local std::uint32_t t_scriptLine = 0;
+
+wb::SourceLocation whereOf(const std::source_location &loc)
+{
+    if (t_scriptLine)
+        return {t_scriptFile, t_scriptLine, ""};
+    return wb::SourceLocation::from(loc);
+}
 
 constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
 
@@ -167,6 +176,12 @@ Runtime::ThreadRecord *Runtime::find(int number)
         if (r->number == number)
             return r.get();
     return nullptr;
+}
+
+void Runtime::setScriptLine(const char *file, std::uint32_t line)
+{
+    t_scriptFile = file;
+    t_scriptLine = file ? line : 0;
 }
 
 bool Runtime::gated() const { return m_mode == Mode::Step && self() != nullptr; }
@@ -354,7 +369,7 @@ void Runtime::gate(std::string_view kind, const PrimitiveRef &p, std::source_loc
         std::unique_lock lk(m_mutex);
         r->nextEvent = std::string(kind);
         r->nextPrimitive = p.name;
-        r->nextLine = loc.line();
+        r->nextLine = t_scriptLine ? t_scriptLine : loc.line();
         r->state = ThreadState::Runnable;
         if (m_running == r->number)
             m_running = -1;
@@ -363,29 +378,54 @@ void Runtime::gate(std::string_view kind, const PrimitiveRef &p, std::source_loc
     }
 }
 
-std::int64_t Runtime::record(std::string_view kind, const PrimitiveRef &p, std::string label,
-                             std::vector<wb::Field> fields, std::source_location loc)
+// The hot path of every probe: one Event, its field vector allocated once at its final size.
+template <class Fields>
+std::int64_t Runtime::recordFields(std::string_view kind, const PrimitiveRef &p,
+                                   std::string &&label, Fields &&fields,
+                                   const std::source_location &loc)
 {
     if (!m_trace)
         return -1;
     wb::Event e;
     e.thread = currentThread();
-    e.kind = std::string(kind);
+    e.kind = kind;
     e.label = std::move(label);
-    e.where = wb::SourceLocation::from(loc);
+    e.where = whereOf(loc);
     e.fields.reserve(fields.size() + 2);
     e.fields.emplace_back("primitive", p.name);
     e.fields.emplace_back("layer", p.layer);
-    for (auto &f : fields)
-        e.fields.push_back(std::move(f));
+    if constexpr (std::is_rvalue_reference_v<Fields &&>)
+        e.fields.insert(e.fields.end(), std::make_move_iterator(fields.begin()),
+                        std::make_move_iterator(fields.end()));
+    else
+        e.fields.insert(e.fields.end(), fields.begin(), fields.end());
     return static_cast<std::int64_t>(m_trace->append(std::move(e)).seq);
+}
+
+std::int64_t Runtime::record(std::string_view kind, const PrimitiveRef &p, std::string label,
+                             std::vector<wb::Field> fields, std::source_location loc)
+{
+    return recordFields(kind, p, std::move(label), std::move(fields), loc);
+}
+
+std::int64_t Runtime::record(std::string_view kind, const PrimitiveRef &p, std::string label,
+                             std::initializer_list<wb::Field> fields, std::source_location loc)
+{
+    return recordFields(kind, p, std::move(label), fields, loc);
 }
 
 std::int64_t Runtime::pass(std::string_view kind, const PrimitiveRef &p, std::string label,
                            std::vector<wb::Field> fields, std::source_location loc)
 {
     gate(kind, p, loc);
-    return record(kind, p, std::move(label), std::move(fields), loc);
+    return recordFields(kind, p, std::move(label), std::move(fields), loc);
+}
+
+std::int64_t Runtime::pass(std::string_view kind, const PrimitiveRef &p, std::string label,
+                           std::initializer_list<wb::Field> fields, std::source_location loc)
+{
+    gate(kind, p, loc);
+    return recordFields(kind, p, std::move(label), fields, loc);
 }
 
 void Runtime::print(std::string text, std::source_location loc)

@@ -1,6 +1,7 @@
 #include "threads/core/scenarios.h"
 
 #include "threads/core/classic.h"
+#include "threads/core/playground.h"
 
 #include <algorithm>
 #include <functional>
@@ -25,6 +26,7 @@ struct ScenarioRun::Shared
     int nextThread = 1; // Python numbers threads across the whole program
     std::uint64_t phases = 0;
     wb::Rng values{0}; // random.randint, seeded
+    std::optional<Script> script; // playground
 };
 
 namespace {
@@ -581,6 +583,138 @@ void deadlockScenario(Shared &s)
         phase.say("deadlock detected: " + d->description);
 }
 
+// ---- playground -------------------------------------------------------------------------------
+
+// The primitives a script declares, built on the phase's Runtime.
+class ScriptPrimitives
+{
+public:
+    ScriptPrimitives(const Script &script, Runtime &rt)
+    {
+        using P = PrimitiveType;
+        for (const auto &d : script.declarations) { // locks first: conditions are built on them
+            if (d.type == P::Lock)
+                m_locks[d.name] = std::make_unique<classic::Lock>(&rt, d.name);
+            else if (d.type == P::RLock)
+                m_locks[d.name] = std::make_unique<classic::RLock>(&rt, d.name);
+        }
+        for (const auto &d : script.declarations) {
+            switch (d.type) {
+            case P::Semaphore:
+            case P::BoundedSemaphore:
+                m_semaphores[d.name] = std::make_unique<classic::Semaphore>(
+                    &rt, d.value, d.type == P::BoundedSemaphore, d.name);
+                break;
+            case P::Event: m_events[d.name] = std::make_unique<classic::Event>(&rt, d.name); break;
+            case P::Queue:
+                m_queues[d.name] = std::make_unique<classic::Queue>(&rt, d.value, d.name);
+                break;
+            case P::Condition:
+                m_conditions[d.name] = std::make_unique<classic::Condition>(
+                    &rt, d.lock.empty() ? nullptr : m_locks.at(d.lock).get(), d.name);
+                break;
+            default: break;
+            }
+        }
+    }
+
+    // Runs one operation on the calling (script) thread. False when a timed wait gave up.
+    bool execute(const ScriptOp &op, Runtime &rt)
+    {
+        const double timeout = op.timeoutMs ? double(*op.timeoutMs) / 1000.0 : kForever;
+        const std::string &x = op.target;
+        switch (op.kind) {
+        case OpKind::Acquire:
+            if (auto l = find(m_locks, x))
+                return l->acquire(true, timeout);
+            if (auto c = find(m_conditions, x))
+                return c->acquire(true, timeout);
+            return m_semaphores.at(x)->acquire(true, timeout);
+        case OpKind::Release:
+            if (auto l = find(m_locks, x))
+                l->release();
+            else if (auto c = find(m_conditions, x))
+                c->release();
+            else
+                m_semaphores.at(x)->release();
+            return true;
+        case OpKind::Wait:
+            if (auto c = find(m_conditions, x))
+                return c->wait(timeout);
+            return m_events.at(x)->wait(timeout);
+        case OpKind::Notify: m_conditions.at(x)->notify(int(op.number)); return true;
+        case OpKind::NotifyAll: m_conditions.at(x)->notifyAll(); return true;
+        case OpKind::Set: m_events.at(x)->set(); return true;
+        case OpKind::Clear: m_events.at(x)->clear(); return true;
+        case OpKind::Put:
+            m_queues.at(x)->put(op.number, true, timeout);
+            ++produced;
+            return true;
+        case OpKind::Get:
+            m_queues.at(x)->get(true, timeout);
+            ++consumed;
+            return true;
+        case OpKind::TaskDone: m_queues.at(x)->taskDone(); return true;
+        case OpKind::Join: m_queues.at(x)->join(); return true;
+        case OpKind::Sleep: rt.sleep(double(op.number) / 1000.0); return true;
+        case OpKind::Print: rt.print(op.text); return true;
+        }
+        return true;
+    }
+
+    bool hasQueues() const { return !m_queues.empty(); }
+    std::atomic<std::int64_t> produced{0}, consumed{0};
+
+private:
+    template <class Map>
+    static auto find(Map &m, const std::string &name) -> typename Map::mapped_type::pointer
+    {
+        const auto it = m.find(name);
+        return it == m.end() ? nullptr : it->second.get();
+    }
+
+    std::map<std::string, std::unique_ptr<Lockable>> m_locks;
+    std::map<std::string, std::unique_ptr<classic::Semaphore>> m_semaphores;
+    std::map<std::string, std::unique_ptr<classic::Condition>> m_conditions;
+    std::map<std::string, std::unique_ptr<classic::Event>> m_events;
+    std::map<std::string, std::unique_ptr<classic::Queue>> m_queues;
+};
+
+void playgroundScenario(Shared &s)
+{
+    const Script &script = *s.script;
+    Phase phase(s);
+    Runtime &rt = phase.rt();
+    ScriptPrimitives primitives(script, rt);
+    std::atomic<std::int64_t> done{0};
+    for (const ScriptThread &t : script.threads) {
+        rt.spawn([&] {
+            for (const ScriptOp &op : t.ops) {
+                Runtime::setScriptLine(kScriptFile, std::uint32_t(op.line));
+                if (!primitives.execute(op, rt))
+                    rt.print(me(rt) + ": " + toString(op.kind) + " " + op.target +
+                             " timed out after " + std::to_string(*op.timeoutMs) + " ms");
+                ++done;
+            }
+            Runtime::setScriptLine(nullptr, 0);
+        });
+    }
+    phase.run();
+    if (auto d = phase.deadlock())
+        phase.say("deadlock detected: " + d->description);
+    else if (auto e = rt.firstError())
+        phase.say("Exception in " + threadName(e->thread) + ": " + e->type + ": " +
+                  e->message);
+    std::lock_guard lk(s.mutex);
+    if (primitives.hasQueues()) {
+        s.summary.produced = primitives.produced.load();
+        s.summary.consumed = primitives.consumed.load();
+    }
+    s.summary.extra.emplace_back("threads", std::int64_t(script.threads.size()));
+    s.summary.extra.emplace_back("operations", std::int64_t(script.operationCount()));
+    s.summary.extra.emplace_back("operations_done", done.load());
+}
+
 const std::map<std::string, std::function<void(Shared &)>> &table()
 {
     static const std::map<std::string, std::function<void(Shared &)>> t = {
@@ -593,6 +727,7 @@ const std::map<std::string, std::function<void(Shared &)>> &table()
         {"event", eventScenario},
         {"queue", queueScenario},
         {"deadlock", deadlockScenario},
+        {"playground", playgroundScenario},
     };
     return t;
 }
@@ -622,6 +757,8 @@ const std::vector<ScenarioInfo> &scenarios()
          "put blocks when full, get when empty; join returns after the last task_done."},
         {"deadlock", "Two locks in opposite order",
          "Each thread holds the lock the other needs: a cycle in the wait-for graph."},
+        {"playground", "Playground: your own threads",
+         "Declare primitives, give each thread a line of operations, and watch them run."},
     };
     return list;
 }
@@ -638,6 +775,13 @@ ScenarioRun::ScenarioRun(std::string id, ScenarioOptions options, wb::Trace &tra
     m_shared->trace = &trace;
     m_shared->summary.scenario = id;
     m_shared->values.reseed(options.seed.value_or(0));
+    if (id == "playground") {
+        ParseResult parsed = parseScript(options.script.empty() ? scriptPresets().front().script
+                                                                : options.script);
+        if (!parsed.ok())
+            throw ScriptSyntaxError(std::move(parsed.errors));
+        m_shared->script = std::move(parsed.script);
+    }
 }
 
 ScenarioRun::~ScenarioRun()

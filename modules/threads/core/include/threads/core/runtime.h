@@ -34,6 +34,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -143,12 +144,21 @@ public:
 
     // Waits at the gate (step: until chosen; paced: the pace), then appends the event.
     // Returns its seq (-1 without a trace). Throws Cancelled once the run is stopped.
+    // The event's fields are "primitive" and "layer" (from p), then `fields`. A braced list
+    // of fields picks the initializer_list overloads, which build the event's field vector
+    // in one allocation.
     std::int64_t pass(std::string_view kind, const PrimitiveRef &p, std::string label,
                       std::vector<wb::Field> fields = {},
+                      std::source_location loc = std::source_location::current());
+    std::int64_t pass(std::string_view kind, const PrimitiveRef &p, std::string label,
+                      std::initializer_list<wb::Field> fields,
                       std::source_location loc = std::source_location::current());
     // Appends without waiting: for an event that belongs to the step already granted.
     std::int64_t record(std::string_view kind, const PrimitiveRef &p, std::string label,
                         std::vector<wb::Field> fields = {},
+                        std::source_location loc = std::source_location::current());
+    std::int64_t record(std::string_view kind, const PrimitiveRef &p, std::string label,
+                        std::initializer_list<wb::Field> fields,
                         std::source_location loc = std::source_location::current());
     void gate(std::string_view kind, const PrimitiveRef &p, std::source_location loc);
 
@@ -158,6 +168,11 @@ public:
     void sleep(double seconds, std::source_location loc = std::source_location::current());
     // Seconds on the clock sleep() and timeouts use (virtual in step mode).
     double now() const;
+
+    // Scripted threads (the playground): until called again, the events the calling thread
+    // records point at `line` of `file` (a static string) instead of the C++ caller.
+    // line 0 goes back to the C++ locations.
+    static void setScriptLine(const char *file, std::uint32_t line);
 
     bool gated() const; // the caller is one of our threads and we are in step mode
     int currentThread() const; // 0 when the caller is not one of ours
@@ -185,6 +200,9 @@ private:
     struct PrimitiveSlot;
 
     ThreadRecord *self() const;
+    template <class Fields>
+    std::int64_t recordFields(std::string_view kind, const PrimitiveRef &p, std::string &&label,
+                              Fields &&fields, const std::source_location &loc);
     ThreadRecord *find(int number);
     bool stoppingLocked() const { return m_stop.load(std::memory_order_relaxed); }
     void waitForTurnLocked(std::unique_lock<std::mutex> &lk, ThreadRecord &r);

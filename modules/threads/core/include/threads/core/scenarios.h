@@ -41,6 +41,7 @@ struct ScenarioOptions
     bool manualChoice = false;         // step mode: the caller chooses through choose()
     std::chrono::nanoseconds pace{std::chrono::milliseconds(200)};      // paced mode
     std::chrono::nanoseconds realSecond{std::chrono::milliseconds(50)}; // free/paced modes
+    std::string script; // playground: the program (playground.h); empty runs the first preset
 };
 
 struct Summary
@@ -61,7 +62,8 @@ struct Summary
 class ScenarioRun
 {
 public:
-    // Throws std::invalid_argument for an unknown id (see isScenario()).
+    // Throws std::invalid_argument for an unknown id (see isScenario()), and its subclass
+    // ScriptSyntaxError (playground.h) for a playground script with errors.
     ScenarioRun(std::string id, ScenarioOptions options, wb::Trace &trace);
     ~ScenarioRun(); // stops and waits
     ScenarioRun(const ScenarioRun &) = delete;

@@ -1,0 +1,672 @@
+#include "threads/core/playground.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <map>
+
+namespace wb::threads {
+
+const char *toString(PrimitiveType t)
+{
+    switch (t) {
+    case PrimitiveType::Lock: return "lock";
+    case PrimitiveType::RLock: return "rlock";
+    case PrimitiveType::Semaphore: return "semaphore";
+    case PrimitiveType::BoundedSemaphore: return "bounded";
+    case PrimitiveType::Event: return "event";
+    case PrimitiveType::Queue: return "queue";
+    case PrimitiveType::Condition: return "condition";
+    }
+    return "?";
+}
+
+const char *toString(OpKind k)
+{
+    switch (k) {
+    case OpKind::Acquire: return "acquire";
+    case OpKind::Release: return "release";
+    case OpKind::Wait: return "wait";
+    case OpKind::Notify: return "notify";
+    case OpKind::NotifyAll: return "notify_all";
+    case OpKind::Set: return "set";
+    case OpKind::Clear: return "clear";
+    case OpKind::Put: return "put";
+    case OpKind::Get: return "get";
+    case OpKind::TaskDone: return "task_done";
+    case OpKind::Join: return "join";
+    case OpKind::Sleep: return "sleep";
+    case OpKind::Print: return "print";
+    }
+    return "?";
+}
+
+const ScriptDeclaration *Script::find(std::string_view name) const
+{
+    for (const auto &d : declarations)
+        if (d.name == name)
+            return &d;
+    return nullptr;
+}
+
+std::size_t Script::operationCount() const
+{
+    std::size_t n = 0;
+    for (const auto &t : threads)
+        n += t.ops.size();
+    return n;
+}
+
+std::string ScriptError::toString() const
+{
+    return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + message;
+}
+
+namespace {
+std::string joinErrors(const std::vector<ScriptError> &errors)
+{
+    std::string out;
+    for (const auto &e : errors)
+        out += (out.empty() ? "" : "\n") + e.toString();
+    return out;
+}
+} // namespace
+
+ScriptSyntaxError::ScriptSyntaxError(std::vector<ScriptError> errors)
+    : std::invalid_argument(joinErrors(errors)), m_errors(std::move(errors))
+{
+}
+
+namespace {
+
+constexpr std::int64_t kMaxMs = 3'600'000; // an hour of scenario time
+constexpr std::int64_t kMaxValue = 1'000'000;
+
+struct Token
+{
+    std::string text;
+    int column = 0; // 1-based
+};
+
+bool isNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool isNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+bool isName(std::string_view s)
+{
+    return !s.empty() && isNameStart(s.front()) && std::all_of(s.begin(), s.end(), isNameChar);
+}
+
+std::optional<std::int64_t> toInt(std::string_view s)
+{
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size())
+        return std::nullopt;
+    return v;
+}
+
+// Splits [from, to) of `line` into whitespace-separated tokens with their columns.
+std::vector<Token> tokens(std::string_view line, std::size_t from, std::size_t to)
+{
+    std::vector<Token> out;
+    std::size_t i = from;
+    while (i < to) {
+        while (i < to && isSpace(line[i]))
+            ++i;
+        const std::size_t start = i;
+        while (i < to && !isSpace(line[i]))
+            ++i;
+        if (i > start)
+            out.push_back({std::string(line.substr(start, i - start)), int(start) + 1});
+    }
+    return out;
+}
+
+const std::map<std::string, PrimitiveType, std::less<>> &declarationKeywords()
+{
+    static const std::map<std::string, PrimitiveType, std::less<>> k = {
+        {"lock", PrimitiveType::Lock},           {"rlock", PrimitiveType::RLock},
+        {"semaphore", PrimitiveType::Semaphore}, {"bounded", PrimitiveType::BoundedSemaphore},
+        {"event", PrimitiveType::Event},         {"queue", PrimitiveType::Queue},
+        {"condition", PrimitiveType::Condition}};
+    return k;
+}
+
+const std::map<std::string, OpKind, std::less<>> &opKeywords()
+{
+    static const std::map<std::string, OpKind, std::less<>> k = {
+        {"acquire", OpKind::Acquire}, {"release", OpKind::Release},
+        {"wait", OpKind::Wait},       {"notify", OpKind::Notify},
+        {"notify_all", OpKind::NotifyAll}, {"set", OpKind::Set},
+        {"clear", OpKind::Clear},     {"put", OpKind::Put},
+        {"get", OpKind::Get},         {"task_done", OpKind::TaskDone},
+        {"join", OpKind::Join},       {"sleep", OpKind::Sleep},
+        {"print", OpKind::Print}};
+    return k;
+}
+
+// Which primitive types an operation accepts, and how to say so.
+struct Accepts
+{
+    std::vector<PrimitiveType> types;
+    const char *what; // "a lock, rlock, semaphore or condition"
+};
+
+Accepts accepts(OpKind k)
+{
+    using P = PrimitiveType;
+    switch (k) {
+    case OpKind::Acquire:
+    case OpKind::Release:
+        return {{P::Lock, P::RLock, P::Semaphore, P::BoundedSemaphore, P::Condition},
+                "a lock, rlock, semaphore, bounded semaphore or condition"};
+    case OpKind::Wait: return {{P::Condition, P::Event}, "a condition or an event"};
+    case OpKind::Notify:
+    case OpKind::NotifyAll: return {{P::Condition}, "a condition"};
+    case OpKind::Set:
+    case OpKind::Clear: return {{P::Event}, "an event"};
+    case OpKind::Put:
+    case OpKind::Get:
+    case OpKind::TaskDone:
+    case OpKind::Join: return {{P::Queue}, "a queue"};
+    case OpKind::Sleep:
+    case OpKind::Print: return {{}, ""};
+    }
+    return {{}, ""};
+}
+
+std::string article(PrimitiveType t)
+{
+    switch (t) {
+    case PrimitiveType::RLock: return "an rlock";
+    case PrimitiveType::Event: return "an event";
+    case PrimitiveType::BoundedSemaphore: return "a bounded semaphore";
+    default: return std::string("a ") + toString(t);
+    }
+}
+
+// An operation as written, checked against the declarations once every line is read.
+struct PendingOp
+{
+    ScriptOp op;
+    std::vector<Token> args; // after the keyword
+    Token target;
+};
+
+class Parser
+{
+public:
+    ParseResult run(std::string_view text)
+    {
+        ParseResult result;
+        if (text.size() > kMaxScriptBytes) {
+            error(1, 1, "the script is longer than " + std::to_string(kMaxScriptBytes / 1024) +
+                            " KiB");
+            result.errors = std::move(m_errors);
+            return result;
+        }
+        int number = 0;
+        std::size_t at = 0;
+        while (at <= text.size()) {
+            const std::size_t nl = std::min(text.find('\n', at), text.size());
+            parseLine(text.substr(at, nl - at), ++number);
+            at = nl + 1;
+        }
+        checkConditions();
+        checkThreads();
+        for (auto &[n, pending] : m_pending)
+            for (auto &p : pending)
+                checkOp(p);
+        std::stable_sort(m_errors.begin(), m_errors.end(), [](const auto &a, const auto &b) {
+            return a.line != b.line ? a.line < b.line : a.column < b.column;
+        });
+        result.errors = std::move(m_errors);
+        if (!result.errors.empty())
+            return result;
+        for (auto &[n, pending] : m_pending) {
+            ScriptThread t;
+            t.number = n;
+            for (auto &p : pending)
+                t.ops.push_back(std::move(p.op));
+            m_script.threads.push_back(std::move(t));
+        }
+        result.script = std::move(m_script);
+        return result;
+    }
+
+private:
+    void error(int line, int column, std::string message)
+    {
+        m_errors.push_back({line, column, std::move(message)});
+    }
+
+    // The end of the code on a line: a `#` outside a quoted text starts a comment.
+    static std::size_t codeEnd(std::string_view line)
+    {
+        bool quoted = false;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            if (quoted && line[i] == '\\')
+                ++i;
+            else if (line[i] == '"')
+                quoted = !quoted;
+            else if (!quoted && line[i] == '#')
+                return i;
+        }
+        return line.size();
+    }
+
+    void parseLine(std::string_view line, int number)
+    {
+        const std::size_t end = codeEnd(line);
+        std::size_t i = 0;
+        while (i < end && isSpace(line[i]))
+            ++i;
+        if (i == end)
+            return;
+        // A thread line: T<n>: ops
+        const std::size_t colon = line.find(':');
+        if (colon < end) {
+            std::string_view head = line.substr(i, colon - i);
+            while (!head.empty() && isSpace(head.back()))
+                head.remove_suffix(1);
+            if (head.size() >= 2 && (head[0] == 'T' || head[0] == 't')) {
+                const auto n = toInt(head.substr(1));
+                if (!n || *n < 1 || head[1] == '+' || head[1] == '-') {
+                    error(number, int(i) + 1,
+                          "a thread is named T1, T2, ... (T and a number from 1), not '" +
+                              std::string(head) + "'");
+                    return;
+                }
+                if (*n > kMaxScriptThreads) {
+                    error(number, int(i) + 1,
+                          "at most " + std::to_string(kMaxScriptThreads) + " threads (T1 to T" +
+                              std::to_string(kMaxScriptThreads) + ")");
+                    return;
+                }
+                parseOps(line, number, colon + 1, end, int(*n));
+                m_threadLines.emplace(int(*n), number);
+                return;
+            }
+            if (isName(head) && !declarationKeywords().contains(head.substr(0, head.find(' ')))) {
+                error(number, int(i) + 1,
+                      "a thread is named T1, T2, ... (T and a number from 1), not '" +
+                          std::string(head) + "'");
+                return;
+            }
+        }
+        parseDeclaration(line, number, i, end);
+    }
+
+    void parseDeclaration(std::string_view line, int number, std::size_t from, std::size_t to)
+    {
+        const std::vector<Token> t = tokens(line, from, to);
+        const auto kw = declarationKeywords().find(t[0].text);
+        if (kw == declarationKeywords().end()) {
+            if (opKeywords().contains(t[0].text))
+                error(number, t[0].column,
+                      "'" + t[0].text + "' is an operation: put it on a thread line, e.g. "
+                      "`T1: " + t[0].text + " ...`");
+            else
+                error(number, t[0].column,
+                      "unknown declaration '" + t[0].text +
+                          "'; declare lock, rlock, semaphore, bounded, event, queue or "
+                          "condition, or start a thread line with T1:");
+            return;
+        }
+        const PrimitiveType type = kw->second;
+        const std::string keyword = t[0].text;
+        if (t.size() < 2) {
+            error(number, int(to) + 1, "'" + keyword + "' needs a name, e.g. `" + keyword +
+                                           " A`");
+            return;
+        }
+        if (!isName(t[1].text)) {
+            error(number, t[1].column,
+                  "'" + t[1].text + "' is not a name (letters, digits and _, not starting "
+                                    "with a digit)");
+            return;
+        }
+        ScriptDeclaration d;
+        d.type = type;
+        d.name = t[1].text;
+        d.line = number;
+        d.value = type == PrimitiveType::Semaphore || type == PrimitiveType::BoundedSemaphore
+                      ? 1
+                      : 0;
+        std::size_t used = 2;
+        if (type == PrimitiveType::Semaphore || type == PrimitiveType::BoundedSemaphore ||
+            type == PrimitiveType::Queue) {
+            if (t.size() > 2) {
+                const auto v = toInt(t[2].text);
+                if (!v || *v < 0 || *v > kMaxValue) {
+                    error(number, t[2].column,
+                          std::string(type == PrimitiveType::Queue ? "the maxsize"
+                                                                   : "the initial value") +
+                              " must be a whole number from 0 to " + std::to_string(kMaxValue) +
+                              ", not '" + t[2].text + "'");
+                    return;
+                }
+                d.value = *v;
+                used = 3;
+            }
+        } else if (type == PrimitiveType::Condition && t.size() > 2) {
+            if (t[2].text != "on") {
+                error(number, t[2].column,
+                      "expected `on LOCK` after the condition's name, not '" + t[2].text + "'");
+                return;
+            }
+            if (t.size() < 4) {
+                error(number, int(to) + 1, "`on` needs the name of a lock or rlock");
+                return;
+            }
+            d.lock = t[3].text;
+            m_conditionLockColumn[d.name] = t[3].column;
+            used = 4;
+        }
+        if (t.size() > used) {
+            error(number, t[used].column,
+                  "unexpected '" + t[used].text + "' after the declaration of " + d.name);
+            return;
+        }
+        if (const ScriptDeclaration *old = m_script.find(d.name)) {
+            error(number, t[1].column,
+                  d.name + " is already declared on line " + std::to_string(old->line));
+            return;
+        }
+        m_script.declarations.push_back(std::move(d));
+    }
+
+    void checkConditions()
+    {
+        for (const auto &d : m_script.declarations) {
+            if (d.type != PrimitiveType::Condition || d.lock.empty())
+                continue;
+            const int column = m_conditionLockColumn[d.name];
+            const ScriptDeclaration *lock = m_script.find(d.lock);
+            if (!lock)
+                error(d.line, column, "no lock called " + d.lock + " is declared (e.g. `lock " +
+                                          d.lock + "`)");
+            else if (lock->type != PrimitiveType::Lock && lock->type != PrimitiveType::RLock)
+                error(d.line, column, "a condition is built on a lock or an rlock; " + d.lock +
+                                          " is " + article(lock->type));
+        }
+    }
+
+    void checkThreads()
+    {
+        if (m_threadLines.empty()) {
+            error(1, 1, "the script has no threads: add a line such as `T1: acquire A; release A`");
+            return;
+        }
+        const int highest = m_pending.rbegin()->first;
+        for (int n = 1; n < highest; ++n)
+            if (!m_pending.contains(n)) {
+                const auto line = m_threadLines.find(highest)->second;
+                error(line, 1, "threads are numbered T1, T2, ... without gaps: T" +
+                                   std::to_string(n) + " has no line");
+                return;
+            }
+    }
+
+    // Splits the operations of a thread line at the `;` outside quoted texts.
+    void parseOps(std::string_view line, int number, std::size_t from, std::size_t to,
+                  int thread)
+    {
+        auto &list = m_pending[thread];
+        std::size_t start = from;
+        bool quoted = false;
+        std::vector<std::pair<std::size_t, std::size_t>> parts;
+        for (std::size_t i = from; i <= to; ++i) {
+            if (i < to && quoted && line[i] == '\\') {
+                ++i;
+                continue;
+            }
+            if (i < to && line[i] == '"')
+                quoted = !quoted;
+            if (i == to || (!quoted && line[i] == ';')) {
+                parts.emplace_back(start, i);
+                start = i + 1;
+            }
+        }
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+            const auto [a, b] = parts[p];
+            const std::vector<Token> t = tokens(line, a, b);
+            if (t.empty()) {
+                // A trailing `;` is fine; an empty operation in the middle is not.
+                if (p + 1 < parts.size() || p == 0)
+                    error(number, int(a) + 1,
+                          p == 0 && parts.size() == 1
+                              ? "T" + std::to_string(thread) + " has no operations after ':'"
+                              : "empty operation between two ';'");
+                continue;
+            }
+            const auto kw = opKeywords().find(t[0].text);
+            if (kw == opKeywords().end()) {
+                error(number, t[0].column,
+                      "unknown operation '" + t[0].text +
+                          "'; use acquire, release, wait, notify, notify_all, set, clear, put, "
+                          "get, task_done, join, sleep or print");
+                continue;
+            }
+            PendingOp op;
+            op.op.kind = kw->second;
+            op.op.line = number;
+            op.op.column = t[0].column;
+            if (op.op.kind == OpKind::Print) {
+                parsePrintText(line, number, std::size_t(t[0].column - 1) + 5, b, op.op);
+            } else {
+                op.args.assign(t.begin() + 1, t.end());
+            }
+            list.push_back(std::move(op));
+        }
+    }
+
+    void parsePrintText(std::string_view line, int number, std::size_t from, std::size_t to,
+                        ScriptOp &op)
+    {
+        while (from < to && isSpace(line[from]))
+            ++from;
+        while (to > from && isSpace(line[to - 1]))
+            --to;
+        if (from == to || line[from] != '"') {
+            op.text = std::string(line.substr(from, to - from));
+            return;
+        }
+        std::string text;
+        std::size_t i = from + 1;
+        for (; i < to && line[i] != '"'; ++i) {
+            if (line[i] == '\\' && i + 1 < to)
+                ++i;
+            text += line[i];
+        }
+        std::size_t after = i + 1;
+        while (after < to && isSpace(line[after]))
+            ++after;
+        if (i >= to)
+            error(number, int(from) + 1, "the quoted text is not closed with \"");
+        else if (after < to)
+            error(number, int(after) + 1, "unexpected text after the closing quote");
+        op.text = std::move(text);
+    }
+
+    // `timeout MS` at args[at], if present; false after reporting an error.
+    bool readTimeout(PendingOp &p, std::size_t at)
+    {
+        const auto &a = p.args;
+        if (a.size() <= at)
+            return true;
+        if (a[at].text != "timeout") {
+            error(p.op.line, a[at].column,
+                  "unexpected '" + a[at].text + "'; only `timeout MS` may follow here");
+            return false;
+        }
+        if (a.size() == at + 1) {
+            error(p.op.line, a[at].column, "`timeout` needs a number of milliseconds");
+            return false;
+        }
+        const auto ms = toInt(a[at + 1].text);
+        if (!ms || *ms < 0 || *ms > kMaxMs) {
+            error(p.op.line, a[at + 1].column,
+                  "the timeout is a whole number of milliseconds from 0 to " +
+                      std::to_string(kMaxMs) + ", not '" + a[at + 1].text + "'");
+            return false;
+        }
+        if (a.size() > at + 2) {
+            error(p.op.line, a[at + 2].column, "unexpected '" + a[at + 2].text + "'");
+            return false;
+        }
+        p.op.timeoutMs = *ms;
+        return true;
+    }
+
+    bool tooMany(PendingOp &p, std::size_t allowed)
+    {
+        if (p.args.size() <= allowed)
+            return false;
+        error(p.op.line, p.args[allowed].column,
+              "unexpected '" + p.args[allowed].text + "' after " + toString(p.op.kind) +
+                  (p.op.target.empty() ? "" : " " + p.op.target));
+        return true;
+    }
+
+    void checkOp(PendingOp &p)
+    {
+        ScriptOp &op = p.op;
+        const char *kw = toString(op.kind);
+        if (op.kind == OpKind::Print)
+            return;
+        if (op.kind == OpKind::Sleep) {
+            if (p.args.empty()) {
+                error(op.line, op.column, "`sleep` needs a number of milliseconds, e.g. `sleep 10`");
+                return;
+            }
+            const auto ms = toInt(p.args[0].text);
+            if (!ms || *ms < 0 || *ms > kMaxMs) {
+                error(op.line, p.args[0].column,
+                      "sleep takes a whole number of milliseconds from 0 to " +
+                          std::to_string(kMaxMs) + ", not '" + p.args[0].text + "'");
+                return;
+            }
+            op.number = *ms;
+            tooMany(p, 1);
+            return;
+        }
+        const Accepts acc = accepts(op.kind);
+        if (p.args.empty()) {
+            error(op.line, op.column, std::string("`") + kw + "` needs " + acc.what);
+            return;
+        }
+        const Token &target = p.args[0];
+        const ScriptDeclaration *d = m_script.find(target.text);
+        if (!d) {
+            error(op.line, target.column,
+                  "unknown primitive '" + target.text + "'; declare it first, e.g. `" +
+                      toString(acc.types.front()) + " " + target.text + "`");
+            return;
+        }
+        if (std::find(acc.types.begin(), acc.types.end(), d->type) == acc.types.end()) {
+            error(op.line, target.column,
+                  std::string("`") + kw + "` needs " + acc.what + "; " + d->name + " is " +
+                      article(d->type));
+            return;
+        }
+        op.target = d->name;
+        switch (op.kind) {
+        case OpKind::Acquire:
+        case OpKind::Wait:
+        case OpKind::Get:
+            readTimeout(p, 1);
+            return;
+        case OpKind::Put: {
+            if (p.args.size() < 2) {
+                error(op.line, op.column, "`put` needs the queue and a whole number to put, "
+                                          "e.g. `put " + d->name + " 7`");
+                return;
+            }
+            const auto v = toInt(p.args[1].text);
+            if (!v) {
+                error(op.line, p.args[1].column,
+                      "put takes a whole number as the item, not '" + p.args[1].text + "'");
+                return;
+            }
+            op.number = *v;
+            readTimeout(p, 2);
+            return;
+        }
+        case OpKind::Notify:
+            op.number = 1;
+            if (p.args.size() > 1) {
+                const auto n = toInt(p.args[1].text);
+                if (!n || *n < 1 || *n > kMaxValue) {
+                    error(op.line, p.args[1].column,
+                          "notify takes how many waiters to wake (1 or more), not '" +
+                              p.args[1].text + "'");
+                    return;
+                }
+                op.number = *n;
+            }
+            tooMany(p, 2);
+            return;
+        default:
+            tooMany(p, 1);
+            return;
+        }
+    }
+
+    Script m_script;
+    std::map<int, std::vector<PendingOp>> m_pending; // by thread number
+    std::multimap<int, int> m_threadLines;           // thread number -> line
+    std::map<std::string, int> m_conditionLockColumn;
+    std::vector<ScriptError> m_errors;
+};
+
+} // namespace
+
+ParseResult parseScript(std::string_view text)
+{
+    return Parser().run(text);
+}
+
+const std::vector<ScriptPreset> &scriptPresets()
+{
+    static const std::vector<ScriptPreset> presets = {
+        {"lock-order", "Two locks taken in opposite order (deadlock)",
+         "# Each thread takes one lock, then wants the other's.\n"
+         "lock A\n"
+         "lock B\n"
+         "T1: acquire A; sleep 10; acquire B; print T1 has both; release B; release A\n"
+         "T2: acquire B; sleep 10; acquire A; print T2 has both; release A; release B\n"},
+        {"producer-consumer", "Producer and consumer on a bounded queue",
+         "# put blocks while the queue holds 2 items; join waits for the last task_done.\n"
+         "queue Q 2\n"
+         "T1: put Q 1; put Q 2; put Q 3; put Q 4; join Q; print every item is done\n"
+         "T2: get Q; sleep 20; task_done Q; get Q; sleep 20; task_done Q\n"
+         "T2: get Q; sleep 20; task_done Q; get Q; sleep 20; task_done Q\n"},
+        {"condition", "Wait and notify on a Condition",
+         "# wait gives up L while it waits and takes it back before returning.\n"
+         "lock L\n"
+         "condition C on L\n"
+         "T1: acquire C; print T1 waits; wait C; print T1 woke up; release C\n"
+         "T2: sleep 10; acquire C; print T2 notifies; notify C; release C\n"},
+        {"semaphore", "Three threads, two permits",
+         "semaphore S 2\n"
+         "T1: acquire S; print T1 inside; sleep 30; release S\n"
+         "T2: acquire S; print T2 inside; sleep 30; release S\n"
+         "T3: acquire S; print T3 inside; sleep 30; release S\n"},
+        {"self-deadlock", "Lock versus RLock, taken twice",
+         "# An rlock counts its owner's acquires; a lock has no owner and blocks.\n"
+         "rlock R\n"
+         "lock A\n"
+         "T1: acquire R; acquire R; print R held twice; release R; release R\n"
+         "T1: acquire A; print A held once; acquire A; print never printed\n"},
+        {"missed-pulse", "An event set and cleared at once",
+         "# T2 is not waiting yet when the pulse comes, so it waits until the timeout.\n"
+         "event E\n"
+         "T1: set E; clear E; print pulse sent\n"
+         "T2: sleep 10; wait E timeout 500; print T2 gave up waiting\n"},
+    };
+    return presets;
+}
+
+} // namespace wb::threads

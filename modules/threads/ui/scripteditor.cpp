@@ -1,0 +1,145 @@
+#include "scripteditor.h"
+#include "timelineview.h"
+
+#include <QFontDatabase>
+#include <QPainter>
+#include <QTextBlock>
+
+namespace wb::threads::ui {
+
+namespace {
+
+class LineNumberMargin : public QWidget
+{
+public:
+    explicit LineNumberMargin(ScriptEditor *editor) : QWidget(editor), m_editor(editor) {}
+    QSize sizeHint() const override { return {m_editor->lineNumberWidth(), 0}; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override { m_editor->paintLineNumbers(event); }
+
+private:
+    ScriptEditor *m_editor;
+};
+
+} // namespace
+
+ScriptEditor::ScriptEditor(QWidget *parent)
+    : QPlainTextEdit(parent), m_margin(new LineNumberMargin(this))
+{
+    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    setLineWrapMode(QPlainTextEdit::NoWrap);
+    setTabChangesFocus(true);
+    connect(this, &QPlainTextEdit::blockCountChanged, this,
+            [this] { setViewportMargins(lineNumberWidth(), 0, 0, 0); });
+    connect(this, &QPlainTextEdit::updateRequest, this, [this](const QRect &rect, int dy) {
+        if (dy)
+            m_margin->scroll(0, dy);
+        else
+            m_margin->update(0, rect.y(), m_margin->width(), rect.height());
+    });
+    // Typing moves the marks with the text, so they would be misleading: clear them.
+    connect(this, &QPlainTextEdit::textChanged, this, [this] {
+        if (!m_errors.isEmpty() || !m_threadLines.empty()) {
+            m_errors.clear();
+            m_threadLines.clear();
+            updateSelections();
+        }
+    });
+    setViewportMargins(lineNumberWidth(), 0, 0, 0);
+}
+
+void ScriptEditor::replaceText(const QString &text)
+{
+    if (text == toPlainText())
+        return;
+    QTextCursor c(document());
+    c.select(QTextCursor::Document);
+    c.insertText(text);
+}
+
+int ScriptEditor::lineNumberWidth() const
+{
+    const int digits = QString::number(std::max(1, blockCount())).size();
+    return 12 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * std::max(2, digits);
+}
+
+void ScriptEditor::resizeEvent(QResizeEvent *event)
+{
+    QPlainTextEdit::resizeEvent(event);
+    const QRect r = contentsRect();
+    m_margin->setGeometry(r.left(), r.top(), lineNumberWidth(), r.height());
+}
+
+void ScriptEditor::paintLineNumbers(QPaintEvent *event)
+{
+    QPainter p(m_margin);
+    p.fillRect(event->rect(), palette().color(QPalette::AlternateBase));
+    QTextBlock block = firstVisibleBlock();
+    int top = qRound(blockBoundingGeometry(block).translated(contentOffset()).top());
+    while (block.isValid() && top <= event->rect().bottom()) {
+        const int height = qRound(blockBoundingRect(block).height());
+        if (block.isVisible() && top + height >= event->rect().top()) {
+            const int line = block.blockNumber() + 1;
+            const bool error = std::any_of(m_errors.begin(), m_errors.end(),
+                                           [&](const auto &e) { return e.first == line; });
+            p.setPen(error ? QColor(200, 30, 30)
+                           : palette().color(QPalette::PlaceholderText));
+            p.drawText(0, top, m_margin->width() - 6, height, Qt::AlignRight | Qt::AlignVCenter,
+                       QString::number(line));
+        }
+        block = block.next();
+        top += height;
+    }
+}
+
+void ScriptEditor::setThreadLines(const std::map<int, int> &lineToThread)
+{
+    if (lineToThread == m_threadLines)
+        return;
+    m_threadLines = lineToThread;
+    updateSelections();
+}
+
+void ScriptEditor::setErrorMarks(const QList<QPair<int, int>> &lineColumns)
+{
+    m_errors = lineColumns;
+    updateSelections();
+    m_margin->update();
+}
+
+void ScriptEditor::updateSelections()
+{
+    QList<QTextEdit::ExtraSelection> out;
+    for (const auto &[line, thread] : m_threadLines) {
+        const QTextBlock block = document()->findBlockByNumber(line - 1);
+        if (!block.isValid())
+            continue;
+        QTextEdit::ExtraSelection s;
+        QColor c = threadColor(thread);
+        c.setAlpha(60);
+        s.format.setBackground(c);
+        s.format.setProperty(QTextFormat::FullWidthSelection, true);
+        s.cursor = QTextCursor(block);
+        out << s;
+    }
+    for (const auto &[line, column] : m_errors) {
+        const QTextBlock block = document()->findBlockByNumber(line - 1);
+        if (!block.isValid())
+            continue;
+        QTextEdit::ExtraSelection s;
+        s.format.setUnderlineColor(QColor(200, 30, 30));
+        s.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+        s.cursor = QTextCursor(block);
+        const int from = std::clamp(column - 1, 0, std::max(0, block.length() - 1));
+        s.cursor.setPosition(block.position() + from);
+        s.cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+        if (!s.cursor.hasSelection()) { // an error at the end of the line: mark the line
+            s.cursor.movePosition(QTextCursor::StartOfBlock, QTextCursor::KeepAnchor);
+        }
+        out << s;
+    }
+    setExtraSelections(out);
+}
+
+} // namespace wb::threads::ui
