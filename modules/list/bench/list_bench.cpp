@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <ctime>
 #include <vector>
 
 namespace {
@@ -79,6 +80,71 @@ void BM_Timsort311Unprobed(benchmark::State &state)
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kN));
 }
 
+// Two sorts of the same input, timed in alternation inside one benchmark: each iteration sorts
+// a fresh copy with A and one with B, in an order that flips every iteration, and measures
+// each with this thread's CPU clock (the copy is outside both timings). On a machine shared
+// with other jobs this keeps A and B under the same conditions, where two separate
+// benchmarks run seconds apart. Counters: a_ms and b_ms (mean per sort), ratio = A / B.
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+template <class SortA, class SortB>
+void pairedSorts(benchmark::State &state, Shape shape, SortA sortA, SortB sortB)
+{
+    const auto &in = input(shape);
+    std::vector<std::uint64_t> v;
+    double a = 0, b = 0;
+    bool aFirst = true;
+    auto timed = [&](auto &&sort) {
+        v = in;
+        const double t0 = threadCpuMs();
+        sort(v);
+        const double t = threadCpuMs() - t0;
+        benchmark::DoNotOptimize(v.data());
+        return t;
+    };
+    for (auto _ : state) {
+        if (aFirst) {
+            a += timed(sortA);
+            b += timed(sortB);
+        } else {
+            b += timed(sortB);
+            a += timed(sortA);
+        }
+        aFirst = !aFirst;
+    }
+    const auto n = static_cast<double>(state.iterations());
+    state.counters["a_ms"] = a / n;
+    state.counters["b_ms"] = b / n;
+    state.counters["ratio"] = a / b;
+}
+
+const auto kTimsort = [](std::vector<std::uint64_t> &v) { timsort(std::span(v)); };
+const auto kStable = [](std::vector<std::uint64_t> &v) { std::stable_sort(v.begin(), v.end()); };
+
+// A = timsort (cpython311) B = std::stable_sort, per input shape.
+template <Shape S>
+void BM_PairTimsortVsStable(benchmark::State &state)
+{
+    pairedSorts(state, S, kTimsort, kStable);
+}
+
+// The detached probe: A = timsort() with no trace attached (it tests options.trace once and
+// runs the uninstrumented instantiation), B = that instantiation called directly
+// (timsortUnprobed). The bound is A / B < 1.05.
+void BM_PairDetachedProbe(benchmark::State &state)
+{
+    SortOptions detached; // trace == nullptr: no probe attached
+    pairedSorts(
+        state, Shape::Random,
+        [&](std::vector<std::uint64_t> &v) { timsort(std::span(v), std::less<>{}, detached); },
+        [](std::vector<std::uint64_t> &v) { timsortUnprobed(std::span(v)); });
+}
+
 // N appends to a new list / vector (Arg = N), growth included, of the same N pointers to
 // existing objects (object creation is a separate cost, outside the loop; distinct objects,
 // as a real list holds, so the reference counts are not one serial chain). The list side also
@@ -132,6 +198,10 @@ BENCHMARK(BM_Timsort311<Shape::SortedRuns>)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StdStableSort<Shape::SortedRuns>)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Timsort311<Shape::FewDistinct>)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StdStableSort<Shape::FewDistinct>)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PairTimsortVsStable<Shape::Random>)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PairTimsortVsStable<Shape::SortedRuns>)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PairTimsortVsStable<Shape::FewDistinct>)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PairDetachedProbe)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ListAppend)->Arg(1000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_VectorPushBack)->Arg(1000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
 
