@@ -15,7 +15,11 @@ void TraceModel::setController(StepController *controller)
         disconnect(m_controller, nullptr, this, nullptr);
     m_controller = controller;
     if (controller) {
-        connect(controller, &StepController::traceReplaced, this, &TraceModel::resync);
+        connect(controller, &StepController::traceReplaced, this, [this] {
+            m_scanned = 0;
+            m_hasThreads = false;
+            resync();
+        });
         connect(controller, &StepController::countChanged, this, &TraceModel::resync);
         connect(controller, &StepController::positionChanged, this,
                 [this](qsizetype pos, qsizetype) {
@@ -43,8 +47,21 @@ void TraceModel::resync()
     } else if (n < m_rows) {
         beginResetModel();
         m_rows = n;
+        m_scanned = 0;
+        m_hasThreads = false;
         endResetModel();
     }
+    scanThreads();
+}
+
+void TraceModel::scanThreads()
+{
+    const bool before = m_hasThreads;
+    const auto trace = m_controller ? m_controller->trace() : nullptr;
+    for (; trace && !m_hasThreads && m_scanned < m_rows; ++m_scanned)
+        m_hasThreads = trace->at(static_cast<std::size_t>(m_scanned)).thread != 0;
+    if (m_hasThreads != before || m_scanned == 0)
+        emit hasThreadsChanged(m_hasThreads);
 }
 
 int TraceModel::rowCount(const QModelIndex &parent) const
@@ -108,6 +125,9 @@ TraceTable::TraceTable(QWidget *parent) : QTableView(parent), m_model(new TraceM
     setColumnWidth(TraceModel::Step, fontMetrics().horizontalAdvance("0000000") + 12);
     setColumnWidth(TraceModel::Thread, fontMetrics().horizontalAdvance("Thread") + 16);
     setColumnWidth(TraceModel::Kind, fontMetrics().horizontalAdvance("merge_begin_xx") + 12);
+    setColumnHidden(TraceModel::Thread, true);
+    connect(m_model, &TraceModel::hasThreadsChanged, this,
+            [this](bool threads) { setColumnHidden(TraceModel::Thread, !threads); });
     connect(this, &QTableView::doubleClicked, this, [this](const QModelIndex &i) {
         if (m_controller)
             m_controller->seek(i.row() + 1);

@@ -183,8 +183,13 @@ void SortCanvas::paintEvent(QPaintEvent *)
         p.drawText(r, Qt::TextWordWrap, tr("merge_at(%1) because %2").arg(s.merge.index).arg(why));
         y += 3 * line;
         p.setPen(text);
+        // merge_lo / merge_hi and the temp area are chosen after gallop trims both runs.
         p.drawText(side.left(), y + fm.ascent(),
-                   tr("temp area: %1 elements").arg(s.merge.temp));
+                   s.merge.routine.empty()
+                       ? tr("temp area: sized after trimming the runs")
+                       : tr("%1, temp area: %2 elements")
+                             .arg(QString::fromStdString(s.merge.routine))
+                             .arg(s.merge.temp));
         y += line + 6;
     }
     p.setFont(bold);
@@ -206,8 +211,12 @@ void SortCanvas::paintEvent(QPaintEvent *)
         p.drawRoundedRect(box, 4, 4);
         p.setBrush(Qt::NoBrush);
         p.setPen(text);
-        QString label = tr("run %1: base %2, length %3")
-                            .arg(idx + 1).arg(run.base).arg(run.length);
+        // Numbered as CPython's pending[] is, so merge_at(i) names the entry it grows.
+        QString label = tr("pending[%1]: base %2, length %3")
+                            .arg(idx).arg(run.base).arg(run.length);
+        if (s.merge.active && static_cast<std::int64_t>(idx) == s.merge.index)
+            label = tr("pending[%1]: base %2, merging %3 + %4")
+                        .arg(idx).arg(run.base).arg(s.merge.lengthA).arg(s.merge.lengthB);
         if (run.power > 0)
             label += tr(", power %1").arg(run.power);
         p.drawText(box.adjusted(6, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft, label);
