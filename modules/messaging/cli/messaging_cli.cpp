@@ -30,12 +30,15 @@ const char *const kUsage =
     "      \"duplicates\", \"redelivered\", \"confirmed\", ...}. Exit 1 if anything was\n"
     "      misrouted, lost or duplicated.\n"
     "  produce --broker URL --exchange integers --count N [--seed S] [--rate R]\n"
-    "      Publish N integers (persistent, confirmed), printing `integer: K` for each.\n"
+    "          [--reconnect A]\n"
+    "      Publish N integers (persistent, confirmed), printing `integer: K` for each. A\n"
+    "      lost connection is reconnected (A attempts with backoff, 5 by default, 0 = fail)\n"
+    "      and the unconfirmed messages are published again (they may arrive twice).\n"
     "  consume --broker URL --exchange integers --queue Q --key K [--prefetch P]\n"
-    "          [--count N] [--idle-exit SECONDS]\n"
+    "          [--count N] [--idle-exit SECONDS] [--reconnect A]\n"
     "      Declare the exchange and queue, print `<key> integer: <body>` per message and\n"
     "      ack it; stop after N messages or SECONDS without one. A lost connection is\n"
-    "      reconnected with backoff (5 attempts).\n"
+    "      reconnected (A attempts with backoff, 5 by default, 0 = fail).\n"
     "  list-exchanges --broker embedded|URL [--data DIR] [--json]\n"
     "  list-queues --broker embedded|URL [--data DIR] [--json]\n"
     "      The broker's exchanges (name, type) or queues (name, ready, unacked). The\n"
@@ -224,11 +227,38 @@ std::unique_ptr<Connection> connectOrReport(cli::Invocation &inv, const BrokerUr
     }
 }
 
+// Reconnects after a lost connection: `attempts` tries with backoff, each failure reported.
+std::unique_ptr<Connection> reconnect(cli::Invocation &inv, const BrokerUrl &url,
+                                      const std::string &client, int attempts)
+{
+    ConnectOptions co;
+    co.clientName = client;
+    RetryPolicy retry;
+    retry.attempts = attempts;
+    return connectWithRetry(url, co, retry,
+                            [&](int attempt, const std::string &error,
+                                std::chrono::milliseconds delay) {
+                                inv.err << "workbench-cli messaging: attempt " << attempt << ": "
+                                        << error << "; next in " << delay.count() << " ms\n";
+                            });
+}
+
+// Why a connection ended, when it is worth reconnecting (the broker went away or closed the
+// connection); nullopt for an error of the channel's own making.
+std::optional<std::string> connectionLost(const std::exception &e)
+{
+    if (dynamic_cast<const ConnectionFailed *>(&e))
+        return std::string(e.what());
+    if (const auto *amqp = dynamic_cast<const AmqpError *>(&e); amqp && amqp->connectionLevel())
+        return std::string(e.what());
+    return std::nullopt;
+}
+
 int runProduce(cli::Invocation &inv, const std::vector<std::string> &args)
 {
     cli::Options opts;
     if (!parseOrComplain(inv, opts, "produce", args,
-                         {"broker", "exchange", "count", "seed", "rate"}, {}))
+                         {"broker", "exchange", "count", "seed", "rate", "reconnect"}, {}))
         return cli::Usage;
     const auto broker = brokerOption(inv, opts);
     if (!broker)
@@ -238,36 +268,115 @@ int runProduce(cli::Invocation &inv, const std::vector<std::string> &args)
     const auto count = intOption(inv, opts, "count", 0, 0, 100'000'000, true);
     const auto seed = count ? intOption(inv, opts, "seed", 1, 0, INT64_MAX) : std::nullopt;
     const auto rate = seed ? intOption(inv, opts, "rate", 0, 0, 10'000'000) : std::nullopt;
-    if (!count || !seed || !rate)
+    const auto attempts = rate ? intOption(inv, opts, "reconnect", 5, 0, 1000) : std::nullopt;
+    if (!count || !seed || !rate || !attempts)
         return cli::Usage;
     const std::string exchange = opts.valueOr("exchange", "integers");
     auto conn = connectOrReport(inv, broker->url, "workbench-producer");
     if (!conn)
         return cli::Failure;
-    try {
-        Producer producer(*conn, exchange);
-        const auto values = oddEvenIntegers(static_cast<std::uint64_t>(*count),
-                                            static_cast<std::uint64_t>(*seed));
-        const auto start = std::chrono::steady_clock::now();
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            if (*rate > 0)
-                std::this_thread::sleep_until(start + std::chrono::microseconds(
-                                                          1'000'000 * static_cast<long>(i) /
+    const auto values =
+        oddEvenIntegers(static_cast<std::uint64_t>(*count), static_cast<std::uint64_t>(*seed));
+    // Confirms are awaited a window at a time: values[0, confirmed) are safe on the broker.
+    // After a lost connection the open window is published again on a new one, so nothing
+    // is lost, but a message the broker took without confirming it in time arrives twice
+    // (at-least-once; the message id tells the copies apart).
+    const std::size_t window = 4096;
+    std::size_t confirmed = 0;
+    std::size_t printed = 0;
+    std::uint64_t republished = 0;
+    const auto progress = [&] {
+        return std::to_string(confirmed) + " of " + std::to_string(values.size()) +
+               " messages confirmed (the first " + std::to_string(confirmed) + " printed)";
+    };
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+        std::string lost;
+        try {
+            Producer producer(*conn, exchange);
+            for (std::size_t i = confirmed; i < values.size();) {
+                if (*rate > 0)
+                    std::this_thread::sleep_until(
+                        start + std::chrono::microseconds(1'000'000 * static_cast<long>(i) /
                                                           *rate));
-            producer.publish(std::to_string(values[i]), oddEvenKey(values[i]),
-                             "int-" + std::to_string(i + 1));
-            inv.out << "integer: " << values[i] << '\n';
+                producer.publish(std::to_string(values[i]), oddEvenKey(values[i]),
+                                 "int-" + std::to_string(i + 1));
+                if (i < printed)
+                    ++republished;
+                else
+                    inv.out << "integer: " << values[printed++] << '\n';
+                ++i;
+                if (i - confirmed == window || i == values.size()) {
+                    if (!producer.waitForConfirms(std::chrono::seconds(30)))
+                        return failure(inv, "produce: the broker did not confirm every message "
+                                            "(nack or 30 s timeout); " +
+                                                progress() + ".");
+                    confirmed = i;
+                }
+            }
+            inv.out.flush();
+            producer.close();
+            conn->close();
+            if (republished > 0)
+                inv.err << "workbench-cli messaging: produce: published " << republished
+                        << " unconfirmed messages again after reconnecting; they may arrive "
+                           "twice\n";
+            return cli::Ok;
+        } catch (const std::exception &e) {
+            const auto why = connectionLost(e);
+            if (!why)
+                return failure(inv, std::string("produce: ") + e.what() + "; " + progress() +
+                                        ".");
+            lost = *why;
         }
         inv.out.flush();
-        if (!producer.waitForConfirms(std::chrono::seconds(30)))
-            return failure(inv, "produce: the broker did not confirm every message; some may "
-                                "be lost.");
-        producer.close();
-        conn->close();
-    } catch (const std::exception &e) {
-        return failure(inv, std::string("produce: ") + e.what());
+        if (*attempts == 0)
+            return failure(inv, "produce: " + lost + "; " + progress() +
+                                    "; not reconnecting (--reconnect 0).");
+        inv.err << "workbench-cli messaging: produce: " << lost << "; " << progress()
+                << "; reconnecting\n";
+        try {
+            conn = reconnect(inv, broker->url, "workbench-producer", static_cast<int>(*attempts));
+        } catch (const std::exception &e) {
+            return failure(inv, "produce: " + std::string(e.what()) + "; " + progress() + ".");
+        }
     }
-    return cli::Ok;
+}
+
+// Prints `<prefix><body>` per delivery and acknowledges after printing, until `want`
+// messages (0 = no limit) or `idle` (0 = never) without one; returns how many it handled.
+// What has already arrived is printed as one batch, flushed, then acknowledged with one
+// multiple ack, so a crash loses nothing printed-but-unacked: it comes again (redelivered).
+std::uint64_t consumeAndAck(cli::Invocation &inv, Channel &ch, const std::string &prefix,
+                            std::uint64_t want, std::uint16_t prefetch, std::chrono::seconds idle)
+{
+    using Clock = std::chrono::steady_clock;
+    // Unacked deliveries are acked before the window is half used, so the broker keeps
+    // sending while this batch is printed.
+    const std::uint64_t batchMax = prefetch == 0 ? 1024 : std::max(1, prefetch / 2);
+    std::uint64_t handled = 0;
+    auto lastActivity = Clock::now();
+    while (want == 0 || handled < want) {
+        auto d = ch.nextDelivery(std::chrono::milliseconds(50));
+        if (!d) {
+            if (idle.count() > 0 && Clock::now() - lastActivity >= idle)
+                break;
+            continue;
+        }
+        std::uint64_t batch = 0;
+        std::uint64_t lastTag = 0;
+        do {
+            inv.out << prefix << d->message.body << '\n';
+            lastTag = d->deliveryTag;
+            ++batch;
+        } while ((want == 0 || handled + batch < want) && batch < batchMax &&
+                 (d = ch.nextDelivery(std::chrono::milliseconds(0))));
+        inv.out.flush();
+        ch.basicAck(lastTag, batch > 1);
+        handled += batch;
+        lastActivity = Clock::now();
+    }
+    return handled;
 }
 
 int runConsume(cli::Invocation &inv, const std::vector<std::string> &args)
@@ -275,7 +384,7 @@ int runConsume(cli::Invocation &inv, const std::vector<std::string> &args)
     cli::Options opts;
     if (!parseOrComplain(inv, opts, "consume", args,
                          {"broker", "exchange", "queue", "key", "prefetch", "count",
-                          "idle-exit"},
+                          "idle-exit", "reconnect"},
                          {}))
         return cli::Usage;
     const auto broker = brokerOption(inv, opts);
@@ -291,7 +400,8 @@ int runConsume(cli::Invocation &inv, const std::vector<std::string> &args)
     const auto prefetch = intOption(inv, opts, "prefetch", 10, 0, 65535);
     const auto count = prefetch ? intOption(inv, opts, "count", 0, 0, INT64_MAX) : std::nullopt;
     const auto idle = count ? intOption(inv, opts, "idle-exit", 0, 0, 86'400) : std::nullopt;
-    if (!prefetch || !count || !idle)
+    const auto attempts = idle ? intOption(inv, opts, "reconnect", 5, 0, 1000) : std::nullopt;
+    if (!prefetch || !count || !idle || !attempts)
         return cli::Usage;
     auto conn = connectOrReport(inv, broker->url, "workbench-consumer");
     if (!conn)
@@ -305,41 +415,25 @@ int runConsume(cli::Invocation &inv, const std::vector<std::string> &args)
             Consumer consumer(*conn, static_cast<std::uint16_t>(*prefetch));
             consumer.declareExchange(opts.valueOr("exchange", "integers"));
             consumer.declareQueue(*queue, *key);
-            const std::string prefix = *key + " integer: ";
-            consumer.startConsuming([&](Channel &ch, const Delivery &d) {
-                inv.out << prefix << d.message.body << '\n';
-                inv.out.flush();
-                ch.basicAck(d.deliveryTag);
-                ++handled;
-            });
-            const auto want = static_cast<std::uint64_t>(*count);
-            if (want == 0 || handled < want)
-                consumer.wait(want == 0 ? 0 : static_cast<std::size_t>(want - handled),
-                              *idle > 0 ? std::chrono::milliseconds(*idle * 1000)
-                                        : std::chrono::milliseconds::max());
+            consumer.startConsuming(nullptr);
+            handled += consumeAndAck(inv, consumer.channel(), *key + " integer: ",
+                                     *count == 0 ? 0 : static_cast<std::uint64_t>(*count) - handled,
+                                     static_cast<std::uint16_t>(*prefetch),
+                                     std::chrono::seconds(*idle));
             consumer.close();
             conn->close();
             return cli::Ok;
-        } catch (const ConnectionFailed &e) {
-            lost = e.what();
-        } catch (const AmqpError &e) {
-            if (!e.connectionLevel())
-                return failure(inv, std::string("consume: ") + e.what());
-            lost = e.what();
         } catch (const std::exception &e) {
-            return failure(inv, std::string("consume: ") + e.what());
+            const auto why = connectionLost(e);
+            if (!why)
+                return failure(inv, std::string("consume: ") + e.what());
+            lost = *why;
         }
+        if (*attempts == 0)
+            return failure(inv, "consume: " + lost + "; not reconnecting (--reconnect 0).");
         inv.err << "workbench-cli messaging: consume: " << lost << "; reconnecting\n";
         try {
-            ConnectOptions co;
-            co.clientName = "workbench-consumer";
-            conn = connectWithRetry(broker->url, co, RetryPolicy{},
-                                    [&](int attempt, const std::string &error,
-                                        std::chrono::milliseconds delay) {
-                                        inv.err << "workbench-cli messaging: attempt " << attempt
-                                                << ": " << error << "; next in "
-                                                << delay.count() << " ms\n";
-                                    });
+            conn = reconnect(inv, broker->url, "workbench-consumer", static_cast<int>(*attempts));
         } catch (const std::exception &e) {
             return failure(inv, std::string("consume: ") + e.what());
         }

@@ -21,22 +21,16 @@ import subprocess
 import sys
 import time
 
+from rabbitmq_support import check, produced, run_cli, run_tool, finish
+
 CLI, TOOL = sys.argv[1], sys.argv[2]
 NODE_DIR = sys.argv[3] if len(sys.argv) > 3 else ""  # the fixture node's folder (optional)
 URL = os.environ.get("WB_RABBITMQ_URL", "")
 RUN = "wb-it-%d" % os.getpid()
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
 
 
 def cli(*args, timeout=120):
-    return subprocess.run([CLI, "messaging", *args], capture_output=True, text=True,
-                          timeout=timeout)
+    return run_cli(CLI, *args, timeout=timeout)
 
 
 def consume(queue, key, exchange, *extra):
@@ -45,10 +39,7 @@ def consume(queue, key, exchange, *extra):
 
 
 def tool(*args):
-    r = subprocess.run([TOOL, URL, *args], capture_output=True, text=True, timeout=60)
-    if r.returncode != 0:
-        raise RuntimeError("rabbitmq_tool %s: %s" % (" ".join(args), r.stderr.strip()))
-    return r.stdout
+    return run_tool(TOOL, URL, *args).stdout
 
 
 def depth(queue):
@@ -64,14 +55,6 @@ def wait_for(predicate, seconds, what):
         time.sleep(0.1)
     check(False, "timed out waiting for " + what)
     return False
-
-
-def produced(stdout):
-    values = []
-    for line in stdout.splitlines():
-        assert line.startswith("integer: "), line
-        values.append(int(line[len("integer: "):]))
-    return values
 
 
 def odd_even_across_processes():
@@ -188,14 +171,15 @@ def consumer_reconnects():
         return
     exchange, queue = RUN + "-rc-integers", RUN + "-rc-odds"
     start = time.monotonic()
+    # The idle limit outlasts rabbitmqctl's start-up (several seconds on a loaded machine).
     consumer = subprocess.Popen([CLI, "messaging", *consume(queue, "odd", exchange,
-                                                            "--idle-exit", "6")],
+                                                            "--idle-exit", "20")],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for(lambda: depth(queue)[1] == 1 if queue_exists(queue) else False, 30,
                  "the consumer to subscribe")
         env = dict(os.environ, HOME=os.path.join(NODE_DIR, "home"))
-        r = subprocess.run(["/usr/lib/rabbitmq/bin/rabbitmqctl", "-q", "-n", "wbtest@localhost",
+        r = subprocess.run(["/usr/lib/rabbitmq/bin/rabbitmqctl", "-q", "-n", node_name(),
                             "close_all_connections", "closed by the reconnect test"],
                            env=env, capture_output=True, text=True, timeout=60)
         check(r.returncode == 0, "rabbitmqctl close_all_connections (%s)" % r.stderr.strip())
@@ -216,6 +200,15 @@ def consumer_reconnects():
             consumer.communicate()
         tool("delete-queue", queue)
         tool("delete-exchange", exchange)
+
+
+def node_name():
+    """The fixture node's Erlang name, as tests/broker/rabbitmq-node.sh recorded it."""
+    try:
+        with open(os.path.join(NODE_DIR, "nodename")) as f:
+            return f.read().strip()
+    except OSError:
+        return "wbtest@localhost"
 
 
 def queue_exists(queue):
@@ -254,11 +247,7 @@ def main():
     killed_consumer_loses_nothing()
     consumer_reconnects()
     messages()
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        return 1
-    print("all checks passed")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

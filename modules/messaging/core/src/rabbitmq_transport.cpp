@@ -700,6 +700,12 @@ public:
                 return d;
             }
             m_c->checkOpen(*m_ch);
+            // Whatever has arrived already goes to its channel first (so a zero timeout
+            // still finds it); only then wait on the socket.
+            m_c->drain();
+            if (!m_ch->inbox.empty())
+                continue;
+            m_c->checkOpen(*m_ch);
             const auto left = deadline - Clock::now();
             if (left <= Clock::duration::zero())
                 return std::nullopt;

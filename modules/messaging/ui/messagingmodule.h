@@ -1,0 +1,29 @@
+#pragma once
+
+#include "workbench/ui/moduleinterface.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace wb::messaging::ui {
+
+class MessagingSession;
+
+class MessagingModule : public QObject, public wb::ui::ModuleInterface
+{
+    Q_OBJECT
+    Q_PLUGIN_METADATA(IID WbModuleInterface_iid FILE "messaging.json")
+    Q_INTERFACES(wb::ui::ModuleInterface)
+public:
+    bool initialize(QString *error) override;
+    QList<wb::ui::ViewInfo> views() const override;
+    wb::ui::ModulePage *createView(const QString &viewId, QWidget *parent) override;
+
+private:
+    // The pages own the session; the module hands the same one to each new page.
+    std::shared_ptr<MessagingSession> session();
+    std::weak_ptr<MessagingSession> m_session;
+};
+
+} // namespace wb::messaging::ui

@@ -1,0 +1,86 @@
+#pragma once
+// Rates and tables: each queue's depth and the publish / deliver / ack rates over time
+// (QCustomPlot, a cursor line at the transport position), and beside them the broker as
+// rabbitmqctl lists it at the cursor: list_exchanges, list_queues (ready and unacked) and
+// list_bindings.
+
+#include "session.h"
+
+#include "workbench/ui/modulepage.h"
+
+#include <QAbstractTableModel>
+
+#include <memory>
+
+class QCustomPlot;
+class QCPItemStraightLine;
+class QLabel;
+class QTableView;
+
+namespace wb::messaging::ui {
+
+class RunPanel;
+
+// A table of text cells replaced as a whole; rows keep their place when the count is the same.
+class RowsModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    explicit RowsModel(QStringList headers, QObject *parent = nullptr);
+    void setRows(QList<QStringList> rows);
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role) const override;
+    QString cell(int row, int column) const;
+    // The row whose first cell is `key`, or -1.
+    int findRow(const QString &key) const;
+
+private:
+    QStringList m_headers;
+    QList<QStringList> m_rows;
+};
+
+// Rows as rabbitmqctl prints them, from the state at the cursor.
+QList<QStringList> exchangeRows(const MessagingState &s);
+QList<QStringList> queueRows(const MessagingState &s);
+QList<QStringList> bindingRows(const MessagingState &s);
+
+class RatesPage : public wb::ui::ModulePage
+{
+    Q_OBJECT
+public:
+    explicit RatesPage(std::shared_ptr<MessagingSession> session, QWidget *parent = nullptr);
+
+    wb::ui::StepController *controller() const override;
+    QString lessonMarkdown() const override;
+    QStringList sourceFiles() const override;
+    void shutdown() override;
+
+    MessagingSession *session() const { return m_session.get(); }
+    RowsModel *exchanges() const { return m_exchanges; }
+    RowsModel *queues() const { return m_queues; }
+    RowsModel *bindings() const { return m_bindings; }
+    QCustomPlot *plot() const { return m_plot; }
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void redrawPlot();
+    void refreshTables();
+    void refresh();
+    bool m_shown = false;
+    bool m_stale = false;
+
+    std::shared_ptr<MessagingSession> m_session;
+    RunPanel *m_runPanel;
+    QCustomPlot *m_plot;
+    QCPItemStraightLine *m_cursor;
+    RowsModel *m_exchanges;
+    RowsModel *m_queues;
+    RowsModel *m_bindings;
+    QLabel *m_note;
+};
+
+} // namespace wb::messaging::ui

@@ -1,0 +1,142 @@
+#pragma once
+// One live run of the odd/even scenario shared by every view of the messaging module: the
+// broker it runs on (embedded, or a RabbitMQ URL the learner connected to), the run's roles
+// on their threads (LiveRun), the trace they record into, the step controller over it and
+// the broker's state at the cursor (wb::Replayer<MessagingState>).
+//
+// While a run goes on the cursor follows the newest event; step back and it stays where it
+// is (the run goes on behind it) until End. Nothing here waits on the GUI thread for a
+// network: connecting to a RabbitMQ URL happens on a thread of its own and reports back with
+// brokerStatusChanged() within the 4 s connect timeout.
+
+#include "liverun.h"
+
+#include "messaging/core/replay.h"
+#include "workbench/core/cursor.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+class QTemporaryDir;
+
+namespace wb::ui {
+class StepController;
+}
+
+namespace wb::messaging::ui {
+
+// The scenario and its variations, each a configuration of the live run.
+struct Preset
+{
+    QString id;    // "odd-even", "fanout", ..., also the lesson's file name
+    QString title; // "Odd/even (direct)"
+    QString what;  // one sentence on what to watch
+};
+const QList<Preset> &presets();
+// The configuration of preset `id` (the odd/even one for an unknown id).
+LiveConfig presetConfig(const QString &id);
+
+enum class BrokerStatus { Embedded, Connecting, Connected, Failed };
+
+class MessagingSession : public QObject
+{
+    Q_OBJECT
+public:
+    explicit MessagingSession(QObject *parent = nullptr);
+    ~MessagingSession() override; // stops the run, waits for a connect in progress (≤ 4 s)
+
+    // --- the broker ---------------------------------------------------------------------
+    void useEmbedded();
+    // Checks `url` on a thread of its own: Connecting now, Connected or Failed (with the
+    // reason) within about 4 s. A malformed URL fails at once.
+    void connectToUrl(const QString &url);
+    BrokerStatus brokerStatus() const { return m_status; }
+    QString brokerText() const { return m_statusText; } // "connected to amqp://guest@..."
+    QString brokerUrl() const { return m_url; }
+    bool isEmbedded() const { return m_status == BrokerStatus::Embedded; }
+    // The embedded broker of the current run (null on RabbitMQ or before the first run).
+    Broker *broker() const { return m_broker.get(); }
+
+    // --- runs ---------------------------------------------------------------------------
+    // Stops any run, then starts `config` on a fresh trace (and, embedded, a fresh broker).
+    // False with a sentence in *error when the chosen broker is not connected.
+    bool start(const LiveConfig &config, const QString &preset, QString *error = nullptr);
+    void stop(); // stops and joins the roles; the trace stays for stepping
+    void shutdown() { stop(); }
+    bool isRunning() const { return m_running; }
+    // Blocks until the run has finished or `ms` pass (tests, the opening example).
+    bool waitFinished(int ms);
+    // Runs the opening example once if nothing has run yet and the broker is embedded.
+    void ensureOpeningExample();
+
+    // Live controls (false / "" when no run takes them).
+    void setRate(int perSecond);
+    void setPrefetch(int prefetch);
+    QString addConsumer(const QString &queue, int workMs);
+    bool removeConsumer(const QString &tag);
+    bool killConsumer(const QString &tag);
+    bool restartBroker();
+    std::vector<ConsumerStatus> consumers() const;
+    std::uint64_t returned() const;
+    QString runError() const; // the last error a role met
+
+    const LiveConfig &config() const { return m_config; }
+    QString preset() const { return m_preset; }
+
+    // --- the trace ----------------------------------------------------------------------
+    wb::ui::StepController *controller() const { return m_controller; }
+    const wb::Trace *trace() const { return m_trace.get(); }
+    qint64 position() const;
+    const MessagingState &stateAt(qint64 position);
+    const MessagingState &stateAtCursor() { return stateAt(position()); }
+    const RateSeries &rates() const { return m_rates; }
+    // The cursor is at the newest event of a run still going: views animate in wall time.
+    bool following() const;
+    // Nanoseconds on the trace's clock now (event timestamps are on the same clock).
+    qint64 nowNs() const { return m_clock.isValid() ? m_clock.nsecsElapsed() : 0; }
+
+signals:
+    void runStarted();
+    void runFinished();
+    void brokerStatusChanged();
+    void traceGrew();
+    void consumersChanged();
+
+private:
+    void poll();
+    void probeDone(quint64 id, bool ok, const QString &text);
+    void recordBrokerSnapshot();
+
+    // Declared in destruction order: the run records into the trace and uses the broker.
+    std::shared_ptr<wb::Trace> m_trace;
+    std::unique_ptr<QTemporaryDir> m_dataDir;
+    std::unique_ptr<Broker> m_broker;
+    std::unique_ptr<LiveRun> m_run;
+    std::unique_ptr<wb::Replayer<MessagingState>> m_replayer;
+    RateSeries m_rates;
+    wb::ui::StepController *m_controller;
+    QTimer m_poll;
+    QElapsedTimer m_clock;
+    LiveConfig m_config;
+    QString m_preset;
+    bool m_running = false;
+    bool m_follow = true;
+    qsizetype m_knownCount = 0;
+    std::vector<ConsumerStatus> m_consumers;
+
+    BrokerStatus m_status = BrokerStatus::Embedded;
+    QString m_statusText;
+    QString m_url;
+    quint64 m_probeId = 0;
+    std::thread m_probe;
+};
+
+QString exchangeTypeTitle(ExchangeType type); // "direct"
+
+} // namespace wb::messaging::ui
