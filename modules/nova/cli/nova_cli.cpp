@@ -12,12 +12,20 @@
 #include "workbench/core/cli.h"
 #include "workbench/core/json.h"
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstring>
 #include <functional>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -44,12 +52,20 @@ const char *const kUsage =
     "           [--zones Z] [--json]\n"
     "      Many launches against one scheduler: placements, NoValidHost, phase latencies.\n"
     "  launch [--scheduler chance|zone|simple] [--hosts N] [--seed S]\n"
-    "         [--broker embedded|URL] [--json]\n"
+    "         [--broker embedded|URL] [--exchange NAME] [--json]\n"
     "      Start the components (api, cloud, scheduler, network, compute per host) on the\n"
     "      broker, launch one m1.tiny instance of ami-tiny, print the numbered messages,\n"
     "      the states and the instance.\n"
-    "  component api|scheduler|compute|network --broker URL [--host H]\n"
-    "      One component as its own process (not yet: see the module README).\n"
+    "  launch --remote --broker URL [--exchange NAME] [--json]\n"
+    "      The same launch through components already running as `nova component`\n"
+    "      processes, on this host or others, that share the RabbitMQ node at URL.\n"
+    "  component api|scheduler|compute|network --broker URL [--exchange NAME]\n"
+    "            [--host H] [--vcpus N] [--zone Z] [--scheduler KIND] [--seed S]\n"
+    "      One component as its own process until SIGINT or SIGTERM, one line per step.\n"
+    "      api also keeps the database (topic db); compute: host H (default: this\n"
+    "      host's name), N cores, zone Z; scheduler: chance, zone or simple; --seed for\n"
+    "      the scheduler's choice and the api's MACs. --exchange: Nova's control_exchange\n"
+    "      (default nova), the same for every component and the launch.\n"
     "\n"
     "Nothing is ever run on this machine. Exit codes: 0 ok, 1 the instance went to error,\n"
     "2 bad usage or input, 3 broker unreachable or launch not finished.\n";
@@ -435,46 +451,24 @@ int runSimulate(const Ctx &c, const std::vector<std::string> &args)
 }
 
 
-int runLaunch(const Ctx &c, const std::vector<std::string> &args)
+// The control exchange (Nova's flag control_exchange) from --exchange, default "nova".
+std::optional<std::string> exchangeOption(const Ctx &c, const cli::Options &o)
 {
-    cli::Options o;
-    if (!parse(c, o, args, {"scheduler", "hosts", "seed", "broker"}, {"json"}))
-        return cli::Usage;
-    LaunchOptions lo;
-    const std::string schedText = o.valueOr("scheduler", "chance");
-    auto kind = parseSchedulerName(schedText);
-    if (!kind)
-        return c.usage("unknown scheduler '" + schedText + "'; use chance, zone or simple.");
-    lo.scheduler = *kind;
-    auto hosts = intOption(c, o, "hosts", 1, 64, 3);
-    if (!hosts)
-        return cli::Usage;
-    lo.hosts = static_cast<int>(*hosts);
-    auto seed = intOption(c, o, "seed", 0, INT64_MAX, 1);
-    if (!seed)
-        return cli::Usage;
-    lo.seed = static_cast<std::uint64_t>(*seed);
-    lo.brokerUrl = o.valueOr("broker", "embedded");
-    if (lo.brokerUrl != "embedded") {
-        std::string why;
-        if (!wb::messaging::BrokerUrl::parse(lo.brokerUrl, &why))
-            return c.usage("--broker '" + lo.brokerUrl + "' is neither `embedded` nor an " +
-                           "amqp:// URL: " + why);
+    const std::string name = o.valueOr("exchange", kControlExchange);
+    if (name.empty() || name.size() > 200 || name.find_first_of(" \t\n") != std::string::npos) {
+        c.usage("--exchange needs a name of 1 to 200 characters without spaces, not '" + name +
+                "'.");
+        return std::nullopt;
     }
-    const LaunchResult r = launchInstance(lo);
-    if (!r.finished) {
-        c.inv.err << "workbench-cli nova: launch: " << r.error << '\n';
-        return cli::Failure;
-    }
-    if (r.states.empty()) { // refused before an instance existed
-        c.inv.err << "workbench-cli nova: launch: " << r.error << '\n';
-        return cli::Negative;
-    }
+    return name;
+}
+
+void printLaunch(std::ostream &out, const LaunchResult &r, const std::string &setting, bool json)
+{
     const Instance &inst = r.instance;
     const std::string ip = inst.fixedIp ? inst.fixedIp->toString() : std::string();
     const std::string mac = inst.mac ? inst.mac->toString() : std::string();
-    auto &out = c.inv.out;
-    if (o.has("json")) {
+    if (json) {
         wb::JsonWriter j(out);
         j.beginObject();
         j.key("steps").beginArray();
@@ -505,56 +499,231 @@ int runLaunch(const Ctx &c, const std::vector<std::string> &args)
         j.endObject();
         j.endObject();
         out << '\n';
-    } else {
-        out << "launch of " << inst.name() << " (" << inst.type.name << ", " << inst.imageId
-            << ") with the " << schedulerName(lo.scheduler) << " scheduler on " << lo.hosts
-            << " hosts, broker " << lo.brokerUrl << "\n\n";
-        for (const auto &s : r.steps)
-            out << std::setw(2) << s.n << "  " << std::left << std::setw(6) << s.kind
-                << std::setw(16) << s.from << "-> " << std::setw(16) << s.to
-                << std::setw(30) << s.method << std::right << s.routingKey << '\n';
-        out << "\nstates:";
-        for (const auto &st : r.states)
-            out << ' ' << vmStateName(st.vmState) << '/' << taskStateName(st.taskState);
-        out << "\ninstance " << inst.name() << ": " << vmStateName(inst.vmState) << ", host "
-            << (inst.host.empty() ? "-" : inst.host) << ", fixed_ip " << (ip.empty() ? "-" : ip)
-            << ", mac " << mac << '\n';
-        if (!r.error.empty())
-            out << "error: " << r.error << '\n';
+        return;
     }
-    return inst.vmState == VmState::Active ? cli::Ok : cli::Negative;
+    out << "launch of " << inst.name() << " (" << inst.type.name << ", " << inst.imageId
+        << ") " << setting << "\n\n";
+    for (const auto &s : r.steps)
+        out << std::setw(2) << s.n << "  " << std::left << std::setw(6) << s.kind
+            << std::setw(16) << s.from << "-> " << std::setw(16) << s.to << std::setw(30)
+            << s.method << std::right << s.routingKey << '\n';
+    out << "\nstates:";
+    for (const auto &st : r.states)
+        out << ' ' << vmStateName(st.vmState) << '/' << taskStateName(st.taskState);
+    out << "\ninstance " << inst.name() << ": " << vmStateName(inst.vmState) << ", host "
+        << (inst.host.empty() ? "-" : inst.host) << ", fixed_ip " << (ip.empty() ? "-" : ip)
+        << ", mac " << mac << '\n';
+    if (!r.error.empty())
+        out << "error: " << r.error << '\n';
+}
+
+int runLaunch(const Ctx &c, const std::vector<std::string> &args)
+{
+    cli::Options o;
+    if (!parse(c, o, args, {"scheduler", "hosts", "seed", "broker", "exchange"},
+               {"json", "remote"}))
+        return cli::Usage;
+    LaunchOptions lo;
+    auto exchange = exchangeOption(c, o);
+    if (!exchange)
+        return cli::Usage;
+    lo.controlExchange = *exchange;
+    lo.brokerUrl = o.valueOr("broker", "embedded");
+    std::optional<ConnectionFactory> remote;
+    if (lo.brokerUrl != "embedded") {
+        std::string why;
+        remote = urlConnections(lo.brokerUrl, &why);
+        if (!remote)
+            return c.usage("--broker '" + lo.brokerUrl + "' is neither `embedded` nor an " +
+                           "amqp:// URL: " + why);
+    }
+    std::string setting;
+    LaunchResult r;
+    if (o.has("remote")) {
+        if (!remote)
+            return c.usage("--remote drives components already running on a RabbitMQ node; "
+                           "give its URL with --broker amqp://...");
+        for (const char *own : {"scheduler", "hosts", "seed"})
+            if (o.has(own))
+                return c.usage(std::string("--") + own + " belongs to the running components " +
+                               "(`nova component ...`), not to --remote.");
+        setting = "on the running components, broker " +
+                  wb::messaging::BrokerUrl::parse(lo.brokerUrl)->redacted();
+        r = launchOnComponents(lo, *remote);
+    } else {
+        const std::string schedText = o.valueOr("scheduler", "chance");
+        auto kind = parseSchedulerName(schedText);
+        if (!kind)
+            return c.usage("unknown scheduler '" + schedText + "'; use chance, zone or simple.");
+        lo.scheduler = *kind;
+        auto hosts = intOption(c, o, "hosts", 1, 64, 3);
+        if (!hosts)
+            return cli::Usage;
+        lo.hosts = static_cast<int>(*hosts);
+        auto seed = intOption(c, o, "seed", 0, INT64_MAX, 1);
+        if (!seed)
+            return cli::Usage;
+        lo.seed = static_cast<std::uint64_t>(*seed);
+        setting = "with the " + std::string(schedulerName(lo.scheduler)) + " scheduler on " +
+                  std::to_string(lo.hosts) + " hosts, broker " + lo.brokerUrl;
+        r = launchInstance(lo);
+    }
+    if (!r.finished) {
+        c.inv.err << "workbench-cli nova: launch: " << r.error << '\n';
+        return cli::Failure;
+    }
+    if (r.states.empty()) { // refused before an instance existed
+        c.inv.err << "workbench-cli nova: launch: " << r.error << '\n';
+        return cli::Negative;
+    }
+    printLaunch(c.inv.out, r, setting, o.has("json"));
+    return r.instance.vmState == VmState::Active ? cli::Ok : cli::Negative;
+}
+
+// SIGINT and SIGTERM end a component; the handler only sets this flag.
+std::atomic<bool> g_stopRequested{false};
+
+void requestStop(int) { g_stopRequested.store(true); }
+
+// Installs requestStop for SIGINT and SIGTERM while it lives.
+class StopSignals
+{
+public:
+    StopSignals()
+    {
+        g_stopRequested = false;
+        struct sigaction sa = {};
+        sa.sa_handler = requestStop;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &m_oldInt);
+        sigaction(SIGTERM, &sa, &m_oldTerm);
+    }
+    ~StopSignals()
+    {
+        sigaction(SIGINT, &m_oldInt, nullptr);
+        sigaction(SIGTERM, &m_oldTerm, nullptr);
+    }
+    StopSignals(const StopSignals &) = delete;
+    StopSignals &operator=(const StopSignals &) = delete;
+
+private:
+    struct sigaction m_oldInt = {};
+    struct sigaction m_oldTerm = {};
+};
+
+// One line per step the component took (the events of its trace from `from` on).
+std::size_t printSteps(std::ostream &out, const wb::Trace &trace, std::size_t from)
+{
+    for (; from < trace.size(); ++from) {
+        const wb::Event &e = trace.at(from);
+        if (e.kind == "cast" || e.kind == "call" || e.kind == "reply")
+            out << e.intField("n") << ' ' << e.kind << ' ' << e.stringField("from") << " -> "
+                << e.stringField("to") << ' ' << e.stringField("method") << " ["
+                << e.stringField("routing_key") << "]\n";
+        else if (e.kind == "local")
+            out << e.intField("n") << " local " << e.stringField("from") << ' '
+                << e.stringField("method") << ": " << e.stringField("detail") << '\n';
+        else if (e.kind == "service" || e.kind == "state" || e.kind == "component-error")
+            out << e.kind << ' ' << e.label << '\n';
+    }
+    out.flush();
+    return from;
 }
 
 int runComponent(const Ctx &c, const std::vector<std::string> &args)
 {
     cli::Options o;
-    if (!o.parse(args, {"broker", "host"}, {}))
+    if (!o.parse(args, {"broker", "host", "scheduler", "seed", "exchange", "vcpus", "zone"}, {}))
         return c.usage(o.error() + "; see `workbench-cli nova --help`.");
     if (o.positionals().size() != 1)
         return c.usage("name one component: api, scheduler, compute or network.");
-    const std::string which = o.positionals().front();
-    if (which != "api" && which != "scheduler" && which != "compute" && which != "network")
-        return c.usage("unknown component '" + which + "'; use api, scheduler, compute or " +
-                       "network.");
+    const auto role = parseRoleName(o.positionals().front());
+    if (!role)
+        return c.usage("unknown component '" + o.positionals().front() +
+                       "'; use api, scheduler, compute or network.");
+    const auto only = [&](const char *option, std::initializer_list<NovaRole> roles) {
+        if (!o.has(option) || std::find(roles.begin(), roles.end(), *role) != roles.end())
+            return true;
+        c.usage(std::string("--") + option + " does not apply to the " +
+                std::string(roleName(*role)) + " component.");
+        return false;
+    };
+    if (!only("host", {NovaRole::Compute}) || !only("vcpus", {NovaRole::Compute}) ||
+        !only("zone", {NovaRole::Compute}) || !only("scheduler", {NovaRole::Scheduler}) ||
+        !only("seed", {NovaRole::Scheduler, NovaRole::Api}))
+        return cli::Usage;
     const auto url = o.value("broker");
     if (!url || *url == "embedded")
         return c.usage("a component on its own needs a RabbitMQ URL (--broker amqp://...): the " +
                        std::string("embedded broker lives inside one process."));
     std::string why;
-    auto parsed = wb::messaging::BrokerUrl::parse(*url, &why);
-    if (!parsed)
+    auto connect = urlConnections(*url, &why);
+    if (!connect)
         return c.usage("--broker '" + *url + "' is not an amqp:// URL: " + why);
+    auto exchange = exchangeOption(c, o);
+    if (!exchange)
+        return cli::Usage;
+
+    ComponentOptions co;
+    co.role = *role;
+    co.settings.controlExchange = *exchange;
+    const std::string schedText = o.valueOr("scheduler", "chance");
+    auto kind = parseSchedulerName(schedText);
+    if (!kind)
+        return c.usage("unknown scheduler '" + schedText + "'; use chance, zone or simple.");
+    co.settings.scheduler = *kind;
+    auto seed = intOption(c, o, "seed", 0, INT64_MAX, 1);
+    if (!seed)
+        return cli::Usage;
+    co.settings.seed = static_cast<std::uint64_t>(*seed);
+    if (*role == NovaRole::Compute) {
+        // Nova's FLAGS.host defaults to the machine's name (here without its domain).
+        char name[256] = {};
+        gethostname(name, sizeof name - 1);
+        const std::string shortName(name, std::strcspn(name, "."));
+        co.host.name = o.valueOr("host", shortName);
+        if (co.host.name.empty() ||
+            co.host.name.find_first_of(" \t\n.#*") != std::string::npos)
+            return c.usage("--host needs a host name without spaces, dots, '#' or '*' (it "
+                           "becomes the routing key compute.<host>), not '" +
+                           co.host.name + "'.");
+        auto vcpus = intOption(c, o, "vcpus", 1, 1024, 16);
+        if (!vcpus)
+            return cli::Usage;
+        co.host.vcpus = static_cast<int>(*vcpus);
+        co.host.memoryMb = co.host.vcpus * 2048;
+        co.host.zone = o.valueOr("zone", "nova");
+    }
+
+    wb::Trace trace;
+    NovaComponent component(co, *connect, &trace);
+    StopSignals signals;
     try {
-        auto conn = wb::messaging::connectTo(*parsed);
-        conn->close();
+        component.start();
     } catch (const std::exception &e) {
         c.inv.err << "workbench-cli nova: component: " << e.what() << '\n';
         return cli::Failure;
     }
-    c.inv.err << "workbench-cli nova: component: reached " << parsed->redacted()
-              << ", but components in separate processes are not available yet (they share "
-                 "the launch's in-process database); use `nova launch --broker URL`.\n";
-    return cli::Failure;
+    auto &out = c.inv.out;
+    out << "nova " << roleName(*role) << ": consuming";
+    for (const auto &q : component.queues())
+        out << ' ' << q;
+    out << " on exchange " << *exchange << " at "
+        << wb::messaging::BrokerUrl::parse(*url)->redacted() << std::endl;
+    std::size_t printed = 0;
+    while (!g_stopRequested.load() && component.healthy()) {
+        printed = printSteps(out, trace, printed);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const bool lost = !component.healthy();
+    component.stop();
+    printSteps(out, trace, printed);
+    if (lost) {
+        c.inv.err << "workbench-cli nova: component: lost the connection to the broker\n";
+        return cli::Failure;
+    }
+    out << "nova " << roleName(*role) << ": stopped" << std::endl;
+    return cli::Ok;
 }
 
 struct Command

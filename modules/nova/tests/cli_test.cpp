@@ -184,4 +184,32 @@ TEST(novaCli, LaunchOnAnUnreachableBrokerExits3)
     const CliRun r = run("launch --broker amqp://guest:guest@127.0.0.1:1/");
     EXPECT_EQ(r.status, 3) << r.out;
     EXPECT_NE(r.out.find("workbench-cli nova: launch:"), std::string::npos) << r.out;
+    const CliRun remote = run("launch --remote --broker amqp://guest:guest@127.0.0.1:1/");
+    EXPECT_EQ(remote.status, 3) << remote.out;
+    EXPECT_NE(remote.out.find("127.0.0.1:1"), std::string::npos) << remote.out;
+    const CliRun comp = run("component network --broker amqp://guest:guest@127.0.0.1:1/");
+    EXPECT_EQ(comp.status, 3) << comp.out;
+    EXPECT_NE(comp.out.find("workbench-cli nova: component:"), std::string::npos) << comp.out;
+}
+
+TEST(novaCli, ComponentAndRemoteBadInputExit2)
+{
+    const std::string url = " --broker amqp://guest:guest@127.0.0.1:1/";
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"component cloud" + url, "unknown component"},
+        {"component" + url, "name one component"},
+        {"component scheduler --host h1" + url, "--host does not apply to the scheduler"},
+        {"component compute --scheduler simple" + url, "--scheduler does not apply"},
+        {"component compute --host a.b" + url, "--host needs a host name"},
+        {"component scheduler --scheduler filter" + url, "unknown scheduler"},
+        {"component api --exchange ''" + url, "--exchange needs a name"},
+        {"component api --broker http://x", "not an amqp:// URL"},
+        {"launch --remote", "--remote drives components"},
+        {"launch --remote --seed 3" + url, "--seed belongs to the running components"},
+    };
+    for (const auto &[args, message] : cases) {
+        const CliRun r = run(args);
+        EXPECT_EQ(r.status, 2) << args << "\n" << r.out;
+        EXPECT_NE(r.out.find(message), std::string::npos) << args << "\n" << r.out;
+    }
 }

@@ -320,9 +320,61 @@ RemoteError::RemoteError(std::string type, std::string value)
 {
 }
 
-void declareControlExchange(msg::Channel &channel)
+void declareControlExchange(msg::Channel &channel, const std::string &name)
 {
-    channel.exchangeDeclare(kControlExchange, msg::ExchangeType::Topic);
+    channel.exchangeDeclare(name, msg::ExchangeType::Topic);
+}
+
+std::string encodeEvent(const wb::Event &e)
+{
+    std::ostringstream out;
+    wb::JsonWriter j(out);
+    j.beginObject();
+    j.key("kind").value(std::string_view(e.kind));
+    j.key("label").value(std::string_view(e.label));
+    j.key("thread").value(static_cast<std::int64_t>(e.thread));
+    j.key("fields").beginObject();
+    for (const auto &f : e.fields) {
+        const auto &v = f.value;
+        if (const auto *s = std::get_if<std::string>(&v))
+            j.key(f.key).value(std::string_view(*s));
+        else if (const auto *i = std::get_if<std::int64_t>(&v))
+            j.key(f.key).value(*i);
+        else if (const auto *b = std::get_if<bool>(&v))
+            j.key(f.key).value(*b);
+        else if (const auto *u = std::get_if<std::uint64_t>(&v))
+            *u <= static_cast<std::uint64_t>(INT64_MAX)
+                ? j.key(f.key).value(static_cast<std::int64_t>(*u))
+                : j.key(f.key).value(std::string_view(std::to_string(*u)));
+        else if (const auto *d = std::get_if<double>(&v))
+            j.key(f.key).value(std::string_view(std::to_string(*d)));
+    }
+    j.endObject();
+    j.endObject();
+    return out.str();
+}
+
+std::optional<wb::Event> decodeEvent(std::string_view body)
+{
+    RpcArgs flat;
+    std::map<std::string, bool> nulls;
+    if (!Parser(body).parseTop(flat, nulls))
+        return std::nullopt;
+    wb::Event e;
+    e.kind = rpcString(flat, "kind");
+    if (e.kind.empty())
+        return std::nullopt;
+    e.label = rpcString(flat, "label");
+    e.thread = static_cast<std::int32_t>(rpcInt(flat, "thread"));
+    for (const auto &[k, v] : subObject(flat, "fields")) {
+        if (const auto *s = std::get_if<std::string>(&v))
+            e.fields.emplace_back(k, *s);
+        else if (const auto *i = std::get_if<std::int64_t>(&v))
+            e.fields.emplace_back(k, *i);
+        else
+            e.fields.emplace_back(k, wb::Value(std::get<bool>(v)));
+    }
+    return e;
 }
 
 RpcEndpoint::RpcEndpoint(msg::Channel &channel, std::string self, RpcRecorder recorder,
@@ -348,7 +400,7 @@ void RpcEndpoint::cast(int n, const std::string &to, const std::string &routingK
     msg::Message m;
     m.body = encodeRequest(request);
     const RpcLeg leg{n, m_self, to, "cast", request.method, routingKey, {}, m.body};
-    publish(leg, kControlExchange, std::move(m));
+    publish(leg, m_exchange, std::move(m));
 }
 
 RpcArgs RpcEndpoint::call(int n, const std::string &to, const std::string &routingKey,
@@ -381,7 +433,7 @@ RpcArgs RpcEndpoint::call(int n, const std::string &to, const std::string &routi
     m.properties.messageId = id;
     try {
         const RpcLeg leg{n, m_self, to, "call", request.method, routingKey, id, m.body};
-        publish(leg, kControlExchange, std::move(m));
+        publish(leg, m_exchange, std::move(m));
     } catch (...) {
         cleanup();
         throw;

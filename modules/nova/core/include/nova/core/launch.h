@@ -25,9 +25,17 @@
 // worker picks it up, 5-8 the four legs of the allocate_fixed_ip call (request published,
 // consumed by network, reply published, reply consumed), 9 the spawn on the host.
 //
-// The components share one in-process database (instances, hosts, key pairs, security
-// groups) as Nova's services shared one SQL database; so they run in one process, even when
-// the messages cross a real RabbitMQ node.
+// In one process (NovaDeployment, launchInstance) the components share one database
+// (instances, hosts, key pairs, security groups) as Nova's services shared one SQL database,
+// even when the messages cross a real RabbitMQ node.
+//
+// Spread over processes (NovaComponent, launchOnComponents: `workbench-cli nova component`)
+// the api process owns that database and serves it on the topic `db` by rpc.call; the
+// scheduler and the compute workers reach it there, each compute worker registers its host
+// with a service_update cast when it starts (and every 10 s, and as down when it stops), the
+// network controller keeps its own fixed-IP allocations. Every component reports what it
+// records (steps, states) to the fanout exchange "<control_exchange>.trace", from which the
+// user's side (launchOnComponents) assembles the same trace a launch in one process has.
 
 #include "nova/core/instance.h"
 #include "nova/core/rpc.h"
@@ -39,7 +47,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wb {
@@ -59,6 +69,7 @@ struct LaunchOptions
     std::vector<ComputeHost> hostTable; // when not empty: these hosts instead
     std::uint64_t seed = 1;           // scheduler choice and generated MAC
     std::string brokerUrl;            // empty or "embedded": the embedded broker
+    std::string controlExchange = kControlExchange; // Nova's flag control_exchange
     bool traceBroker = false;         // embedded broker: its events into the same trace
 
     // The user's request (euca-run-instances -k test -t m1.tiny ami-tiny).
@@ -139,6 +150,52 @@ public:
 private:
     std::unique_ptr<Impl> m_impl;
 };
+
+// One component of a deployment spread over processes (see the top of this file).
+enum class NovaRole { Api, Scheduler, Compute, Network };
+std::string_view roleName(NovaRole role); // "api", "scheduler", "compute", "network"
+std::optional<NovaRole> parseRoleName(std::string_view name);
+
+struct ComponentOptions
+{
+    NovaRole role = NovaRole::Api;
+    ComputeHost host;       // compute: its name (queue compute.<name>), zone and capacity
+    LaunchOptions settings; // controlExchange, rpcTimeout, and per role: scheduler and seed
+                            // (scheduler), seed, quotaInstances, keyName (api), failNetwork
+};
+
+// The queues it consumes (api: "api", "cloud", "db"); start() returns once they are bound.
+class NovaComponent
+{
+public:
+    NovaComponent(ComponentOptions options, ConnectionFactory connect, wb::Trace *trace);
+    ~NovaComponent();
+    NovaComponent(const NovaComponent &) = delete;
+    NovaComponent &operator=(const NovaComponent &) = delete;
+
+    void start(); // throws std::runtime_error when a queue cannot be consumed
+    void stop();  // within about 100 ms (a compute worker first reports its host down)
+    std::vector<std::string> queues() const;
+    // False once one of its consumers lost its connection (the broker went away).
+    bool healthy() const;
+
+private:
+    std::unique_ptr<NovaDeployment::Impl> m_impl;
+};
+
+// Where components in separate processes report their trace events.
+std::string traceExchangeFor(const std::string &controlExchange);
+
+// The user's side alone, against components already running (in this process or in others,
+// on this host or others): rpc.call run_instances to `api`, then the reports of every
+// component until the instance is active or error, then the instance as the api process's
+// database has it. options: the request, controlExchange, rpcTimeout, timeout.
+LaunchResult launchOnComponents(const LaunchOptions &options, const ConnectionFactory &connect,
+                                wb::Trace *trace = nullptr);
+
+// connectTo(url) for each component ("nova-<component>" as client name); nullopt and the
+// reason in *error when url is not an amqp:// URL.
+std::optional<ConnectionFactory> urlConnections(const std::string &url, std::string *error);
 
 // The rpc legs, local steps and state changes of a trace, ordered by step number then time.
 std::vector<LaunchStep> launchSteps(const wb::Trace &trace);

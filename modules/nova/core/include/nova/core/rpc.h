@@ -20,6 +20,7 @@
 // An endpoint owns no thread: it uses the channel it is given from the calling thread only.
 
 #include "messaging/core/client.h"
+#include "workbench/core/trace.h"
 
 #include <atomic>
 #include <chrono>
@@ -126,6 +127,9 @@ public:
                const std::string &msgId, const std::string &method, const RpcReply &reply);
 
     const std::string &self() const { return m_self; }
+    // The topic exchange casts and calls go to: Nova's flag control_exchange ("nova").
+    void setExchange(std::string exchange) { m_exchange = std::move(exchange); }
+    const std::string &exchange() const { return m_exchange; }
 
 private:
     void publish(const RpcLeg &leg, const std::string &exchange,
@@ -135,9 +139,17 @@ private:
     std::string m_self;
     RpcRecorder m_recorder;
     const std::atomic<bool> *m_stop;
+    std::string m_exchange = kControlExchange;
 };
 
-// Declares the `nova` topic exchange (idempotent).
-void declareControlExchange(wb::messaging::Channel &channel);
+// Declares the topic exchange `nova` (or the control_exchange given); idempotent.
+void declareControlExchange(wb::messaging::Channel &channel,
+                            const std::string &name = kControlExchange);
+
+// A trace event as JSON, {"kind", "label", "thread", "fields": {...}}, for components in
+// separate processes to report what they do. Only string, integer and boolean fields travel
+// (unsigned ones above INT64_MAX and doubles as text; arrays and bytes are left out).
+std::string encodeEvent(const wb::Event &e);
+std::optional<wb::Event> decodeEvent(std::string_view body);
 
 } // namespace wb::nova
