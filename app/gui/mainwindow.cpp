@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QScrollArea>
 #include <QFileDialog>
 #include <QLabel>
 #include <QListWidget>
@@ -29,6 +30,16 @@
 namespace wb::shell {
 
 namespace {
+
+// Each view sits in a scroll area inside its module's tabs, so a view that needs more room
+// than the window has scrolls instead of pushing the lesson and source panes aside.
+wb::ui::ModulePage *pageIn(QWidget *tab)
+{
+    if (auto *scroll = qobject_cast<QScrollArea *>(tab))
+        tab = scroll->widget();
+    return qobject_cast<wb::ui::ModulePage *>(tab);
+}
+
 constexpr int IdRole = Qt::UserRole + 1;
 const QString HomeId = QStringLiteral("home");
 
@@ -105,18 +116,23 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildDocks()
 {
+    // Wide enough for a heading and a sentence per line: a page that asks for more room
+    // scrolls instead of squeezing the lesson into a column of broken words.
+    constexpr int kPaneMinimumWidth = 250;
     m_lesson = new wb::ui::LessonView;
+    m_lesson->setMinimumWidth(kPaneMinimumWidth);
     m_lessonDock = new QDockWidget(tr("Lesson"), this);
     m_lessonDock->setObjectName("LessonDock");
     m_lessonDock->setWidget(m_lesson);
     addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
 
     m_source = new wb::ui::SourceView;
+    m_source->setMinimumWidth(kPaneMinimumWidth);
     m_sourceDock = new QDockWidget(tr("Source"), this);
     m_sourceDock->setObjectName("SourceDock");
     m_sourceDock->setWidget(m_source);
     addDockWidget(Qt::RightDockWidgetArea, m_sourceDock);
-    resizeDocks({m_lessonDock, m_sourceDock}, {360, 360}, Qt::Horizontal);
+    resizeDocks({m_lessonDock, m_sourceDock}, {330, 330}, Qt::Horizontal);
 }
 
 void MainWindow::buildMenus()
@@ -207,7 +223,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     for (QWidget *w : std::as_const(m_modulePages))
         if (auto *tabs = qobject_cast<QTabWidget *>(w))
             for (int i = 0; i < tabs->count(); ++i)
-                if (auto *p = qobject_cast<wb::ui::ModulePage *>(tabs->widget(i)))
+                if (auto *p = pageIn(tabs->widget(i)))
                     p->shutdown();
     event->accept();
 }
@@ -261,11 +277,16 @@ QTabWidget *MainWindow::moduleTabs(const ModuleEntry &e)
         if (!page)
             continue;
         page->setObjectName(v.id);
-        tabs->addTab(page, v.title);
+        auto *scroll = new QScrollArea;
+        scroll->setObjectName(v.id);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidgetResizable(true);
+        scroll->setWidget(page);
+        tabs->addTab(scroll, v.title);
     }
     connect(tabs, &QTabWidget::currentChanged, this, [this, tabs](int i) {
         if (m_stack->currentWidget() == tabs)
-            activatePage(qobject_cast<wb::ui::ModulePage *>(tabs->widget(i)));
+            activatePage(pageIn(tabs->widget(i)));
     });
     return tabs;
 }
@@ -289,7 +310,7 @@ bool MainWindow::showModule(const QString &id, const QString &viewId)
         for (int i = 0; i < tabs->count(); ++i)
             if (tabs->widget(i)->objectName() == viewId)
                 tabs->setCurrentIndex(i);
-    activatePage(tabs ? qobject_cast<wb::ui::ModulePage *>(tabs->currentWidget()) : nullptr);
+    activatePage(tabs ? pageIn(tabs->currentWidget()) : nullptr);
     if (!tabs) {
         m_lesson->setLesson(tr("# %1\n\nThis topic could not be loaded: %2").arg(e->title, e->error));
         m_source->setFiles({});
@@ -407,7 +428,8 @@ void MainWindow::exportView()
 {
     QWidget *target = m_stack->currentWidget();
     if (auto *tabs = qobject_cast<QTabWidget *>(target))
-        target = tabs->currentWidget();
+        if (auto *page = pageIn(tabs->currentWidget()))
+            target = page;
     const QString suggested = (m_currentId.isEmpty() ? QStringLiteral("home") : m_currentId) +
                               (target && !target->objectName().isEmpty()
                                    ? "-" + target->objectName() : QString()) + ".png";

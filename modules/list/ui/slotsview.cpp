@@ -8,6 +8,7 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QToolButton>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
@@ -253,7 +254,9 @@ SlotsPage::SlotsPage(QWidget *parent)
         {tr("del l[0:2]"), "del 0 2"}, {tr("extend ×5"), "extend %5"},
         {tr("sort"), "sort"},       {tr("reverse"), "reverse"}, {tr("clear"), "clear"}};
     for (const auto &[title, pattern] : quickOps) {
-        auto *b = new QPushButton(title);
+        // Tool buttons: the whole row fits beside the lesson pane at the default window size.
+        auto *b = new QToolButton;
+        b->setText(title);
         b->setFocusPolicy(Qt::NoFocus);
         connect(b, &QPushButton::clicked, this, [this, pattern] {
             QString cmd = pattern;
