@@ -1,0 +1,315 @@
+// The nova module's views, driven as a learner drives them: the launch stepped forward and
+// back, packets walked through the filter rules, nova.sh variables edited, the schedulers
+// simulated (and cancelled), and every view shut down while it works.
+#include "launchview.h"
+#include "novashview.h"
+#include "schedulingview.h"
+#include "spawnview.h"
+
+#include "nova/core/simulation.h"
+
+#include "workbench/core/trace.h"
+#include "workbench/ui/stepcontroller.h"
+
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace wb::nova;
+using namespace wb::nova::ui;
+
+class NovaUiTest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void launchDiagramShowsTheStepsInOrder();
+    void steppingBackMovesTheHighlightAndTheState();
+    void moreLaunchesGrowTheInstancesTable();
+    void packetWalkEndsInTheBriefsVerdicts();
+    void packetWalkRejectsABadAddress();
+    void novashFollowsAVariableAndRejectsABadCidr();
+    void simulationPlacesOrFailsEveryRequest();
+    void simulationCancelKeepsThePreviousRun();
+    void shutdownMidRunReturns();
+};
+
+void NovaUiTest::launchDiagramShowsTheStepsInOrder()
+{
+    LaunchPage page; // the opening launch: chance, 3 hosts, seed 1
+    QCOMPARE(page.run()->launches().size(), std::size_t{1});
+    const LaunchRecord &r = page.run()->launches().front();
+    QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+    QCOMPARE(QString::fromStdString(r.instance.fixedIp->toString()), QStringLiteral("10.0.0.3"));
+
+    const auto &rows = page.diagram()->model().rows;
+    // Each of the tutorial's steps 1..8 first appears after the one before it.
+    std::vector<int> firstSeen;
+    for (const auto &row : rows)
+        if (std::find(firstSeen.begin(), firstSeen.end(), row.n) == firstSeen.end())
+            firstSeen.push_back(row.n);
+    QCOMPARE(firstSeen, (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9}));
+    // The messages the brief names, each once, with its kind and routing key.
+    QStringList messages;
+    for (const auto &row : rows)
+        if (row.kind != RowKind::Local && row.kind != RowKind::Driver)
+            messages << QStringLiteral("%1 %2 %3 %4")
+                            .arg(row.n)
+                            .arg(rowKindName(row.kind), row.method,
+                                 row.kind == RowKind::Reply ? QStringLiteral("-") : row.routingKey);
+    const QString host = QStringLiteral("compute.") + QString::fromStdString(r.instance.host);
+    const QStringList expected{"1 call run_instances api", "1 call run_instances cloud",
+                               "2 cast run_instance scheduler", "1 reply run_instances -",
+                               "3 cast run_instance " + host, "5 call allocate_fixed_ip network",
+                               "7 reply allocate_fixed_ip -"};
+    QCOMPARE(messages.size(), expected.size() + 1); // two replies of step 1
+    for (const auto &m : expected)
+        QVERIFY2(messages.contains(m), qPrintable(m));
+    // Causal order, whatever the threads did meanwhile: each message after its cause.
+    auto at = [&](const QString &m) { return messages.indexOf(m); };
+    QVERIFY(at(expected[0]) < at(expected[1]));
+    QVERIFY(at(expected[1]) < at(expected[2]));
+    QVERIFY(at(expected[2]) < at(expected[3])); // the cloud replies after its cast
+    QVERIFY(at(expected[2]) < at(expected[4]));
+    QVERIFY(at(expected[4]) < at(expected[5]));
+    QVERIFY(at(expected[5]) < at(expected[6]));
+    QCOMPARE(messages.lastIndexOf(expected[3]) > at(expected[3]), true); // api's reply after
+    // Casts and calls go through the exchange; the spawn's driver calls end at libvirt.
+    for (const auto &row : rows) {
+        if (row.kind == RowKind::Driver)
+            QCOMPARE(page.diagram()->model().lifelines[std::size_t(row.toColumn)].title,
+                     QStringLiteral("libvirt"));
+    }
+}
+
+void NovaUiTest::steppingBackMovesTheHighlightAndTheState()
+{
+    LaunchPage page;
+    auto *c = page.controller();
+    c->toStart();
+    QCOMPARE(page.diagram()->highlightedRow(), -1);
+    QCOMPARE(page.stateMachine()->litState(), QString());
+    // Forward, event by event: the highlight only moves down, one row at a time.
+    int last = -1;
+    std::vector<int> seenSteps;
+    while (c->position() < c->count()) {
+        c->stepForward();
+        const int row = page.diagram()->highlightedRow();
+        QVERIFY(row == last || row == last + 1);
+        if (row != last)
+            seenSteps.push_back(page.diagram()->model().rows[std::size_t(row)].n);
+        last = row;
+    }
+    QCOMPARE(last + 1, static_cast<int>(page.diagram()->model().rows.size()));
+    QCOMPARE(page.stateMachine()->litState(), QStringLiteral("active/none"));
+    // The instances table at the end: i-00000001 running with the brief's address.
+    QCOMPARE(page.instancesTable()->rowCount(), 1);
+    QCOMPARE(page.instancesTable()->item(0, 0)->text(), QStringLiteral("i-00000001"));
+    QCOMPARE(page.instancesTable()->item(0, 2)->text(), QStringLiteral("running"));
+    QCOMPARE(page.instancesTable()->item(0, 4)->text(), QStringLiteral("10.0.0.3"));
+
+    // Back to just before the last state change: spawning, and the highlight moves up.
+    const wb::Trace &trace = *c->trace();
+    qsizetype lastState = -1;
+    for (qsizetype i = 0; i < c->count(); ++i)
+        if (trace.at(std::size_t(i)).kind == "state")
+            lastState = i;
+    c->seek(lastState);
+    QCOMPARE(page.stateMachine()->litState(), QStringLiteral("building/spawning"));
+    QCOMPARE(page.instancesTable()->item(0, 2)->text(), QStringLiteral("spawning"));
+    // Back to just after the scheduler's cast (step 3): that row is lit, nothing after it is
+    // drawn, and the instance is still being scheduled (no address yet).
+    const auto &rows = page.diagram()->model().rows;
+    const auto cast3 = std::find_if(rows.begin(), rows.end(), [](const DiagramRow &r) {
+        return r.kind == RowKind::Cast && r.n == 3;
+    });
+    QVERIFY(cast3 != rows.end());
+    c->seek(cast3->seq + 1);
+    QCOMPARE(page.diagram()->highlightedRow(), static_cast<int>(cast3 - rows.begin()));
+    QCOMPARE(page.diagram()->drawnRows(), static_cast<int>(cast3 - rows.begin()) + 1);
+    QCOMPARE(page.stateMachine()->litState(), QStringLiteral("building/scheduling"));
+    QVERIFY(page.instancesTable()->item(0, 4)->text().isEmpty());
+    QVERIFY(page.explanation().contains(QStringLiteral("compute.")));
+    c->stepBack();
+    QVERIFY(page.diagram()->highlightedRow() < static_cast<int>(cast3 - rows.begin()));
+}
+
+void NovaUiTest::moreLaunchesGrowTheInstancesTable()
+{
+    LaunchPage page;
+    QVERIFY(page.launch()); // on a worker thread
+    QVERIFY(page.run()->waitIdle(20000));
+    QCOMPARE(page.run()->launches().size(), std::size_t{2});
+    const LaunchRecord &second = page.run()->launches().back();
+    QVERIFY2(second.error.isEmpty(), qPrintable(second.error));
+    // The cursor went to the new launch's start; at its end both instances are listed.
+    page.controller()->toEnd();
+    QCOMPARE(page.instancesTable()->rowCount(), 2);
+    QCOMPARE(page.instancesTable()->item(1, 0)->text(), QStringLiteral("i-00000002"));
+    QCOMPARE(page.instancesTable()->item(1, 4)->text(), QStringLiteral("10.0.0.4"));
+    // The diagram shows the second launch only; stepping to the first one shows its rows.
+    const qsizetype firstEnd = page.run()->launches().front().end;
+    QVERIFY(page.diagram()->model().rows.front().seq >= firstEnd);
+    page.controller()->seek(firstEnd);
+    QVERIFY(page.diagram()->model().rows.back().seq < firstEnd);
+    QCOMPARE(page.instancesTable()->rowCount(), 1);
+}
+
+void NovaUiTest::packetWalkEndsInTheBriefsVerdicts()
+{
+    SpawnPage page;
+    auto *c = page.controller();
+    // Inside the project network: FORWARD -> nova-local -> nova-inst-1 -> nova-sg-1, TCP rule.
+    page.choosePreset(0);
+    QVERIFY(page.walk());
+    c->toEnd();
+    QCOMPARE(page.verdictAtCursor(), QStringLiteral("ACCEPT"));
+    QCOMPARE(page.chainStack(), (QStringList{"FORWARD", "nova-local", "nova-inst-1", "nova-sg-1"}));
+    QVERIFY(page.currentRuleText().startsWith(QStringLiteral("-A nova-sg-1 -p tcp")));
+    c->stepBack(); // before the verdict event: no verdict yet, the rule still lit
+    QCOMPARE(page.verdictAtCursor(), QString());
+    // From outside: nothing in nova-sg-1 matches, back to nova-inst-1, fallback, DROP.
+    page.choosePreset(1);
+    QVERIFY(page.walk());
+    QCOMPARE(c->position(), 0);
+    QCOMPARE(page.verdictAtCursor(), QString());
+    c->toEnd();
+    QCOMPARE(page.verdictAtCursor(), QStringLiteral("DROP"));
+    QCOMPARE(page.currentRuleText(), QStringLiteral("-A nova-ipv4-fallback -j DROP"));
+    // The ICMP defect: a ping from inside is dropped as recorded, accepted when corrected.
+    page.choosePreset(3);
+    QVERIFY(page.walk());
+    c->toEnd();
+    QCOMPARE(page.verdictAtCursor(), QStringLiteral("DROP"));
+    page.setCorrected(true);
+    c->toEnd();
+    QCOMPARE(page.verdictAtCursor(), QStringLiteral("ACCEPT"));
+}
+
+void NovaUiTest::packetWalkRejectsABadAddress()
+{
+    SpawnPage page;
+    page.choosePreset(0);
+    QVERIFY(page.walk());
+    // A typo in the source address: a message, and the previous walk stays.
+    auto edits = page.findChildren<QLineEdit *>();
+    QLineEdit *src = nullptr;
+    for (auto *e : edits)
+        if (e->text() == QLatin1String("10.0.0.5"))
+            src = e;
+    QVERIFY(src);
+    src->setText(QStringLiteral("10.0.0.256"));
+    QVERIFY(!page.walk());
+    QVERIFY(page.walkMessage().contains(QStringLiteral("source")));
+    page.controller()->toEnd();
+    QCOMPARE(page.verdictAtCursor(), QStringLiteral("ACCEPT"));
+}
+
+void NovaUiTest::novashFollowsAVariableAndRejectsABadCidr()
+{
+    NovaShPage page;
+    page.setCommand(NovaShCommand::Run);
+    QVERIFY(page.novaConfShown().contains(QStringLiteral("--fixed_range=10.0.0.0/24\n")));
+    QVERIFY(page.novarcShown().contains(QStringLiteral("http://10.240.95.3:8773/services/Cloud")));
+    // Typed into the table: the files follow after the debounce, with no further call.
+    page.editVariable(QStringLiteral("FIXED_RANGE"), QStringLiteral("10.1.0.0/24"));
+    QTRY_VERIFY(page.novaConfShown().contains(QStringLiteral("--fixed_range=10.1.0.0/24\n")));
+    QCOMPARE(page.message(), QString());
+    // A prefix of 33 is no network: a message naming the variable, the last good plan kept
+    // with the default for it.
+    page.editVariable(QStringLiteral("FIXED_RANGE"), QStringLiteral("10.1.0.0/33"));
+    page.replan();
+    QVERIFY(page.message().contains(QStringLiteral("FIXED_RANGE")));
+    QVERIFY(page.novaConfShown().contains(QStringLiteral("--fixed_range=10.0.0.0/24\n")));
+    page.editVariable(QStringLiteral("HOST_IP"), QStringLiteral("10.240.95.7"));
+    page.editVariable(QStringLiteral("FIXED_RANGE"), QStringLiteral("10.2.0.0/24"));
+    page.replan();
+    QCOMPARE(page.message(), QString());
+    QVERIFY(page.novaConfShown().contains(QStringLiteral("--my_ip=10.240.95.7\n")));
+    QVERIFY(page.novarcShown().contains(QStringLiteral("http://10.240.95.7:8773/services/Cloud")));
+    // The plan is a trace: the transport bar walks it to its end.
+    QVERIFY(page.planSteps() > 10);
+    page.controller()->toEnd();
+    QCOMPARE(page.controller()->position(), static_cast<qsizetype>(page.planSteps()));
+}
+
+void NovaUiTest::simulationPlacesOrFailsEveryRequest()
+{
+    SchedulingPage page;
+    QSignalSpy done(&page, &SchedulingPage::finished);
+    page.setParameters(3000, 20, 7);
+    QVERIFY(page.start());
+    QVERIFY(done.wait(120000));
+    QCOMPARE(done.takeFirst().at(0).toBool(), false);
+    QCOMPARE(page.results().size(), std::size_t{3});
+    const SchedulerKind kinds[] = {SchedulerKind::Chance, SchedulerKind::Zone, SchedulerKind::Simple};
+    for (std::size_t i = 0; i < 3; ++i) {
+        const auto &r = page.results()[i];
+        QCOMPARE(r.requests, 3000);
+        QCOMPARE(r.placed + r.failed, 3000);
+        QCOMPARE(r.failed, r.noValidHost + r.computeRejected);
+        // The worker ran the core: the same config gives the same numbers here.
+        SimulationConfig c;
+        c.scheduler = kinds[i];
+        c.requests = 3000;
+        c.hosts = 20;
+        c.seed = 7;
+        const auto direct = simulateLaunches(c);
+        QCOMPARE(r.placed, direct.placed);
+        QCOMPARE(r.noValidHost, direct.noValidHost);
+    }
+    // 20 hosts for 3000 requests: chance never finds "no host" while one is up, it sends
+    // instances to full hosts instead, which refuse them.
+    QCOMPARE(page.results()[0].noValidHost, 0);
+    QVERIFY(page.results()[0].computeRejected > 0);
+}
+
+void NovaUiTest::simulationCancelKeepsThePreviousRun()
+{
+    SchedulingPage page;
+    const auto before = page.results();
+    QCOMPARE(before.size(), std::size_t{3});
+    QSignalSpy done(&page, &SchedulingPage::finished);
+    page.setParameters(200000, 500, 3);
+    QVERIFY(page.start());
+    page.cancel();
+    QVERIFY(done.wait(120000));
+    QCOMPARE(done.takeFirst().at(0).toBool(), true);
+    QVERIFY(!page.running());
+    QVERIFY(page.status().startsWith(QStringLiteral("Cancelled")));
+    QCOMPARE(page.results().size(), std::size_t{3});
+    QCOMPARE(page.results()[0].placed, before[0].placed);
+    // And it can run again afterwards.
+    page.setParameters(500, 10, 3);
+    QVERIFY(page.start());
+    QVERIFY(done.wait(120000));
+    QCOMPARE(page.results()[0].requests, 500);
+}
+
+void NovaUiTest::shutdownMidRunReturns()
+{
+    {
+        SchedulingPage page;
+        page.setParameters(200000, 500, 5);
+        QVERIFY(page.start());
+        page.shutdown(); // joins the worker; must return
+        QVERIFY(!page.running());
+    }
+    {
+        LaunchPage page;
+        QVERIFY(page.launch());
+        page.shutdown(); // stops the components while the launch may still wait
+        QVERIFY(!page.run()->busy());
+        // A launch afterwards starts a fresh deployment.
+        QVERIFY(page.launch());
+        QVERIFY(page.run()->waitIdle(20000));
+        QVERIFY(!page.run()->launches().empty());
+    }
+    {
+        LaunchPage page; // destroyed while launching
+        QVERIFY(page.launch());
+    }
+}
+
+QTEST_MAIN(NovaUiTest)
+#include "ui_test.moc"

@@ -1,0 +1,683 @@
+#include "launchview.h"
+#include "common.h"
+
+#include "workbench/core/trace.h"
+#include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/theme.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QPainter>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <map>
+
+namespace wb::nova::ui {
+
+namespace {
+
+const QString kLaunchSource = QStringLiteral(":/modules/nova/core/src/launch.cpp");
+
+QString code(const QString &s)
+{
+    return QStringLiteral("<code>%1</code>").arg(s.toHtmlEscaped());
+}
+
+// The sentence a local step gets, by method.
+QString localMeaning(const QString &method, const QString &who)
+{
+    static const std::map<QString, QString> meanings{
+        {"run_instances", QObject::tr("The API server (EC2 API, port 8773) checks what the "
+                                      "request names: the key pair, the instance type and the "
+                                      "image. Then it passes the request on to the cloud "
+                                      "controller.")},
+        {"authorize", QObject::tr("The cloud controller checks the user's permissions: the "
+                                  "user must be a member of the project.")},
+        {"check_quota", QObject::tr("create() first checks the quota: how many instances of "
+                                    "this type the project may run.")},
+        {"ensure_default_security_group",
+         QObject::tr("The project's security group 'default' is created if it does not exist "
+                     "yet; its rules become the nova-sg chain on the compute host.")},
+        {"create_instance", QObject::tr("The instance is written to the database in vm_state "
+                                        "building, task_state scheduling, with a generated MAC "
+                                        "(prefix 02:16:3e) and host name.")},
+        {"schedule", QObject::tr("The scheduler picks the host that will run the instance. "
+                                 "The chance scheduler of the tutorial's run takes a random "
+                                 "host that is up.")},
+        {"NoValidHost", QObject::tr("The scheduler found no host that can take the instance; "
+                                    "the instance goes to vm_state error.")},
+        {"run_instance", QObject::tr("Step 4: the compute worker on the chosen host takes the "
+                                     "message off its own queue and starts run_instance(): is "
+                                     "the instance already running, is there room on the host.")},
+        {"already_running", QObject::tr("The instance runs already: nothing to do.")},
+        {"rejected", QObject::tr("The host has no room for the instance (the chance and zone "
+                                 "schedulers do not look at capacity): the instance goes to "
+                                 "error.")},
+        {"allocate_fixed_ip", QObject::tr("Step 6: the network controller takes the request "
+                                          "off the queue 'network' and leases the next free "
+                                          "address of the project's network (VlanManager: "
+                                          ".0 network, .1 gateway, .2 VPN, instances from .3).")},
+        {"allocate_fixed_ip failed", QObject::tr("The call failed: the exception came back as "
+                                                 "a RemoteError and the instance goes to error.")},
+        {"fixed_ip", QObject::tr("Step 8: the reply reaches the compute worker, which was "
+                                 "blocked in rpc.call since step 5. The instance has its fixed "
+                                 "IP.")},
+        {"setup_compute_network", QObject::tr("The compute host makes sure the project's VLAN "
+                                              "interface and bridge exist (vlan100, br100).")},
+        {"block_device_mapping", QObject::tr("Volumes to attach would be mapped here; this "
+                                             "launch has none.")},
+        {"to_xml", QObject::tr("The libvirt driver renders the domain XML (see the Spawn view).")},
+        {"apply_ruleset", QObject::tr("The iptables firewall driver writes the instance's "
+                                      "filter chains (see the Spawn view's packet walk).")},
+        {"_create_image", QObject::tr("The instance directory gets libvirt.xml, kernel, ramdisk "
+                                      "and disk; the SSH key goes into the image through "
+                                      "qemu-nbd (a plan here, never run).")},
+        {"createXML", QObject::tr("libvirt starts the domain: the instance boots. vm_state "
+                                  "becomes active.")},
+    };
+    auto it = meanings.find(method);
+    if (it != meanings.end())
+        return it->second;
+    return QObject::tr("%1 works on its own.").arg(who);
+}
+
+QString prettyBody(const std::string &body)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(body));
+    if (doc.isNull())
+        return qs(body);
+    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
+}
+
+QString who(const std::string &component)
+{
+    if (component == "user")
+        return QObject::tr("the user (euca-run-instances)");
+    if (component == "cloud")
+        return QObject::tr("the cloud controller");
+    if (component == "api")
+        return QObject::tr("the API server");
+    if (component == "network")
+        return QObject::tr("the network controller");
+    if (component.rfind("compute.", 0) == 0)
+        return QObject::tr("the compute worker %1").arg(qs(component));
+    return QObject::tr("the %1").arg(qs(component));
+}
+
+} // namespace
+
+QString explainLaunchEvent(const wb::Event &e)
+{
+    const int n = static_cast<int>(e.intField("n"));
+    const QString method = qs(e.stringField("method"));
+    const QString key = qs(e.stringField("routing_key"));
+    const QString from = who(e.stringField("from"));
+    const QString to = who(e.stringField("to"));
+    QString html;
+    auto step = [&](const QString &title) {
+        html += QStringLiteral("<p><b>%1</b></p>").arg(title);
+    };
+    if (e.kind == "cast" || e.kind == "call") {
+        const bool call = e.kind == "call";
+        step(QObject::tr("Step %1: rpc.%2 %3").arg(n).arg(qs(e.kind), method));
+        html += QObject::tr("<p>%1 publishes %2 to the topic exchange %3 with routing key %4. "
+                            "The queue %4 is bound to %3 with that key, so %5 receives it.</p>")
+                    .arg(from, code(method), code("nova"), code(key), to);
+        if (call)
+            html += QObject::tr("<p>A <b>call</b> waits for the answer: the caller added "
+                                "<code>_msg_id</code> %1, declared a direct exchange and an "
+                                "exclusive queue with that name, and blocks until the reply "
+                                "arrives there.</p>")
+                        .arg(code(qs(e.stringField("msg_id")).left(8) + "…"));
+        else
+            html += QObject::tr("<p>A <b>cast</b> is fire and forget: the sender goes on at once "
+                                "and nobody answers.</p>");
+        if (n == 1 && e.stringField("from") == "user")
+            html += QObject::tr("<p>This is <code>euca-run-instances -k test -t m1.tiny "
+                                "ami-tiny</code> arriving at the API server.</p>");
+        else if (n == 2)
+            html += QObject::tr("<p>The args name <code>topic: compute</code>: the topic the "
+                                "scheduler forwards the request to once it has picked a "
+                                "host.</p>");
+        else if (n == 3)
+            html += QObject::tr("<p><code>db.queue_get_for(context, topic, host)</code> gave "
+                                "the host-specific topic %1: only that host's compute worker "
+                                "consumes it.</p>")
+                        .arg(code(key));
+        else if (n == 5)
+            html += QObject::tr("<p>The compute worker needs a fixed IP before it can build "
+                                "the instance. Steps 5–8 are the four legs of this call: "
+                                "request published, consumed, reply published, reply "
+                                "consumed.</p>");
+    } else if (e.kind == "reply") {
+        step(QObject::tr("Step %1: reply to %2").arg(n).arg(method));
+        html += QObject::tr("<p>%1 publishes the return value of %2 to the direct exchange "
+                            "named after the call's <code>_msg_id</code> (%3), not to "
+                            "<code>nova</code>: only the waiting caller's queue is bound to it. "
+                            "A failure would carry the exception's type and text, raised in "
+                            "the caller as RemoteError.</p>")
+                    .arg(from, code(method), code(qs(e.stringField("msg_id")).left(8) + "…"));
+    } else if (e.kind == "local") {
+        step(QObject::tr("Step %1: %2 — %3").arg(n).arg(method, who(e.stringField("from"))));
+        html += QStringLiteral("<p>%1</p>").arg(localMeaning(method, from));
+        const QString detail = qs(e.stringField("detail"));
+        if (!detail.isEmpty())
+            html += QStringLiteral("<p>%1</p>").arg(code(detail));
+    } else if (e.kind == "state") {
+        step(QObject::tr("State: %1 / %2")
+                 .arg(qs(e.stringField("vm_state")), qs(e.stringField("task_state"))));
+        html += QObject::tr("<p>%1 is now in vm_state %2 with task_state %3 (%4).</p>")
+                    .arg(qs(e.stringField("instance")), code(qs(e.stringField("vm_state"))),
+                         code(qs(e.stringField("task_state"))), qs(e.stringField("why")));
+    } else {
+        step(qs(e.kind));
+        html += QStringLiteral("<p>%1</p>").arg(qs(e.label).toHtmlEscaped());
+    }
+    const std::string body = e.stringField("body");
+    if (!body.empty())
+        html += QObject::tr("<p>On the wire (the JSON body):</p><pre>%1</pre>")
+                    .arg(prettyBody(body).toHtmlEscaped());
+    return html;
+}
+
+// ---------------------------------------------------------------------------------------------
+// State machine
+
+StateMachineView::StateMachineView(QWidget *parent) : QWidget(parent)
+{
+    setAutoFillBackground(true);
+    setBackgroundRole(QPalette::Base);
+}
+
+void StateMachineView::setHistory(std::vector<StateChange> history)
+{
+    m_history = std::move(history);
+    update();
+}
+
+QString StateMachineView::litState() const
+{
+    if (m_history.empty())
+        return {};
+    const auto &s = m_history.back();
+    return QStringLiteral("%1/%2").arg(qs(vmStateName(s.vmState)),
+                                       qs(taskStateName(s.taskState)));
+}
+
+void StateMachineView::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QPalette pal = palette();
+    const QColor text = pal.color(QPalette::Text);
+    const QColor faded = pal.color(QPalette::PlaceholderText);
+    const QColor accent = wb::ui::stateColor("accent");
+    const QColor good = wb::ui::stateColor("running");
+    const QColor bad = wb::ui::stateColor("blocked");
+    const QFontMetrics fm(font());
+    QFont bold = font();
+    bold.setBold(true);
+
+    const bool any = !m_history.empty();
+    const StateChange now = any ? m_history.back() : StateChange{VmState::Building, TaskState::Scheduling};
+    auto visited = [&](VmState v, TaskState t) {
+        for (const auto &s : m_history)
+            if (s.vmState == v && s.taskState == t)
+                return true;
+        return false;
+    };
+    auto box = [&](const QRectF &r, const QString &name, bool lit, bool passed, const QColor &c) {
+        p.setPen(QPen(lit || passed ? c : pal.color(QPalette::Mid), lit ? 2.2 : 1.2));
+        QColor fill = c;
+        fill.setAlpha(lit ? 255 : passed ? 40 : 0);
+        p.setBrush(lit ? fill : (passed ? QBrush(fill) : QBrush(Qt::NoBrush)));
+        p.drawRoundedRect(r, 5, 5);
+        p.setBrush(Qt::NoBrush);
+        p.setFont(lit ? bold : font());
+        p.setPen(lit ? QColor(Qt::white) : (passed ? text : faded));
+        p.drawText(r, Qt::AlignCenter, name);
+    };
+    auto arrow = [&](QPointF a, QPointF b, const QColor &c) {
+        p.setPen(QPen(c, 1.4));
+        p.drawLine(a, b);
+        const QLineF l(b, a);
+        const double ang = std::atan2(-l.dy(), l.dx());
+        const double s = 7;
+        QPolygonF head;
+        head << b << b + QPointF(std::sin(ang + M_PI / 3) * s, std::cos(ang + M_PI / 3) * s)
+             << b + QPointF(std::sin(ang + M_PI - M_PI / 3) * s, std::cos(ang + M_PI - M_PI / 3) * s);
+        p.setPen(Qt::NoPen);
+        p.setBrush(c);
+        p.drawPolygon(head);
+        p.setBrush(Qt::NoBrush);
+    };
+
+    const double w = width(), lh = fm.height();
+    p.setFont(bold);
+    p.setPen(text);
+    p.drawText(QRectF(8, 4, w - 16, lh), Qt::AlignLeft | Qt::AlignVCenter,
+               any ? tr("Instance state at the cursor") : tr("Instance state: not created yet"));
+
+    // "building" holds the four task states of the launch.
+    const double boxH = lh + 8, gap = 9;
+    const double cw = std::min(w - 16, 250.0);
+    const double cx = (w - cw) / 2;
+    const QRectF container(cx, lh + 12, cw, lh + 10 + 4 * boxH + 3 * gap + 8);
+    const bool building = any && now.vmState == VmState::Building;
+    p.setPen(QPen(building ? accent : pal.color(QPalette::Mid), building ? 2 : 1, Qt::DashLine));
+    p.drawRoundedRect(container, 8, 8);
+    p.setFont(bold);
+    p.setPen(building ? accent : faded);
+    p.drawText(QRectF(container.left() + 8, container.top() + 3, cw - 16, lh), Qt::AlignLeft,
+               tr("vm_state building"));
+    p.setFont(font());
+    p.setPen(faded);
+    p.drawText(QRectF(container.left() + 8, container.top() + 3, cw - 16, lh), Qt::AlignRight,
+               tr("task_state"));
+    const TaskState tasks[] = {TaskState::Scheduling, TaskState::Networking,
+                               TaskState::BlockDeviceMapping, TaskState::Spawning};
+    const double bw = cw - 40;
+    double y = container.top() + lh + 8;
+    for (int i = 0; i < 4; ++i) {
+        const QRectF r(cx + 20, y, bw, boxH);
+        const bool lit = building && now.taskState == tasks[i];
+        box(r, qs(taskStateName(tasks[i])), lit,
+            visited(VmState::Building, tasks[i]), accent);
+        if (i < 3)
+            arrow(QPointF(r.center().x(), r.bottom() + 1), QPointF(r.center().x(), r.bottom() + gap - 1),
+                  visited(VmState::Building, tasks[i + 1]) ? accent : pal.color(QPalette::Mid));
+        y += boxH + gap;
+    }
+
+    // The two ends: active (launched_at set) or error; task_state none in both.
+    const double endY = container.bottom() + 22;
+    const double ew = (cw - 12) / 2;
+    const QRectF active(cx, endY, ew, boxH + 4);
+    const QRectF error(cx + ew + 12, endY, ew, boxH + 4);
+    const bool isActive = any && now.vmState == VmState::Active;
+    const bool isError = any && now.vmState == VmState::Error;
+    arrow(QPointF(active.center().x(), container.bottom()), QPointF(active.center().x(), endY - 1),
+          isActive ? good : pal.color(QPalette::Mid));
+    arrow(QPointF(error.center().x(), container.bottom()), QPointF(error.center().x(), endY - 1),
+          isError ? bad : pal.color(QPalette::Mid));
+    box(active, tr("active · none"), isActive, false, good);
+    box(error, tr("error · none"), isError, false, bad);
+    p.setPen(faded);
+    p.setFont(font());
+    p.drawText(QRectF(cx, active.bottom() + 2, cw, lh), Qt::AlignLeft,
+               tr("launched_at set"));
+    p.drawText(QRectF(cx, active.bottom() + 2, cw, lh), Qt::AlignRight, tr("any step can fail"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page
+
+LaunchPage::LaunchPage(QWidget *parent)
+    : ModulePage(parent), m_run(new LaunchRun(this)),
+      m_controller(new wb::ui::StepController(this)), m_diagram(new SequenceDiagram),
+      m_states(new StateMachineView), m_explain(new QTextBrowser), m_instances(new QTableWidget),
+      m_scheduler(new QComboBox), m_hosts(new QSpinBox), m_seed(new QSpinBox),
+      m_launch(new QPushButton(tr("Launch instance"))), m_status(new QLabel)
+{
+    for (auto k : {SchedulerKind::Chance, SchedulerKind::Zone, SchedulerKind::Simple})
+        m_scheduler->addItem(qs(schedulerName(k)), static_cast<int>(k));
+    m_scheduler->setToolTip(tr("chance: a random host that is up; zone: a random up host in "
+                               "the requested zone; simple: the least loaded host"));
+    m_hosts->setRange(1, 16);
+    m_hosts->setValue(3);
+    m_hosts->setToolTip(tr("Compute hosts host1 … hostN, 16 cores and 32 GiB each"));
+    m_seed->setRange(0, 1000000);
+    m_seed->setValue(1);
+    m_seed->setToolTip(tr("Seeds the scheduler's choice and the generated MAC addresses"));
+    m_launch->setDefault(true);
+    m_launch->setToolTip(tr("euca-run-instances -k test -t m1.tiny ami-tiny: one more instance "
+                            "on the same deployment"));
+    m_status->setWordWrap(true);
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Scheduler:")));
+    controls->addWidget(m_scheduler);
+    controls->addSpacing(8);
+    controls->addWidget(new QLabel(tr("Hosts:")));
+    controls->addWidget(m_hosts);
+    controls->addSpacing(8);
+    controls->addWidget(new QLabel(tr("Seed:")));
+    controls->addWidget(m_seed);
+    controls->addSpacing(8);
+    controls->addWidget(m_launch);
+    controls->addWidget(m_status, 1);
+
+    m_explain->setOpenLinks(false);
+    m_explain->setMinimumWidth(250);
+    auto *side = new QSplitter(Qt::Vertical);
+    side->addWidget(m_states);
+    side->addWidget(m_explain);
+    side->setStretchFactor(0, 0);
+    side->setStretchFactor(1, 1);
+    side->setChildrenCollapsible(false);
+
+    auto *top = new QSplitter(Qt::Horizontal);
+    top->addWidget(m_diagram);
+    top->addWidget(side);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 1);
+    top->setSizes({800, 265});
+    top->setChildrenCollapsible(false);
+
+    const QStringList headers{tr("Instance"), tr("Image"), tr("State"), tr("Public IP"),
+                              tr("Private IP"), tr("Key"), tr("Type"), tr("Launched"),
+                              tr("Zone"), tr("Host")};
+    m_instances->setColumnCount(headers.size());
+    m_instances->setHorizontalHeaderLabels(headers);
+    m_instances->verticalHeader()->hide();
+    m_instances->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_instances->setSelectionMode(QAbstractItemView::NoSelection);
+    m_instances->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_instances->horizontalHeader()->setStretchLastSection(true);
+    m_instances->setFont(monoFont(0.95));
+    m_instances->setToolTip(tr("euca-describe-instances at the cursor: rows appear when the "
+                               "cloud controller creates the instance; the state follows "
+                               "task_state until the instance runs"));
+    auto *table = new QGroupBox(tr("euca-describe-instances (at the cursor)"));
+    auto *tcol = new QVBoxLayout(table);
+    tcol->setContentsMargins(4, 4, 4, 4);
+    tcol->addWidget(m_instances);
+
+    auto *split = new QSplitter(Qt::Vertical);
+    split->addWidget(top);
+    split->addWidget(table);
+    split->setStretchFactor(0, 4);
+    split->setStretchFactor(1, 1);
+    split->setSizes({560, 130});
+    split->setChildrenCollapsible(false);
+
+    auto *col = new QVBoxLayout(this);
+    col->addLayout(controls);
+    col->addWidget(split, 1);
+
+    connect(m_controller, &wb::ui::StepController::positionChanged, this, &LaunchPage::redraw);
+    connect(m_controller, &wb::ui::StepController::countChanged, this, &LaunchPage::redraw);
+    connect(m_diagram, &SequenceDiagram::rowClicked, this,
+            [this](qsizetype seq) { m_controller->seek(seq + 1); });
+    connect(m_launch, &QPushButton::clicked, this, &LaunchPage::launch);
+    connect(m_run, &LaunchRun::launchFinished, this, &LaunchPage::launchFinished);
+    for (QSpinBox *s : {m_hosts, m_seed})
+        connect(s, &QSpinBox::valueChanged, this, [this] {
+            if (!(settingsFromControls().hosts == m_run->settings().hosts &&
+                  settingsFromControls().seed == m_run->settings().seed))
+                m_status->setText(tr("Settings changed: the next launch starts a new deployment "
+                                     "(the table starts over)."));
+        });
+    connect(m_scheduler, &QComboBox::currentIndexChanged, this, [this] {
+        m_status->setText(tr("Settings changed: the next launch starts a new deployment "
+                             "(the table starts over)."));
+    });
+
+    // The opening example: one launch with the tutorial's settings, shown from its end.
+    connect(m_controller, &wb::ui::StepController::traceReplaced, this,
+            [this] { m_shownLaunch = -2; });
+    QString error;
+    if (m_run->reset(settingsFromControls(), &error)) {
+        m_controller->setTrace(m_run->trace(), 0);
+        m_run->launchNow();
+        m_controller->toEnd();
+    } else {
+        m_status->setText(tr("The components could not start: %1").arg(error));
+    }
+}
+
+LaunchPage::~LaunchPage()
+{
+    shutdown();
+}
+
+void LaunchPage::shutdown()
+{
+    m_controller->setLive(false);
+    m_controller->pause();
+    m_run->shutdown();
+}
+
+LaunchSettings LaunchPage::settingsFromControls() const
+{
+    LaunchSettings s;
+    s.scheduler = static_cast<SchedulerKind>(m_scheduler->currentData().toInt());
+    s.hosts = m_hosts->value();
+    s.seed = static_cast<quint64>(m_seed->value());
+    return s;
+}
+
+void LaunchPage::setSettings(const LaunchSettings &s)
+{
+    m_scheduler->setCurrentIndex(m_scheduler->findData(static_cast<int>(s.scheduler)));
+    m_hosts->setValue(s.hosts);
+    m_seed->setValue(static_cast<int>(s.seed));
+}
+
+bool LaunchPage::launch()
+{
+    if (m_run->busy())
+        return false;
+    const LaunchSettings want = settingsFromControls();
+    const LaunchSettings &have = m_run->settings();
+    if (want.scheduler != have.scheduler || want.hosts != have.hosts || want.seed != have.seed ||
+        !m_run->ready()) {
+        QString error;
+        if (!m_run->reset(want, &error)) {
+            m_status->setText(tr("The components could not start: %1").arg(error));
+            return false;
+        }
+        m_controller->setTrace(m_run->trace(), 0);
+    }
+    if (!m_run->launch())
+        return false;
+    m_launch->setEnabled(false);
+    m_status->setText(tr("Launching: the components are talking over the embedded broker…"));
+    m_controller->setLive(true);
+    m_controller->seek(m_run->busyBegin());
+    return true;
+}
+
+void LaunchPage::launchFinished(int index)
+{
+    m_controller->setLive(false);
+    m_launch->setEnabled(true);
+    const LaunchRecord &r = m_run->launches()[static_cast<std::size_t>(index)];
+    const QString name = r.instanceId > 0 ? qs(ec2InstanceId(r.instanceId)) : QString();
+    if (r.error.isEmpty())
+        m_status->setText(tr("%1 is running on %2 with %3. Press ▶ (or Space) to watch it "
+                             "again step by step.")
+                              .arg(name, qs(r.instance.host),
+                                   r.instance.fixedIp ? qs(r.instance.fixedIp->toString())
+                                                      : QString()));
+    else
+        m_status->setText(name.isEmpty() ? tr("Refused: %1").arg(r.error)
+                                         : tr("%1 failed: %2").arg(name, r.error));
+    // Watch the new launch from its first event.
+    m_controller->seek(r.begin);
+    if (isVisible())
+        m_controller->play();
+    m_shownLaunch = -2;
+    redraw();
+}
+
+void LaunchPage::showLaunch(int index)
+{
+    const auto [begin, end] = m_run->rangeOf(index);
+    if (index == m_shownLaunch && end == m_shownEnd)
+        return;
+    SequenceModel model;
+    if (const wb::Trace *t = m_controller->trace()) {
+        model.build(*t, begin, end);
+        m_shownLaunch = index;
+        m_shownEnd = end;
+    }
+    m_diagram->setModel(std::move(model));
+}
+
+void LaunchPage::redraw()
+{
+    const wb::Trace *t = m_controller->trace();
+    const qsizetype cursor = m_controller->position();
+    const int index = m_run->launchAt(cursor);
+    showLaunch(index);
+    m_diagram->setCursor(cursor);
+
+    // The instance's states within this launch, up to the cursor.
+    std::vector<StateChange> history;
+    if (t) {
+        const auto [begin, end] = m_run->rangeOf(index);
+        for (qsizetype i = begin; i < std::min(cursor, end); ++i) {
+            const wb::Event &e = t->at(static_cast<std::size_t>(i));
+            if (e.kind != "state")
+                continue;
+            StateChange s{VmState::Building, TaskState::Scheduling};
+            for (auto v : {VmState::Building, VmState::Active, VmState::Error})
+                if (vmStateName(v) == e.stringField("vm_state"))
+                    s.vmState = v;
+            for (auto k : {TaskState::Scheduling, TaskState::Networking,
+                           TaskState::BlockDeviceMapping, TaskState::Spawning, TaskState::None})
+                if (taskStateName(k) == e.stringField("task_state"))
+                    s.taskState = k;
+            history.push_back(s);
+        }
+    }
+    m_states->setHistory(std::move(history));
+
+    const wb::Event *e = m_controller->currentEvent();
+    QString html;
+    if (e)
+        html = explainLaunchEvent(*e);
+    else
+        html = tr("<p><b>Before the launch.</b></p><p>The components are running and have "
+                  "declared their queues on the exchange <code>nova</code>. Step forward (▶, "
+                  "or the Right key) to send euca-run-instances.</p>");
+    if (index >= 0 && index + 1 < static_cast<int>(m_run->launches().size()) + (m_run->busy() ? 1 : 0))
+        html.prepend(tr("<p><i>Launch %1 of %2.</i></p>")
+                         .arg(index + 1)
+                         .arg(m_run->launches().size() + (m_run->busy() ? 1 : 0)));
+    m_explain->setHtml(html);
+    updateInstances(cursor);
+    emit highlightsChanged();
+}
+
+void LaunchPage::updateInstances(qsizetype cursor)
+{
+    struct Row
+    {
+        std::int64_t id = 0;
+        QString state, ip, host;
+        bool active = false;
+    };
+    std::map<std::int64_t, Row> rows;
+    const wb::Trace *t = m_controller->trace();
+    if (t) {
+        for (qsizetype i = 0; i < cursor && i < static_cast<qsizetype>(t->size()); ++i) {
+            const wb::Event &e = t->at(static_cast<std::size_t>(i));
+            if (e.kind == "state") {
+                // "instance-0000000a": the id in hex.
+                const QString name = qs(e.stringField("instance"));
+                bool ok = false;
+                const std::int64_t id = name.section('-', 1).toLongLong(&ok, 16);
+                if (!ok)
+                    continue;
+                Row &r = rows[id];
+                r.id = id;
+                const std::string vm = e.stringField("vm_state");
+                r.active = vm == "active";
+                r.state = vm == "active" ? QStringLiteral("running")
+                          : vm == "error" ? QStringLiteral("error")
+                                          : qs(e.stringField("task_state"));
+            } else if (e.kind == "fixed-ip") {
+                auto it = rows.find(e.intField("instance_id"));
+                if (it != rows.end())
+                    it->second.ip = qs(e.stringField("address"));
+            } else if (e.kind == "schedule") {
+                auto it = rows.find(e.intField("instance_id"));
+                if (it != rows.end())
+                    it->second.host = qs(e.stringField("host"));
+            }
+        }
+    }
+    std::map<std::int64_t, const Instance *> known;
+    for (const auto &l : m_run->launches())
+        if (l.instanceId > 0)
+            known[l.instanceId] = &l.instance;
+    m_instances->setRowCount(static_cast<int>(rows.size()));
+    int row = 0;
+    for (const auto &[id, r] : rows) {
+        const Instance fallback;
+        const Instance &inst = known.count(id) ? *known[id] : fallback;
+        QString launched;
+        if (r.active && inst.launchedAtNs)
+            launched = QDateTime::fromMSecsSinceEpoch(*inst.launchedAtNs / 1000000)
+                           .toString(QStringLiteral("yyyy-MM-dd hh:mm:ss.zzz"));
+        const QStringList cells{qs(ec2InstanceId(id)), qs(inst.imageId), r.state, r.ip, r.ip,
+                                qs(inst.keyName), qs(inst.type.name), launched,
+                                qs(inst.availabilityZone), r.host};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto *item = new QTableWidgetItem(cells[c]);
+            if (c == 2)
+                item->setForeground(r.state == QLatin1String("running") ? wb::ui::stateColor("running")
+                                    : r.state == QLatin1String("error") ? wb::ui::stateColor("blocked")
+                                                                        : wb::ui::stateColor("waiting"));
+            m_instances->setItem(row, c, item);
+        }
+        ++row;
+    }
+}
+
+QString LaunchPage::explanation() const
+{
+    return m_explain->toPlainText();
+}
+
+QString LaunchPage::lessonMarkdown() const
+{
+    return lesson("launch");
+}
+
+QStringList LaunchPage::sourceFiles() const
+{
+    return coreSources({"core/src/launch.cpp", "core/src/rpc.cpp", "core/src/instance.cpp",
+                        "core/src/scheduler.cpp", "core/src/network.cpp"});
+}
+
+QList<wb::ui::SourceHighlight> LaunchPage::sourceHighlights() const
+{
+    // The legs and local steps are recorded by two helpers in launch.cpp; the line that
+    // matters is the component's call of them, found by its step number and method.
+    const wb::Event *e = m_controller->currentEvent();
+    if (!e)
+        return {};
+    const QString n = QString::number(e->intField("n"));
+    const QString method = qs(e->stringField("method"));
+    const QString to = qs(e->stringField("to"));
+    int line = 0;
+    if (e->kind == "local")
+        line = sourceLineOf(kLaunchSource, {QStringLiteral("local(%1, \"%2\"").arg(n, method)});
+    else if (e->kind == "cast" || e->kind == "call") {
+        line = sourceLineOf(kLaunchSource,
+                            {QStringLiteral("%1(%2, \"%3\"").arg(qs(e->kind), n, to)});
+        if (!line)
+            line = sourceLineOf(kLaunchSource, {QStringLiteral("%1(%2,").arg(qs(e->kind), n)});
+    } else if (e->kind == "reply")
+        line = sourceLineOf(kLaunchSource, {QStringLiteral("m_rpc->reply(")});
+    if (line > 0)
+        return {wb::ui::SourceHighlight{QStringLiteral("launch.cpp"), line, QColor(),
+                                        QStringLiteral("%1").arg(n)}};
+    return ModulePage::sourceHighlights();
+}
+
+} // namespace wb::nova::ui

@@ -1,0 +1,96 @@
+#pragma once
+// The launch: euca-run-instances against Nova's components running as actors on the embedded
+// broker, drawn as a sequence diagram with the tutorial's numbered steps, the instance's
+// state machine lit at the cursor, what the current step does (and the message on the wire),
+// and the instances table as euca-describe-instances prints it at the cursor.
+
+#include "launchrun.h"
+#include "sequencediagram.h"
+
+#include "workbench/ui/modulepage.h"
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+class QTextBrowser;
+
+namespace wb {
+struct Event;
+}
+namespace wb::ui {
+class StepController;
+}
+
+namespace wb::nova::ui {
+
+// vm_state and task_state as boxes: the four task states inside "building", then active or
+// error; the state at the cursor lit, the ones passed through outlined.
+class StateMachineView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit StateMachineView(QWidget *parent = nullptr);
+    // The states the instance has passed through up to the cursor, oldest first.
+    void setHistory(std::vector<StateChange> history);
+    // "building/networking", or "" before the instance exists.
+    QString litState() const;
+    QSize sizeHint() const override { return {300, 250}; }
+    QSize minimumSizeHint() const override { return {260, 230}; }
+
+protected:
+    void paintEvent(QPaintEvent *) override;
+
+private:
+    std::vector<StateChange> m_history;
+};
+
+class LaunchPage : public wb::ui::ModulePage
+{
+    Q_OBJECT
+public:
+    explicit LaunchPage(QWidget *parent = nullptr);
+    ~LaunchPage() override;
+
+    wb::ui::StepController *controller() const override { return m_controller; }
+    QString lessonMarkdown() const override;
+    QStringList sourceFiles() const override;
+    QList<wb::ui::SourceHighlight> sourceHighlights() const override;
+    void shutdown() override;
+
+    // The Launch button: a new deployment first when the settings changed.
+    bool launch();
+    void setSettings(const LaunchSettings &s); // the controls; applied by the next launch()
+    LaunchRun *run() const { return m_run; }
+    SequenceDiagram *diagram() const { return m_diagram; }
+    StateMachineView *stateMachine() const { return m_states; }
+    QTableWidget *instancesTable() const { return m_instances; }
+    QString explanation() const;
+
+private:
+    LaunchSettings settingsFromControls() const;
+    void redraw();
+    void showLaunch(int index);
+    void updateInstances(qsizetype cursor);
+    void launchFinished(int index);
+
+    LaunchRun *m_run;
+    wb::ui::StepController *m_controller;
+    SequenceDiagram *m_diagram;
+    StateMachineView *m_states;
+    QTextBrowser *m_explain;
+    QTableWidget *m_instances;
+    QComboBox *m_scheduler;
+    QSpinBox *m_hosts;
+    QSpinBox *m_seed;
+    QPushButton *m_launch;
+    QLabel *m_status;
+    int m_shownLaunch = -2;
+    qsizetype m_shownEnd = -1;
+};
+
+// What an event of the launch means, in a few sentences (HTML).
+QString explainLaunchEvent(const wb::Event &e);
+
+} // namespace wb::nova::ui

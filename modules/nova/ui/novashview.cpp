@@ -1,0 +1,286 @@
+#include "novashview.h"
+#include "common.h"
+
+#include "workbench/core/trace.h"
+#include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/theme.h"
+
+#include <QComboBox>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QScrollBar>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace wb::nova::ui {
+
+namespace {
+
+enum VarColumn { VarName, VarValue, VarMeaning };
+
+} // namespace
+
+NovaShPage::NovaShPage(QWidget *parent)
+    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_command(new QComboBox),
+      m_variables(new QTableWidget), m_message(new QLabel), m_plan(new QTextBrowser),
+      m_conf(new QTextBrowser), m_novarc(new QTextBrowser), m_summary(new QLabel)
+{
+    for (auto c : novaShCommands())
+        m_command->addItem(qs(novaShCommandName(c)), static_cast<int>(c));
+    m_command->setCurrentText(QStringLiteral("run"));
+    m_command->setToolTip(tr("sudo ./nova.sh COMMAND [install dir] [branch]"));
+
+    const auto &vars = novaShVariables();
+    m_variables->setColumnCount(3);
+    m_variables->setHorizontalHeaderLabels({tr("Variable"), tr("Value (edit)"), tr("Meaning and default")});
+    m_variables->setRowCount(static_cast<int>(vars.size()));
+    m_variables->verticalHeader()->hide();
+    for (int r = 0; r < static_cast<int>(vars.size()); ++r) {
+        const auto &v = vars[static_cast<std::size_t>(r)];
+        auto fixed = [](const QString &t) {
+            auto *i = new QTableWidgetItem(t);
+            i->setFlags(i->flags() & ~Qt::ItemIsEditable);
+            i->setToolTip(t);
+            return i;
+        };
+        auto *name = fixed(qs(v.name));
+        name->setFont(monoFont());
+        m_variables->setItem(r, VarName, name);
+        auto *value = new QTableWidgetItem(qs(v.defaultValue));
+        value->setFont(monoFont());
+        m_variables->setItem(r, VarValue, value);
+        const QString def = v.defaultValue.empty() ? tr("empty") : qs(v.defaultValue);
+        auto *meaning = fixed(tr("%1 (default: %2, from the %3)").arg(qs(v.meaning), def, qs(v.origin)));
+        meaning->setData(Qt::UserRole, qs(v.defaultValue));
+        m_variables->setItem(r, VarMeaning, meaning);
+    }
+    m_variables->horizontalHeader()->setSectionResizeMode(VarName, QHeaderView::ResizeToContents);
+    m_variables->setColumnWidth(VarValue, 150);
+    m_variables->horizontalHeader()->setStretchLastSection(true);
+    m_variables->setWordWrap(true);
+    m_variables->resizeRowsToContents();
+    m_variables->setEditTriggers(QAbstractItemView::AllEditTriggers);
+    m_message->setWordWrap(true);
+    m_message->setStyleSheet(QStringLiteral("color: %1; font-weight: bold")
+                                 .arg(wb::ui::stateColor("blocked").name()));
+    m_message->hide();
+
+    m_plan->setOpenLinks(false);
+    m_plan->setToolTip(tr("The transport bar walks this plan; click a step to go there"));
+    connect(m_plan, &QTextBrowser::anchorClicked, this,
+            [this](const QUrl &url) { m_controller->seek(url.fragment().mid(1).toInt()); });
+    for (QTextBrowser *e : {m_conf, m_novarc}) {
+        e->setFont(monoFont(0.95));
+        e->setLineWrapMode(QTextEdit::NoWrap);
+    }
+    m_summary->setWordWrap(true);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("<b>sudo ./nova.sh</b>")));
+    top->addWidget(m_command);
+    top->addWidget(m_summary, 1);
+
+    auto *varBox = new QGroupBox(tr("Variables (VAR=value on the command line; edit a value)"));
+    auto *vcol = new QVBoxLayout(varBox);
+    vcol->addWidget(m_variables, 1);
+    vcol->addWidget(m_message);
+
+    auto *files = new QTabWidget;
+    files->addTab(m_conf, tr("$NOVA_DIR/bin/nova.conf"));
+    files->addTab(m_novarc, tr("novarc"));
+
+    auto *left = new QSplitter(Qt::Vertical);
+    left->addWidget(varBox);
+    left->addWidget(files);
+    left->setSizes({420, 220});
+    auto *planBox = new QGroupBox(tr("The plan: what the script would run, in order (⚑ = as root)"));
+    auto *pcol = new QVBoxLayout(planBox);
+    pcol->addWidget(m_plan);
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->addWidget(left);
+    split->addWidget(planBox);
+    split->setSizes({560, 500});
+
+    auto *col = new QVBoxLayout(this);
+    col->addLayout(top);
+    col->addWidget(split, 1);
+
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(250);
+    connect(&m_debounce, &QTimer::timeout, this, &NovaShPage::replan);
+    connect(m_variables, &QTableWidget::cellChanged, this, &NovaShPage::cellEdited);
+    connect(m_command, &QComboBox::currentIndexChanged, this, &NovaShPage::replan);
+    connect(m_controller, &wb::ui::StepController::positionChanged, this, &NovaShPage::redraw);
+    replan();
+}
+
+NovaShPage::~NovaShPage() = default;
+
+void NovaShPage::setCommand(NovaShCommand command)
+{
+    m_command->setCurrentIndex(m_command->findData(static_cast<int>(command)));
+    replan();
+}
+
+void NovaShPage::editVariable(const QString &name, const QString &value)
+{
+    for (int r = 0; r < m_variables->rowCount(); ++r)
+        if (m_variables->item(r, VarName)->text() == name)
+            m_variables->item(r, VarValue)->setText(value); // cellChanged starts the debounce
+}
+
+void NovaShPage::cellEdited(int, int column)
+{
+    if (!m_filling && column == VarValue)
+        m_debounce.start();
+}
+
+void NovaShPage::replan()
+{
+    m_debounce.stop();
+    NovaShEnv env;
+    QStringList problems;
+    m_filling = true;
+    for (int r = 0; r < m_variables->rowCount(); ++r) {
+        const QString name = m_variables->item(r, VarName)->text();
+        QTableWidgetItem *value = m_variables->item(r, VarValue);
+        const QString def = m_variables->item(r, VarMeaning)->data(Qt::UserRole).toString();
+        std::string error;
+        const bool ok = value->text() == def ||
+                        env.set(name.toStdString(), value->text().trimmed().toStdString(), &error);
+        value->setBackground(ok ? QBrush() : QBrush(wb::ui::stateColor("blocked").lighter(175)));
+        QFont f = value->font();
+        f.setBold(ok && value->text() != def);
+        value->setFont(f);
+        value->setToolTip(ok ? QString() : qs(error));
+        if (!ok)
+            problems << QStringLiteral("%1: %2").arg(name, qs(error));
+    }
+    m_filling = false;
+    m_message->setText(problems.isEmpty()
+                           ? QString()
+                           : problems.join(QLatin1Char('\n')) +
+                                 tr("\n(the plan keeps the default for these until they are "
+                                    "valid)"));
+    m_message->setVisible(!problems.isEmpty());
+
+    const auto command = static_cast<NovaShCommand>(m_command->currentData().toInt());
+    m_trace = std::make_shared<wb::Trace>();
+    const NovaShPlan plan = planNovaSh(command, env, {}, m_trace.get());
+    m_steps = plan.steps;
+    const int roots = static_cast<int>(std::count_if(plan.steps.begin(), plan.steps.end(),
+                                                     [](const PlanStep &s) { return s.root; }));
+    m_summary->setText(tr("%1 steps, %2 as root%3. A dry run: nothing is executed.")
+                           .arg(plan.steps.size())
+                           .arg(roots)
+                           .arg(plan.exitStatus ? tr(", then exit status %1").arg(plan.exitStatus)
+                                                : QString()));
+    // The files as this plan writes them, lines that differ from the defaults marked.
+    const NovaShEnv defaults;
+    showFile(m_conf, qs(novaConf(env)), qs(novaConf(defaults)),
+             plan.novaConf ? QString()
+                           : tr("(only run and run_detached write nova.conf; this is what they "
+                                "would write)"));
+    showFile(m_novarc, qs(novarcText(env)), qs(novarcText(defaults)),
+             plan.novarc ? QString()
+                         : tr("(run's `nova-manage project zipfile` produces it; with these "
+                              "variables:)"));
+    m_controller->setTrace(m_trace, 0);
+    redraw();
+}
+
+void NovaShPage::showFile(QTextBrowser *view, const QString &text, const QString &defaults,
+                          const QString &note)
+{
+    const QStringList base = defaults.split(QLatin1Char('\n'));
+    QString html = QStringLiteral("<pre style='margin:0'>");
+    if (!note.isEmpty())
+        html += QStringLiteral("<span style='color:%1'>%2</span>\n\n")
+                    .arg(palette().color(QPalette::PlaceholderText).name(), note.toHtmlEscaped());
+    for (const QString &line : text.split(QLatin1Char('\n'))) {
+        if (base.contains(line))
+            html += line.toHtmlEscaped() + QLatin1Char('\n');
+        else
+            html += QStringLiteral("<b style='color:%1'>%2</b>\n")
+                        .arg(wb::ui::stateColor("accent").name(), line.toHtmlEscaped());
+    }
+    html += QStringLiteral("</pre>");
+    const int scroll = view->verticalScrollBar()->value();
+    view->setHtml(html);
+    view->verticalScrollBar()->setValue(scroll);
+}
+
+void NovaShPage::redraw()
+{
+    // Every step with what it does; the one at the cursor highlighted, the ones before it
+    // in full colour, the ones still to come faded.
+    const qsizetype cursor = m_controller->position();
+    const QColor faded = palette().color(QPalette::PlaceholderText);
+    QColor band = wb::ui::stateColor("accent");
+    band.setAlpha(45);
+    QString html = QStringLiteral("<table width='100%' cellspacing='0' cellpadding='3'>");
+    for (int i = 0; i < static_cast<int>(m_steps.size()); ++i) {
+        const PlanStep &s = m_steps[static_cast<std::size_t>(i)];
+        const bool here = i + 1 == cursor;
+        const bool done = i + 1 <= cursor;
+        const QString colour = done ? palette().color(QPalette::Text).name() : faded.name();
+        html += QStringLiteral("<tr%1><td valign='top' align='right'><a name='s%2' href='#s%2' "
+                               "style='color:%3; text-decoration:none'>%2</a></td>"
+                               "<td valign='top'>%4</td><td valign='top' style='color:%3'>"
+                               "<span style='font-family:monospace'>%5</span>"
+                               "<br><span style='color:%6'>%7%8</span></td></tr>")
+                    .arg(here ? QStringLiteral(" bgcolor='%1'").arg(band.name(QColor::HexArgb)) : QString())
+                    .arg(i + 1)
+                    .arg(colour)
+                    .arg(s.root ? QStringLiteral("⚑") : QString())
+                    .arg(s.command.empty() ? tr("(inside the script)") : qs(s.command).toHtmlEscaped())
+                    .arg(faded.name())
+                    .arg(QStringLiteral("<i>%1</i>").arg(qs(s.phase)),
+                         s.note.empty() ? QString() : QStringLiteral(": ") + qs(s.note).toHtmlEscaped());
+    }
+    html += QStringLiteral("</table>");
+    m_plan->setHtml(html);
+    if (cursor > 0)
+        m_plan->scrollToAnchor(QStringLiteral("s%1").arg(cursor));
+    emit highlightsChanged();
+}
+
+QString NovaShPage::novaConfShown() const
+{
+    return m_conf->toPlainText();
+}
+
+QString NovaShPage::novarcShown() const
+{
+    return m_novarc->toPlainText();
+}
+
+QString NovaShPage::message() const
+{
+    return m_message->isHidden() ? QString() : m_message->text();
+}
+
+int NovaShPage::planSteps() const
+{
+    return static_cast<int>(m_steps.size());
+}
+
+QString NovaShPage::lessonMarkdown() const
+{
+    return lesson("novash");
+}
+
+QStringList NovaShPage::sourceFiles() const
+{
+    return coreSources({"core/src/novash.cpp"});
+}
+
+} // namespace wb::nova::ui

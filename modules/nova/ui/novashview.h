@@ -1,0 +1,70 @@
+#pragma once
+// nova.sh explorer: pick a command, edit any variable, and see (as you type) the resolved
+// values, the ordered plan with root-only steps marked and each step explained, and the
+// nova.conf and novarc the run would write. A dry run: nothing is executed. The plan is also a
+// trace, so the transport bar walks it step by step.
+
+#include "nova/core/novash.h"
+
+#include "workbench/ui/modulepage.h"
+
+#include <QTimer>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QTableWidget;
+class QTextBrowser;
+
+namespace wb {
+class Trace;
+}
+namespace wb::ui {
+class StepController;
+}
+
+namespace wb::nova::ui {
+
+class NovaShPage : public wb::ui::ModulePage
+{
+    Q_OBJECT
+public:
+    explicit NovaShPage(QWidget *parent = nullptr);
+    ~NovaShPage() override;
+
+    wb::ui::StepController *controller() const override { return m_controller; }
+    QString lessonMarkdown() const override;
+    QStringList sourceFiles() const override;
+
+    void setCommand(NovaShCommand command);
+    // Types a value into a variable's cell; the plan follows after the debounce (or at once
+    // with replan()).
+    void editVariable(const QString &name, const QString &value);
+    void replan();
+    QString novaConfShown() const;
+    QString novarcShown() const;
+    QString message() const; // the inline error for invalid values, "" when all are valid
+    int planSteps() const;
+
+private:
+    void cellEdited(int row, int column);
+    void redraw();
+    void showFile(QTextBrowser *view, const QString &text, const QString &defaults,
+                  const QString &note);
+
+    wb::ui::StepController *m_controller;
+    std::shared_ptr<wb::Trace> m_trace;
+    QComboBox *m_command;
+    QTableWidget *m_variables;
+    QLabel *m_message;
+    QTextBrowser *m_plan;
+    QTextBrowser *m_conf;
+    QTextBrowser *m_novarc;
+    std::vector<PlanStep> m_steps;
+    QLabel *m_summary;
+    QTimer m_debounce;
+    bool m_filling = false;
+};
+
+} // namespace wb::nova::ui

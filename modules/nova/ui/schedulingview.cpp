@@ -1,0 +1,404 @@
+#include "schedulingview.h"
+#include "common.h"
+
+#include "workbench/core/trace.h"
+#include "workbench/ui/plot.h"
+#include "workbench/ui/theme.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace wb::nova::ui {
+
+namespace {
+
+const SchedulerKind kKinds[] = {SchedulerKind::Chance, SchedulerKind::Zone, SchedulerKind::Simple};
+
+QString kindName(int i)
+{
+    return qs(schedulerName(kKinds[i]));
+}
+
+void titled(QCustomPlot *plot, const QString &title)
+{
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, QFont()));
+}
+
+// Category ticks ("chance", "zone", "simple" or phase names) on the x axis.
+void categories(QCustomPlot *plot, const QStringList &names)
+{
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (int i = 0; i < names.size(); ++i)
+        ticker->addTick(i + 1, names[i]);
+    plot->xAxis->setTicker(ticker);
+    plot->xAxis->setRange(0.4, names.size() + 0.6);
+}
+
+} // namespace
+
+SchedulingPage::SchedulingPage(QWidget *parent)
+    : ModulePage(parent), m_requests(new QSpinBox), m_hosts(new QSpinBox), m_seed(new QSpinBox),
+      m_run(new QPushButton(tr("Run the three schedulers"))), m_cancel(new QPushButton(tr("Cancel"))),
+      m_progress(new QProgressBar), m_status(new QLabel), m_perHost(new QCustomPlot),
+      m_failures(new QCustomPlot), m_phases(new QCustomPlot), m_table(new QTableWidget)
+{
+    m_requests->setRange(10, 200000);
+    m_requests->setValue(2000);
+    m_requests->setSingleStep(1000);
+    m_requests->setToolTip(tr("Launch requests, arriving at 20 per second (Poisson), flavors "
+                              "m1.tiny … m1.xlarge mixed, each living about 300 s"));
+    m_hosts->setRange(1, 2000);
+    m_hosts->setValue(150);
+    m_hosts->setToolTip(tr("Compute hosts of 8, 16, 24 or 32 cores (2 GiB per core) in 4 "
+                           "zones; 2 % of them are down"));
+    m_seed->setRange(0, 1000000);
+    m_seed->setValue(1);
+    m_cancel->setEnabled(false);
+    m_progress->setRange(0, 300);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("%p %"));
+    m_status->setWordWrap(true);
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Requests:")));
+    controls->addWidget(m_requests);
+    controls->addWidget(new QLabel(tr("Hosts:")));
+    controls->addWidget(m_hosts);
+    controls->addWidget(new QLabel(tr("Seed:")));
+    controls->addWidget(m_seed);
+    controls->addWidget(m_run);
+    controls->addWidget(m_cancel);
+    controls->addWidget(m_progress, 1);
+
+    wb::ui::setupPlot(m_perHost, tr("instances placed on a host over the run"), tr("hosts"));
+    titled(m_perHost, tr("How the instances spread over the hosts"));
+    wb::ui::setupPlot(m_failures, QString(), tr("requests that failed"));
+    titled(m_failures, tr("Failures per scheduler"));
+    categories(m_failures, {kindName(0), kindName(1), kindName(2)});
+    wb::ui::setupPlot(m_phases, QString(), tr("p95 latency (ms, log scale)"));
+    titled(m_phases, tr("How long each phase took (95th percentile)"));
+    m_phases->yAxis->setScaleType(QCPAxis::stLogarithmic);
+    m_phases->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    for (QCustomPlot *p : {m_perHost, m_failures, m_phases})
+        p->setMinimumSize(300, 200);
+
+    const QStringList headers{tr("Scheduler"), tr("Placed"), tr("Failed"), tr("NoValidHost"),
+                              tr("Rejected"), tr("Busiest host"), tr("Idle hosts"),
+                              tr("Simulated")};
+    m_table->setColumnCount(headers.size());
+    m_table->setHorizontalHeaderLabels(headers);
+    m_table->horizontalHeaderItem(4)->setToolTip(tr("Rejected by the compute host: no room"));
+    m_table->horizontalHeaderItem(7)->setToolTip(tr("Simulated time until the last event"));
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
+    m_table->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_table->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
+    auto *plots = new QHBoxLayout;
+    plots->addWidget(m_perHost, 1);
+    plots->addWidget(m_failures, 1);
+    plots->addWidget(m_phases, 1);
+    auto *col = new QVBoxLayout(this);
+    col->addLayout(controls);
+    col->addLayout(plots, 1);
+    col->addWidget(m_table);
+    col->addWidget(m_status);
+
+    connect(m_run, &QPushButton::clicked, this, &SchedulingPage::start);
+    connect(m_cancel, &QPushButton::clicked, this, &SchedulingPage::cancel);
+    m_poll.setInterval(100);
+    connect(&m_poll, &QTimer::timeout, this, &SchedulingPage::poll);
+
+    // The opening comparison: small enough to be computed before the page shows.
+    std::vector<SimulationResult> opening;
+    for (auto k : kKinds) {
+        SimulationConfig c;
+        c.scheduler = k;
+        c.requests = m_requests->value();
+        c.hosts = m_hosts->value();
+        c.seed = static_cast<std::uint64_t>(m_seed->value());
+        opening.push_back(simulateLaunches(c));
+    }
+    finish(std::move(opening), false, {});
+}
+
+SchedulingPage::~SchedulingPage()
+{
+    shutdown();
+}
+
+void SchedulingPage::shutdown()
+{
+    m_stop = true;
+    if (m_worker.joinable())
+        m_worker.join();
+    m_poll.stop();
+    m_running = false;
+}
+
+void SchedulingPage::setParameters(int requests, int hosts, quint64 seed)
+{
+    m_requests->setValue(requests);
+    m_hosts->setValue(hosts);
+    m_seed->setValue(static_cast<int>(seed));
+}
+
+bool SchedulingPage::start()
+{
+    if (m_running)
+        return false;
+    if (m_worker.joinable())
+        m_worker.join();
+    m_running = true;
+    m_stop = false;
+    m_done = 0;
+    m_run->setEnabled(false);
+    m_cancel->setEnabled(true);
+    m_progress->setValue(0);
+    m_status->setText(tr("Simulating on a worker thread…"));
+    SimulationConfig base;
+    base.requests = m_requests->value();
+    base.hosts = m_hosts->value();
+    base.seed = static_cast<std::uint64_t>(m_seed->value());
+    m_requestsRunning = base.requests;
+    m_poll.start();
+    m_worker = std::thread([this, base] {
+        std::vector<SimulationResult> results;
+        QString error;
+        try {
+            for (auto k : kKinds) {
+                if (m_stop)
+                    break;
+                SimulationConfig c = base;
+                c.scheduler = k;
+                auto trace = std::make_shared<wb::Trace>();
+                {
+                    std::lock_guard lock(m_traceMutex);
+                    m_current = trace;
+                }
+                results.push_back(simulateLaunches(c, trace.get()));
+                ++m_done;
+            }
+        } catch (const std::exception &e) {
+            error = QString::fromStdString(e.what());
+        }
+        {
+            std::lock_guard lock(m_traceMutex);
+            m_current.reset();
+        }
+        const bool cancelled = m_stop;
+        QMetaObject::invokeMethod(
+            this,
+            [this, results = std::move(results), cancelled, error]() mutable {
+                if (m_worker.joinable())
+                    m_worker.join();
+                finish(std::move(results), cancelled, error);
+            },
+            Qt::QueuedConnection);
+    });
+    return true;
+}
+
+void SchedulingPage::cancel()
+{
+    if (!m_running)
+        return;
+    m_stop = true; // honoured between two schedulers' simulations
+    m_status->setText(tr("Cancelling after the simulation in progress…"));
+    m_cancel->setEnabled(false);
+}
+
+void SchedulingPage::poll()
+{
+    // Each request ends with one of sim-active, sim-rejected or sim-no-valid-host, and a
+    // scheduled one also records sim-schedule: about two events per request.
+    std::size_t events = 0;
+    {
+        std::lock_guard lock(m_traceMutex);
+        if (m_current)
+            events = m_current->size();
+    }
+    const double part = std::min(0.99, events / (2.0 * std::max(1, m_requestsRunning)));
+    m_progress->setValue(static_cast<int>((m_done + part) * 100));
+}
+
+void SchedulingPage::finish(std::vector<SimulationResult> results, bool cancelled, QString error)
+{
+    m_poll.stop();
+    m_running = false;
+    m_run->setEnabled(true);
+    m_cancel->setEnabled(false);
+    if (cancelled || !error.isEmpty() || results.size() != std::size(kKinds)) {
+        m_progress->setValue(0);
+        m_status->setText(!error.isEmpty() ? tr("The simulation failed: %1").arg(error)
+                                           : tr("Cancelled: the plots still show the previous "
+                                                "run."));
+        emit finished(true);
+        return;
+    }
+    m_results = std::move(results);
+    m_progress->setValue(300);
+    const auto &r = m_results.front();
+    m_status->setText(tr("%1 requests on %2 hosts, seed %3: each scheduler saw the same "
+                         "requests arriving at the same times.")
+                          .arg(r.requests)
+                          .arg(r.hosts.size())
+                          .arg(m_seed->value()));
+    plot();
+    emit finished(false);
+}
+
+QString SchedulingPage::status() const
+{
+    return m_status->text();
+}
+
+void SchedulingPage::plot()
+{
+    // Spread: a histogram of instances placed per host, one bar colour per scheduler.
+    m_perHost->clearPlottables();
+    int most = 0;
+    for (const auto &r : m_results)
+        for (const auto &h : r.hosts)
+            most = std::max(most, h.placed);
+    const int bins = std::clamp(most + 1, 1, 10);
+    const double width = std::max(1.0, std::ceil((most + 1) / double(bins)));
+    auto *group = new QCPBarsGroup(m_perHost);
+    double tallest = 0;
+    for (int s = 0; s < static_cast<int>(m_results.size()); ++s) {
+        QVector<double> keys, counts(bins, 0.0);
+        for (int b = 0; b < bins; ++b)
+            keys << b * width + width / 2;
+        for (const auto &h : m_results[static_cast<std::size_t>(s)].hosts)
+            if (h.up)
+                counts[std::min(bins - 1, static_cast<int>(h.placed / width))] += 1;
+        auto *bars = new QCPBars(m_perHost->xAxis, m_perHost->yAxis);
+        bars->setName(kindName(s));
+        bars->setWidth(width / 4);
+        bars->setBrush(wb::ui::seriesColor(s));
+        bars->setPen(Qt::NoPen);
+        bars->setData(keys, counts);
+        bars->setBarsGroup(group);
+        tallest = std::max(tallest, *std::max_element(counts.begin(), counts.end()));
+    }
+    m_perHost->xAxis->setRange(0, bins * width);
+    m_perHost->yAxis->setRange(0, tallest * 1.45 + 1); // room for the legend
+    m_perHost->legend->setVisible(true);
+    m_perHost->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    m_perHost->replot();
+
+    // Failures: NoValidHost and compute rejections stacked per scheduler.
+    m_failures->clearPlottables();
+    QVector<double> ticks{1, 2, 3}, nvh, rejected;
+    for (const auto &r : m_results) {
+        nvh << r.noValidHost;
+        rejected << r.computeRejected;
+    }
+    auto *nvhBars = new QCPBars(m_failures->xAxis, m_failures->yAxis);
+    nvhBars->setName(tr("NoValidHost"));
+    nvhBars->setBrush(wb::ui::stateColor("blocked"));
+    nvhBars->setPen(Qt::NoPen);
+    nvhBars->setWidth(0.5);
+    nvhBars->setData(ticks, nvh);
+    auto *rejBars = new QCPBars(m_failures->xAxis, m_failures->yAxis);
+    rejBars->setName(tr("rejected by the host (no room)"));
+    rejBars->setBrush(wb::ui::stateColor("waiting"));
+    rejBars->setPen(Qt::NoPen);
+    rejBars->setWidth(0.5);
+    rejBars->setData(ticks, rejected);
+    rejBars->moveAbove(nvhBars);
+    double top = 1;
+    for (int i = 0; i < nvh.size(); ++i)
+        top = std::max(top, nvh[i] + rejected[i]);
+    m_failures->yAxis->setRange(0, top * 1.6); // room for the legend above the bars
+    m_failures->legend->setVisible(true);
+    m_failures->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    m_failures->replot();
+
+    // Phases: p95 per phase, grouped by scheduler.
+    m_phases->clearPlottables();
+    QStringList phaseNames;
+    if (!m_results.empty())
+        for (const auto &p : m_results.front().phases)
+            phaseNames << qs(p.phase)
+                              .replace(QStringLiteral("block_device_mapping"),
+                                       QStringLiteral("block\ndevices"))
+                              .replace(QStringLiteral("scheduling"), QStringLiteral("sched-\nuling"))
+                              .replace(QStringLiteral("networking"), QStringLiteral("net-\nworking"))
+                              .replace(QStringLiteral("spawning"), QStringLiteral("spawn-\ning"));
+    categories(m_phases, phaseNames);
+    auto *pgroup = new QCPBarsGroup(m_phases);
+    double low = 1e9, high = 1;
+    for (int s = 0; s < static_cast<int>(m_results.size()); ++s) {
+        QVector<double> keys, values;
+        const auto &phases = m_results[static_cast<std::size_t>(s)].phases;
+        for (int i = 0; i < static_cast<int>(phases.size()); ++i) {
+            keys << i + 1;
+            const double v = std::max(0.01, phases[static_cast<std::size_t>(i)].p95Ms);
+            values << v;
+            low = std::min(low, v);
+            high = std::max(high, v);
+        }
+        auto *bars = new QCPBars(m_phases->xAxis, m_phases->yAxis);
+        bars->setName(kindName(s));
+        bars->setWidth(0.25);
+        bars->setBrush(wb::ui::seriesColor(s));
+        bars->setPen(Qt::NoPen);
+        bars->setBaseValue(0.01);
+        bars->setData(keys, values);
+        bars->setBarsGroup(pgroup);
+    }
+    m_phases->yAxis->setRange(std::max(0.01, low / 3), high * 4);
+    m_phases->legend->setVisible(true);
+    m_phases->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    m_phases->replot();
+
+    m_table->setRowCount(static_cast<int>(m_results.size()));
+    for (int s = 0; s < static_cast<int>(m_results.size()); ++s) {
+        const auto &r = m_results[static_cast<std::size_t>(s)];
+        const auto busiest = std::max_element(r.hosts.begin(), r.hosts.end(),
+                                              [](const auto &a, const auto &b) { return a.placed < b.placed; });
+        const int idle = static_cast<int>(std::count_if(r.hosts.begin(), r.hosts.end(),
+                                                        [](const auto &h) { return h.up && h.placed == 0; }));
+        const QStringList cells{
+            kindName(s), QString::number(r.placed), QString::number(r.failed),
+            QString::number(r.noValidHost), QString::number(r.computeRejected),
+            busiest == r.hosts.end() ? QString()
+                                     : tr("%1: %2 instances (%3 cores)")
+                                           .arg(QString::fromStdString(busiest->name))
+                                           .arg(busiest->placed)
+                                           .arg(busiest->vcpus),
+            QString::number(idle), tr("%1 s").arg(r.simulatedSeconds, 0, 'f', 0)};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto *it = new QTableWidgetItem(cells[c]);
+            it->setTextAlignment(c == 0 ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignCenter);
+            if (c == 0)
+                it->setForeground(wb::ui::seriesColor(s));
+            m_table->setItem(s, c, it);
+        }
+    }
+}
+
+QString SchedulingPage::lessonMarkdown() const
+{
+    return lesson("scheduling");
+}
+
+QStringList SchedulingPage::sourceFiles() const
+{
+    return coreSources({"core/src/simulation.cpp", "core/src/scheduler.cpp"});
+}
+
+} // namespace wb::nova::ui

@@ -1,0 +1,109 @@
+#pragma once
+// The launch as a sequence diagram: one lifeline per component, the topic exchange `nova` in
+// the middle, and one row per message or piece of work, in the order the trace recorded them.
+//
+// A cast or a call is drawn in two legs, publisher -> exchange `nova` -> the consumer whose
+// queue is bound with the routing key; a reply goes straight back (it travels through a direct
+// exchange named after the call's _msg_id, not through `nova`). The libvirt driver's work on
+// the compute host is a plain function call. Rows up to the cursor are drawn, the current one
+// highlighted; the layout is fixed for the whole launch, so stepping never moves a row.
+
+#include <QScrollBar>
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+#include <vector>
+
+namespace wb {
+class Trace;
+}
+
+namespace wb::nova::ui {
+
+enum class RowKind { Cast, Call, Reply, Local, Driver };
+
+struct DiagramRow
+{
+    qsizetype seq = 0; // the event's trace position
+    RowKind kind = RowKind::Local;
+    int n = 0;         // the tutorial's step number (9: the spawn)
+    int fromColumn = 0;
+    int toColumn = 0;
+    QString method;
+    QString routingKey;
+    QString detail;    // local work: what was checked or done
+    QString msgId;
+};
+
+struct Lifeline
+{
+    QString title;    // "nova-scheduler"
+    QString subtitle; // "queue scheduler"
+};
+
+struct SequenceModel
+{
+    std::vector<Lifeline> lifelines;
+    std::vector<DiagramRow> rows;
+    int exchangeColumn = 0;
+
+    // The rows of the cast/call/reply/local events at positions [begin, end) of the trace.
+    void build(const wb::Trace &trace, qsizetype begin, qsizetype end);
+    // The last row whose event is at a position below `cursor`, or -1.
+    int currentRow(qsizetype cursor) const;
+    // "cloud" -> its column; -1 for names that are not components.
+    int columnOf(const QString &component) const;
+};
+
+QString rowKindName(RowKind k); // "cast", "call", "reply", "local", "driver"
+
+class SequenceDiagram : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SequenceDiagram(QWidget *parent = nullptr);
+
+    void setModel(SequenceModel model);
+    const SequenceModel &model() const { return m_model; }
+    // Events at positions < cursor have happened; the row of the last one is highlighted.
+    void setCursor(qsizetype cursor);
+    int highlightedRow() const { return m_current; }
+    int drawnRows() const; // rows whose event is before the cursor
+    QSize minimumSizeHint() const override { return {560, 260}; }
+    // The labels the last paint drew and where: for checking that none overlap.
+    const std::vector<QRectF> &labelRects() const { return m_labelRects; }
+
+signals:
+    void rowClicked(qsizetype seq);
+
+protected:
+    void paintEvent(QPaintEvent *) override;
+    void resizeEvent(QResizeEvent *) override;
+    void wheelEvent(QWheelEvent *) override;
+    void mousePressEvent(QMouseEvent *) override;
+
+private:
+    double columnX(int column) const;
+    double rowHeight(const DiagramRow &r) const;
+    double contentHeight() const;
+    double rowTop(int index) const;
+    void updateScroll(bool follow);
+    int headerHeight() const;
+    int legendHeight() const;
+    struct LegendItem
+    {
+        RowKind kind;
+        QString name;
+    };
+    std::vector<LegendItem> legendItems() const;
+
+    SequenceModel m_model;
+    std::vector<double> m_rowTops;
+    qsizetype m_cursor = 0;
+    int m_current = -1;
+    QScrollBar *m_scroll;
+    std::vector<QRectF> m_labelRects;
+};
+
+} // namespace wb::nova::ui

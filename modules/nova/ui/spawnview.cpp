@@ -1,0 +1,719 @@
+#include "spawnview.h"
+#include "common.h"
+
+#include "nova/core/image_plan.h"
+#include "nova/core/libvirt_xml.h"
+
+#include "workbench/core/trace.h"
+#include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/theme.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTextBlock>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace wb::nova::ui {
+
+namespace {
+
+// The instance of both briefs: instance-00000001 at 10.0.0.3 on 10.0.0.0/27.
+const Ipv4Address kInstanceIp = *Ipv4Address::parse("10.0.0.3");
+const Ipv4Network kProjectNet = *Ipv4Network::parse("10.0.0.0/27");
+
+struct PacketPreset
+{
+    const char *title;
+    const char *src;
+    const char *dst;
+    Proto proto;
+    const char *sport;
+    const char *dport;
+    ConnState state;
+};
+
+// The tutorial's two walks first, then the cases that show the listing's defects.
+const PacketPreset kPresets[] = {
+    {"Inside: new SSH from 10.0.0.5", "10.0.0.5", "10.0.0.3", Proto::Tcp, "", "22",
+     ConnState::New},
+    {"Outside: new SSH from 192.168.1.20", "192.168.1.20", "10.0.0.3", Proto::Tcp, "", "22",
+     ConnState::New},
+    {"Outside, established connection", "192.168.1.20", "10.0.0.3", Proto::Tcp, "", "22",
+     ConnState::Established},
+    {"Ping from inside (ICMP echo)", "10.0.0.5", "10.0.0.3", Proto::Icmp, "", "",
+     ConnState::New},
+    {"DHCP reply from the gateway", "10.0.0.1", "10.0.0.3", Proto::Udp, "67", "68",
+     ConnState::New},
+    {"An INVALID packet from inside", "10.0.0.5", "10.0.0.3", Proto::Tcp, "", "22",
+     ConnState::Invalid},
+    {"To another address (10.0.0.9)", "10.0.0.5", "10.0.0.9", Proto::Tcp, "", "80",
+     ConnState::New},
+};
+
+QTableWidgetItem *item(const QString &text)
+{
+    auto *i = new QTableWidgetItem(text);
+    i->setToolTip(text);
+    return i;
+}
+
+QTableWidget *makeTable(const QStringList &headers)
+{
+    auto *t = new QTableWidget(0, static_cast<int>(headers.size()));
+    t->setHorizontalHeaderLabels(headers);
+    t->verticalHeader()->hide();
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setWordWrap(true);
+    t->horizontalHeader()->setStretchLastSection(true);
+    return t;
+}
+
+} // namespace
+
+SpawnPage::SpawnPage(QWidget *parent)
+    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_tabs(new QTabWidget)
+{
+    m_tabs->addTab(buildXmlTab(), tr("libvirt XML"));
+    m_tabs->addTab(buildRulesTab(), tr("iptables and the packet walk"));
+    m_tabs->addTab(buildImageTab(), tr("Image preparation"));
+    auto *col = new QVBoxLayout(this);
+    col->setContentsMargins(4, 4, 4, 4);
+    col->addWidget(m_tabs);
+
+    connect(m_controller, &wb::ui::StepController::positionChanged, this, &SpawnPage::redraw);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &SpawnPage::tabChanged);
+    renderXml();
+    renderRules();
+    renderImage();
+    // Opens on the tutorial's inside packet, walked to its verdict (Home replays it).
+    m_tabs->setCurrentIndex(RulesTab);
+    walk();
+    m_controller->toEnd();
+}
+
+SpawnPage::~SpawnPage() = default;
+
+void SpawnPage::showTab(Tab tab)
+{
+    m_tabs->setCurrentIndex(tab);
+}
+
+void SpawnPage::tabChanged(int index)
+{
+    const auto &trace = index == XmlTab ? m_xmlTrace : index == RulesTab ? m_walkTrace : m_imageTrace;
+    m_controller->setTrace(trace, index == XmlTab && trace ? qsizetype(trace->size()) : 0);
+    if (index == XmlTab) // the wrapped meanings, once the table has its final width
+        QTimer::singleShot(0, m_annotations, &QTableWidget::resizeRowsToContents);
+    emit sourcesChanged();
+    emit lessonChanged();
+}
+
+void SpawnPage::redraw()
+{
+    if (m_tabs->currentIndex() == RulesTab)
+        redrawWalk();
+    else if (m_tabs->currentIndex() == ImageTab)
+        redrawImage();
+    emit highlightsChanged();
+}
+
+// ---------------------------------------------------------------------------------------------
+// libvirt XML
+
+QWidget *SpawnPage::buildXmlTab()
+{
+    m_xml = new QPlainTextEdit;
+    m_xml->setReadOnly(true);
+    m_xml->setFont(monoFont(0.95));
+    m_xml->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_comments = new QCheckBox(tr("Show the template's two comments"));
+    m_annotations = makeTable({tr("Element"), tr("Value"), tr("Meaning")});
+    m_annotations->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_annotations->setColumnWidth(1, 150);
+    // Wrapped meanings need the rows to grow once the columns have their widths.
+    connect(m_annotations->horizontalHeader(), &QHeaderView::sectionResized, m_annotations,
+            &QTableWidget::resizeRowsToContents);
+    m_checks = new QLabel;
+    m_checks->setWordWrap(true);
+    m_checks->setTextFormat(Qt::RichText);
+
+    auto *left = new QWidget;
+    auto *lcol = new QVBoxLayout(left);
+    lcol->setContentsMargins(0, 0, 0, 0);
+    lcol->addWidget(new QLabel(tr("<b>to_xml()</b> for instance-00000001 (10.0.0.3, "
+                                  "02:16:3e:17:35:39, m1.tiny):")));
+    lcol->addWidget(m_xml, 1);
+    lcol->addWidget(m_comments);
+    auto *right = new QWidget;
+    auto *rcol = new QVBoxLayout(right);
+    rcol->setContentsMargins(0, 0, 0, 0);
+    rcol->addWidget(new QLabel(tr("<b>What each part means</b> (click a row to find it in "
+                                  "the XML):")));
+    rcol->addWidget(m_annotations, 1);
+    auto *checks = new QGroupBox(tr("Values that must agree"));
+    auto *ccol = new QVBoxLayout(checks);
+    ccol->addWidget(m_checks);
+    rcol->addWidget(checks);
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setSizes({560, 520});
+
+    connect(m_comments, &QCheckBox::toggled, this, &SpawnPage::renderXml);
+    connect(m_annotations, &QTableWidget::cellClicked, this, [this](int row, int) {
+        // Find the element's tag in the listing and select that line.
+        QString tag = m_annotations->item(row, 0)->text().section(' ', 0, 0).section('/', -1);
+        if (tag == QLatin1String("kernel,"))
+            tag = QStringLiteral("kernel");
+        const QTextDocument *doc = m_xml->document();
+        for (QTextBlock b = doc->begin(); b.isValid(); b = b.next()) {
+            if (b.text().contains(QLatin1Char('<') + tag)) {
+                QTextCursor c(b);
+                c.select(QTextCursor::LineUnderCursor);
+                m_xml->setTextCursor(c);
+                m_xml->centerCursor();
+                break;
+            }
+        }
+    });
+    return split;
+}
+
+void SpawnPage::renderXml()
+{
+    DomainSpec spec; // the recorded instance-00000001
+    spec.withComments = m_comments->isChecked();
+    m_xmlTrace = std::make_shared<wb::Trace>();
+    m_xml->setPlainText(qs(toDomainXml(spec, m_xmlTrace.get())));
+    const auto notes = annotateDomain(spec);
+    m_annotations->setRowCount(static_cast<int>(notes.size()));
+    for (int r = 0; r < static_cast<int>(notes.size()); ++r) {
+        const auto &n = notes[static_cast<std::size_t>(r)];
+        m_annotations->setItem(r, 0, item(qs(n.element)));
+        m_annotations->setItem(r, 1, item(qs(n.value)));
+        m_annotations->setItem(r, 2, item(qs(n.meaning)));
+    }
+    m_annotations->resizeRowsToContents();
+
+    // The three cross-checks, computed rather than asserted.
+    auto ok = [](bool good) {
+        return good ? QStringLiteral("<span style='color:%1'>✔</span>")
+                          .arg(wb::ui::stateColor("running").name())
+                    : QStringLiteral("<span style='color:%1'>✘</span>")
+                          .arg(wb::ui::stateColor("blocked").name());
+    };
+    const auto net = Ipv4Address::parse(spec.projectNet);
+    const auto mask = Ipv4Address::parse(spec.projectMask);
+    int prefix = 0;
+    if (mask)
+        for (std::uint32_t m = mask->value; m & 0x80000000u; m <<= 1)
+            ++prefix;
+    const QString cidr = net ? QStringLiteral("%1/%2").arg(qs(net->toString())).arg(prefix) : QString();
+    const std::string rules =
+        buildRuleset(RulesetSpec::recorded(1, kInstanceIp, kProjectNet)).text();
+    const bool sameNet = rules.find("-s " + cidr.toStdString()) != std::string::npos;
+    const auto hostMac = *MacAddress::parse(kRecordedHostMac);
+    const std::string ra = linkLocalV6(hostMac) + "/64";
+    const auto mac = MacAddress::parse(spec.mac);
+    const bool novaPrefix = mac && mac->bytes[0] == kInstanceMacPrefix[0] &&
+                            mac->bytes[1] == kInstanceMacPrefix[1] &&
+                            mac->bytes[2] == kInstanceMacPrefix[2];
+    m_checks->setText(
+        tr("%1 PROJNET %2 with PROJMASK %3 is <b>%4</b>, the same network as <code>-s %4</code> "
+           "in the instance's iptables rules.<br>"
+           "%5 RASERVER <b>%6</b> is the link-local address of the host bridge's MAC %7 "
+           "(flip bit 0x02 of the first byte, insert ff:fe): %8.<br>"
+           "%9 The instance MAC %10 starts with 02:16:3e, the prefix Nova gave generated MACs "
+           "(0x02: locally administered).")
+            .arg(ok(sameNet), qs(spec.projectNet), qs(spec.projectMask), cidr,
+                 ok(ra == spec.raServer), qs(spec.raServer), QLatin1String(kRecordedHostMac), qs(ra))
+            .arg(ok(novaPrefix), qs(spec.mac)));
+    if (m_tabs->currentIndex() == XmlTab)
+        tabChanged(XmlTab);
+}
+
+QString SpawnPage::domainXml() const
+{
+    return m_xml->toPlainText();
+}
+
+// ---------------------------------------------------------------------------------------------
+// iptables and the walk
+
+QWidget *SpawnPage::buildRulesTab()
+{
+    m_recorded = new QRadioButton(tr("As recorded (defects marked ⚠)"));
+    m_corrected = new QRadioButton(tr("Corrected"));
+    m_recorded->setChecked(true);
+    m_listing = new QListWidget;
+    m_listing->setFont(monoFont(0.95));
+    m_listing->setSelectionMode(QAbstractItemView::NoSelection);
+    m_defects = new QLabel;
+    m_defects->setWordWrap(true);
+    m_defects->setTextFormat(Qt::RichText);
+
+    m_preset = new QComboBox;
+    for (const auto &p : kPresets)
+        m_preset->addItem(tr(p.title));
+    m_src = new QLineEdit;
+    m_dst = new QLineEdit;
+    m_sport = new QLineEdit;
+    m_dport = new QLineEdit;
+    m_sport->setPlaceholderText(tr("any"));
+    m_dport->setPlaceholderText(tr("any"));
+    m_proto = new QComboBox;
+    for (auto p : {Proto::Tcp, Proto::Udp, Proto::Icmp})
+        m_proto->addItem(qs(protoName(p)));
+    m_state = new QComboBox;
+    for (auto s : {ConnState::New, ConnState::Established, ConnState::Related, ConnState::Invalid})
+        m_state->addItem(qs(connStateName(s)));
+    m_icmpType = new QSpinBox;
+    m_icmpType->setRange(0, 255);
+    m_icmpType->setValue(8);
+    m_icmpType->setToolTip(tr("ICMP type: 8 is echo request (ping)"));
+    auto *walkButton = new QPushButton(tr("Walk this packet"));
+    m_walkMessage = new QLabel;
+    m_walkMessage->setWordWrap(true);
+    m_walkMessage->setStyleSheet(QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    m_breadcrumb = new QLabel;
+    m_breadcrumb->setWordWrap(true);
+    m_walkLog = new QListWidget;
+    m_walkLog->setWordWrap(true);
+    m_verdict = new QLabel;
+    QFont big = m_verdict->font();
+    big.setPointSizeF(big.pointSizeF() * 1.3);
+    big.setBold(true);
+    m_verdict->setFont(big);
+    m_verdict->setWordWrap(true);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Preset:"), m_preset);
+    form->addRow(tr("Source:"), m_src);
+    form->addRow(tr("Destination:"), m_dst);
+    form->addRow(tr("Protocol:"), m_proto);
+    form->addRow(tr("Source port:"), m_sport);
+    form->addRow(tr("Destination port:"), m_dport);
+    form->addRow(tr("ICMP type:"), m_icmpType);
+    form->addRow(tr("Connection state:"), m_state);
+    auto *packetBox = new QGroupBox(tr("The packet"));
+    auto *pcol = new QVBoxLayout(packetBox);
+    pcol->addLayout(form);
+    pcol->addWidget(walkButton);
+    pcol->addWidget(m_walkMessage);
+
+    auto *walkBox = new QGroupBox(tr("The walk at the cursor (step with the transport bar)"));
+    auto *wcol = new QVBoxLayout(walkBox);
+    wcol->addWidget(m_breadcrumb);
+    wcol->addWidget(m_walkLog, 1);
+    wcol->addWidget(m_verdict);
+
+    auto *which = new QHBoxLayout;
+    which->addWidget(new QLabel(tr("<b>Filter table</b> of instance-00000001:")));
+    which->addWidget(m_recorded);
+    which->addWidget(m_corrected);
+    which->addStretch(1);
+    auto *left = new QWidget;
+    auto *lcol = new QVBoxLayout(left);
+    lcol->setContentsMargins(0, 0, 0, 0);
+    lcol->addLayout(which);
+    lcol->addWidget(m_listing, 3);
+    lcol->addWidget(m_defects, 0);
+    auto *right = new QWidget;
+    auto *rcol = new QVBoxLayout(right);
+    rcol->setContentsMargins(0, 0, 0, 0);
+    rcol->addWidget(packetBox);
+    rcol->addWidget(walkBox, 1);
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({620, 420});
+
+    connect(m_preset, &QComboBox::currentIndexChanged, this, [this](int i) {
+        choosePreset(i);
+        walk();
+    });
+    connect(walkButton, &QPushButton::clicked, this, &SpawnPage::walk);
+    const auto fieldsFor = [this](const QString &proto) {
+        const bool icmp = proto == QLatin1String("icmp");
+        m_icmpType->setEnabled(icmp);
+        m_sport->setEnabled(!icmp);
+        m_dport->setEnabled(!icmp);
+    };
+    connect(m_proto, &QComboBox::currentTextChanged, this, fieldsFor);
+    fieldsFor(m_proto->currentText());
+    connect(m_corrected, &QRadioButton::toggled, this, [this] {
+        renderRules();
+        walk();
+    });
+    choosePreset(0);
+    return split;
+}
+
+QStringList SpawnPage::presets() const
+{
+    QStringList names;
+    for (const auto &p : kPresets)
+        names << tr(p.title);
+    return names;
+}
+
+void SpawnPage::choosePreset(int index)
+{
+    if (index < 0 || index >= static_cast<int>(std::size(kPresets)))
+        return;
+    const PacketPreset &p = kPresets[index];
+    const QSignalBlocker block(m_preset);
+    m_preset->setCurrentIndex(index);
+    m_src->setText(QLatin1String(p.src));
+    m_dst->setText(QLatin1String(p.dst));
+    m_proto->setCurrentText(qs(protoName(p.proto)));
+    m_sport->setText(QLatin1String(p.sport));
+    m_dport->setText(QLatin1String(p.dport));
+    m_state->setCurrentText(qs(connStateName(p.state)));
+    m_icmpType->setValue(8);
+}
+
+void SpawnPage::setCorrected(bool corrected)
+{
+    (corrected ? m_corrected : m_recorded)->setChecked(true);
+}
+
+Ruleset SpawnPage::currentRules() const
+{
+    return buildRuleset(RulesetSpec::recorded(1, kInstanceIp, kProjectNet, m_corrected->isChecked()));
+}
+
+void SpawnPage::renderRules()
+{
+    const Ruleset rules = currentRules();
+    const bool recorded = !m_corrected->isChecked();
+    const auto defects = recorded ? listingDefects(RulesetSpec::recorded(1, kInstanceIp, kProjectNet))
+                                  : std::vector<ListingDefect>{};
+    m_listing->clear();
+    m_ruleLine.clear();
+    const QStringList lines = qs(rules.text()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const int firstRule = 2 + static_cast<int>(rules.chains.size());
+    for (int i = 0; i < lines.size(); ++i) {
+        auto *it = new QListWidgetItem(lines[i]);
+        const int ruleIndex = i - firstRule;
+        if (ruleIndex >= 0 && ruleIndex < static_cast<int>(rules.rules.size())) {
+            m_ruleLine.push_back(i);
+            QStringList problems;
+            for (const auto &d : defects)
+                if (qs(d.rule) == lines[i])
+                    problems << qs(d.problem);
+            const QString note = qs(rules.rules[static_cast<std::size_t>(ruleIndex)].note);
+            if (!problems.isEmpty()) {
+                it->setText(QStringLiteral("⚠ ") + lines[i]);
+                it->setForeground(wb::ui::stateColor("blocked"));
+                it->setToolTip(problems.join(QLatin1Char('\n')));
+            } else {
+                it->setText(QStringLiteral("  ") + lines[i]);
+                it->setToolTip(note);
+            }
+        } else {
+            it->setText(QStringLiteral("  ") + lines[i]);
+            it->setForeground(palette().color(QPalette::PlaceholderText));
+        }
+        m_listing->addItem(it);
+    }
+    QString html;
+    if (recorded) {
+        html = tr("<b>%1 defects in the recorded listing:</b>").arg(defects.size());
+        html += QStringLiteral("<ul style='margin-left:-20px'>");
+        for (const auto &d : defects)
+            html += QStringLiteral("<li>%1 <i>Fix:</i> %2</li>")
+                        .arg(qs(d.problem).toHtmlEscaped(), qs(d.fix).toHtmlEscaped());
+        html += QStringLiteral("</ul>");
+    } else {
+        html = tr("<b>Corrected:</b> the DHCP rule has a target (ACCEPT), the gateway 10.0.0.1 "
+                  "as its source, and comes before the security-group jump; the ICMP rule "
+                  "accepts all ICMP from the project network.");
+    }
+    m_defects->setText(html);
+}
+
+bool SpawnPage::walk()
+{
+    Packet p;
+    QString problem;
+    auto port = [&](QLineEdit *e, std::optional<int> &out, const QString &what) {
+        const QString t = e->text().trimmed();
+        if (t.isEmpty())
+            return;
+        bool ok = false;
+        const int v = t.toInt(&ok);
+        if (!ok || v < 0 || v > 65535)
+            problem = tr("%1 must be a number from 0 to 65535 (or empty for any).").arg(what);
+        else
+            out = v;
+    };
+    const auto src = Ipv4Address::parse(m_src->text().trimmed().toStdString());
+    const auto dst = Ipv4Address::parse(m_dst->text().trimmed().toStdString());
+    if (!src)
+        problem = tr("The source is not an IPv4 address (four numbers 0-255, e.g. 10.0.0.5).");
+    else if (!dst)
+        problem = tr("The destination is not an IPv4 address (e.g. 10.0.0.3).");
+    else {
+        p.src = *src;
+        p.dst = *dst;
+        p.proto = parseProto(m_proto->currentText().toStdString()).value_or(Proto::Tcp);
+        p.state = parseConnState(m_state->currentText().toStdString()).value_or(ConnState::New);
+        p.icmpType = m_icmpType->value();
+        if (p.proto != Proto::Icmp) {
+            port(m_sport, p.sport, tr("The source port"));
+            port(m_dport, p.dport, tr("The destination port"));
+        }
+    }
+    m_walkMessage->setText(problem);
+    m_walkMessage->setVisible(!problem.isEmpty());
+    if (!problem.isEmpty())
+        return false;
+    m_walkTrace = std::make_shared<wb::Trace>();
+    walkPacket(currentRules(), p, m_walkTrace.get());
+    if (m_tabs->currentIndex() == RulesTab) {
+        m_controller->setTrace(m_walkTrace, 0);
+        if (isVisible())
+            m_controller->play(); // watch it go, rule by rule
+    } else {
+        redrawWalk();
+    }
+    return true;
+}
+
+QString SpawnPage::walkMessage() const
+{
+    return m_walkMessage->text();
+}
+
+void SpawnPage::redrawWalk()
+{
+    const wb::Trace *t = m_walkTrace.get();
+    const qsizetype cursor = m_tabs->currentIndex() == RulesTab ? m_controller->position() : 0;
+    const Ruleset rules = currentRules();
+    m_walkLog->clear();
+    QStringList stack;
+    int currentLine = -1;
+    QString verdict;
+    QString currentAction;
+    for (qsizetype i = 0; t && i < cursor && i < static_cast<qsizetype>(t->size()); ++i) {
+        const wb::Event &e = t->at(static_cast<std::size_t>(i));
+        const QString chain = qs(e.stringField("chain"));
+        if (e.kind == "chain") {
+            currentLine = -1;
+            stack << chain;
+            m_walkLog->addItem(tr("→ enter chain %1").arg(chain));
+        } else if (e.kind == "rule") {
+            const int number = static_cast<int>(e.intField("rule_number"));
+            int seen = 0;
+            for (std::size_t k = 0; k < rules.rules.size(); ++k)
+                if (qs(rules.rules[k].chain) == chain && ++seen == number)
+                    currentLine = m_ruleLine[k];
+            const bool matched = e.field("matched") && std::get_if<bool>(e.field("matched")) &&
+                                 *std::get_if<bool>(e.field("matched"));
+            currentAction = qs(e.stringField("action"));
+            auto *it = new QListWidgetItem(
+                tr("%1 #%2  %3\n    %4 %5")
+                    .arg(chain)
+                    .arg(number)
+                    .arg(matched ? tr("matches") : tr("no match"))
+                    .arg(matched ? QStringLiteral("→ %1").arg(currentAction) : QStringLiteral("·"),
+                         qs(e.stringField("reason"))));
+            it->setForeground(matched ? wb::ui::stateColor("accent")
+                                      : palette().color(QPalette::PlaceholderText).darker(140));
+            m_walkLog->addItem(it);
+        } else if (e.kind == "return") {
+            currentLine = -1;
+            if (!stack.isEmpty())
+                stack.removeLast();
+            m_walkLog->addItem(qs(e.label));
+        } else if (e.kind == "verdict") {
+            verdict = qs(e.stringField("verdict"));
+            m_walkLog->addItem(tr("verdict: %1 (decided by %2)")
+                                   .arg(verdict, qs(e.stringField("decided_by"))));
+        }
+    }
+    if (m_walkLog->count())
+        m_walkLog->scrollToBottom();
+    for (int i = 0; i < m_listing->count(); ++i) {
+        QListWidgetItem *it = m_listing->item(i);
+        const bool here = i == currentLine;
+        it->setBackground(here ? QBrush(wb::ui::stateColor("accent").lighter(170)) : QBrush());
+        QFont f = it->font();
+        f.setBold(here);
+        it->setFont(f);
+    }
+    if (currentLine >= 0)
+        m_listing->scrollToItem(m_listing->item(currentLine));
+    m_breadcrumb->setText(stack.isEmpty() ? tr("Chains: (not entered yet: step forward ▶)")
+                                          : tr("Chains: <b>%1</b>").arg(stack.join(QStringLiteral(" → "))));
+    const QString packet = t && t->size() ? qs(t->at(t->size() - 1).stringField("packet")) : QString();
+    if (verdict.isEmpty()) {
+        m_verdict->setText(tr("Packet: %1").arg(packet));
+        m_verdict->setStyleSheet(QString());
+    } else {
+        m_verdict->setText(tr("%1: %2").arg(verdict, packet));
+        m_verdict->setStyleSheet(QStringLiteral("color: %1").arg(
+            wb::ui::stateColor(verdict == QLatin1String("ACCEPT") ? "running" : "blocked").name()));
+    }
+}
+
+QString SpawnPage::verdictAtCursor() const
+{
+    const wb::Trace *t = m_walkTrace.get();
+    const qsizetype cursor = m_controller->position();
+    for (qsizetype i = 0; t && i < cursor && i < static_cast<qsizetype>(t->size()); ++i)
+        if (t->at(static_cast<std::size_t>(i)).kind == "verdict")
+            return qs(t->at(static_cast<std::size_t>(i)).stringField("verdict"));
+    return {};
+}
+
+QString SpawnPage::currentRuleText() const
+{
+    for (int i = 0; i < m_listing->count(); ++i)
+        if (m_listing->item(i)->font().bold())
+            return m_listing->item(i)->text().mid(2);
+    return {};
+}
+
+QStringList SpawnPage::chainStack() const
+{
+    const QString s = m_breadcrumb->text();
+    if (!s.contains(QLatin1String("<b>")))
+        return {};
+    return s.section(QLatin1String("<b>"), 1).section(QLatin1String("</b>"), 0, 0).split(QStringLiteral(" → "));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Image preparation
+
+QWidget *SpawnPage::buildImageTab()
+{
+    m_sshKey = new QLineEdit(QStringLiteral("ssh-rsa AAAAB3NzaC1yc2E... test"));
+    m_neverUp = new QCheckBox(tr("qemu-nbd's device never shows up"));
+    m_busy = new QSpinBox;
+    m_busy->setRange(0, NbdPool::kDevices);
+    m_busy->setToolTip(tr("nbd devices other instances hold already (of /dev/nbd0-15)"));
+    m_imageTable = makeTable({tr("#"), tr("Phase"), tr("Command (as it would run)"), tr("Root"),
+                              tr("What it does"), tr("Pitfall")});
+    m_imageTable->setColumnWidth(0, 30);
+    m_imageTable->setColumnWidth(1, 70);
+    m_imageTable->setColumnWidth(2, 330);
+    m_imageTable->setColumnWidth(3, 45);
+    m_imageTable->setColumnWidth(4, 300);
+    m_imageStatus = new QLabel;
+    m_imageStatus->setWordWrap(true);
+
+    auto *options = new QHBoxLayout;
+    options->addWidget(new QLabel(tr("SSH key:")));
+    options->addWidget(m_sshKey, 1);
+    options->addWidget(new QLabel(tr("Busy nbd devices:")));
+    options->addWidget(m_busy);
+    options->addWidget(m_neverUp);
+    auto *w = new QWidget;
+    auto *col = new QVBoxLayout(w);
+    col->addWidget(new QLabel(tr("<b>_create_image()</b> and <b>disk.inject_data()</b> for "
+                                 "instance-00000001, as a plan: what the 2011 driver would run "
+                                 "on the compute host. <i>Nothing here is executed.</i>")));
+    col->addLayout(options);
+    col->addWidget(m_imageTable, 1);
+    col->addWidget(m_imageStatus);
+    connect(m_sshKey, &QLineEdit::textChanged, this, &SpawnPage::renderImage);
+    connect(m_neverUp, &QCheckBox::toggled, this, &SpawnPage::renderImage);
+    connect(m_busy, &QSpinBox::valueChanged, this, &SpawnPage::renderImage);
+    return w;
+}
+
+void SpawnPage::renderImage()
+{
+    ImagePlanSpec spec;
+    spec.sshKey = m_sshKey->text().toStdString();
+    if (m_neverUp->isChecked())
+        spec.pidAppearsAfterPolls.reset();
+    NbdPool pool;
+    for (int i = 0; i < m_busy->value(); ++i)
+        pool.allocate();
+    m_imageTrace = std::make_shared<wb::Trace>();
+    const ImagePlan plan = planImagePreparation(spec, pool, m_imageTrace.get());
+    m_imageTable->setRowCount(static_cast<int>(plan.steps.size()));
+    for (int r = 0; r < static_cast<int>(plan.steps.size()); ++r) {
+        const ImageStep &s = plan.steps[static_cast<std::size_t>(r)];
+        QStringList argv;
+        for (const auto &a : s.argv)
+            argv << qs(a);
+        m_imageTable->setItem(r, 0, item(QString::number(r + 1)));
+        m_imageTable->setItem(r, 1, item(qs(s.phase)));
+        auto *cmd = item(argv.isEmpty() ? tr("(inside the driver)") : argv.join(QLatin1Char(' ')));
+        cmd->setFont(monoFont(0.9));
+        m_imageTable->setItem(r, 2, cmd);
+        m_imageTable->setItem(r, 3, item(s.root ? tr("sudo") : QString()));
+        m_imageTable->setItem(r, 4, item(qs(s.description)));
+        auto *pit = item(qs(s.pitfall));
+        pit->setForeground(wb::ui::stateColor("waiting").darker(120));
+        m_imageTable->setItem(r, 5, pit);
+    }
+    m_imageTable->resizeRowsToContents();
+    m_imageStatus->setText(plan.ok ? tr("The image is ready and %1 is free again; spawn() "
+                                        "then starts the domain with createXML().")
+                                         .arg(plan.nbdDevice ? qs(NbdPool::path(*plan.nbdDevice))
+                                                             : QString())
+                                   : tr("<b>The spawn fails:</b> %1. The instance would go to "
+                                        "vm_state error.")
+                                         .arg(qs(plan.error)));
+    m_imageStatus->setStyleSheet(plan.ok ? QString()
+                                         : QStringLiteral("color: %1").arg(
+                                               wb::ui::stateColor("blocked").name()));
+    if (m_tabs->currentIndex() == ImageTab)
+        m_controller->setTrace(m_imageTrace, 0);
+}
+
+void SpawnPage::redrawImage()
+{
+    const qsizetype cursor = m_controller->position();
+    m_imageTable->clearSelection();
+    if (cursor > 0 && cursor <= m_imageTable->rowCount()) {
+        m_imageTable->selectRow(static_cast<int>(cursor - 1));
+        m_imageTable->scrollToItem(m_imageTable->item(static_cast<int>(cursor - 1), 0));
+    }
+}
+
+int SpawnPage::imageSteps() const
+{
+    return m_imageTable->rowCount();
+}
+
+QString SpawnPage::lessonMarkdown() const
+{
+    return lesson("spawn");
+}
+
+QStringList SpawnPage::sourceFiles() const
+{
+    switch (m_tabs->currentIndex()) {
+    case XmlTab: return coreSources({"core/src/libvirt_xml.cpp"});
+    case ImageTab: return coreSources({"core/src/image_plan.cpp"});
+    default: return coreSources({"core/src/iptables.cpp"});
+    }
+}
+
+} // namespace wb::nova::ui

@@ -1,0 +1,107 @@
+#pragma once
+// What the compute host builds when it spawns instance-00000001, in three tabs:
+// - the libvirt domain XML, each element explained, and the values checked against each other;
+// - the iptables filter rules as recorded (defects marked) or corrected, and a packet walked
+//   through them chain by chain, rule by rule, on the transport bar;
+// - the image preparation (_create_image, inject_data) as a described plan: never executed.
+
+#include "nova/core/iptables.h"
+
+#include "workbench/ui/modulepage.h"
+
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QRadioButton;
+class QSpinBox;
+class QTabWidget;
+class QTableWidget;
+
+namespace wb {
+class Trace;
+}
+namespace wb::ui {
+class StepController;
+}
+
+namespace wb::nova::ui {
+
+class SpawnPage : public wb::ui::ModulePage
+{
+    Q_OBJECT
+public:
+    enum Tab { XmlTab, RulesTab, ImageTab };
+
+    explicit SpawnPage(QWidget *parent = nullptr);
+    ~SpawnPage() override;
+
+    wb::ui::StepController *controller() const override { return m_controller; }
+    QString lessonMarkdown() const override;
+    QStringList sourceFiles() const override;
+
+    void showTab(Tab tab);
+    // The packet walk: choose a preset (see presets()) or set the fields, then walk.
+    QStringList presets() const;
+    void choosePreset(int index);
+    void setCorrected(bool corrected);
+    bool walk(); // false with a message when a field does not parse
+    QString walkMessage() const;
+    // At the cursor: the verdict once reached ("ACCEPT"/"DROP"), else "".
+    QString verdictAtCursor() const;
+    // At the cursor: the listing line being matched ("" when none), and the chain stack.
+    QString currentRuleText() const;
+    QStringList chainStack() const;
+    QString domainXml() const;
+    int imageSteps() const;
+
+private:
+    QWidget *buildXmlTab();
+    QWidget *buildRulesTab();
+    QWidget *buildImageTab();
+    void renderXml();
+    void renderRules();
+    void renderImage();
+    void tabChanged(int index);
+    void redraw();
+    void redrawWalk();
+    void redrawImage();
+    Ruleset currentRules() const;
+
+    wb::ui::StepController *m_controller;
+    QTabWidget *m_tabs;
+    std::shared_ptr<wb::Trace> m_xmlTrace, m_walkTrace, m_imageTrace;
+
+    // XML
+    QPlainTextEdit *m_xml;
+    QTableWidget *m_annotations;
+    QLabel *m_checks;
+    QCheckBox *m_comments;
+
+    // Rules and the walk
+    QRadioButton *m_recorded, *m_corrected;
+    QListWidget *m_listing;
+    QLabel *m_defects;
+    QComboBox *m_preset;
+    QLineEdit *m_src, *m_dst, *m_sport, *m_dport;
+    QComboBox *m_proto, *m_state;
+    QSpinBox *m_icmpType;
+    QLabel *m_walkMessage;
+    QLabel *m_breadcrumb;
+    QListWidget *m_walkLog;
+    QLabel *m_verdict;
+    std::vector<int> m_ruleLine; // listing line of each rule of currentRules().rules
+
+    // Image
+    QLineEdit *m_sshKey;
+    QCheckBox *m_neverUp;
+    QSpinBox *m_busy;
+    QTableWidget *m_imageTable;
+    QLabel *m_imageStatus;
+};
+
+} // namespace wb::nova::ui
