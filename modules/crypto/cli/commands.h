@@ -1,7 +1,7 @@
 #pragma once
 // Internal to `workbench-cli crypto`: the subcommand table and helpers the command files
 // share. Each family of subcommands lives in its own file and is listed once in
-// crypto_cli.cpp's table; RSA adds `rsa_command.cpp` with runRsa and one table line.
+// crypto_cli.cpp's table (rsa_commands.cpp holds runRsa).
 
 #include "crypto/core/bytes.h"
 #include "workbench/core/cli.h"
@@ -45,5 +45,6 @@ int runDecrypt(wb::cli::Invocation &inv, const std::vector<std::string> &args);
 int runEncryptFile(wb::cli::Invocation &inv, const std::vector<std::string> &args);
 int runDecryptFile(wb::cli::Invocation &inv, const std::vector<std::string> &args);
 int runTrace(wb::cli::Invocation &inv, const std::vector<std::string> &args);
+int runRsa(wb::cli::Invocation &inv, const std::vector<std::string> &args);
 
 } // namespace wb::crypto::cli

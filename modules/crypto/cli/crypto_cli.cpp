@@ -27,7 +27,14 @@ const std::vector<Subcommand> &subcommands()
          "  crypto trace ALG [--key HEX] [--mode MODE] [--iv HEX] [--decrypt] "
          "(--text S | --hex H) [--json]\n",
          runTrace},
-        // RSA ("crypto rsa genkey|pubkey|sign|verify|encrypt|decrypt ...") is added here.
+        {"rsa",
+         "  crypto rsa genkey --bits N --out KEY.pem [--e E]\n"
+         "  crypto rsa pubkey --key KEY.pem --out PUB.pem\n"
+         "  crypto rsa sign --key KEY.pem --in F --out SIG          (PKCS#1 v1.5, SHA-256)\n"
+         "  crypto rsa verify --key PUB.pem --in F --sig SIG        (exit 0 valid, 1 invalid)\n"
+         "  crypto rsa encrypt|decrypt --key KEY.pem [--padding oaep|none] --in F --out G\n"
+         "  (rsa outputs are never overwritten without --force)\n",
+         runRsa},
     };
     return table;
 }
@@ -81,7 +88,8 @@ std::string usageText()
         usage += s.usage;
     usage += "ALG: md2 md4 md5 sha1 sha256 (checksum default: sha256)\n"
              "CIPHER: des des3 arc4 xor; MODE: ecb cbc cfb8 cfb64 (des, des3; default ecb)\n"
-             "Exit codes: 0 ok, 1 decrypt-file authentication failed, 2 usage error, "
+             "Exit codes: 0 ok, 1 decrypt-file authentication failed / rsa verify: signature "
+             "invalid / rsa decrypt: OAEP check failed, 2 usage error, "
              "3 file or runtime error.\n";
     return usage;
 }
@@ -112,6 +120,6 @@ int runCrypto(wb::cli::Invocation &inv)
 
 void wbRegisterCli_crypto(wb::cli::Registry &registry)
 {
-    registry.add({"crypto", "Hashes, DES/Triple-DES, ARC4, HMAC/PBKDF2 and file encryption",
+    registry.add({"crypto", "Hashes, DES/Triple-DES, ARC4, HMAC/PBKDF2, file encryption and RSA",
                   wb::crypto::cli::usageText(), wb::crypto::cli::runCrypto});
 }

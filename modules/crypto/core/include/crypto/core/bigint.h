@@ -1,0 +1,159 @@
+#pragma once
+// Non-negative big integers on 64-bit limbs, enough for RSA: arithmetic, gcd, modular inverse
+// and Montgomery modular exponentiation.
+//
+//     BigInt n = BigInt::fromDecimal("3233").value();
+//     BigInt c = modPow(BigInt(65), BigInt(17), n);          // 2790
+//     BigInt d = modInverse(BigInt(17), BigInt(3120)).value(); // 2753
+//
+//     MontgomeryContext mont(n);                   // odd modulus only; reuse for many powers
+//     BigInt m = mont.modPow(c, d, ExponentKind::Secret);
+//
+// Values are unsigned: a - b with b > a throws CryptoError (callers order their operands).
+// Limbs are little-endian (limbs()[0] is the least significant) and never have leading zero
+// limbs, so 0 has no limbs at all.
+//
+// Exponentiation uses fixed windows in Montgomery form (see MontgomeryContext::modPow): every
+// window of a secret exponent costs the same squarings and one multiplication by a table entry
+// read with a masked scan of the whole table, so the sequence of operations does not depend
+// on the secret bits. This is "constant-time-ish": the limb arithmetic itself is ordinary C++
+// and the final subtraction of the Montgomery product is a branch. Good enough for teaching,
+// not a hardened library.
+
+#include "crypto/core/bytes.h"
+
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wb {
+class Trace;
+}
+
+namespace wb::crypto {
+
+class BigInt
+{
+public:
+    using Limb = std::uint64_t;
+
+    BigInt() = default;
+    BigInt(std::uint64_t value); // implicit: BigInt(65537), x == 0
+
+    // Big-endian unsigned bytes (leading zero bytes allowed), the way RSA reads a byte string
+    // as a number (RFC 8017 OS2IP).
+    static BigInt fromBytes(std::span<const std::uint8_t> bigEndian);
+    // Decimal digits only / hex digits only (any length, no sign, no "0x"); nullopt otherwise.
+    static std::optional<BigInt> fromDecimal(std::string_view digits);
+    static std::optional<BigInt> fromHex(std::string_view digits);
+
+    // Minimal big-endian bytes (0 -> empty), or exactly `length` bytes with leading zeros
+    // (RFC 8017 I2OSP); CryptoError when the value needs more than `length` bytes.
+    Bytes toBytes() const;
+    Bytes toBytes(std::size_t length) const;
+    std::string toDecimal() const;
+    std::string toHex() const; // lowercase, no leading zeros, "0" for zero
+
+    bool isZero() const { return m_limbs.empty(); }
+    bool isOdd() const { return !m_limbs.empty() && (m_limbs[0] & 1); }
+    std::size_t bitLength() const; // 0 for 0, 12 for 3233
+    std::size_t byteLength() const { return (bitLength() + 7) / 8; }
+    bool bit(std::size_t index) const;
+    void setBit(std::size_t index);
+    // The low 64 bits.
+    std::uint64_t low64() const { return m_limbs.empty() ? 0 : m_limbs[0]; }
+    const std::vector<Limb> &limbs() const { return m_limbs; }
+    static BigInt fromLimbs(std::vector<Limb> limbs); // trims leading zero limbs
+
+    friend bool operator==(const BigInt &, const BigInt &) = default;
+    friend std::strong_ordering operator<=>(const BigInt &a, const BigInt &b);
+
+    friend BigInt operator+(const BigInt &a, const BigInt &b);
+    friend BigInt operator-(const BigInt &a, const BigInt &b); // CryptoError if b > a
+    friend BigInt operator*(const BigInt &a, const BigInt &b);
+    friend BigInt operator/(const BigInt &a, const BigInt &b); // CryptoError if b == 0
+    friend BigInt operator%(const BigInt &a, const BigInt &b); // CryptoError if b == 0
+    friend BigInt operator<<(const BigInt &a, std::size_t bits);
+    friend BigInt operator>>(const BigInt &a, std::size_t bits);
+    BigInt &operator+=(const BigInt &b) { return *this = *this + b; }
+    BigInt &operator-=(const BigInt &b) { return *this = *this - b; }
+    BigInt &operator*=(const BigInt &b) { return *this = *this * b; }
+
+    // Remainder of division by a small number (trial division while sieving primes).
+    std::uint64_t modSmall(std::uint64_t divisor) const;
+
+    // Overwrites the limbs with zeros before releasing them (for secrets).
+    void wipe();
+
+private:
+    void trim();
+    std::vector<Limb> m_limbs;
+};
+
+struct DivMod
+{
+    BigInt quotient, remainder;
+};
+// Long division (Knuth's algorithm D); CryptoError if divisor == 0.
+DivMod divMod(const BigInt &dividend, const BigInt &divisor);
+
+BigInt gcd(BigInt a, BigInt b);
+BigInt lcm(const BigInt &a, const BigInt &b);
+// x with a*x = 1 (mod m), 0 <= x < m; nullopt when gcd(a, m) != 1 or m < 2.
+std::optional<BigInt> modInverse(const BigInt &a, const BigInt &m);
+
+// A secret exponent is processed with a fixed window and a masked table read (every window
+// costs the same); a public one (e = 65537, Miller-Rabin's d) with plain left-to-right
+// square-and-multiply that skips zero bits.
+enum class ExponentKind { Public, Secret };
+
+// Montgomery arithmetic modulo an odd m > 1 (R = 2^(64 * limbs of m)). Each product
+// interleaves the multiplication with the reduction, so no double-width intermediate is ever
+// stored: column by column (product scanning, with a dedicated squaring) for the limb counts
+// of 256- to 2048-bit moduli, row by row (CIOS) for any other size.
+class MontgomeryContext
+{
+public:
+    // CryptoError unless modulus is odd and > 1.
+    explicit MontgomeryContext(const BigInt &modulus);
+
+    const BigInt &modulus() const { return m_modulus; }
+    std::size_t limbCount() const { return m_n.size(); }
+
+    // base^exponent mod m (base may be >= m). With a trace attached each step is recorded
+    // (see the events below); `name` tells several exponentiations in one trace apart
+    // ("encrypt", "crt_p", ...). windowBits 0 picks the window from the exponent's size:
+    // 1 up to 32 bits (readable square-and-multiply for toy keys), 4 up to 256, else 5.
+    //
+    // Events (all values big-endian bytes, already converted out of Montgomery form):
+    //   "modexp_begin"    name, base, exponent, modulus, window (bits), kind ("public"/"secret")
+    //   "modexp_square"   name, step, value (after squaring)
+    //   "modexp_multiply" name, step, digit (the window's exponent bits, an integer; the
+    //                     table entry multiplied in is base^digit), value (after multiplying)
+    //   "modexp_end"      name, result, squarings, multiplications
+    BigInt modPow(const BigInt &base, const BigInt &exponent,
+                  ExponentKind kind = ExponentKind::Secret, wb::Trace *trace = nullptr,
+                  std::string_view name = "modexp", unsigned windowBits = 0) const;
+
+    // a*b mod m for ordinary (non-Montgomery) a, b < m; costs two Montgomery products.
+    BigInt modMul(const BigInt &a, const BigInt &b) const;
+
+private:
+    BigInt m_modulus;
+    std::vector<BigInt::Limb> m_n;  // modulus limbs
+    std::vector<BigInt::Limb> m_r2; // R^2 mod m, for converting into Montgomery form
+    BigInt::Limb m_n0inv = 0;       // -m^-1 mod 2^64
+};
+
+// One-off base^exponent mod modulus. Odd modulus: Montgomery; even modulus (not used by
+// RSA, kept for completeness): square-and-multiply with divisions. CryptoError if modulus 0.
+BigInt modPow(const BigInt &base, const BigInt &exponent, const BigInt &modulus,
+              ExponentKind kind = ExponentKind::Secret, wb::Trace *trace = nullptr,
+              std::string_view name = "modexp");
+
+} // namespace wb::crypto

@@ -1,0 +1,396 @@
+// Montgomery multiplication and fixed-window modular exponentiation (see bigint.h).
+//
+// In Montgomery form a number x mod m is stored as xR mod m with R = 2^(64N), N the limb
+// count of m. The product of two such numbers, aR * bR * R^-1 = abR, needs no division by m:
+// each of the N outer steps adds a multiple of m that clears the lowest limb and shifts one
+// limb down (Koc, Acar, Kaliski: "Analyzing and Comparing Montgomery Multiplication
+// Algorithms", 1996: its FIPS variant for the fixed sizes RSA uses, CIOS for the others).
+#include "crypto/core/bigint.h"
+
+#include "workbench/core/trace.h"
+
+#include <algorithm>
+#include <array>
+
+namespace wb::crypto {
+
+using Limb = BigInt::Limb;
+__extension__ typedef unsigned __int128 Wide; // 64x64 -> 128-bit products
+
+namespace {
+
+// (c0, c1, c2) += a * b: a 192-bit column accumulator (a column sums at most 2N products
+// below 2^128 each, so 192 bits never overflow for N < 2^63).
+inline void mulAdd(Limb &c0, Limb &c1, Limb &c2, Limb a, Limb b)
+{
+    const Wide p = Wide(a) * b;
+    const Wide s = ((Wide(c1) << 64) | c0) + p;
+    c2 += Limb(s < p);
+    c0 = Limb(s);
+    c1 = Limb(s >> 64);
+}
+
+// u (N+1 limbs, u < 2n) -> r = u mod n, by a masked subtraction rather than a branch.
+template <std::size_t N>
+inline void finalSubtract(Limb *r, const Limb *u, Limb top, const Limb *n)
+{
+    Limb diff[N];
+    Limb borrow = 0;
+    for (std::size_t j = 0; j < N; ++j) {
+        const Limb d = u[j] - n[j];
+        const Limb nb = Limb(u[j] < n[j]);
+        diff[j] = d - borrow;
+        borrow = nb | Limb(d < borrow);
+    }
+    const Limb mask = Limb(0) - (Limb(top != 0) | Limb(borrow == 0));
+    for (std::size_t j = 0; j < N; ++j)
+        r[j] = (diff[j] & mask) | (u[j] & ~mask);
+}
+
+// r = a * b * R^-1 mod n for a, b < n (r may alias a or b): Montgomery multiplication by
+// product scanning (Koc et al.'s "FIPS" variant). Column by column, the products a[j]*b[i-j]
+// and m[j]*n[i-j] are summed in three registers; in the low N columns m[i] is chosen so the
+// column's low limb becomes zero, in the high N columns the limbs are the result. Same
+// arithmetic as CIOS below, but nothing is stored between the steps, which is what makes the
+// fixed-size instantiations fast.
+template <std::size_t N>
+void montMulFixed(Limb *r, const Limb *a, const Limb *b, const Limb *n, Limb n0inv)
+{
+    Limb m[N], u[N];
+    Limb c0 = 0, c1 = 0, c2 = 0;
+#pragma GCC unroll 128
+    for (std::size_t i = 0; i < 2 * N; ++i) {
+        const std::size_t lo = i < N ? 0 : i - N + 1;
+        const std::size_t hi = i < N ? i : N;
+#pragma GCC unroll 64
+        for (std::size_t j = lo; j < hi; ++j) {
+            mulAdd(c0, c1, c2, a[j], b[i - j]);
+            mulAdd(c0, c1, c2, m[j], n[i - j]);
+        }
+        if (i < N) {
+            mulAdd(c0, c1, c2, a[i], b[0]);
+            m[i] = c0 * n0inv;
+            mulAdd(c0, c1, c2, m[i], n[0]); // low limb is now 0
+        } else {
+            u[i - N] = c0;
+        }
+        c0 = c1;
+        c1 = c2;
+        c2 = 0;
+    }
+    finalSubtract<N>(r, u, c0, n);
+}
+
+// r = a^2 * R^-1 mod n: as montMulFixed, but each cross product a[j]*a[i-j] (j != i-j) is
+// computed once and doubled, which saves about a quarter of the multiplications. The columns
+// are written as one loop with constant trip counts so the compiler unrolls it completely.
+template <std::size_t N>
+void montSqrFixed(Limb *r, const Limb *a, const Limb *n, Limb n0inv)
+{
+    Limb m[N], u[N];
+    Limb c0 = 0, c1 = 0, c2 = 0;
+#pragma GCC unroll 128
+    for (std::size_t i = 0; i < 2 * N; ++i) {
+        const std::size_t lo = i < N ? 0 : i - N + 1;
+        Limb d0 = 0, d1 = 0, d2 = 0;
+#pragma GCC unroll 64
+        for (std::size_t j = lo; j < (i + 1) / 2; ++j)
+            mulAdd(d0, d1, d2, a[j], a[i - j]);
+        d2 = (d2 << 1) | (d1 >> 63); // (d) *= 2
+        d1 = (d1 << 1) | (d0 >> 63);
+        d0 <<= 1;
+        if (i % 2 == 0 && i / 2 < N)
+            mulAdd(d0, d1, d2, a[i / 2], a[i / 2]);
+        const std::size_t hi = i < N ? i : N;
+#pragma GCC unroll 64
+        for (std::size_t j = lo; j < hi; ++j)
+            mulAdd(d0, d1, d2, m[j], n[i - j]);
+        Wide s = Wide(c0) + d0; // (c) += (d)
+        c0 = Limb(s);
+        s = Wide(c1) + d1 + Limb(s >> 64);
+        c1 = Limb(s);
+        c2 += d2 + Limb(s >> 64);
+        if (i < N) {
+            m[i] = c0 * n0inv;
+            mulAdd(c0, c1, c2, m[i], n[0]); // low limb is now 0
+        } else {
+            u[i - N] = c0;
+        }
+        c0 = c1;
+        c1 = c2;
+        c2 = 0;
+    }
+    finalSubtract<N>(r, u, c0, n);
+}
+
+// CIOS (coarsely integrated operand scanning), row by row into a stored N+2-limb sum: the
+// textbook form, used for limb counts without a fixed instantiation.
+void montMulAny(Limb *r, const Limb *a, const Limb *b, const Limb *n, Limb n0inv, std::size_t N)
+{
+    std::vector<Limb> t(N + 2, 0), diff(N);
+    for (std::size_t i = 0; i < N; ++i) {
+        Limb carry = 0;
+        for (std::size_t j = 0; j < N; ++j) {
+            const Wide p = Wide(a[j]) * b[i] + t[j] + carry;
+            t[j] = Limb(p);
+            carry = Limb(p >> 64);
+        }
+        Wide s = Wide(t[N]) + carry;
+        t[N] = Limb(s);
+        t[N + 1] = Limb(s >> 64);
+        const Limb m = t[0] * n0inv;
+        Wide p = Wide(m) * n[0] + t[0];
+        carry = Limb(p >> 64);
+        for (std::size_t j = 1; j < N; ++j) {
+            p = Wide(m) * n[j] + t[j] + carry;
+            t[j - 1] = Limb(p);
+            carry = Limb(p >> 64);
+        }
+        s = Wide(t[N]) + carry;
+        t[N - 1] = Limb(s);
+        t[N] = t[N + 1] + Limb(s >> 64);
+    }
+    Limb borrow = 0;
+    for (std::size_t j = 0; j < N; ++j) {
+        const Limb d = t[j] - n[j];
+        const Limb nb = Limb(t[j] < n[j]);
+        diff[j] = d - borrow;
+        borrow = nb | Limb(d < borrow);
+    }
+    const Limb mask = Limb(0) - (Limb(t[N] != 0) | Limb(borrow == 0));
+    for (std::size_t j = 0; j < N; ++j)
+        r[j] = (diff[j] & mask) | (t[j] & ~mask);
+}
+
+// A Montgomery multiplier bound to one modulus: fully unrolled instantiations for the limb
+// counts of 256- to 2048-bit moduli (so the CRT halves of RSA-512..4096 and the public
+// operation up to RSA-2048), the generic CIOS loop otherwise. Larger unrolled sizes would
+// multiply the compile time for little gain.
+class Multiplier
+{
+public:
+    Multiplier(const std::vector<Limb> &n, Limb n0inv) : m_n(n.data()), m_n0inv(n0inv), m_size(n.size())
+    {
+        switch (m_size) {
+        case 4: bind<4>(); break;
+        case 8: bind<8>(); break;
+        case 12: bind<12>(); break;
+        case 16: bind<16>(); break;
+        case 24: bind<24>(); break;
+        case 32: bind<32>(); break;
+        default: break;
+        }
+    }
+    void operator()(Limb *r, const Limb *a, const Limb *b) const
+    {
+        if (m_fixed)
+            m_fixed(r, a, b, m_n, m_n0inv);
+        else
+            montMulAny(r, a, b, m_n, m_n0inv, m_size);
+    }
+    void square(Limb *r, const Limb *a) const
+    {
+        if (m_square)
+            m_square(r, a, m_n, m_n0inv);
+        else
+            montMulAny(r, a, a, m_n, m_n0inv, m_size);
+    }
+
+private:
+    template <std::size_t N>
+    void bind()
+    {
+        m_fixed = &montMulFixed<N>;
+        m_square = &montSqrFixed<N>;
+    }
+
+    void (*m_fixed)(Limb *, const Limb *, const Limb *, const Limb *, Limb) = nullptr;
+    void (*m_square)(Limb *, const Limb *, const Limb *, Limb) = nullptr;
+    const Limb *m_n;
+    Limb m_n0inv;
+    std::size_t m_size;
+};
+
+std::vector<Limb> padded(const BigInt &x, std::size_t size)
+{
+    std::vector<Limb> out(size, 0);
+    std::copy(x.limbs().begin(), x.limbs().end(), out.begin());
+    return out;
+}
+
+// out = table[index] reading every entry, so the memory access pattern is the same for any
+// index (a cache-timing observer learns nothing about the secret window).
+void selectEntry(Limb *out, const std::vector<Limb> &table, std::size_t entries,
+                 std::size_t size, std::size_t index)
+{
+    std::fill(out, out + size, 0);
+    for (std::size_t e = 0; e < entries; ++e) {
+        const Limb mask = Limb(0) - Limb(e == index);
+        const Limb *entry = table.data() + e * size;
+        for (std::size_t j = 0; j < size; ++j)
+            out[j] |= entry[j] & mask;
+    }
+}
+
+unsigned autoWindow(std::size_t exponentBits)
+{
+    if (exponentBits <= 32)
+        return 1;
+    return exponentBits <= 256 ? 4 : 5;
+}
+
+} // namespace
+
+MontgomeryContext::MontgomeryContext(const BigInt &modulus) : m_modulus(modulus)
+{
+    if (!modulus.isOdd() || modulus == BigInt(1))
+        throw CryptoError("Montgomery arithmetic needs an odd modulus greater than 1");
+    m_n = modulus.limbs();
+    // Newton's iteration for m^-1 mod 2^64: x = m is right in the low 3 bits (m*m = 1 mod 8
+    // for odd m) and every step doubles the correct bits: 3, 6, 12, 24, 48, 96.
+    const Limb m0 = m_n[0];
+    Limb x = m0;
+    for (int i = 0; i < 5; ++i)
+        x *= 2 - m0 * x;
+    m_n0inv = Limb(0) - x;
+    m_r2 = padded((BigInt(1) << (128 * m_n.size())) % modulus, m_n.size());
+}
+
+BigInt MontgomeryContext::modMul(const BigInt &a, const BigInt &b) const
+{
+    const std::size_t size = m_n.size();
+    const Multiplier mul(m_n, m_n0inv);
+    std::vector<Limb> x = padded(a < m_modulus ? a : a % m_modulus, size);
+    std::vector<Limb> y = padded(b < m_modulus ? b : b % m_modulus, size);
+    mul(x.data(), x.data(), m_r2.data()); // aR
+    mul(x.data(), x.data(), y.data());    // aR * b / R = ab
+    return BigInt::fromLimbs(std::move(x));
+}
+
+BigInt MontgomeryContext::modPow(const BigInt &base, const BigInt &exponent, ExponentKind kind,
+                                 wb::Trace *trace, std::string_view name,
+                                 unsigned windowBits) const
+{
+    const std::size_t size = m_n.size();
+    const std::size_t bits = exponent.bitLength();
+    const Multiplier mul(m_n, m_n0inv);
+    std::vector<Limb> one(size, 0);
+    one[0] = 1;
+
+    std::vector<Limb> x = padded(base < m_modulus ? base : base % m_modulus, size);
+    mul(x.data(), x.data(), m_r2.data()); // base in Montgomery form
+    std::vector<Limb> acc(size);
+    mul(acc.data(), one.data(), m_r2.data()); // 1 in Montgomery form: R mod m
+
+    const unsigned window =
+        kind == ExponentKind::Public ? 1 : std::clamp(windowBits ? windowBits : autoWindow(bits), 1u, 8u);
+    const std::size_t valueBytes = m_modulus.byteLength();
+    std::vector<Limb> plain(size);
+    auto plainBytes = [&](const std::vector<Limb> &v) {
+        mul(plain.data(), v.data(), one.data());
+        return BigInt::fromLimbs(plain).toBytes(valueBytes);
+    };
+    std::uint64_t squarings = 0, multiplications = 0;
+    const std::string opName(name);
+    if (trace)
+        trace->add("modexp_begin", opName + ": exponentiation modulo a " +
+                                       std::to_string(m_modulus.bitLength()) + "-bit number",
+                   {{"name", opName},
+                    {"base", base.toBytes()},
+                    {"exponent", exponent.toBytes()},
+                    {"modulus", m_modulus.toBytes()},
+                    {"window", window},
+                    {"kind", kind == ExponentKind::Public ? "public" : "secret"}});
+    auto square = [&] {
+        mul.square(acc.data(), acc.data());
+        ++squarings;
+        if (trace)
+            trace->add("modexp_square", opName + ": square",
+                       {{"name", opName},
+                        {"step", squarings + multiplications},
+                        {"value", plainBytes(acc)}});
+    };
+    auto multiplied = [&](std::uint64_t digit) {
+        ++multiplications;
+        if (trace)
+            trace->add("modexp_multiply", opName + ": multiply by base^" + std::to_string(digit),
+                       {{"name", opName},
+                        {"step", squarings + multiplications},
+                        {"digit", digit},
+                        {"value", plainBytes(acc)}});
+    };
+
+    if (bits == 0) {
+        // x^0 = 1; acc already holds it.
+    } else if (kind == ExponentKind::Public) {
+        // Left to right, skipping zero bits: the exponent is public, so its pattern may show.
+        acc = x;
+        multiplied(1);
+        for (std::size_t i = bits - 1; i-- > 0;) {
+            square();
+            if (exponent.bit(i)) {
+                mul(acc.data(), acc.data(), x.data());
+                multiplied(1);
+            }
+        }
+    } else {
+        // Fixed windows of `window` bits from the top: per window, `window` squarings and one
+        // multiplication by table[digit] = base^digit (table[0] = 1), whatever the digit is.
+        const std::size_t entries = std::size_t(1) << window;
+        std::vector<Limb> table(entries * size);
+        std::copy(acc.begin(), acc.end(), table.begin());
+        std::copy(x.begin(), x.end(), table.begin() + std::ptrdiff_t(size));
+        for (std::size_t e = 2; e < entries; ++e)
+            mul(table.data() + e * size, table.data() + (e - 1) * size, x.data());
+        const std::size_t windows = (bits + window - 1) / window;
+        std::vector<Limb> entry(size);
+        auto digitAt = [&](std::size_t w) {
+            std::size_t digit = 0;
+            for (unsigned b = window; b-- > 0;)
+                digit = (digit << 1) | std::size_t(exponent.bit(w * window + b));
+            return digit;
+        };
+        for (std::size_t w = windows; w-- > 0;) {
+            const std::size_t digit = digitAt(w);
+            if (w + 1 != windows)
+                for (unsigned s = 0; s < window; ++s)
+                    square();
+            selectEntry(entry.data(), table, entries, size, digit);
+            mul(acc.data(), acc.data(), entry.data());
+            multiplied(digit);
+        }
+        std::fill(table.begin(), table.end(), 0);
+    }
+
+    mul(acc.data(), acc.data(), one.data()); // out of Montgomery form
+    BigInt result = BigInt::fromLimbs(acc);
+    if (trace)
+        trace->add("modexp_end", opName + ": result",
+                   {{"name", opName},
+                    {"result", result.toBytes()},
+                    {"squarings", squarings},
+                    {"multiplications", multiplications}});
+    std::fill(acc.begin(), acc.end(), 0);
+    std::fill(x.begin(), x.end(), 0);
+    return result;
+}
+
+BigInt modPow(const BigInt &base, const BigInt &exponent, const BigInt &modulus,
+              ExponentKind kind, wb::Trace *trace, std::string_view name)
+{
+    if (modulus.isZero())
+        throw CryptoError("modular exponentiation needs a modulus greater than 0");
+    if (modulus == BigInt(1))
+        return {};
+    if (modulus.isOdd())
+        return MontgomeryContext(modulus).modPow(base, exponent, kind, trace, name);
+    BigInt result = 1, b = base % modulus;
+    for (std::size_t i = exponent.bitLength(); i-- > 0;) {
+        result = result * result % modulus;
+        if (exponent.bit(i))
+            result = result * b % modulus;
+    }
+    return result;
+}
+
+} // namespace wb::crypto
