@@ -1,90 +1,29 @@
 // `workbench-cli crypto ...` end to end: the command forms with the brief's values,
 // and bad input -> one clear sentence on stderr and a non-zero exit.
+#include "cli_fixture.h"
 #include "crypto/core/bytes.h"
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
+using wb::crypto::testing::Result;
+using wb::crypto::testing::slurp;
 
 namespace {
 
-struct Result
-{
-    int code = -1;
-    std::string out, err;
-};
-
-std::string quote(const std::string &s)
-{
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-std::string slurp(const fs::path &p)
-{
-    std::ifstream f(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-class CryptoCli : public ::testing::Test
+class CryptoCli : public wb::crypto::testing::CliFixture
 {
 protected:
-    void SetUp() override
-    {
-        const char *cli = std::getenv("WB_CLI");
-        m_cli = cli ? cli : WB_CLI_PATH;
-        ASSERT_TRUE(fs::exists(m_cli)) << m_cli << " not found; set WB_CLI to workbench-cli";
-        const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_dir = fs::temp_directory_path() /
-                ("wb-crypto-cli-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
-    }
-    void TearDown() override { fs::remove_all(m_dir); }
+    CryptoCli() : CliFixture("wb-crypto-cli-") {}
 
-    Result run(const std::vector<std::string> &args) const
-    {
-        std::string cmd = quote(m_cli) + " crypto";
-        for (const auto &a : args)
-            cmd += " " + quote(a);
-        const fs::path out = m_dir / ".stdout", err = m_dir / ".stderr";
-        cmd += " > " + quote(out.string()) + " 2> " + quote(err.string());
-        const int status = std::system(cmd.c_str());
-        Result r;
-        r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        r.out = slurp(out);
-        r.err = slurp(err);
-        fs::remove(out);
-        fs::remove(err);
-        return r;
-    }
-    std::string path(const std::string &name) const { return (m_dir / name).string(); }
-    void write(const std::string &name, const std::string &content) const
-    {
-        std::ofstream(path(name), std::ios::binary) << content;
-    }
-
-    // A failure: non-zero `code`, one line on stderr that names the module, nothing on stdout.
+    Result run(const std::vector<std::string> &args) const { return cli("crypto", args); }
     void expectError(const std::vector<std::string> &args, int code, const std::string &needle)
     {
-        const Result r = run(args);
-        EXPECT_EQ(r.code, code) << r.err;
-        EXPECT_EQ(r.out, "");
-        EXPECT_EQ(r.err.rfind("workbench-cli crypto: ", 0), 0u) << r.err;
-        EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+        expectFailure(run(args), code, needle);
     }
-
-    std::string m_cli;
-    fs::path m_dir;
 };
 
 } // namespace

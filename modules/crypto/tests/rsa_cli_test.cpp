@@ -1,108 +1,45 @@
 // `workbench-cli crypto rsa ...` end to end against the openssl command-line tool: our keys
 // in OpenSSL, OpenSSL's keys in ours, signatures and OAEP ciphertexts both ways, and bad
 // input -> a sentence on stderr, a non-zero exit, and no file touched.
+#include "cli_fixture.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
+using wb::crypto::testing::Result;
 
 namespace {
 
-struct Result
-{
-    int code = -1;
-    std::string out, err;
-};
-
-std::string quote(const std::string &s)
-{
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-std::string slurp(const fs::path &p)
-{
-    std::ifstream f(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-class CryptoRsaCli : public ::testing::Test
+class CryptoRsaCli : public wb::crypto::testing::CliFixture
 {
 protected:
+    CryptoRsaCli() : CliFixture("wb-rsa-cli-") {}
+
     void SetUp() override
     {
-        const char *cli = std::getenv("WB_CLI");
-        m_cli = cli ? cli : WB_CLI_PATH;
-        ASSERT_TRUE(fs::exists(m_cli)) << m_cli << " not found; set WB_CLI to workbench-cli";
+        CliFixture::SetUp();
         ASSERT_EQ(std::system("openssl version > /dev/null 2>&1"), 0) << "openssl not on PATH";
-        const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_dir = fs::temp_directory_path() /
-                ("wb-rsa-cli-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
     }
-    void TearDown() override { fs::remove_all(m_dir); }
-
-    // Runs a shell command line in the test folder, capturing stdout and stderr.
-    Result shell(const std::string &commandLine) const
-    {
-        const fs::path out = m_dir / ".stdout", err = m_dir / ".stderr";
-        const std::string cmd = "cd " + quote(m_dir.string()) + " && " + commandLine + " > " +
-                                quote(out.string()) + " 2> " + quote(err.string());
-        const int status = std::system(cmd.c_str());
-        Result r;
-        r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        r.out = slurp(out);
-        r.err = slurp(err);
-        fs::remove(out);
-        fs::remove(err);
-        return r;
-    }
-    Result rsa(const std::vector<std::string> &args) const
-    {
-        std::string cmd = quote(m_cli) + " crypto rsa";
-        for (const auto &a : args)
-            cmd += " " + quote(a);
-        return shell(cmd);
-    }
+    Result rsa(const std::vector<std::string> &args) const { return cli("crypto rsa", args); }
     void openssl(const std::string &args) const
     {
         const Result r = shell("openssl " + args);
         ASSERT_EQ(r.code, 0) << "openssl " << args << "\n" << r.err;
     }
-    std::string path(const std::string &name) const { return (m_dir / name).string(); }
-    void write(const std::string &name, const std::string &content) const
-    {
-        std::ofstream(path(name), std::ios::binary) << content;
-    }
-    std::string read(const std::string &name) const { return slurp(path(name)); }
-
     void ok(const std::vector<std::string> &args) const
     {
         const Result r = rsa(args);
         ASSERT_EQ(r.code, 0) << r.err;
     }
-    // A failure: exit `code`, one sentence naming the module and containing `needle`.
     void expectError(const std::vector<std::string> &args, int code, const std::string &needle) const
     {
-        const Result r = rsa(args);
-        EXPECT_EQ(r.code, code) << r.err;
-        EXPECT_EQ(r.err.rfind("workbench-cli crypto: ", 0), 0u) << r.err;
-        EXPECT_NE(r.err.find(needle), std::string::npos) << "expected '" << needle << "' in: "
-                                                         << r.err;
+        expectFailure(rsa(args), code, needle);
     }
-
-    std::string m_cli;
-    fs::path m_dir;
 };
 
 } // namespace
