@@ -3,12 +3,12 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config clang libclang-rt-14-dev
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-l10n-tools
   libqcustomplot-dev libqcustomplot2.1-qt6
   libssl-dev openssl librabbitmq-dev rabbitmq-server
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 xvfb xauth fonts-dejavu-core
+  python3 python3-pika xvfb xauth fonts-dejavu-core
   appstream desktop-file-utils dpkg-dev file
 )
 

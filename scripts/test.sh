@@ -2,7 +2,8 @@
 # Installs what is missing, builds everything and runs every test: unit and known-answer tests,
 # cross-checks against OpenSSL and python3, GUI tests (offscreen), CLI tests, install layout,
 # then the Qt-free cores again under AddressSanitizer + UndefinedBehaviorSanitizer and the
-# threaded cores under ThreadSanitizer. Services a test needs are started by that test.
+# threaded cores under ThreadSanitizer, then a short libFuzzer run of the crypto parsers.
+# Services a test needs are started by that test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -38,4 +39,6 @@ if [[ $tsan_tests != '^()\.' ]]; then
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     ctest --test-dir build-tsan -j"$jobs" --output-on-failure -R "$tsan_tests" --timeout 900
 fi
+step "fuzz smoke: the crypto parsers, 20 s per target (clang, libFuzzer, ASan+UBSan)"
+bash scripts/fuzz.sh 20
 step "all tests passed"

@@ -10,6 +10,10 @@
 #include "crypto/core/hash.h"
 
 #include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/tracetable.h"
+
+#include <QHeaderView>
+#include <QTabWidget>
 
 #include <QTemporaryFile>
 #include <QTest>
@@ -29,6 +33,8 @@ private slots:
     void avalancheReachesAboutHalf();
     void desRoundsEndWithTheBriefCiphertext();
     void modesAndImageLeak();
+    void eventTablesShowTheirColumns();
+    void screenshotHookOpensTheRequestedPart();
     void arc4ReproducesTheBriefAndStepsBack();
     void checksumMatchesTheCoreAndCancels();
     void passwordsAndMeasureStopOnShutdown();
@@ -145,6 +151,58 @@ void CryptoUiTest::modesAndImageLeak()
     QCOMPARE(img->ecb().pixel(0, 0), img->ecb().pixel(2, 0));
     QCOMPARE(img->ecb().pixel(1, 0), img->ecb().pixel(3, 0));
     QVERIFY(img->cbc().pixel(0, 0) != img->cbc().pixel(2, 0));
+}
+
+// Beside a wide canvas the event table used to shrink to its Step column. At a window a
+// laptop gives the page, every view's table shows Step, Kind and the description.
+template <typename Page> void checkEventTable(const char *view)
+{
+    Page page;
+    page.resize(1000, 700);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    auto *table = page.template findChild<wb::ui::TraceTable *>();
+    QVERIFY2(table, view);
+    QVERIFY2(table->isVisible(), view);
+    QVERIFY2(table->isColumnHidden(wb::ui::TraceModel::Thread), view); // single-threaded
+    const int labelStart =
+        table->horizontalHeader()->sectionViewportPosition(wb::ui::TraceModel::Label);
+    const QFontMetrics fm(table->font());
+    QVERIFY2(labelStart > 0, view);
+    QVERIFY2(table->viewport()->width() - labelStart >=
+                 fm.horizontalAdvance(QStringLiteral("DES initial permutation")),
+             view);
+}
+
+void CryptoUiTest::eventTablesShowTheirColumns()
+{
+    checkEventTable<CipherPage>("cipher");
+    checkEventTable<HashPage>("hash");
+    checkEventTable<StreamPage>("stream");
+}
+
+void CryptoUiTest::screenshotHookOpensTheRequestedPart()
+{
+    qputenv("WB_CRYPTO_SHOW", "cipher:modes");
+    {
+        CipherPage page;
+        QCOMPARE(page.findChild<QTabWidget *>()->currentIndex(), 1);
+    }
+    qputenv("WB_CRYPTO_SHOW", "cipher:image");
+    {
+        CipherPage page;
+        QCOMPARE(page.findChild<QTabWidget *>()->currentIndex(), 2);
+    }
+    qputenv("WB_CRYPTO_SHOW", "hash:md2");
+    {
+        HashPage page;
+        QCOMPARE(page.stepAlgorithm(), HashAlg::Md2);
+        CipherPage other; // the hook names one view; the others open as usual
+        QCOMPARE(other.findChild<QTabWidget *>()->currentIndex(), 0);
+    }
+    qunsetenv("WB_CRYPTO_SHOW");
+    HashPage page;
+    QCOMPARE(page.stepAlgorithm(), HashAlg::Md5);
 }
 
 void CryptoUiTest::arc4ReproducesTheBriefAndStepsBack()

@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
@@ -219,12 +220,21 @@ void ModesCanvas::paintEvent(QPaintEvent *)
             arrow({x + boxW / 2, yIn + 20 + boxH}, {x + boxW / 2, yE + 20}, text);
         } else {
             box(in, tr("P%1 (plaintext)").arg(i), hexBytes(b.in, false), paddingColor());
-            box(e, m_mode == Mode::Cbc ? tr("E(P%1 ⊕ C%2)").arg(i).arg(i - 1) : tr("E(P%1)").arg(i),
-                hexWord(b.cipherIn, 16) + QStringLiteral(" →"), messageColor());
+            // The box holds what goes into E; its output is the ciphertext below.
+            const QString into = m_mode == Mode::Ecb ? tr("into E: P%1").arg(i)
+                                 : i == 0            ? tr("into E: P0 ⊕ IV")
+                                                     : tr("into E: P%1 ⊕ C%2").arg(i).arg(i - 1);
+            box(e, into, hexWord(b.cipherIn, 16), messageColor());
             arrow({x + boxW / 2, yIn + 20 + boxH}, {x + boxW / 2, yE + 20}, text);
         }
         box(out, tr("C%1 (ciphertext)").arg(i), hexBytes(b.out, false), lengthColor());
         arrow({x + boxW / 2, (cfb ? yXor : yE) + 20 + boxH}, {x + boxW / 2, yOut + 40}, text);
+        if (!cfb) { // name the step the arrow stands for
+            p.setFont(font());
+            p.setPen(faded);
+            p.drawText(QPointF(x + boxW / 2 + 8, yE + 20 + boxH + fm.ascent() + 6),
+                       tr("DES encrypt (E)"));
+        }
         // Feedback into the next column.
         if (m_mode != Mode::Ecb && i + 1 < n) {
             const QPointF from(x + boxW, yOut + 40 + boxH / 2);
@@ -344,11 +354,16 @@ CipherPage::CipherPage(QWidget *parent)
     form->addWidget(m_block);
     form->addWidget(m_result);
     form->addWidget(m_error, 1);
-    auto *split = new QSplitter(Qt::Horizontal);
+    // The round canvas is wide (48-bit rows with notes), so the events go below it: side by
+    // side, one of the two always ended up squeezed.
+    auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_canvas);
     split->addWidget(m_table);
-    split->setStretchFactor(0, 3);
+    split->setStretchFactor(0, 0); // the canvas keeps its minimum height; the table takes the rest
     split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
+    setupEventTable(m_table);
+    m_table->setMinimumHeight(m_table->verticalHeader()->defaultSectionSize() * 5);
     auto *rounds = new QWidget;
     auto *rcol = new QVBoxLayout(rounds);
     rcol->addLayout(form);
@@ -395,6 +410,8 @@ CipherPage::CipherPage(QWidget *parent)
     connect(m_iv, &QLineEdit::textChanged, this, [this] { rerunModes(); });
     rerun();
     rerunModes();
+    const QString part = requestedPart(QStringLiteral("cipher"));
+    tabs->setCurrentIndex(part == QLatin1String("modes") ? 1 : part == QLatin1String("image") ? 2 : 0);
 }
 
 CipherPage::~CipherPage()
@@ -488,7 +505,8 @@ bool CipherPage::rerunModes()
         }
         m_modes->setBlocks(mode, blocks);
         m_modeError->setText(tr("Ciphertext: %1").arg(m_modeOutput));
-        m_modeError->setStyleSheet(QString());
+        // Plain text colour: this line reports the result, not a problem.
+        m_modeError->setStyleSheet(QStringLiteral("color: palette(text)"));
         return true;
     } catch (const CryptoError &e) {
         m_modeError->setStyleSheet(QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));

@@ -2,8 +2,10 @@
 
 #include "workbench/ui/modulepage.h"
 #include "workbench/ui/theme.h"
+#include "workbench/ui/tracetable.h"
 
 #include <QFontDatabase>
+#include <QScrollBar>
 
 namespace wb::crypto::ui {
 
@@ -18,6 +20,28 @@ QStringList coreSources(const QStringList &names)
 QString lesson(const QString &name)
 {
     return wb::ui::readTextResource(QStringLiteral(":/modules/crypto/ui/lessons/%1.md").arg(name));
+}
+
+int eventTableMinimumWidth(const wb::ui::TraceTable *table)
+{
+    const QFontMetrics fm(table->font());
+    return table->columnWidth(wb::ui::TraceModel::Step) +
+           table->columnWidth(wb::ui::TraceModel::Kind) +
+           fm.horizontalAdvance(QStringLiteral("DES initial permutation")) + 12 +
+           table->verticalScrollBar()->sizeHint().width() + 2 * table->frameWidth();
+}
+
+void setupEventTable(wb::ui::TraceTable *table)
+{
+    table->hideColumn(wb::ui::TraceModel::Thread);
+    table->setMinimumWidth(eventTableMinimumWidth(table));
+}
+
+QString requestedPart(const QString &view)
+{
+    const QString show = qEnvironmentVariable("WB_CRYPTO_SHOW");
+    const QString prefix = view + QLatin1Char(':');
+    return show.startsWith(prefix) ? show.mid(prefix.size()) : QString();
 }
 
 QString hexBytes(const Bytes &bytes, bool spaced)

@@ -11,6 +11,10 @@
 
 #include <optional>
 
+namespace wb::ui {
+class TraceTable;
+}
+
 namespace wb::crypto::ui {
 
 // Resource paths of core sources, from paths relative to the module folder.
@@ -26,6 +30,18 @@ QString hexWord(std::uint64_t value, int digits);
 std::optional<Bytes> parseInput(const QString &text, bool hex, QString *why);
 
 QFont monoFont(double scale = 1.0);
+
+// The event list beside a canvas: the crypto cores are single-threaded, so the Thread column
+// is hidden, and the table never gets narrower than Step, Kind and a readable part of the
+// description (it is what a learner double-clicks to jump).
+void setupEventTable(wb::ui::TraceTable *table);
+int eventTableMinimumWidth(const wb::ui::TraceTable *table);
+
+// Screenshot hook: with WB_CRYPTO_SHOW=<view>:<part> in the environment (for example
+// "cipher:modes", "cipher:image", "hash:md2"), the view named <view> opens on <part> when it
+// is created, so `workbench --screenshot` can render parts that sit behind a tab or a choice.
+// Returns <part> for `view`, or an empty string.
+QString requestedPart(const QString &view);
 
 // Fixed roles: message bytes, padding, length field, "changed by the last step".
 QColor messageColor();

@@ -222,8 +222,21 @@ void HashCanvas::paintEvent(QPaintEvent *)
 
     // 4. Registers.
     if (md2) {
-        heading(tr("X buffer (48 bytes) after this round; red = changed by it; X[0..15] becomes the digest"));
+        heading(tr("X buffer (48 bytes) after this round (red = changed by it)"));
+        p.setFont(font());
+        p.setPen(faded);
+        const QRect note(left, y, width() - left - 10, 2 * line);
+        QRect used;
+        p.drawText(note, Qt::TextWordWrap,
+                   tr("X[0..15] is the state and becomes the digest, X[16..31] the block, "
+                      "X[32..47] block ⊕ state."),
+                   &used);
+        y += used.height() + 4;
         p.setFont(mono);
+        for (int r = 0; r < 3 && !s.md2X.empty(); ++r) { // row offsets, as in the message above
+            p.setPen(faded);
+            p.drawText(10, y + r * rowH + mfm.ascent(), QStringLiteral("X[%1]").arg(16 * r));
+        }
         for (int n = 0; n < int(s.md2X.size()); ++n) {
             const QRect box(left + (n % 16) * cell, y + (n / 16) * rowH, cell - 2, rowH - 1);
             if (n < int(s.md2Fresh.size()) && s.md2Fresh[n])
@@ -332,7 +345,7 @@ HashPage::HashPage(QWidget *parent)
     m_cursorLine = wb::ui::cursorLine(m_plot);
 
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    m_table->setMinimumWidth(260);
+    setupEventTable(m_table);
     auto *left = new QSplitter(Qt::Vertical);
     left->addWidget(m_canvas);
     left->addWidget(m_plot);
@@ -361,6 +374,8 @@ HashPage::HashPage(QWidget *parent)
     });
     connect(m_digests, &QTableWidget::cellClicked, this, [this](int row, int) { m_alg->setCurrentIndex(row); });
     connect(m_bit, &QSpinBox::valueChanged, this, &HashPage::updateAvalanche);
+    if (const auto alg = parseHashAlg(requestedPart(QStringLiteral("hash")).toStdString()))
+        m_alg->setCurrentIndex(int(*alg));
     recompute();
 }
 

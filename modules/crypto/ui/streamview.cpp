@@ -148,6 +148,7 @@ StreamPage::StreamPage(QWidget *parent)
     split->addWidget(m_table);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
+    setupEventTable(m_table);
     auto *col = new QVBoxLayout(this);
     col->addLayout(top);
     col->addWidget(split, 1);

@@ -46,8 +46,14 @@ std::optional<Bytes> fromHex(std::string_view hex, std::string *why)
         if (hi < 0 || lo < 0) {
             if (why) {
                 const std::size_t bad = hi < 0 ? i : i + 1;
-                *why = "hex input has a non-hex character '" + std::string(1, hex[bad]) +
-                       "' at position " + std::to_string(bad + 1) + "; use 0-9 and a-f";
+                const auto ch = static_cast<std::uint8_t>(hex[bad]);
+                // A control byte or half a UTF-8 sequence is shown as its value, never raw:
+                // the message goes to a terminal or a label.
+                const std::string shown = ch >= 0x20 && ch < 0x7f
+                                              ? "character '" + std::string(1, char(ch)) + "'"
+                                              : "byte 0x" + toHex({&ch, 1});
+                *why = "hex input has a non-hex " + shown + " at position " +
+                       std::to_string(bad + 1) + "; use 0-9 and a-f";
             }
             return std::nullopt;
         }

@@ -253,20 +253,49 @@ Bytes Hasher::final()
 }
 
 namespace detail {
+namespace {
+// Registers a, b, c, ... = regs[0..count) as event fields.
+void appendRegisters(std::vector<wb::Field> &fields, const std::uint32_t *regs, int count)
+{
+    static constexpr const char *kNames[8] = {"a", "b", "c", "d", "e", "f", "g", "h"};
+    for (int r = 0; r < count; ++r)
+        fields.emplace_back(kNames[r], regs[r]);
+}
+} // namespace
 
 void recordStep(wb::Trace *trace, const char *alg, std::uint64_t index, int round, int step,
                 int word, const std::uint32_t *regs, int count, std::source_location where)
 {
-    static constexpr const char *kNames[8] = {"a", "b", "c", "d", "e", "f", "g", "h"};
     std::vector<wb::Field> fields = {
         {"alg", alg}, {"index", index}, {"round", round}, {"step", step}};
     if (word >= 0)
         fields.emplace_back("word", word);
-    for (int r = 0; r < count; ++r)
-        fields.emplace_back(kNames[r], regs[r]);
+    appendRegisters(fields, regs, count);
     trace->add("step",
                std::string(alg) + " round " + std::to_string(round) + " step " +
                    std::to_string(step),
+               std::move(fields), 0, where);
+}
+
+void recordBlock(wb::Trace *trace, const char *alg, std::uint64_t index, const std::uint8_t *block,
+                 const char *scheduleLabel, const std::uint32_t *schedule, int scheduleCount,
+                 std::source_location where)
+{
+    trace->add("block", std::string(alg) + " block " + std::to_string(index),
+               {{"alg", alg}, {"index", index}, {"bytes", Bytes(block, block + 64)}}, 0, where);
+    trace->add("schedule", scheduleLabel,
+               {{"alg", alg},
+                {"index", index},
+                {"words", std::vector<std::int64_t>(schedule, schedule + scheduleCount)}},
+               0, where);
+}
+
+void recordState(wb::Trace *trace, const char *alg, std::uint64_t index, const std::uint32_t *h,
+                 int count, std::source_location where)
+{
+    std::vector<wb::Field> fields = {{"alg", alg}, {"index", index}};
+    appendRegisters(fields, h, count);
+    trace->add("state", std::string(alg) + " state after block " + std::to_string(index),
                std::move(fields), 0, where);
 }
 

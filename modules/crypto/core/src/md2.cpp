@@ -81,16 +81,10 @@ void compress(std::uint8_t *x, const std::uint8_t *block, std::uint64_t index, w
 void md2Blocks(std::uint8_t *x48, std::uint8_t *c16, std::uint8_t &l, const std::uint8_t *p,
                std::size_t count, Md2Checksum variant, std::uint64_t firstIndex, wb::Trace *trace)
 {
-    for (std::size_t i = 0; i < count; ++i) {
-        const std::uint8_t *block = p + 16 * i;
-        if (trace) {
-            compress<true>(x48, block, firstIndex + i, trace);
-            updateChecksum<true>(c16, l, block, variant, firstIndex + i, trace);
-        } else {
-            compress<false>(x48, block, 0, nullptr);
-            updateChecksum<false>(c16, l, block, variant, 0, nullptr);
-        }
-    }
+    forEachBlock<16>(p, count, firstIndex, trace, [&](auto traced, auto *block, auto index) {
+        compress<traced.value>(x48, block, index, trace);
+        updateChecksum<traced.value>(c16, l, block, variant, index, trace);
+    });
 }
 
 void md2ChecksumBlock(std::uint8_t *x48, const std::uint8_t *c16, std::uint64_t index,

@@ -1,10 +1,6 @@
 // MD4 (RFC 1320): three rounds of 16 steps over a 512-bit block, state A, B, C, D.
 #include "hash_blocks.h"
 
-#include "workbench/core/trace.h"
-
-#include <string>
-
 namespace wb::crypto::detail {
 namespace {
 
@@ -21,14 +17,10 @@ template <bool Traced>
 void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, wb::Trace *trace)
 {
     std::uint32_t x[16];
-    for (int i = 0; i < 16; ++i)
-        x[i] = loadLe32(block + 4 * i);
-    if constexpr (Traced) {
-        trace->add("block", "md4 block " + std::to_string(index),
-                   {{"alg", "md4"}, {"index", index}, {"bytes", Bytes(block, block + 64)}});
-        trace->add("schedule", "md4 words X[0..15] (little-endian)",
-                   {{"alg", "md4"}, {"index", index}, {"words", words(x)}});
-    }
+    loadBlockWords<std::endian::little>(x, block);
+    if constexpr (Traced)
+        recordBlock(trace, "md4", index, block, "md4 words X[0..15] (little-endian)", x, 16,
+                    std::source_location::current());
 
     std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
     // Same register rotation as MD5: each step makes a new b from a; a <- d, d <- c, c <- b.
@@ -60,18 +52,9 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
                        std::source_location::current());
         }
     }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
+    feedForward(h, {a, b, c, d});
     if constexpr (Traced)
-        trace->add("state", "md4 state after block " + std::to_string(index),
-                   {{"alg", "md4"},
-                    {"index", index},
-                    {"a", h[0]},
-                    {"b", h[1]},
-                    {"c", h[2]},
-                    {"d", h[3]}});
+        recordState(trace, "md4", index, h, 4, std::source_location::current());
 }
 
 } // namespace
@@ -79,13 +62,9 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
 void md4Blocks(std::uint32_t *h, const std::uint8_t *p, std::size_t count,
                std::uint64_t firstIndex, wb::Trace *trace)
 {
-    if (trace) {
-        for (std::size_t i = 0; i < count; ++i)
-            compress<true>(h, p + 64 * i, firstIndex + i, trace);
-    } else {
-        for (std::size_t i = 0; i < count; ++i)
-            compress<false>(h, p + 64 * i, 0, nullptr);
-    }
+    forEachBlock<64>(p, count, firstIndex, trace, [&](auto traced, auto *block, auto index) {
+        compress<traced.value>(h, block, index, trace);
+    });
 }
 
 } // namespace wb::crypto::detail

@@ -2,10 +2,6 @@
 // state A..E. Portable code: the teaching path (sha_ni.cpp holds the accelerated one).
 #include "hash_blocks.h"
 
-#include "workbench/core/trace.h"
-
-#include <string>
-
 namespace wb::crypto::detail {
 namespace {
 
@@ -18,16 +14,12 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
     // Message schedule: W[0..15] are the block's big-endian words; each later word is the
     // XOR of four earlier ones rotated left by one (the rotation SHA-0 lacked).
     std::uint32_t w[80];
-    for (int t = 0; t < 16; ++t)
-        w[t] = loadBe32(block + 4 * t);
+    loadBlockWords<std::endian::big>(w, block);
     for (int t = 16; t < 80; ++t)
         w[t] = std::rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
-    if constexpr (Traced) {
-        trace->add("block", "sha1 block " + std::to_string(index),
-                   {{"alg", "sha1"}, {"index", index}, {"bytes", Bytes(block, block + 64)}});
-        trace->add("schedule", "sha1 message schedule W[0..79]",
-                   {{"alg", "sha1"}, {"index", index}, {"words", words(w)}});
-    }
+    if constexpr (Traced)
+        recordBlock(trace, "sha1", index, block, "sha1 message schedule W[0..79]", w, 80,
+                    std::source_location::current());
 
     std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
 #pragma GCC unroll 80
@@ -56,20 +48,9 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
                        std::source_location::current());
         }
     }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-    h[4] += e;
+    feedForward(h, {a, b, c, d, e});
     if constexpr (Traced)
-        trace->add("state", "sha1 state after block " + std::to_string(index),
-                   {{"alg", "sha1"},
-                    {"index", index},
-                    {"a", h[0]},
-                    {"b", h[1]},
-                    {"c", h[2]},
-                    {"d", h[3]},
-                    {"e", h[4]}});
+        recordState(trace, "sha1", index, h, 5, std::source_location::current());
 }
 
 } // namespace
@@ -77,13 +58,9 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
 void sha1Blocks(std::uint32_t *h, const std::uint8_t *p, std::size_t count,
                 std::uint64_t firstIndex, wb::Trace *trace)
 {
-    if (trace) {
-        for (std::size_t i = 0; i < count; ++i)
-            compress<true>(h, p + 64 * i, firstIndex + i, trace);
-    } else {
-        for (std::size_t i = 0; i < count; ++i)
-            compress<false>(h, p + 64 * i, 0, nullptr);
-    }
+    forEachBlock<64>(p, count, firstIndex, trace, [&](auto traced, auto *block, auto index) {
+        compress<traced.value>(h, block, index, trace);
+    });
 }
 
 } // namespace wb::crypto::detail

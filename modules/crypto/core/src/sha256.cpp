@@ -2,10 +2,6 @@
 // Portable code: the teaching path (sha_ni.cpp holds the accelerated one).
 #include "hash_blocks.h"
 
-#include "workbench/core/trace.h"
-
-#include <string>
-
 namespace wb::crypto::detail {
 
 // First 32 bits of the fractional parts of the cube roots of the first 64 primes.
@@ -47,16 +43,12 @@ template <bool Traced>
 void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, wb::Trace *trace)
 {
     std::uint32_t w[64];
-    for (int t = 0; t < 16; ++t)
-        w[t] = loadBe32(block + 4 * t);
+    loadBlockWords<std::endian::big>(w, block);
     for (int t = 16; t < 64; ++t)
         w[t] = smallSigma1(w[t - 2]) + w[t - 7] + smallSigma0(w[t - 15]) + w[t - 16];
-    if constexpr (Traced) {
-        trace->add("block", "sha256 block " + std::to_string(index),
-                   {{"alg", "sha256"}, {"index", index}, {"bytes", Bytes(block, block + 64)}});
-        trace->add("schedule", "sha256 message schedule W[0..63]",
-                   {{"alg", "sha256"}, {"index", index}, {"words", words(w)}});
-    }
+    if constexpr (Traced)
+        recordBlock(trace, "sha256", index, block, "sha256 message schedule W[0..63]", w, 64,
+                    std::source_location::current());
 
     std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
     std::uint32_t e = h[4], f = h[5], g = h[6], hh = h[7];
@@ -79,26 +71,9 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
             recordStep(trace, "sha256", index, 1, t, -1, regs, 8, std::source_location::current());
         }
     }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-    h[4] += e;
-    h[5] += f;
-    h[6] += g;
-    h[7] += hh;
+    feedForward(h, {a, b, c, d, e, f, g, hh});
     if constexpr (Traced)
-        trace->add("state", "sha256 state after block " + std::to_string(index),
-                   {{"alg", "sha256"},
-                    {"index", index},
-                    {"a", h[0]},
-                    {"b", h[1]},
-                    {"c", h[2]},
-                    {"d", h[3]},
-                    {"e", h[4]},
-                    {"f", h[5]},
-                    {"g", h[6]},
-                    {"h", h[7]}});
+        recordState(trace, "sha256", index, h, 8, std::source_location::current());
 }
 
 } // namespace
@@ -106,13 +81,9 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
 void sha256Blocks(std::uint32_t *h, const std::uint8_t *p, std::size_t count,
                   std::uint64_t firstIndex, wb::Trace *trace)
 {
-    if (trace) {
-        for (std::size_t i = 0; i < count; ++i)
-            compress<true>(h, p + 64 * i, firstIndex + i, trace);
-    } else {
-        for (std::size_t i = 0; i < count; ++i)
-            compress<false>(h, p + 64 * i, 0, nullptr);
-    }
+    forEachBlock<64>(p, count, firstIndex, trace, [&](auto traced, auto *block, auto index) {
+        compress<traced.value>(h, block, index, trace);
+    });
 }
 
 } // namespace wb::crypto::detail
