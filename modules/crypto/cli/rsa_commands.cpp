@@ -7,6 +7,7 @@
 #include "commands.h"
 
 #include "crypto/core/hash.h"
+#include "crypto/core/output_file.h"
 #include "crypto/core/pem.h"
 #include "crypto/core/rsa.h"
 
@@ -115,66 +116,19 @@ RsaPrivateKey requirePrivate(const RsaKeyFile &file, const std::string &path,
 void writeOutput(const std::string &output, std::span<const std::uint8_t> data,
                  const std::vector<std::string> &inputs, bool overwrite, bool secret)
 {
-    struct stat out{};
-    if (::stat(output.c_str(), &out) == 0) {
-        for (const std::string &in : inputs) {
-            struct stat st{};
-            if (::stat(in.c_str(), &st) == 0 && st.st_dev == out.st_dev && st.st_ino == out.st_ino)
-                throw IoError("the output '" + output + "' is an input file ('" + in +
-                              "'); choose another name");
+    std::vector<struct stat> stats;
+    std::vector<std::string> names;
+    for (const std::string &in : inputs) {
+        struct stat st{};
+        if (::stat(in.c_str(), &st) == 0) {
+            stats.push_back(st);
+            names.push_back(in);
         }
-        if (S_ISDIR(out.st_mode))
-            throw IoError("the output '" + output + "' is a directory");
-        if (!overwrite)
-            throw IoError("the output '" + output +
-                          "' already exists; choose another name or pass --force to replace it");
     }
-    const std::filesystem::path outPath(output);
-    const std::filesystem::path dir = outPath.has_parent_path() ? outPath.parent_path() : ".";
-    std::string temp = (dir / ("." + outPath.filename().string() + ".tmp-XXXXXX")).string();
-    Fd f{::mkstemp(temp.data())};
-    if (f.fd < 0)
-        throw IoError("cannot create a temporary file in '" + dir.string() + "': " + errnoText());
-    bool committed = false;
-    struct Cleanup
-    {
-        const std::string &path;
-        const bool &committed;
-        ~Cleanup()
-        {
-            if (!committed)
-                ::unlink(path.c_str());
-        }
-    } cleanup{temp, committed};
-
-    if (!secret) {
-        const mode_t mask = ::umask(0);
-        ::umask(mask);
-        ::fchmod(f.fd, 0666 & ~mask);
-    }
-    for (std::size_t done = 0; done < data.size();) {
-        const ssize_t n = ::write(f.fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            throw IoError("cannot write '" + output + "': " + errnoText());
-        done += std::size_t(n);
-    }
-    if (::fsync(f.fd) != 0 || ::close(f.fd) != 0) {
-        f.fd = -1;
-        throw IoError("cannot write '" + output + "': " + errnoText());
-    }
-    f.fd = -1;
-    if (overwrite) {
-        if (::rename(temp.c_str(), output.c_str()) != 0)
-            throw IoError("cannot create '" + output + "': " + errnoText());
-    } else {
-        // link() fails if the output appeared meanwhile: never replace a file silently.
-        if (::link(temp.c_str(), output.c_str()) != 0)
-            throw IoError("cannot create '" + output + "': " + errnoText());
-        ::unlink(temp.c_str());
-    }
-    committed = true;
+    checkOutput(output, stats, names, overwrite);
+    OutputFile file(output, secret);
+    file.write(data);
+    file.commit(overwrite);
 }
 
 // Parses options; on error prints it and returns nullopt with `code` set.

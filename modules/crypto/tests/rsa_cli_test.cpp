@@ -169,9 +169,9 @@ TEST_F(CryptoRsaCli, BadInputIsRefusedAndNothingIsLost)
     // Outputs: never the input, never an existing file without --force, no temp files left.
     const std::string keyBefore = read("key.pem");
     expectError({"sign", "--key", "key.pem", "--in", "msg.txt", "--out", "key.pem", "--force"}, 3,
-                "is an input file");
+                "is the input file");
     expectError({"sign", "--key", "key.pem", "--in", "msg.txt", "--out", "msg.txt", "--force"}, 3,
-                "is an input file");
+                "is the input file");
     EXPECT_EQ(read("key.pem"), keyBefore);
     EXPECT_EQ(read("msg.txt"), "hello");
     write("existing.sig", "keep me");

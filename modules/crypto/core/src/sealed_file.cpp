@@ -1,4 +1,5 @@
 #include "crypto/core/sealed_file.h"
+#include "crypto/core/output_file.h"
 
 #include "crypto/core/des.h"
 #include "crypto/core/hmac.h"
@@ -64,88 +65,6 @@ Fd openInput(const std::string &path, struct stat &st)
     return fd;
 }
 
-// Refuses an output that is the input (by path or by inode) or, without `overwrite`, any
-// existing output.
-void checkOutput(const std::string &output, const struct stat &inputStat, bool overwrite)
-{
-    struct stat st
-    {
-    };
-    if (::stat(output.c_str(), &st) != 0)
-        return; // does not exist yet
-    if (st.st_dev == inputStat.st_dev && st.st_ino == inputStat.st_ino)
-        throw IoError("the output '" + output + "' is the input file; choose another name");
-    if (!overwrite)
-        throw IoError("the output '" + output +
-                      "' already exists; choose another name or "
-                      "pass --force to replace it");
-    if (S_ISDIR(st.st_mode))
-        throw IoError("the output '" + output + "' is a directory");
-}
-
-// A temporary file next to the final output, removed unless commit() renamed it into place.
-class TempFile
-{
-public:
-    explicit TempFile(const std::string &output) : m_output(output)
-    {
-        const std::filesystem::path out(output);
-        const std::filesystem::path dir = out.has_parent_path() ? out.parent_path() : ".";
-        std::string pattern = (dir / ("." + out.filename().string() + ".tmp-XXXXXX")).string();
-        m_path = pattern;
-        m_fd = ::mkstemp(m_path.data());
-        if (m_fd < 0)
-            throw IoError("cannot create a temporary file in '" + dir.string() +
-                          "': " + errnoText());
-    }
-    TempFile(const TempFile &) = delete;
-    TempFile &operator=(const TempFile &) = delete;
-    ~TempFile()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-        if (!m_committed)
-            ::unlink(m_path.c_str());
-    }
-
-    void write(const std::uint8_t *p, std::size_t n)
-    {
-        while (n > 0) {
-            const ssize_t w = ::write(m_fd, p, n);
-            if (w < 0) {
-                if (errno == EINTR)
-                    continue;
-                throw IoError("cannot write '" + m_output + "': " + errnoText());
-            }
-            p += w;
-            n -= std::size_t(w);
-        }
-    }
-
-    void commit(bool overwrite)
-    {
-        if (::fsync(m_fd) != 0 || ::close(m_fd) != 0) {
-            m_fd = -1;
-            throw IoError("cannot write '" + m_output + "': " + errnoText());
-        }
-        m_fd = -1;
-        if (!overwrite) {
-            // link() fails if the output appeared meanwhile: never replace a file silently.
-            if (::link(m_path.c_str(), m_output.c_str()) != 0)
-                throw IoError("cannot create '" + m_output + "': " + errnoText());
-            ::unlink(m_path.c_str());
-        } else if (::rename(m_path.c_str(), m_output.c_str()) != 0) {
-            throw IoError("cannot create '" + m_output + "': " + errnoText());
-        }
-        m_committed = true;
-    }
-
-private:
-    std::string m_output, m_path;
-    int m_fd = -1;
-    bool m_committed = false;
-};
-
 // Reads up to n bytes, fewer only at end of file.
 std::size_t readFully(int fd, std::uint8_t *p, std::size_t n, const std::string &path)
 {
@@ -206,7 +125,7 @@ bool encryptFile(const std::string &input, const std::string &output,
     {
     };
     Fd in = openInput(input, inputStat);
-    checkOutput(output, inputStat, options.overwrite);
+    checkOutput(output, {&inputStat, 1}, {&input, 1}, options.overwrite);
 
     std::uint8_t header[kSealedHeaderSize] = {};
     std::memcpy(header, kMagic, 4);
@@ -224,8 +143,8 @@ bool encryptFile(const std::string &input, const std::string &output,
                          std::span<const std::uint8_t>(header + 28, 8));
     Hmac mac(HashAlg::Sha256, keys.macKey);
 
-    TempFile out(output);
-    out.write(header, sizeof header);
+    OutputFile out(output);
+    out.write(header);
     mac.update(std::span<const std::uint8_t>(header, sizeof header));
     Bytes buffer(kChecksumChunk);
     const std::uint64_t total = std::uint64_t(inputStat.st_size);
@@ -236,13 +155,13 @@ bool encryptFile(const std::string &input, const std::string &output,
             break;
         cipher.process(std::span<const std::uint8_t>(buffer.data(), n), buffer.data());
         mac.update(std::span<const std::uint8_t>(buffer.data(), n));
-        out.write(buffer.data(), n);
+        out.write({buffer.data(), n});
         done += n;
         if (options.progress && !options.progress(done, total))
             return false;
     }
     const Bytes tag = mac.final();
-    out.write(tag.data(), tag.size());
+    out.write(tag);
     out.commit(options.overwrite);
     return true;
 }
@@ -260,7 +179,7 @@ bool decryptFile(const std::string &input, const std::string &output,
     {
     };
     Fd in = openInput(input, inputStat);
-    checkOutput(output, inputStat, options.overwrite);
+    checkOutput(output, {&inputStat, 1}, {&input, 1}, options.overwrite);
 
     const std::uint64_t size = std::uint64_t(inputStat.st_size);
     std::uint8_t header[kSealedHeaderSize];
@@ -288,7 +207,7 @@ bool decryptFile(const std::string &input, const std::string &output,
     std::uint8_t storedTag[kSealedTagSize];
 
     // One pass over the ciphertext; `sink` (may be null) receives the plaintext.
-    auto pass = [&](TempFile *sink) -> bool {
+    auto pass = [&](OutputFile *sink) -> bool {
         if (::lseek(in.get(), off_t(kSealedHeaderSize), SEEK_SET) < 0)
             throw IoError("cannot read '" + input + "': " + errnoText());
         Hmac mac(HashAlg::Sha256, keys.macKey);
@@ -303,7 +222,7 @@ bool decryptFile(const std::string &input, const std::string &output,
             mac.update(std::span<const std::uint8_t>(buffer.data(), want));
             if (sink) {
                 cipher.process(std::span<const std::uint8_t>(buffer.data(), want), buffer.data());
-                sink->write(buffer.data(), want);
+                sink->write({buffer.data(), want});
             }
             left -= want;
             if (sink && options.progress && !options.progress(cipherLength - left, cipherLength))
@@ -319,7 +238,7 @@ bool decryptFile(const std::string &input, const std::string &output,
     };
 
     pass(nullptr);
-    TempFile out(output);
+    OutputFile out(output);
     if (!pass(&out))
         return false;
     out.commit(options.overwrite);
