@@ -1,11 +1,13 @@
 // The launch simulation: reproducible per seed, conserving requests, never over capacity.
 #include "nova/core/simulation.h"
 
+#include "workbench/core/rng.h"
 #include "workbench/core/trace.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
 
 using namespace wb::nova;
 
@@ -126,4 +128,69 @@ TEST(novaSimulation, TraceRecordsOnePlacementPerPlacedInstance)
     SimulationConfig empty;
     empty.requests = 0;
     EXPECT_THROW(simulateLaunches(empty), std::invalid_argument);
+}
+
+namespace {
+
+// The decision (or the NoValidHost reason) as one string, to compare two ways of deciding.
+template <class Decide>
+std::string outcome(Decide &&decide)
+{
+    try {
+        return std::to_string(decide());
+    } catch (const NoValidHost &e) {
+        return std::string("NoValidHost: ") + e.what();
+    }
+}
+
+} // namespace
+
+TEST(novaScheduleIndex, DecidesAsScheduleThroughClaimsAndReleases)
+{
+    // 150 hosts over three zones (zone-2 has every host down), loads changing at random:
+    // every decision of the index must equal schedule() on the same table with an rng in the
+    // same state, NoValidHost reasons included, until the table fills up.
+    for (auto k : {SchedulerKind::Chance, SchedulerKind::Zone, SchedulerKind::Simple}) {
+        wb::Rng setup(5);
+        std::vector<ComputeHost> hosts(150);
+        for (std::size_t i = 0; i < hosts.size(); ++i) {
+            hosts[i].name = "compute-" + std::to_string(i);
+            hosts[i].zone = "zone-" + std::to_string(i % 3);
+            hosts[i].up = i % 3 != 2 && setup.unit() >= 0.1;
+            hosts[i].usedVcpus = static_cast<int>(setup.below(4));
+        }
+        ScheduleIndex index(hosts);
+        EXPECT_EQ(index.zoneId("zone-1"), 1);
+        EXPECT_EQ(index.zoneId("nowhere"), -1);
+        wb::Rng a(9), b(9), ops(13);
+        int noValidHost = 0;
+        for (int step = 0; step < 4000; ++step) {
+            ScheduleRequest req;
+            req.vcpus = 1 + static_cast<int>(ops.below(4));
+            req.zone = "zone-" + std::to_string(ops.below(4)); // zone-3 has no hosts
+            const std::string viaTable = outcome([&] { return schedule(k, hosts, req, a); });
+            const std::string viaIndex =
+                outcome([&] { return index.pick(k, req, index.zoneId(req.zone), b); });
+            ASSERT_EQ(viaTable, viaIndex) << schedulerName(k) << " step " << step;
+            noValidHost += viaTable.starts_with("NoValidHost");
+            // Claim on the chosen host, or release on a random one.
+            std::size_t host = ops.below(hosts.size());
+            int used = hosts[host].usedVcpus - static_cast<int>(ops.below(3));
+            if (!viaTable.starts_with("NoValidHost") && ops.below(3) != 0) {
+                host = std::stoul(viaTable);
+                used = hosts[host].usedVcpus + req.vcpus;
+            }
+            hosts[host].usedVcpus = std::max(0, used);
+            index.setUsedVcpus(host, hosts[host].usedVcpus);
+        }
+        if (k != SchedulerKind::Chance) { // chance fails only with no host up (below)
+            EXPECT_GT(noValidHost, 0) << schedulerName(k);
+        }
+    }
+    std::vector<ComputeHost> down(3);
+    for (auto &h : down)
+        h.up = false;
+    wb::Rng rng(1);
+    for (auto k : {SchedulerKind::Chance, SchedulerKind::Zone, SchedulerKind::Simple})
+        EXPECT_THROW(ScheduleIndex(down).pick(k, {}, 0, rng), NoValidHost);
 }

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <queue>
+#include <functional>
 #include <stdexcept>
 
 namespace wb::nova {
@@ -25,10 +25,39 @@ struct Event
     bool operator>(const Event &o) const { return t != o.t ? t > o.t : seq > o.seq; }
 };
 
+// The pending events as two binary heaps: the terminations (one per running instance, most
+// of what is pending) and the rest (a few per request in flight). The next event is the
+// earlier of the two tops, so the order is that of a single queue; the short steps of a launch
+// no longer sift through every running instance's termination.
+class EventQueue
+{
+public:
+    bool empty() const { return m_near.empty() && m_far.empty(); }
+    void push(const Event &e)
+    {
+        auto &heap = e.kind == Ev::Terminate ? m_far : m_near;
+        heap.push_back(e);
+        std::push_heap(heap.begin(), heap.end(), std::greater<>{});
+    }
+    Event pop()
+    {
+        auto &heap = m_far.empty() || (!m_near.empty() && m_far.front() > m_near.front())
+                         ? m_near
+                         : m_far;
+        std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
+        const Event e = heap.back();
+        heap.pop_back();
+        return e;
+    }
+
+private:
+    std::vector<Event> m_near, m_far;
+};
+
 struct Request
 {
-    InstanceType type;
-    std::string zone;
+    int vcpus = 0, memoryMb = 0;
+    int zone = 0; // index into zoneNames
     int host = -1;
     double arrive = 0, schedEnqueue = 0, schedDone = 0, computeArrive = 0, netDone = 0,
            bdmDone = 0, spawned = 0;
@@ -86,16 +115,16 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
     wb::Rng hostRng(config.seed ^ 0x9e3779b97f4a7c15ULL);
     wb::Rng schedRng(config.seed + 1);
 
-    const auto zoneName = [&](int z) {
-        return config.zones == 1 ? std::string("nova") : "zone-" + std::to_string(z);
-    };
+    std::vector<std::string> zoneNames;
+    for (int z = 0; z < config.zones; ++z)
+        zoneNames.push_back(config.zones == 1 ? std::string("nova") : "zone-" + std::to_string(z));
     std::vector<ComputeHost> hosts(static_cast<std::size_t>(config.hosts));
     for (int i = 0; i < config.hosts; ++i) {
         auto &h = hosts[static_cast<std::size_t>(i)];
         char name[32];
         std::snprintf(name, sizeof name, "compute-%03d", i + 1);
         h.name = name;
-        h.zone = zoneName(i % config.zones);
+        h.zone = zoneNames[static_cast<std::size_t>(i % config.zones)];
         h.vcpus = config.hostCores[hostRng.below(config.hostCores.size())];
         h.memoryMb = h.vcpus * 2048;
         h.up = hostRng.unit() >= config.downFraction;
@@ -109,7 +138,7 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
     // xlarge 5.
     const int cumulative[] = {30, 65, 85, 95, 100};
     std::vector<Request> reqs(static_cast<std::size_t>(config.requests));
-    std::priority_queue<Event, std::vector<Event>, std::greater<>> queue;
+    EventQueue queue;
     // Arrival i has sequence number i; later events follow. Only the next arrival waits in
     // the queue (a small heap is a fast heap), and ties resolve as if all were queued at once.
     std::uint64_t seq = static_cast<std::uint64_t>(config.requests);
@@ -123,8 +152,10 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
         int f = 0;
         while (roll >= cumulative[f])
             ++f;
-        r.type = instanceTypes()[static_cast<std::size_t>(f)];
-        r.zone = zoneName(static_cast<int>(rng.below(static_cast<std::uint64_t>(config.zones))));
+        const InstanceType &type = instanceTypes()[static_cast<std::size_t>(f)];
+        r.vcpus = type.vcpus;
+        r.memoryMb = type.memoryMb;
+        r.zone = static_cast<int>(rng.below(static_cast<std::uint64_t>(config.zones)));
         r.arrive = t;
     }
     queue.push({reqs.front().arrive, 0, Ev::Arrive, 0});
@@ -132,17 +163,29 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
     double schedulerFree = 0, networkFree = 0;
     std::vector<double> computeFree(hosts.size(), 0.0);
     std::vector<std::vector<double>> samples(kPhaseCount);
+    for (auto &s : samples)
+        s.reserve(reqs.size());
+    // The scheduler's decisions come from an index kept in step with the host table, one
+    // ScheduleRequest per zone, and the zone as its number: no pass over the hosts and no
+    // string work per decision.
+    ScheduleIndex index(hosts);
+    std::vector<ScheduleRequest> zoneRequests;
+    std::vector<int> zoneIds;
+    for (const auto &name : zoneNames) {
+        zoneRequests.push_back({0, 0, 0, name});
+        zoneIds.push_back(index.zoneId(name));
+    }
     const auto release = [&](const Request &r) {
         auto &h = hosts[static_cast<std::size_t>(r.host)];
-        h.usedVcpus -= r.type.vcpus;
-        h.usedMemoryMb -= r.type.memoryMb;
+        h.usedVcpus -= r.vcpus;
+        h.usedMemoryMb -= r.memoryMb;
         --h.instances;
+        index.setUsedVcpus(static_cast<std::size_t>(r.host), h.usedVcpus);
     };
 
     double now = 0;
     while (!queue.empty()) {
-        const Event e = queue.top();
-        queue.pop();
+        const Event e = queue.pop();
         now = e.t;
         auto &r = reqs[static_cast<std::size_t>(e.request)];
         switch (e.kind) {
@@ -162,10 +205,14 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
             r.schedDone = now;
             samples[0].push_back(r.schedEnqueue - r.arrive);
             samples[1].push_back(r.schedDone - r.schedEnqueue);
-            ScheduleRequest sr{e.request + 1, r.type.vcpus, r.type.memoryMb, r.zone};
+            ScheduleRequest &sr = zoneRequests[static_cast<std::size_t>(r.zone)];
+            sr.instanceId = e.request + 1;
+            sr.vcpus = r.vcpus;
+            sr.memoryMb = r.memoryMb;
             try {
-                r.host = static_cast<int>(
-                    schedule(config.scheduler, hosts, sr, schedRng, config.schedulerOptions));
+                r.host = static_cast<int>(index.pick(config.scheduler, sr,
+                                                     zoneIds[static_cast<std::size_t>(r.zone)],
+                                                     schedRng, config.schedulerOptions));
             } catch (const NoValidHost &ex) {
                 ++result.noValidHost;
                 if (trace)
@@ -176,7 +223,7 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
                 break;
             }
             auto &h = hosts[static_cast<std::size_t>(r.host)];
-            if (!h.fits(r.type.vcpus, r.type.memoryMb)) {
+            if (!h.fits(r.vcpus, r.memoryMb)) {
                 // The compute worker cannot take it: the instance goes to error.
                 ++result.computeRejected;
                 if (trace)
@@ -187,9 +234,10 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
                 r.host = -1;
                 break;
             }
-            h.usedVcpus += r.type.vcpus;
-            h.usedMemoryMb += r.type.memoryMb;
+            h.usedVcpus += r.vcpus;
+            h.usedMemoryMb += r.memoryMb;
             ++h.instances;
+            index.setUsedVcpus(static_cast<std::size_t>(r.host), h.usedVcpus);
             auto &out = result.hosts[static_cast<std::size_t>(r.host)];
             out.peakVcpus = std::max(out.peakVcpus, h.usedVcpus);
             out.peakMemoryMb = std::max(out.peakMemoryMb, h.usedMemoryMb);

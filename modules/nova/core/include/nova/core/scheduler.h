@@ -70,4 +70,35 @@ std::size_t schedule(SchedulerKind kind, const std::vector<ComputeHost> &hosts,
                      const ScheduleRequest &request, wb::Rng &rng,
                      const SchedulerOptions &options = {}, wb::Trace *trace = nullptr);
 
+// The same decisions as schedule() for a caller that owns the host table and reports every
+// change of a host's cores in use: the up hosts by zone (chance, zone) and, per count of cores
+// in use, a bit set of the up hosts at that count (simple: the lowest count that has a host,
+// its lowest index). A decision then costs about the number of distinct counts instead of a
+// pass over every host. Up/down and zones are taken from the table at construction.
+class ScheduleIndex
+{
+public:
+    explicit ScheduleIndex(const std::vector<ComputeHost> &hosts);
+
+    // The zone's number for pick(), or -1 when no host is in it.
+    int zoneId(std::string_view zone) const;
+    // After hosts[host].usedVcpus changed to used (>= 0).
+    void setUsedVcpus(std::size_t host, int used);
+    // schedule(kind, hosts, request, rng, options) on the table as reported; zone is
+    // zoneId(request.zone) (only zone reads it). Throws NoValidHost with the same reasons.
+    std::size_t pick(SchedulerKind kind, const ScheduleRequest &request, int zone, wb::Rng &rng,
+                     const SchedulerOptions &options = {}) const;
+
+private:
+    std::vector<int> m_used;                   // per host
+    std::vector<bool> m_up;
+    std::vector<std::size_t> m_upHosts;         // ascending
+    std::vector<std::string> m_zoneNames;
+    std::vector<std::vector<std::size_t>> m_zoneUpHosts; // per zone id, ascending
+    std::size_t m_words = 0;                   // 64-bit words per level
+    std::vector<std::uint64_t> m_levelBits;    // level v at [v * m_words, (v + 1) * m_words)
+    std::vector<std::size_t> m_levelCount;     // up hosts per level
+    void move(std::size_t host, int from, int to);
+};
+
 } // namespace wb::nova
