@@ -107,11 +107,9 @@ bool LiveRun::finished() const
                 return false;
         return true;
     }
-    // A real broker does not say what is left: done once every delivery has been handled.
-    std::uint64_t handled = 0;
-    for (const auto &c : consumers())
-        handled += c.handled;
-    return handled >= m_published;
+    // A real broker does not say what is left: done once every delivery has been handled
+    // and the producer has reported the drained queues.
+    return drained();
 }
 
 void LiveRun::setRate(int perSecond)
@@ -129,7 +127,7 @@ std::string LiveRun::addConsumer(const ConsumerSpec &spec)
     std::lock_guard lock(m_mutex);
     auto role = std::make_unique<Role>();
     role->tag = spec.queue + "-" + std::to_string(m_nextTag++);
-    role->queue = spec.queue;
+    role->queue = queueName(spec.queue);
     role->workMs = spec.workMs;
     role->thread = static_cast<std::int32_t>(m_roles.size()) + 2; // 1 is the producer
     Role &r = *role;
@@ -232,19 +230,41 @@ void LiveRun::declareTopology(Channel &ch, bool queues, std::int32_t thread)
     QueueFlags qf;
     qf.durable = m_config.durable;
     for (const auto &q : queuesFor(m_config.type)) {
-        ch.queueDeclare(q.name, qf);
-        ch.queueBind(q.name, m_config.exchange, q.bindingKey, q.arguments);
+        const std::string name = queueName(q.name);
+        ch.queueDeclare(name, qf);
+        ch.queueBind(name, m_config.exchange, q.bindingKey, q.arguments);
         if (record) {
-            m_trace.add("queue.declare", "queue " + q.name + " declared",
-                        {{"queue", q.name}, {"durable", m_config.durable},
+            m_trace.add("queue.declare", "queue " + name + " declared",
+                        {{"queue", name}, {"durable", m_config.durable},
                          {"exclusive", false}, {"auto_delete", false}},
                         thread);
-            m_trace.add("bind", "queue " + q.name + " bound with '" + q.bindingKey + "'",
-                        {{"exchange", m_config.exchange}, {"queue", q.name},
+            m_trace.add("bind", "queue " + name + " bound with '" + q.bindingKey + "'",
+                        {{"exchange", m_config.exchange}, {"queue", name},
                          {"key", q.bindingKey}},
                         thread);
         }
     }
+}
+
+// AMQP has no "list queues": a passive declare reports one queue's ready count.
+void LiveRun::recordDepths(Channel &ch)
+{
+    for (const auto &q : queuesFor(m_config.type)) {
+        QueueFlags passive;
+        passive.passive = true;
+        const std::string name = queueName(q.name);
+        const auto ok = ch.queueDeclare(name, passive);
+        m_trace.add("queue.depth", name + " holds " + std::to_string(ok.messageCount) + " ready",
+                    {{"queue", name}, {"ready", ok.messageCount}}, 1);
+    }
+}
+
+bool LiveRun::drained() const
+{
+    std::uint64_t handled = 0;
+    for (const auto &c : consumers())
+        handled += c.handled;
+    return handled >= m_published;
 }
 
 void LiveRun::startConsumers()
@@ -327,17 +347,21 @@ void LiveRun::producerLoop()
                 if (n == m_config.restartBrokerAfter)
                     restartBroker();
                 if (record && Clock::now() - lastDepth > milliseconds(500)) {
-                    // AMQP has no "list queues": a passive declare reports one queue's ready count.
                     lastDepth = Clock::now();
-                    for (const auto &q : queuesFor(m_config.type)) {
-                        QueueFlags passive;
-                        passive.passive = true;
-                        const auto ok = ch->queueDeclare(q.name, passive);
-                        m_trace.add("queue.depth", q.name + " holds " +
-                                                       std::to_string(ok.messageCount) + " ready",
-                                    {{"queue", q.name}, {"ready", ok.messageCount}}, 1);
-                    }
+                    recordDepths(*ch);
                 }
+            }
+            // All published: on RabbitMQ keep reporting the depths while the consumers drain
+            // the queues, and once more when they are done, so the tables end true.
+            while (record && !m_stop && m_config.count != 0 && n >= m_config.count) {
+                const bool done = drained();
+                if (done || Clock::now() - lastDepth > milliseconds(500)) {
+                    lastDepth = Clock::now();
+                    recordDepths(*ch);
+                }
+                if (done)
+                    break;
+                std::this_thread::sleep_for(milliseconds(20));
             }
             ch->close();
             conn->close();
@@ -407,6 +431,11 @@ void LiveRun::consumerLoop(Role &r)
             r.connected = false;
             if (r.stop && !r.kill)
                 ch->basicCancel(r.tag);
+            if (record) // the node drops the consumer with its connection; say so in the trace
+                m_trace.add("cancel", r.tag + (r.kill ? " killed" : " left"),
+                            {{"queue", r.queue}, {"consumer", r.tag},
+                             {"reason", std::string(r.kill ? "connection dropped" : "closed")}},
+                            r.thread);
             // Killed or stopped: whatever the channel still holds unacked goes back to the queue.
             conn->close();
             return;

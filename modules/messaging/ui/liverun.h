@@ -51,6 +51,9 @@ struct LiveConfig
 {
     ExchangeType type = ExchangeType::Direct;
     std::string exchange = "integers";
+    // Put before every queue's name on the broker ("" in the app); a shared broker gets
+    // names of its own, e.g. "run-42.odds". ConsumerSpec::queue stays the plain name.
+    std::string queuePrefix;
     bool durable = true;    // exchange and queues
     bool persistent = true; // delivery_mode 2
     bool mandatory = false;
@@ -121,10 +124,13 @@ private:
     void consumerLoop(Role &role);
     void declareTopology(Channel &ch, bool queues, std::int32_t thread);
     void startConsumers();
+    void recordDepths(Channel &ch); // RabbitMQ: each queue's ready count, as queue.depth events
+    bool drained() const;           // every published message handled by some consumer
     void fail(const std::string &what);
     // Sleeps in short slices; false (early) once the run stops or `until` returns true.
     bool sleepFor(int ms, const std::function<bool()> &until) const;
     bool recordsClientSide() const { return m_broker == nullptr; }
+    std::string queueName(const std::string &plain) const { return m_config.queuePrefix + plain; }
 
     LiveConfig m_config;
     Broker *m_broker;

@@ -130,6 +130,7 @@ QTableView *tableFor(RowsModel *model)
     view->setSelectionMode(QAbstractItemView::NoSelection);
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view->setAlternatingRowColors(true);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
     return view;
 }
 
@@ -162,23 +163,34 @@ RatesPage::RatesPage(std::shared_ptr<MessagingSession> session, QWidget *parent)
     m_plot->yAxis2->setBasePen(m_plot->yAxis->basePen());
     m_plot->yAxis2->setTickPen(m_plot->yAxis->tickPen());
     m_plot->yAxis2->setSubTickPen(m_plot->yAxis->subTickPen());
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    // The legend goes in a row of its own under the axes, where it never covers a line.
+    if (m_plot->axisRect()->insetLayout()->take(m_plot->legend)) {
+        m_plot->axisRect()->insetLayout()->simplify();
+        m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
+        m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
+        m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+        m_plot->legend->setWrap(3);
+        m_plot->legend->setBorderPen(Qt::NoPen);
+        m_plot->legend->setMargins(QMargins(4, 0, 4, 2));
+    }
     m_plot->setMinimumHeight(240);
     m_cursor = wb::ui::cursorLine(m_plot);
     m_note->setWordWrap(true);
 
-    auto *tables = new QSplitter(Qt::Horizontal);
-    tables->addWidget(titled(tr("list_exchanges"), tableFor(m_exchanges)));
-    tables->addWidget(titled(tr("list_queues"), tableFor(m_queues)));
-    tables->addWidget(titled(tr("list_bindings"), tableFor(m_bindings)));
-    tables->setStretchFactor(0, 1);
-    tables->setStretchFactor(1, 2);
-    tables->setStretchFactor(2, 1);
+    // list_queues across the page, list_exchanges and list_bindings side by side under it:
+    // every column shows at the width of the page beside the lesson.
+    auto *lists = new QSplitter(Qt::Horizontal);
+    lists->addWidget(titled(tr("list_exchanges"), tableFor(m_exchanges)));
+    lists->addWidget(titled(tr("list_bindings"), tableFor(m_bindings)));
+    lists->setStretchFactor(0, 3);
+    lists->setStretchFactor(1, 2);
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_plot);
-    split->addWidget(tables);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->addWidget(titled(tr("list_queues"), tableFor(m_queues)));
+    split->addWidget(lists);
+    split->setStretchFactor(0, 4);
+    split->setStretchFactor(1, 1);
+    split->setStretchFactor(2, 3);
 
     auto *col = new QVBoxLayout(this);
     col->addWidget(m_runPanel);

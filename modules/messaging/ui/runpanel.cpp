@@ -60,24 +60,29 @@ RunPanel::RunPanel(std::shared_ptr<MessagingSession> session, QWidget *parent)
     grid->addWidget(new QLabel(tr("Broker")), 0, 0);
     grid->addLayout(brokerRow, 0, 1);
 
+    // Two rows, so the panel fits beside the lesson: what is declared, then how the run goes.
+    auto *declareRow = new QHBoxLayout;
+    declareRow->addWidget(m_preset);
+    declareRow->addSpacing(8);
+    declareRow->addWidget(new QLabel(tr("exchange")));
+    declareRow->addWidget(m_type);
+    declareRow->addWidget(m_durable);
+    declareRow->addWidget(m_persistent);
+    declareRow->addWidget(m_mandatory);
+    declareRow->addStretch(1);
     auto *runRow = new QHBoxLayout;
-    runRow->addWidget(m_preset);
-    runRow->addSpacing(8);
-    runRow->addWidget(new QLabel(tr("exchange")));
-    runRow->addWidget(m_type);
-    runRow->addWidget(m_durable);
-    runRow->addWidget(m_persistent);
-    runRow->addWidget(m_mandatory);
     runRow->addWidget(new QLabel(tr("publish before bind")));
     runRow->addWidget(m_early);
+    runRow->addSpacing(8);
     runRow->addWidget(new QLabel(tr("count")));
     runRow->addWidget(m_count);
     runRow->addStretch(1);
     runRow->addWidget(m_run);
     runRow->addWidget(m_stop);
     grid->addWidget(new QLabel(tr("Scenario")), 1, 0);
-    grid->addLayout(runRow, 1, 1);
-    grid->addWidget(m_about, 2, 1);
+    grid->addLayout(declareRow, 1, 1);
+    grid->addLayout(runRow, 2, 1);
+    grid->addWidget(m_about, 3, 1);
     grid->setColumnStretch(1, 1);
 
     MessagingSession *s = m_session.get();

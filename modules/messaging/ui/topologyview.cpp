@@ -514,25 +514,31 @@ TopologyPage::TopologyPage(std::shared_ptr<MessagingSession> session, QWidget *p
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto *controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Rate")));
-    controls->addWidget(m_rate);
-    controls->addWidget(new QLabel(tr("prefetch")));
-    controls->addWidget(m_prefetch);
-    controls->addSpacing(12);
-    controls->addWidget(m_add);
-    controls->addWidget(new QLabel(tr("on")));
-    controls->addWidget(m_queue);
-    controls->addWidget(new QLabel(tr("working")));
-    controls->addWidget(m_work);
-    controls->addSpacing(12);
-    controls->addWidget(new QLabel(tr("Consumer")));
-    controls->addWidget(m_consumer);
-    controls->addWidget(m_stopConsumer);
-    controls->addWidget(m_kill);
-    controls->addSpacing(12);
-    controls->addWidget(m_restart);
-    controls->addStretch(1);
+    // Two rows, so the page fits beside the lesson: the producer and new consumers, then the
+    // running consumers and the broker.
+    auto *tuneRow = new QHBoxLayout;
+    tuneRow->addWidget(new QLabel(tr("Rate")));
+    tuneRow->addWidget(m_rate);
+    tuneRow->addWidget(new QLabel(tr("prefetch")));
+    tuneRow->addWidget(m_prefetch);
+    tuneRow->addSpacing(12);
+    tuneRow->addWidget(m_add);
+    tuneRow->addWidget(new QLabel(tr("on")));
+    tuneRow->addWidget(m_queue);
+    tuneRow->addWidget(new QLabel(tr("working")));
+    tuneRow->addWidget(m_work);
+    tuneRow->addStretch(1);
+    auto *consumerRow = new QHBoxLayout;
+    consumerRow->addWidget(new QLabel(tr("Consumer")));
+    consumerRow->addWidget(m_consumer);
+    consumerRow->addWidget(m_stopConsumer);
+    consumerRow->addWidget(m_kill);
+    consumerRow->addSpacing(12);
+    consumerRow->addWidget(m_restart);
+    consumerRow->addStretch(1);
+    auto *controls = new QVBoxLayout;
+    controls->addLayout(tuneRow);
+    controls->addLayout(consumerRow);
 
     auto *col = new QVBoxLayout(this);
     col->addWidget(m_runPanel);
