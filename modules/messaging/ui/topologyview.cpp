@@ -72,7 +72,7 @@ Layout layOut(const QRectF &area, const MessagingState &s, const std::string &ex
     const double w = area.width(), h = area.height();
     const double midY = area.top() + h * 0.42;
     l.producer = QRectF(area.left() + 8, midY - 36, std::min(140.0, w * 0.13), 72);
-    l.exchange = QRectF(area.left() + w * 0.22, midY - 40, std::min(170.0, w * 0.16), 80);
+    l.exchange = QRectF(area.left() + w * 0.19, midY - 40, std::min(180.0, w * 0.24), 80);
     l.dropped = QRectF(l.exchange.left(), area.bottom() - 58, l.exchange.width(), 48);
     l.exchangeName = exchange;
     const auto order = queueOrder(s);
