@@ -1,5 +1,6 @@
 #include "workbench/core/trace.h"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -66,14 +67,18 @@ const Event &Trace::add(std::string kind, std::string label, std::vector<Field> 
 
 const Event &Trace::append(Event e)
 {
-    const std::int64_t t = nowNs();
+    return appendStamped(std::move(e), nowNs());
+}
+
+const Event &Trace::appendStamped(Event e, std::int64_t steadyNs)
+{
     std::lock_guard lock(m_mutex);
     if (m_limit && m_events.size() >= m_limit) {
         ++m_dropped;
         return m_events.back();
     }
     e.seq = m_events.size();
-    e.tNs = t - m_startNs;
+    e.tNs = std::max<std::int64_t>(steadyNs - m_startNs, m_events.empty() ? 0 : m_events.back().tNs);
     m_events.push_back(std::move(e));
     return m_events.back();
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <thread>
 
 using namespace wb;
@@ -45,6 +46,30 @@ TEST(Trace, LimitDropsAndCountsTheExcess)
         t.add("x", "x");
     EXPECT_EQ(t.size(), 5u);
     EXPECT_EQ(t.dropped(), 3u);
+}
+
+TEST(Trace, StampedEventsKeepTheirRecordingTimeInOrder)
+{
+    const auto steadyNs = [] {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    };
+    const std::int64_t before = steadyNs();
+    Trace t; // its start lies between `before` and `after`
+    const std::int64_t after = steadyNs();
+    const std::int64_t recorded = after + 5'000'000; // 5 ms later
+    Event first;
+    first.kind = "late";
+    t.appendStamped(std::move(first), recorded);
+    Event second;
+    second.kind = "earlier";
+    t.appendStamped(std::move(second), recorded - 1'000'000); // stamped before the first
+    ASSERT_EQ(t.size(), 2u);
+    EXPECT_GE(t[0].tNs, recorded - after);
+    EXPECT_LE(t[0].tNs, recorded - before);
+    EXPECT_EQ(t[1].tNs, t[0].tNs); // never before the event it follows
+    EXPECT_EQ(t[1].seq, 1u);
 }
 
 TEST(Trace, ConcurrentAppendsKeepEverySequenceNumberOnce)

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -197,6 +198,60 @@ TEST(ThreadsRuntime, ManualChoiceLetsTheCallerPickWhoGoesNext)
     rt.join();
     EXPECT_TRUE(sawChoice);
     EXPECT_EQ(order, std::vector<int>({2, 2, 2, 1, 1, 1}));
+}
+
+TEST(ThreadsRuntime, RecordsFromManyThreadsReachTheTraceInSeqOrderWhileItIsFlushed)
+{
+    // Four writers cross several chunk boundaries (lists and texts use the word area too)
+    // while another thread flushes; every event arrives once, at the position of its seq,
+    // decoded with its thread's own numbers in the order that thread recorded them.
+    constexpr int kWriters = 4, kEach = 3000;
+    wb::Trace trace;
+    std::vector<std::vector<std::int64_t>> seqs(kWriters);
+    {
+        Runtime rt(&trace);
+        const PrimitiveRef ref = rt.ref(rt.addPrimitive("q", "Queue"));
+        std::atomic<bool> done{false};
+        std::thread flusher([&] {
+            while (!done.load())
+                rt.flush();
+        });
+        std::vector<std::thread> writers;
+        for (int w = 0; w < kWriters; ++w)
+            writers.emplace_back([&, w] {
+                const std::vector<std::int64_t> items = {w, w + 1};
+                for (int i = 0; i < kEach; ++i)
+                    seqs[w].push_back(i % 2 ? rt.recordList(Form::QueuePut, ref, {w, 0, i}, items)
+                                            : rt.recordText(Form::Print, ref, {},
+                                                            "line " + std::to_string(i)));
+            });
+        for (auto &t : writers)
+            t.join();
+        done = true;
+        flusher.join();
+        rt.flush();
+    }
+    ASSERT_EQ(trace.size(), std::size_t(kWriters * kEach));
+    for (int w = 0; w < kWriters; ++w)
+        for (int i = 0; i < kEach; ++i) {
+            if (i) {
+                EXPECT_LT(seqs[w][i - 1], seqs[w][i]);
+            }
+            const wb::Event &e = trace[std::size_t(seqs[w][i])];
+            EXPECT_EQ(e.seq, std::uint64_t(seqs[w][i]));
+            if (i % 2) {
+                ASSERT_EQ(e.kind, "put");
+                EXPECT_EQ(e.intField("item"), i);
+                EXPECT_EQ(e.intField("unfinished"), w);
+                EXPECT_EQ(e.label, "MainThread puts " + std::to_string(i) + " into q");
+                const auto *items = std::get_if<std::vector<std::int64_t>>(e.field("items"));
+                ASSERT_TRUE(items);
+                EXPECT_EQ(*items, std::vector<std::int64_t>({w, w + 1}));
+            } else {
+                ASSERT_EQ(e.kind, "print");
+                EXPECT_EQ(e.stringField("text"), "line " + std::to_string(i));
+            }
+        }
 }
 
 TEST(ThreadsRuntime, StopWakesBlockedSleepingAndParkedThreadsWithinOneSecond)

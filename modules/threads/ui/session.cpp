@@ -318,6 +318,7 @@ void ThreadsSession::poll()
     if (!m_run)
         return;
     const bool finished = m_run->finished();
+    m_run->flush();
     if (m_trace && static_cast<qint64>(m_trace->size()) > m_timeline.processed) {
         m_timeline.update(*m_trace);
         m_controller->setLive(m_running); // polls the size now rather than in up to 100 ms

@@ -3,6 +3,8 @@
 #include "threads/core/runtime.h"
 
 #include <algorithm>
+#include <bit>
+#include <ranges>
 #include <cerrno>
 #include <chrono>
 #include <ctime>
@@ -30,8 +32,6 @@ timespec realtimeAfter(std::chrono::nanoseconds d)
     ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
     return ts;
 }
-
-std::string who(const Runtime *rt) { return threadName(rt ? rt->currentThread() : 0); }
 
 // Releases a Condition's lock when the body throws a Python error (Python's try/finally).
 // Cancelled passes through untouched: the run is over and releasing would only re-enter the
@@ -143,51 +143,41 @@ bool Lock::acquire(bool blocking, double timeout, std::source_location loc)
         return blocking ? waitOnSemaphore(timeout) : tryWait();
 
     Runtime &rt = *m_rt;
-    const std::string me = who(m_rt);
-    rt.pass("attempt", m_ref, me + " tries to acquire " + m_ref.name,
-            {{"value", semValue()}, {"blocking", blocking}}, loc);
+    rt.pass(Form::LockAttempt, m_ref, {semValue(), blocking}, loc);
     const double end = timeout >= 0 ? rt.now() + timeout : kForever;
     for (;;) {
         if (tryWait()) {
             rt.acquired(m_ref.id);
-            rt.pass("acquired", m_ref, me + " acquired " + m_ref.name,
-                    {{"value", semValue()}, {"locked", true}}, loc);
+            rt.pass(Form::LockAcquired, m_ref, {semValue()}, loc);
             return true;
         }
         if (!blocking) {
-            rt.record("busy", m_ref, me + " finds " + m_ref.name + " locked",
-                      {{"value", semValue()}, {"locked", true}}, loc);
+            rt.record(Form::LockBusy, m_ref, {semValue()}, loc);
             return false;
         }
         // Recorded within the step that saw the lock taken, so no release can slip in
         // between the failed try and the registration as a waiter.
-        rt.record("blocked", m_ref, me + " blocks on " + m_ref.name,
-                  {{"value", semValue()}, {"locked", true}, {"waiter", !m_ownership}}, loc);
+        rt.record(Form::LockBlocked, m_ref, {semValue(), !m_ownership}, loc);
         if (rt.gated()) {
             const double left = end >= 0 ? std::max(0.0, end - rt.now()) : kForever;
             const Runtime::WakeUp w = rt.blockGated(m_ref.id, left);
             if (w.timedOut) {
-                rt.record("timeout", m_ref, me + " gives up waiting for " + m_ref.name,
-                          {{"value", semValue()}}, loc);
+                rt.record(Form::LockTimeout, m_ref, {semValue()}, loc);
                 return false;
             }
-            rt.record("woken", m_ref, me + " is woken on " + m_ref.name,
-                      {{"cause", w.cause}, {"value", semValue()}}, loc);
+            rt.record(Form::LockWoken, m_ref, {w.cause, semValue()}, loc);
             continue; // try again: another thread may have taken it first
         }
         rt.blockFree(m_ref.id);
         const bool got = waitOnSemaphore(end >= 0 ? std::max(0.0, end - rt.now()) : kForever);
         const std::int64_t cause = rt.unblocked();
         if (!got) {
-            rt.record("timeout", m_ref, me + " gives up waiting for " + m_ref.name,
-                      {{"value", semValue()}}, loc);
+            rt.record(Form::LockTimeout, m_ref, {semValue()}, loc);
             return false;
         }
         rt.acquired(m_ref.id);
-        rt.record("woken", m_ref, me + " is woken on " + m_ref.name,
-                  {{"cause", cause}, {"value", semValue()}}, loc);
-        rt.pass("acquired", m_ref, me + " acquired " + m_ref.name,
-                {{"value", semValue()}, {"locked", true}}, loc);
+        rt.record(Form::LockWoken, m_ref, {cause, semValue()}, loc);
+        rt.pass(Form::LockAcquired, m_ref, {semValue()}, loc);
         return true;
     }
 }
@@ -202,9 +192,7 @@ void Lock::release(std::source_location loc)
     }
     if (m_rt) {
         // Recorded and un-owned before sem_post, so the woken thread's events come after.
-        const std::int64_t seq =
-            m_rt->record("released", m_ref, who(m_rt) + " released " + m_ref.name,
-                         {{"value", semValue() + 1}, {"locked", false}}, loc);
+        const std::int64_t seq = m_rt->record(Form::LockReleased, m_ref, {semValue() + 1}, loc);
         m_rt->releasing(m_ref.id, seq);
     }
     post();
@@ -235,10 +223,7 @@ RLock::~RLock()
         m_rt->removePrimitive(m_ref.id);
 }
 
-std::vector<wb::Field> RLock::fields() const
-{
-    return {{"owner", m_ownerNumber.load()}, {"count", m_count.load()}};
-}
+Args RLock::state() const { return {m_ownerNumber.load(), m_count.load()}; }
 
 std::int64_t RLock::count() const { return m_count.load(); }
 int RLock::ownerThread() const { return m_ownerNumber.load(); }
@@ -248,23 +233,19 @@ bool RLock::acquire(bool blocking, double timeout, std::source_location loc)
 {
     if (isOwned()) {
         m_count.store(m_count.load() + 1);
-        if (m_rt) {
-            auto f = fields();
-            f.emplace_back("reentrant", true);
-            m_rt->pass("acquired", m_ref, who(m_rt) + " re-enters " + m_ref.name, f, loc);
-        }
+        if (m_rt)
+            m_rt->pass(Form::RLockReentered, m_ref, state(), loc);
         return true;
     }
     if (m_rt)
-        m_rt->pass("attempt", m_ref, who(m_rt) + " tries to acquire " + m_ref.name, fields(),
-                   loc);
+        m_rt->pass(Form::RLockAttempt, m_ref, state(), loc);
     if (!m_block.acquire(blocking, timeout, loc))
         return false;
     m_owner.store(std::this_thread::get_id());
     m_ownerNumber.store(m_rt ? m_rt->currentThread() : 0);
     m_count.store(1);
     if (m_rt)
-        m_rt->pass("acquired", m_ref, who(m_rt) + " acquired " + m_ref.name, fields(), loc);
+        m_rt->pass(Form::RLockAcquired, m_ref, state(), loc);
     return true;
 }
 
@@ -278,14 +259,13 @@ void RLock::release(std::source_location loc)
     m_count.store(count);
     if (count > 0) {
         if (m_rt)
-            m_rt->record("released", m_ref, who(m_rt) + " leaves one level of " + m_ref.name,
-                         fields(), loc);
+            m_rt->record(Form::RLockReleasedOne, m_ref, state(), loc);
         return;
     }
     m_owner.store(std::thread::id());
     m_ownerNumber.store(-1);
     if (m_rt)
-        m_rt->record("released", m_ref, who(m_rt) + " released " + m_ref.name, fields(), loc);
+        m_rt->record(Form::RLockReleased, m_ref, state(), loc);
     m_block.release(loc);
 }
 
@@ -295,10 +275,7 @@ SavedLockState RLock::releaseSave()
         throw RuntimeError("cannot release un-acquired lock");
     SavedLockState s{m_owner.load(), m_count.load()};
     if (m_rt)
-        m_rt->pass("release_save", m_ref,
-                   who(m_rt) + " saves count " + std::to_string(s.count) + " and releases " +
-                       m_ref.name,
-                   {{"owner", -1}, {"count", 0}, {"saved_count", s.count}});
+        m_rt->pass(Form::RLockReleaseSave, m_ref, {s.count});
     m_count.store(0);
     m_owner.store(std::thread::id());
     m_ownerNumber.store(-1);
@@ -313,10 +290,7 @@ void RLock::acquireRestore(const SavedLockState &state)
     m_ownerNumber.store(m_rt ? m_rt->currentThread() : 0);
     m_count.store(state.count);
     if (m_rt)
-        m_rt->pass("acquire_restore", m_ref,
-                   who(m_rt) + " restores count " + std::to_string(state.count) + " of " +
-                       m_ref.name,
-                   fields());
+        m_rt->pass(Form::RLockRestore, m_ref, this->state());
 }
 
 // ---- Condition: a lock + a list of waiter locks ----------------------------------------
@@ -347,12 +321,9 @@ bool Condition::acquire(bool blocking, double timeout, std::source_location loc)
 
 void Condition::release(std::source_location loc) { m_lock->release(loc); }
 
-std::vector<std::int64_t> Condition::waiterIds() const
+auto Condition::waiterIds() const
 {
-    std::vector<std::int64_t> ids;
-    for (const auto &w : m_waiters)
-        ids.push_back(w->ref().id);
-    return ids;
+    return m_waiters | std::views::transform([](const auto &w) { return w->ref().id; });
 }
 
 bool Condition::wait(double timeout, std::source_location loc)
@@ -366,12 +337,9 @@ bool Condition::wait(double timeout, std::source_location loc)
     // 2. into the list (guarded by the condition's lock, which we hold)
     m_waiters.push_back(waiter);
     if (m_rt)
-        m_rt->pass("wait", m_ref, who(m_rt) + " waits on " + m_ref.name,
-                   {{"waiter", std::int64_t(waiter->ref().id)},
-                    {"waiter_name", std::string(waiter->name())},
-                    {"waiters", waiterIds()},
-                    {"timeout", timeout}},
-                   loc);
+        m_rt->passList(Form::ConditionWait, m_ref,
+                       {waiter->ref().id, std::bit_cast<std::int64_t>(timeout)}, waiterIds(),
+                       loc);
     // 3. give up the condition's lock completely (an RLock held 3 times is released 3 times)
     const SavedLockState saved = m_lock->releaseSave();
     // 4. block on the waiter lock until notify() releases it
@@ -385,10 +353,8 @@ bool Condition::wait(double timeout, std::source_location loc)
             m_waiters.erase(it);
     }
     if (m_rt)
-        m_rt->pass(notified ? "wait_return" : "timeout", m_ref,
-                   who(m_rt) + (notified ? " returns from wait on " : " timed out on ") +
-                       m_ref.name,
-                   {{"notified", notified}, {"waiters", waiterIds()}}, loc);
+        m_rt->passList(notified ? Form::ConditionReturn : Form::ConditionTimeout, m_ref, {},
+                       waiterIds(), loc);
     return notified;
 }
 
@@ -398,10 +364,8 @@ void Condition::notify(int n, std::source_location loc)
         throw RuntimeError("cannot notify on un-acquired lock");
     const std::size_t count = std::min<std::size_t>(n < 0 ? 0 : n, m_waiters.size());
     if (m_rt)
-        m_rt->pass("notify", m_ref,
-                   who(m_rt) + " notifies " + std::to_string(count) + " waiter(s) of " +
-                       m_ref.name,
-                   {{"n", n}, {"woken", count}, {"waiters", waiterIds()}}, loc);
+        m_rt->passList(Form::ConditionNotify, m_ref, {n, std::int64_t(count)}, waiterIds(),
+                       loc);
     for (std::size_t i = 0; i < count; ++i) {
         std::shared_ptr<Lock> waiter = m_waiters.front();
         m_waiters.pop_front();
@@ -443,8 +407,7 @@ bool Semaphore::acquire(bool blocking, double timeout, std::source_location loc)
     m_cond.acquire(true, kForever, loc);
     underLock(m_cond, loc, [&] {
         if (m_rt)
-            m_rt->pass("attempt", m_ref, who(m_rt) + " tries to acquire " + m_ref.name,
-                       {{"value", m_value.load()}}, loc);
+            m_rt->pass(Form::SemaphoreAttempt, m_ref, {m_value.load()}, loc);
         const double end = timeout >= 0 ? clockNow(m_rt) + timeout : kForever;
         bool gaveUp = false;
         while (m_value.load() == 0) {
@@ -467,9 +430,8 @@ bool Semaphore::acquire(bool blocking, double timeout, std::source_location loc)
             got = true;
         }
         if (m_rt)
-            m_rt->pass(got ? "acquired" : "busy", m_ref,
-                       who(m_rt) + (got ? " acquired " : " could not acquire ") + m_ref.name,
-                       {{"value", m_value.load()}, {"initial", m_initial}}, loc);
+            m_rt->pass(got ? Form::SemaphoreAcquired : Form::SemaphoreBusy, m_ref,
+                       {m_value.load(), m_initial}, loc);
     });
     return got;
 }
@@ -482,8 +444,7 @@ void Semaphore::release(std::source_location loc)
             throw ValueError("Semaphore released too many times");
         m_value.store(m_value.load() + 1);
         if (m_rt)
-            m_rt->pass("released", m_ref, who(m_rt) + " released " + m_ref.name,
-                       {{"value", m_value.load()}, {"initial", m_initial}}, loc);
+            m_rt->pass(Form::SemaphoreReleased, m_ref, {m_value.load(), m_initial}, loc);
         m_cond.notify(1, loc);
     });
 }
@@ -511,7 +472,7 @@ void Event::set(std::source_location loc)
     underLock(m_cond, loc, [&] {
         m_flag.store(true);
         if (m_rt)
-            m_rt->pass("set", m_ref, who(m_rt) + " sets " + m_ref.name, {{"flag", true}}, loc);
+            m_rt->pass(Form::EventSet, m_ref, {}, loc);
         m_cond.notifyAll(loc);
     });
 }
@@ -522,8 +483,7 @@ void Event::clear(std::source_location loc)
     underLock(m_cond, loc, [&] {
         m_flag.store(false);
         if (m_rt)
-            m_rt->pass("clear", m_ref, who(m_rt) + " clears " + m_ref.name, {{"flag", false}},
-                       loc);
+            m_rt->pass(Form::EventClear, m_ref, {}, loc);
     });
 }
 
@@ -536,9 +496,8 @@ bool Event::wait(double timeout, std::source_location loc)
         if (!signaled)
             signaled = m_cond.wait(timeout, loc);
         if (m_rt)
-            m_rt->pass("wait_return", m_ref,
-                       who(m_rt) + (signaled ? " passes " : " timed out on ") + m_ref.name,
-                       {{"flag", m_flag.load()}, {"signaled", signaled}}, loc);
+            m_rt->pass(signaled ? Form::EventPassed : Form::EventTimedOut, m_ref,
+                       {m_flag.load()}, loc);
     });
     return signaled;
 }
@@ -563,12 +522,7 @@ Queue::~Queue()
         m_rt->removePrimitive(m_ref.id);
 }
 
-std::vector<wb::Field> Queue::fields() const
-{
-    return {{"items", std::vector<std::int64_t>(m_items.begin(), m_items.end())},
-            {"unfinished", m_unfinished.load()},
-            {"maxsize", m_maxsize}};
-}
+Args Queue::state(std::int64_t item) const { return {m_unfinished.load(), m_maxsize, item}; }
 
 std::size_t Queue::size() const { return m_size.load(); }
 std::int64_t Queue::unfinishedTasks() const { return m_unfinished.load(); }
@@ -598,14 +552,7 @@ void Queue::put(std::int64_t item, bool block, double timeout, std::source_locat
         m_size.store(m_items.size());
         m_unfinished.store(m_unfinished.load() + 1);
         if (m_rt)
-            m_rt->pass("put", m_ref,
-                       who(m_rt) + " puts " + std::to_string(item) + " into " + m_ref.name,
-                       [&] {
-                           auto f = fields();
-                           f.emplace_back("item", item);
-                           return f;
-                       }(),
-                       loc);
+            m_rt->passList(Form::QueuePut, m_ref, state(item), m_items, loc);
         m_notEmpty.notify(1, loc);
     });
 }
@@ -634,14 +581,7 @@ std::int64_t Queue::get(bool block, double timeout, std::source_location loc)
         m_items.pop_front();
         m_size.store(m_items.size());
         if (m_rt)
-            m_rt->pass("get", m_ref,
-                       who(m_rt) + " gets " + std::to_string(item) + " from " + m_ref.name,
-                       [&] {
-                           auto f = fields();
-                           f.emplace_back("item", item);
-                           return f;
-                       }(),
-                       loc);
+            m_rt->passList(Form::QueueGet, m_ref, state(item), m_items, loc);
         m_notFull.notify(1, loc);
     });
     return item;
@@ -659,8 +599,7 @@ void Queue::taskDone(std::source_location loc)
         }
         m_unfinished.store(unfinished);
         if (m_rt)
-            m_rt->pass("task_done", m_ref, who(m_rt) + " marks a task of " + m_ref.name +
-                                               " done", fields(), loc);
+            m_rt->passList(Form::QueueTaskDone, m_ref, state(), m_items, loc);
     });
 }
 
@@ -671,8 +610,7 @@ void Queue::join(std::source_location loc)
         while (m_unfinished.load() != 0)
             m_allTasksDone.wait(kForever, loc);
         if (m_rt)
-            m_rt->pass("join", m_ref, who(m_rt) + " sees every task of " + m_ref.name + " done",
-                       fields(), loc);
+            m_rt->passList(Form::QueueJoin, m_ref, state(), m_items, loc);
     });
 }
 

@@ -126,8 +126,7 @@ public:
             m_bytes += chunk;
             m_owners.insert(m_owners.end(), chunk.size(), rt.currentThread());
         }
-        rt.record("write", file, me(rt) + " writes " + std::to_string(chunk.size()) + " bytes",
-                  {{"offset", offset}, {"bytes", chunk}});
+        rt.recordText(Form::Write, file, {std::int64_t(offset)}, chunk);
     }
     std::string bytes() const
     {
@@ -846,6 +845,13 @@ std::vector<ThreadInfo> ScenarioRun::threads() const
 {
     std::lock_guard lk(m_shared->mutex);
     return m_shared->current ? m_shared->current->threads() : std::vector<ThreadInfo>{};
+}
+
+void ScenarioRun::flush()
+{
+    std::lock_guard lk(m_shared->mutex);
+    if (m_shared->current)
+        m_shared->current->flush();
 }
 
 Summary ScenarioRun::summary() const

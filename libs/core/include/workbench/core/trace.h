@@ -97,6 +97,10 @@ public:
                      std::int32_t thread = 0,
                      std::source_location loc = std::source_location::current());
     const Event &append(Event e); // e.seq and e.tNs are overwritten
+    // For recorders that stamp events themselves and append them later: e.tNs becomes
+    // `steadyNs` (std::chrono::steady_clock, nanoseconds since its epoch) relative to the
+    // trace's start, never earlier than the event before it, so times stay in seq order.
+    const Event &appendStamped(Event e, std::int64_t steadyNs);
 
     std::size_t size() const;
     bool empty() const { return size() == 0; }

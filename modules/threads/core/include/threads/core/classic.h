@@ -79,7 +79,7 @@ public:
     int ownerThread() const; // Runtime thread number of the owner, -1 when free
 
 private:
-    std::vector<wb::Field> fields() const;
+    Args state() const; // owner, count
 
     Lock m_block;
     Runtime *m_rt;
@@ -114,7 +114,7 @@ public:
     const PrimitiveRef &ref() const { return m_ref; }
 
 private:
-    std::vector<std::int64_t> waiterIds() const;
+    auto waiterIds() const; // the waiter locks' primitive ids, oldest first
 
     Runtime *m_rt;
     std::unique_ptr<RLock> m_ownLock;
@@ -187,7 +187,7 @@ public:
     std::int64_t unfinishedTasks() const override;
 
 private:
-    std::vector<wb::Field> fields() const; // caller holds the mutex
+    Args state(std::int64_t item = 0) const; // unfinished, maxsize, item; caller holds mutex
     bool full() const { return m_maxsize > 0 && std::int64_t(m_items.size()) >= m_maxsize; }
 
     Runtime *m_rt;

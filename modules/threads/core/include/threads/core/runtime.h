@@ -19,6 +19,13 @@
 // state where every live thread is blocked with nothing to wake it, is reported as a Deadlock
 // and stops the run instead of hanging.
 //
+// Recording is split in two. On the hot path a probe appends a compact Record (below) to
+// a buffer owned by the calling thread: no allocation, no lock, no string. The records are
+// decoded into wb::Events (kind, label, fields) and appended to the trace in seq order when
+// the trace is drained: whenever a step-mode thread gives up its turn, before a free-mode
+// thread blocks or sleeps, when a thread ends, in join(), and in flush() (a view's poll).
+// Readers of a running Runtime's trace call flush() first.
+//
 // stop() may be called from any thread at any time and never blocks; every gated thread then
 // unwinds with Cancelled within one wait slice (10 ms), so join() returns well within 1 s.
 // The GUI may call parked(), choose(), threads(), stop() freely: none of them waits on a
@@ -38,6 +45,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <ranges>
 #include <source_location>
 #include <string>
 #include <string_view>
@@ -68,6 +76,59 @@ struct PrimitiveRef
     int id = -1;
     std::string name;
     std::string layer;
+};
+
+// What a compact record says. Each form fixes the event's kind, the wording of its label
+// and the names and types of its fields; the record carries only the numbers (Args) and, for
+// a few forms, a list of integers or a text. Generic carries a ready-made wb::Event (the
+// string-based record() and pass(), and rare events such as errors and deadlocks).
+enum class Form : std::uint8_t {
+    Generic,
+    ThreadStart,       // "start"
+    ThreadExit,        // "exit"
+    Print,             // text
+    Sleep,             // seconds (as double bits)
+    SleepWoken,        // "woken" after a sleep
+    Write,             // a write to the scenario file output.txt: offset; text = the bytes
+    LockAttempt,       // value, blocking
+    LockAcquired,      // value
+    LockBusy,          // value
+    LockBlocked,       // value, waiter
+    LockTimeout,       // value
+    LockWoken,         // cause, value
+    LockReleased,      // value
+    RLockAttempt,      // owner, count
+    RLockAcquired,     // owner, count
+    RLockReentered,    // owner, count
+    RLockReleasedOne,  // owner, count ("leaves one level")
+    RLockReleased,     // owner, count
+    RLockReleaseSave,  // saved count
+    RLockRestore,      // owner, count
+    ConditionWait,     // waiter id, timeout (double bits); list = waiter ids
+    ConditionReturn,   // list = waiter ids
+    ConditionTimeout,  // list = waiter ids
+    ConditionNotify,   // n, woken; list = waiter ids (before)
+    SemaphoreAttempt,  // value
+    SemaphoreAcquired, // value, initial
+    SemaphoreBusy,     // value, initial
+    SemaphoreReleased, // value, initial
+    EventSet,
+    EventClear,
+    EventPassed,       // flag
+    EventTimedOut,     // flag
+    QueuePut,          // unfinished, maxsize, item; list = items
+    QueueGet,          // unfinished, maxsize, item; list = items
+    QueueTaskDone,     // unfinished, maxsize; list = items
+    QueueJoin,         // unfinished, maxsize; list = items
+};
+
+// The event kind a form records ("attempt", "acquired", ...).
+const char *kindOf(Form f);
+
+// The numbers of a compact record; their meaning depends on the form (see Form).
+struct Args
+{
+    std::int64_t a = 0, b = 0, c = 0;
 };
 
 struct ThreadInfo
@@ -104,7 +165,11 @@ public:
     Runtime(const Runtime &) = delete;
     Runtime &operator=(const Runtime &) = delete;
 
+    // The trace this Runtime records into. While threads run, call flush() before reading it.
     wb::Trace *trace() const { return m_trace; }
+    // Decodes every record that is complete (all earlier seqs written) into the trace, in seq
+    // order. Any thread, any time; join() and the destructor flush everything.
+    void flush();
     Mode mode() const { return m_mode; }
 
     // Configuration; call before start().
@@ -162,6 +227,27 @@ public:
                         std::source_location loc = std::source_location::current());
     void gate(std::string_view kind, const PrimitiveRef &p, std::source_location loc);
 
+    // The hot path: the same, as a compact record decoded later (see Form). p is the
+    // primitive's reference (its id picks the name and layer when decoded).
+    std::int64_t pass(Form f, const PrimitiveRef &p, Args args = {},
+                      std::source_location loc = std::source_location::current());
+    std::int64_t record(Form f, const PrimitiveRef &p, Args args = {},
+                        std::source_location loc = std::source_location::current());
+    // With a list of integers (waiter ids, queue items) copied into the record's buffer.
+    template <class Ints>
+    std::int64_t recordList(Form f, const PrimitiveRef &p, Args args, Ints &&list,
+                            std::source_location loc = std::source_location::current());
+    template <class Ints>
+    std::int64_t passList(Form f, const PrimitiveRef &p, Args args, Ints &&list,
+                          std::source_location loc = std::source_location::current())
+    {
+        gate(kindOf(f), p, loc);
+        return recordList(f, p, args, std::forward<Ints>(list), loc);
+    }
+    // With a text (a console line, the bytes of a write) copied into the record's buffer.
+    std::int64_t recordText(Form f, const PrimitiveRef &p, Args args, std::string_view text,
+                            std::source_location loc = std::source_location::current());
+
     // A line of the scenario's console output, recorded as a "print" event.
     void print(std::string text, std::source_location loc = std::source_location::current());
     // time.sleep(seconds): virtual in step mode, scaled by realSecond otherwise.
@@ -198,11 +284,31 @@ public:
 private:
     struct ThreadRecord;
     struct PrimitiveSlot;
+    struct Record;
+    struct Chunk;
+    struct Buffer;
+    struct Slot
+    {
+        Record *record = nullptr;
+        Chunk *chunk = nullptr;
+        std::int64_t *words = nullptr; // room for the list or text
+    };
+
+    // Reserves a record (and `words` 8-byte words next to it) in the caller's buffer and
+    // fills in everything but the arguments; commit() publishes it to the drain.
+    Slot open(Form f, const PrimitiveRef &p, const Args &args, std::size_t words,
+              const std::source_location &loc);
+    std::int64_t commit(const Slot &s, std::uint32_t extraLength);
+    Buffer *attachBuffer();
+    Chunk *nextChunk(Buffer &b, std::size_t words);
+    void drainLocked();
+    wb::Event decodeLocked(Record &r) const;
 
     ThreadRecord *self() const;
     template <class Fields>
     std::int64_t recordFields(std::string_view kind, const PrimitiveRef &p, std::string &&label,
-                              Fields &&fields, const std::source_location &loc);
+                              Fields &&fields, const std::source_location &loc,
+                              bool scripted = true);
     ThreadRecord *find(int number);
     bool stoppingLocked() const { return m_stop.load(std::memory_order_relaxed); }
     void waitForTurnLocked(std::unique_lock<std::mutex> &lk, ThreadRecord &r);
@@ -217,6 +323,12 @@ private:
 
     wb::Trace *m_trace;
     Mode m_mode;
+    const std::uint64_t m_id;              // unique per Runtime: keys the per-thread caches
+    std::atomic<std::uint64_t> m_seq;      // the next seq to hand out
+    std::uint64_t m_drainedSeq;            // the next seq to decode (under m_mutex)
+    mutable std::mutex m_bufferMutex;      // the buffer list and the spare chunks
+    std::vector<std::unique_ptr<Buffer>> m_buffers;
+    std::vector<Chunk *> m_spareChunks;
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;
     std::vector<std::unique_ptr<ThreadRecord>> m_threads;
@@ -235,5 +347,19 @@ private:
     std::optional<ThreadError> m_firstError;
     std::vector<std::string> m_console;
 };
+
+template <class Ints>
+std::int64_t Runtime::recordList(Form f, const PrimitiveRef &p, Args args, Ints &&list,
+                                 std::source_location loc)
+{
+    if (!m_trace)
+        return -1;
+    const auto n = static_cast<std::size_t>(std::ranges::size(list));
+    const Slot s = open(f, p, args, n, loc);
+    std::int64_t *out = s.words;
+    for (auto &&v : list)
+        *out++ = static_cast<std::int64_t>(v);
+    return commit(s, static_cast<std::uint32_t>(n));
+}
 
 } // namespace wb::threads

@@ -79,6 +79,11 @@ public:
     bool choose(int thread);
     std::vector<ThreadInfo> threads() const;
 
+    // Brings the trace up to date with what the running threads have recorded (see
+    // Runtime::flush); a live view calls it before reading the trace. Once finished() the
+    // trace is complete without it.
+    void flush();
+
     Summary summary() const; // complete once finished()
     std::vector<std::string> console() const;
 
