@@ -53,7 +53,11 @@ const wb::Event *StepController::currentEvent() const
 
 void StepController::emitPosition()
 {
-    emit positionChanged(position(), count());
+    // The count last announced by countChanged (or the position, if a seek went past it):
+    // a live trace keeps growing between polls, and "at the end" must mean the end the
+    // views were told about, or a cursor that follows the newest event would stop following.
+    const qsizetype pos = position();
+    emit positionChanged(pos, std::max(m_lastCount, pos));
 }
 
 void StepController::stepForward()
