@@ -1,5 +1,6 @@
 #include "appsview.h"
 #include "common.h"
+#include "fileencryptview.h"
 
 #include "crypto/core/checksum.h"
 #include "crypto/core/hash.h"
@@ -101,6 +102,7 @@ AppsPage::AppsPage(QWidget *parent) : ModulePage(parent)
     auto *col = new QVBoxLayout(this);
     col->addWidget(fileBox);
     col->addWidget(pwBox);
+    col->addWidget(new FileEncryptPanel);
     col->addStretch(1);
 
     connect(m_browse, &QPushButton::clicked, this, [this] {
@@ -128,6 +130,8 @@ void AppsPage::shutdown()
     m_checksumJob.stop();
     m_passwordJob.stop();
     m_measureJob.stop();
+    if (auto *files = findChild<FileEncryptPanel *>())
+        files->shutdown();
 }
 
 void AppsPage::startChecksum(const QString &path)
@@ -304,7 +308,8 @@ QString AppsPage::lessonMarkdown() const
 
 QStringList AppsPage::sourceFiles() const
 {
-    return coreSources({"core/src/checksum.cpp", "core/src/hmac.cpp", "core/src/hash.cpp"});
+    return coreSources({"core/src/checksum.cpp", "core/src/hmac.cpp", "core/src/hash.cpp",
+                        "core/src/sealed_file.cpp", "core/src/tutorial_file.cpp"});
 }
 
 } // namespace wb::crypto::ui

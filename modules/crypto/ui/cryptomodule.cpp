@@ -2,6 +2,7 @@
 #include "appsview.h"
 #include "cipherview.h"
 #include "hashview.h"
+#include "rsaview.h"
 #include "streamview.h"
 
 namespace wb::crypto::ui {
@@ -16,7 +17,8 @@ QList<wb::ui::ViewInfo> CryptoModule::views() const
     return {{"hash", tr("Hash")},
             {"cipher", tr("DES and modes")},
             {"stream", tr("ARC4")},
-            {"apps", tr("Checksums and passwords")}};
+            {"rsa", tr("RSA")},
+            {"apps", tr("Checksums, passwords, files")}};
 }
 
 wb::ui::ModulePage *CryptoModule::createView(const QString &viewId, QWidget *parent)
@@ -27,6 +29,8 @@ wb::ui::ModulePage *CryptoModule::createView(const QString &viewId, QWidget *par
         return new CipherPage(parent);
     if (viewId == "stream")
         return new StreamPage(parent);
+    if (viewId == "rsa")
+        return new RsaPage(parent);
     if (viewId == "apps")
         return new AppsPage(parent);
     return nullptr;

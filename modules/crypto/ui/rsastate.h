@@ -1,0 +1,133 @@
+#pragma once
+// The RSA lab's "state at the cursor", rebuilt from trace events alone (wb::Replayer with
+// applyRsaEvent), so every tab of the lab can step back without re-running anything.
+//
+// It reads the RSA core's events (rsa.h: rsa_keygen_begin, rsa_candidate, rsa_mr_round,
+// rsa_key, rsa_crt_*, oaep_encode, pkcs1_encode, rsa_malleate; bigint.h: modexp_*) plus one
+// event of the lab's own, "rsa_lab_op" (field "op"), recorded before each operation a tab
+// runs, so that two encryptions of the same message land in two separate RsaOperation.
+//
+//     wb::Trace t;
+//     t.add(kLabOpEvent, "encrypt m = 65", {{"op", "encrypt"}});
+//     rsaPublicOp(toy.publicKey(), 65, &t);
+//     wb::Replayer<RsaLabState> r(t, {}, applyRsaEvent);
+//     r.stateAt(t.size()).operations[0].output        // 2790 as big-endian bytes
+
+#include "crypto/core/bigint.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wb {
+struct Event;
+}
+
+namespace wb::crypto::ui {
+
+inline constexpr const char *kLabOpEvent = "rsa_lab_op";
+
+// One prime candidate of key generation and what rejected (or accepted) it.
+struct RsaCandidate
+{
+    std::string prime;        // "p" or "q"
+    std::int64_t index = 0;   // 1, 2, ... per prime
+    Bytes value;              // big-endian
+    std::string result;       // "small factor", "composite", "probable prime", ...
+    std::uint64_t factor = 0; // the small prime that divides it, when the sieve caught it
+    int roundsPassed = 0;     // Miller-Rabin rounds passed before the verdict
+    bool failedRound = false; // a Miller-Rabin round found a witness
+    Bytes lastBase;           // the random base of the latest Miller-Rabin round
+};
+
+// The numbers of the finished key (rsa_key), big-endian.
+struct RsaKeyNumbers
+{
+    Bytes p, q, n, phi, lambda, e, d, dp, dq, qinv;
+    std::int64_t bits = 0;
+    std::string exponent; // "lambda" or "phi": the modulus d inverts e in
+    bool known = false;
+};
+
+// One square or multiply of an exponentiation. The accumulator always holds
+// base^exponentSoFar mod modulus: squaring doubles exponentSoFar, multiplying by the table
+// entry base^digit adds digit.
+struct ModexpStep
+{
+    std::size_t index = 0; // 1-based, in the order the exponentiation did them
+    bool square = false;
+    std::uint64_t digit = 0;
+    Bytes value;
+    BigInt exponentSoFar;
+};
+
+struct ModexpRun
+{
+    std::string name; // "public", "private", "crt_p", "crt_q"
+    Bytes base, exponent, modulus;
+    int window = 1;
+    bool secret = false;
+    // A 2048-bit CRT half takes over a thousand steps: the state keeps the first two and the
+    // latest kRecentSteps, so copies of it stay small whatever the key size.
+    static constexpr std::size_t kRecentSteps = 16;
+    std::vector<ModexpStep> head, recent;
+    std::size_t stepCount = 0;
+    std::uint64_t squarings = 0, multiplications = 0;
+    Bytes result;
+    bool done = false;
+};
+
+// One operation a tab runs: its exponentiations and, depending on the operation, the CRT
+// recombination, the padding blocks or the malleated ciphertext.
+struct RsaOperation
+{
+    std::string op;    // the lab's name for it: "encrypt", "oaep", "sign", ...
+    std::string title; // the marker event's label
+    std::vector<ModexpRun> modexps;
+    bool crt = false, crtCombined = false;
+    Bytes crtInput, dp, dq, mp, mq, h;
+    // oaep_encode
+    bool oaepEncoded = false;
+    std::int64_t psLength = 0;
+    Bytes lhash, db, seed, dbMask, maskedDb, seedMask, maskedSeed, em;
+    // pkcs1_encode (em above holds the PKCS#1 block)
+    bool pkcs1Encoded = false;
+    Bytes digest, digestInfo;
+    // rsa_malleate
+    bool malleated = false;
+    Bytes c, s, cPrime;
+    // The operation's result so far: the last finished top-level exponentiation, the CRT
+    // recombination or the malleated ciphertext; empty until one of them happened.
+    Bytes output;
+    bool finished = false;
+};
+
+// Per prime: how many candidates each test threw out.
+struct RsaPrimeSearch
+{
+    std::int64_t tested = 0, smallFactor = 0, composite = 0, eShares = 0;
+    Bytes accepted; // the probable prime, once found
+};
+
+struct RsaLabState
+{
+    // Key generation. A 4096-bit search tests hundreds of candidates; the state keeps the
+    // counts and the latest kRecentCandidates.
+    static constexpr std::size_t kRecentCandidates = 12;
+    std::int64_t bits = 0;
+    Bytes e;
+    RsaPrimeSearch p, q;
+    std::vector<RsaCandidate> recentCandidates;
+    RsaCandidate testing; // the candidate whose Miller-Rabin rounds are under way
+    RsaKeyNumbers key;
+    // Operations, in order.
+    std::vector<RsaOperation> operations;
+    std::string lastKind; // kind of the event applied last
+};
+
+void applyRsaEvent(RsaLabState &state, const wb::Event &event);
+
+// The step applied last when the cursor sits inside an exponentiation, else null.
+const ModexpStep *currentModexpStep(const RsaLabState &state);
+
+} // namespace wb::crypto::ui
