@@ -1,5 +1,6 @@
 #include "homepage.h"
 
+#include <QFontMetrics>
 #include <QGridLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -47,7 +48,6 @@ HomePage::HomePage(const ModuleRegistry &registry, QWidget *parent) : QWidget(pa
     for (const ModuleEntry &e : registry.entries()) {
         auto *card = new QPushButton;
         card->setObjectName("TopicCard");
-        card->setMinimumHeight(96);
         card->setCursor(Qt::PointingHandCursor);
         card->setFocusPolicy(Qt::StrongFocus);
         auto *box = new QVBoxLayout(card);
@@ -59,6 +59,10 @@ HomePage::HomePage(const ModuleRegistry &registry, QWidget *parent) : QWidget(pa
                                     ? e.description
                                     : tr("Unavailable: %1").arg(e.error));
         body->setWordWrap(true);
+        body->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+        // Room for the title and five lines of description at any card width.
+        card->setMinimumHeight(QFontMetrics(hf).lineSpacing() +
+                               5 * QFontMetrics(body->font()).lineSpacing() + 32);
         for (auto *l : {head, body})
             l->setAttribute(Qt::WA_TransparentForMouseEvents);
         box->addWidget(head);
