@@ -6,6 +6,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstdio>
 #include <deque>
 #include <limits>
 
@@ -83,6 +84,14 @@ std::optional<Mode> modeFromString(std::string_view s)
     if (s == "step")
         return Mode::Step;
     return std::nullopt;
+}
+
+// 0.04 rather than std::to_string's 0.040000.
+static std::string secondsText(double seconds)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", seconds);
+    return text;
 }
 
 std::string threadName(int number)
@@ -738,7 +747,7 @@ wb::Event Runtime::decodeLocked(Record &r) const
         add("text", e.label);
         break;
     case Form::Sleep:
-        e.label = who + " sleeps " + std::to_string(real(a)) + " s";
+        e.label = who + " sleeps " + secondsText(real(a)) + " s";
         add("seconds", real(a));
         break;
     case Form::SleepWoken:
