@@ -6,13 +6,14 @@ each implementation RUNS times, alternating, in two cases. "scenario": two consu
 processes (odds, evens; durable queues, manual ack, the same prefetch) subscribe, then one
 producer process publishes COUNT persistent integers to the direct exchange `integers` with
 publisher confirms; timed from the producer's start until both consumers have acked their
-last message. "backlog": the producer fills the queues first; timed is the two consumers
-draining them. Every run is checked: both consumers print exactly the integers the producer
+last message. "backlog": the producer fills the queues first and the node is left SETTLE
+seconds; timed is the two consumers draining them. Every run is checked: both consumers print exactly the integers the producer
 printed for their key. Prints the medians, the ratios (wall time and the client processes'
 CPU time), then stops the node.
 
   compare_pika.py WORKBENCH_CLI RABBITMQ_TOOL NODE_SCRIPT [--count N] [--runs R]
-                  [--prefetch P] [--seed S] [--port PORT] [--dir DIR] [--url URL]
+                  [--prefetch P] [--seed S] [--settle SECONDS] [--port PORT]
+                  [--dir DIR] [--url URL]
 """
 import argparse
 import collections
@@ -66,10 +67,24 @@ class Bench:
                         str(a.seed)]
         return producer, consumer("odds", "odd"), consumer("evens", "even")
 
-    def start(self, cmd, cpu_file):
-        # /usr/bin/time writes the process's user + system CPU seconds to cpu_file.
-        return subprocess.Popen(["/usr/bin/time", "-f", "%U %S", "-o", cpu_file, *cmd],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    def start(self, cmd, name):
+        """Starts cmd with its output going to files (a pipe read only at the end would
+        stall a consumer once the pipe is full); /usr/bin/time writes the process's user +
+        system CPU seconds to NAME.cpu."""
+        out, err = (open(os.path.join(self.tmp, name + ext), "w") for ext in (".out", ".err"))
+        with out, err:
+            return subprocess.Popen(["/usr/bin/time", "-f", "%U %S", "-o",
+                                     os.path.join(self.tmp, name + ".cpu"), *cmd],
+                                    stdout=out, stderr=err)
+
+    def finish(self, proc, name, timeout=600):
+        """Waits for proc; returns (exit status, stdout, stderr, CPU seconds)."""
+        proc.wait(timeout=timeout)
+        texts = []
+        for ext in (".out", ".err", ".cpu"):
+            with open(os.path.join(self.tmp, name + ext)) as fh:
+                texts.append(fh.read())
+        return proc.returncode, texts[0], texts[1], sum(float(x) for x in texts[2].split()[-2:])
 
     def run(self, impl, counts, backlog):
         """One run: the consumers subscribe, then the producer publishes (backlog False);
@@ -77,17 +92,18 @@ class Bench:
         (backlog True). Returns (seconds, producer seconds, client CPU seconds)."""
         self.tool("delete-queue", "odds", "evens")
         producer, odd, even = self.commands(impl, counts)
-        cpu = [os.path.join(self.tmp, "cpu%d" % i) for i in range(3)]
         consumers = {}
         try:
             if backlog:
                 for queue, key in (("odds", "odd"), ("evens", "even")):
                     self.tool("declare-queue", queue, "durable", "integers", key)
-                p = self.start(producer, cpu[0])
-                p_out, p_err = p.communicate(timeout=600)
+                produced = self.finish(self.start(producer, "producer"), "producer")
+                # Consumers that start the moment a burst has been confirmed wait about half a
+                # second for the node, whichever client they are; the timed drain starts on
+                # a node that has settled.
+                time.sleep(self.args.settle)
             start = time.monotonic()
-            consumers = {k: self.start(cmd, f) for k, cmd, f in (("odd", odd, cpu[1]),
-                                                                 ("even", even, cpu[2]))}
+            consumers = {k: self.start(cmd, k) for k, cmd in (("odd", odd), ("even", even))}
             if not backlog:
                 deadline = time.monotonic() + 60
                 while not self.subscribed():
@@ -95,30 +111,29 @@ class Bench:
                         raise RuntimeError(impl + ": the consumers did not subscribe in 60 s")
                     time.sleep(0.05)
                 start = time.monotonic()
-                p = self.start(producer, cpu[0])
-                p_out, p_err = p.communicate(timeout=600)
+                produced = self.finish(self.start(producer, "producer"), "producer")
             produced_at = time.monotonic()
-            outputs = {k: c.communicate(timeout=600) for k, c in consumers.items()}
+            outputs = {k: self.finish(c, k) for k, c in consumers.items()}
             done = time.monotonic()
         finally:
             for c in consumers.values():
                 if c.poll() is None:
                     c.kill()
-                    c.communicate()
-        if p.returncode != 0:
+                    c.wait()
+        status, p_out, p_err, client_cpu = produced
+        if status != 0:
             raise RuntimeError("%s producer failed: %s" % (impl, p_err.strip()))
+        if backlog:
+            client_cpu = 0.0
         values = [int(l.split(": ")[1]) for l in p_out.splitlines()]
-        for key, (out, err) in outputs.items():
+        for key, (status, out, err, cpu) in outputs.items():
             want = collections.Counter("%s integer: %d" % (key, v) for v in values
                                        if (v % 2 == 1) == (key == "odd"))
-            if consumers[key].returncode != 0 or collections.Counter(out.splitlines()) != want:
+            if status != 0 or collections.Counter(out.splitlines()) != want:
                 raise RuntimeError("%s %s consumer: exit %d, %d lines, %d expected: %s"
-                                   % (impl, key, consumers[key].returncode,
-                                      len(out.splitlines()), sum(want.values()), err.strip()))
-        client_cpu = 0.0
-        for f in cpu if not backlog else cpu[1:]:
-            with open(f) as fh:
-                client_cpu += sum(float(x) for x in fh.read().split()[-2:])
+                                   % (impl, key, status, len(out.splitlines()),
+                                      sum(want.values()), err.strip()))
+            client_cpu += cpu
         return done - start, produced_at - start, client_cpu
 
 
@@ -156,6 +171,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--prefetch", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--settle", type=float, default=2.0,
+                    help="seconds between filling the backlog and timing its drain")
     ap.add_argument("--port", type=int, default=35673)
     ap.add_argument("--dir", default="")
     ap.add_argument("--url", default="", help="use this running node instead of starting one")

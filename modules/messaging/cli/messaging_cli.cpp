@@ -294,6 +294,9 @@ int runProduce(cli::Invocation &inv, const std::vector<std::string> &args)
         std::string lost;
         try {
             Producer producer(*conn, exchange);
+            // At full speed publishes leave in batches (waitForConfirms sends what is left);
+            // with a rate each one goes out when it is made.
+            producer.channel().setPublishBatching(*rate == 0);
             for (std::size_t i = confirmed; i < values.size();) {
                 if (*rate > 0)
                     std::this_thread::sleep_until(

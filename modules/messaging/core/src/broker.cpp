@@ -1085,6 +1085,8 @@ public:
         // The embedded broker confirms inside basicPublish, after the journal write.
         return run([&] { return m_ch->confirm; });
     }
+    void setPublishBatching(bool) override {}
+    void flushPublishes() override {}
     std::vector<ReturnedMessage> takeReturned() override
     {
         std::lock_guard lock(m_s->mutex);

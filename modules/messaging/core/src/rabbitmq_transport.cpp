@@ -23,6 +23,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -186,6 +187,7 @@ struct ChannelState
     bool errorPending = false; // the broker closed the channel; the next call throws that
 
     bool confirm = false;
+    bool batching = false; // publishes gather in ConnState::unsent
     std::uint64_t publishSeq = 0;
     std::set<std::uint64_t> unconfirmed;
     bool nacked = false;
@@ -214,6 +216,10 @@ struct ConnState
     std::string closeText = "closed by the client";
     int channelMax = 2047;
     std::map<std::uint16_t, std::shared_ptr<ChannelState>> channels;
+    bool tls = false;
+    // Whole frames of batched publishes not written yet; they go out before anything else.
+    std::string unsent;
+    static constexpr std::size_t kUnsentLimit = 64 * 1024;
 
     ~ConnState()
     {
@@ -226,6 +232,37 @@ struct ConnState
         for (auto &[id, ch] : channels)
             ch->open = false;
         channels.clear();
+    }
+
+    // Writes the batched publishes to the socket (rabbitmq-c's writes go straight out, so
+    // this runs before each of them). Only plain TCP batches; a TLS stream is rabbitmq-c's.
+    void flushUnsent()
+    {
+        if (unsent.empty())
+            return;
+        if (!open) {
+            unsent.clear();
+            return;
+        }
+        const int fd = amqp_get_sockfd(conn);
+        std::size_t done = 0;
+        while (done < unsent.size()) {
+            const ssize_t n = ::send(fd, unsent.data() + done, unsent.size() - done, MSG_NOSIGNAL);
+            if (n > 0) {
+                done += static_cast<std::size_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                pollfd p{fd, POLLOUT, 0};
+                if (::poll(&p, 1, 60'000) > 0)
+                    continue;
+            }
+            unsent.clear();
+            networkFailed(AMQP_STATUS_SOCKET_ERROR);
+        }
+        unsent.clear();
     }
 
     [[noreturn]] void networkFailed(int status)
@@ -434,6 +471,7 @@ struct ConnState
     {
         if (!open)
             throwClosedConnection();
+        flushUnsent();
         amqp_frame_t f;
         timeval tv = toTimeval(wait);
         const int status = amqp_simple_wait_frame_noblock(conn, &f, &tv);
@@ -626,19 +664,39 @@ public:
             props._flags |= AMQP_BASIC_REPLY_TO_FLAG;
             props.reply_to = bytes(p.replyTo);
         }
-        const int status =
-            amqp_basic_publish(m_c->conn, m_ch->id, bytes(exchange), bytes(routingKey), mandatory,
-                               0, &props, bytes(message.body));
-        if (status != AMQP_STATUS_OK)
-            m_c->networkFailed(status);
+        const bool batched = m_ch->batching && !m_c->tls;
+        if (batched) {
+            appendPublish(exchange, routingKey, mandatory, props, message.body);
+        } else {
+            const int status =
+                amqp_basic_publish(m_c->conn, m_ch->id, bytes(exchange), bytes(routingKey),
+                                   mandatory, 0, &props, bytes(message.body));
+            if (status != AMQP_STATUS_OK)
+                m_c->networkFailed(status);
+        }
         std::uint64_t seq = 0;
         if (m_ch->confirm) {
             seq = ++m_ch->publishSeq;
             m_ch->unconfirmed.insert(m_ch->unconfirmed.end(), seq);
         }
-        // Take in confirms and returns as they come, so they never pile up unread.
-        m_c->drain();
+        // Take in confirms and returns as they come, so they never pile up unread; a batching
+        // channel does so when its batch leaves.
+        if (!batched || m_c->unsent.size() >= ConnState::kUnsentLimit)
+            m_c->drain();
         return seq;
+    }
+
+    void setPublishBatching(bool on) override
+    {
+        std::lock_guard lock(m_c->mutex);
+        m_ch->batching = on;
+        if (!on)
+            m_c->flushUnsent();
+    }
+    void flushPublishes() override
+    {
+        std::lock_guard lock(m_c->mutex);
+        m_c->flushUnsent();
     }
 
     bool waitForConfirms(milliseconds timeout) override
@@ -757,6 +815,77 @@ public:
     }
 
 private:
+    // Encodes basic.publish, its content header and body frames onto ConnState::unsent, as
+    // amqp_basic_publish would send them; the batch leaves once it reaches the limit.
+    void appendPublish(const std::string &exchange, const std::string &routingKey,
+                       bool mandatory, amqp_basic_properties_t &props, const std::string &body)
+    {
+        std::string &out = m_c->unsent;
+        const std::size_t frameMax =
+            static_cast<std::size_t>(std::max(4096, amqp_get_frame_max(m_c->conn)));
+        if (m_scratch.size() < frameMax)
+            m_scratch.resize(frameMax);
+        const std::size_t rollback = out.size();
+        const auto frameStart = [&](std::uint8_t type) {
+            out.push_back(static_cast<char>(type));
+            putBig(out, m_ch->id, 2);
+            const std::size_t at = out.size();
+            out.append(4, '\0'); // the payload size, filled in by frameEnd
+            return at;
+        };
+        const auto frameEnd = [&](std::size_t sizeAt) {
+            const std::size_t size = out.size() - sizeAt - 4;
+            for (int i = 0; i < 4; ++i)
+                out[sizeAt + i] = static_cast<char>(size >> (8 * (3 - i)));
+            out.push_back(static_cast<char>(AMQP_FRAME_END));
+        };
+        // Appends what `encode` writes into the scratch buffer; a method or properties too
+        // large for one frame leave `out` as it was.
+        const auto encodeInto = [&](auto &&encode) {
+            const int n = encode(amqp_bytes_t{frameMax - 64, m_scratch.data()});
+            if (n < 0) {
+                out.resize(rollback);
+                throw std::invalid_argument("basic.publish: the method or its properties do not "
+                                            "fit in one frame");
+            }
+            out.append(m_scratch.data(), static_cast<std::size_t>(n));
+        };
+
+        amqp_basic_publish_t m;
+        std::memset(&m, 0, sizeof m);
+        m.exchange = bytes(exchange);
+        m.routing_key = bytes(routingKey);
+        m.mandatory = mandatory;
+        std::size_t at = frameStart(AMQP_FRAME_METHOD);
+        putBig(out, AMQP_BASIC_PUBLISH_METHOD, 4);
+        encodeInto([&](amqp_bytes_t b) {
+            return amqp_encode_method(AMQP_BASIC_PUBLISH_METHOD, &m, b);
+        });
+        frameEnd(at);
+
+        at = frameStart(AMQP_FRAME_HEADER);
+        putBig(out, AMQP_BASIC_CLASS, 2);
+        putBig(out, 0, 2); // weight
+        putBig(out, body.size(), 8);
+        encodeInto(
+            [&](amqp_bytes_t b) { return amqp_encode_properties(AMQP_BASIC_CLASS, &props, b); });
+        frameEnd(at);
+
+        // Body frames carry at most frame_max minus the 8 bytes of frame header and end.
+        const std::size_t chunk = frameMax - 8;
+        for (std::size_t i = 0; i < body.size(); i += chunk) {
+            at = frameStart(AMQP_FRAME_BODY);
+            out.append(body, i, std::min(chunk, body.size() - i));
+            frameEnd(at);
+        }
+    }
+
+    static void putBig(std::string &out, std::uint64_t v, int n)
+    {
+        for (int i = n - 1; i >= 0; --i)
+            out.push_back(static_cast<char>(v >> (8 * i)));
+    }
+
     static Clock::time_point deadlineAfter(milliseconds timeout)
     {
         const auto now = Clock::now();
@@ -797,6 +926,7 @@ private:
     {
         std::lock_guard lock(m_c->mutex);
         m_c->checkOpen(*m_ch);
+        m_c->flushUnsent();
         const int status = call();
         if (status != AMQP_STATUS_OK)
             m_c->networkFailed(status);
@@ -804,6 +934,7 @@ private:
 
     std::shared_ptr<ConnState> m_c;
     std::shared_ptr<ChannelState> m_ch;
+    std::vector<char> m_scratch; // encoding room for appendPublish, frame_max bytes
 };
 
 class RabbitConnection final : public Connection
@@ -832,6 +963,7 @@ public:
                 NotAllowed,
                 "no free channel: the broker allows " + std::to_string(m_c->channelMax), false);
         auto ch = std::make_shared<ChannelState>(id);
+        m_c->flushUnsent();
         amqp_channel_open(m_c->conn, id);
         m_c->check(amqp_get_rpc_reply(m_c->conn), nullptr);
         amqp_maybe_release_buffers_on_channel(m_c->conn, id);
@@ -848,6 +980,11 @@ public:
         std::lock_guard lock(m_c->mutex);
         if (!m_c->open)
             return;
+        try {
+            m_c->flushUnsent();
+        } catch (const ConnectionFailed &) {
+            return; // the connection is gone already
+        }
         const auto r = amqp_connection_close(m_c->conn, AMQP_REPLY_SUCCESS);
         m_c->open = false;
         m_c->closeAllChannels();
@@ -926,6 +1063,7 @@ std::unique_ptr<Connection> connectTo(const BrokerUrl &url, const ConnectOptions
     const auto start = Clock::now();
     auto c = std::make_shared<ConnState>();
     c->name = name;
+    c->tls = url.tls;
     c->conn = amqp_new_connection();
     if (!c->conn)
         throw fail("out of memory");

@@ -71,6 +71,14 @@ public:
                                        const Message &message, bool mandatory = false) = 0;
     // True when every publish so far was acked by the broker; false on a nack or timeout.
     virtual bool waitForConfirms(std::chrono::milliseconds timeout) = 0;
+
+    // Publish batching: publishes gather in the client and go out together, one write for
+    // many instead of one per frame. They leave when the gathered bytes reach a limit, before
+    // anything else is sent or awaited on the connection, and at flushPublishes(). Off by
+    // default: a batched publish followed by a pause would wait in the client. The embedded
+    // broker takes each publish at once and has nothing to gather.
+    virtual void setPublishBatching(bool on) = 0;
+    virtual void flushPublishes() = 0;
     virtual std::vector<ReturnedMessage> takeReturned() = 0;
 
     // Starts a subscription; returns its tag (the broker picks "amq.ctag-N" for "").
