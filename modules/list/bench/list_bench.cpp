@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <ctime>
+#include <optional>
 #include <vector>
 
 namespace {
@@ -92,13 +93,31 @@ double threadCpuMs()
     return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
+// Runs `a` and `b` once per iteration, in an order that flips every iteration; each returns
+// the milliseconds it measured. Returns the totals.
+template <class A, class B>
+std::pair<double, double> alternate(benchmark::State &state, A &&a, B &&b)
+{
+    double ta = 0, tb = 0;
+    bool aFirst = true;
+    for (auto _ : state) {
+        if (aFirst) {
+            ta += a();
+            tb += b();
+        } else {
+            tb += b();
+            ta += a();
+        }
+        aFirst = !aFirst;
+    }
+    return {ta, tb};
+}
+
 template <class SortA, class SortB>
 void pairedSorts(benchmark::State &state, Shape shape, SortA sortA, SortB sortB)
 {
     const auto &in = input(shape);
     std::vector<std::uint64_t> v;
-    double a = 0, b = 0;
-    bool aFirst = true;
     auto timed = [&](auto &&sort) {
         v = in;
         const double t0 = threadCpuMs();
@@ -107,16 +126,8 @@ void pairedSorts(benchmark::State &state, Shape shape, SortA sortA, SortB sortB)
         benchmark::DoNotOptimize(v.data());
         return t;
     };
-    for (auto _ : state) {
-        if (aFirst) {
-            a += timed(sortA);
-            b += timed(sortB);
-        } else {
-            b += timed(sortB);
-            a += timed(sortA);
-        }
-        aFirst = !aFirst;
-    }
+    const auto [a, b] =
+        alternate(state, [&] { return timed(sortA); }, [&] { return timed(sortB); });
     const auto n = static_cast<double>(state.iterations());
     state.counters["a_ms"] = a / n;
     state.counters["b_ms"] = b / n;
@@ -189,6 +200,58 @@ void BM_VectorPushBack(benchmark::State &state)
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
 }
 
+// Appends in alternation, as the paired sorts. Each iteration fills 256 new lists with N
+// appends each (Arg = N) and 256 new vectors with N push_backs, or the other way round,
+// timed with the thread's CPU clock. Only the appends are timed: the containers are made in
+// groups of 16 and destroyed after the clock has stopped, so the list's list_dealloc (a
+// Py_DECREF per item) is not counted as append time; BM_ListAppend above includes it.
+// Counters: a_us and b_us (mean per list / vector), ratio = A / B; the list appends at
+// 1 / ratio of the vector's speed.
+void BM_PairAppendVsPushBack(benchmark::State &state)
+{
+    const auto n = static_cast<std::size_t>(state.range(0));
+    IntObject *const *items = objects(n).data();
+    constexpr int kGroup = 16, kGroups = 16;
+    // n and items are taken by value: captured by reference they would be memory that
+    // ClobberMemory makes the vector's loop reload on every push_back.
+    const auto lists = [n, items] {
+        double ms = 0;
+        for (int g = 0; g < kGroups; ++g) {
+            std::optional<ListObject> group[kGroup];
+            const double t0 = threadCpuMs();
+            for (auto &l : group) {
+                l.emplace(GrowthPolicy::CPython311);
+                for (std::size_t i = 0; i < n; ++i)
+                    l->app1(items[i]);
+                benchmark::DoNotOptimize(l->obItem());
+            }
+            ms += threadCpuMs() - t0;
+        }
+        return ms;
+    };
+    const auto vectors = [n, items] {
+        double ms = 0;
+        for (int g = 0; g < kGroups; ++g) {
+            std::vector<IntObject *> group[kGroup];
+            const double t0 = threadCpuMs();
+            for (auto &v : group) {
+                for (std::size_t i = 0; i < n; ++i) {
+                    v.push_back(items[i]);
+                    benchmark::ClobberMemory();
+                }
+                benchmark::DoNotOptimize(v.data());
+            }
+            ms += threadCpuMs() - t0;
+        }
+        return ms;
+    };
+    const auto [a, b] = alternate(state, lists, vectors);
+    const double per = static_cast<double>(state.iterations()) * kGroup * kGroups / 1e3;
+    state.counters["a_us"] = a / per;
+    state.counters["b_us"] = b / per;
+    state.counters["ratio"] = a / b;
+}
+
 } // namespace
 
 BENCHMARK(BM_Timsort311<Shape::Random>)->Unit(benchmark::kMillisecond);
@@ -204,5 +267,6 @@ BENCHMARK(BM_PairTimsortVsStable<Shape::FewDistinct>)->Unit(benchmark::kMillisec
 BENCHMARK(BM_PairDetachedProbe)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ListAppend)->Arg(1000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_VectorPushBack)->Arg(1000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PairAppendVsPushBack)->Arg(1000)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

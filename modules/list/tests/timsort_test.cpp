@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 using namespace wb::list;
@@ -259,6 +260,39 @@ TEST(Timsort, GallopingStartsAfterSevenConsecutiveWins)
     ASSERT_TRUE(change);
     EXPECT_EQ(trace[*change].intField("old"), 7);
     EXPECT_EQ(trace[*change].intField("new"), 6) << "galloping pays: min_gallop drops";
+}
+
+// Integers under std::less take the counted binary insertion; the same values under a
+// lambda (any other comparison) take CPython's loop. Both must give the same order and the
+// same count, for every size around minrun, few and many distinct values, and values at the
+// ends of the type (signed and unsigned).
+template <class Int>
+void countedInsertionMatchesTheLoop(std::uint64_t seed)
+{
+    wb::Rng rng(seed);
+    for (std::size_t n = 0; n <= 300; n += (n < 140 ? 1 : 23)) {
+        for (const std::uint64_t distinct : {2ull, 5ull, 1ull << 40}) {
+            std::vector<Int> a(n);
+            for (auto &x : a) {
+                const std::uint64_t r = rng.below(distinct);
+                // Spread the values over the whole type, extremes included.
+                x = static_cast<Int>(r * (std::numeric_limits<std::uint64_t>::max() /
+                                          (distinct - 1 == 0 ? 1 : distinct - 1)));
+            }
+            std::vector<Int> b = a;
+            const auto counted = timsort(std::span(a));
+            const auto loop = timsort(std::span(b), [](Int x, Int y) { return x < y; });
+            ASSERT_EQ(a, b) << "n " << n << ", " << distinct << " distinct";
+            ASSERT_EQ(counted.comparisons, loop.comparisons) << "n " << n;
+            ASSERT_TRUE(std::is_sorted(a.begin(), a.end()));
+        }
+    }
+}
+
+TEST(Timsort, CountedInsertionOfIntegersMatchesCpythonsLoop)
+{
+    countedInsertionMatchesTheLoop<std::int64_t>(7);
+    countedInsertionMatchesTheLoop<std::uint64_t>(8);
 }
 
 TEST(Timsort, AThrowingComparisonLeavesAPermutation)

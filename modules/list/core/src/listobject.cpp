@@ -50,31 +50,38 @@ std::optional<GrowthPolicy> parseGrowthPolicy(std::string_view name)
 // =============================================================================================
 // list_resize arithmetic
 
+namespace {
+// planResize's body, inlined into reallocate so the plan stays in registers there.
+[[gnu::always_inline]] inline ResizePlan plan(GrowthPolicy policy, std::int64_t size,
+                                              std::int64_t allocated, std::int64_t newsize)
+{
+    // Enough room, and not so much that more than half would sit idle: keep the block.
+    if (allocated >= newsize && newsize >= (allocated >> 1))
+        return ResizePlan{size, newsize, allocated, allocated, false, false};
+    std::int64_t newAllocated = 0;
+    bool exact = false;
+    if (newsize == 0) {
+        newAllocated = 0;
+    } else if (policy == GrowthPolicy::CPython27) {
+        // Mild over-allocation, ~12.5% plus a constant so tiny lists skip 1, 2, 3 slots.
+        newAllocated = newsize + (newsize >> 3) + (newsize < 9 ? 3 : 6);
+    } else {
+        // Rounded down to a multiple of 4 slots (32 bytes).
+        newAllocated = (newsize + (newsize >> 3) + 6) & ~std::int64_t{3};
+        // A jump bigger than the over-allocation (extend by many) gets no over-allocation.
+        if (newsize - size > newAllocated - newsize) {
+            newAllocated = (newsize + 3) & ~std::int64_t{3};
+            exact = true;
+        }
+    }
+    return ResizePlan{size, newsize, allocated, newAllocated, true, exact};
+}
+} // namespace
+
 ResizePlan planResize(GrowthPolicy policy, std::int64_t size, std::int64_t allocated,
                       std::int64_t newsize)
 {
-    ResizePlan p{size, newsize, allocated, allocated, false, false};
-    // Enough room, and not so much that more than half would sit idle: keep the block.
-    if (allocated >= newsize && newsize >= (allocated >> 1))
-        return p;
-    p.reallocates = true;
-    if (newsize == 0) {
-        p.newAllocated = 0;
-        return p;
-    }
-    if (policy == GrowthPolicy::CPython27) {
-        // Mild over-allocation, ~12.5% plus a constant so tiny lists skip 1, 2, 3 slots.
-        p.newAllocated = newsize + (newsize >> 3) + (newsize < 9 ? 3 : 6);
-    } else {
-        // Rounded down to a multiple of 4 slots (32 bytes).
-        p.newAllocated = (newsize + (newsize >> 3) + 6) & ~std::int64_t{3};
-        // A jump bigger than the over-allocation (extend by many) gets no over-allocation.
-        if (newsize - size > p.newAllocated - newsize) {
-            p.newAllocated = (newsize + 3) & ~std::int64_t{3};
-            p.exactRule = true;
-        }
-    }
-    return p;
+    return plan(policy, size, allocated, newsize);
 }
 
 std::string describeResize(GrowthPolicy policy, const ResizePlan &p)
@@ -138,7 +145,8 @@ ListObject::ListObject(GrowthPolicy policy, wb::Trace *trace, std::int64_t size)
         if (!m_items)
             throw std::bad_alloc();
     }
-    m_size = m_allocated = size;
+    m_size = size;
+    setAllocated(size);
     if (m_trace)
         m_trace->add("new",
                      "PyList_New(" + num(size) + "): " + num(size * kSlotBytes) + " bytes, " +
@@ -215,10 +223,12 @@ void ListObject::release(IntObject *v, const char *why)
                      {{"object", v->id}, {"value", v->value}, {"refcnt", v->refcnt}});
 }
 
-ResizeReport ListObject::reallocate(const ResizePlan &plan)
+ResizeReport ListObject::reallocate(std::int64_t newsize)
 {
-    ResizeReport r;
-    r.plan = plan;
+    // The plan is made here, not handed in: built and used in registers, it is not written
+    // to memory field by field and read back whole.
+    ResizeReport r{wb::list::plan(m_policy, m_size, m_allocated, newsize)};
+    const ResizePlan &plan = r.plan;
     r.oldBytes = plan.oldAllocated * kSlotBytes;
     r.newBytes = plan.newAllocated * kSlotBytes;
     const auto oldAddress = reinterpret_cast<std::uintptr_t>(m_items);
@@ -233,21 +243,27 @@ ResizeReport ListObject::reallocate(const ResizePlan &plan)
     // C leaves the new slots uninitialised; the model clears them (see the header).
     for (std::int64_t i = plan.oldAllocated; i < plan.newAllocated; ++i)
         m_items[i] = nullptr;
-    m_allocated = plan.newAllocated;
+    setAllocated(plan.newAllocated);
     m_size = plan.newSize;
     ++m_reallocations;
     m_slotsCopied += r.copied;
     if (m_trace)
-        m_trace->add("resize",
-                     "list_resize(" + num(plan.newSize) + "): " + describeResize(m_policy, plan) +
-                         (r.moved ? ", block moved" : ", block kept its address"),
-                     {{"old_size", plan.oldSize}, {"new_size", plan.newSize},
-                      {"old_allocated", plan.oldAllocated}, {"new_allocated", plan.newAllocated},
-                      {"realloc", true}, {"exact", plan.exactRule}, {"old_bytes", r.oldBytes},
-                      {"new_bytes", r.newBytes}, {"moved", r.moved}, {"copied", r.copied},
-                      {"policy", std::string(policyName(m_policy))},
-                      {"formula", describeResize(m_policy, plan)}});
+        traceResize(r);
     return r;
+}
+
+void ListObject::traceResize(const ResizeReport &r)
+{
+    const ResizePlan &plan = r.plan;
+    m_trace->add("resize",
+                 "list_resize(" + num(plan.newSize) + "): " + describeResize(m_policy, plan) +
+                     (r.moved ? ", block moved" : ", block kept its address"),
+                 {{"old_size", plan.oldSize}, {"new_size", plan.newSize},
+                  {"old_allocated", plan.oldAllocated}, {"new_allocated", plan.newAllocated},
+                  {"realloc", true}, {"exact", plan.exactRule}, {"old_bytes", r.oldBytes},
+                  {"new_bytes", r.newBytes}, {"moved", r.moved}, {"copied", r.copied},
+                  {"policy", std::string(policyName(m_policy))},
+                  {"formula", describeResize(m_policy, plan)}});
 }
 
 void ListObject::listPreallocateExact(std::int64_t size)
@@ -269,7 +285,7 @@ void ListObject::listPreallocateExact(std::int64_t size)
                       {"moved", false}, {"copied", 0},
                       {"policy", std::string(policyName(m_policy))},
                       {"formula", "(" + num(size) + " + 1) & ~1 = " + num(size)}});
-    m_allocated = size;
+    setAllocated(size);
     ++m_reallocations;
 }
 
@@ -425,7 +441,7 @@ void ListObject::listClear()
     m_items = nullptr;
     m_size = 0;
     const std::int64_t oldAllocated = m_allocated;
-    m_allocated = 0;
+    setAllocated(0);
     if (m_trace)
         m_trace->add("clear",
                      "_list_clear: ob_item = NULL, size 0, allocated 0; then release " + num(n) +
@@ -451,7 +467,7 @@ SortStats ListObject::listSort(MergePolicy policy, bool eachComparison)
     const std::int64_t n = m_size, allocated = m_allocated;
     m_items = nullptr;
     m_size = 0;
-    m_allocated = -1; // "list modified during sort" would be detected against this
+    setAllocated(-1); // "list modified during sort" would be detected against this
     SortOptions options;
     options.policy = policy;
     options.trace = m_trace;
@@ -464,12 +480,12 @@ SortStats ListObject::listSort(MergePolicy policy, bool eachComparison)
     } catch (...) {
         m_items = items;
         m_size = n;
-        m_allocated = allocated;
+        setAllocated(allocated);
         throw;
     }
     m_items = items;
     m_size = n;
-    m_allocated = allocated;
+    setAllocated(allocated);
     if (m_trace)
         m_trace->add("sorted", "the sorted item pointers are back in ob_item",
                      {{"objects", idsOf(m_items, n)}, {"comparisons", stats.comparisons}});

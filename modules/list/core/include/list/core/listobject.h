@@ -141,7 +141,11 @@ public:
     ObjectHeap &heap() { return m_heap; }
     const ObjectHeap &heap() const { return m_heap; }
     wb::Trace *trace() const { return m_trace; }
-    void setTrace(wb::Trace *trace) { m_trace = trace; }
+    void setTrace(wb::Trace *trace)
+    {
+        m_trace = trace;
+        setAllocated(m_allocated);
+    }
     std::int64_t reallocations() const { return m_reallocations; }
     std::int64_t slotsCopied() const { return m_slotsCopied; }
 
@@ -182,10 +186,11 @@ public:
     std::int64_t getItem(std::int64_t i) const;
 
 private:
-    ResizeReport reallocate(const ResizePlan &plan);
+    ResizeReport reallocate(std::int64_t newsize); // list_resize when the block changes
     // The traced halves of the inline fast paths, kept out of line so that the untraced
     // append stays small enough to inline into a caller's loop.
     void traceResizeKept(std::int64_t newsize);
+    [[gnu::noinline]] void traceResize(const ResizeReport &r); // a reallocation's event
     void traceStore(std::int64_t index, const IntObject *v);
     void app1Slow(IntObject *v); // app1 when it reallocates or records events
     void listPreallocateExact(std::int64_t size); // 3.9+: extend on a list with no block
@@ -198,6 +203,14 @@ private:
     IntObject **m_items = nullptr;
     std::int64_t m_size = 0;
     std::int64_t m_allocated = 0;
+    // m_allocated while nobody watches, 0 with a trace attached: app1's fast path reads this
+    // one field instead of both.
+    std::int64_t m_appendEnd = 0;
+    void setAllocated(std::int64_t allocated)
+    {
+        m_allocated = allocated;
+        m_appendEnd = m_trace ? 0 : allocated;
+    }
     std::int64_t m_reallocations = 0;
     std::int64_t m_slotsCopied = 0;
 };
@@ -218,7 +231,7 @@ inline ResizeReport ListObject::listResize(std::int64_t newsize)
         m_size = newsize;
         return r;
     }
-    return reallocate(planResize(m_policy, m_size, allocated, newsize));
+    return reallocate(newsize);
 }
 
 // The common case (room left, nobody watching) reads the list's fields once and writes
@@ -228,10 +241,10 @@ inline ResizeReport ListObject::listResize(std::int64_t newsize)
 inline void ListObject::app1(IntObject *v)
 {
     const std::int64_t n = m_size;
-    const std::int64_t allocated = m_allocated;
+    const std::int64_t allocated = m_appendEnd; // 0 when traced
     IntObject **const items = m_items;
     // list_resize(n + 1)'s no-realloc test, allocated >= n + 1 >= allocated / 2.
-    if (allocated > n && n + 1 >= (allocated >> 1) && !m_trace) [[likely]] {
+    if (allocated > n && n + 1 >= (allocated >> 1)) [[likely]] {
         items[n] = v;
         m_size = n + 1;
         ++v->refcnt; // Py_INCREF: the list holds its own reference

@@ -43,6 +43,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace wb::list {
 
 // cpython27: merge_collapse keeps |A| > |B| + |C| and |B| > |C| on the pending stack
@@ -155,6 +159,36 @@ inline std::int64_t nextStreak(std::int64_t streak, bool now, bool last) noexcep
     return (streak & -static_cast<std::int64_t>(now == last)) + 1;
 }
 
+// How many comparisons CPython's binarysort makes to insert a pivot into a sorted prefix of
+// n elements when its slot turns out to be k (0 <= k <= n): the bisection compares
+// "pivot < a[p]", which holds exactly when p >= k, so its path depends on n and k alone.
+struct BisectSteps
+{
+    static constexpr int kMax = 64; // binary insertion never sees a prefix of minrun (<= 64)
+    std::uint8_t steps[kMax][kMax + 1] = {};
+};
+
+constexpr BisectSteps makeBisectSteps()
+{
+    BisectSteps t;
+    for (int n = 1; n < BisectSteps::kMax; ++n)
+        for (int k = 0; k <= n; ++k) {
+            int l = 0, r = n, count = 0;
+            do {
+                const int p = l + ((r - l) >> 1);
+                ++count;
+                if (k <= p) // pivot < a[p]
+                    r = p;
+                else
+                    l = p + 1;
+            } while (l < r);
+            t.steps[n][k] = static_cast<std::uint8_t>(count);
+        }
+    return t;
+}
+
+inline constexpr BisectSteps kBisectSteps = makeBisectSteps();
+
 // One MergeState plus the routines that use it.
 template <class T, class Less, class Project, ProbeMode Mode>
 class TimSort
@@ -168,6 +202,16 @@ class TimSort
     // merge loops keep both candidates in registers and read the next ones ahead.
     static constexpr bool kRegister =
         std::is_trivially_copyable_v<T> && sizeof(T) == sizeof(std::uint64_t);
+    // Integers under std::less: a comparison has no effect but its answer, so binary insertion
+    // may find the slot by counting the prefix's elements not greater than the pivot (no
+    // branch to mispredict) and add the comparisons CPython's bisection makes to reach that
+    // slot (kBisectSteps). Same slot, same count; traced comparisons (Fine) and every other
+    // element or comparison type run CPython's loop. Not floating point: with a NaN the
+    // prefix is not ordered and the bisection's slot depends on its path.
+    static constexpr bool kCounted =
+        kRegister && std::is_integral_v<T> && !Fine &&
+        (std::is_same_v<std::remove_cv_t<Less>, std::less<>> ||
+         std::is_same_v<std::remove_cv_t<Less>, std::less<T>>);
     static constexpr bool kRawTemp =
         std::is_trivially_copyable_v<T> && std::is_trivially_default_constructible_v<T>;
 
@@ -415,6 +459,12 @@ private:
         CountScope c(m_comparisons);
         if (lo == start)
             ++start;
+        if constexpr (kCounted) {
+            if (hi - lo <= BisectSteps::kMax) {
+                binarysortCounted(lo, hi, start, c);
+                return;
+            }
+        }
         for (; start < hi; ++start) {
             T *l = lo;
             const T &pivot = *start;
@@ -465,6 +515,80 @@ private:
                              {{"from", idx(start)}, {"to", idx(l)}, {"comparisons", c.n}});
         }
     }
+
+    // kCounted binary insertion of [start, hi) into the sorted [lo, start), hi - lo <= 64.
+    // Inserting lo[j] into the sorted first j elements lands it after the k_j of them that
+    // are not greater, wherever they sit: k_j is counted over lo[0..j) as they stand.
+    static std::int64_t notGreater(const T *a, std::int64_t n, T key) noexcept
+    {
+        // Four independent sums, so the adds do not wait on each other.
+        std::int64_t k0 = 0, k1 = 0, k2 = 0, k3 = 0, i = 0;
+        for (; i + 4 <= n; i += 4) {
+            k0 += !(key < a[i]);
+            k1 += !(key < a[i + 1]);
+            k2 += !(key < a[i + 2]);
+            k3 += !(key < a[i + 3]);
+        }
+        for (; i < n; ++i)
+            k0 += !(key < a[i]);
+        return k0 + k1 + k2 + k3;
+    }
+
+#if defined(__SSE2__)
+    // With SSE2 the elements stay where they are until the end: the sorted order is kept as
+    // 64 one-byte indexes in four registers, each insertion a shift of the bytes above k_j
+    // and a store of j at k_j, both masked (no branch, no memory traffic); then one pass
+    // puts the elements in that order.
+    void binarysortCounted(T *lo, T *hi, T *start, CountScope &c)
+    {
+        const std::int64_t m = hi - lo;
+        const __m128i lane[4] = {
+            _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+            _mm_setr_epi8(16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31),
+            _mm_setr_epi8(32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47),
+            _mm_setr_epi8(48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63)};
+        __m128i order[4] = {lane[0], lane[1], lane[2], lane[3]}; // the prefix is sorted
+        for (std::int64_t j = start - lo; j < m; ++j) {
+            const std::int64_t k = notGreater(lo, j, lo[j]);
+            c.n += kBisectSteps.steps[j][k];
+            const __m128i kv = _mm_set1_epi8(static_cast<char>(k));
+            const __m128i jv = _mm_set1_epi8(static_cast<char>(j));
+            __m128i up[4];
+            up[0] = _mm_slli_si128(order[0], 1);
+            for (int t = 1; t < 4; ++t)
+                up[t] = _mm_or_si128(_mm_slli_si128(order[t], 1),
+                                     _mm_srli_si128(order[t - 1], 15));
+            for (int t = 0; t < 4; ++t) {
+                const __m128i above = _mm_cmpgt_epi8(lane[t], kv);
+                const __m128i at = _mm_cmpeq_epi8(lane[t], kv);
+                const __m128i keep = _mm_andnot_si128(_mm_or_si128(above, at), order[t]);
+                order[t] = _mm_or_si128(
+                    keep, _mm_or_si128(_mm_and_si128(above, up[t]), _mm_and_si128(at, jv)));
+            }
+        }
+        alignas(16) unsigned char index[64];
+        for (int t = 0; t < 4; ++t)
+            _mm_store_si128(reinterpret_cast<__m128i *>(index + 16 * t), order[t]);
+        T sorted[BisectSteps::kMax];
+        for (std::int64_t i = 0; i < m; ++i)
+            sorted[i] = lo[index[i]];
+        std::memcpy(lo, sorted, static_cast<std::size_t>(m) * sizeof(T));
+    }
+#else
+    void binarysortCounted(T *lo, T *hi, T *start, CountScope &c)
+    {
+        for (; start < hi; ++start) {
+            const T key = *start;
+            const std::int64_t n = start - lo;
+            const std::int64_t k = notGreater(lo, n, key);
+            c.n += kBisectSteps.steps[n][k];
+            if (k != n) {
+                shiftUp(lo + k, start);
+                lo[k] = key;
+            }
+        }
+    }
+#endif
 
     // gallop_left: the k with a[k-1] < key <= a[k], searching out from a[hint] in steps
     // 1, 3, 7, 15, ... then binary search. Equal elements in a end up after key.
