@@ -30,7 +30,8 @@ enum VarColumn { VarName, VarValue, VarMeaning };
 
 NovaShPage::NovaShPage(QWidget *parent)
     : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_command(new QComboBox),
-      m_variables(new QTableWidget), m_message(new QLabel), m_plan(new QTextBrowser),
+      m_variables(new QTableWidget), m_message(new QLabel), m_detail(new QLabel),
+      m_plan(new QTextBrowser),
       m_conf(new QTextBrowser), m_novarc(new QTextBrowser), m_summary(new QLabel)
 {
     for (auto c : novaShCommands())
@@ -40,7 +41,7 @@ NovaShPage::NovaShPage(QWidget *parent)
 
     const auto &vars = novaShVariables();
     m_variables->setColumnCount(3);
-    m_variables->setHorizontalHeaderLabels({tr("Variable"), tr("Value (edit)"), tr("Meaning and default")});
+    m_variables->setHorizontalHeaderLabels({tr("Variable"), tr("Value (edit)"), tr("Meaning")});
     m_variables->setRowCount(static_cast<int>(vars.size()));
     m_variables->verticalHeader()->hide();
     for (int r = 0; r < static_cast<int>(vars.size()); ++r) {
@@ -58,7 +59,9 @@ NovaShPage::NovaShPage(QWidget *parent)
         value->setFont(monoFont());
         m_variables->setItem(r, VarValue, value);
         const QString def = v.defaultValue.empty() ? tr("empty") : qs(v.defaultValue);
-        auto *meaning = fixed(tr("%1 (default: %2, from the %3)").arg(qs(v.meaning), def, qs(v.origin)));
+        auto *meaning = fixed(qs(v.meaning));
+        meaning->setToolTip(
+            tr("%1 (default: %2, from the %3)").arg(qs(v.meaning), def, qs(v.origin)));
         meaning->setData(Qt::UserRole, qs(v.defaultValue));
         m_variables->setItem(r, VarMeaning, meaning);
     }
@@ -67,7 +70,27 @@ NovaShPage::NovaShPage(QWidget *parent)
     m_variables->horizontalHeader()->setStretchLastSection(true);
     m_variables->setWordWrap(true);
     m_variables->resizeRowsToContents();
+    // Wrapped meanings need taller rows once the table has its real width (and whenever the
+    // window changes it), not only the width it had while being built.
+    connect(m_variables->horizontalHeader(), &QHeaderView::sectionResized, m_variables,
+            &QTableWidget::resizeRowsToContents);
     m_variables->setEditTriggers(QAbstractItemView::AllEditTriggers);
+    // The full meaning of the current row, under the table: a narrow column only has room
+    // for its first words.
+    m_detail->setWordWrap(true);
+    m_detail->setTextFormat(Qt::RichText);
+    const auto showDetail = [this](int row) {
+        if (row < 0 || row >= m_variables->rowCount())
+            return;
+        m_detail->setText(tr("<b>%1</b>: %2")
+                              .arg(m_variables->item(row, VarName)->text().toHtmlEscaped(),
+                                   m_variables->item(row, VarMeaning)->toolTip().toHtmlEscaped()));
+    };
+    connect(m_variables, &QTableWidget::currentCellChanged, this,
+            [showDetail](int row) { showDetail(row); });
+    connect(m_variables, &QTableWidget::cellEntered, this, [showDetail](int row) { showDetail(row); });
+    m_variables->setMouseTracking(true);
+    showDetail(0);
     m_message->setWordWrap(true);
     m_message->setStyleSheet(QStringLiteral("color: %1; font-weight: bold")
                                  .arg(wb::ui::stateColor("blocked").name()));
@@ -91,6 +114,7 @@ NovaShPage::NovaShPage(QWidget *parent)
     auto *varBox = new QGroupBox(tr("Variables (VAR=value on the command line; edit a value)"));
     auto *vcol = new QVBoxLayout(varBox);
     vcol->addWidget(m_variables, 1);
+    vcol->addWidget(m_detail);
     vcol->addWidget(m_message);
 
     auto *files = new QTabWidget;
@@ -107,7 +131,7 @@ NovaShPage::NovaShPage(QWidget *parent)
     auto *split = new QSplitter(Qt::Horizontal);
     split->addWidget(left);
     split->addWidget(planBox);
-    split->setSizes({560, 500});
+    split->setSizes({600, 460});
 
     auto *col = new QVBoxLayout(this);
     col->addLayout(top);
