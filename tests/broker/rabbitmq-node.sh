@@ -6,8 +6,10 @@
 #                                        keeps in DIR: durable queues and persistent messages
 #                                        survive; returns when it answers)
 #   rabbitmq-node.sh stop DIR           (stops only the node started in DIR)
-# The node is named wbtest@localhost on port 35672 (the test suite's), wbtest-PORT@localhost
+# The node is named wbtest@127.0.0.1 on port 35672 (the test suite's), wbtest-PORT@127.0.0.1
 # on any other port, so two private nodes can run side by side; DIR/nodename holds the name.
+# Long names on the loopback address: nothing depends on "localhost" resolving (a minimal
+# root may have no /etc/hosts).
 set -euo pipefail
 cmd=${1:-} dir=${2:-}
 if [[ -z $cmd || -z $dir ]]; then
@@ -21,9 +23,10 @@ export RABBITMQ_PID_FILE=$dir/rabbit.pid RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enab
 export RABBITMQ_CONFIG_FILE=$dir/rabbitmq RABBITMQ_CONF_ENV_FILE=$dir/rabbitmq-env.conf
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 ERL_EPMD_ADDRESS=127.0.0.1
 export RABBITMQ_ADVANCED_CONFIG_FILE=$dir/advanced.config
+export RABBITMQ_USE_LONGNAME=true
 
 node_name() {
-  if [[ $1 == 35672 ]]; then echo wbtest@localhost; else echo "wbtest-$1@localhost"; fi
+  if [[ $1 == 35672 ]]; then echo wbtest@127.0.0.1; else echo "wbtest-$1@127.0.0.1"; fi
 }
 if [[ -f $dir/nodename ]]; then
   RABBITMQ_NODENAME=$(cat "$dir/nodename")

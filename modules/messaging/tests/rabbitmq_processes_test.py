@@ -178,7 +178,7 @@ def consumer_reconnects():
     try:
         wait_for(lambda: depth(queue)[1] == 1 if queue_exists(queue) else False, 30,
                  "the consumer to subscribe")
-        env = dict(os.environ, HOME=os.path.join(NODE_DIR, "home"))
+        env = dict(os.environ, HOME=os.path.join(NODE_DIR, "home"), RABBITMQ_USE_LONGNAME="true")
         r = subprocess.run(["/usr/lib/rabbitmq/bin/rabbitmqctl", "-q", "-n", node_name(),
                             "close_all_connections", "closed by the reconnect test"],
                            env=env, capture_output=True, text=True, timeout=60)
@@ -208,7 +208,7 @@ def node_name():
         with open(os.path.join(NODE_DIR, "nodename")) as f:
             return f.read().strip()
     except OSError:
-        return "wbtest@localhost"
+        return "wbtest@127.0.0.1"
 
 
 def queue_exists(queue):

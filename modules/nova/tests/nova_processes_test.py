@@ -144,8 +144,8 @@ def rabbitmqctl(*args):
         with open(os.path.join(NODE_DIR, "nodename")) as f:
             node = f.read().strip()
     except OSError:
-        node = "wbtest@localhost"
-    env = dict(os.environ, HOME=os.path.join(NODE_DIR, "home"))
+        node = "wbtest@127.0.0.1"
+    env = dict(os.environ, HOME=os.path.join(NODE_DIR, "home"), RABBITMQ_USE_LONGNAME="true")
     r = subprocess.run(["/usr/lib/rabbitmq/bin/rabbitmqctl", "-q", "-n", node, *args],
                        env=env, capture_output=True, text=True, timeout=60)
     return r.returncode, r.stdout.split()
