@@ -1,7 +1,17 @@
 #include "workbench/core/cli.h"
+#include "workbench/core/json.h"
 
 #include <algorithm>
 #include <charconv>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <iterator>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace wb::cli {
 
@@ -20,11 +30,52 @@ const ModuleCommands *Registry::find(std::string_view id) const
     return nullptr;
 }
 
-bool Options::parse(const std::vector<std::string> &args, std::vector<std::string> valueOptions,
-                    std::vector<std::string> flags)
+namespace {
+
+bool contains(const std::vector<std::string> &v, std::string_view s)
 {
-    auto contains = [](const std::vector<std::string> &v, const std::string &s) {
-        return std::find(v.begin(), v.end(), s) != v.end();
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// "--a, --b and --c": what a command accepts, for the sentence refusing something else.
+std::string optionList(const std::vector<std::string> &values,
+                       const std::vector<std::string> &flags)
+{
+    std::vector<std::string> all;
+    for (const auto &v : values)
+        all.push_back("--" + v + " " + "VALUE");
+    for (const auto &f : flags)
+        all.push_back("--" + f);
+    std::string out;
+    for (std::size_t i = 0; i < all.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == all.size() ? " and " : ", ") + all[i];
+    return out;
+}
+
+// The length of the valid UTF-8 sequence at text[i], or 0 when it is invalid or a C1 control
+// character (U+0080 to U+009F, which some terminals obey as escape sequences).
+std::size_t printableUtf8(std::string_view text, std::size_t i)
+{
+    const std::size_t n = wb::utf8SequenceLength(text, i);
+    if (n == 2 && static_cast<unsigned char>(text[i]) == 0xc2 &&
+        static_cast<unsigned char>(text[i + 1]) < 0xa0)
+        return 0;
+    return n;
+}
+
+} // namespace
+
+bool Options::parse(const std::vector<std::string> &args, std::vector<std::string> valueOptions,
+                    std::vector<std::string> flags, Positionals positionals)
+{
+    auto refuse = [this](std::string sentence) {
+        m_error = std::move(sentence);
+        return false;
+    };
+    const auto seen = [this](const std::string &name) {
+        return contains(m_flags, name) ||
+               std::any_of(m_values.begin(), m_values.end(),
+                           [&](const auto &v) { return v.first == name; });
     };
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string &a = args[i];
@@ -42,23 +93,70 @@ bool Options::parse(const std::vector<std::string> &args, std::vector<std::strin
             inlineValue = name.substr(eq + 1);
             name.resize(eq);
         }
-        if (contains(valueOptions, name)) {
-            if (inlineValue) {
-                m_values.emplace_back(name, *inlineValue);
-            } else if (i + 1 < args.size()) {
-                m_values.emplace_back(name, args[++i]);
-            } else {
-                m_error = "option --" + name + " needs a value";
-                return false;
-            }
-        } else if (contains(flags, name) && !inlineValue) {
+        const bool isValue = contains(valueOptions, name), isFlag = contains(flags, name);
+        if (!isValue && !isFlag)
+            return refuse("unknown option --" + printable(name, 60) + "; this command takes " +
+                          (valueOptions.empty() && flags.empty()
+                               ? std::string("no options")
+                               : optionList(valueOptions, flags)));
+        if (seen(name))
+            return refuse("--" + name + " is given more than once; give it once");
+        if (isFlag) {
+            if (inlineValue)
+                return refuse("--" + name + " is a switch and takes no value");
             m_flags.push_back(name);
+        } else if (inlineValue) {
+            m_values.emplace_back(name, *inlineValue);
+        } else if (i + 1 < args.size()) {
+            m_values.emplace_back(name, args[++i]);
         } else {
-            m_error = "unknown option --" + name;
-            return false;
+            return refuse("option --" + name + " needs a value");
         }
     }
+    const std::size_t n = m_positionals.size();
+    if (n > positionals.max)
+        return refuse("unexpected argument '" + printable(m_positionals[positionals.max], 60) +
+                      "'; " +
+                      (positionals.max == 0
+                           ? std::string("this command takes only options")
+                           : "this command takes " + positionals.names));
+    if (n < positionals.min)
+        return refuse("this command takes " + positionals.names + ", got " +
+                      std::to_string(n) + (n == 1 ? " argument" : " arguments"));
     return true;
+}
+
+std::optional<std::string> refuseArguments(const std::vector<std::string> &args)
+{
+    if (args.empty())
+        return std::nullopt;
+    return "unexpected argument '" + printable(args.front(), 60) +
+           "'; this command takes no arguments";
+}
+
+std::string printable(std::string_view text, std::size_t limit)
+{
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    const std::size_t shown = std::min(text.size(), limit);
+    for (std::size_t i = 0; i < shown;) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c < 0x7f) {
+            out += char(c);
+            ++i;
+        } else if (const std::size_t n = c >= 0x80 ? printableUtf8(text, i) : 0; n > 0) {
+            out.append(text.substr(i, n));
+            i += n;
+        } else {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+            ++i;
+        }
+    }
+    if (shown < text.size())
+        out += "...";
+    return out;
 }
 
 bool Options::has(std::string_view name) const
@@ -70,7 +168,7 @@ bool Options::has(std::string_view name) const
 
 std::optional<std::string> Options::value(std::string_view name) const
 {
-    // The last occurrence wins, as in most command-line tools.
+    // parse() refuses repeats, so there is at most one.
     for (auto it = m_values.rbegin(); it != m_values.rend(); ++it)
         if (it->first == name)
             return it->second;
@@ -81,6 +179,103 @@ std::string Options::valueOr(std::string_view name, std::string fallback) const
 {
     auto v = value(name);
     return v ? *v : std::move(fallback);
+}
+
+std::string humanSize(std::uint64_t bytes)
+{
+    if (bytes < 1024)
+        return std::to_string(bytes) + " B";
+    const char *units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+    double v = double(bytes) / 1024;
+    std::size_t u = 0;
+    while (v >= 1024 && u + 1 < std::size(units)) {
+        v /= 1024;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
+    return buf;
+}
+
+int readTextFile(const std::string &path, std::size_t limit, std::string_view what,
+                 std::string_view expected, std::string &text, std::string &error)
+{
+    const std::string name = "'" + printable(path, 120) + "'";
+    const std::string tooBig = "; expected " + std::string(expected) + " (at most " +
+                               humanSize(limit) + "): " + name;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const int e = errno;
+        struct stat st{};
+        if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+            error = "the " + std::string(what) + " " + name + " is a directory";
+            return Usage;
+        }
+        error = "cannot open the " + std::string(what) + " " + name + ": " + std::strerror(e);
+        return Failure;
+    }
+    struct Closer
+    {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st{};
+    if (::fstat(fd, &st) != 0) {
+        error = "cannot read the " + std::string(what) + " " + name + ": " + std::strerror(errno);
+        return Failure;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        error = "the " + std::string(what) + " " + name + " is a directory";
+        return Usage;
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) {
+        error = "the " + std::string(what) + " " + name + " is not a file";
+        return Usage;
+    }
+    if (S_ISREG(st.st_mode) && std::uint64_t(st.st_size) > limit) {
+        error = std::string(what) + " is " + humanSize(std::uint64_t(st.st_size)) + tooBig;
+        return Usage;
+    }
+    text.clear();
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            const int e = errno;
+            error = e == EISDIR ? "the " + std::string(what) + " " + name + " is a directory"
+                                : "cannot read the " + std::string(what) + " " + name + ": " +
+                                      std::strerror(e);
+            return e == EISDIR ? Usage : Failure;
+        }
+        if (n == 0)
+            break;
+        text.append(buf, std::size_t(n));
+        if (text.size() > limit) {
+            error = std::string(what) + " is over " + humanSize(limit) + tooBig;
+            return Usage;
+        }
+    }
+    if (text.size() >= 3 && text.compare(0, 3, "\xef\xbb\xbf") == 0) {
+        error = "the " + std::string(what) + " " + name +
+                " starts with a byte-order mark (bytes ef bb bf); save it as plain UTF-8 text "
+                "without one";
+        return Usage;
+    }
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const std::size_t n = wb::utf8SequenceLength(text, i);
+        if (n == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+            char where[64];
+            std::snprintf(where, sizeof where, " (byte \\x%02x at offset %zu)", c, i);
+            error = "the " + std::string(what) + " " + name + " holds binary data" + where +
+                    "; expected " + std::string(expected) + " as text";
+            return Usage;
+        }
+        i += n;
+    }
+    return Ok;
 }
 
 std::optional<std::int64_t> parseInt(std::string_view s)

@@ -8,9 +8,27 @@ namespace wb {
 
 std::string JsonWriter::escape(std::string_view s)
 {
+    static const char hex[] = "0123456789abcdef";
     std::string out;
     out.reserve(s.size() + 2);
-    for (unsigned char c : s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            // Valid UTF-8 passes whole; a byte outside a valid sequence becomes the text
+            // \xNN (written "\\xNN"), so the output stays UTF-8 and the byte stays visible.
+            const std::size_t n = utf8SequenceLength(s, i);
+            if (n > 0) {
+                out.append(s.substr(i, n));
+                i += n;
+            } else {
+                out += "\\\\x";
+                out += hex[c >> 4];
+                out += hex[c & 15];
+                ++i;
+            }
+            continue;
+        }
+        ++i;
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -20,7 +38,7 @@ std::string JsonWriter::escape(std::string_view s)
         case '\b': out += "\\b"; break;
         case '\f': out += "\\f"; break;
         default:
-            if (c < 0x20) {
+            if (c < 0x20 || c == 0x7f) {
                 char buf[8];
                 std::snprintf(buf, sizeof buf, "\\u%04x", c);
                 out += buf;
@@ -30,6 +48,40 @@ std::string JsonWriter::escape(std::string_view s)
         }
     }
     return out;
+}
+
+std::size_t utf8SequenceLength(std::string_view s, std::size_t i)
+{
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = byte(i);
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size())
+        return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+        if ((byte(i + k) & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (byte(i + k) & 0x3f);
+    }
+    const bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+    const bool surrogate = cp >= 0xd800 && cp <= 0xdfff;
+    if (overlong || surrogate || cp > 0x10ffff)
+        return 0;
+    return n;
 }
 
 void JsonWriter::newline()

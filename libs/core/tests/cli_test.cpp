@@ -8,7 +8,7 @@ TEST(Options, ParsesValuesFlagsAndPositionals)
 {
     Options o;
     ASSERT_TRUE(o.parse({"growth", "--policy", "cpython27", "--appends=20", "--json", "x"},
-                        {"policy", "appends"}, {"json"}));
+                        {"policy", "appends"}, {"json"}, Positionals::exactly(2, "CMD X")));
     EXPECT_EQ(o.value("policy"), "cpython27");
     EXPECT_EQ(o.value("appends"), "20");
     EXPECT_TRUE(o.has("json"));
@@ -20,10 +20,64 @@ TEST(Options, RejectsUnknownOptionsAndMissingValues)
 {
     Options a;
     EXPECT_FALSE(a.parse({"--polcy", "x"}, {"policy"}, {}));
-    EXPECT_EQ(a.error(), "unknown option --polcy");
+    EXPECT_EQ(a.error(), "unknown option --polcy; this command takes --policy VALUE");
     Options b;
     EXPECT_FALSE(b.parse({"--policy"}, {"policy"}, {}));
     EXPECT_EQ(b.error(), "option --policy needs a value");
+}
+
+TEST(Options, RejectsRepeatedOptionsEvenWithTheSameValue)
+{
+    Options a;
+    EXPECT_FALSE(a.parse({"--key", "1", "--key=1"}, {"key"}, {}));
+    EXPECT_EQ(a.error(), "--key is given more than once; give it once");
+    Options b;
+    EXPECT_FALSE(b.parse({"--force", "--force"}, {}, {"force"}));
+    EXPECT_EQ(b.error(), "--force is given more than once; give it once");
+}
+
+TEST(Options, CountsPositionalsAgainstTheDeclaration)
+{
+    Options none;
+    EXPECT_FALSE(none.parse({"extra"}, {}, {}));
+    EXPECT_EQ(none.error(), "unexpected argument 'extra'; this command takes only options");
+    Options tooMany;
+    EXPECT_FALSE(tooMany.parse({"a", "b", "c"}, {}, {}, Positionals::exactly(2, "IN OUT")));
+    EXPECT_EQ(tooMany.error(), "unexpected argument 'c'; this command takes IN OUT");
+    Options tooFew;
+    EXPECT_FALSE(tooFew.parse({"a"}, {}, {}, Positionals::exactly(2, "IN OUT")));
+    EXPECT_EQ(tooFew.error(), "this command takes IN OUT, got 1 argument");
+    Options many;
+    EXPECT_TRUE(many.parse({"a", "b", "c"}, {}, {}, Positionals::atLeast(1, "FILE...")));
+    Options dashes;
+    EXPECT_TRUE(dashes.parse({"--", "--x"}, {}, {}, Positionals::exactly(1, "X")));
+    EXPECT_EQ(dashes.positionals(), std::vector<std::string>{"--x"});
+}
+
+TEST(Options, RefusesAValueForASwitch)
+{
+    Options a;
+    EXPECT_FALSE(a.parse({"--json=1"}, {}, {"json"}));
+    EXPECT_EQ(a.error(), "--json is a switch and takes no value");
+}
+
+TEST(Printable, EscapesControlBytesAndInvalidUtf8ButKeepsText)
+{
+    EXPECT_EQ(printable("plain text"), "plain text");
+    EXPECT_EQ(printable("caf\xc3\xa9"), "caf\xc3\xa9");          // valid UTF-8 passes
+    EXPECT_EQ(printable("\x1b[2J"), "\\x1b[2J");                  // an escape sequence
+    EXPECT_EQ(printable("a\xff" "b"), "a\\xffb");                 // a stray byte
+    EXPECT_EQ(printable("\xc2\x9b"), "\\xc2\\x9b");               // C1 CSI
+    EXPECT_EQ(printable("\xed\xa0\x80"), "\\xed\\xa0\\x80");    // a surrogate
+    EXPECT_EQ(printable("abcdef", 3), "abc...");
+}
+
+TEST(HumanSize, UsesBinaryUnitsWithOneDecimal)
+{
+    EXPECT_EQ(humanSize(512), "512 B");
+    EXPECT_EQ(humanSize(4096), "4.0 KiB");
+    EXPECT_EQ(humanSize(5000), "4.9 KiB");
+    EXPECT_EQ(humanSize(1ull << 30), "1.0 GiB");
 }
 
 TEST(ParseInt, AcceptsWholeIntegersOnly)

@@ -35,3 +35,14 @@ TEST(JsonWriter, WritesAnEventWithItsFields)
     EXPECT_NE(out.find(R"("file":"json_test.cpp")"), std::string::npos);
     EXPECT_NE(out.find(R"("new":8})"), std::string::npos);
 }
+
+TEST(JsonWriter, KeepsOutputValidUtf8WhateverTheBytes)
+{
+    // Valid UTF-8 passes; a stray byte becomes the text \xNN; controls become \u00NN.
+    EXPECT_EQ(wb::JsonWriter::escape("caf\xc3\xa9"), "caf\xc3\xa9");
+    EXPECT_EQ(wb::JsonWriter::escape("caf\xe9"), "caf\\\\xe9");
+    EXPECT_EQ(wb::JsonWriter::escape("\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80");
+    EXPECT_EQ(wb::JsonWriter::escape("\xf0\x9f\x98"), "\\\\xf0\\\\x9f\\\\x98");
+    EXPECT_EQ(wb::JsonWriter::escape("\xc0\xaf"), "\\\\xc0\\\\xaf"); // overlong '/'
+    EXPECT_EQ(wb::JsonWriter::escape(std::string("\x01\x7f", 2)), "\\u0001\\u007f");
+}

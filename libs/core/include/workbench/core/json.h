@@ -4,15 +4,27 @@
 //
 //     wb::JsonWriter j(std::cout);
 //     j.beginObject(); j.key("size"); j.value(3); j.endObject();   // {"size":3}
+//
+// The output is always valid UTF-8, whatever bytes a string holds: valid UTF-8 sequences pass
+// unchanged, control characters become \u00NN, and each byte that is not part of a valid
+// sequence becomes the four characters \xNN (JSON text "\\xNN"), the same spelling the CLI
+// uses for such bytes in its messages. A string that already holds "\x" text is therefore
+// indistinguishable from an escaped byte; strings that must round-trip bytes go as hex.
 
 #include "workbench/core/trace.h"
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <ostream>
 #include <string_view>
 #include <vector>
 
 namespace wb {
+
+// The length of the valid UTF-8 sequence starting at s[i] (1 for ASCII), or 0 when s[i] does
+// not start one (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, cut off).
+std::size_t utf8SequenceLength(std::string_view s, std::size_t i);
 
 class JsonWriter
 {
