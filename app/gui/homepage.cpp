@@ -1,13 +1,83 @@
 #include "homepage.h"
 
-#include <QFontMetrics>
+#include <QFrame>
 #include <QGridLayout>
+#include <QKeyEvent>
 #include <QLabel>
-#include <QPushButton>
+#include <QMouseEvent>
 #include <QScrollArea>
 #include <QVBoxLayout>
 
+#include <functional>
+
 namespace wb::shell {
+
+namespace {
+
+// A topic on the home page: a framed title and description that opens the topic on a click,
+// Enter or Space. A frame rather than a push button, because a button's size ignores how
+// tall its word-wrapped description becomes at a narrow width.
+class TopicCard : public QFrame
+{
+public:
+    TopicCard(const QString &title, const QString &description, bool enabled,
+              std::function<void()> open)
+        : m_open(std::move(open))
+    {
+        setObjectName("TopicCard");
+        setFrameShape(QFrame::StyledPanel);
+        setAutoFillBackground(true);
+        setBackgroundRole(QPalette::Base);
+        setCursor(enabled ? Qt::PointingHandCursor : Qt::ArrowCursor);
+        setFocusPolicy(enabled ? Qt::StrongFocus : Qt::NoFocus);
+        setEnabled(enabled);
+        setAccessibleName(title);
+        setAccessibleDescription(description);
+        auto *box = new QVBoxLayout(this);
+        box->setContentsMargins(14, 10, 14, 12);
+        auto *head = new QLabel(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()));
+        QFont hf = head->font();
+        hf.setPointSizeF(hf.pointSizeF() * 1.25);
+        head->setFont(hf);
+        auto *body = new QLabel(description);
+        body->setWordWrap(true);
+        body->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+        for (auto *l : {head, body}) {
+            l->setAttribute(Qt::WA_TransparentForMouseEvents);
+            box->addWidget(l);
+        }
+        box->addStretch(1);
+    }
+
+protected:
+    void mouseReleaseEvent(QMouseEvent *e) override
+    {
+        if (e->button() == Qt::LeftButton && rect().contains(e->position().toPoint()))
+            m_open();
+    }
+    void keyPressEvent(QKeyEvent *e) override
+    {
+        if (e->key() == Qt::Key_Return || e->key() == Qt::Key_Enter || e->key() == Qt::Key_Space)
+            m_open();
+        else
+            QFrame::keyPressEvent(e);
+    }
+    void focusInEvent(QFocusEvent *e) override
+    {
+        setBackgroundRole(QPalette::AlternateBase);
+        QFrame::focusInEvent(e);
+    }
+    void focusOutEvent(QFocusEvent *e) override
+    {
+        setBackgroundRole(QPalette::Base);
+        QFrame::focusOutEvent(e);
+    }
+
+private:
+    std::function<void()> m_open;
+};
+
+} // namespace
 
 HomePage::HomePage(const ModuleRegistry &registry, QWidget *parent) : QWidget(parent)
 {
@@ -46,30 +116,11 @@ HomePage::HomePage(const ModuleRegistry &registry, QWidget *parent) : QWidget(pa
     grid->setSpacing(12);
     int n = 0;
     for (const ModuleEntry &e : registry.entries()) {
-        auto *card = new QPushButton;
-        card->setObjectName("TopicCard");
-        card->setCursor(Qt::PointingHandCursor);
-        card->setFocusPolicy(Qt::StrongFocus);
-        auto *box = new QVBoxLayout(card);
-        auto *head = new QLabel(QStringLiteral("<b>%1</b>").arg(e.title.toHtmlEscaped()));
-        QFont hf = head->font();
-        hf.setPointSizeF(hf.pointSizeF() * 1.25);
-        head->setFont(hf);
-        auto *body = new QLabel(e.available()
-                                    ? e.description
-                                    : tr("Unavailable: %1").arg(e.error));
-        body->setWordWrap(true);
-        body->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-        // Room for the title and five lines of description at any card width.
-        card->setMinimumHeight(QFontMetrics(hf).lineSpacing() +
-                               5 * QFontMetrics(body->font()).lineSpacing() + 32);
-        for (auto *l : {head, body})
-            l->setAttribute(Qt::WA_TransparentForMouseEvents);
-        box->addWidget(head);
-        box->addWidget(body, 1);
-        card->setEnabled(e.available());
+        auto *card = new TopicCard(e.title,
+                                   e.available() ? e.description
+                                                 : tr("Unavailable: %1").arg(e.error),
+                                   e.available(), [this, id = e.id] { emit moduleChosen(id); });
         card->setToolTip(e.available() ? tr("Open %1").arg(e.title) : e.error);
-        connect(card, &QPushButton::clicked, this, [this, id = e.id] { emit moduleChosen(id); });
         grid->addWidget(card, n / 2, n % 2);
         ++n;
     }
@@ -79,6 +130,8 @@ HomePage::HomePage(const ModuleRegistry &registry, QWidget *parent) : QWidget(pa
         none->setWordWrap(true);
         grid->addWidget(none, 0, 0);
     }
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
     col->addLayout(grid);
     col->addStretch(1);
     scroll->setWidget(content);

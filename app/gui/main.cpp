@@ -2,6 +2,9 @@
 #include "mainwindow.h"
 #include "moduleregistry.h"
 
+#include "workbench/core/cli.h"
+#include "workbench/ui/export.h"
+#include "workbench/ui/moduleinterface.h"
 #include "workbench/ui/theme.h"
 
 #include <QApplication>
@@ -11,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 
@@ -33,15 +37,25 @@ void settle()
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
 }
 
+// Through the one writer (wb::OutputFile): a full disk or a device as the target is a
+// sentence and a non-zero exit, and an existing PNG stays whole until the new one is.
 bool saveGrab(QWidget &window, const QString &path)
 {
     settle();
-    const QPixmap pixmap = window.grab();
-    if (pixmap.isNull() || !pixmap.save(path, "PNG")) {
-        std::fprintf(stderr, "workbench: cannot write the screenshot %s\n", qPrintable(path));
+    QString error;
+    if (!wb::ui::exportWidget(&window, path, &error, QStringLiteral("png"))) {
+        std::fprintf(stderr, "workbench: cannot write the screenshot: %s\n",
+                     wb::cli::printable(error.toStdString()).c_str());
         return false;
     }
     return true;
+}
+
+// One sentence on stderr and exit 2: the command line asked for something impossible.
+int usage(const QString &sentence)
+{
+    std::fprintf(stderr, "workbench: %s\n", wb::cli::printable(sentence.toStdString()).c_str());
+    return 2;
 }
 
 } // namespace
@@ -56,6 +70,8 @@ int main(int argc, char **argv)
     if (headlessJob && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
 
+    // Past a file size limit a write fails with EFBIG and is reported, not a SIGXFSZ death.
+    std::signal(SIGXFSZ, SIG_IGN);
     QApplication app(argc, argv);
     QApplication::setApplicationName("internals-workbench");
     QApplication::setApplicationDisplayName("Internals Workbench");
@@ -67,8 +83,6 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(
         "Internals Workbench: real implementations, recorded as they run, stepped forward "
         "and back.");
-    parser.addHelpOption();
-    parser.addVersionOption();
     QCommandLineOption listOpt("list-modules", "Print each module's id and title, then exit.");
     QCommandLineOption moduleOpt("module", "Open the module <id> (see --list-modules).", "id");
     QCommandLineOption viewOpt("view", "With --module: open the view <id>.", "id");
@@ -79,8 +93,48 @@ int main(int argc, char **argv)
                                              "to the PNG <file>, then exit.", "file");
     QCommandLineOption tourOpt("tour", "Render every module and view to PNG files in <dir>, "
                                        "then exit.", "dir");
-    parser.addOptions({listOpt, moduleOpt, viewOpt, presentOpt, darkOpt, shotOpt, tourOpt});
-    parser.process(app);
+    QCommandLineOption sizeOpt("size", "The window's size, e.g. 1280x720 (default for "
+                                       "--screenshot and --tour: 1400x860).", "WxH");
+    parser.addOptions(
+        {listOpt, moduleOpt, viewOpt, presentOpt, darkOpt, shotOpt, tourOpt, sizeOpt});
+    const QCommandLineOption helpOpt = parser.addHelpOption();
+    const QCommandLineOption versionOpt = parser.addVersionOption();
+    // parse(), not process(): a bad command line is exit 2 with our sentence, like the CLI.
+    if (!parser.parse(QCoreApplication::arguments()))
+        return usage(parser.errorText() + " See workbench --help.");
+    if (parser.isSet(helpOpt))
+        parser.showHelp(0);
+    if (parser.isSet(versionOpt))
+        parser.showVersion();
+    for (const QCommandLineOption &o : {moduleOpt, viewOpt, shotOpt, tourOpt, sizeOpt})
+        if (parser.values(o).size() > 1)
+            return usage("--" + o.names().constFirst() + " is given more than once; give it "
+                         "once.");
+    if (!parser.positionalArguments().isEmpty())
+        return usage("unexpected argument '" + parser.positionalArguments().constFirst() +
+                     "'; see workbench --help.");
+    if (parser.isSet(shotOpt) && parser.isSet(tourOpt))
+        return usage("--screenshot and --tour cannot be combined: --screenshot FILE renders "
+                     "one view, --tour DIR renders all of them.");
+    if (parser.isSet(viewOpt) && !parser.isSet(moduleOpt))
+        return usage("--view needs --module: a view id belongs to one module (e.g. "
+                     "--module list --view growth).");
+    if (parser.isSet(shotOpt) && parser.value(shotOpt).isEmpty())
+        return usage("--screenshot needs a file name.");
+    if (parser.isSet(tourOpt) && parser.value(tourOpt).isEmpty())
+        return usage("--tour needs a folder name.");
+
+    QSize size(1400, 860);
+    if (parser.isSet(sizeOpt)) {
+        const QStringList wh = parser.value(sizeOpt).split(QLatin1Char('x'));
+        bool okW = false, okH = false;
+        const int w = wh.size() == 2 ? wh[0].toInt(&okW) : 0;
+        const int h = wh.size() == 2 ? wh[1].toInt(&okH) : 0;
+        if (!okW || !okH || w < 640 || w > 7680 || h < 480 || h > 4320)
+            return usage("--size takes WIDTHxHEIGHT in pixels, from 640x480 to 7680x4320 "
+                         "(e.g. 1280x720), not '" + parser.value(sizeOpt) + "'.");
+        size = QSize(w, h);
+    }
 
     const bool rendering = parser.isSet(shotOpt) || parser.isSet(tourOpt);
     QTemporaryDir scratchSettings;
@@ -101,23 +155,38 @@ int main(int argc, char **argv)
     }
 
     const QString moduleId = parser.value(moduleOpt);
-    if (!moduleId.isEmpty() && !registry.find(moduleId)) {
+    if (parser.isSet(moduleOpt) && !registry.find(moduleId)) {
         QStringList ids;
         for (const auto &e : registry.entries())
             ids << e.id;
-        std::fprintf(stderr, "workbench: unknown module '%s'; available: %s\n",
-                     qPrintable(moduleId), ids.isEmpty() ? "none" : qPrintable(ids.join(", ")));
-        return 2;
+        const QString available = ids.isEmpty() ? QStringLiteral("none") : ids.join(", ");
+        if (moduleId.isEmpty())
+            return usage("--module needs a module id; available: " + available + ".");
+        return usage("unknown module '" + moduleId + "'; available: " + available + ".");
     }
 
     registry.loadAll();
+    const QString viewId = parser.value(viewOpt);
+    if (parser.isSet(viewOpt)) {
+        const wb::shell::ModuleEntry *entry = registry.find(moduleId);
+        if (!entry->available())
+            return usage("module '" + moduleId + "' is unavailable (" + entry->error +
+                         "), so it has no view '" + viewId + "'.");
+        QStringList views;
+        for (const auto &v : entry->module->views())
+            views << v.id;
+        if (!views.contains(viewId))
+            return usage((viewId.isEmpty() ? QStringLiteral("--view needs a view id")
+                                            : "unknown view '" + viewId + "'") +
+                         " of module '" + moduleId + "'; its views: " + views.join(", ") + ".");
+    }
     wb::ui::applyTheme(app, parser.isSet(darkOpt) ? wb::ui::Theme::Dark : wb::ui::Theme::Light);
     wb::shell::MainWindow window(registry);
     if (parser.isSet(darkOpt))
         window.setDarkTheme(true);
 
     if (!moduleId.isEmpty())
-        window.showModule(moduleId, parser.value(viewOpt));
+        window.showModule(moduleId, viewId);
     else if (!rendering && QSettings().value("window/lastModule").toString() != "home" &&
              registry.find(QSettings().value("window/lastModule").toString()))
         window.showModule(QSettings().value("window/lastModule").toString());
@@ -125,9 +194,10 @@ int main(int argc, char **argv)
         window.showHome();
 
     if (rendering) {
-        window.resize(1400, 860);
+        window.resize(size);
+        window.arrangePanesFor(size.width());
         if (parser.isSet(presentOpt))
-            wb::ui::setFontScale(app, 1.6);
+            window.setPresentationMode(true, /*fullScreen=*/false);
         window.show();
         if (parser.isSet(shotOpt))
             return saveGrab(window, parser.value(shotOpt)) ? 0 : 1;
@@ -149,7 +219,12 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    window.show();
+    if (parser.isSet(sizeOpt)) {
+        window.resize(size);
+        window.show();
+    } else {
+        window.showFitted();
+    }
     if (parser.isSet(presentOpt))
         window.setPresentationMode(true);
     return app.exec();

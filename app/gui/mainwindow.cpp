@@ -14,8 +14,10 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QScrollArea>
 #include <QFileDialog>
+#include <QGuiApplication>
+#include <QScreen>
+#include <QScrollArea>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
@@ -26,6 +28,8 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace wb::shell {
 
@@ -74,12 +78,14 @@ MainWindow::MainWindow(ModuleRegistry &registry, QWidget *parent)
         }
         m_sidebar->addItem(item);
     }
-    auto *sideDock = new QDockWidget(tr("Topics"), this);
-    sideDock->setObjectName("TopicsDock");
-    sideDock->setWidget(m_sidebar);
-    sideDock->setFeatures(QDockWidget::DockWidgetMovable);
-    m_sidebar->setMinimumWidth(190);
-    addDockWidget(Qt::LeftDockWidgetArea, sideDock);
+    m_sidebar->setAccessibleName(tr("Topics"));
+    m_sidebar->setAccessibleDescription(tr("The home page and one entry per topic"));
+    m_topicsDock = new QDockWidget(tr("Topics"), this);
+    m_topicsDock->setObjectName("TopicsDock");
+    m_topicsDock->setWidget(m_sidebar);
+    m_topicsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+    m_sidebar->setMinimumWidth(150);
+    addDockWidget(Qt::LeftDockWidgetArea, m_topicsDock);
 
     m_stack = new QStackedWidget;
     m_home = new HomePage(registry);
@@ -108,11 +114,65 @@ MainWindow::MainWindow(ModuleRegistry &registry, QWidget *parent)
     const auto loaded = std::count_if(registry.entries().begin(), registry.entries().end(),
                                       [](const ModuleEntry &e) { return e.available(); });
     statusBar()->showMessage(loaded == 1 ? tr("1 topic loaded") : tr("%1 topics loaded").arg(loaded));
-    resize(1280, 800);
+    const QRect avail = availableGeometry();
+    resize(std::min(1440, avail.width()), std::min(900, avail.height()));
+    arrangePanesFor(avail.width());
     restoreSettings();
 }
 
-MainWindow::~MainWindow() = default;
+QRect MainWindow::availableGeometry() const
+{
+    const QScreen *s = screen() ? screen() : QGuiApplication::primaryScreen();
+    return s ? s->availableGeometry() : QRect(0, 0, 1280, 720);
+}
+
+// Below about 1600 px the Lesson and Source panes share one dock with tabs (Lesson in
+// front), so the view keeps most of the width; wider screens show the lesson above the
+// source.
+void MainWindow::arrangePanesFor(int width)
+{
+    resizeDocks({m_topicsDock}, {width < 1600 ? 170 : 210}, Qt::Horizontal);
+    if (width < 1600) {
+        tabifyDockWidget(m_lessonDock, m_sourceDock);
+        m_lessonDock->raise();
+        resizeDocks({m_lessonDock}, {300}, Qt::Horizontal);
+    } else if (tabifiedDockWidgets(m_lessonDock).contains(m_sourceDock)) {
+        // A dock split from a tabbed one only joins its tabs: lay both out anew.
+        const bool lessonShown = !m_lessonDock->isHidden();
+        const bool sourceShown = !m_sourceDock->isHidden();
+        removeDockWidget(m_lessonDock);
+        removeDockWidget(m_sourceDock);
+        addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
+        addDockWidget(Qt::RightDockWidgetArea, m_sourceDock);
+        m_lessonDock->setVisible(lessonShown);
+        m_sourceDock->setVisible(sourceShown);
+        resizeDocks({m_lessonDock}, {330}, Qt::Horizontal);
+    }
+}
+
+void MainWindow::showFitted()
+{
+    const QRect avail = availableGeometry();
+    const bool fits = m_restoredGeometry && avail.contains(frameGeometry());
+    if (!fits) {
+        resize(std::min(1440, avail.width()), std::min(900, avail.height()));
+        move(avail.center() - rect().center());
+    }
+    if (!m_restoredGeometry && (avail.width() < 1440 || avail.height() < 900))
+        showMaximized();
+    else
+        show();
+}
+
+MainWindow::~MainWindow()
+{
+    // Pages are destroyed after the panes; a page that resets its controller on the way out
+    // must not reach the lesson or source view any more.
+    for (const auto &c : std::as_const(m_pageConnections))
+        disconnect(c);
+    m_pageConnections.clear();
+    m_page = nullptr;
+}
 
 void MainWindow::buildDocks()
 {
@@ -166,17 +226,31 @@ void MainWindow::buildMenus()
     stepAction(tr("Slower"), {Qt::Key_Minus}, &SC::slower);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *topicsToggle = m_topicsDock->toggleViewAction();
+    topicsToggle->setShortcut(QKeySequence(Qt::Key_F6));
+    QAction *lessonToggle = m_lessonDock->toggleViewAction();
+    lessonToggle->setShortcut(QKeySequence(Qt::Key_F7));
+    QAction *sourceToggle = m_sourceDock->toggleViewAction();
+    sourceToggle->setShortcut(QKeySequence(Qt::Key_F8));
+    // A pane brought back by its key comes to the front of a tabbed dock.
+    for (QDockWidget *d : {m_lessonDock, m_sourceDock})
+        connect(d->toggleViewAction(), &QAction::triggered, d, [d](bool on) {
+            if (on)
+                d->raise();
+        });
     m_presentationAction = view->addAction(tr("&Presentation Mode"));
     m_presentationAction->setCheckable(true);
     m_presentationAction->setShortcut(QKeySequence(Qt::Key_F11));
-    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    connect(m_presentationAction, &QAction::toggled, this,
+            [this](bool on) { setPresentationMode(on); });
     m_darkAction = view->addAction(tr("&Dark Palette"));
     m_darkAction->setCheckable(true);
     m_darkAction->setShortcut(QKeySequence(tr("Ctrl+Shift+D")));
     connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
     view->addSeparator();
-    view->addAction(m_lessonDock->toggleViewAction());
-    view->addAction(m_sourceDock->toggleViewAction());
+    view->addAction(topicsToggle);
+    view->addAction(lessonToggle);
+    view->addAction(sourceToggle);
     view->addSeparator();
     QAction *homeAct = view->addAction(tr("&Home"), this, &MainWindow::showHome);
     homeAct->setShortcut(QKeySequence(tr("Ctrl+0")));
@@ -196,7 +270,7 @@ void MainWindow::buildMenus()
 void MainWindow::restoreSettings()
 {
     QSettings s;
-    restoreGeometry(s.value("window/geometry").toByteArray());
+    m_restoredGeometry = restoreGeometry(s.value("window/geometry").toByteArray());
     restoreState(s.value("window/state").toByteArray());
     m_savedSpeed = s.value("transport/speed", 1.0).toDouble();
     if (s.value("view/dark", false).toBool())
@@ -396,23 +470,33 @@ bool MainWindow::showTourStop(const TourStop &stop)
     return showModule(stop.moduleId, stop.viewId);
 }
 
-void MainWindow::setPresentationMode(bool on)
+void MainWindow::setPresentationMode(bool on, bool fullScreen)
 {
     if (on == m_presentation)
         return;
-    if (on)
+    if (on) {
         saveSettings(); // remember the normal geometry before going full screen
+        m_topicsWereVisible = m_topicsDock->isVisible();
+        m_sourceWasVisible = m_sourceDock->isVisible();
+    }
     m_presentation = on;
     {
         const QSignalBlocker block(m_presentationAction);
         m_presentationAction->setChecked(on);
     }
+    // A projector gives the view the room: topics and source step aside (F6 and F8 bring
+    // each back), the lesson stays and folds away with F7.
+    m_topicsDock->setVisible(on ? false : m_topicsWereVisible);
+    m_sourceDock->setVisible(on ? false : m_sourceWasVisible);
     wb::ui::setFontScale(*qApp, on ? 1.6 : 1.0);
-    if (on)
+    if (fullScreen && on)
         showFullScreen();
-    else
+    else if (fullScreen)
         showNormal();
-    statusBar()->showMessage(on ? tr("Presentation mode: F11 to leave") : QString(), 4000);
+    statusBar()->showMessage(on ? tr("Presentation mode: F11 to leave; F6 topics, F7 lesson, "
+                                     "F8 source")
+                                : QString(),
+                             6000);
 }
 
 void MainWindow::setDarkTheme(bool dark)
@@ -454,6 +538,7 @@ void MainWindow::showShortcuts()
            "<tr><td><b>Home / End</b></td><td>jump to start / end</td></tr>"
            "<tr><td><b>+ / −</b></td><td>faster / slower (0.25× to 64×)</td></tr>"
            "<tr><td><b>F11</b></td><td>presentation mode</td></tr>"
+           "<tr><td><b>F6 / F7 / F8</b></td><td>show or hide topics / lesson / source</td></tr>"
            "<tr><td><b>Ctrl+Shift+D</b></td><td>dark palette</td></tr>"
            "<tr><td><b>Ctrl+0 … Ctrl+9</b></td><td>home, then each topic</td></tr>"
            "<tr><td><b>Ctrl+E</b></td><td>export the view (PNG, SVG, PDF)</td></tr>"

@@ -51,7 +51,15 @@ public:
     QList<TourStop> tourStops() const;
     bool showTourStop(const TourStop &stop);
 
-    void setPresentationMode(bool on);
+    // Shows the window fitted to its screen: the saved geometry when it still fits, else a
+    // size that leaves the desktop visible, maximized on a small screen (a projector).
+    void showFitted();
+    // From 1600 px of width the lesson sits above the source; below it they share one dock
+    // with tabs, the lesson in front.
+    void arrangePanesFor(int width);
+
+    // fullScreen false keeps the window's size: screenshots of the projector layout.
+    void setPresentationMode(bool on, bool fullScreen = true);
     bool presentationMode() const { return m_presentation; }
     void setDarkTheme(bool dark);
 
@@ -62,6 +70,7 @@ private:
     void buildMenus();
     void buildDocks();
     void restoreSettings();
+    QRect availableGeometry() const;
     void saveSettings() const;
     QTabWidget *moduleTabs(const ModuleEntry &entry);
     QWidget *unavailablePage(const ModuleEntry &entry);
@@ -85,11 +94,16 @@ private:
     wb::ui::TransportBar *m_transport;
     wb::ui::LessonView *m_lesson;
     wb::ui::SourceView *m_source;
+    QDockWidget *m_topicsDock;
     QDockWidget *m_lessonDock;
     QDockWidget *m_sourceDock;
     QAction *m_presentationAction;
     QAction *m_darkAction;
     bool m_presentation = false;
+    bool m_restoredGeometry = false;
+    // Which side panes were open before presentation mode hid them.
+    bool m_topicsWereVisible = true;
+    bool m_sourceWasVisible = true;
     double m_savedSpeed = 1.0;
 };
 

@@ -10,6 +10,7 @@
 #include "workbench/ui/tracetable.h"
 #include "workbench/ui/transportbar.h"
 
+#include <QDockWidget>
 #include <QSettings>
 
 #include <QLabel>
@@ -18,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QTextBlock>
 #include <QTest>
+
+#include <memory>
 
 using wb::shell::MainWindow;
 using wb::shell::ModuleRegistry;
@@ -37,10 +40,33 @@ private slots:
     void settingsPersistModuleAndSpeed();
     void exportsPngSvgAndPdf();
     void failedExportKeepsTheExistingFile();
+    void aLongMultiLineStepNeverGrowsTheTransportBar();
+    void presentationModeHidesTopicsAndSourceAndBringsThemBack();
+    void narrowWindowsTabTheLessonAndSource();
 
 private:
+    // The good fixture module in a shown window of `size`, its panes arranged as for a screen
+    // `screenWidth` wide.
+    std::unique_ptr<MainWindow> shownWindow(ModuleRegistry &r, QSize size, int screenWidth);
+
     QString m_fixtures;
 };
+
+std::unique_ptr<MainWindow> ShellTest::shownWindow(ModuleRegistry &r, QSize size,
+                                                   int screenWidth)
+{
+    r.scan({m_fixtures});
+    r.loadAll();
+    auto w = std::make_unique<MainWindow>(r);
+    w->resize(size);
+    w->arrangePanesFor(screenWidth);
+    if (!w->showModule("fixture-good"))
+        return nullptr;
+    w->show();
+    if (!QTest::qWaitForWindowExposed(w.get()))
+        return nullptr;
+    return w;
+}
 
 void ShellTest::initTestCase()
 {
@@ -288,6 +314,93 @@ void ShellTest::failedExportKeepsTheExistingFile()
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray("precious"));
+}
+
+void ShellTest::aLongMultiLineStepNeverGrowsTheTransportBar()
+{
+    ModuleRegistry r;
+    const auto window = shownWindow(r, QSize(1024, 700), 1024);
+    QVERIFY(window);
+    auto *bar = window->transportBar();
+    auto *c = bar->controller();
+    QVERIFY(c);
+    c->seek(1);
+    QCoreApplication::processEvents();
+    const int oneLine = bar->height();
+    auto *eventLabel = bar->findChild<QLabel *>("EventLabel");
+    QVERIFY(eventLabel);
+
+    // A heredoc-like description: many lines, far wider than the window.
+    QString longText;
+    for (int i = 0; i < 12; ++i)
+        longText += QStringLiteral("line %1 of a description much wider than any window\n").arg(i);
+    auto trace = std::make_shared<wb::Trace>();
+    wb::Event e;
+    e.kind = "step";
+    e.label = longText.toStdString();
+    trace->append(e);
+    wb::ui::StepController other;
+    other.setTrace(trace);
+    other.seek(1);
+    bar->setController(&other);
+    QCoreApplication::processEvents();
+    QCOMPARE(bar->height(), oneLine);
+    QVERIFY(eventLabel->height() <= eventLabel->fontMetrics().height() + 4);
+    QCOMPARE(eventLabel->toolTip(), longText); // the whole text is a hover away
+    QVERIFY(!eventLabel->text().contains(QLatin1Char('\n')));
+    QCOMPARE(eventLabel->accessibleName(), QStringLiteral("Current step"));
+    bar->setController(c);
+}
+
+void ShellTest::presentationModeHidesTopicsAndSourceAndBringsThemBack()
+{
+    ModuleRegistry r;
+    const auto window = shownWindow(r, QSize(1280, 720), 1920);
+    QVERIFY(window);
+    MainWindow &w = *window;
+    auto *topics = w.findChild<QDockWidget *>("TopicsDock");
+    auto *lesson = w.findChild<QDockWidget *>("LessonDock");
+    auto *source = w.findChild<QDockWidget *>("SourceDock");
+    QVERIFY(topics && lesson && source);
+    QVERIFY(topics->isVisible() && lesson->isVisible() && source->isVisible());
+
+    w.setPresentationMode(true, false);
+    QVERIFY(!topics->isVisible());
+    QVERIFY(!source->isVisible());
+    QVERIFY(lesson->isVisible());
+    QTest::keyClick(&w, Qt::Key_F7); // the lesson folds away too
+    QVERIFY(!lesson->isVisible());
+    QTest::keyClick(&w, Qt::Key_F6); // and each pane comes back by its key
+    QVERIFY(topics->isVisible());
+    QTest::keyClick(&w, Qt::Key_F8);
+    QVERIFY(source->isVisible());
+    QTest::keyClick(&w, Qt::Key_F6);
+    QTest::keyClick(&w, Qt::Key_F8);
+
+    w.setPresentationMode(false, false);
+    QVERIFY(topics->isVisible());
+    QVERIFY(source->isVisible());
+}
+
+void ShellTest::narrowWindowsTabTheLessonAndSource()
+{
+    ModuleRegistry r;
+    const auto window = shownWindow(r, QSize(1280, 720), 1280);
+    QVERIFY(window);
+    MainWindow &w = *window;
+    auto *lesson = w.findChild<QDockWidget *>("LessonDock");
+    auto *source = w.findChild<QDockWidget *>("SourceDock");
+    const auto tabbed = w.tabifiedDockWidgets(lesson);
+    QVERIFY(tabbed.contains(source));
+    QVERIFY(!lesson->visibleRegion().isEmpty()); // the lesson in front
+    QVERIFY(source->visibleRegion().isEmpty());
+    QTest::keyClick(&w, Qt::Key_F8); // hide the source tab
+    QTest::keyClick(&w, Qt::Key_F8); // and bring it to the front
+    QCoreApplication::processEvents();
+    QVERIFY(!source->visibleRegion().isEmpty());
+
+    w.arrangePanesFor(1920);
+    QVERIFY(!w.tabifiedDockWidgets(lesson).contains(source));
 }
 
 QTEST_MAIN(ShellTest)

@@ -1,6 +1,81 @@
 #include "workbench/ui/plot.h"
+#include "workbench/ui/theme.h"
+
+#include <QEvent>
 
 namespace wb::ui {
+
+namespace {
+
+// Colours, fonts and line widths of a plot follow the application: a palette change (the dark
+// theme) and a font change (presentation mode's scale) restyle it and replot.
+void stylePlot(QCustomPlot *plot)
+{
+    const QPalette pal = plot->palette();
+    const QColor fg = pal.color(QPalette::WindowText);
+    const QColor grid = pal.color(QPalette::Mid);
+    const QFont font = plot->font();
+    const double scale = fontScale();
+    plot->setBackground(pal.color(QPalette::Base));
+    for (QCPAxisRect *rect : plot->axisRects()) {
+        rect->setBackground(pal.color(QPalette::Base));
+        for (QCPAxis *axis : rect->axes()) {
+            axis->setBasePen(QPen(fg, scale));
+            axis->setTickPen(QPen(fg, scale));
+            axis->setSubTickPen(QPen(fg, scale));
+            axis->setTickLabelColor(fg);
+            axis->setLabelColor(fg);
+            axis->grid()->setPen(QPen(grid, scale, Qt::DotLine));
+            axis->setTickLabelFont(font);
+            axis->setLabelFont(font);
+        }
+    }
+    plot->legend->setFont(font);
+    plot->legend->setBrush(pal.color(QPalette::Base));
+    plot->legend->setTextColor(fg);
+    plot->legend->setBorderPen(QPen(grid));
+    for (int i = 0; i < plot->plottableCount(); ++i) {
+        QCPAbstractPlottable *p = plot->plottable(i);
+        QVariant base = p->property("wbBaseWidth");
+        if (!base.isValid()) {
+            base = p->pen().widthF();
+            p->setProperty("wbBaseWidth", base);
+        }
+        QPen pen = p->pen();
+        pen.setWidthF(std::max(1.0, base.toDouble()) * scale);
+        p->setPen(pen);
+    }
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (auto *text = qobject_cast<QCPItemText *>(plot->item(i))) {
+            text->setFont(font);
+            text->setColor(fg);
+        }
+}
+
+class PlotStyler : public QObject
+{
+public:
+    explicit PlotStyler(QCustomPlot *plot) : QObject(plot), m_plot(plot)
+    {
+        plot->installEventFilter(this);
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (watched == m_plot &&
+            (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)) {
+            stylePlot(m_plot);
+            m_plot->replot(QCustomPlot::rpQueuedReplot);
+        }
+        return false;
+    }
+
+private:
+    QCustomPlot *m_plot;
+};
+
+} // namespace
 
 QColor seriesColor(int index)
 {
@@ -14,29 +89,15 @@ QColor seriesColor(int index)
 
 void setupPlot(QCustomPlot *plot, const QString &xLabel, const QString &yLabel)
 {
-    const QPalette pal = plot->palette();
-    const QColor fg = pal.color(QPalette::WindowText);
-    const QColor grid = pal.color(QPalette::Mid);
-    plot->setBackground(pal.color(QPalette::Base));
-    for (QCPAxis *axis : {plot->xAxis, plot->yAxis}) {
-        axis->setBasePen(QPen(fg));
-        axis->setTickPen(QPen(fg));
-        axis->setSubTickPen(QPen(fg));
-        axis->setTickLabelColor(fg);
-        axis->setLabelColor(fg);
-        axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
-        axis->setTickLabelFont(plot->font());
-        axis->setLabelFont(plot->font());
-    }
     plot->xAxis->setLabel(xLabel);
     plot->yAxis->setLabel(yLabel);
     plot->legend->setVisible(true);
-    plot->legend->setFont(plot->font());
-    plot->legend->setBrush(pal.color(QPalette::Base));
-    plot->legend->setTextColor(fg);
-    plot->legend->setBorderPen(QPen(grid));
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot->setAccessibleName(yLabel.isEmpty() ? xLabel : yLabel);
+    if (!plot->findChild<PlotStyler *>(QString(), Qt::FindDirectChildrenOnly))
+        new PlotStyler(plot);
+    stylePlot(plot);
 }
 
 QCPItemStraightLine *cursorLine(QCustomPlot *plot)

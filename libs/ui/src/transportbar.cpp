@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPainter>
 #include <QSlider>
 #include <QStyle>
 #include <QToolButton>
@@ -18,8 +19,47 @@ QToolButton *makeButton(QWidget *parent, QStyle::StandardPixmap icon, const QStr
     b->setToolTip(tip);
     b->setAutoRaise(true);
     b->setFocusPolicy(Qt::NoFocus); // the window's shortcuts own the keyboard
+    b->setAccessibleName(tip);
     return b;
 }
+
+// The current step's description on exactly one line: a long or multi-line description
+// (a heredoc, a dump of registers) is cut with an ellipsis and never makes the bar taller.
+// The whole text is in the tooltip and in the view's trace table.
+class StepDescription : public QLabel
+{
+public:
+    explicit StepDescription(QWidget *parent) : QLabel(parent)
+    {
+        setTextFormat(Qt::PlainText);
+        setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    }
+
+    void setDescription(const QString &text)
+    {
+        QString line = text;
+        line.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
+        setText(line);
+        setToolTip(text);
+        setAccessibleDescription(text);
+    }
+
+    QSize sizeHint() const override
+    {
+        return {fontMetrics().horizontalAdvance(text()) + 4, fontMetrics().height() + 2};
+    }
+    QSize minimumSizeHint() const override { return {40, fontMetrics().height() + 2}; }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter p(this);
+        p.setPen(palette().color(isEnabled() ? QPalette::Active : QPalette::Disabled,
+                                 QPalette::WindowText));
+        const QString shown = fontMetrics().elidedText(text(), Qt::ElideRight, width());
+        p.drawText(rect(), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, shown);
+    }
+};
 } // namespace
 
 TransportBar::TransportBar(QWidget *parent) : QWidget(parent)
@@ -53,11 +93,13 @@ TransportBar::TransportBar(QWidget *parent) : QWidget(parent)
     m_counter->setMinimumWidth(m_counter->fontMetrics().horizontalAdvance("000000 / 000000") + 8);
     m_counter->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     row->addWidget(m_counter);
-    m_label = new QLabel(this);
+    m_label = new StepDescription(this);
     m_label->setObjectName("EventLabel");
-    m_label->setTextFormat(Qt::PlainText);
-    m_label->setMinimumWidth(120);
+    m_label->setAccessibleName(tr("Current step"));
     row->addWidget(m_label, 3);
+    m_speed->setAccessibleName(tr("Playback speed"));
+    m_slider->setAccessibleName(tr("Position in the trace"));
+    m_counter->setAccessibleName(tr("Step number"));
 
     setController(nullptr);
 }
@@ -74,7 +116,7 @@ void TransportBar::setController(StepController *controller)
         w->setEnabled(on);
     if (!on) {
         m_counter->clear();
-        m_label->setText(tr("This view has no steps."));
+        static_cast<StepDescription *>(m_label)->setDescription(tr("This view has no steps."));
         m_slider->setRange(0, 0);
         return;
     }
@@ -111,8 +153,9 @@ void TransportBar::refresh()
     }
     m_counter->setText(tr("%1 / %2").arg(pos).arg(n));
     const wb::Event *e = m_controller->currentEvent();
-    m_label->setText(e ? QString::fromStdString(e->label)
-                       : (n ? tr("Start: press Right or Space") : tr("No events yet")));
+    static_cast<StepDescription *>(m_label)->setDescription(
+        e ? QString::fromStdString(e->label)
+          : (n ? tr("Start: press Right or Space") : tr("No events yet")));
     const bool playing = m_controller->isPlaying();
     m_play->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
     m_back->setEnabled(pos > 0);
