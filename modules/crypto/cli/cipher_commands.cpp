@@ -13,12 +13,10 @@ int runCipher(wb::cli::Invocation &inv, const std::vector<std::string> &args, Di
 {
     const char *verb = dir == Direction::Encrypt ? "encrypt" : "decrypt";
     wb::cli::Options opts;
-    if (!opts.parse(args, {"mode", "key", "iv", "text", "hex"}, {}))
-        return fail(inv, wb::cli::Usage, opts.error() + "; see `workbench-cli crypto --help`");
-    if (opts.positionals().size() != 1)
-        return fail(inv, wb::cli::Usage,
-                    std::string("crypto ") + verb +
-                        " takes one cipher name: des, des3, arc4 or xor");
+    if (!opts.parse(args, {"mode", "key", "iv", "text", "hex"}, {},
+                    wb::cli::Positionals::exactly(1, "one cipher name: des, des3, arc4 or xor")))
+        return fail(inv, wb::cli::Usage, std::string(verb) + ": " + opts.error() +
+                                             "; see `workbench-cli crypto --help`");
     const std::string &cipher = opts.positionals()[0];
     if (cipher != "des" && cipher != "des3" && cipher != "arc4" && cipher != "xor")
         return fail(inv, wb::cli::Usage,

@@ -19,16 +19,17 @@ const std::vector<Subcommand> &subcommands()
         {"decrypt", "", runDecrypt},
         {"checksum", "  crypto checksum [--alg ALG] FILE...\n", runChecksum},
         {"encrypt-file",
-         "  crypto encrypt-file|decrypt-file IN OUT --password-file P [--force] "
-         "[--iterations N]\n",
+         "  crypto encrypt-file IN OUT --password-file P [--force] [--iterations N]\n"
+         "      (--iterations: PBKDF2 cost, default 200000)\n",
          runEncryptFile},
-        {"decrypt-file", "", runDecryptFile},
+        {"decrypt-file", "  crypto decrypt-file IN OUT --password-file P [--force]\n",
+         runDecryptFile},
         {"trace",
          "  crypto trace ALG [--key HEX] [--mode MODE] [--iv HEX] [--decrypt] "
          "(--text S | --hex H) [--json]\n",
          runTrace},
         {"rsa",
-         "  crypto rsa genkey --bits N --out KEY.pem [--e E]\n"
+         "  crypto rsa genkey --bits N --out KEY.pem [--e E]     (default e = 65537)\n"
          "  crypto rsa pubkey --key KEY.pem --out PUB.pem\n"
          "  crypto rsa sign --key KEY.pem --in F --out SIG          (PKCS#1 v1.5, SHA-256)\n"
          "  crypto rsa verify --key PUB.pem --in F --sig SIG        (exit 0 valid, 1 invalid)\n"

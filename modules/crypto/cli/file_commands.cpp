@@ -3,33 +3,34 @@
 
 #include "crypto/core/sealed_file.h"
 
-#include <fstream>
-#include <iterator>
 
 namespace wb::crypto::cli {
 
 namespace {
 
+// A passphrase a person types; anything longer is the wrong file given by mistake.
+constexpr std::size_t kMaxPasswordFile = 4096;
+
 int runFile(wb::cli::Invocation &inv, const std::vector<std::string> &args, bool encrypt)
 {
     const std::string command = encrypt ? "encrypt-file" : "decrypt-file";
     wb::cli::Options opts;
-    if (!opts.parse(args, {"password-file", "iterations"}, {"force"}))
-        return fail(inv, wb::cli::Usage, opts.error() + "; see `workbench-cli crypto --help`");
-    if (opts.positionals().size() != 2)
+    // --iterations sets the cost of a new file; decrypting reads it from the file's header.
+    std::vector<std::string> values{"password-file"};
+    if (encrypt)
+        values.push_back("iterations");
+    if (!opts.parse(args, values, {"force"}, wb::cli::Positionals::exactly(2, "IN OUT")))
         return fail(inv, wb::cli::Usage,
-                    "crypto " + command + " takes IN and OUT: `crypto " + command +
-                        " IN OUT --password-file P`");
+                    command + ": " + opts.error() + "; see `workbench-cli crypto --help`");
     const auto passwordFile = opts.value("password-file");
     if (!passwordFile)
         return fail(inv, wb::cli::Usage,
                     "--password-file P is required (the password is never taken on the "
                     "command line, where other users could see it)");
-    std::ifstream pf(*passwordFile, std::ios::binary);
-    if (!pf)
-        return fail(inv, wb::cli::Failure,
-                    "cannot read the password file '" + *passwordFile + "'");
-    std::string password((std::istreambuf_iterator<char>(pf)), std::istreambuf_iterator<char>());
+    std::string password, error;
+    if (const int code = wb::cli::readTextFile(*passwordFile, kMaxPasswordFile, "password file",
+                                               "a short passphrase", password, error))
+        return fail(inv, code, error);
     // One trailing newline is the editor's, not the password's.
     if (!password.empty() && password.back() == '\n')
         password.pop_back();

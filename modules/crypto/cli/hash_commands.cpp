@@ -20,11 +20,11 @@ std::optional<HashAlg> parseAlgOrFail(wb::cli::Invocation &inv, const std::strin
 int runHash(wb::cli::Invocation &inv, const std::vector<std::string> &args)
 {
     wb::cli::Options opts;
-    if (!opts.parse(args, {"text", "hex", "file"}, {}))
-        return fail(inv, wb::cli::Usage, opts.error() + "; see `workbench-cli crypto --help`");
-    if (opts.positionals().size() != 1)
+    if (!opts.parse(args, {"text", "hex", "file"}, {},
+                    wb::cli::Positionals::exactly(
+                        1, "one algorithm name, e.g. `crypto hash md5 --text abc`")))
         return fail(inv, wb::cli::Usage,
-                    "crypto hash takes one algorithm name, e.g. `crypto hash md5 --text abc`");
+                    "hash: " + opts.error() + "; see `workbench-cli crypto --help`");
     const auto alg = parseAlgOrFail(inv, opts.positionals()[0]);
     if (!alg)
         return wb::cli::Usage;
@@ -45,10 +45,9 @@ int runHash(wb::cli::Invocation &inv, const std::vector<std::string> &args)
 int runChecksum(wb::cli::Invocation &inv, const std::vector<std::string> &args)
 {
     wb::cli::Options opts;
-    if (!opts.parse(args, {"alg"}, {}))
-        return fail(inv, wb::cli::Usage, opts.error() + "; see `workbench-cli crypto --help`");
-    if (opts.positionals().empty())
-        return fail(inv, wb::cli::Usage, "crypto checksum needs at least one FILE");
+    if (!opts.parse(args, {"alg"}, {}, wb::cli::Positionals::atLeast(1, "FILE...")))
+        return fail(inv, wb::cli::Usage,
+                    "checksum: " + opts.error() + "; see `workbench-cli crypto --help`");
     // sha256 by default: MD5 only catches accidents, SHA-256 also resists forgery.
     const auto alg = parseAlgOrFail(inv, opts.valueOr("alg", "sha256"));
     if (!alg)
@@ -58,7 +57,9 @@ int runChecksum(wb::cli::Invocation &inv, const std::vector<std::string> &args)
     for (const std::string &file : opts.positionals()) {
         try {
             const auto digests = checksumFile(file, algs);
-            inv.out << toHex(digests->front()) << "  " << file << '\n';
+            // A name with control bytes would forge lines; print it escaped.
+            inv.out << toHex(digests->front()) << "  " << wb::cli::printable(file, SIZE_MAX)
+                    << '\n';
         } catch (const IoError &e) {
             code = fail(inv, wb::cli::Failure, e.what()); // keep going, like sha256sum
         }

@@ -126,9 +126,9 @@ void writeOutput(const std::string &output, std::span<const std::uint8_t> data,
         }
     }
     checkOutput(output, stats, names, overwrite);
-    OutputFile file(output, secret);
+    OutputFile file(output, overwrite, secret);
     file.write(data);
-    file.commit(overwrite);
+    file.commit();
 }
 
 // Parses options; on error prints it and returns nullopt with `code` set.
@@ -142,12 +142,6 @@ std::optional<wb::cli::Options> parseOptions(wb::cli::Invocation &inv,
     wb::cli::Options opts;
     if (!opts.parse(args, std::move(values), std::move(flags))) {
         code = fail(inv, wb::cli::Usage, "rsa " + command + ": " + opts.error());
-        return std::nullopt;
-    }
-    if (!opts.positionals().empty()) {
-        code = fail(inv, wb::cli::Usage,
-                    "rsa " + command + " takes no positional arguments, got '" +
-                        opts.positionals().front() + "'");
         return std::nullopt;
     }
     for (const std::string &name : required)

@@ -19,12 +19,11 @@ constexpr std::size_t kMaxTracedInput = 4096;
 int runTrace(wb::cli::Invocation &inv, const std::vector<std::string> &args)
 {
     wb::cli::Options opts;
-    if (!opts.parse(args, {"key", "mode", "iv", "text", "hex"}, {"json", "decrypt"}))
-        return fail(inv, wb::cli::Usage, opts.error() + "; see `workbench-cli crypto --help`");
-    if (opts.positionals().size() != 1)
+    if (!opts.parse(args, {"key", "mode", "iv", "text", "hex"}, {"json", "decrypt"},
+                    wb::cli::Positionals::exactly(
+                        1, "one algorithm: md2 md4 md5 sha1 sha256 des des3 arc4 xor")))
         return fail(inv, wb::cli::Usage,
-                    "crypto trace takes one algorithm: md2 md4 md5 sha1 sha256 des des3 arc4 "
-                    "xor");
+                    "trace: " + opts.error() + "; see `workbench-cli crypto --help`");
     const std::string &name = opts.positionals()[0];
     int code = wb::cli::Ok;
     const auto input = readInput(inv, opts, false, code);

@@ -174,7 +174,7 @@ RsaPage::RsaPage(QWidget *parent)
 
     // The key, shared by every tab.
     m_size = new QComboBox;
-    m_size->addItem(tr("Tutorial: p = 61, q = 53"), 0);
+    m_size->addItem(tr("Textbook: p = 61, q = 53"), 0);
     for (int bits : {16, 32, 64, 128})
         m_size->addItem(tr("%1 bits (toy)").arg(bits), bits);
     m_size->addItem(tr("512 bits (broken)"), 512);
@@ -192,7 +192,7 @@ RsaPage::RsaPage(QWidget *parent)
     m_dFrom->addItem(tr("φ(n)"), int(PrivateExponent::Phi));
     m_dFrom->setToolTip(tr("d is the inverse of e modulo λ(n) = lcm(p−1, q−1) or φ(n) = (p−1)(q−1). "
                            "Both decrypt alike; OpenSSL "
-                           "and FIPS 186-4 use λ, the tutorial's d = 2753 comes from φ."));
+                           "and FIPS 186-4 use λ, the textbook's d = 2753 comes from φ."));
     m_generate = new QPushButton(tr("New key"));
     m_cancel = new QPushButton(tr("Cancel"));
     m_cancel->setEnabled(false);
@@ -319,7 +319,7 @@ RsaPage::RsaPage(QWidget *parent)
             return;
         }
         if (m_keyHow == tutorialKeyName()) {
-            // Leaving the tutorial's numbers: back to what real keys use.
+            // Leaving the textbook numbers: back to what real keys use.
             m_exponent->setCurrentText(QStringLiteral("65537"));
             m_dFrom->setCurrentIndex(m_dFrom->findData(int(PrivateExponent::Lambda)));
         }
@@ -542,7 +542,7 @@ void RsaPage::showKeySize(int bits)
 
 QString RsaPage::tutorialKeyName()
 {
-    return tr("the tutorial's key (n = 3233)");
+    return tr("the textbook key (n = 3233)");
 }
 
 void RsaPage::useTutorialKey()
@@ -869,9 +869,10 @@ QString RsaPage::keyGenHtml(const RsaLabState &s) const
             h += QStringLiteral("</table>");
         }
     } else if (s.key.known) {
-        h += tr("<h3>The tutorial's key</h3><p>The primes are given: p = 61, q = 53, e = 17, and d "
-                "inverts e modulo φ(n), as in the tutorial. Pick a size above to watch a key being "
-                "searched for.</p>");
+        h += tr("<h3>The textbook key</h3><p>The primes are given: p = 61, q = 53, e = 17, and d "
+                "inverts e modulo φ(n), as in the classic textbook example (the tutorial itself "
+                "used a random 1024-bit key). Pick a size above to watch a key being searched "
+                "for.</p>");
     }
     if (!s.key.known) {
         if (s.bits > 0)
@@ -936,11 +937,14 @@ QString RsaPage::runHtml(const ModexpRun &run, bool current) const
     else if (run.window == 1)
         h += tr("<p>The exponent is <b>secret</b>: for every bit, a squaring and then <i>always</i> a "
                 "multiplication, by base<sup>1</sup> or by base<sup>0</sup> = 1, so the sequence of "
-                "operations does not reveal the bits.</p>");
+                "operations does not reveal the bits. That hides only the order of operations: "
+                "real code also needs constant-time arithmetic and blinding.</p>");
     else
         h += tr("<p>The exponent is <b>secret</b>: fixed windows of %1 bits. Each window costs %1 "
                 "squarings and <i>always</i> one multiplication by base<sup>digit</sup> from a table "
-                "(even for digit 0), so the sequence of operations does not reveal the bits.</p>")
+                "(even for digit 0), so the sequence of operations does not reveal the bits. That "
+                "hides only the order of operations: which table entry is read still shows in the "
+                "cache unless every entry is read, and real code also blinds the input.</p>")
                  .arg(run.window);
     // Which exponent bits are in: after the first multiplication the top window is in, and
     // each squaring brings in one more bit.

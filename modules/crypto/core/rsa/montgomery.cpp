@@ -7,10 +7,12 @@
 // Algorithms", 1996: its FIPS variant for the fixed sizes RSA uses, CIOS for the others).
 #include "crypto/core/bigint.h"
 
+#include "mont_ifma.h"
 #include "workbench/core/trace.h"
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 namespace wb::crypto {
 
@@ -239,7 +241,154 @@ unsigned autoWindow(std::size_t exponentBits)
     return exponentBits <= 256 ? 4 : 5;
 }
 
+bool ifmaPresent()
+{
+    static const bool present = ifma::available();
+    return present;
+}
+
+// A 64-byte aligned array of `count` limbs inside a vector (the IFMA loads need it).
+struct AlignedLimbs
+{
+    explicit AlignedLimbs(std::size_t count) : storage(count + 8, 0)
+    {
+        const auto address = reinterpret_cast<std::uintptr_t>(storage.data());
+        data = storage.data() + ((64 - address % 64) % 64) / sizeof(Limb);
+    }
+    ~AlignedLimbs() { std::fill(storage.begin(), storage.end(), 0); }
+    AlignedLimbs(const AlignedLimbs &) = delete;
+    AlignedLimbs &operator=(const AlignedLimbs &) = delete;
+    std::vector<Limb> storage;
+    Limb *data;
+};
+
+// base^exponent mod m for a 16-limb m in radix 2^52 with AVX-512 IFMA: the same fixed-window
+// schedule as the portable code (window squarings, then one multiplication by the masked
+// table entry per window, table[0] = 1), on "almost" Montgomery values below 2m; only the
+// result is reduced below m, by the same masked subtraction. The caller drives the windows,
+// so two of these can run in lockstep (ifma::montMul2).
+class Radix52Power
+{
+public:
+    Radix52Power(const BigInt &modulus, const std::vector<Limb> &n, const BigInt &base,
+                 const BigInt &exponent, unsigned window)
+        : m_n(n), m_exponent(exponent), m_window(window),
+          m_entries(std::size_t(1) << window), m_work(6 * ifma::kPadded),
+          m_table(m_entries * ifma::kPadded)
+    {
+        using ifma::kPadded;
+        m = m_work.data;
+        rr = m + kPadded;
+        x = rr + kPadded;
+        acc = x + kPadded;
+        entry = acc + kPadded;
+        one = entry + kPadded;
+        ifma::toRadix52(m, n.data());
+        // k0 = -m^-1 mod 2^52 from Newton's iteration mod 2^64 (as in the constructor).
+        Limb inverse = n[0];
+        for (int i = 0; i < 5; ++i)
+            inverse *= 2 - n[0] * inverse;
+        k0 = (Limb(0) - inverse) & ifma::kMask;
+        // R^2 mod m for R = 2^1040 converts into Montgomery form.
+        std::vector<Limb> wide = padded((BigInt(1) << 2080) % modulus, 16);
+        ifma::toRadix52(rr, wide.data());
+        wide = padded(base < modulus ? base : base % modulus, 16);
+        ifma::toRadix52(x, wide.data());
+        std::fill(wide.begin(), wide.end(), 0);
+        one[0] = 1;
+        m_windows = (exponent.bitLength() + window - 1) / window;
+    }
+
+    std::size_t windows() const { return m_windows; }
+    unsigned window() const { return m_window; }
+    // entry = table[digit of window w] by the masked scan; the digit is 0 above the
+    // exponent's top window.
+    void selectDigit(std::size_t w)
+    {
+        std::size_t digit = 0;
+        for (unsigned b = m_window; b-- > 0;)
+            digit = (digit << 1) | std::size_t(m_exponent.bit(w * m_window + b));
+        ifma::select(entry, m_table.data, m_entries, digit);
+    }
+    Limb *tableEntry(std::size_t e) { return m_table.data + e * ifma::kPadded; }
+    std::size_t entries() const { return m_entries; }
+
+    // acc * 1 / R is at most m (equal to m only for a multiple of m), so one masked
+    // subtraction finishes the reduction.
+    BigInt result()
+    {
+        ifma::montMul(acc, acc, one, m, k0);
+        Limb plain[16];
+        ifma::fromRadix52(plain, acc);
+        finalSubtract<16>(plain, plain, 0, m_n.data());
+        BigInt value = BigInt::fromLimbs(std::vector<Limb>(plain, plain + 16));
+        std::fill(std::begin(plain), std::end(plain), 0);
+        return value;
+    }
+
+    Limb *m, *rr, *x, *acc, *entry, *one;
+    Limb k0;
+
+private:
+    const std::vector<Limb> &m_n;
+    const BigInt &m_exponent;
+    unsigned m_window;
+    std::size_t m_entries, m_windows = 0;
+    AlignedLimbs m_work, m_table;
+};
+
+BigInt modPowRadix52(const BigInt &modulus, const std::vector<Limb> &n, const BigInt &base,
+                     const BigInt &exponent, unsigned window)
+{
+    Radix52Power p(modulus, n, base, exponent, window);
+    ifma::montMul(p.x, p.x, p.rr, p.m, p.k0);   // base * R
+    ifma::montMul(p.acc, p.one, p.rr, p.m, p.k0); // R, i.e. 1 in Montgomery form
+    std::copy(p.acc, p.acc + ifma::kPadded, p.tableEntry(0));
+    std::copy(p.x, p.x + ifma::kPadded, p.tableEntry(1));
+    for (std::size_t e = 2; e < p.entries(); ++e)
+        ifma::montMul(p.tableEntry(e), p.tableEntry(e - 1), p.x, p.m, p.k0);
+    for (std::size_t w = p.windows(); w-- > 0;) {
+        if (w + 1 != p.windows())
+            for (unsigned s = 0; s < p.window(); ++s)
+                ifma::montMul(p.acc, p.acc, p.acc, p.m, p.k0);
+        p.selectDigit(w);
+        ifma::montMul(p.acc, p.acc, p.entry, p.m, p.k0);
+    }
+    return p.result();
+}
+
+// Both powers in lockstep, every product paired with the other's. The shorter exponent gets
+// leading zero windows: 1 squared, times table[0] = 1, stays 1, so its result is unchanged.
+std::pair<BigInt, BigInt> modPowRadix52Pair(Radix52Power &p, Radix52Power &q)
+{
+    using ifma::montMul2;
+    montMul2(p.x, p.x, p.rr, p.m, p.k0, q.x, q.x, q.rr, q.m, q.k0);
+    montMul2(p.acc, p.one, p.rr, p.m, p.k0, q.acc, q.one, q.rr, q.m, q.k0);
+    std::copy(p.acc, p.acc + ifma::kPadded, p.tableEntry(0));
+    std::copy(p.x, p.x + ifma::kPadded, p.tableEntry(1));
+    std::copy(q.acc, q.acc + ifma::kPadded, q.tableEntry(0));
+    std::copy(q.x, q.x + ifma::kPadded, q.tableEntry(1));
+    for (std::size_t e = 2; e < p.entries(); ++e)
+        montMul2(p.tableEntry(e), p.tableEntry(e - 1), p.x, p.m, p.k0, q.tableEntry(e),
+                 q.tableEntry(e - 1), q.x, q.m, q.k0);
+    const std::size_t windows = std::max(p.windows(), q.windows());
+    for (std::size_t w = windows; w-- > 0;) {
+        if (w + 1 != windows)
+            for (unsigned s = 0; s < p.window(); ++s)
+                montMul2(p.acc, p.acc, p.acc, p.m, p.k0, q.acc, q.acc, q.acc, q.m, q.k0);
+        p.selectDigit(w);
+        q.selectDigit(w);
+        montMul2(p.acc, p.acc, p.entry, p.m, p.k0, q.acc, q.acc, q.entry, q.m, q.k0);
+    }
+    return {p.result(), q.result()};
+}
+
 } // namespace
+
+bool MontgomeryContext::acceleratedPathActive() const
+{
+    return m_accelerated && m_n.size() == 16 && ifmaPresent();
+}
 
 MontgomeryContext::MontgomeryContext(const BigInt &modulus) : m_modulus(modulus)
 {
@@ -273,6 +422,12 @@ BigInt MontgomeryContext::modPow(const BigInt &base, const BigInt &exponent, Exp
 {
     const std::size_t size = m_n.size();
     const std::size_t bits = exponent.bitLength();
+    const unsigned window = kind == ExponentKind::Public
+                                ? 1
+                                : std::clamp(windowBits ? windowBits : autoWindow(bits), 1u, 8u);
+    if (!trace && kind == ExponentKind::Secret && bits > 0 && acceleratedPathActive())
+        return modPowRadix52(m_modulus, m_n, base, exponent, window);
+
     const Multiplier mul(m_n, m_n0inv);
     std::vector<Limb> one(size, 0);
     one[0] = 1;
@@ -282,8 +437,6 @@ BigInt MontgomeryContext::modPow(const BigInt &base, const BigInt &exponent, Exp
     std::vector<Limb> acc(size);
     mul(acc.data(), one.data(), m_r2.data()); // 1 in Montgomery form: R mod m
 
-    const unsigned window =
-        kind == ExponentKind::Public ? 1 : std::clamp(windowBits ? windowBits : autoWindow(bits), 1u, 8u);
     const std::size_t valueBytes = m_modulus.byteLength();
     std::vector<Limb> plain(size);
     auto plainBytes = [&](const std::vector<Limb> &v) {
@@ -373,6 +526,25 @@ BigInt MontgomeryContext::modPow(const BigInt &base, const BigInt &exponent, Exp
     std::fill(acc.begin(), acc.end(), 0);
     std::fill(x.begin(), x.end(), 0);
     return result;
+}
+
+std::pair<BigInt, BigInt> MontgomeryContext::modPowPair(const MontgomeryContext &p,
+                                                        const BigInt &baseP,
+                                                        const BigInt &exponentP,
+                                                        const MontgomeryContext &q,
+                                                        const BigInt &baseQ,
+                                                        const BigInt &exponentQ)
+{
+    const std::size_t bits = std::max(exponentP.bitLength(), exponentQ.bitLength());
+    if (p.acceleratedPathActive() && q.acceleratedPathActive() && exponentP.bitLength() > 0 &&
+        exponentQ.bitLength() > 0) {
+        const unsigned window = autoWindow(bits);
+        Radix52Power powP(p.m_modulus, p.m_n, baseP, exponentP, window);
+        Radix52Power powQ(q.m_modulus, q.m_n, baseQ, exponentQ, window);
+        return modPowRadix52Pair(powP, powQ);
+    }
+    return {p.modPow(baseP, exponentP, ExponentKind::Secret),
+            q.modPow(baseQ, exponentQ, ExponentKind::Secret)};
 }
 
 BigInt modPow(const BigInt &base, const BigInt &exponent, const BigInt &modulus,

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 
 namespace wb::crypto {
 
@@ -95,8 +96,14 @@ BigInt rsaPrivateOp(const RsaPrivateKey &key, const BigInt &c, wb::Trace *trace,
         trace->add("rsa_crt_begin", "private operation with the Chinese remainder theorem",
                    {{"input", c.toBytes()}, {"dp", key.dP.toBytes()}, {"dq", key.dQ.toBytes()}});
     // Garner's recombination: m = mq + q * (qInv * (mp - mq) mod p).
-    BigInt mp = MontgomeryContext(key.p).modPow(c, key.dP, ExponentKind::Secret, trace, "crt_p");
-    BigInt mq = MontgomeryContext(key.q).modPow(c, key.dQ, ExponentKind::Secret, trace, "crt_q");
+    BigInt mp, mq;
+    if (trace) {
+        mp = MontgomeryContext(key.p).modPow(c, key.dP, ExponentKind::Secret, trace, "crt_p");
+        mq = MontgomeryContext(key.q).modPow(c, key.dQ, ExponentKind::Secret, trace, "crt_q");
+    } else {
+        std::tie(mp, mq) = MontgomeryContext::modPowPair(MontgomeryContext(key.p), c, key.dP,
+                                                         MontgomeryContext(key.q), c, key.dQ);
+    }
     const BigInt mqModP = mq < key.p ? mq : mq % key.p;
     BigInt h = (mp + key.p - mqModP) % key.p * key.qInv % key.p;
     BigInt m = mq + h * key.q;

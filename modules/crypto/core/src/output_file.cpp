@@ -1,21 +1,6 @@
 #include "crypto/core/output_file.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fcntl.h>
-#include <unistd.h>
-
 namespace wb::crypto {
-
-namespace {
-
-std::string errnoText()
-{
-    return std::strerror(errno);
-}
-
-} // namespace
 
 void checkOutput(const std::string &output, std::span<const struct stat> inputs,
                  std::span<const std::string> inputNames, bool overwrite)
@@ -28,68 +13,42 @@ void checkOutput(const std::string &output, std::span<const struct stat> inputs,
             throw IoError("the output '" + output + "' is the input file" +
                           (i < inputNames.size() ? " '" + inputNames[i] + "'" : std::string()) +
                           "; choose another name");
-    if (S_ISDIR(st.st_mode))
-        throw IoError("the output '" + output + "' is a directory");
-    if (!overwrite)
-        throw IoError("the output '" + output +
-                      "' already exists; choose another name or pass --force to replace it");
+    // The writer's own check gives the sentence (directory, device, pipe, existing file).
+    std::string error;
+    wb::OutputFile probe;
+    if (!probe.open(output, overwrite, true, error)) {
+        if (probe.errorKind() == wb::OutputFile::ErrorKind::Usage && !S_ISREG(st.st_mode))
+            throw CryptoError(error);
+        throw IoError(error);
+    }
 }
 
-OutputFile::OutputFile(std::string output, bool secret)
-    : m_output(std::move(output)), m_secret(secret)
+OutputFile::OutputFile(const std::string &output, bool overwrite, bool secret)
 {
-    const std::filesystem::path out(m_output);
-    const std::filesystem::path dir = out.has_parent_path() ? out.parent_path() : ".";
-    m_path = (dir / ("." + out.filename().string() + ".tmp-XXXXXX")).string();
-    m_fd = ::mkstemp(m_path.data()); // mode 0600
-    if (m_fd < 0)
-        throw IoError("cannot create a temporary file in '" + dir.string() + "': " + errnoText());
+    std::string error;
+    if (!m_file.open(output, overwrite, secret, error))
+        raise(error);
 }
 
-OutputFile::~OutputFile()
+void OutputFile::raise(const std::string &sentence) const
 {
-    if (m_fd >= 0)
-        ::close(m_fd);
-    if (!m_committed)
-        ::unlink(m_path.c_str());
+    if (m_file.errorKind() == wb::OutputFile::ErrorKind::Usage)
+        throw CryptoError(sentence);
+    throw IoError(sentence);
 }
 
 void OutputFile::write(std::span<const std::uint8_t> bytes)
 {
-    const std::uint8_t *p = bytes.data();
-    std::size_t n = bytes.size();
-    while (n > 0) {
-        const ssize_t w = ::write(m_fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            throw IoError("cannot write '" + m_output + "': " + errnoText());
-        }
-        p += w;
-        n -= std::size_t(w);
-    }
+    std::string error;
+    if (!m_file.write(bytes, error))
+        raise(error);
 }
 
-void OutputFile::commit(bool overwrite)
+void OutputFile::commit()
 {
-    if (!m_secret) {
-        const mode_t mask = ::umask(0);
-        ::umask(mask);
-        ::fchmod(m_fd, 0666 & ~mask);
-    }
-    if (::fsync(m_fd) != 0 || ::close(m_fd) != 0) {
-        m_fd = -1;
-        throw IoError("cannot write '" + m_output + "': " + errnoText());
-    }
-    m_fd = -1;
-    if (!overwrite) {
-        if (::link(m_path.c_str(), m_output.c_str()) != 0)
-            throw IoError("cannot create '" + m_output + "': " + errnoText());
-        ::unlink(m_path.c_str());
-    } else if (::rename(m_path.c_str(), m_output.c_str()) != 0) {
-        throw IoError("cannot create '" + m_output + "': " + errnoText());
-    }
-    m_committed = true;
+    std::string error;
+    if (!m_file.commit(error))
+        raise(error);
 }
 
 } // namespace wb::crypto

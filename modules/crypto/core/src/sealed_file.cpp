@@ -143,7 +143,7 @@ bool encryptFile(const std::string &input, const std::string &output,
                          std::span<const std::uint8_t>(header + 28, 8));
     Hmac mac(HashAlg::Sha256, keys.macKey);
 
-    OutputFile out(output);
+    OutputFile out(output, options.overwrite);
     out.write(header);
     mac.update(std::span<const std::uint8_t>(header, sizeof header));
     Bytes buffer(kChecksumChunk);
@@ -162,7 +162,7 @@ bool encryptFile(const std::string &input, const std::string &output,
     }
     const Bytes tag = mac.final();
     out.write(tag);
-    out.commit(options.overwrite);
+    out.commit();
     return true;
 }
 
@@ -238,10 +238,10 @@ bool decryptFile(const std::string &input, const std::string &output,
     };
 
     pass(nullptr);
-    OutputFile out(output);
+    OutputFile out(output, options.overwrite);
     if (!pass(&out))
         return false;
-    out.commit(options.overwrite);
+    out.commit();
     return true;
 }
 

@@ -17,6 +17,7 @@
 #include "crypto/core/bytes.h"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -32,9 +33,16 @@ public:
     // CryptoError unless 1 <= key.size() <= 256.
     explicit Arc4(std::span<const std::uint8_t> key, wb::Trace *trace = nullptr);
 
-    // out[k] = in[k] ^ next keystream byte; out may equal in.data().
+    // out[k] = in[k] ^ next keystream byte; out may equal in.data(). Without a trace, calls
+    // of at least kWideMinimum bytes run the wide path (32-bit state words, eight rounds per
+    // 64-bit keystream word); shorter ones and traced ones step one byte at a time. Both
+    // give the same bytes and leave the same state(), i() and j().
     void process(std::span<const std::uint8_t> in, std::uint8_t *out);
     Bytes process(std::span<const std::uint8_t> in);
+    // false forces the byte-at-a-time loop (the teaching path's arithmetic without the
+    // trace), which the tests compare the wide path against.
+    void setFastPath(bool allowed) { m_fastPath = allowed; }
+    static constexpr std::size_t kWideMinimum = 64;
 
     const std::array<std::uint8_t, 256> &state() const { return m_s; }
     std::uint8_t i() const { return m_i; }
@@ -46,6 +54,7 @@ private:
     std::uint8_t m_i = 0, m_j = 0;
     std::uint64_t m_step = 0;
     wb::Trace *m_trace;
+    bool m_fastPath = true;
 };
 
 // data[k] ^ key[k mod key.size()]. CryptoError unless 1 <= key.size() <= 256.

@@ -16,9 +16,12 @@
 // Exponentiation uses fixed windows in Montgomery form (see MontgomeryContext::modPow): every
 // window of a secret exponent costs the same squarings and one multiplication by a table entry
 // read with a masked scan of the whole table, so the sequence of operations does not depend
-// on the secret bits. This is "constant-time-ish": the limb arithmetic itself is ordinary C++
-// and the final subtraction of the Montgomery product is a branch. Good enough for teaching,
-// not a hardened library.
+// on the secret bits; the final subtraction of each Montgomery product is masked, not a
+// branch. This is "constant-time-ish": the limb arithmetic is ordinary C++ (the compiler is
+// trusted not to turn masks into branches), the conversions around an exponentiation (the
+// base mod m, R^2 mod m, RSA's recombination) use the variable-time division, and nothing
+// is blinded. Good enough for teaching, not a hardened library; the module README lists
+// exactly what is and is not constant-time.
 
 #include "crypto/core/bytes.h"
 
@@ -29,6 +32,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace wb {
@@ -115,7 +119,9 @@ enum class ExponentKind { Public, Secret };
 // Montgomery arithmetic modulo an odd m > 1 (R = 2^(64 * limbs of m)). Each product
 // interleaves the multiplication with the reduction, so no double-width intermediate is ever
 // stored: column by column (product scanning, with a dedicated squaring) for the limb counts
-// of 256- to 2048-bit moduli, row by row (CIOS) for any other size.
+// of 256- to 2048-bit moduli, row by row (CIOS) for any other size. Secret powers modulo a
+// 16-limb (961- to 1024-bit) number switch to radix 2^52 and AVX-512 IFMA when the CPU has
+// it (R = 2^1040 there; see setAccelerated).
 class MontgomeryContext
 {
 public:
@@ -140,14 +146,32 @@ public:
                   ExponentKind kind = ExponentKind::Secret, wb::Trace *trace = nullptr,
                   std::string_view name = "modexp", unsigned windowBits = 0) const;
 
+    // {baseP^exponentP mod p, baseQ^exponentQ mod q} with secret exponents and no trace,
+    // the two halves of an RSA-CRT private operation. When both take the IFMA path the two
+    // exponentiations run in lockstep (one loop computes a product of each, so each hides
+    // the other's latency), with the same window for both and the shorter exponent padded
+    // with zero windows; otherwise they run one after the other through modPow.
+    static std::pair<BigInt, BigInt> modPowPair(const MontgomeryContext &p, const BigInt &baseP,
+                                                const BigInt &exponentP,
+                                                const MontgomeryContext &q, const BigInt &baseQ,
+                                                const BigInt &exponentQ);
+
     // a*b mod m for ordinary (non-Montgomery) a, b < m; costs two Montgomery products.
     BigInt modMul(const BigInt &a, const BigInt &b) const;
+
+    // Untraced secret-exponent powers modulo a 961- to 1024-bit number (the CRT halves of
+    // RSA-2048) use AVX-512 IFMA when the CPU has it (see core/rsa/mont_ifma.h); false
+    // forces the portable 64-bit code, which the tests compare against.
+    void setAccelerated(bool allowed) { m_accelerated = allowed; }
+    // Whether modPow would take the IFMA path for a secret exponent without a trace.
+    bool acceleratedPathActive() const;
 
 private:
     BigInt m_modulus;
     std::vector<BigInt::Limb> m_n;  // modulus limbs
     std::vector<BigInt::Limb> m_r2; // R^2 mod m, for converting into Montgomery form
     BigInt::Limb m_n0inv = 0;       // -m^-1 mod 2^64
+    bool m_accelerated = true;
 };
 
 // One-off base^exponent mod modulus. Odd modulus: Montgomery; even modulus (not used by
