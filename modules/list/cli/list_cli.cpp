@@ -18,18 +18,19 @@ namespace cli = wb::cli;
 const char *const kUsage =
     "Usage: workbench-cli list <command> [options]\n"
     "\n"
-    "  growth --policy cpython27|cpython311 --appends N\n"
+    "  growth [--policy cpython27|cpython311] --appends N\n"
     "      Append N items to an empty list; print one line per reallocation:\n"
     "      <size that caused it> <new allocated>.\n"
-    "  sort --policy cpython27|cpython311|tutorial [--json]\n"
+    "  sort [--policy cpython27|cpython311|tutorial] [--json]\n"
     "      Read whitespace-separated integers from stdin and print them sorted by timsort.\n"
     "      --json: {\"minrun\", \"runs\", \"merges\", \"comparisons\", \"sorted\"}.\n"
-    "  ops --policy cpython27|cpython311 OP...\n"
+    "  ops [--policy cpython27|cpython311] OP...\n"
     "      Run list operations from an empty list and print the state after each one as a\n"
     "      JSON line {\"op\", \"size\", \"allocated\", \"items\"}. Each OP is one argument:\n"
     "      \"append V\" \"insert I V\" pop \"pop I\" \"remove V\" \"extend V...\" \"del I J\"\n"
     "      clear reverse sort\n"
     "\n"
+    "--policy defaults to cpython311.\n"
     "Exit codes: 0 ok, 1 an operation raised a Python exception, 2 bad usage or input.\n";
 
 constexpr std::int64_t kMaxAppends = 100'000'000;
@@ -57,9 +58,6 @@ int runGrowth(cli::Invocation &inv, const std::vector<std::string> &args)
     cli::Options opts;
     if (!opts.parse(args, {"policy", "appends"}, {}))
         return usageError(inv, "growth: " + opts.error() + "; see `workbench-cli list --help`.");
-    if (!opts.positionals().empty())
-        return usageError(inv, "growth: unexpected argument '" + opts.positionals().front() +
-                                   "'.");
     auto policy = policyOption<GrowthPolicy>(inv, opts, parseGrowthPolicy,
                                              "cpython27 or cpython311");
     if (!policy)
@@ -90,10 +88,8 @@ int runSort(cli::Invocation &inv, const std::vector<std::string> &args)
 {
     cli::Options opts;
     if (!opts.parse(args, {"policy"}, {"json"}))
-        return usageError(inv, "sort: " + opts.error() + "; see `workbench-cli list --help`.");
-    if (!opts.positionals().empty())
-        return usageError(inv, "sort: unexpected argument '" + opts.positionals().front() +
-                                   "'; the integers come on stdin.");
+        return usageError(inv, "sort: " + opts.error() + " (the integers come on stdin); see "
+                                                          "`workbench-cli list --help`.");
     auto policy = policyOption<MergePolicy>(inv, opts, parseMergePolicy,
                                             "cpython27, cpython311 or tutorial");
     if (!policy)
@@ -167,7 +163,8 @@ void writeState(wb::JsonWriter &j, const ListOp &op, const ListObject &l,
 int runOps(cli::Invocation &inv, const std::vector<std::string> &args)
 {
     cli::Options opts;
-    if (!opts.parse(args, {"policy"}, {}))
+    if (!opts.parse(args, {"policy"}, {},
+                    cli::Positionals::atLeast(1, "at least one OP, e.g. \"append 1\" pop")))
         return usageError(inv, "ops: " + opts.error() + "; see `workbench-cli list --help`.");
     auto policy = policyOption<GrowthPolicy>(inv, opts, parseGrowthPolicy,
                                              "cpython27 or cpython311");

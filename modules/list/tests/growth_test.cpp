@@ -270,3 +270,61 @@ TEST(ListGrowth, Cpython311MatchesLocalPython3)
     EXPECT_EQ(mismatches, 0);
     EXPECT_GT(n, 10000);
 }
+
+// The growth lesson's 3.9+ rule for a large jump (Objects/listobject.c, list_resize, CPython
+// 3.9+): over = (newsize + (newsize >> 3) + 6) & ~3, but when the jump
+// newsize - size exceeds the over-allocation over - newsize, the block gets exactly
+// (newsize + 3) & ~3 slots. Stated here, then checked against sys.getsizeof of the local
+// python3 (3.11) and against the model, for `extend` by 1..60 onto lists of 0..80 appended
+// items.
+TEST(ListGrowth, LargeJumpRuleMatchesLocalPython3)
+{
+    if (!wb::list::test::havePython())
+        GTEST_SKIP() << "python3 not found by CMake";
+    const auto rule = [](std::int64_t size, std::int64_t newsize) {
+        // 3.11+: extend onto an empty list (ob_item NULL) takes list_preallocate_exact's path
+        // instead, exactly newsize slots rounded up to even.
+        if (size == 0)
+            return (newsize + 1) & ~std::int64_t{1};
+        const std::int64_t over = (newsize + (newsize >> 3) + 6) & ~std::int64_t{3};
+        return newsize - size > over - newsize ? (newsize + 3) & ~std::int64_t{3} : over;
+    };
+    std::ostringstream s;
+    for (int size = 0; size <= 80; ++size) {
+        for (int jump = 1; jump <= 60; ++jump) {
+            s << "new\n";
+            for (int i = 0; i < size; ++i)
+                s << "append " << i << "\n";
+            s << "extend";
+            for (int i = 0; i < jump; ++i)
+                s << " " << i;
+            s << "\n";
+        }
+    }
+    const std::string script = s.str();
+    const auto reference = wb::list::test::runPythonScript("growth_reference.py", script);
+    ASSERT_TRUE(reference);
+    std::istringstream ops(script), want(*reference);
+    std::unique_ptr<ListObject> l = std::make_unique<ListObject>(GrowthPolicy::CPython311);
+    std::string line, python, before;
+    int exact = 0, overAllocated = 0;
+    while (std::getline(ops, line)) {
+        ASSERT_TRUE(std::getline(want, python)) << "python gave fewer lines";
+        ASSERT_EQ(applyLine(l, line), python) << "\"" << line << "\"";
+        if (line.rfind("extend", 0) == 0) {
+            std::int64_t size, allocated, newsize, got;
+            std::istringstream(before) >> size >> allocated;
+            std::istringstream(python) >> newsize >> got;
+            if (newsize > allocated) {
+                EXPECT_EQ(got, rule(size, newsize)) << "extend " << size << " -> " << newsize;
+                (got == ((newsize + 3) & ~std::int64_t{3}) ? exact : overAllocated)++;
+            } else {
+                EXPECT_EQ(got, allocated) << "no reallocation: " << size << " -> " << newsize;
+            }
+        }
+        before = python;
+    }
+    // Both branches of the rule were exercised, so neither can pass unnoticed.
+    EXPECT_GT(exact, 100);
+    EXPECT_GT(overAllocated, 100);
+}

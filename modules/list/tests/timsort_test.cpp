@@ -295,6 +295,77 @@ TEST(Timsort, CountedInsertionOfIntegersMatchesCpythonsLoop)
     countedInsertionMatchesTheLoop<std::uint64_t>(8);
 }
 
+// Long inputs: the merges of 64-bit integers under std::less (conditional-move steps, with
+// and without the bound on the next read) against the same merges through a lambda.
+TEST(Timsort, IntegerMergesMatchTheGenericMerges)
+{
+    wb::Rng rng(23);
+    for (const std::size_t n : {1000u, 4097u, 30000u, 100000u}) {
+        for (const std::uint64_t distinct : {3ull, 100ull, 1ull << 62}) {
+            std::vector<std::int64_t> a(n);
+            for (auto &x : a)
+                x = static_cast<std::int64_t>(rng.below(distinct)) - 50;
+            for (std::size_t i = 0; i + 500 < n; i += 1500) // some ascending and descending runs
+                std::sort(a.begin() + static_cast<std::ptrdiff_t>(i),
+                          a.begin() + static_cast<std::ptrdiff_t>(i + 500),
+                          [i](auto x, auto y) { return i % 2 ? x > y : x < y; });
+            std::vector<std::uint64_t> u(a.begin(), a.end());
+            std::vector<std::int64_t> b = a;
+            std::vector<std::uint64_t> ub = u;
+            const auto s1 = timsort(std::span(a));
+            const auto s2 = timsort(std::span(b), [](auto x, auto y) { return x < y; });
+            ASSERT_EQ(a, b) << n;
+            ASSERT_EQ(s1.comparisons, s2.comparisons) << n << " " << distinct;
+            ASSERT_EQ(s1.gallopEntries, s2.gallopEntries);
+            ASSERT_EQ(s1.minGallop, s2.minGallop);
+            const auto s3 = timsort(std::span(u));
+            const auto s4 = timsort(std::span(ub), [](auto x, auto y) { return x < y; });
+            ASSERT_EQ(u, ub) << n;
+            ASSERT_EQ(s3.comparisons, s4.comparisons) << n << " " << distinct;
+            ASSERT_TRUE(std::is_sorted(a.begin(), a.end()));
+            ASSERT_TRUE(std::is_sorted(u.begin(), u.end()));
+        }
+    }
+}
+
+// insertionOrder (AVX2 where the CPU has it) and its portable form against binary insertion
+// done by hand: the slots and the final order.
+TEST(Timsort, InsertionOrderMatchesInsertingOneByOne)
+{
+    wb::Rng rng(31);
+    for (int round = 0; round < 3000; ++round) {
+        const int m = 2 + static_cast<int>(rng.below(63));
+        const int start = 1 + static_cast<int>(rng.below(static_cast<std::uint64_t>(m)));
+        const std::uint64_t distinct = round % 3 == 0 ? 3 : (round % 3 == 1 ? 40 : 1ull << 63);
+        std::int64_t a[68] = {};
+        for (int i = 0; i < m; ++i)
+            a[i] = static_cast<std::int64_t>(rng.below(distinct)) -
+                   (round % 2 ? std::numeric_limits<std::int64_t>::max() / 2 : 0);
+        std::sort(a, a + start);
+        std::vector<int> order(static_cast<std::size_t>(start));
+        for (int i = 0; i < start; ++i)
+            order[static_cast<std::size_t>(i)] = i;
+        std::uint8_t k1[64], k2[64], i1[64], i2[64];
+        detail::insertionOrder(a, start, m, k1, i1);
+        detail::insertionOrderPortable(a, start, m, k2, i2);
+        for (int j = start; j < m; ++j) {
+            // upper_bound over the sorted prefix: after every element not greater.
+            const auto at = std::upper_bound(order.begin(), order.end(), a[j],
+                                             [&](std::int64_t key, int idx) {
+                                                 return key < a[idx];
+                                             });
+            const auto slot = static_cast<int>(at - order.begin());
+            ASSERT_EQ(k1[j], slot) << "round " << round << " j " << j;
+            ASSERT_EQ(k2[j], slot) << "round " << round << " j " << j;
+            order.insert(at, j);
+        }
+        for (int i = 0; i < m; ++i) {
+            ASSERT_EQ(i1[i], order[static_cast<std::size_t>(i)]) << "round " << round;
+            ASSERT_EQ(i2[i], order[static_cast<std::size_t>(i)]) << "round " << round;
+        }
+    }
+}
+
 TEST(Timsort, AThrowingComparisonLeavesAPermutation)
 {
     wb::Rng rng(17);

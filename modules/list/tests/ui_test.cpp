@@ -3,8 +3,13 @@
 #include "slotsview.h"
 #include "sortview.h"
 
+#include "list/core/timsort.h"
+
 #include "workbench/ui/stepcontroller.h"
 
+#include <QComboBox>
+#include <QImage>
+#include <QSpinBox>
 #include <QTest>
 
 using namespace wb::list;
@@ -18,6 +23,7 @@ private slots:
     void typedOperationsMatchTheRealList();
     void pythonErrorsAreShownNotThrown();
     void sortViewEndsSortedWithCPythonMergeOrder();
+    void largeSortRunsOnAWorkerAndDrawsEveryColumn();
 };
 
 void ListUiTest::workedExampleStepsForwardAndBack()
@@ -100,6 +106,60 @@ void ListUiTest::sortViewEndsSortedWithCPythonMergeOrder()
     c->stepBack();
     QVERIFY(!page.stateAtCursor().done);
     QCOMPARE(page.stateAtCursor().merges.size(), std::size_t{2});
+}
+
+void ListUiTest::largeSortRunsOnAWorkerAndDrawsEveryColumn()
+{
+    SortPage page;
+    auto *preset = page.findChildren<QComboBox *>().value(0);
+    auto *size = page.findChildren<QSpinBox *>().value(0);
+    QVERIFY(preset && size);
+    preset->setCurrentIndex(preset->findData(QStringLiteral("random")));
+    size->setValue(100'000);
+    page.runSort();
+    QVERIFY(page.sorting()); // returned before the sort was done: it runs on the worker
+    page.runSort();          // a newer sort cancels the one in progress
+    QTRY_VERIFY_WITH_TIMEOUT(!page.sorting(), 60000);
+    auto *c = page.controller();
+    c->toEnd();
+    const SortViewState &s = page.stateAtCursor();
+    QVERIFY(s.done);
+    QCOMPARE(s.values.size(), std::size_t{100'000});
+    QVERIFY(std::is_sorted(s.values.begin(), s.values.end()));
+    QString error;
+    std::vector<std::int64_t> plain = page.input(&error);
+    const SortStats st = timsort(std::span(plain));
+    QCOMPARE(s.comparisons, st.comparisons); // the traced sort on the worker is the real one
+    QCOMPARE(s.values, plain);
+
+    // Sorted, 100,000 values over fewer pixels: one column per pixel, each as high as the
+    // tallest value it covers, so the bars rise from left to right to the full height.
+    auto *canvas = page.findChild<SortCanvas *>();
+    QVERIFY(canvas);
+    canvas->resize(1280, 720);
+    canvas->setState(s);
+    QImage image(canvas->size(), QImage::Format_ARGB32_Premultiplied);
+    canvas->render(&image);
+    const QRgb base = canvas->palette().color(QPalette::Base).rgba();
+    const int top = 12 + 2 * canvas->fontMetrics().height(); // below the two text lines
+    auto barTop = [&](int x) {
+        for (int y = top; y < image.height(); ++y)
+            if (image.pixel(x, y) != base)
+                return y;
+        return image.height();
+    };
+    const int left = barTop(40), middle = barTop(400), right = barTop(800);
+    QVERIFY2(left > middle && middle > right,
+             qPrintable(QStringLiteral("%1 %2 %3").arg(left).arg(middle).arg(right)));
+
+    {
+        SortPage closing; // closed while its large sort runs: the worker is cancelled
+        auto *p2 = closing.findChildren<QComboBox *>().value(0);
+        p2->setCurrentIndex(p2->findData(QStringLiteral("random")));
+        closing.findChildren<QSpinBox *>().value(0)->setValue(100'000);
+        closing.runSort();
+        QVERIFY(closing.sorting());
+    }
 }
 
 QTEST_MAIN(ListUiTest)

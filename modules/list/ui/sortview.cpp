@@ -48,8 +48,32 @@ SortCanvas::SortCanvas(QWidget *parent) : QWidget(parent)
 
 void SortCanvas::setState(const SortViewState &state)
 {
+    // The values change only at reverse, insert, boost and merge_end; the per-column heights
+    // are kept until they do.
+    if (state.values != m_state.values)
+        m_columnsWidth = -1;
     m_state = state;
     update();
+}
+
+void SortCanvas::updateColumns(int width)
+{
+    if (m_columnsWidth == width)
+        return;
+    m_columnsWidth = width;
+    const auto &v = m_state.values;
+    m_columnMax.assign(static_cast<std::size_t>(std::max(width, 0)), 0);
+    if (v.empty() || width <= 0)
+        return;
+    const auto [minIt, maxIt] = std::minmax_element(v.begin(), v.end());
+    m_low = std::min<double>(0, *minIt);
+    m_high = std::max<double>(*maxIt, m_low + 1);
+    const auto n = static_cast<std::int64_t>(v.size());
+    for (int x = 0; x < width; ++x) {
+        const std::int64_t i0 = n * x / width, i1 = std::max(i0 + 1, n * (x + 1) / width);
+        m_columnMax[static_cast<std::size_t>(x)] =
+            *std::max_element(v.begin() + i0, v.begin() + std::min(i1, n));
+    }
 }
 
 void SortCanvas::paintEvent(QPaintEvent *)
@@ -95,29 +119,57 @@ void SortCanvas::paintEvent(QPaintEvent *)
     if (n == 0)
         return;
 
-    // Which pending run each index belongs to, for colour.
-    std::vector<int> owner(static_cast<std::size_t>(n), -1);
-    for (std::size_t k = 0; k < s.stack.size(); ++k)
-        for (auto i = s.stack[k].base; i < s.stack[k].base + s.stack[k].length && i < n; ++i)
-            owner[static_cast<std::size_t>(i)] = static_cast<int>(k);
-    const auto maxIt = std::max_element(s.values.begin(), s.values.end());
-    const auto minIt = std::min_element(s.values.begin(), s.values.end());
-    const double lo = std::min<double>(0, *minIt), hi = std::max<double>(*maxIt, lo + 1);
-    const double w = double(bars.width()) / n;
-    for (int i = 0; i < n; ++i) {
-        const double h = (s.values[static_cast<std::size_t>(i)] - lo) / (hi - lo) *
-                         (bars.height() - 4) + 2;
-        QColor c = owner[static_cast<std::size_t>(i)] >= 0
-                       ? wb::ui::seriesColor(owner[static_cast<std::size_t>(i)])
-                       : (s.done ? wb::ui::seriesColor(2) : faded);
+    // The colour of index i: the merge's two runs, else the pending run holding it (the
+    // stack is at most a few dozen runs deep), else sorted / not yet scanned.
+    auto colourOf = [&](std::int64_t i) {
         if (s.merge.active) {
-            const auto a0 = s.merge.base, b0 = a0 + s.merge.lengthA,
-                       b1 = b0 + s.merge.lengthB;
+            const auto a0 = s.merge.base, b0 = a0 + s.merge.lengthA, b1 = b0 + s.merge.lengthB;
             if (i >= a0 && i < b1)
-                c = i < b0 ? wb::ui::seriesColor(0) : wb::ui::seriesColor(1);
+                return i < b0 ? wb::ui::seriesColor(0) : wb::ui::seriesColor(1);
         }
-        p.fillRect(QRectF(bars.left() + i * w, bars.bottom() - h, std::max(1.0, w - 1), h), c);
+        for (std::size_t k = s.stack.size(); k-- > 0;)
+            if (i >= s.stack[k].base && i < s.stack[k].base + s.stack[k].length)
+                return wb::ui::seriesColor(static_cast<int>(k));
+        return s.done ? wb::ui::seriesColor(2) : faded;
+    };
+    const double w = double(bars.width()) / n;
+    p.setRenderHint(QPainter::Antialiasing, false); // bars on whole pixels
+    if (n > bars.width()) {
+        // More elements than pixels: one column per pixel, as high as its tallest element
+        // (cached until the values change), coloured by its first element. The columns are
+        // written into an image row by row and drawn at once: a thousand one-pixel fills
+        // cost the raster engine far more than the pixels themselves.
+        updateColumns(bars.width());
+        const int bw = bars.width(), bh = bars.height();
+        const double scale = (bh - 4) / (m_high - m_low);
+        std::vector<int> top(static_cast<std::size_t>(bw));
+        std::vector<QRgb> colour(static_cast<std::size_t>(bw));
+        for (int x = 0; x < bw; ++x) {
+            const double h = (m_columnMax[static_cast<std::size_t>(x)] - m_low) * scale + 2;
+            top[static_cast<std::size_t>(x)] = std::clamp(bh - static_cast<int>(h), 0, bh);
+            colour[static_cast<std::size_t>(x)] =
+                colourOf(static_cast<std::int64_t>(n) * x / bw).rgba();
+        }
+        if (m_columns.size() != QSize(bw, bh))
+            m_columns = QImage(bw, bh, QImage::Format_ARGB32_Premultiplied);
+        for (int y = 0; y < bh; ++y) {
+            auto *row = reinterpret_cast<QRgb *>(m_columns.scanLine(y));
+            for (int x = 0; x < bw; ++x)
+                row[x] = y >= top[static_cast<std::size_t>(x)] ? colour[static_cast<std::size_t>(x)]
+                                                                : 0;
+        }
+        p.drawImage(bars.topLeft(), m_columns);
+    } else {
+        const auto [minIt, maxIt] = std::minmax_element(s.values.begin(), s.values.end());
+        const double lo = std::min<double>(0, *minIt), hi = std::max<double>(*maxIt, lo + 1);
+        for (int i = 0; i < n; ++i) {
+            const double h = (s.values[static_cast<std::size_t>(i)] - lo) / (hi - lo) *
+                             (bars.height() - 4) + 2;
+            p.fillRect(QRectF(bars.left() + i * w, bars.bottom() - h, std::max(1.0, w - 1), h),
+                       colourOf(i));
+        }
     }
+    p.setRenderHint(QPainter::Antialiasing);
     auto bracket = [&](std::int64_t from, std::int64_t len, const QString &label, QColor c,
                        int row) {
         if (len <= 0)
@@ -248,7 +300,7 @@ SortPage::SortPage(QWidget *parent)
     m_policy->addItem(tr("CPython ≤ 3.10 (merge_collapse)"), "cpython27");
     m_policy->addItem(tr("As the tutorial tells it (never CPython)"), "tutorial");
     m_size = new QSpinBox;
-    m_size->setRange(2, 5000);
+    m_size->setRange(2, 100'000);
     m_size->setValue(200);
     m_size->setPrefix(tr("n = "));
     m_seed = new QSpinBox;
@@ -302,8 +354,19 @@ SortPage::SortPage(QWidget *parent)
 
 SortPage::~SortPage()
 {
+    stopWorker();
     m_controller->setTrace(nullptr);
     m_replayer.reset();
+}
+
+void SortPage::stopWorker()
+{
+    if (!m_worker.joinable())
+        return;
+    m_cancel = true; // the worker's next comparison throws: the join is immediate
+    m_worker.join();
+    m_cancel = false;
+    m_sorting = false;
 }
 
 std::vector<std::int64_t> SortPage::input(QString *error) const
@@ -353,15 +416,60 @@ void SortPage::runSort()
     m_message->setText(error);
     if (!error.isEmpty())
         return;
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
-    m_trace = std::make_shared<wb::Trace>();
+    stopWorker();
+    const quint64 generation = ++m_generation;
     SortOptions options;
     options.policy = parseMergePolicy(m_policy->currentData().toString().toStdString())
                          .value_or(MergePolicy::CPython311);
-    options.trace = m_trace.get();
     options.eachComparison = values.size() <= 400;
-    timsort(std::span<std::int64_t>(values), std::less<>{}, options);
+    if (values.size() <= kInlineSort) {
+        auto trace = std::make_shared<wb::Trace>();
+        options.trace = trace.get();
+        timsort(std::span<std::int64_t>(values), std::less<>{}, options);
+        showTrace(std::move(trace));
+        return;
+    }
+    // Larger inputs are sorted on a thread of their own; the page shows the trace when it is
+    // there. A newer sort or closing the page cancels it: its next comparison throws, and
+    // timsort leaves the (private) array a permutation.
+    m_message->setText(tr("Sorting %1 elements…").arg(values.size()));
+    m_sorting = true;
+    m_worker = std::thread([this, values = std::move(values), options, generation]() mutable {
+        struct Cancelled
+        {
+        };
+        auto trace = std::make_shared<wb::Trace>();
+        options.trace = trace.get();
+        try {
+            timsort(
+                std::span<std::int64_t>(values),
+                [this](std::int64_t a, std::int64_t b) {
+                    if (m_cancel.load(std::memory_order_relaxed))
+                        throw Cancelled{};
+                    return a < b;
+                },
+                options);
+        } catch (const Cancelled &) {
+            return;
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, trace = std::move(trace), generation]() mutable {
+                if (generation != m_generation)
+                    return;
+                m_message->clear();
+                showTrace(std::move(trace));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void SortPage::showTrace(std::shared_ptr<wb::Trace> trace)
+{
+    m_sorting = false;
+    m_controller->setTrace(nullptr);
+    m_replayer.reset();
+    m_trace = std::move(trace);
     m_replayer = std::make_unique<wb::Replayer<SortViewState>>(*m_trace, SortViewState{},
                                                                 applySortEvent);
     m_controller->setTrace(m_trace, 0);

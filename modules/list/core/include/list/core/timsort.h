@@ -43,10 +43,6 @@
 #include <utility>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace wb::list {
 
 // cpython27: merge_collapse keeps |A| > |B| + |C| and |B| > |C| on the pending stack
@@ -189,6 +185,17 @@ constexpr BisectSteps makeBisectSteps()
 
 inline constexpr BisectSteps kBisectSteps = makeBisectSteps();
 
+// Binary insertion sort's outcome for m <= 64 signed words whose first `start` are sorted:
+// for each j in [start, m), k[j] = the number of i < j with a[i] <= a[j] (the slot a[j] is
+// inserted at), and index[0..m) = the positions of a's elements in sorted order after those
+// insertions (stable). a is readable up to a[m + 3]. Uses AVX2 when the CPU has it (checked
+// once), else a portable loop.
+void insertionOrder(const std::int64_t *a, int start, int m, std::uint8_t *k,
+                    std::uint8_t *index) noexcept;
+// The same without AVX2 (what insertionOrder runs on other CPUs); public for the tests.
+void insertionOrderPortable(const std::int64_t *a, int start, int m, std::uint8_t *k,
+                            std::uint8_t *index) noexcept;
+
 // One MergeState plus the routines that use it.
 template <class T, class Less, class Project, ProbeMode Mode>
 class TimSort
@@ -277,6 +284,82 @@ private:
         const std::uint64_t mask = std::uint64_t{0} - static_cast<std::uint64_t>(c);
         return std::bit_cast<T>(uy ^ ((ux ^ uy) & mask));
     }
+
+    // Integers under std::less on x86-64 (kCmov): the merge loops' step as one compare and
+    // conditional moves. GCC turns a `?:` on a data-dependent condition into a jump (wrong
+    // half the time on random data) and sel's mask into four dependent instructions; here
+    // the chain carried from one step to the next is the compare, one move and the load of
+    // the winner's next element.
+    static constexpr bool kCmov =
+#if defined(__x86_64__) && defined(__GNUC__)
+        kRegister && std::is_integral_v<T> && !Fine &&
+        (std::is_same_v<std::remove_cv_t<Less>, std::less<>> ||
+         std::is_same_v<std::remove_cv_t<Less>, std::less<T>>);
+#else
+        false;
+#endif
+
+#if defined(__x86_64__) && defined(__GNUC__)
+    // merge_lo's step: B wins when vb < va; out = the winner (A on a tie); the winner's
+    // register takes its run's next element and its pointer moves up. Returns whether B won.
+    static bool stepLo(T &va, T &vb, T a1, T b1, T *&pa, T *&pb, T &out) noexcept
+    {
+        bool w;
+        T *ta, *tb;
+#define WB_TIMSORT_STEP_LO(LT, GE)                                                             \
+    asm("cmp %[va], %[vb]\n\t"                                                                \
+        "mov %[va], %[out]\n\t"                                                               \
+        "cmov" LT " %[vb], %[out]\n\t"                                                        \
+        "cmov" GE " %[a1], %[va]\n\t"                                                         \
+        "cmov" LT " %[b1], %[vb]\n\t"                                                         \
+        "lea 8(%[pa]), %[ta]\n\t"                                                             \
+        "lea 8(%[pb]), %[tb]\n\t"                                                             \
+        "cmov" GE " %[ta], %[pa]\n\t"                                                         \
+        "cmov" LT " %[tb], %[pb]\n\t"                                                         \
+        "set" LT " %[w]"                                                                       \
+        : [out] "=&r"(out), [va] "+r"(va), [vb] "+r"(vb), [pa] "+r"(pa), [pb] "+r"(pb),       \
+          [ta] "=&r"(ta), [tb] "=&r"(tb), [w] "=q"(w)                                          \
+        : [a1] "r"(a1), [b1] "r"(b1)                                                           \
+        : "cc")
+        if constexpr (std::is_signed_v<T>)
+            WB_TIMSORT_STEP_LO("l", "ge");
+        else
+            WB_TIMSORT_STEP_LO("b", "ae");
+#undef WB_TIMSORT_STEP_LO
+        return w;
+    }
+    // merge_hi's step, mirrored: A wins when vb < va; out = the winner (B on a tie); the
+    // winner's register takes its run's next element down and its pointer moves down.
+    static bool stepHi(T &va, T &vb, T a1, T b1, T *&pa, T *&pb, T &out) noexcept
+    {
+        bool w;
+        T *ta, *tb;
+#define WB_TIMSORT_STEP_HI(LT, GE)                                                             \
+    asm("cmp %[va], %[vb]\n\t"                                                                \
+        "mov %[vb], %[out]\n\t"                                                               \
+        "cmov" LT " %[va], %[out]\n\t"                                                        \
+        "cmov" LT " %[a1], %[va]\n\t"                                                         \
+        "cmov" GE " %[b1], %[vb]\n\t"                                                         \
+        "lea -8(%[pa]), %[ta]\n\t"                                                            \
+        "lea -8(%[pb]), %[tb]\n\t"                                                            \
+        "cmov" LT " %[ta], %[pa]\n\t"                                                         \
+        "cmov" GE " %[tb], %[pb]\n\t"                                                         \
+        "set" LT " %[w]"                                                                       \
+        : [out] "=&r"(out), [va] "+r"(va), [vb] "+r"(vb), [pa] "+r"(pa), [pb] "+r"(pb),       \
+          [ta] "=&r"(ta), [tb] "=&r"(tb), [w] "=q"(w)                                          \
+        : [a1] "r"(a1), [b1] "r"(b1)                                                           \
+        : "cc")
+        if constexpr (std::is_signed_v<T>)
+            WB_TIMSORT_STEP_HI("l", "ge");
+        else
+            WB_TIMSORT_STEP_HI("b", "ae");
+#undef WB_TIMSORT_STEP_HI
+        return w;
+    }
+#else
+    static bool stepLo(T &, T &, T, T, T *&, T *&, T &) noexcept { return false; }
+    static bool stepHi(T &, T &, T, T, T *&, T *&, T &) noexcept { return false; }
+#endif
 
     // [first, last) moves up one slot (register elements, kRegister). Binary insertion moves
     // a few dozen words per element; a memmove call per insertion costs more than the move
@@ -519,76 +602,29 @@ private:
     // kCounted binary insertion of [start, hi) into the sorted [lo, start), hi - lo <= 64.
     // Inserting lo[j] into the sorted first j elements lands it after the k_j of them that
     // are not greater, wherever they sit: k_j is counted over lo[0..j) as they stand.
-    static std::int64_t notGreater(const T *a, std::int64_t n, T key) noexcept
-    {
-        // Four independent sums, so the adds do not wait on each other.
-        std::int64_t k0 = 0, k1 = 0, k2 = 0, k3 = 0, i = 0;
-        for (; i + 4 <= n; i += 4) {
-            k0 += !(key < a[i]);
-            k1 += !(key < a[i + 1]);
-            k2 += !(key < a[i + 2]);
-            k3 += !(key < a[i + 3]);
-        }
-        for (; i < n; ++i)
-            k0 += !(key < a[i]);
-        return k0 + k1 + k2 + k3;
-    }
-
-#if defined(__SSE2__)
-    // With SSE2 the elements stay where they are until the end: the sorted order is kept as
-    // 64 one-byte indexes in four registers, each insertion a shift of the bytes above k_j
-    // and a store of j at k_j, both masked (no branch, no memory traffic); then one pass
-    // puts the elements in that order.
+    // insertionOrder counts them all (with AVX2 where the CPU has it) and replays the
+    // insertions on one-byte indexes, so the elements move once, at the end.
     void binarysortCounted(T *lo, T *hi, T *start, CountScope &c)
     {
         const std::int64_t m = hi - lo;
-        const __m128i lane[4] = {
-            _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-            _mm_setr_epi8(16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31),
-            _mm_setr_epi8(32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47),
-            _mm_setr_epi8(48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63)};
-        __m128i order[4] = {lane[0], lane[1], lane[2], lane[3]}; // the prefix is sorted
-        for (std::int64_t j = start - lo; j < m; ++j) {
-            const std::int64_t k = notGreater(lo, j, lo[j]);
-            c.n += kBisectSteps.steps[j][k];
-            const __m128i kv = _mm_set1_epi8(static_cast<char>(k));
-            const __m128i jv = _mm_set1_epi8(static_cast<char>(j));
-            __m128i up[4];
-            up[0] = _mm_slli_si128(order[0], 1);
-            for (int t = 1; t < 4; ++t)
-                up[t] = _mm_or_si128(_mm_slli_si128(order[t], 1),
-                                     _mm_srli_si128(order[t - 1], 15));
-            for (int t = 0; t < 4; ++t) {
-                const __m128i above = _mm_cmpgt_epi8(lane[t], kv);
-                const __m128i at = _mm_cmpeq_epi8(lane[t], kv);
-                const __m128i keep = _mm_andnot_si128(_mm_or_si128(above, at), order[t]);
-                order[t] = _mm_or_si128(
-                    keep, _mm_or_si128(_mm_and_si128(above, up[t]), _mm_and_si128(at, jv)));
-            }
-        }
-        alignas(16) unsigned char index[64];
-        for (int t = 0; t < 4; ++t)
-            _mm_store_si128(reinterpret_cast<__m128i *>(index + 16 * t), order[t]);
+        const std::int64_t s = start - lo;
+        // As signed words: an unsigned key has its top bit flipped, which keeps the order.
+        constexpr std::uint64_t flip = std::is_signed_v<T> ? 0 : std::uint64_t{1} << 63;
+        alignas(32) std::int64_t a[BisectSteps::kMax + 4];
+        for (std::int64_t i = 0; i < m; ++i)
+            a[i] = static_cast<std::int64_t>(static_cast<std::uint64_t>(lo[i]) ^ flip);
+        alignas(32) std::uint8_t k[BisectSteps::kMax];
+        alignas(32) std::uint8_t index[BisectSteps::kMax];
+        insertionOrder(a, static_cast<int>(s), static_cast<int>(m), k, index);
+        std::uint64_t steps = 0;
+        for (std::int64_t j = s; j < m; ++j)
+            steps += kBisectSteps.steps[j][k[j]];
+        c.n += steps;
         T sorted[BisectSteps::kMax];
         for (std::int64_t i = 0; i < m; ++i)
             sorted[i] = lo[index[i]];
         std::memcpy(lo, sorted, static_cast<std::size_t>(m) * sizeof(T));
     }
-#else
-    void binarysortCounted(T *lo, T *hi, T *start, CountScope &c)
-    {
-        for (; start < hi; ++start) {
-            const T key = *start;
-            const std::int64_t n = start - lo;
-            const std::int64_t k = notGreater(lo, n, key);
-            c.n += kBisectSteps.steps[n][k];
-            if (k != n) {
-                shiftUp(lo + k, start);
-                lo[k] = key;
-            }
-        }
-    }
-#endif
 
     // gallop_left: the k with a[k-1] < key <= a[k], searching out from a[hint] in steps
     // 1, 3, 7, 15, ... then binary search. Equal elements in a end up after key.
@@ -899,7 +935,28 @@ private:
                             // left here, so ssa[1] is in A; B's read stops at its last.
                             T va = *ssa;
                             T vb = *ssb;
-                            do {
+                            if constexpr (kCmov) {
+                                // With nb > m, B keeps an element beyond this stretch, so
+                                // ssb[1] is in B at every step and needs no clamp.
+                                const auto stretch = [&](auto clamp) {
+                                    std::uint64_t cn = c.n;
+                                    do {
+                                        const T a1 = ssa[1];
+                                        const T b1 = clamp ? *(ssb + (ssb < bLastP)) : ssb[1];
+                                        T out;
+                                        const bool bWins = stepLo(va, vb, a1, b1, ssa, ssb, out);
+                                        ++cn;
+                                        *dest++ = out;
+                                        streak = nextStreak(streak, bWins, bLast);
+                                        bLast = bWins;
+                                    } while (--m != 0 && streak < minGallop);
+                                    c.n = cn;
+                                };
+                                if (nb > m)
+                                    stretch(std::false_type{});
+                                else
+                                    stretch(std::true_type{});
+                            } else do {
                                 const T a1 = ssa[1];
                                 const T b1 = *(ssb + (ssb < bLastP));
                                 const bool bWins = lt(vb, va, c);
@@ -1038,7 +1095,28 @@ private:
                             // B; A's read stops at its first.
                             T va = *ssa;
                             T vb = *ssb;
-                            do {
+                            if constexpr (kCmov) {
+                                // With na > m, A keeps an element below this stretch, so
+                                // ssa[-1] is in A at every step and needs no clamp.
+                                const auto stretch = [&](auto clamp) {
+                                    std::uint64_t cn = c.n;
+                                    do {
+                                        const T a1 = clamp ? *(ssa - (ssa > basea)) : ssa[-1];
+                                        const T b1 = ssb[-1];
+                                        T out;
+                                        const bool aWins = stepHi(va, vb, a1, b1, ssa, ssb, out);
+                                        ++cn;
+                                        *dest-- = out;
+                                        streak = nextStreak(streak, aWins, aLast);
+                                        aLast = aWins;
+                                    } while (--m != 0 && streak < minGallop);
+                                    c.n = cn;
+                                };
+                                if (na > m)
+                                    stretch(std::false_type{});
+                                else
+                                    stretch(std::true_type{});
+                            } else do {
                                 const T a1 = *(ssa - (ssa > basea));
                                 const T b1 = ssb[-1];
                                 const bool aWins = lt(vb, va, c);
