@@ -1,5 +1,6 @@
 // `workbench-cli threads run SCENARIO [--seed N] [--mode free|step] [--json]`
 #include "threads/core/playground.h"
+#include "threads/core/pythontwin.h"
 #include "threads/core/scenarios.h"
 
 #include "workbench/core/cli.h"
@@ -18,6 +19,7 @@ using namespace wb::threads;
 const char *kUsage =
     "Usage: workbench-cli threads run SCENARIO [--seed N] [--mode free|step] [--json]\n"
     "       workbench-cli threads run playground [--script FILE | --script-text TEXT] ...\n"
+    "       workbench-cli threads run playground [--script FILE | ...] --as-python\n"
     "       workbench-cli threads list\n"
     "Runs one of Python's synchronization lessons on real threads and prints its console\n"
     "lines. With --seed the threads are step-scheduled by a seeded chooser: the same seed\n"
@@ -31,30 +33,26 @@ const char *kUsage =
     "queue NAME [MAXSIZE], condition NAME [on LOCK]. Operations: acquire X [timeout MS],\n"
     "release X, wait X [timeout MS], notify C [N], notify_all C, set E, clear E,\n"
     "put Q N [timeout MS], get Q [timeout MS], task_done Q, join Q, sleep MS, print TEXT.\n"
-    "Without a script the playground runs its first preset (two locks in opposite order).\n";
+    "Without a script the playground runs its first preset (two locks in opposite order).\n"
+    "--as-python prints the script's Python 3 twin (threading, queue, time.sleep; the same\n"
+    "names and prints) instead of running it.\n";
 
 // The playground's script from --script FILE or --script-text TEXT; an error sentence
-// (and no script) when the file cannot be read.
-std::optional<std::string> readScript(const wb::cli::Options &opts, std::string &error)
+// (and no script, `code` set) when the file cannot be read or is not a short text file.
+std::optional<std::string> readScript(const wb::cli::Options &opts, std::string &error,
+                                      int &code)
 {
     if (auto text = opts.value("script-text"))
         return *text;
     const auto path = opts.value("script");
     if (!path)
         return std::string();
-    std::ifstream in(*path, std::ios::binary);
-    if (!in) {
-        error = "cannot read the script file '" + *path + "'.";
+    std::string text;
+    code = wb::cli::readTextFile(*path, kMaxScriptBytes, "script file", "a playground script",
+                                 text, error);
+    if (code != wb::cli::Ok)
         return std::nullopt;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.str().size() > kMaxScriptBytes) {
-        error = "the script file '" + *path + "' is larger than " +
-                std::to_string(kMaxScriptBytes / 1024) + " KiB.";
-        return std::nullopt;
-    }
-    return text.str();
+    return text;
 }
 
 void writeSummary(wb::JsonWriter &j, const Summary &s)
@@ -133,6 +131,8 @@ int runThreads(wb::cli::Invocation &inv)
     const std::string command = inv.args.front();
     std::vector<std::string> rest(inv.args.begin() + 1, inv.args.end());
     if (command == "list") {
+        if (auto refusal = wb::cli::refuseArguments(rest))
+            return fail(wb::cli::Usage, "list: " + *refusal + ".");
         for (const auto &s : scenarios())
             inv.out << s.id << '\t' << s.title << '\n';
         return wb::cli::Ok;
@@ -141,11 +141,10 @@ int runThreads(wb::cli::Invocation &inv)
         return fail(wb::cli::Usage, "unknown command '" + command +
                                         "'; use `run SCENARIO` or `list`.");
     wb::cli::Options opts;
-    if (!opts.parse(rest, {"seed", "mode", "script", "script-text"}, {"json"}))
-        return fail(wb::cli::Usage, opts.error());
-    if (opts.positionals().size() != 1)
-        return fail(wb::cli::Usage, "give exactly one scenario; `workbench-cli threads list` "
-                                    "shows them.");
+    if (!opts.parse(rest, {"seed", "mode", "script", "script-text"}, {"json", "as-python"},
+                    wb::cli::Positionals::exactly(
+                        1, "one SCENARIO (`workbench-cli threads list` shows them)")))
+        return fail(wb::cli::Usage, "run: " + opts.error() + ".");
     const std::string id = opts.positionals().front();
     if (!isScenario(id))
         return fail(wb::cli::Usage, "unknown scenario '" + id +
@@ -160,9 +159,10 @@ int runThreads(wb::cli::Invocation &inv)
             return fail(wb::cli::Usage, "give either --script FILE or --script-text TEXT, not "
                                         "both.");
         std::string error;
-        const auto script = readScript(opts, error);
+        int code = wb::cli::Ok;
+        const auto script = readScript(opts, error, code);
         if (!script)
-            return fail(wb::cli::Failure, error);
+            return fail(code, error);
         options.script = *script;
         if (options.script.find_first_not_of(" \t\r\n") == std::string::npos)
             return fail(wb::cli::Usage, "the script is empty; leave out --script to run the "
@@ -177,6 +177,18 @@ int runThreads(wb::cli::Invocation &inv)
                         << ":" << e.column << ": " << e.message << '\n';
             return wb::cli::Usage;
         }
+    }
+    if (opts.has("as-python")) {
+        if (id != "playground")
+            return fail(wb::cli::Usage, "--as-python belongs to the playground scenario, not '" +
+                                            id + "'.");
+        if (opts.has("json") || opts.value("seed") || opts.value("mode"))
+            return fail(wb::cli::Usage, "--as-python prints the program and runs nothing: "
+                                        "leave out --json, --seed and --mode.");
+        const ParseResult parsed = parseScript(
+            options.script.empty() ? scriptPresets().front().script : options.script);
+        inv.out << pythonTwin(*parsed.script);
+        return wb::cli::Ok;
     }
     if (auto seed = opts.value("seed")) {
         const auto n = wb::cli::parseInt(*seed);

@@ -142,6 +142,37 @@ TEST(ThreadsCli, PlaygroundScriptErrorsNameLineAndColumn)
     EXPECT_NE(t.out.find("script:1:13: unknown primitive 'X'"), std::string::npos) << t.out;
 }
 
+TEST(ThreadsCli, AsPythonPrintsATwinThatPython3Runs)
+{
+    const Result r = cli("threads run playground --as-python --script-text "
+                         "'lock A\nqueue Q\nT1: acquire A; put Q 3; release A\n"
+                         "T2: sleep 20; get Q; print T2 got {Q}'");
+    ASSERT_EQ(r.exit, 0) << r.out;
+    for (const char *needle : {"import threading", "A = threading.Lock()\n",
+                               "Q = queue.Queue()\n", "def thread_1():\n    A.acquire()\n",
+                               "    time.sleep(0.02)\n    got[\"Q\"] = Q.get()\n",
+                               "name=\"Thread-2\""})
+        EXPECT_NE(r.out.find(needle), std::string::npos) << needle << "\n" << r.out;
+    // The twin is a program CPython runs to the same console as the module's.
+    const std::string path = scriptFile("twin.py", r.out);
+    FILE *p = popen(("python3 '" + path + "' 2>&1").c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::string out;
+    std::array<char, 256> buf;
+    for (std::size_t n; (n = fread(buf.data(), 1, buf.size(), p)) > 0;)
+        out.append(buf.data(), n);
+    EXPECT_EQ(pclose(p), 0) << out;
+    std::remove(path.c_str());
+    EXPECT_EQ(out, "T2 got 3\n");
+
+    const Result preset = cli("threads run playground --as-python");
+    EXPECT_EQ(preset.exit, 0);
+    EXPECT_NE(preset.out.find("B = threading.Lock()"), std::string::npos) << preset.out;
+    EXPECT_EQ(cli("threads run condition --as-python").exit, 2);
+    EXPECT_EQ(cli("threads run playground --as-python --json").exit, 2);
+    EXPECT_EQ(cli("threads run playground --as-python --script-text 'T1: grab'").exit, 2);
+}
+
 TEST(ThreadsCli, PlaygroundOptionMistakes)
 {
     EXPECT_EQ(cli("threads run playground --script /nonexistent/dir/x.txt").exit, 3);

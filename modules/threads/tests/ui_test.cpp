@@ -10,11 +10,16 @@
 #include "timelineview.h"
 
 #include "threads/core/playground.h"
+#include "threads/core/pythontwin.h"
 
 #include "workbench/ui/stepcontroller.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <set>
@@ -68,12 +73,14 @@ private slots:
     void oneHighlightPerLiveThread();
     void largeTraceDrawsOnlyTheVisibleRange();
     void playgroundScriptIsTypedAndRun();
+    void pythonTabShowsAndSavesTheTwin();
 };
 
 void ThreadsUiTest::openingExampleInterleavesTheFileAndStepsBack()
 {
     auto session = std::make_shared<ThreadsSession>();
     TimelinePage page(session);
+    QVERIFY(session->waitFinished(5000)); // the opening example runs on its own threads
     QCOMPARE(session->scenario(), QStringLiteral("fetch-nolock"));
     QVERIFY(!session->isRunning());
     auto *c = page.controller();
@@ -332,6 +339,7 @@ void ThreadsUiTest::oneHighlightPerLiveThread()
 {
     auto session = std::make_shared<ThreadsSession>();
     TimelinePage page(session); // the opening example: fetch-nolock
+    QVERIFY(session->waitFinished(5000));
     auto *c = page.controller();
     c->toStart();
     QVERIFY(c->nextOfKind("write"));
@@ -437,6 +445,7 @@ void ThreadsUiTest::playgroundScriptIsTypedAndRun()
     auto session = std::make_shared<ThreadsSession>();
     TimelinePage page(session);
     InspectorPage other(session);
+    QVERIFY(session->waitFinished(5000));
     RunBar *bar = page.runBar();
     ScriptEditor *editor = bar->scriptEditor();
     QVERIFY(!editor->isVisibleTo(&page)); // only with the playground selected
@@ -494,6 +503,54 @@ void ThreadsUiTest::playgroundScriptIsTypedAndRun()
     QCOMPARE(editor->toPlainText().toStdString(), scriptPresets()[1].script);
     editor->undo();
     QCOMPARE(editor->toPlainText(), script.join('\n'));
+}
+
+void ThreadsUiTest::pythonTabShowsAndSavesTheTwin()
+{
+    auto session = std::make_shared<ThreadsSession>();
+    TimelinePage page(session);
+    QVERIFY(session->waitFinished(5000));
+    RunBar *bar = page.runBar();
+    bar->select("playground", 1, 3);
+    QCOMPARE(bar->scriptTabs()->tabText(0), QStringLiteral("Script"));
+    QCOMPARE(bar->scriptTabs()->tabText(1), QStringLiteral("Python"));
+    auto *view = bar->findChild<QPlainTextEdit *>(QStringLiteral("python-twin"));
+    QVERIFY(view);
+    QVERIFY(view->isReadOnly());
+    auto *save = bar->findChild<QPushButton *>(QStringLiteral("save-python"));
+    QVERIFY(save);
+
+    // The tab follows the editor: the core's twin of exactly the script typed.
+    const QString script = QStringLiteral("lock A\nT1: acquire A; print in; release A");
+    bar->scriptEditor()->replaceText(script);
+    const std::string twin = pythonTwin(*parseScript(script.toStdString()).script);
+    QCOMPARE(bar->pythonText().toStdString(), twin);
+    QCOMPARE(view->toPlainText().toStdString(), twin);
+    QVERIFY(save->isEnabled());
+    bar->scriptTabs()->setCurrentIndex(1);
+    shot(page, "python-tab");
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("twin.py"));
+    QString error;
+    QVERIFY2(bar->savePython(path, &error), qPrintable(error));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll().toStdString(), twin);
+    file.close();
+    error.clear();
+    QVERIFY(!bar->savePython(dir.filePath(QStringLiteral("no/such/dir/x.py")), &error));
+    QVERIFY(!error.isEmpty());
+    QVERIFY(!bar->savePython(dir.path(), &error)); // a directory is never replaced
+
+    // A script with errors has no twin: nothing to save, and the saved file stays as it was.
+    bar->scriptEditor()->replaceText(QStringLiteral("T1: grab"));
+    QVERIFY2(bar->pythonText().startsWith(QStringLiteral("# The script has 1 error")),
+             qPrintable(bar->pythonText()));
+    QVERIFY(!save->isEnabled());
+    QVERIFY(!bar->savePython(path, &error));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll().toStdString(), twin);
 }
 
 QTEST_MAIN(ThreadsUiTest)

@@ -331,10 +331,20 @@ void InspectorPage::redraw()
         QStringList names;
         for (int n : cycle)
             names << QString::fromStdString(threadName(n));
-        if (!names.isEmpty())
-            names << names.first();
-        banner = tr("Deadlock: %1 — every thread in the cycle waits for the next one.")
-                     .arg(names.join(QStringLiteral(" → ")));
+        // Reported only once no thread that could release, notify or set is left running:
+        // CPython would hang here for ever, silently.
+        if (s.deadlockGlobal) {
+            banner = tr("Deadlock: %1 wait without a timeout, and no thread that could wake "
+                        "them is left. CPython would hang here.")
+                         .arg(names.join(QStringLiteral(", ")));
+        } else {
+            if (!names.isEmpty())
+                names << names.first();
+            banner = tr("Deadlock: %1 — each waits for a lock the next one acquired last, and "
+                        "no thread that could release one is still running. CPython would "
+                        "hang here.")
+                         .arg(names.join(QStringLiteral(" → ")));
+        }
     }
     QString head = tr("Step %1 of %2")
                        .arg(m_session->position())

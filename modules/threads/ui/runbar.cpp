@@ -3,15 +3,23 @@
 #include "session.h"
 
 #include "threads/core/playground.h"
+#include "threads/core/pythontwin.h"
 
+#include "workbench/core/output_file.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace wb::threads::ui {
@@ -69,7 +77,9 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
       m_mode(new QComboBox), m_seed(new QSpinBox), m_run(new QPushButton(tr("Run"))),
       m_stop(new QPushButton(tr("Stop"))), m_status(new QLabel), m_choiceRow(new QWidget),
       m_choices(new QHBoxLayout), m_choiceHint(new QLabel), m_scriptPanel(new QWidget),
-      m_editor(new ScriptEditor), m_preset(new QComboBox), m_scriptError(new QLabel)
+      m_editor(new ScriptEditor), m_preset(new QComboBox), m_scriptError(new QLabel),
+      m_scriptTabs(new QTabWidget), m_python(new QPlainTextEdit),
+      m_savePython(new QPushButton(tr("Save as…")))
 {
     for (const auto &s : scenarios())
         m_scenario->addItem(QString::fromStdString(s.title), QString::fromStdString(s.id));
@@ -120,11 +130,13 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     auto *help = new QLabel(
         tr("<b>Declare</b> <code>lock A</code>, <code>rlock R</code>, "
            "<code>semaphore S 2</code>, <code>bounded B 1</code>, <code>event E</code>, "
-           "<code>queue Q 3</code>, <code>condition C on A</code>.<br>"
+           "<code>queue Q 3</code>, <code>condition C on A</code>, <code>barrier B 2</code>, "
+           "<code>counter N</code>.<br>"
            "<b>Threads</b> <code>T1: acquire A; sleep 10; release A</code><br>"
-           "<b>Operations</b> acquire/release X [timeout ms] · wait C|E [timeout ms] · "
-           "notify C [n] · notify_all C · set/clear E · put Q n · get Q · task_done Q · "
-           "join Q · sleep ms · print text"));
+           "<b>Operations</b> acquire X [timeout ms | nowait] · release X [n] · "
+           "wait C|E|B [timeout ms] · wait_for C N &gt;= 3 · notify C [n] · notify_all C · "
+           "set/clear/is_set E · locked A · put Q n · get Q · task_done Q · join Q|T2 · "
+           "add N k · sleep ms · print text {Q} {N}"));
     help->setWordWrap(true);
     help->setTextFormat(Qt::RichText);
     m_scriptError->setObjectName(QStringLiteral("script-errors"));
@@ -136,9 +148,31 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     side->setContentsMargins(0, 0, 0, 0);
     side->addWidget(m_preset);
     side->addWidget(help, 1);
+    // The Python tab: the same program for CPython, to read beside the script or save.
+    m_python->setObjectName(QStringLiteral("python-twin"));
+    m_python->setReadOnly(true);
+    m_python->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_python->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_python->setToolTip(tr("The script as a Python 3 program (threading, queue, time.sleep); "
+                            "where the playground reports a deadlock, CPython just hangs"));
+    m_savePython->setObjectName(QStringLiteral("save-python"));
+    m_savePython->setToolTip(tr("Write this program to a .py file"));
+    auto *pythonPage = new QWidget;
+    auto *pythonCol = new QVBoxLayout(pythonPage);
+    pythonCol->setContentsMargins(0, 0, 0, 0);
+    pythonCol->addWidget(m_python, 1);
+    auto *saveRow = new QHBoxLayout;
+    saveRow->addStretch(1);
+    saveRow->addWidget(m_savePython);
+    pythonCol->addLayout(saveRow);
+    m_scriptTabs->setObjectName(QStringLiteral("script-tabs"));
+    m_scriptTabs->addTab(m_editor, tr("Script"));
+    m_scriptTabs->addTab(pythonPage, tr("Python"));
+    m_scriptTabs->setMaximumHeight(m_editor->maximumHeight() +
+                                   m_scriptTabs->tabBar()->sizeHint().height() + 8);
     auto *editorCol = new QVBoxLayout;
     editorCol->setContentsMargins(0, 0, 0, 0);
-    editorCol->addWidget(m_editor);
+    editorCol->addWidget(m_scriptTabs);
     editorCol->addWidget(m_scriptError);
     auto *panel = new QHBoxLayout(m_scriptPanel);
     panel->setContentsMargins(0, 0, 0, 0);
@@ -152,8 +186,11 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     col->addWidget(m_status);
     col->addWidget(m_choiceRow);
 
-    connect(m_editor, &QPlainTextEdit::textChanged, this,
-            [this] { m_session->setScript(m_editor->toPlainText()); });
+    connect(m_editor, &QPlainTextEdit::textChanged, this, [this] {
+        m_session->setScript(m_editor->toPlainText());
+        updatePython();
+    });
+    connect(m_savePython, &QPushButton::clicked, this, &RunBar::savePythonAs);
     connect(m_session.get(), &ThreadsSession::scriptChanged, this, [this](const QString &text) {
         if (text != m_editor->toPlainText())
             m_editor->replaceText(text);
@@ -192,6 +229,58 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     refresh();
     rebuildChoices();
     showScriptPanel();
+    updatePython();
+}
+
+void RunBar::updatePython()
+{
+    const ParseResult parsed = parseScript(m_editor->toPlainText().toStdString());
+    m_pythonValid = parsed.ok();
+    const QString text =
+        m_pythonValid
+            ? QString::fromStdString(pythonTwin(*parsed.script))
+            : (parsed.errors.size() == 1
+                   ? tr("# The script has 1 error; Run lists it.")
+                   : tr("# The script has %1 errors; Run lists them.")
+                         .arg(parsed.errors.size())) +
+                  tr("\n# Its Python twin appears here once the script has none.\n");
+    if (text != m_python->toPlainText())
+        m_python->setPlainText(text);
+    m_savePython->setEnabled(m_pythonValid);
+}
+
+QString RunBar::pythonText() const { return m_python->toPlainText(); }
+
+bool RunBar::savePython(const QString &path, QString *error) const
+{
+    auto fail = [&](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (!m_pythonValid)
+        return fail(tr("The script has errors, so it has no Python twin yet."));
+    // The project's one writer: the dialog asked before replacing a file, and a failed write
+    // leaves the old one as it was.
+    wb::OutputFile out;
+    std::string why;
+    const std::string text = m_python->toPlainText().toStdString();
+    if (!out.open(path.toStdString(), true, false, why) || !out.write(text, why) ||
+        !out.commit(why))
+        return fail(QString::fromStdString(why));
+    return true;
+}
+
+void RunBar::savePythonAs()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save the Python twin"),
+                                                      QStringLiteral("playground.py"),
+                                                      tr("Python program (*.py)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!savePython(path, &error))
+        QMessageBox::warning(this, tr("Save the Python twin"), error);
 }
 
 void RunBar::run()

@@ -10,8 +10,10 @@
 class QComboBox;
 class QHBoxLayout;
 class QLabel;
+class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 
 namespace wb::threads::ui {
 
@@ -38,6 +40,13 @@ public:
     QString scriptErrors() const;
     // Loads a preset into the editor (an undoable edit).
     void loadPreset(const QString &id);
+    // The "Python" tab beside the editor: the script's Python 3 twin (pythontwin.h), read
+    // only, or a sentence saying the script has errors. savePython() writes it to `path`
+    // through wb::OutputFile (a failed save leaves an existing file as it was); false with a
+    // sentence in *error.
+    QTabWidget *scriptTabs() const { return m_scriptTabs; }
+    QString pythonText() const;
+    bool savePython(const QString &path, QString *error) const;
 
 signals:
     void scenarioSelected(const QString &id);
@@ -47,6 +56,8 @@ private:
     void rebuildChoices();
     void showScriptPanel();
     void markThreadLines();
+    void updatePython();
+    void savePythonAs();
 
     std::shared_ptr<ThreadsSession> m_session;
     QComboBox *m_scenario;
@@ -63,6 +74,10 @@ private:
     ScriptEditor *m_editor;
     QComboBox *m_preset;
     QLabel *m_scriptError;
+    QTabWidget *m_scriptTabs;
+    QPlainTextEdit *m_python;
+    QPushButton *m_savePython;
+    bool m_pythonValid = false;
 };
 
 } // namespace wb::threads::ui

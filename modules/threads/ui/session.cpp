@@ -207,6 +207,7 @@ bool ThreadsSession::start(const QString &scenario, RunMode mode, quint64 seed, 
     m_replayer = std::make_unique<wb::Replayer<ThreadsState>>(*m_trace, ThreadsState{},
                                                                applyThreadsEvent);
     m_follow = true;
+    m_openingSeek = false;
     m_controller->setTrace(m_trace, 0);
     m_running = true;
     m_run->start();
@@ -278,8 +279,17 @@ void ThreadsSession::ensureOpeningExample()
 {
     if (m_run || m_trace)
         return;
-    start(QStringLiteral("fetch-nolock"), RunMode::StepSeeded, 1);
-    waitFinished(3000);
+    // The run goes on its own threads and the views fill in; when it ends, finishRun()
+    // moves the cursor (seekOpeningPoint). Nothing waits here.
+    if (start(QStringLiteral("fetch-nolock"), RunMode::StepSeeded, 1))
+        m_openingSeek = true;
+}
+
+void ThreadsSession::seekOpeningPoint()
+{
+    m_openingSeek = false;
+    if (!m_follow) // the learner has moved the cursor meanwhile
+        return;
     // Open just after the last write: the whole interleaved file is there, threads still live.
     const auto &t = m_timeline;
     qint64 lastWrite = -1;
@@ -356,6 +366,8 @@ void ThreadsSession::finishRun()
     m_parked.clear();
     emit parkedChanged();
     emit timelineGrew();
+    if (m_openingSeek)
+        seekOpeningPoint();
     emit runFinished();
 }
 

@@ -111,7 +111,8 @@ public:
     void shutdown();
     // Step mode with the learner choosing: let that thread take its next step.
     bool choose(int thread);
-    // Runs the opening example once (fetch-nolock, seeded), if nothing has run yet.
+    // Starts the opening example once (fetch-nolock, seeded), if nothing has run yet, and
+    // returns at once; when it ends the cursor opens just after its last write.
     void ensureOpeningExample();
     // Blocks until the run ends or `ms` pass, then polls once. For tests and the opening
     // example, whose seeded run is short and bounded.
@@ -142,6 +143,7 @@ signals:
 private:
     void poll();
     void finishRun();
+    void seekOpeningPoint();
 
     // Declared before m_run: the run records into the trace, so it must go first.
     std::shared_ptr<wb::Trace> m_trace;
@@ -156,6 +158,7 @@ private:
     QString m_script;
     bool m_running = false;
     bool m_follow = true; // the cursor sits at the newest event and keeps following it
+    bool m_openingSeek = false; // the opening example runs: seek into it when it ends
     std::vector<ThreadInfo> m_parked;
     Summary m_summary;
     bool m_hasSummary = false;

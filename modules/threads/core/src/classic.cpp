@@ -155,6 +155,12 @@ bool Lock::acquire(bool blocking, double timeout, std::source_location loc)
             rt.record(Form::LockBusy, m_ref, {semValue()}, loc);
             return false;
         }
+        if (end >= 0 && end - rt.now() <= 0) {
+            // acquire(timeout=0), or a deadline already past: CPython 3 gives up at once
+            // without waiting (PyThread_acquire_lock_timed with a zero timeout).
+            rt.record(Form::LockTimeout, m_ref, {semValue()}, loc);
+            return false;
+        }
         // Recorded within the step that saw the lock taken, so no release can slip in
         // between the failed try and the registration as a waiter.
         rt.record(Form::LockBlocked, m_ref, {semValue(), !m_ownership}, loc);
@@ -168,7 +174,7 @@ bool Lock::acquire(bool blocking, double timeout, std::source_location loc)
             rt.record(Form::LockWoken, m_ref, {w.cause, semValue()}, loc);
             continue; // try again: another thread may have taken it first
         }
-        rt.blockFree(m_ref.id);
+        rt.blockFree(m_ref.id, end >= 0);
         const bool got = waitOnSemaphore(end >= 0 ? std::max(0.0, end - rt.now()) : kForever);
         const std::int64_t cause = rt.unblocked();
         if (!got) {
@@ -378,6 +384,28 @@ void Condition::notifyAll(std::source_location loc)
     notify(static_cast<int>(std::min<std::size_t>(m_waiters.size(), 1u << 30)), loc);
 }
 
+bool Condition::waitFor(const std::function<bool()> &predicate, double timeout,
+                        std::source_location loc)
+{
+    double end = kForever;
+    double waitTime = timeout;
+    bool result = predicate();
+    while (!result) {
+        if (timeout >= 0) {
+            if (end < 0) {
+                end = clockNow(m_rt) + waitTime;
+            } else {
+                waitTime = end - clockNow(m_rt);
+                if (waitTime <= 0)
+                    break;
+            }
+        }
+        wait(waitTime, loc);
+        result = predicate();
+    }
+    return result;
+}
+
 // ---- Semaphore / BoundedSemaphore: Condition(Lock()) + a counter ------------------------
 
 Semaphore::Semaphore(Runtime *runtime, std::int64_t value, bool bounded, std::string name)
@@ -436,16 +464,21 @@ bool Semaphore::acquire(bool blocking, double timeout, std::source_location loc)
     return got;
 }
 
-void Semaphore::release(std::source_location loc)
+void Semaphore::release(std::source_location loc) { release(1, loc); }
+
+void Semaphore::release(std::int64_t n, std::source_location loc)
 {
+    if (n < 1)
+        throw ValueError("n must be one or more");
     m_cond.acquire(true, kForever, loc);
     underLock(m_cond, loc, [&] {
-        if (m_bounded && m_value.load() >= m_initial)
+        if (m_bounded && m_value.load() + n > m_initial)
             throw ValueError("Semaphore released too many times");
-        m_value.store(m_value.load() + 1);
+        m_value.store(m_value.load() + n);
         if (m_rt)
             m_rt->pass(Form::SemaphoreReleased, m_ref, {m_value.load(), m_initial}, loc);
-        m_cond.notify(1, loc);
+        for (std::int64_t i = 0; i < n; ++i) // 3.11 notifies once per unit, one at a time
+            m_cond.notify(1, loc);
     });
 }
 
@@ -500,6 +533,101 @@ bool Event::wait(double timeout, std::source_location loc)
                        {m_flag.load()}, loc);
     });
     return signaled;
+}
+
+// ---- Barrier: Condition(Lock()) + count + state (Python 3.2) ---------------------------
+
+Barrier::Barrier(Runtime *runtime, std::int64_t parties, std::string name)
+    : m_rt(runtime), m_lock(runtime, name + ".lock"), m_cond(runtime, &m_lock, name + ".cond"),
+      m_parties(parties)
+{
+    if (parties < 1)
+        throw ValueError("parties must be > 0");
+    m_ref.name = std::move(name);
+    m_ref.layer = "Barrier";
+    if (m_rt)
+        m_ref.id = m_rt->addPrimitive(m_ref.name, m_ref.layer, nullptr, false);
+}
+
+Barrier::~Barrier()
+{
+    if (m_rt)
+        m_rt->removePrimitive(m_ref.id);
+}
+
+void Barrier::record(const char *kind, const std::string &label, std::source_location loc)
+{
+    if (m_rt)
+        m_rt->pass(kind, m_ref, m_ref.name + ": " + label,
+                   {{"count", m_count.load()}, {"parties", m_parties},
+                    {"state", std::int64_t(m_state.load())}},
+                   loc);
+}
+
+// _enter: wait while the barrier drains or resets; a broken barrier raises.
+void Barrier::enter(std::source_location loc)
+{
+    while (m_state.load() == kResetting || m_state.load() == kDraining)
+        m_cond.wait(kForever, loc);
+    if (m_state.load() < 0)
+        throw BrokenBarrierError();
+}
+
+// _exit: the last thread out lets the next round fill.
+void Barrier::exit(std::source_location loc)
+{
+    if (m_count.load() == 0 &&
+        (m_state.load() == kResetting || m_state.load() == kDraining)) {
+        m_state.store(kFilling);
+        m_cond.notifyAll(loc);
+    }
+}
+
+void Barrier::breakBarrier(std::source_location loc)
+{
+    m_state.store(kBroken);
+    record("broken", "broken", loc);
+    m_cond.notifyAll(loc);
+}
+
+std::int64_t Barrier::wait(double timeout, std::source_location loc)
+{
+    std::int64_t index = 0;
+    m_cond.acquire(true, kForever, loc);
+    underLock(m_cond, loc, [&] {
+        enter(loc);
+        index = m_count.load();
+        m_count.store(index + 1);
+        record("arrive", "arrival " + std::to_string(index + 1) + " of " +
+                             std::to_string(m_parties), loc);
+        // Python's try/finally: the count goes down and _exit runs on every way out but a
+        // cancelled run.
+        auto leave = [&] {
+            m_count.store(m_count.load() - 1);
+            exit(loc);
+        };
+        try {
+            if (index + 1 == m_parties) {
+                m_state.store(kDraining); // _release: everybody may go
+                record("pass", "released", loc);
+                m_cond.notifyAll(loc);
+            } else {
+                if (!m_cond.waitFor([&] { return m_state.load() != kFilling; }, timeout, loc)) {
+                    breakBarrier(loc);
+                    throw BrokenBarrierError();
+                }
+                if (m_state.load() < 0)
+                    throw BrokenBarrierError();
+            }
+        } catch (const Cancelled &) {
+            throw;
+        } catch (...) {
+            leave();
+            throw;
+        }
+        leave();
+    });
+    return index;
 }
 
 // ---- Queue: mutex + not_empty / not_full / all_tasks_done -------------------------------

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <map>
+#include <set>
 
 namespace wb::threads {
 
@@ -17,6 +18,8 @@ const char *toString(PrimitiveType t)
     case PrimitiveType::Event: return "event";
     case PrimitiveType::Queue: return "queue";
     case PrimitiveType::Condition: return "condition";
+    case PrimitiveType::Barrier: return "barrier";
+    case PrimitiveType::Counter: return "counter";
     }
     return "?";
 }
@@ -37,8 +40,39 @@ const char *toString(OpKind k)
     case OpKind::Join: return "join";
     case OpKind::Sleep: return "sleep";
     case OpKind::Print: return "print";
+    case OpKind::Locked: return "locked";
+    case OpKind::IsSet: return "is_set";
+    case OpKind::WaitFor: return "wait_for";
+    case OpKind::Add: return "add";
+    case OpKind::JoinThread: return "join";
     }
     return "?";
+}
+
+const char *toString(Comparison c)
+{
+    switch (c) {
+    case Comparison::Equal: return "==";
+    case Comparison::NotEqual: return "!=";
+    case Comparison::Less: return "<";
+    case Comparison::LessEqual: return "<=";
+    case Comparison::Greater: return ">";
+    case Comparison::GreaterEqual: return ">=";
+    }
+    return "?";
+}
+
+bool compare(std::int64_t left, Comparison c, std::int64_t right)
+{
+    switch (c) {
+    case Comparison::Equal: return left == right;
+    case Comparison::NotEqual: return left != right;
+    case Comparison::Less: return left < right;
+    case Comparison::LessEqual: return left <= right;
+    case Comparison::Greater: return left > right;
+    case Comparison::GreaterEqual: return left >= right;
+    }
+    return false;
 }
 
 const ScriptDeclaration *Script::find(std::string_view name) const
@@ -47,6 +81,32 @@ const ScriptDeclaration *Script::find(std::string_view name) const
         if (d.name == name)
             return &d;
     return nullptr;
+}
+
+std::vector<TextPart> Script::printParts(std::string_view text) const
+{
+    std::vector<TextPart> parts;
+    std::string literal;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t close = text[i] == '{' ? text.find('}', i) : std::string_view::npos;
+        if (close != std::string_view::npos) {
+            const std::string_view name = text.substr(i + 1, close - i - 1);
+            const ScriptDeclaration *d = find(name);
+            if (d && (d->type == PrimitiveType::Queue || d->type == PrimitiveType::Counter)) {
+                if (!literal.empty())
+                    parts.push_back({std::move(literal), {}});
+                literal.clear();
+                parts.push_back({{}, std::string(name)});
+                i = close + 1;
+                continue;
+            }
+        }
+        literal += text[i++];
+    }
+    if (!literal.empty() || parts.empty())
+        parts.push_back({std::move(literal), {}});
+    return parts;
 }
 
 std::size_t Script::operationCount() const
@@ -129,7 +189,8 @@ const std::map<std::string, PrimitiveType, std::less<>> &declarationKeywords()
         {"lock", PrimitiveType::Lock},           {"rlock", PrimitiveType::RLock},
         {"semaphore", PrimitiveType::Semaphore}, {"bounded", PrimitiveType::BoundedSemaphore},
         {"event", PrimitiveType::Event},         {"queue", PrimitiveType::Queue},
-        {"condition", PrimitiveType::Condition}};
+        {"condition", PrimitiveType::Condition}, {"barrier", PrimitiveType::Barrier},
+        {"counter", PrimitiveType::Counter}};
     return k;
 }
 
@@ -142,7 +203,9 @@ const std::map<std::string, OpKind, std::less<>> &opKeywords()
         {"clear", OpKind::Clear},     {"put", OpKind::Put},
         {"get", OpKind::Get},         {"task_done", OpKind::TaskDone},
         {"join", OpKind::Join},       {"sleep", OpKind::Sleep},
-        {"print", OpKind::Print}};
+        {"print", OpKind::Print},     {"locked", OpKind::Locked},
+        {"is_set", OpKind::IsSet},    {"wait_for", OpKind::WaitFor},
+        {"add", OpKind::Add}};
     return k;
 }
 
@@ -161,15 +224,21 @@ Accepts accepts(OpKind k)
     case OpKind::Release:
         return {{P::Lock, P::RLock, P::Semaphore, P::BoundedSemaphore, P::Condition},
                 "a lock, rlock, semaphore, bounded semaphore or condition"};
-    case OpKind::Wait: return {{P::Condition, P::Event}, "a condition or an event"};
+    case OpKind::Wait:
+        return {{P::Condition, P::Event, P::Barrier}, "a condition, an event or a barrier"};
     case OpKind::Notify:
-    case OpKind::NotifyAll: return {{P::Condition}, "a condition"};
+    case OpKind::NotifyAll:
+    case OpKind::WaitFor: return {{P::Condition}, "a condition"};
     case OpKind::Set:
-    case OpKind::Clear: return {{P::Event}, "an event"};
+    case OpKind::Clear:
+    case OpKind::IsSet: return {{P::Event}, "an event"};
+    case OpKind::Locked: return {{P::Lock}, "a lock"};
+    case OpKind::Add: return {{P::Counter}, "a counter"};
+    case OpKind::JoinThread: return {{}, "a thread"};
     case OpKind::Put:
     case OpKind::Get:
     case OpKind::TaskDone:
-    case OpKind::Join: return {{P::Queue}, "a queue"};
+    case OpKind::Join: return {{P::Queue}, "a queue or a thread (T1, T2, ...)"};
     case OpKind::Sleep:
     case OpKind::Print: return {{}, ""};
     }
@@ -182,6 +251,7 @@ std::string article(PrimitiveType t)
     case PrimitiveType::RLock: return "an rlock";
     case PrimitiveType::Event: return "an event";
     case PrimitiveType::BoundedSemaphore: return "a bounded semaphore";
+    case PrimitiveType::Counter: return "a counter";
     default: return std::string("a ") + toString(t);
     }
 }
@@ -215,9 +285,11 @@ public:
         }
         checkConditions();
         checkThreads();
-        for (auto &[n, pending] : m_pending)
+        for (auto &[n, pending] : m_pending) {
+            m_got.clear();
             for (auto &p : pending)
                 checkOp(p);
+        }
         std::stable_sort(m_errors.begin(), m_errors.end(), [](const auto &a, const auto &b) {
             return a.line != b.line ? a.line < b.line : a.column < b.column;
         });
@@ -310,8 +382,8 @@ private:
             else
                 error(number, t[0].column,
                       "unknown declaration '" + t[0].text +
-                          "'; declare lock, rlock, semaphore, bounded, event, queue or "
-                          "condition, or start a thread line with T1:");
+                          "'; declare lock, rlock, semaphore, bounded, event, queue, "
+                          "condition, barrier or counter, or start a thread line with T1:");
             return;
         }
         const PrimitiveType type = kw->second;
@@ -335,8 +407,32 @@ private:
                       ? 1
                       : 0;
         std::size_t used = 2;
-        if (type == PrimitiveType::Semaphore || type == PrimitiveType::BoundedSemaphore ||
-            type == PrimitiveType::Queue) {
+        if (type == PrimitiveType::Barrier) {
+            const auto v = t.size() > 2 ? toInt(t[2].text) : std::nullopt;
+            if (!v || *v < 1 || *v > kMaxScriptThreads) {
+                error(number, t.size() > 2 ? t[2].column : int(to) + 1,
+                      "a barrier needs how many threads it waits for, from 1 to " +
+                          std::to_string(kMaxScriptThreads) + ", e.g. `barrier " + d.name +
+                          " 2`");
+                return;
+            }
+            d.value = *v;
+            used = 3;
+        } else if (type == PrimitiveType::Counter) {
+            if (t.size() > 2) {
+                const auto v = toInt(t[2].text);
+                if (!v || *v < -kMaxValue || *v > kMaxValue) {
+                    error(number, t[2].column,
+                          "a counter starts at a whole number from " +
+                              std::to_string(-kMaxValue) + " to " + std::to_string(kMaxValue) +
+                              ", not '" + t[2].text + "'");
+                    return;
+                }
+                d.value = *v;
+                used = 3;
+            }
+        } else if (type == PrimitiveType::Semaphore || type == PrimitiveType::BoundedSemaphore ||
+                   type == PrimitiveType::Queue) {
             if (t.size() > 2) {
                 const auto v = toInt(t[2].text);
                 if (!v || *v < 0 || *v > kMaxValue) {
@@ -445,8 +541,9 @@ private:
             if (kw == opKeywords().end()) {
                 error(number, t[0].column,
                       "unknown operation '" + t[0].text +
-                          "'; use acquire, release, wait, notify, notify_all, set, clear, put, "
-                          "get, task_done, join, sleep or print");
+                          "'; use acquire, release, wait, wait_for, notify, notify_all, set, "
+                          "clear, is_set, locked, put, get, task_done, join, add, sleep or "
+                          "print");
                 continue;
             }
             PendingOp op;
@@ -530,12 +627,51 @@ private:
         return true;
     }
 
+    // A whole number at args[at] within [low, high], or an error that says `what` it is.
+    std::optional<std::int64_t> number(PendingOp &p, std::size_t at, std::int64_t low,
+                                       std::int64_t high, const std::string &what)
+    {
+        const auto v = toInt(p.args[at].text);
+        if (!v || *v < low || *v > high) {
+            error(p.op.line, p.args[at].column,
+                  what + " is a whole number from " + std::to_string(low) + " to " +
+                      std::to_string(high) + ", not '" + p.args[at].text + "'");
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    void checkPrint(PendingOp &p)
+    {
+        for (const TextPart &part : m_script.printParts(p.op.text)) {
+            const ScriptDeclaration *d = part.name.empty() ? nullptr : m_script.find(part.name);
+            if (d && d->type == PrimitiveType::Queue && !m_got.contains(part.name))
+                error(p.op.line, p.op.column,
+                      "{" + part.name + "} is the item this thread's last `get " + part.name +
+                          "` returned, and there is no such get before this print");
+        }
+    }
+
+    // `join T<n>`: the thread's number, if `text` names a thread of the script.
+    std::optional<int> threadNamed(std::string_view text) const
+    {
+        if (text.size() < 2 || (text[0] != 'T' && text[0] != 't') || text[1] == '+' ||
+            text[1] == '-')
+            return std::nullopt;
+        const auto n = toInt(text.substr(1));
+        if (!n || !m_pending.contains(int(*n)))
+            return std::nullopt;
+        return int(*n);
+    }
+
     void checkOp(PendingOp &p)
     {
         ScriptOp &op = p.op;
         const char *kw = toString(op.kind);
-        if (op.kind == OpKind::Print)
+        if (op.kind == OpKind::Print) {
+            checkPrint(p);
             return;
+        }
         if (op.kind == OpKind::Sleep) {
             if (p.args.empty()) {
                 error(op.line, op.column, "`sleep` needs a number of milliseconds, e.g. `sleep 10`");
@@ -559,10 +695,22 @@ private:
         }
         const Token &target = p.args[0];
         const ScriptDeclaration *d = m_script.find(target.text);
+        if (!d && op.kind == OpKind::Join) {
+            if (const auto n = threadNamed(target.text)) {
+                op.kind = OpKind::JoinThread;
+                op.target = "T" + std::to_string(*n);
+                op.number = *n;
+                tooMany(p, 1);
+                return;
+            }
+        }
         if (!d) {
             error(op.line, target.column,
                   "unknown primitive '" + target.text + "'; declare it first, e.g. `" +
-                      toString(acc.types.front()) + " " + target.text + "`");
+                      toString(acc.types.front()) + " " + target.text + "`" +
+                      (op.kind == OpKind::Join ? " (or name a thread of the script: T1, T2, "
+                                                 "...)"
+                                               : ""));
             return;
         }
         if (std::find(acc.types.begin(), acc.types.end(), d->type) == acc.types.end()) {
@@ -574,9 +722,32 @@ private:
         op.target = d->name;
         switch (op.kind) {
         case OpKind::Acquire:
-        case OpKind::Wait:
-        case OpKind::Get:
+            if (p.args.size() > 1 && p.args[1].text == "nowait") {
+                op.nowait = true;
+                tooMany(p, 2);
+                return;
+            }
             readTimeout(p, 1);
+            return;
+        case OpKind::Wait:
+            readTimeout(p, 1);
+            return;
+        case OpKind::Get:
+            if (readTimeout(p, 1))
+                m_got.insert(op.target);
+            return;
+        case OpKind::Release:
+            op.number = 1;
+            if (p.args.size() > 1 && (d->type == PrimitiveType::Semaphore ||
+                                      d->type == PrimitiveType::BoundedSemaphore)) {
+                const auto n = number(p, 1, 0, kMaxValue, "how many to release");
+                if (!n)
+                    return;
+                op.number = *n;
+                tooMany(p, 2);
+                return;
+            }
+            tooMany(p, 1);
             return;
         case OpKind::Put: {
             if (p.args.size() < 2) {
@@ -598,9 +769,9 @@ private:
             op.number = 1;
             if (p.args.size() > 1) {
                 const auto n = toInt(p.args[1].text);
-                if (!n || *n < 1 || *n > kMaxValue) {
+                if (!n || *n < 0 || *n > kMaxValue) {
                     error(op.line, p.args[1].column,
-                          "notify takes how many waiters to wake (1 or more), not '" +
+                          "notify takes how many waiters to wake (0 or more), not '" +
                               p.args[1].text + "'");
                     return;
                 }
@@ -608,6 +779,52 @@ private:
             }
             tooMany(p, 2);
             return;
+        case OpKind::Add: {
+            if (p.args.size() < 2) {
+                error(op.line, op.column,
+                      "`add` needs the counter and a whole number, e.g. `add " + d->name + " 1`");
+                return;
+            }
+            const auto k = number(p, 1, -kMaxValue, kMaxValue, "the number to add");
+            if (!k)
+                return;
+            op.number = *k;
+            tooMany(p, 2);
+            return;
+        }
+        case OpKind::WaitFor: {
+            if (p.args.size() < 4) {
+                error(op.line, op.column,
+                      "`wait_for` needs the condition and a test of a counter, e.g. "
+                      "`wait_for " + d->name + " N >= 3`");
+                return;
+            }
+            const ScriptDeclaration *counter = m_script.find(p.args[1].text);
+            if (!counter || counter->type != PrimitiveType::Counter) {
+                error(op.line, p.args[1].column,
+                      "wait_for tests a counter; '" + p.args[1].text +
+                          "' is not one (declare it, e.g. `counter " + p.args[1].text + "`)");
+                return;
+            }
+            static const std::map<std::string, Comparison, std::less<>> ops = {
+                {"==", Comparison::Equal}, {"!=", Comparison::NotEqual},
+                {"<", Comparison::Less},   {"<=", Comparison::LessEqual},
+                {">", Comparison::Greater}, {">=", Comparison::GreaterEqual}};
+            const auto cmp = ops.find(p.args[2].text);
+            if (cmp == ops.end()) {
+                error(op.line, p.args[2].column,
+                      "compare with ==, !=, <, <=, > or >=, not '" + p.args[2].text + "'");
+                return;
+            }
+            const auto v = number(p, 3, -kMaxValue, kMaxValue, "the value compared with");
+            if (!v)
+                return;
+            op.counter = counter->name;
+            op.comparison = cmp->second;
+            op.number = *v;
+            readTimeout(p, 4);
+            return;
+        }
         default:
             tooMany(p, 1);
             return;
@@ -618,6 +835,7 @@ private:
     std::map<int, std::vector<PendingOp>> m_pending; // by thread number
     std::multimap<int, int> m_threadLines;           // thread number -> line
     std::map<std::string, int> m_conditionLockColumn;
+    std::set<std::string> m_got; // the queues the thread being checked has got from so far
     std::vector<ScriptError> m_errors;
 };
 

@@ -105,6 +105,8 @@ struct Runtime::ThreadRecord
     ThreadState state = ThreadState::Starting;
     int blockedOn = -1;
     std::int64_t wakeAtNs = kNoDeadline; // virtual deadline of a sleep or timed wait
+    bool timedWait = false;              // free mode: the wait has a real deadline
+    std::atomic<bool> stuck{false};      // in a reported deadlock: unwinds, records nothing
     bool timedOut = false;
     std::int64_t cause = -1;             // seq of the release that woke it
     std::string nextEvent, nextPrimitive;
@@ -291,7 +293,8 @@ int Runtime::currentThread() const
 
 void Runtime::checkCancelled() const
 {
-    if (self() && stopRequested())
+    const ThreadRecord *r = self();
+    if (r && (stopRequested() || r->stuck.load(std::memory_order_acquire)))
         throw Cancelled{};
 }
 
@@ -401,8 +404,8 @@ PrimitiveRef Runtime::ref(int id) const
 
 void Runtime::waitForTurnLocked(std::unique_lock<std::mutex> &lk, ThreadRecord &r)
 {
-    m_cv.wait(lk, [&] { return m_running == r.number || stoppingLocked(); });
-    if (stoppingLocked())
+    m_cv.wait(lk, [&] { return m_running == r.number || stoppingLocked() || r.stuck; });
+    if (stoppingLocked() || r.stuck)
         throw Cancelled{};
     r.state = ThreadState::Running;
 }
@@ -459,8 +462,7 @@ void Runtime::gate(std::string_view kind, const PrimitiveRef &p, std::source_loc
     ThreadRecord *r = self();
     if (!r)
         return;
-    if (stopRequested())
-        throw Cancelled{};
+    checkCancelled();
     if (m_mode == Mode::Paced && m_pace.count() > 0) {
         std::unique_lock lk(m_mutex);
         drainLocked();
@@ -925,6 +927,18 @@ void Runtime::print(std::string text, std::source_location loc)
     recordText(Form::Print, console, {}, text, loc);
 }
 
+void Runtime::printAtTurn(const std::function<std::string()> &text, std::source_location loc)
+{
+    static const PrimitiveRef console{-1, "console", "console"};
+    gate("print", console, loc);
+    std::string line = text();
+    {
+        std::lock_guard lk(m_mutex);
+        m_console.push_back(line);
+    }
+    recordText(Form::Print, console, {}, line, loc);
+}
+
 void Runtime::sleep(double seconds, std::source_location loc)
 {
     static const PrimitiveRef clock{-1, "time", "thread"};
@@ -997,7 +1011,6 @@ Runtime::WakeUp Runtime::blockGated(int prim, double timeoutSeconds)
     std::unique_lock lk(m_mutex);
     markBlockedLocked(*r, prim);
     r->wakeAtNs = timeoutSeconds < 0 ? kNoDeadline : m_virtualNs + toVirtualNs(timeoutSeconds);
-    checkCycleLocked(*r);
     m_running = -1;
     scheduleLocked();
     waitForTurnLocked(lk, *r);
@@ -1005,14 +1018,14 @@ Runtime::WakeUp Runtime::blockGated(int prim, double timeoutSeconds)
     return {r->timedOut, r->cause};
 }
 
-void Runtime::blockFree(int prim)
+void Runtime::blockFree(int prim, bool timed)
 {
     ThreadRecord *r = self();
     if (!r)
         return;
     std::lock_guard lk(m_mutex);
     markBlockedLocked(*r, prim);
-    checkCycleLocked(*r);
+    r->timedWait = timed;
     checkAllBlockedLocked();
     drainLocked();
 }
@@ -1024,10 +1037,8 @@ void Runtime::stillBlocked(int prim)
         return;
     std::lock_guard lk(m_mutex);
     // A release marked us runnable but another thread took the lock first: wait again.
-    if (r->state == ThreadState::Runnable) {
+    if (r->state == ThreadState::Runnable)
         markBlockedLocked(*r, prim);
-        checkCycleLocked(*r);
-    }
     checkAllBlockedLocked();
 }
 
@@ -1039,44 +1050,16 @@ std::int64_t Runtime::unblocked()
     std::lock_guard lk(m_mutex);
     r->state = ThreadState::Running;
     r->blockedOn = -1;
+    r->timedWait = false;
     return r->cause;
 }
 
-// Follows "r waits for lock P held by H, H waits for P2 held by H2, ..." back to r.
-void Runtime::checkCycleLocked(ThreadRecord &start)
-{
-    Deadlock d;
-    ThreadRecord *cur = &start;
-    for (std::size_t hops = 0; hops <= m_threads.size(); ++hops) {
-        if (cur->state != ThreadState::Blocked || cur->blockedOn < 0)
-            return;
-        const PrimitiveSlot &slot = m_primitives[cur->blockedOn];
-        if (!slot.ownership || slot.holder < 0)
-            return;
-        d.threads.push_back(cur->number);
-        d.primitives.push_back(slot.name);
-        if (slot.holder == start.number) {
-            for (std::size_t i = 0; i < d.threads.size(); ++i) {
-                const int holder = d.threads[(i + 1) % d.threads.size()];
-                if (i)
-                    d.description += ", ";
-                d.description += threadName(d.threads[i]) + " waits for " + d.primitives[i] +
-                                 " held by " + threadName(holder);
-            }
-            reportDeadlockLocked(std::move(d));
-            return;
-        }
-        cur = find(slot.holder);
-        if (!cur)
-            return;
-    }
-}
-
+// A thread waiting without a timeout, in a state no release can change by itself.
 bool Runtime::blockedWithoutHopeLocked(const ThreadRecord &r) const
 {
     if (r.state != ThreadState::Blocked && r.state != ThreadState::Waiting)
         return false;
-    if (r.wakeAtNs != kNoDeadline)
+    if (r.wakeAtNs != kNoDeadline || r.timedWait)
         return false; // a timed wait ends by itself
     if (m_mode == Mode::Step)
         return true;
@@ -1087,38 +1070,102 @@ bool Runtime::blockedWithoutHopeLocked(const ThreadRecord &r) const
     return slot && slot->lock && slot->lock->semValue() == 0;
 }
 
+// Among the stuck threads, follows "T waits for lock P, P was acquired last by H" from each
+// thread; the first walk that comes back to a thread it passed becomes d.threads (a cycle),
+// otherwise d.threads stays every stuck thread. The last acquirer of a Lock is not its owner
+// (a Lock has none), but once nobody can run it is the thread that would have to release it.
+void Runtime::describeCycleLocked(Deadlock &d) const
+{
+    auto waitsOn = [&](int number) -> const ThreadRecord * {
+        for (const auto &r : m_threads)
+            if (r->number == number &&
+                std::find(d.stuck.begin(), d.stuck.end(), number) != d.stuck.end())
+                return r.get();
+        return nullptr;
+    };
+    auto holderOf = [&](const ThreadRecord &r) {
+        const PrimitiveSlot &slot = m_primitives[r.blockedOn];
+        return slot.ownership ? slot.holder : -1;
+    };
+    for (int first : d.stuck) {
+        std::vector<int> path;
+        int cur = first;
+        while (const ThreadRecord *r = waitsOn(cur)) {
+            const auto seen = std::find(path.begin(), path.end(), cur);
+            if (seen != path.end()) {
+                d.threads.assign(seen, path.end());
+                for (int n : d.threads)
+                    d.primitives.push_back(m_primitives[waitsOn(n)->blockedOn].name);
+                return;
+            }
+            path.push_back(cur);
+            cur = holderOf(*r);
+        }
+    }
+    d.global = true;
+    for (int n : d.stuck) {
+        d.threads.push_back(n);
+        d.primitives.push_back(m_primitives[waitsOn(n)->blockedOn].name);
+    }
+}
+
+// Called whenever a thread blocks, finishes, or (step mode) nobody is left to choose.
+// Reports a deadlock once every thread that has not finished waits without a timeout and
+// without hope: no thread that could release, notify or set is left running.
 void Runtime::checkAllBlockedLocked()
 {
-    if (m_deadlock || stoppingLocked())
+    if (stoppingLocked())
         return;
     Deadlock d;
-    d.global = true;
     for (const auto &r : m_threads) {
         if (r->state == ThreadState::Done)
             continue;
         if (!r->started || !blockedWithoutHopeLocked(*r))
             return;
-        d.threads.push_back(r->number);
-        d.primitives.push_back(m_primitives[r->blockedOn].name);
+        d.stuck.push_back(r->number);
     }
-    if (d.threads.empty())
+    if (d.stuck.empty())
         return;
-    for (std::size_t i = 0; i < d.threads.size(); ++i) {
-        if (i)
-            d.description += ", ";
-        d.description += threadName(d.threads[i]) + " waits on " + d.primitives[i];
+    describeCycleLocked(d);
+    std::string others;
+    for (int n : d.stuck) {
+        if (!d.global && std::find(d.threads.begin(), d.threads.end(), n) != d.threads.end())
+            continue;
+        const ThreadRecord *r = find(n);
+        others += (others.empty() ? "" : ", ") + threadName(n) + " waits on " +
+                  m_primitives[r->blockedOn].name;
     }
-    d.description += "; no thread is left to wake them";
+    if (!d.global) {
+        for (std::size_t i = 0; i < d.threads.size(); ++i) {
+            const int next = d.threads[(i + 1) % d.threads.size()];
+            d.description += (i ? ", " : "") + threadName(d.threads[i]) + " waits for " +
+                             d.primitives[i] + ", acquired last by " + threadName(next);
+        }
+        if (!others.empty())
+            d.description += "; " + others;
+    } else {
+        d.description = others;
+    }
+    d.description += d.stuck.size() == 1 ? "; no other thread is left that could wake it"
+                                          : "; no other thread is left that could wake them";
     reportDeadlockLocked(std::move(d));
 }
 
+// Records the deadlock and stops the stuck threads (only them: every other thread has
+// already finished). A later deadlock of the same run (none is possible once all are
+// stuck) would be recorded too; deadlock() keeps the first.
 void Runtime::reportDeadlockLocked(Deadlock d)
 {
-    if (m_deadlock)
-        return;
-    m_deadlock = d;
+    for (int n : d.stuck)
+        if (ThreadRecord *r = find(n)) {
+            r->stuck.store(true, std::memory_order_release);
+            r->state = ThreadState::Done;
+            r->blockedOn = -1;
+            r->wakeAtNs = kNoDeadline;
+        }
     if (m_trace) {
         std::vector<std::int64_t> cycle(d.threads.begin(), d.threads.end());
+        std::vector<std::int64_t> stuck(d.stuck.begin(), d.stuck.end());
         std::string names;
         for (int n : d.threads)
             names += (names.empty() ? "" : " -> ") + threadName(n);
@@ -1129,12 +1176,31 @@ void Runtime::reportDeadlockLocked(Deadlock d)
         recordFields("deadlock", runtime, "deadlock: " + d.description,
                      std::vector<wb::Field>{{"cycle", cycle},
                                             {"cycle_names", names},
+                                            {"stuck", stuck},
                                             {"global", d.global},
                                             {"description", d.description}},
                      std::source_location::current(), false);
     }
-    m_stop.store(true, std::memory_order_release);
+    if (!m_deadlock)
+        m_deadlock = std::move(d);
     m_cv.notify_all();
+}
+
+// An uncaught error ended thread r. CPython's threading.excepthook prints it at once, as
+// "Exception in thread Thread-N:" and the traceback; the console gets the first and last
+// lines of that, as one line, in the same step as the error.
+void Runtime::threadError(ThreadRecord &r, const std::string &type, const std::string &message,
+                          const std::string &tracebackLine)
+{
+    static const PrimitiveRef thread{-1, "thread", "thread"};
+    const std::string line = "Exception in thread " + threadName(r.number) + ": " + tracebackLine;
+    {
+        std::lock_guard lk(m_mutex);
+        m_console.push_back(line);
+        if (!m_firstError)
+            m_firstError = ThreadError{type, message, r.number};
+    }
+    record("error", thread, line, {{"type", type}, {"message", message}});
 }
 
 void Runtime::threadMain(ThreadRecord &r)
@@ -1142,7 +1208,6 @@ void Runtime::threadMain(ThreadRecord &r)
     t_runtime = this;
     t_record = &r;
     static const PrimitiveRef thread{-1, "thread", "thread"};
-    const std::string name = threadName(r.number);
     try {
         if (m_mode == Mode::Step) {
             std::unique_lock lk(m_mutex);
@@ -1162,21 +1227,12 @@ void Runtime::threadMain(ThreadRecord &r)
         // Not recorded: stopped threads unwind concurrently, and an event here would make
         // the tail of a step-mode trace depend on the OS scheduler.
     } catch (const PyError &e) {
-        const std::string text = e.pythonType() + ": " + e.what();
-        record("error", thread, "Exception in thread " + name + ": " + text,
-               {{"type", e.pythonType()}, {"message", std::string(e.what())}});
-        std::lock_guard lk(m_mutex);
-        if (!m_firstError)
-            m_firstError = ThreadError{e.pythonType(), e.what(), r.number};
+        threadError(r, e.pythonType(), e.what(), e.tracebackLine());
     } catch (const std::exception &e) {
-        record("error", thread, "Exception in thread " + name + ": " + e.what(),
-               {{"type", "Exception"}, {"message", std::string(e.what())}});
-        std::lock_guard lk(m_mutex);
-        if (!m_firstError)
-            m_firstError = ThreadError{"Exception", e.what(), r.number};
+        threadError(r, "Exception", e.what(), std::string("Exception: ") + e.what());
     }
     std::lock_guard lk(m_mutex);
-    r.state = ThreadState::Done;
+    r.state = ThreadState::Done; // already so for a stuck thread
     r.blockedOn = -1;
     if (m_running == r.number)
         m_running = -1;

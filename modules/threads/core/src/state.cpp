@@ -39,7 +39,9 @@ void copyIf(const wb::Event &e, std::string_view key, T &out)
 
 void applyThreadsEvent(ThreadsState &state, const wb::Event &e)
 {
-    if (e.thread > 0) {
+    // A deadlock is the runtime's finding about several threads, recorded by whichever thread
+    // gave up the turn last: it changes no thread's own line or primitive.
+    if (e.thread > 0 && e.kind != "deadlock") {
         ThreadView &t = state.threads[e.thread];
         t.number = e.thread;
         t.name = threadName(e.thread);
@@ -55,6 +57,8 @@ void applyThreadsEvent(ThreadsState &state, const wb::Event &e)
         state.console.push_back(e.stringField("text"));
         return;
     }
+    if (e.kind == "error") // the label is the line CPython's excepthook starts with
+        state.console.push_back(e.label);
     if (e.kind == "write") {
         const std::string bytes = e.stringField("bytes");
         state.file += bytes;
@@ -64,6 +68,7 @@ void applyThreadsEvent(ThreadsState &state, const wb::Event &e)
     if (e.kind == "deadlock") {
         state.deadlock = true;
         copyIf(e, "cycle", state.cycle);
+        copyIf(e, "global", state.deadlockGlobal);
         return;
     }
     const std::string layer = e.stringField("layer");

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <semaphore.h>
 
@@ -109,6 +110,11 @@ public:
               std::source_location loc = std::source_location::current()) override;
     void notify(int n = 1, std::source_location loc = std::source_location::current()) override;
     void notifyAll(std::source_location loc = std::source_location::current()) override;
+    // Python 3.2's wait_for: the predicate is tested first (without waiting when it holds),
+    // then after every wake-up; with a timeout the remaining time shrinks on each round.
+    // Returns the predicate's last value.
+    bool waitFor(const std::function<bool()> &predicate, double timeout = kForever,
+                 std::source_location loc = std::source_location::current());
     std::size_t waiterCount() const override { return m_waiters.size(); }
     Lockable &lock() override { return *m_lock; }
     const PrimitiveRef &ref() const { return m_ref; }
@@ -135,6 +141,9 @@ public:
     bool acquire(bool blocking = true, double timeout = kForever,
                  std::source_location loc = std::source_location::current()) override;
     void release(std::source_location loc = std::source_location::current()) override;
+    // Python 3.9's release(n): ValueError("n must be one or more") for n < 1; a bounded
+    // semaphore checks value + n against its start before adding anything.
+    void release(std::int64_t n, std::source_location loc = std::source_location::current());
     std::int64_t value() const override { return m_value.load(); }
 
 private:
@@ -166,6 +175,41 @@ private:
     Lock m_lock;
     Condition m_cond;
     std::atomic<bool> m_flag{false};
+};
+
+// threading.Barrier (Python 3.2; 2.6 has none): Condition(Lock()), a count of the threads
+// inside and a state (filling, draining, resetting, broken), exactly as Lib/threading.py
+// builds it. The last of `parties` threads to arrive lets everybody through; a wait that
+// times out breaks the barrier, and every thread waiting on it (or arriving later) raises
+// BrokenBarrierError.
+class Barrier final
+{
+public:
+    explicit Barrier(Runtime *runtime = nullptr, std::int64_t parties = 1,
+                     std::string name = "barrier");
+    ~Barrier();
+
+    // The arrival index (0 .. parties-1); throws BrokenBarrierError.
+    std::int64_t wait(double timeout = kForever,
+                      std::source_location loc = std::source_location::current());
+    std::int64_t parties() const { return m_parties; }
+    std::int64_t waiting() const { return m_count.load(); }
+    bool broken() const { return m_state.load() == kBroken; }
+
+private:
+    enum : int { kFilling = 0, kDraining = 1, kResetting = -1, kBroken = -2 };
+    void enter(std::source_location loc);
+    void exit(std::source_location loc);
+    void breakBarrier(std::source_location loc);
+    void record(const char *kind, const std::string &label, std::source_location loc);
+
+    Runtime *m_rt;
+    PrimitiveRef m_ref;
+    Lock m_lock;
+    Condition m_cond;
+    std::int64_t m_parties;
+    std::atomic<int> m_state{kFilling};       // changed only under m_cond
+    std::atomic<std::int64_t> m_count{0};     // likewise
 };
 
 // Python 2's Queue.Queue: a Lock called mutex, not_empty / not_full / all_tasks_done all

@@ -10,14 +10,25 @@ namespace wb::threads {
 class PyError : public std::runtime_error
 {
 public:
-    PyError(std::string type, const std::string &message)
-        : std::runtime_error(message), m_type(std::move(type))
+    // `module` is where Python defines the type when it is not a builtin ("queue" for Full):
+    // a traceback's last line names it so.
+    PyError(std::string type, const std::string &message, std::string module = {})
+        : std::runtime_error(message), m_type(std::move(type)), m_module(std::move(module))
     {
     }
     const std::string &pythonType() const { return m_type; }
+    // The last line of the traceback CPython prints: "RuntimeError: release unlocked lock",
+    // or "queue.Full" for an exception raised without a message.
+    std::string tracebackLine() const
+    {
+        const std::string name = m_module.empty() ? m_type : m_module + "." + m_type;
+        const std::string text = what();
+        return text.empty() ? name : name + ": " + text;
+    }
 
 private:
     std::string m_type;
+    std::string m_module;
 };
 
 struct RuntimeError : PyError
@@ -28,14 +39,22 @@ struct ValueError : PyError
 {
     explicit ValueError(const std::string &m) : PyError("ValueError", m) {}
 };
-// Queue.Full / Queue.Empty: raised by non-blocking or timed-out put/get.
+// queue.Full / queue.Empty: raised by non-blocking or timed-out put/get. CPython 3.11's
+// Lib/queue.py raises them bare (`raise Full`), so they carry no message; Empty comes from the
+// C module _queue.
 struct QueueFull : PyError
 {
-    QueueFull() : PyError("Full", "queue is full") {}
+    QueueFull() : PyError("Full", "", "queue") {}
 };
 struct QueueEmpty : PyError
 {
-    QueueEmpty() : PyError("Empty", "queue is empty") {}
+    QueueEmpty() : PyError("Empty", "", "_queue") {}
+};
+// threading.BrokenBarrierError (Python 3.2+): a Barrier wait timed out, or the barrier was
+// broken by another thread's timeout.
+struct BrokenBarrierError : PyError
+{
+    BrokenBarrierError() : PyError("BrokenBarrierError", "", "threading") {}
 };
 
 // Thrown inside a scenario thread when its run is stopped (by the user or by deadlock

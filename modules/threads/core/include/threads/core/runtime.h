@@ -13,11 +13,15 @@
 //           sleep() uses virtual time: sleepers are offered only when nobody else can run,
 //           the earliest first, so scripted latencies order the run without real waiting.
 //
-// Blocking is modelled, never hidden: a thread blocked on a lock is Blocked (an edge in the
-// wait-for graph from the thread to the lock's holder), one blocked on a condition's waiter
-// lock is Waiting. A cycle, a thread waiting for a lock it holds itself, or (in step mode) a
-// state where every live thread is blocked with nothing to wake it, is reported as a Deadlock
-// and stops the run instead of hanging.
+// Blocking is modelled, never hidden: a thread blocked on a lock is Blocked, one blocked on a
+// condition's waiter lock is Waiting. What counts as a deadlock is what CPython would hang on
+// forever: a Lock has no owner (any thread may release it), so a wait without a timeout is
+// hopeless only once every thread that could release or notify is itself waiting without a
+// timeout or has finished. A timed wait (timeout 0 included) never makes a deadlock: it ends
+// by itself, in free mode after a real deadline. When that state is reached the waiting
+// threads are reported (with the cycle among them, following each lock to the thread that
+// acquired it last, when there is one) and only they are stopped; they never record another
+// event. CPython itself reports nothing: its threads just hang.
 //
 // Recording is split in two. On the hot path a probe appends a compact Record (below) to
 // a buffer owned by the calling thread: no allocation, no lock, no string. The records are
@@ -151,10 +155,12 @@ struct ThreadError
 
 struct Deadlock
 {
-    bool global = false;          // nobody can run, no cycle among lock holders needed
+    bool global = false;          // no cycle among the last acquirers: threads = every stuck one
     std::vector<int> threads;     // the cycle, in wait-for order (one entry: self-wait)
     std::vector<std::string> primitives; // primitives[i] is what threads[i] waits for
-    std::string description;      // "Thread-1 waits for lockB held by Thread-2, ..."
+    std::vector<int> stuck;       // every thread stopped because it could never go on
+    // "Thread-1 waits for lockB, acquired last by Thread-2, ...; ..."
+    std::string description;
 };
 
 class Runtime
@@ -250,6 +256,10 @@ public:
 
     // A line of the scenario's console output, recorded as a "print" event.
     void print(std::string text, std::source_location loc = std::source_location::current());
+    // The same for a line that reports state (`A.locked() = True`): `text` is called once
+    // the thread is let go, so the line shows the state at the moment it is recorded.
+    void printAtTurn(const std::function<std::string()> &text,
+                     std::source_location loc = std::source_location::current());
     // time.sleep(seconds): virtual in step mode, scaled by realSecond otherwise.
     void sleep(double seconds, std::source_location loc = std::source_location::current());
     // Seconds on the clock sleep() and timeouts use (virtual in step mode).
@@ -276,8 +286,9 @@ public:
     // the virtual timeout passes) and we are chosen again.
     WakeUp blockGated(int prim, double timeoutSeconds);
     // Free/paced modes: register the wait (for deadlock detection) before really waiting;
-    // call stillBlocked() after every wait slice and unblocked() when done.
-    void blockFree(int prim);
+    // call stillBlocked() after every wait slice and unblocked() when done. A timed wait
+    // (`timed`) has a deadline of its own and is never part of a deadlock.
+    void blockFree(int prim, bool timed);
     void stillBlocked(int prim);
     std::int64_t unblocked();
 
@@ -314,11 +325,13 @@ private:
     void waitForTurnLocked(std::unique_lock<std::mutex> &lk, ThreadRecord &r);
     void scheduleLocked();
     void markBlockedLocked(ThreadRecord &r, int prim);
-    void checkCycleLocked(ThreadRecord &r);
+    void describeCycleLocked(Deadlock &d) const;
     void checkAllBlockedLocked();
     bool blockedWithoutHopeLocked(const ThreadRecord &r) const;
     void reportDeadlockLocked(Deadlock d);
     void threadMain(ThreadRecord &r);
+    void threadError(ThreadRecord &r, const std::string &type, const std::string &message,
+                     const std::string &tracebackLine);
     ThreadInfo infoLocked(const ThreadRecord &r) const;
 
     wb::Trace *m_trace;

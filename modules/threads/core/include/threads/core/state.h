@@ -53,7 +53,8 @@ struct ThreadsState
     std::string file;             // the fetch scenarios' output.txt
     std::vector<int> fileWriters; // thread that wrote each byte of `file`
     bool deadlock = false;
-    std::vector<std::int64_t> cycle;
+    std::vector<std::int64_t> cycle; // a cycle, or every stuck thread when deadlockGlobal
+    bool deadlockGlobal = false;
 };
 
 void applyThreadsEvent(ThreadsState &state, const wb::Event &event);
