@@ -109,7 +109,9 @@ endfunction()
 # workbench_requires_rabbitmq(<test>...)
 # These tests run against a private RabbitMQ node that CTest starts before them and stops
 # after them (tests/broker/rabbitmq-node.sh); they find it through WB_RABBITMQ_URL.
-set(WB_RABBITMQ_PORT 35672 CACHE STRING "Loopback port of the test suite's private RabbitMQ node")
+# Below the kernel's ephemeral range (32768-60999), as is its distribution port (+20000): a
+# client reconnecting while the node is down can never take the port the node comes back on.
+set(WB_RABBITMQ_PORT 12672 CACHE STRING "Loopback port of the test suite's private RabbitMQ node")
 set(WB_RABBITMQ_URL "amqp://guest:guest@127.0.0.1:${WB_RABBITMQ_PORT}/")
 function(workbench_requires_rabbitmq)
     foreach(t IN LISTS ARGN)

@@ -6,7 +6,7 @@
 #                                        keeps in DIR: durable queues and persistent messages
 #                                        survive; returns when it answers)
 #   rabbitmq-node.sh stop DIR           (stops only the node started in DIR)
-# The node is named wbtest@127.0.0.1 on port 35672 (the test suite's), wbtest-PORT@127.0.0.1
+# The node is named wbtest@127.0.0.1 on port 12672 (the test suite's), wbtest-PORT@127.0.0.1
 # on any other port, so two private nodes can run side by side; DIR/nodename holds the name.
 # Long names on the loopback address: nothing depends on "localhost" resolving (a minimal
 # root may have no /etc/hosts).
@@ -26,12 +26,12 @@ export RABBITMQ_ADVANCED_CONFIG_FILE=$dir/advanced.config
 export RABBITMQ_USE_LONGNAME=true
 
 node_name() {
-  if [[ $1 == 35672 ]]; then echo wbtest@127.0.0.1; else echo "wbtest-$1@127.0.0.1"; fi
+  if [[ $1 == 12672 ]]; then echo wbtest@127.0.0.1; else echo "wbtest-$1@127.0.0.1"; fi
 }
 if [[ -f $dir/nodename ]]; then
   RABBITMQ_NODENAME=$(cat "$dir/nodename")
 else
-  RABBITMQ_NODENAME=$(node_name "${3:-35672}")
+  RABBITMQ_NODENAME=$(node_name "${3:-12672}")
 fi
 export RABBITMQ_NODENAME
 

@@ -78,6 +78,48 @@ TEST(MessagingRabbitMq, ChannelErrorsMatchTheEmbeddedBroker)
     ch3->queueDelete("wb-probe-406");
 }
 
+// A name over 255 bytes cannot be an AMQP short string: refused before anything is sent, as
+// std::invalid_argument (never a lost connection, which a caller would retry), and the
+// channel and connection go on working. Confirms are tracked per sequence number.
+TEST(MessagingRabbitMq, LongNamesAreRefusedBeforeSending)
+{
+    const auto url = brokerFromEnvironment();
+    if (!url)
+        GTEST_SKIP() << "set WB_RABBITMQ_URL=amqp://... to run against RabbitMQ";
+    auto conn = connectTo(*url);
+    auto ch = conn->openChannel();
+    const std::string tooLong(256, 'n');
+    const std::string queue = "wb-it-" + std::to_string(::getpid()) + "-long";
+    Message m;
+    m.body = "1";
+    const auto refused = [](auto &&call, const char *what) {
+        try {
+            call();
+            ADD_FAILURE() << what << ": accepted";
+        } catch (const std::invalid_argument &e) {
+            EXPECT_NE(std::string(e.what()).find("longer than 255 bytes"), std::string::npos)
+                << e.what();
+        }
+    };
+    refused([&] { ch->exchangeDeclare(tooLong, ExchangeType::Direct); }, "exchange");
+    refused([&] { ch->queueDeclare(tooLong); }, "queue");
+    refused([&] { ch->queueBind(queue, "amq.direct", tooLong); }, "binding key");
+    refused([&] { ch->basicPublish("", tooLong, m); }, "routing key");
+    refused([&] { ch->basicConsume(queue, tooLong); }, "consumer tag");
+    Message badId = m;
+    badId.properties.messageId = tooLong;
+    refused([&] { ch->basicPublish("", queue, badId); }, "message id");
+
+    EXPECT_TRUE(ch->isOpen());
+    EXPECT_EQ(ch->queueDeclare(queue).queue, queue);
+    ch->confirmSelect();
+    EXPECT_EQ(ch->basicPublish("", queue, m), 1u);
+    EXPECT_EQ(ch->basicPublish("", queue, m), 2u);
+    EXPECT_TRUE(ch->waitForConfirms(std::chrono::seconds(10)));
+    EXPECT_TRUE(ch->unconfirmedSequences().empty());
+    EXPECT_EQ(ch->queueDelete(queue), 2u);
+}
+
 TEST(MessagingRabbitMq, TwoThreadsUseTwoChannelsOfOneConnection)
 {
     // The interface's threading rule: one thread per channel, the connection shared.

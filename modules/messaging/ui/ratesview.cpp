@@ -236,7 +236,8 @@ void RatesPage::refreshTables()
     m_note->setText(m_session->isEmbedded()
                         ? tr("The tables are the broker at the cursor; list_queues with the "
                              "columns name, messages_ready, messages_unacknowledged, consumers "
-                             "(plain list_queues shows only the ready count).")
+                             "(plain list_queues shows name and messages, which is ready plus "
+                             "unacknowledged).")
                         : tr("AMQP has no method to list a broker's objects: the tables show "
                              "what this session declared and the ready counts of passive "
                              "declares. On the broker's host: rabbitmqctl list_queues name "

@@ -205,6 +205,7 @@ bool MessagingSession::start(const LiveConfig &config, const QString &preset, QS
     m_replayer = std::make_unique<wb::Replayer<MessagingState>>(*m_trace, MessagingState{},
                                                                  applyMessagingEvent);
     m_follow = true;
+    m_openingSeek = false;
     m_controller->setTrace(m_trace, 0);
     m_running = true;
     m_run->start();
@@ -262,9 +263,18 @@ void MessagingSession::ensureOpeningExample()
     c.count = 16;
     c.rate = 40;
     c.consumers = {{"odds", 60}, {"evens", 60}};
-    start(c, "odd-even");
-    waitFinished(5000);
-    // Open where the queues hold something: just after the 8th publish.
+    // The run goes on its own threads; the pages show it filling in, and when it ends the
+    // cursor moves to where the queues hold something (seekOpeningPoint). Nothing waits here.
+    if (start(c, "odd-even"))
+        m_openingSeek = true;
+}
+
+void MessagingSession::seekOpeningPoint()
+{
+    // Just after the 8th publish, unless the learner has moved the cursor meanwhile.
+    m_openingSeek = false;
+    if (!m_trace || !m_follow)
+        return;
     std::size_t publishes = 0;
     for (std::size_t i = 0; i < m_trace->size(); ++i)
         if (m_trace->at(i).kind == "publish" && ++publishes == 8) {
@@ -376,6 +386,8 @@ void MessagingSession::poll()
         m_rates.update(*m_trace);
         m_controller->setLive(false);
         emit traceGrew();
+        if (m_openingSeek)
+            seekOpeningPoint();
         emit runFinished();
     }
 }

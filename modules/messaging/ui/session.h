@@ -72,7 +72,8 @@ public:
     bool isRunning() const { return m_running; }
     // Blocks until the run has finished or `ms` pass (tests, the opening example).
     bool waitFinished(int ms);
-    // Runs the opening example once if nothing has run yet and the broker is embedded.
+    // Starts the opening example once if nothing has run yet and the broker is embedded;
+    // returns at once (the run fills the pages in, then the cursor opens mid-run).
     void ensureOpeningExample();
 
     // Live controls (false / "" when no run takes them).
@@ -112,6 +113,7 @@ private:
     void poll();
     void probeDone(quint64 id, bool ok, const QString &text);
     void recordBrokerSnapshot();
+    void seekOpeningPoint();
 
     // Declared in destruction order: the run records into the trace and uses the broker.
     std::shared_ptr<wb::Trace> m_trace;
@@ -127,6 +129,7 @@ private:
     QString m_preset;
     bool m_running = false;
     bool m_follow = true;
+    bool m_openingSeek = false; // the opening example runs: seek into it when it ends
     qsizetype m_knownCount = 0;
     std::vector<ConsumerStatus> m_consumers;
 

@@ -20,6 +20,11 @@ std::string_view replyCodeName(int code)
     case NotAllowed: return "NOT_ALLOWED";
     case NotImplemented: return "NOT_IMPLEMENTED";
     case InternalError: return "INTERNAL_ERROR";
+    case 501: return "FRAME_ERROR";
+    case 502: return "SYNTAX_ERROR";
+    case 503: return "COMMAND_INVALID";
+    case 505: return "UNEXPECTED_FRAME";
+    case 506: return "RESOURCE_ERROR";
     default: return "UNKNOWN";
     }
 }
@@ -29,6 +34,14 @@ AmqpError::AmqpError(int code, std::string text, bool connectionLevel)
                          text),
       m_code(code), m_text(std::move(text)), m_connectionLevel(connectionLevel)
 {
+}
+
+void checkShortString(std::string_view what, std::string_view value)
+{
+    // The value itself is not repeated: it may be long, binary, or a terminal escape.
+    if (value.size() > kShortStringMax)
+        throw std::invalid_argument(std::string(what) + " is " + std::to_string(value.size()) +
+                                    " bytes, longer than 255 bytes (the AMQP 0-9-1 limit)");
 }
 
 std::string_view exchangeTypeName(ExchangeType t)

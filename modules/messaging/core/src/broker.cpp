@@ -153,6 +153,7 @@ struct Broker::State
     std::uint64_t generated = 0; // amq.gen-N and amq.ctag-N
     Journal journal;
     std::string journalError;
+    std::string journalRecovery;
     BrokerStats stats;
     std::vector<std::shared_ptr<QueueState>> routed; // scratch for one publish
 
@@ -181,10 +182,21 @@ struct Broker::State
         addExchange("amq.headers", ExchangeType::Headers, true, false, false);
         addExchange("amq.match", ExchangeType::Headers, true, false, false);
         addExchange("amq.rabbitmq.trace", ExchangeType::Topic, true, false, true);
+        journalError.clear();
+        journalRecovery.clear();
         if (options.dataDir.empty())
             return;
         const auto path = options.dataDir / Journal::kFileName;
         const JournalImage image = Journal::load(path);
+        if (!image.error.empty()) {
+            // Unreadable is not empty: run in memory and leave the file for its owner.
+            journalError = options.readOnly
+                               ? image.error
+                               : image.error + "; the broker keeps nothing on disk until it can";
+            if (trace)
+                trace->add("recover", "broker started in memory: " + image.error, {});
+            return;
+        }
         for (const auto &e : image.exchanges)
             if (!exchanges.count(e.name))
                 addExchange(e.name, e.type, true, e.autoDelete, e.internal);
@@ -211,11 +223,18 @@ struct Broker::State
             journalSeq = std::max(journalSeq, m.id);
             ++stats.recovered;
         }
-        std::string error;
-        if (!journal.open(path, image, &error))
-            journalError = error;
-        else
-            journalError.clear();
+        if (!image.readWhole())
+            journalRecovery =
+                "the broker journal " + path.string() + " was damaged: " + image.recoverySummary();
+        if (!options.readOnly) {
+            std::string error;
+            if (!journal.open(path, image, &error))
+                journalError = error;
+            else if (!journal.asidePath().empty())
+                journalRecovery += "; the original is kept as " + journal.asidePath().string();
+        } else if (!journalRecovery.empty()) {
+            journalRecovery += "; it was left as it is";
+        }
         if (trace)
             trace->add("recover",
                        "broker started: " + std::to_string(image.queues.size()) +
@@ -225,7 +244,9 @@ struct Broker::State
                         {"queues", image.queues.size()},
                         {"bindings", image.bindings.size()},
                         {"messages", image.messages.size()},
-                        {"ignored_bytes", image.ignoredBytes}});
+                        {"records", image.records},
+                        {"ignored_bytes", image.ignoredBytes},
+                        {"skipped_ranges", image.skipped.size()}});
     }
 
     // --- lookups --------------------------------------------------------------------------
@@ -1281,6 +1302,12 @@ std::string Broker::journalError() const
 {
     std::lock_guard lock(m_state->mutex);
     return m_state->journalError;
+}
+
+std::string Broker::journalRecovery() const
+{
+    std::lock_guard lock(m_state->mutex);
+    return m_state->journalRecovery;
 }
 
 const std::filesystem::path &Broker::dataDir() const { return m_state->options.dataDir; }

@@ -34,6 +34,18 @@
 namespace wb::messaging {
 
 namespace {
+bool connectedToItself(int fd)
+{
+    sockaddr_storage local{}, peer{};
+    socklen_t localLen = sizeof local, peerLen = sizeof peer;
+    if (fd < 0 || ::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &localLen) != 0 ||
+        ::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerLen) != 0)
+        return false;
+    return localLen == peerLen && std::memcmp(&local, &peer, localLen) == 0;
+}
+} // namespace
+
+namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -212,6 +224,7 @@ struct ConnState
     bool open = true;
     bool lost = false; // the network failed: ConnectionFailed(lostText)
     std::string lostText;
+    bool readingLastFrames = false;
     int closeCode = ReplySuccess;
     std::string closeText = "closed by the client";
     int channelMax = 2047;
@@ -267,6 +280,23 @@ struct ConnState
 
     [[noreturn]] void networkFailed(int status)
     {
+        // A broker that closes a connection (320 CONNECTION_FORCED on shutdown, a 5xx) sends
+        // connection.close and then drops the socket; a write can fail before that frame is
+        // read. What already arrived is read first, so the broker's reason (and the confirms
+        // sent before it) are not lost behind "a socket error occurred".
+        if (!readingLastFrames) {
+            readingLastFrames = true;
+            for (int i = 0; i < 4096 && open; ++i) {
+                amqp_frame_t f;
+                timeval none{0, 0};
+                if (amqp_simple_wait_frame_noblock(conn, &f, &none) != AMQP_STATUS_OK)
+                    break;
+                dispatch(f);
+            }
+            readingLastFrames = false;
+            if (!open && !lost)
+                throwClosedConnection();
+        }
         open = false;
         lost = true;
         lostText = "connection to " + name + " lost: " + amqp_error_string2(status);
@@ -323,6 +353,18 @@ struct ConnState
         closeAllChannels();
     }
 
+    // rabbitmq-c refuses to encode what the protocol cannot carry (a short string over 255
+    // bytes, a table too big) before anything is written: an error of the caller's making,
+    // which reconnecting would only repeat. Returns for every other status.
+    static void refuseOwnError(int status)
+    {
+        if (status == AMQP_STATUS_BAD_AMQP_DATA || status == AMQP_STATUS_INVALID_PARAMETER ||
+            status == AMQP_STATUS_TABLE_TOO_BIG)
+            throw std::invalid_argument(std::string("the client library refused to encode the "
+                                                    "method: ") +
+                                        amqp_error_string2(status));
+    }
+
     // Turns a method's reply into the error it stands for; returns normally on success.
     void check(amqp_rpc_reply_t r, ChannelState *ch)
     {
@@ -332,6 +374,7 @@ struct ConnState
         case AMQP_RESPONSE_NONE:
             networkFailed(AMQP_STATUS_UNEXPECTED_STATE);
         case AMQP_RESPONSE_LIBRARY_EXCEPTION:
+            refuseOwnError(r.library_error);
             networkFailed(r.library_error);
         case AMQP_RESPONSE_SERVER_EXCEPTION:
             if (r.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
@@ -549,6 +592,7 @@ public:
 
     void exchangeDeclare(const std::string &name, ExchangeType type, ExchangeFlags flags) override
     {
+        checkShortString("the exchange name", name);
         const std::string typeName(exchangeTypeName(type));
         rpc([&] {
             amqp_exchange_declare(m_c->conn, m_ch->id, bytes(name), bytes(typeName), flags.passive,
@@ -558,10 +602,12 @@ public:
     }
     void exchangeDelete(const std::string &name, bool ifUnused) override
     {
+        checkShortString("the exchange name", name);
         rpc([&] { amqp_exchange_delete(m_c->conn, m_ch->id, bytes(name), ifUnused); });
     }
     QueueDeclareOk queueDeclare(const std::string &name, QueueFlags flags) override
     {
+        checkShortString("the queue name", name);
         QueueDeclareOk result;
         rpc([&] {
             const auto *ok =
@@ -578,6 +624,7 @@ public:
     void queueBind(const std::string &queue, const std::string &exchange, const std::string &key,
                    const Headers &arguments) override
     {
+        checkNames(queue, exchange, key);
         Table args(arguments);
         rpc([&] {
             amqp_queue_bind(m_c->conn, m_ch->id, bytes(queue), bytes(exchange), bytes(key),
@@ -587,6 +634,7 @@ public:
     void queueUnbind(const std::string &queue, const std::string &exchange, const std::string &key,
                      const Headers &arguments) override
     {
+        checkNames(queue, exchange, key);
         Table args(arguments);
         rpc([&] {
             amqp_queue_unbind(m_c->conn, m_ch->id, bytes(queue), bytes(exchange), bytes(key),
@@ -595,6 +643,7 @@ public:
     }
     std::uint32_t queuePurge(const std::string &queue) override
     {
+        checkShortString("the queue name", queue);
         std::uint32_t n = 0;
         rpc([&] {
             const auto *ok = amqp_queue_purge(m_c->conn, m_ch->id, bytes(queue));
@@ -606,6 +655,7 @@ public:
     }
     std::uint32_t queueDelete(const std::string &queue, bool ifUnused, bool ifEmpty) override
     {
+        checkShortString("the queue name", queue);
         std::uint32_t n = 0;
         rpc([&] {
             const auto *ok =
@@ -632,6 +682,12 @@ public:
     std::uint64_t basicPublish(const std::string &exchange, const std::string &routingKey,
                                const Message &message, bool mandatory) override
     {
+        checkShortString("the exchange name", exchange);
+        checkShortString("the routing key", routingKey);
+        checkShortString("the content type", message.properties.contentType);
+        checkShortString("the message id", message.properties.messageId);
+        checkShortString("the correlation id", message.properties.correlationId);
+        checkShortString("the reply-to address", message.properties.replyTo);
         std::lock_guard lock(m_c->mutex);
         m_c->checkOpen(*m_ch);
         const Properties &p = message.properties;
@@ -671,8 +727,10 @@ public:
             const int status =
                 amqp_basic_publish(m_c->conn, m_ch->id, bytes(exchange), bytes(routingKey),
                                    mandatory, 0, &props, bytes(message.body));
-            if (status != AMQP_STATUS_OK)
+            if (status != AMQP_STATUS_OK) {
+                ConnState::refuseOwnError(status);
                 m_c->networkFailed(status);
+            }
         }
         std::uint64_t seq = 0;
         if (m_ch->confirm) {
@@ -719,6 +777,12 @@ public:
         }
     }
 
+    std::vector<std::uint64_t> unconfirmedSequences() const override
+    {
+        std::lock_guard lock(m_c->mutex);
+        return {m_ch->unconfirmed.begin(), m_ch->unconfirmed.end()};
+    }
+
     std::vector<ReturnedMessage> takeReturned() override
     {
         std::lock_guard lock(m_c->mutex);
@@ -730,6 +794,8 @@ public:
     std::string basicConsume(const std::string &queue, const std::string &consumerTag, bool noAck,
                              bool exclusive) override
     {
+        checkShortString("the queue name", queue);
+        checkShortString("the consumer tag", consumerTag);
         std::string tag;
         rpc([&] {
             const auto *ok =
@@ -743,6 +809,7 @@ public:
     }
     void basicCancel(const std::string &consumerTag) override
     {
+        checkShortString("the consumer tag", consumerTag);
         rpc([&] { amqp_basic_cancel(m_c->conn, m_ch->id, bytes(consumerTag)); });
     }
 
@@ -775,6 +842,7 @@ public:
 
     std::optional<Delivery> basicGet(const std::string &queue, bool noAck) override
     {
+        checkShortString("the queue name", queue);
         std::lock_guard lock(m_c->mutex);
         m_c->drain();
         m_c->checkOpen(*m_ch);
@@ -902,6 +970,14 @@ private:
 
     // A synchronous method: `call` sends it and waits for its reply; when it returns a
     // function, that copies the reply out before the channel's buffers are released.
+    static void checkNames(const std::string &queue, const std::string &exchange,
+                           const std::string &key)
+    {
+        checkShortString("the queue name", queue);
+        checkShortString("the exchange name", exchange);
+        checkShortString("the binding key", key);
+    }
+
     template <class F> void rpc(F &&call)
     {
         std::lock_guard lock(m_c->mutex);
@@ -928,8 +1004,10 @@ private:
         m_c->checkOpen(*m_ch);
         m_c->flushUnsent();
         const int status = call();
-        if (status != AMQP_STATUS_OK)
+        if (status != AMQP_STATUS_OK) {
+            ConnState::refuseOwnError(status);
             m_c->networkFailed(status);
+        }
     }
 
     std::shared_ptr<ConnState> m_c;
@@ -1097,6 +1175,12 @@ std::unique_ptr<Connection> connectTo(const BrokerUrl &url, const ConnectOptions
     const int status = amqp_socket_open_noblock(socket, url.host.c_str(), url.port, &tv);
     if (status != AMQP_STATUS_OK)
         throw fail(reason(status, url, options.timeout, remaining()));
+    // Connecting to a loopback port in the ephemeral range while nothing listens there can
+    // pick that very port as the source: TCP's simultaneous open then joins the socket to
+    // itself. Such a "connection" would block the broker from binding its port when it comes
+    // back, so it counts as refused.
+    if (connectedToItself(amqp_socket_get_sockfd(socket)))
+        throw fail("cannot connect to " + url.redacted() + ": connection refused");
 
     // The rest of the handshake gets what is left of the timeout.
     const auto left = remaining();

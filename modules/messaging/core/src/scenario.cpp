@@ -38,13 +38,13 @@ class RoleThread
 public:
     RoleThread(std::unique_ptr<Connection> conn, const std::string &queue, const std::string &key,
                const OddEvenOptions &o, Tally &tally, std::vector<std::string> &lines,
-               std::uint64_t &count)
+               std::uint64_t &count, std::uint64_t &purged)
         : m_conn(std::move(conn)), m_consumer(*m_conn, o.prefetch)
     {
         m_consumer.declareExchange("integers");
         m_consumer.declareQueue(queue, key);
         if (o.purgeFirst)
-            m_consumer.channel().queuePurge(queue);
+            purged = m_consumer.channel().queuePurge(queue);
         const bool wantOdd = key == "odd";
         m_consumer.startConsuming([&, wantOdd, key](Channel &ch, const Delivery &d) {
             const int n = std::atoi(d.message.body.c_str());
@@ -92,8 +92,10 @@ OddEvenResult runOddEvenScenario(const ConnectionFactory &connect, const OddEven
 {
     OddEvenResult r;
     Tally tally;
-    RoleThread odd(connect("consumer1"), "odds", "odd", o, tally, r.oddLines, r.odds);
-    RoleThread even(connect("consumer2"), "evens", "even", o, tally, r.evenLines, r.evens);
+    RoleThread odd(connect("consumer1"), "odds", "odd", o, tally, r.oddLines, r.odds,
+                  r.purgedOdds);
+    RoleThread even(connect("consumer2"), "evens", "even", o, tally, r.evenLines, r.evens,
+                   r.purgedEvens);
 
     auto conn = connect("producer");
     Producer producer(*conn, "integers");

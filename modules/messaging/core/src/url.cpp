@@ -80,13 +80,35 @@ std::optional<BrokerUrl> BrokerUrl::parse(std::string_view text, std::string *er
             url.password.clear();
     }
     std::string_view host = rest;
-    if (const auto colon = rest.rfind(':'); colon != std::string_view::npos &&
-                                            rest.find(']') == std::string_view::npos) {
+    std::string_view portText;
+    bool hasPort = false;
+    if (!rest.empty() && rest.front() == '[') {
+        // An IPv6 literal (RFC 3986 section 3.2.2): [::1] or [::1]:5672.
+        const auto close = rest.find(']');
+        const auto after = close == std::string_view::npos ? rest : rest.substr(close + 1);
+        if (close == std::string_view::npos || close == 1 ||
+            (!after.empty() && after.front() != ':') ||
+            rest.substr(1, close - 1).find_first_not_of("0123456789abcdefABCDEF:.") !=
+                std::string_view::npos) {
+            setError(error, "the host in the broker URL is not a bracketed IPv6 address: '" +
+                                std::string(rest) + "'");
+            return std::nullopt;
+        }
+        host = rest.substr(1, close - 1);
+        if (!after.empty()) {
+            hasPort = true;
+            portText = after.substr(1);
+        }
+    } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
         host = rest.substr(0, colon);
-        const auto port = wb::cli::parseInt(rest.substr(colon + 1));
+        hasPort = true;
+        portText = rest.substr(colon + 1);
+    }
+    if (hasPort) {
+        const auto port = wb::cli::parseInt(portText);
         if (!port || *port < 1 || *port > 65535) {
             setError(error, "the port in the broker URL must be a number from 1 to 65535, not '" +
-                                std::string(rest.substr(colon + 1)) + "'");
+                                std::string(portText) + "'");
             return std::nullopt;
         }
         url.port = static_cast<int>(*port);
@@ -107,7 +129,9 @@ std::string BrokerUrl::redacted() const
     std::string vhostText;
     for (char c : vhost)
         vhostText += c == '/' ? std::string("%2f") : std::string(1, c);
-    return std::string(tls ? "amqps://" : "amqp://") + user + "@" + host + ":" +
+    const bool ipv6 = host.find(':') != std::string::npos;
+    return std::string(tls ? "amqps://" : "amqp://") + user + "@" +
+           (ipv6 ? "[" + host + "]" : host) + ":" +
            std::to_string(port) + "/" + vhostText;
 }
 

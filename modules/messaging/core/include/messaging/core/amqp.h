@@ -59,6 +59,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// AMQP 0-9-1 carries names (exchange, queue), routing keys, consumer tags and most message
+// properties as "short strings": one length byte, so at most 255 bytes.
+constexpr std::size_t kShortStringMax = 255;
+// Throws std::invalid_argument("<what> '<start of value>...' is N bytes, longer than 255
+// bytes (the AMQP 0-9-1 limit)") when `value` is too long; `what` is e.g. "exchange name".
+// An error of the caller's own making: retrying it cannot help.
+void checkShortString(std::string_view what, std::string_view value);
+
 enum class ExchangeType { Direct, Fanout, Topic, Headers };
 std::string_view exchangeTypeName(ExchangeType t);             // "direct", ...
 std::optional<ExchangeType> parseExchangeType(std::string_view name);
@@ -151,8 +159,9 @@ struct QueueInfo
     bool durable = false;
     bool exclusive = false;
     bool autoDelete = false;
-    std::uint64_t ready = 0;    // waiting for delivery (what plain list_queues shows)
-    std::uint64_t unacked = 0;  // delivered, not yet acknowledged
+    std::uint64_t ready = 0;    // waiting for delivery
+    std::uint64_t unacked = 0;  // delivered, not yet acknowledged (plain list_queues' `messages`
+                                // column is ready + unacked)
     std::uint32_t consumers = 0;
 };
 

@@ -35,6 +35,9 @@ struct BrokerOptions
     // everything in memory (a restart then keeps only the pre-declared exchanges).
     std::filesystem::path dataDir;
     wb::Trace *trace = nullptr;
+    // Read the journal in dataDir and never write to dataDir (no folder is created, the
+    // journal is neither compacted nor moved aside); changes then live in memory only.
+    bool readOnly = false;
 };
 
 // Running totals since the broker (re)started.
@@ -77,7 +80,12 @@ public:
     void restart();
 
     // Empty when the journal works; otherwise why it does not (the broker then runs in memory).
+    // A journal that exists but cannot be read is such an error: it is left untouched.
     std::string journalError() const;
+    // Empty when the journal was read whole at the last (re)start; otherwise what recovery
+    // did: "the broker journal P was damaged: recovered N records, skipped M bytes at
+    // offsets ...; the original is kept as P.damaged-<UTC time>" (read-only: "left as it is").
+    std::string journalRecovery() const;
     const std::filesystem::path &dataDir() const;
 
     struct State;

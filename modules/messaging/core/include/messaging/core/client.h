@@ -71,6 +71,11 @@ public:
                                        const Message &message, bool mandatory = false) = 0;
     // True when every publish so far was acked by the broker; false on a nack or timeout.
     virtual bool waitForConfirms(std::chrono::milliseconds timeout) = 0;
+    // The sequence numbers published in confirm mode that the broker has neither acked nor
+    // nacked yet (acks with `multiple` settle every number up to theirs), ascending. Still
+    // answers after the connection is lost: what a new connection must publish again. The
+    // embedded broker confirms inside basicPublish, so it has none.
+    virtual std::vector<std::uint64_t> unconfirmedSequences() const { return {}; }
 
     // Publish batching: publishes gather in the client and go out together, one write for
     // many instead of one per frame. They leave when the gathered bytes reach a limit, before

@@ -40,6 +40,8 @@ struct OddEvenResult
     std::uint64_t duplicates = 0;  // delivered more than once
     std::uint64_t redelivered = 0; // deliveries with the redelivered flag
     bool confirmed = false;        // the broker confirmed every publish
+    // Messages left on `odds` / `evens` by earlier runs that purgeFirst removed.
+    std::uint64_t purgedOdds = 0, purgedEvens = 0;
     // The three programs' printed lines: "integer: 14", "odd integer: 47", "even integer: 14".
     std::vector<std::string> producerLines, oddLines, evenLines;
 };
