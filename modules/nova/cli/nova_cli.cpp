@@ -37,17 +37,27 @@ const char *const kUsage =
     "\n"
     "  libvirt-xml --instance N --ip IP --mac MAC [--project-net CIDR] [--type FLAVOR]\n"
     "      The libvirt domain XML of instance N (project network default 10.0.0.0/27,\n"
-    "      flavor default m1.tiny).\n"
+    "      flavor default m1.tiny). A multicast MAC and the network's reserved addresses\n"
+    "      (network, gateway, VPN, broadcast) are refused.\n"
     "  iptables --instance N --ip IP --project-net CIDR [--corrected] [--defects]\n"
-    "      The filter rules for the instance as the recorded listing has them, or with its\n"
-    "      defects fixed; --defects lists what is wrong with the listing after the rules.\n"
+    "      The filter table for the instance in iptables-save form, as the recorded listing\n"
+    "      has its rules or with its defects fixed; --defects adds what is wrong with the\n"
+    "      listing as # comments. The listing's own rules do not load (iptables-restore\n"
+    "      stops at its ICMP rule); the corrected ones do.\n"
     "  packet --instance N --ip IP --project-net CIDR --src A --dst B --proto tcp|udp|icmp\n"
-    "         [--dport P] [--sport P] --state NEW|ESTABLISHED|RELATED|INVALID [--corrected]\n"
+    "         [--dport P] [--sport P] [--icmp-type T] [--icmp-code C]\n"
+    "         --state NEW|ESTABLISHED|RELATED|INVALID [--corrected]\n"
     "      Walk a packet through the chains rule by rule; the last line is\n"
-    "      `verdict: ACCEPT` or `verdict: DROP`. tcp and udp need --dport.\n"
+    "      `verdict: ACCEPT` or `verdict: DROP`. tcp and udp need --dport; ICMP type and\n"
+    "      code default to 8 and 0 (echo request). A ruleset that does not load is walked\n"
+    "      as the table the host keeps.\n"
     "  novash COMMAND [VAR=VALUE...]\n"
     "      What nova.sh COMMAND (branch, install, run, run_detached, terminate, clean,\n"
-    "      scrub) would do, in order, with nova.conf and novarc. A dry run.\n"
+    "      scrub) would do, in order, with nova.conf and novarc. A dry run. An empty\n"
+    "      VALUE means the default, as the script's ${VAR:-default} reads it.\n"
+    "  novash script\n"
+    "      The module's variable section and nova.conf heredoc as a bash script that reads\n"
+    "      the settings from its environment and prints nova.conf.\n"
     "  simulate --requests N --hosts M --scheduler chance|zone|simple [--seed X]\n"
     "           [--zones Z] [--json]\n"
     "      Many launches against one scheduler: placements, NoValidHost, phase latencies.\n"
@@ -196,6 +206,8 @@ int runLibvirtXml(const Ctx &c, const std::vector<std::string> &args)
     if (!mac)
         return c.usage("--mac '" + *macText +
                        "' is not a MAC address; write six hex pairs, e.g. 02:16:3e:17:35:39.");
+    if (const std::string why = macProblem(*mac); !why.empty())
+        return c.usage("--mac: " + why + ".");
     const std::string typeName = o.valueOr("type", "m1.tiny");
     auto type = instanceTypeByName(typeName);
     if (!type)
@@ -208,6 +220,8 @@ int runLibvirtXml(const Ctx &c, const std::vector<std::string> &args)
     req.fixedRange = a->net;
     req.networkSize = static_cast<std::uint32_t>(a->net.size());
     const auto networks = createNetworks(req, NetworkManagerKind::Vlan);
+    if (const std::string why = fixedIpProblem(networks.front(), a->ip); !why.empty())
+        return c.usage("--ip: " + why + ".");
     Instance inst;
     inst.id = a->id;
     inst.type = *type;
@@ -229,10 +243,14 @@ int runIptables(const Ctx &c, const std::vector<std::string> &args)
         return cli::Usage;
     const auto spec = RulesetSpec::recorded(a->id, a->ip, a->net, o.has("corrected"));
     c.inv.out << buildRuleset(spec).text();
-    if (o.has("defects"))
+    if (o.has("defects")) {
         for (const auto &d : listingDefects(spec))
             c.inv.out << "# defect " << d.id << ": " << d.problem << "\n#   listed: " << d.rule
                       << "\n#   fix:    " << d.fix << '\n';
+        if (const RulesetLoad load = loadRuleset(buildRuleset(spec)); !load.loaded)
+            c.inv.out << "# iptables-restore stops at line " << load.failedLine << " ("
+                      << load.error << ") and loads none of this table\n";
+    }
     return cli::Ok;
 }
 
@@ -241,7 +259,7 @@ int runPacket(const Ctx &c, const std::vector<std::string> &args)
     cli::Options o;
     if (!parse(c, o, args,
                {"instance", "ip", "project-net", "src", "dst", "proto", "dport", "sport",
-                "state"},
+                "state", "icmp-type", "icmp-code"},
                {"corrected"}))
         return cli::Usage;
     auto a = instanceArgs(c, o, std::nullopt);
@@ -274,7 +292,17 @@ int runPacket(const Ctx &c, const std::vector<std::string> &args)
     if (p.proto == Proto::Icmp) {
         if (o.has("dport") || o.has("sport"))
             return c.usage("ICMP has no ports; leave out --dport and --sport.");
+        auto type = intOption(c, o, "icmp-type", 0, 255, 8);
+        if (!type)
+            return cli::Usage;
+        auto code = intOption(c, o, "icmp-code", 0, 255, 0);
+        if (!code)
+            return cli::Usage;
+        p.icmpType = static_cast<int>(*type);
+        p.icmpCode = static_cast<int>(*code);
     } else {
+        if (o.has("icmp-type") || o.has("icmp-code"))
+            return c.usage("--icmp-type and --icmp-code belong to --proto icmp.");
         auto dport = intOption(c, o, "dport", 0, 65535);
         if (!dport)
             return cli::Usage;
@@ -311,6 +339,13 @@ int runNovaSh(const Ctx &c, const std::vector<std::string> &args)
     if (args.empty())
         return c.usage("give a command: branch, install, run, run_detached, terminate, clean "
                        "or scrub.");
+    if (args.front() == "script") {
+        if (args.size() > 1)
+            return c.usage("`novash script` takes no settings; give them to bash in its "
+                           "environment.");
+        c.inv.out << novaConfScript();
+        return cli::Ok;
+    }
     auto command = parseNovaShCommand(args.front());
     if (!command)
         return c.usage("unknown nova.sh command '" + args.front() +
@@ -320,6 +355,9 @@ int runNovaSh(const Ctx &c, const std::vector<std::string> &args)
         const auto eq = args[i].find('=');
         if (eq == std::string::npos || eq == 0)
             return c.usage("expected VAR=VALUE, not '" + args[i] + "'.");
+        for (std::size_t j = 1; j < i; ++j)
+            if (args[j].compare(0, eq + 1, args[i], 0, eq + 1) == 0)
+                return c.usage(args[i].substr(0, eq) + " is given more than once; give it once.");
         std::string error;
         if (!env.set(args[i].substr(0, eq), args[i].substr(eq + 1), &error))
             return c.usage(error + ".");
@@ -330,6 +368,8 @@ int runNovaSh(const Ctx &c, const std::vector<std::string> &args)
         << " -- dry run: nothing is executed\n\nvariables:\n";
     for (const auto &v : plan.variables)
         out << "  " << v.name << '=' << v.value << "  (" << v.origin << ")\n";
+    for (const auto &w : env.warnings())
+        out << "  warning: " << w << '\n';
     out << "\nplan ('#' runs as root):\n";
     int n = 0;
     std::string phase;
@@ -460,6 +500,11 @@ std::optional<std::string> exchangeOption(const Ctx &c, const cli::Options &o)
                 "'.");
         return std::nullopt;
     }
+    if (name.rfind("amq.", 0) == 0) { // RabbitMQ refuses to declare these: 403 ACCESS_REFUSED
+        c.usage("--exchange " + name + ": names starting with `amq.` are reserved for the "
+                "broker; choose another control exchange.");
+        return std::nullopt;
+    }
     return name;
 }
 
@@ -488,6 +533,9 @@ void printLaunch(std::ostream &out, const LaunchResult &r, const std::string &se
             j.beginObject();
             j.key("vm_state").value(vmStateName(st.vmState));
             j.key("task_state").value(taskStateName(st.taskState));
+            const LegacyState legacy = legacyState(st.vmState, st.taskState);
+            j.key("state_description").value(legacy.description);
+            j.key("power_state").value(legacy.powerState);
             j.endObject();
         }
         j.endArray();
@@ -633,10 +681,10 @@ std::size_t printSteps(std::ostream &out, const wb::Trace &trace, std::size_t fr
 int runComponent(const Ctx &c, const std::vector<std::string> &args)
 {
     cli::Options o;
-    if (!o.parse(args, {"broker", "host", "scheduler", "seed", "exchange", "vcpus", "zone"}, {}))
+    if (!o.parse(args, {"broker", "host", "scheduler", "seed", "exchange", "vcpus", "zone"}, {},
+                 cli::Positionals::exactly(1, "one component: api, scheduler, compute or "
+                                              "network")))
         return c.usage(o.error() + "; see `workbench-cli nova --help`.");
-    if (o.positionals().size() != 1)
-        return c.usage("name one component: api, scheduler, compute or network.");
     const auto role = parseRoleName(o.positionals().front());
     if (!role)
         return c.usage("unknown component '" + o.positionals().front() +
@@ -687,6 +735,10 @@ int runComponent(const Ctx &c, const std::vector<std::string> &args)
             return c.usage("--host needs a host name without spaces, dots, '#' or '*' (it "
                            "becomes the routing key compute.<host>), not '" +
                            co.host.name + "'.");
+        if (co.host.name.size() > 255 - std::strlen("compute."))
+            return c.usage("--host is " + std::to_string(co.host.name.size()) +
+                           " bytes: the routing key compute.<host> would be longer than 255 "
+                           "bytes (the AMQP 0-9-1 limit).");
         auto vcpus = intOption(c, o, "vcpus", 1, 1024, 16);
         if (!vcpus)
             return cli::Usage;

@@ -22,6 +22,16 @@ RulesetSpec recordedSpec(bool corrected)
                                  corrected);
 }
 
+// The listing with its ICMP rule made loadable (all ICMP from the network, as meant), so the
+// DHCP defects can be walked: the listing itself never reaches the kernel.
+RulesetSpec loadableListedSpec()
+{
+    RulesetSpec s = recordedSpec(false);
+    s.groupRules[2].fromPort = -1;
+    s.groupRules[2].toPort = -1;
+    return s;
+}
+
 Packet packet(const char *src, Proto proto, std::optional<int> dport, ConnState state,
               std::optional<int> sport = std::nullopt, const char *dst = "10.0.0.3")
 {
@@ -39,7 +49,7 @@ struct Case
 {
     const char *name;
     Packet packet;
-    Verdict listed;
+    Verdict listed; // the listing with a loadable ICMP rule
     Verdict corrected;
 };
 
@@ -47,7 +57,7 @@ struct Case
 
 TEST(novaIptables, RecordedSpecReproducesTheListingVerbatim)
 {
-    EXPECT_EQ(buildRuleset(recordedSpec(false)).text(), nova_test::kRecordedFilterTable);
+    EXPECT_EQ(buildRuleset(recordedSpec(false)).listingText(), nova_test::kRecordedFilterTable);
 }
 
 TEST(novaIptables, CorrectedRulesetFixesDhcpAndIcmp)
@@ -115,7 +125,7 @@ TEST(novaPacketWalk, VerdictTableOnListedAndCorrectedRulesets)
         {"invalid established-looking udp", packet("10.0.0.5", udp, 53, INV), D, D},
         {"udp dns from inside", packet("10.0.0.5", udp, 53, NEW), A, A},
         {"udp from outside", packet("172.16.0.1", udp, 53, NEW), D, D},
-        {"ping from inside", packet("10.0.0.5", icmp, {}, NEW), D, A},
+        {"ping from inside", packet("10.0.0.5", icmp, {}, NEW), A, A},
         {"ping from outside", packet("8.8.8.8", icmp, {}, NEW), D, D},
         {"tcp port 0 from inside", packet("10.0.0.5", tcp, 0, NEW), D, D},
         {"last address of the /27", packet("10.0.0.31", tcp, 80, NEW), A, A},
@@ -124,18 +134,25 @@ TEST(novaPacketWalk, VerdictTableOnListedAndCorrectedRulesets)
         {"dhcp from the listed source", packet("10.1.3.254", udp, 68, NEW, 67), D, D},
         {"dhcp from the explained source", packet("10.0.0.254", udp, 68, NEW, 67), D, D},
     };
-    const Ruleset listed = buildRuleset(recordedSpec(false));
+    const Ruleset tutorial = buildRuleset(recordedSpec(false));
+    const Ruleset listed = buildRuleset(loadableListedSpec());
     const Ruleset fixed = buildRuleset(recordedSpec(true));
+    ASSERT_TRUE(loadRuleset(listed).loaded);
+    ASSERT_TRUE(loadRuleset(fixed).loaded);
     for (const auto &c : cases) {
         EXPECT_EQ(walkPacket(listed, c.packet).verdict, c.listed) << "listed: " << c.name;
         EXPECT_EQ(walkPacket(fixed, c.packet).verdict, c.corrected) << "corrected: " << c.name;
+        // The tutorial's ruleset never loads: nothing filters, FORWARD's policy decides.
+        const auto t = walkPacket(tutorial, c.packet);
+        EXPECT_EQ(t.verdict, Verdict::Accept) << "tutorial: " << c.name;
+        EXPECT_EQ(t.decidedBy, "FORWARD policy ACCEPT (the ruleset did not load)") << c.name;
     }
 }
 
 TEST(novaPacketWalk, SshFromInsideFollowsTheTutorialsPath)
 {
     wb::Trace trace;
-    const auto walk = walkPacket(buildRuleset(recordedSpec(false)),
+    const auto walk = walkPacket(buildRuleset(loadableListedSpec()),
                                  packet("10.0.0.5", Proto::Tcp, 22, ConnState::New), &trace);
     std::vector<std::string> path;
     for (const auto &s : walk.steps)
@@ -160,7 +177,7 @@ TEST(novaPacketWalk, SshFromInsideFollowsTheTutorialsPath)
 
 TEST(novaPacketWalk, OutsideSourceReturnsFromTheGroupAndFallsBack)
 {
-    const auto walk = walkPacket(buildRuleset(recordedSpec(false)),
+    const auto walk = walkPacket(buildRuleset(loadableListedSpec()),
                                  packet("192.168.1.10", Proto::Tcp, 22, ConnState::New));
     ASSERT_GE(walk.steps.size(), 3u);
     const auto &ret = walk.steps[walk.steps.size() - 4];
@@ -176,7 +193,7 @@ TEST(novaPacketWalk, OutsideSourceReturnsFromTheGroupAndFallsBack)
 TEST(novaPacketWalk, ListedDhcpRuleOnlyCountsAndWrongPlaceMatters)
 {
     // From its own listed source the DHCP rule matches, counts, and the walk goes on to DROP.
-    const auto walk = walkPacket(buildRuleset(recordedSpec(false)),
+    const auto walk = walkPacket(buildRuleset(loadableListedSpec()),
                                  packet("10.1.3.254", Proto::Udp, 68, ConnState::New, 67));
     bool counted = false;
     for (const auto &s : walk.steps)
@@ -196,18 +213,68 @@ TEST(novaPacketWalk, ListedDhcpRuleOnlyCountsAndWrongPlaceMatters)
               "-A nova-inst-1 -s 10.0.0.1 -p udp --sport 67 --dport 68 -j ACCEPT");
 }
 
-TEST(novaPacketWalk, PingDropsBecauseTheIcmpRuleMatchesNothing)
+TEST(novaPacketWalk, TutorialsRulesetFailsToLoadAtTheIcmpRule)
 {
-    const auto walk = walkPacket(buildRuleset(recordedSpec(false)),
-                                 packet("10.0.0.5", Proto::Icmp, {}, ConnState::New));
-    bool explained = false;
-    for (const auto &s : walk.steps)
-        if (s.ruleText.find("--icmp-type 1/65535") != std::string::npos) {
-            EXPECT_FALSE(s.matched);
-            explained = s.reason.find("8-bit") != std::string::npos;
+    const Ruleset rs = buildRuleset(recordedSpec(false));
+    const RulesetLoad load = loadRuleset(rs);
+    EXPECT_FALSE(load.loaded);
+    // *filter, 3 built-in and 4 user chains, then the rules: the ICMP rule is the 11th.
+    EXPECT_EQ(load.failedLine, 19);
+    EXPECT_EQ(load.failedRule,
+              "-A nova-sg-1 -p icmp -s 10.0.0.0/27 -m icmp --icmp-type 1/65535 -j ACCEPT");
+    EXPECT_EQ(load.error, "Unknown ICMP code `1/65535'");
+    // The line number is that of the printed text.
+    std::vector<std::string> lines;
+    std::string line;
+    for (char ch : rs.text()) {
+        if (ch == '\n') {
+            lines.push_back(line);
+            line.clear();
+        } else {
+            line += ch;
         }
-    EXPECT_TRUE(explained);
+    }
+    ASSERT_GE(lines.size(), 19u);
+    EXPECT_EQ(lines[18], load.failedRule);
+    for (std::size_t i = 0; i < rs.rules.size(); ++i)
+        EXPECT_EQ(lines[static_cast<std::size_t>(rs.lineOf(i) - 1)], rs.rules[i].text());
+
+    wb::Trace trace;
+    const auto walk =
+        walkPacket(rs, packet("10.0.0.5", Proto::Icmp, {}, ConnState::New), &trace);
+    ASSERT_FALSE(walk.steps.empty());
+    EXPECT_EQ(walk.steps.front().action, "not-loaded");
+    EXPECT_NE(walk.steps.front().reason.find("line 19"), std::string::npos);
+    EXPECT_EQ(walk.steps.back().action, "policy");
+    EXPECT_EQ(walk.verdict, Verdict::Accept);
+    ASSERT_GE(trace.size(), 1u);
+    EXPECT_EQ(trace[0].kind, "load");
+    EXPECT_EQ(trace[0].intField("line"), 19);
+    // No rule of the ruleset was visited.
+    for (std::size_t i = 0; i < trace.size(); ++i)
+        EXPECT_NE(trace[i].kind, "rule");
+}
+
+TEST(novaPacketWalk, IcmpTypeAndCodeDecideAGroupRuleWithAType)
+{
+    auto spec = recordedSpec(true);
+    spec.groupRules[2].fromPort = 8; // echo request, any code
+    spec.groupRules[2].toPort = -1;
+    const Ruleset rs = buildRuleset(spec);
+    ASSERT_TRUE(loadRuleset(rs).loaded);
+    Packet p = packet("10.0.0.5", Proto::Icmp, {}, ConnState::New);
+    p.icmpType = 8;
+    p.icmpCode = 3;
+    EXPECT_EQ(walkPacket(rs, p).verdict, Verdict::Accept);
+    p.icmpType = 13; // timestamp request
+    p.icmpCode = 0;
+    const auto walk = walkPacket(rs, p);
     EXPECT_EQ(walk.verdict, Verdict::Drop);
+    EXPECT_EQ(walk.decidedBy, "-A nova-ipv4-fallback -j DROP");
+    spec.groupRules[2].toPort = 0; // type 8 code 0 only
+    p.icmpType = 8;
+    p.icmpCode = 1;
+    EXPECT_EQ(walkPacket(buildRuleset(spec), p).verdict, Verdict::Drop);
 }
 
 TEST(novaPacketWalk, SourceRulesTrustTheAddressAndOtherDestinationsHitThePolicy)

@@ -8,7 +8,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <set>
+#include <sys/wait.h>
 
 namespace {
 
@@ -263,4 +266,56 @@ TEST(novaLaunch, StopsWhileACallIsWaiting)
     const auto t0 = std::chrono::steady_clock::now();
     d.stop();
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+}
+
+TEST(novaLaunch, EveryMsgIdIsAVersion4UuidAndASeedRepeatsThem)
+{
+    const auto ids = [](std::uint64_t seed) {
+        LaunchOptions o;
+        o.seed = seed;
+        const LaunchResult r = launchInstance(o);
+        EXPECT_TRUE(r.finished) << r.error;
+        std::vector<std::string> calls; // one id per call; its reply carries the same
+        for (const auto &s : r.steps) {
+            if (!s.msgId.empty())
+                EXPECT_TRUE(isUuid4Hex(s.msgId)) << s.kind << " " << s.method << " " << s.msgId;
+            if (s.kind == "call" && !s.msgId.empty())
+                calls.push_back(s.msgId);
+        }
+        return calls;
+    };
+    const auto first = ids(5);
+    ASSERT_GE(first.size(), 3u); // run_instances, the cloud call, allocate_fixed_ip
+    for (const auto &id : first)
+        EXPECT_TRUE(isUuid4Hex(id)) << id;
+    EXPECT_EQ(ids(5), first);
+    EXPECT_NE(ids(6), first);
+    EXPECT_EQ(std::set<std::string>(first.begin(), first.end()).size(), first.size());
+
+    // Python's uuid module, the one Nova called, agrees that each is a version-4 UUID.
+    std::string command = "python3 -c 'import sys, uuid\n"
+                          "for a in sys.argv[1:]:\n"
+                          "    u = uuid.UUID(hex=a)\n"
+                          "    assert u.version == 4 and u.variant == uuid.RFC_4122, a\n"
+                          "    assert u.hex == a, a\n"
+                          "print(len(sys.argv) - 1)'";
+    for (const auto &id : first)
+        command += " " + id;
+    FILE *pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::array<char, 64> buf{};
+    std::string out;
+    std::size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0)
+        out.append(buf.data(), n);
+    const int status = pclose(pipe);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+    EXPECT_EQ(out, std::to_string(first.size()) + "\n");
+
+    // A known answer: bits forced as RFC 4122 says, whatever the generator gives.
+    wb::Rng rng(1);
+    const std::string id = uuid4Hex(rng);
+    EXPECT_TRUE(isUuid4Hex(id)) << id;
+    EXPECT_FALSE(isUuid4Hex("6ba7b8109dad11d180b400c04fd430c8")); // a version-1 UUID
+    EXPECT_FALSE(isUuid4Hex("6ba7b810-9dad-41d1-80b4-00c04fd430c8"));
 }

@@ -130,7 +130,8 @@ def check_flow(doc, name, ip):
                                                     s["routing_key"]))
     call = next(s for s in steps if s["kind"] == "call" and s["method"] == "allocate_fixed_ip")
     reply = next(s for s in steps if s["kind"] == "reply" and s["method"] == "allocate_fixed_ip")
-    check(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    # Nova's msg_id: uuid.uuid4().hex, 32 hex digits with the version 4 and variant 10xx bits.
+    check(re.fullmatch(r"[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}",
                        reply["routing_key"]) is not None and call["routing_key"] == "network",
           "the call goes to topic network, its reply to the call's private msg_id (%s)"
           % reply["routing_key"])

@@ -103,7 +103,8 @@ TEST(novaRpc, RequestAndReplyBodiesRoundTrip)
               "{\"result\":null,\"failure\":{\"type\":\"QuotaError\",\"value\":\"too many\"}}");
     EXPECT_FALSE(decodeRequest("{\"args\":{}}"));
     EXPECT_FALSE(decodeReply("{\"result\":null"));
-    EXPECT_EQ(newMsgId().size(), 36u);
+    EXPECT_EQ(newMsgId().size(), 32u);
+    EXPECT_TRUE(isUuid4Hex(newMsgId()));
     EXPECT_NE(newMsgId(), newMsgId());
 }
 
@@ -124,7 +125,8 @@ TEST(novaRpc, CallGetsItsOwnReplyAndIgnoresAStrayOne)
     ASSERT_EQ(legs.size(), 3u);
     EXPECT_EQ(legs[0].kind, "call");
     EXPECT_EQ(legs[0].routingKey, "echo");
-    EXPECT_EQ(legs[0].msgId.size(), 36u);
+    EXPECT_EQ(legs[0].msgId.size(), 32u);
+    EXPECT_TRUE(isUuid4Hex(legs[0].msgId)) << legs[0].msgId;
     EXPECT_NE(legs[0].body.find("\"_msg_id\":\"" + legs[0].msgId + "\""), std::string::npos);
     EXPECT_NE(legs[0].msgId, legs[1].msgId);
     // The private reply queues and exchanges are gone after each call.

@@ -28,7 +28,8 @@ private slots:
     void moreLaunchesGrowTheInstancesTable();
     void packetWalkEndsInTheBriefsVerdicts();
     void packetWalkRejectsABadAddress();
-    void novashFollowsAVariableAndRejectsABadCidr();
+    void domainXmlWarnsAboutWhatLibvirtAndNovaRefuse();
+    void novashFollowsAVariableAndWarnsAboutABadCidr();
     void simulationPlacesOrFailsEveryRequest();
     void simulationCancelKeepsThePreviousRun();
     void shutdownMidRunReturns();
@@ -37,6 +38,7 @@ private slots:
 void NovaUiTest::launchDiagramShowsTheStepsInOrder()
 {
     LaunchPage page; // the opening launch: chance, 3 hosts, seed 1
+    QVERIFY(page.run()->waitIdle(20000)); // it runs on the worker thread
     QCOMPARE(page.run()->launches().size(), std::size_t{1});
     const LaunchRecord &r = page.run()->launches().front();
     QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
@@ -85,6 +87,7 @@ void NovaUiTest::launchDiagramShowsTheStepsInOrder()
 void NovaUiTest::steppingBackMovesTheHighlightAndTheState()
 {
     LaunchPage page;
+    QVERIFY(page.run()->waitIdle(20000));
     auto *c = page.controller();
     c->toStart();
     QCOMPARE(page.diagram()->highlightedRow(), -1);
@@ -137,6 +140,7 @@ void NovaUiTest::steppingBackMovesTheHighlightAndTheState()
 void NovaUiTest::moreLaunchesGrowTheInstancesTable()
 {
     LaunchPage page;
+    QVERIFY(page.run()->waitIdle(20000)); // the opening launch
     QVERIFY(page.launch()); // on a worker thread
     QVERIFY(page.run()->waitIdle(20000));
     QCOMPARE(page.run()->launches().size(), std::size_t{2});
@@ -160,6 +164,7 @@ void NovaUiTest::packetWalkEndsInTheBriefsVerdicts()
     SpawnPage page;
     auto *c = page.controller();
     // Inside the project network: FORWARD -> nova-local -> nova-inst-1 -> nova-sg-1, TCP rule.
+    page.setRules(SpawnPage::Rules::RecordedLoadable);
     page.choosePreset(0);
     QVERIFY(page.walk());
     c->toEnd();
@@ -176,14 +181,48 @@ void NovaUiTest::packetWalkEndsInTheBriefsVerdicts()
     c->toEnd();
     QCOMPARE(page.verdictAtCursor(), QStringLiteral("DROP"));
     QCOMPARE(page.currentRuleText(), QStringLiteral("-A nova-ipv4-fallback -j DROP"));
-    // The ICMP defect: a ping from inside is dropped as recorded, accepted when corrected.
+    // As recorded the table never loads: the walk says where iptables-restore stopped and
+    // FORWARD's policy forwards the ping unfiltered.
+    page.setRules(SpawnPage::Rules::Recorded);
     page.choosePreset(3);
     QVERIFY(page.walk());
+    c->toStart();
+    c->stepForward(); // the "load" event lights the line that failed
+    QCOMPARE(page.currentRuleText(),
+             QStringLiteral("-A nova-sg-1 -p icmp -s 10.0.0.0/27 -m icmp --icmp-type 1/65535 "
+                            "-j ACCEPT"));
     c->toEnd();
-    QCOMPARE(page.verdictAtCursor(), QStringLiteral("DROP"));
+    QCOMPARE(page.verdictAtCursor(), QStringLiteral("ACCEPT"));
+    QCOMPARE(page.chainStack(), QStringList());
     page.setCorrected(true);
     c->toEnd();
     QCOMPARE(page.verdictAtCursor(), QStringLiteral("ACCEPT"));
+    QVERIFY(page.currentRuleText().startsWith(QStringLiteral("-A nova-sg-1 -p icmp")));
+    // ICMP type and code reach the walk: a timestamp request from outside ends in DROP.
+    page.choosePreset(1);
+    page.setIcmp(13, 0);
+    QVERIFY(page.walk());
+    c->toEnd();
+    QCOMPARE(page.verdictAtCursor(), QStringLiteral("DROP"));
+}
+
+void NovaUiTest::domainXmlWarnsAboutWhatLibvirtAndNovaRefuse()
+{
+    SpawnPage page;
+    page.showTab(SpawnPage::XmlTab);
+    QCOMPARE(page.xmlWarning(), QString());
+    QVERIFY(page.domainXml().contains(
+        QStringLiteral("<parameter name=\"RASERVER\" value=\"fe80::1031:39ff:fe04:58f5\" />")));
+    page.setXmlAddress(QStringLiteral("10.0.0.31"), QStringLiteral("02:16:3e:17:35:39"));
+    QVERIFY(page.xmlWarning().contains(QStringLiteral("broadcast")));
+    page.setXmlAddress(QStringLiteral("10.0.0.2"), QStringLiteral("02:16:3e:17:35:39"));
+    QVERIFY(page.xmlWarning().contains(QStringLiteral("VPN")));
+    page.setXmlAddress(QStringLiteral("10.0.0.4"), QStringLiteral("ff:ff:ff:ff:ff:ff"));
+    QVERIFY(page.xmlWarning().contains(QStringLiteral("multicast")));
+    QVERIFY(page.domainXml().contains(QStringLiteral("<mac address='ff:ff:ff:ff:ff:ff'/>")));
+    page.setXmlAddress(QStringLiteral("10.0.0.4"), QStringLiteral("02:16:3e:00:00:04"));
+    QCOMPARE(page.xmlWarning(), QString());
+    QVERIFY(page.domainXml().contains(QStringLiteral("<parameter name=\"IP\" value=\"10.0.0.4\" />")));
 }
 
 void NovaUiTest::packetWalkRejectsABadAddress()
@@ -205,7 +244,7 @@ void NovaUiTest::packetWalkRejectsABadAddress()
     QCOMPARE(page.verdictAtCursor(), QStringLiteral("ACCEPT"));
 }
 
-void NovaUiTest::novashFollowsAVariableAndRejectsABadCidr()
+void NovaUiTest::novashFollowsAVariableAndWarnsAboutABadCidr()
 {
     NovaShPage page;
     page.setCommand(NovaShCommand::Run);
@@ -215,12 +254,16 @@ void NovaUiTest::novashFollowsAVariableAndRejectsABadCidr()
     page.editVariable(QStringLiteral("FIXED_RANGE"), QStringLiteral("10.1.0.0/24"));
     QTRY_VERIFY(page.novaConfShown().contains(QStringLiteral("--fixed_range=10.1.0.0/24\n")));
     QCOMPARE(page.message(), QString());
-    // A prefix of 33 is no network: a message naming the variable, the last good plan kept
-    // with the default for it.
+    // A prefix of 33 is no network, but the script writes it as it is: a warning naming the
+    // variable, and nova.conf as bash would write it.
     page.editVariable(QStringLiteral("FIXED_RANGE"), QStringLiteral("10.1.0.0/33"));
     page.replan();
     QVERIFY(page.message().contains(QStringLiteral("FIXED_RANGE")));
-    QVERIFY(page.novaConfShown().contains(QStringLiteral("--fixed_range=10.0.0.0/24\n")));
+    QVERIFY(page.novaConfShown().contains(QStringLiteral("--fixed_range=10.1.0.0/33\n")));
+    // Empty means the default, as ${INTERFACE:-eth0} reads it.
+    page.editVariable(QStringLiteral("INTERFACE"), QString());
+    page.replan();
+    QVERIFY(page.novaConfShown().contains(QStringLiteral("--public_interface=eth0\n")));
     page.editVariable(QStringLiteral("HOST_IP"), QStringLiteral("10.240.95.7"));
     page.editVariable(QStringLiteral("FIXED_RANGE"), QStringLiteral("10.2.0.0/24"));
     page.replan();
@@ -297,6 +340,7 @@ void NovaUiTest::shutdownMidRunReturns()
     }
     {
         LaunchPage page;
+        QVERIFY(page.run()->waitIdle(20000));
         QVERIFY(page.launch());
         page.shutdown(); // stops the components while the launch may still wait
         QVERIFY(!page.run()->busy());
@@ -306,8 +350,8 @@ void NovaUiTest::shutdownMidRunReturns()
         QVERIFY(!page.run()->launches().empty());
     }
     {
-        LaunchPage page; // destroyed while launching
-        QVERIFY(page.launch());
+        LaunchPage page; // destroyed while launching (the opening launch)
+        QVERIFY(page.run()->busy());
     }
 }
 

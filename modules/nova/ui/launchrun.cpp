@@ -69,10 +69,11 @@ LaunchRecord LaunchRun::runOne(qsizetype begin)
         r.error = QString::fromStdString(e.what());
     }
     if (r.instanceId > 0) {
-        // In slices, so a shutdown never waits for the full timeout.
+        // In slices of 5 ms: shutdown() joins this thread on the GUI thread, which must not
+        // wait for more than the end of one slice.
         const auto deadline = std::chrono::steady_clock::now() + kFinishTimeout;
         while (!m_cancel && std::chrono::steady_clock::now() < deadline && !r.finished)
-            r.finished = m_deployment->waitFinished(r.instanceId, 50ms);
+            r.finished = m_deployment->waitFinished(r.instanceId, 5ms);
         r.instance = m_deployment->instance(r.instanceId);
         if (!r.finished)
             r.error = m_cancel ? tr("stopped while the instance was building")

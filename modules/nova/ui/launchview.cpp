@@ -22,6 +22,7 @@
 
 #include <cmath>
 #include <map>
+#include <utility>
 
 namespace wb::nova::ui {
 
@@ -40,8 +41,10 @@ QString localMeaning(const QString &method, const QString &who)
     static const std::map<QString, QString> meanings{
         {"run_instances", QObject::tr("The API server (EC2 API, port 8773) checks what the "
                                       "request names: the key pair, the instance type and the "
-                                      "image. Then it passes the request on to the cloud "
-                                      "controller.")},
+                                      "image. Then it hands the request to the cloud "
+                                      "controller, a class in the same nova-api process (a "
+                                      "method call in Nova; an rpc.call here, to show the "
+                                      "hop).")},
         {"authorize", QObject::tr("The cloud controller checks the user's permissions: the "
                                   "user must be a member of the project.")},
         {"check_quota", QObject::tr("create() first checks the quota: how many instances of "
@@ -49,25 +52,35 @@ QString localMeaning(const QString &method, const QString &who)
         {"ensure_default_security_group",
          QObject::tr("The project's security group 'default' is created if it does not exist "
                      "yet; its rules become the nova-sg chain on the compute host.")},
-        {"create_instance", QObject::tr("The instance is written to the database in vm_state "
-                                        "building, task_state scheduling, with a generated MAC "
-                                        "(prefix 02:16:3e) and host name.")},
+        {"create_instance", QObject::tr("The instance is written to the database with a "
+                                        "generated MAC (prefix 02:16:3e) and host name: in "
+                                        "2011.1 state_description 'scheduling', power_state 0 "
+                                        "(NOSTATE); from Diablo (2011.3) vm_state building, "
+                                        "task_state scheduling.")},
         {"schedule", QObject::tr("The scheduler picks the host that will run the instance. "
                                  "The chance scheduler of the tutorial's run takes a random "
                                  "host that is up.")},
         {"NoValidHost", QObject::tr("The scheduler found no host that can take the instance; "
-                                    "the instance goes to vm_state error.")},
+                                    "the instance goes to vm_state error (Diablo's model; in "
+                                    "2011.1 nothing updated the row, which stayed "
+                                    "'scheduling').")},
         {"run_instance", QObject::tr("Step 4: the compute worker on the chosen host takes the "
                                      "message off its own queue and starts run_instance(): is "
                                      "the instance already running, is there room on the host.")},
         {"already_running", QObject::tr("The instance runs already: nothing to do.")},
         {"rejected", QObject::tr("The host has no room for the instance (the chance and zone "
                                  "schedulers do not look at capacity): the instance goes to "
-                                 "error.")},
+                                 "error. This refusal is the simulation's own rule: Nova "
+                                 "2011's compute worker never checked capacity, so the host "
+                                 "overcommitted or the spawn failed, and nothing "
+                                 "rescheduled.")},
         {"allocate_fixed_ip", QObject::tr("Step 6: the network controller takes the request "
-                                          "off the queue 'network' and leases the next free "
-                                          "address of the project's network (VlanManager: "
-                                          ".0 network, .1 gateway, .2 VPN, instances from .3).")},
+                                          "off its queue and leases the next free address of "
+                                          "the project's network (VlanManager: .0 network, .1 "
+                                          "gateway, .2 VPN, instances from .3). Nova 2011.1 "
+                                          "sent it to network.<network_host>, the host running "
+                                          "the project's network; the simulation's single "
+                                          "controller consumes the bare topic 'network'.")},
         {"allocate_fixed_ip failed", QObject::tr("The call failed: the exception came back as "
                                                  "a RemoteError and the instance goes to error.")},
         {"fixed_ip", QObject::tr("Step 8: the reply reaches the compute worker, which was "
@@ -84,7 +97,8 @@ QString localMeaning(const QString &method, const QString &who)
                                       "and disk; the SSH key goes into the image through "
                                       "qemu-nbd (a plan here, never run).")},
         {"createXML", QObject::tr("libvirt starts the domain: the instance boots. vm_state "
-                                  "becomes active.")},
+                                  "becomes active (in 2011.1: state_description 'running', "
+                                  "power_state 1).")},
     };
     auto it = meanings.find(method);
     if (it != meanings.end())
@@ -267,7 +281,8 @@ void StateMachineView::paintEvent(QPaintEvent *)
     p.setFont(bold);
     p.setPen(text);
     p.drawText(QRectF(8, 4, w - 16, lh), Qt::AlignLeft | Qt::AlignVCenter,
-               any ? tr("Instance state at the cursor") : tr("Instance state: not created yet"));
+               any ? tr("Instance state at the cursor (Diablo 2011.3 model)")
+                   : tr("Instance state: not created yet"));
 
     // "building" holds the four task states of the launch.
     const double boxH = lh + 8, gap = 9;
@@ -424,14 +439,16 @@ LaunchPage::LaunchPage(QWidget *parent)
                              "(the table starts over)."));
     });
 
-    // The opening example: one launch with the tutorial's settings, shown from its end.
+    // The opening example: one launch with the tutorial's settings, on the worker thread
+    // like any other (the page shows at once), then shown from its end.
     connect(m_controller, &wb::ui::StepController::traceReplaced, this,
             [this] { m_shownLaunch = -2; });
     QString error;
     if (m_run->reset(settingsFromControls(), &error)) {
         m_controller->setTrace(m_run->trace(), 0);
-        m_run->launchNow();
-        m_controller->toEnd();
+        m_opening = m_run->launch();
+        m_launch->setEnabled(!m_opening);
+        m_controller->setLive(m_opening);
     } else {
         m_status->setText(tr("The components could not start: %1").arg(error));
     }
@@ -504,10 +521,13 @@ void LaunchPage::launchFinished(int index)
     else
         m_status->setText(name.isEmpty() ? tr("Refused: %1").arg(r.error)
                                          : tr("%1 failed: %2").arg(name, r.error));
-    // Watch the new launch from its first event.
-    m_controller->seek(r.begin);
-    if (isVisible())
-        m_controller->play();
+    if (std::exchange(m_opening, false)) {
+        m_controller->toEnd();
+    } else { // watch the new launch from its first event
+        m_controller->seek(r.begin);
+        if (isVisible())
+            m_controller->play();
+    }
     m_shownLaunch = -2;
     redraw();
 }

@@ -87,6 +87,7 @@ private:
     QPushButton *m_launch;
     QLabel *m_status;
     int m_shownLaunch = -2;
+    bool m_opening = false; // the opening launch runs: show it from its end when it is done
     qsizetype m_shownEnd = -1;
 };
 

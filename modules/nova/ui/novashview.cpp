@@ -37,7 +37,8 @@ NovaShPage::NovaShPage(QWidget *parent)
     for (auto c : novaShCommands())
         m_command->addItem(qs(novaShCommandName(c)), static_cast<int>(c));
     m_command->setCurrentText(QStringLiteral("run"));
-    m_command->setToolTip(tr("sudo ./nova.sh COMMAND [install dir] [branch]"));
+    m_command->setToolTip(tr("sudo ./nova.sh branch [source-branch] [install-dir], or "
+                             "sudo ./nova.sh COMMAND [install-dir] for every other command"));
 
     const auto &vars = novaShVariables();
     m_variables->setColumnCount(3);
@@ -177,23 +178,38 @@ void NovaShPage::replan()
         const QString name = m_variables->item(r, VarName)->text();
         QTableWidgetItem *value = m_variables->item(r, VarValue);
         const QString def = m_variables->item(r, VarMeaning)->data(Qt::UserRole).toString();
+        // The value exactly as typed: the script takes any value, an empty one meaning the
+        // default (${VAR:-default}); only an unknown name could fail here.
         std::string error;
-        const bool ok = value->text() == def ||
-                        env.set(name.toStdString(), value->text().trimmed().toStdString(), &error);
-        value->setBackground(ok ? QBrush() : QBrush(wb::ui::stateColor("blocked").lighter(175)));
+        const bool ok =
+            value->text() == def || env.set(name.toStdString(), value->text().toStdString(), &error);
+        if (!ok)
+            problems << QStringLiteral("%1: %2").arg(name, qs(error));
+        QString warning;
+        for (const auto &w : env.warnings())
+            if (qs(w).startsWith(name + QLatin1Char('=')))
+                warning = qs(w);
+        const bool flagged = !ok || !warning.isEmpty();
+        value->setBackground(flagged ? QBrush(wb::ui::stateColor("blocked").lighter(175))
+                                     : QBrush());
         QFont f = value->font();
         f.setBold(ok && value->text() != def);
         value->setFont(f);
-        value->setToolTip(ok ? QString() : qs(error));
-        if (!ok)
-            problems << QStringLiteral("%1: %2").arg(name, qs(error));
+        value->setToolTip(!ok ? qs(error)
+                              : !warning.isEmpty() ? warning
+                              : value->text().isEmpty()
+                                  ? tr("empty: the script's ${%1:-...} gives the default")
+                                        .arg(name)
+                                  : QString());
     }
     m_filling = false;
+    for (const auto &w : env.warnings())
+        problems << qs(w);
     m_message->setText(problems.isEmpty()
                            ? QString()
                            : problems.join(QLatin1Char('\n')) +
-                                 tr("\n(the plan keeps the default for these until they are "
-                                    "valid)"));
+                                 tr("\n(bash accepts these values; the plan uses them as "
+                                    "written)"));
     m_message->setVisible(!problems.isEmpty());
 
     const auto command = static_cast<NovaShCommand>(m_command->currentData().toInt());

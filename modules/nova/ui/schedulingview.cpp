@@ -97,7 +97,9 @@ SchedulingPage::SchedulingPage(QWidget *parent)
                               tr("Simulated")};
     m_table->setColumnCount(headers.size());
     m_table->setHorizontalHeaderLabels(headers);
-    m_table->horizontalHeaderItem(4)->setToolTip(tr("Rejected by the compute host: no room"));
+    m_table->horizontalHeaderItem(4)->setToolTip(
+        tr("Rejected by the compute host: no room. The simulation's rule; Nova 2011's compute "
+           "worker never checked capacity (it overcommitted, or the spawn failed)"));
     m_table->horizontalHeaderItem(7)->setToolTip(tr("Simulated time until the last event"));
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -313,7 +315,7 @@ void SchedulingPage::plot()
     nvhBars->setWidth(0.5);
     nvhBars->setData(ticks, nvh);
     auto *rejBars = new QCPBars(m_failures->xAxis, m_failures->yAxis);
-    rejBars->setName(tr("rejected by the host (no room)"));
+    rejBars->setName(tr("rejected by the host (no room; the simulation's rule)"));
     rejBars->setBrush(wb::ui::stateColor("waiting"));
     rejBars->setPen(Qt::NoPen);
     rejBars->setWidth(0.5);

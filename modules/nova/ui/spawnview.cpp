@@ -154,12 +154,30 @@ QWidget *SpawnPage::buildXmlTab()
     m_checks = new QLabel;
     m_checks->setWordWrap(true);
     m_checks->setTextFormat(Qt::RichText);
+    m_xmlIp = new QLineEdit(QStringLiteral("10.0.0.3"));
+    m_xmlIp->setToolTip(tr("The fixed IP: an address of the project network 10.0.0.0/27 "
+                           "that Nova would hand out (not .0, .1, .2 or .31)"));
+    m_xmlMac = new QLineEdit(QStringLiteral("02:16:3e:17:35:39"));
+    m_xmlMac->setToolTip(tr("The instance's MAC: six hex pairs, unicast (the first octet "
+                            "even)"));
+    m_xmlWarning = new QLabel;
+    m_xmlWarning->setWordWrap(true);
+    m_xmlWarning->setStyleSheet(
+        QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    m_xmlWarning->hide();
+    m_xmlTitle = new QLabel;
 
+    auto *address = new QHBoxLayout;
+    address->addWidget(new QLabel(tr("Fixed IP:")));
+    address->addWidget(m_xmlIp);
+    address->addWidget(new QLabel(tr("MAC:")));
+    address->addWidget(m_xmlMac);
     auto *left = new QWidget;
     auto *lcol = new QVBoxLayout(left);
     lcol->setContentsMargins(0, 0, 0, 0);
-    lcol->addWidget(new QLabel(tr("<b>to_xml()</b> for instance-00000001 (10.0.0.3, "
-                                  "02:16:3e:17:35:39, m1.tiny):")));
+    lcol->addLayout(address);
+    lcol->addWidget(m_xmlWarning);
+    lcol->addWidget(m_xmlTitle);
     lcol->addWidget(m_xml, 1);
     lcol->addWidget(m_comments);
     auto *right = new QWidget;
@@ -178,6 +196,8 @@ QWidget *SpawnPage::buildXmlTab()
     split->setSizes({560, 520});
 
     connect(m_comments, &QCheckBox::toggled, this, &SpawnPage::renderXml);
+    connect(m_xmlIp, &QLineEdit::textChanged, this, &SpawnPage::renderXml);
+    connect(m_xmlMac, &QLineEdit::textChanged, this, &SpawnPage::renderXml);
     connect(m_annotations, &QTableWidget::cellClicked, this, [this](int row, int) {
         // Find the element's tag in the listing and select that line.
         QString tag = m_annotations->item(row, 0)->text().section(' ', 0, 0).section('/', -1);
@@ -199,8 +219,40 @@ QWidget *SpawnPage::buildXmlTab()
 
 void SpawnPage::renderXml()
 {
-    DomainSpec spec; // the recorded instance-00000001
+    DomainSpec spec; // the recorded instance-00000001, at the address and MAC chosen
     spec.withComments = m_comments->isChecked();
+    // As the CLI refuses them, the view warns: the XML is still shown, so the reader sees
+    // what would have been handed to libvirt.
+    QStringList warnings;
+    const auto ip = Ipv4Address::parse(m_xmlIp->text().trimmed().toStdString());
+    const auto mac = MacAddress::parse(m_xmlMac->text().trimmed().toStdString());
+    NetworkCreateRequest req;
+    req.fixedRange = kProjectNet;
+    req.networkSize = static_cast<std::uint32_t>(kProjectNet.size());
+    const Network network = createNetworks(req, NetworkManagerKind::Vlan).front();
+    if (!ip)
+        warnings << tr("The fixed IP is not an IPv4 address; the XML keeps %1.")
+                        .arg(qs(spec.ip));
+    else if (!kProjectNet.contains(*ip))
+        warnings << tr("%1 is not inside the project network %2; Nova only hands out its "
+                       "own addresses.")
+                        .arg(qs(ip->toString()), qs(kProjectNet.toString()));
+    else if (const std::string why = fixedIpProblem(network, *ip); !why.empty())
+        warnings << qs(why) + QLatin1Char('.');
+    if (ip)
+        spec.ip = ip->toString();
+    if (!mac)
+        warnings << tr("The MAC is not six hex pairs; the XML keeps %1.").arg(qs(spec.mac));
+    else if (const std::string why = macProblem(*mac); !why.empty())
+        warnings << tr("%1; `virsh create` would fail.").arg(qs(why));
+    if (mac)
+        spec.mac = mac->toString();
+    m_xmlWarning->setText(warnings.isEmpty() ? QString()
+                                             : QStringLiteral("⚠ ") + warnings.join(
+                                                   QStringLiteral("\n⚠ ")));
+    m_xmlWarning->setVisible(!warnings.isEmpty());
+    m_xmlTitle->setText(tr("<b>to_xml()</b> for instance-00000001 (%1, %2, m1.tiny):")
+                            .arg(qs(spec.ip), qs(spec.mac)));
     m_xmlTrace = std::make_shared<wb::Trace>();
     m_xml->setPlainText(qs(toDomainXml(spec, m_xmlTrace.get())));
     const auto notes = annotateDomain(spec);
@@ -231,11 +283,11 @@ void SpawnPage::renderXml()
         buildRuleset(RulesetSpec::recorded(1, kInstanceIp, kProjectNet)).text();
     const bool sameNet = rules.find("-s " + cidr.toStdString()) != std::string::npos;
     const auto hostMac = *MacAddress::parse(kRecordedHostMac);
-    const std::string ra = linkLocalV6(hostMac) + "/64";
-    const auto mac = MacAddress::parse(spec.mac);
-    const bool novaPrefix = mac && mac->bytes[0] == kInstanceMacPrefix[0] &&
-                            mac->bytes[1] == kInstanceMacPrefix[1] &&
-                            mac->bytes[2] == kInstanceMacPrefix[2];
+    const std::string ra = linkLocalV6(hostMac);
+    const auto specMac = MacAddress::parse(spec.mac);
+    const bool novaPrefix = specMac && specMac->bytes[0] == kInstanceMacPrefix[0] &&
+                            specMac->bytes[1] == kInstanceMacPrefix[1] &&
+                            specMac->bytes[2] == kInstanceMacPrefix[2];
     m_checks->setText(
         tr("%1 PROJNET %2 with PROJMASK %3 is <b>%4</b>, the same network as <code>-s %4</code> "
            "in the instance's iptables rules.<br>"
@@ -245,7 +297,17 @@ void SpawnPage::renderXml()
            "(0x02: locally administered).")
             .arg(ok(sameNet), qs(spec.projectNet), qs(spec.projectMask), cidr,
                  ok(ra == spec.raServer), qs(spec.raServer), QLatin1String(kRecordedHostMac), qs(ra))
-            .arg(ok(novaPrefix), qs(spec.mac)));
+            .arg(ok(novaPrefix), qs(spec.mac)) +
+        tr("<br>%1 Every filter parameter keeps to the characters libvirt allows in a value "
+           "(letters, digits, '_', '.', ':'). The 2011 template wrote <code>%2</code>: "
+           "today's libvirt schema refuses the '/' (<code>virt-xml-validate</code> fails) and "
+           "its parser silently drops that parameter, so the filter would run without "
+           "RASERVER. Here it is written without /%3; the filter needs only the address.")
+            .arg(ok(isLibvirtFilterValue(spec.ip) && isLibvirtFilterValue(spec.dhcpServer) &&
+                    isLibvirtFilterValue(spec.raServer) && isLibvirtFilterValue(spec.projectNet) &&
+                    isLibvirtFilterValue(spec.projectMask)),
+                 qs(raServerParameter2011(spec)).toHtmlEscaped())
+            .arg(spec.raServerPrefix));
     if (m_tabs->currentIndex() == XmlTab)
         tabChanged(XmlTab);
 }
@@ -255,12 +317,30 @@ QString SpawnPage::domainXml() const
     return m_xml->toPlainText();
 }
 
+void SpawnPage::setXmlAddress(const QString &ip, const QString &mac)
+{
+    m_xmlIp->setText(ip);
+    m_xmlMac->setText(mac);
+    renderXml();
+}
+
+QString SpawnPage::xmlWarning() const
+{
+    return m_xmlWarning->text();
+}
+
 // ---------------------------------------------------------------------------------------------
 // iptables and the walk
 
 QWidget *SpawnPage::buildRulesTab()
 {
-    m_recorded = new QRadioButton(tr("As recorded (defects marked ⚠)"));
+    m_recorded = new QRadioButton(tr("As recorded (⚠ defect, ✘ refused)"));
+    m_recorded->setToolTip(tr("The listing as printed: iptables-restore refuses its ICMP rule "
+                              "and loads none of it"));
+    m_loadable = new QRadioButton(tr("ICMP rule loadable"));
+    m_loadable->setToolTip(tr("The listing with its ICMP rule as meant (all ICMP from the "
+                              "project network), so that it loads and the DHCP defects can be "
+                              "walked"));
     m_corrected = new QRadioButton(tr("Corrected"));
     m_recorded->setChecked(true);
     m_listing = new QListWidget;
@@ -288,7 +368,12 @@ QWidget *SpawnPage::buildRulesTab()
     m_icmpType = new QSpinBox;
     m_icmpType->setRange(0, 255);
     m_icmpType->setValue(8);
-    m_icmpType->setToolTip(tr("ICMP type: 8 is echo request (ping)"));
+    m_icmpType->setToolTip(tr("ICMP type: 8 is echo request (ping), 0 echo reply, 3 "
+                              "destination unreachable, 13 timestamp request"));
+    m_icmpCode = new QSpinBox;
+    m_icmpCode->setRange(0, 255);
+    m_icmpCode->setValue(0);
+    m_icmpCode->setToolTip(tr("ICMP code: 0 for echo; with type 3, 3 is port unreachable"));
     auto *walkButton = new QPushButton(tr("Walk this packet"));
     m_walkMessage = new QLabel;
     m_walkMessage->setWordWrap(true);
@@ -312,6 +397,7 @@ QWidget *SpawnPage::buildRulesTab()
     form->addRow(tr("Source port:"), m_sport);
     form->addRow(tr("Destination port:"), m_dport);
     form->addRow(tr("ICMP type:"), m_icmpType);
+    form->addRow(tr("ICMP code:"), m_icmpCode);
     form->addRow(tr("Connection state:"), m_state);
     auto *packetBox = new QGroupBox(tr("The packet"));
     auto *pcol = new QVBoxLayout(packetBox);
@@ -325,14 +411,18 @@ QWidget *SpawnPage::buildRulesTab()
     wcol->addWidget(m_walkLog, 1);
     wcol->addWidget(m_verdict);
 
+    // The table's title on a line of its own keeps the listing narrow enough for the packet
+    // and the walk beside it.
     auto *which = new QHBoxLayout;
-    which->addWidget(new QLabel(tr("<b>Filter table</b> of instance-00000001:")));
     which->addWidget(m_recorded);
+    which->addWidget(m_loadable);
     which->addWidget(m_corrected);
     which->addStretch(1);
     auto *left = new QWidget;
     auto *lcol = new QVBoxLayout(left);
     lcol->setContentsMargins(0, 0, 0, 0);
+    lcol->addWidget(new QLabel(tr("<b>Filter table</b> of instance-00000001, in "
+                                  "iptables-save form:")));
     lcol->addLayout(which);
     lcol->addWidget(m_listing, 3);
     lcol->addWidget(m_defects, 0);
@@ -356,15 +446,19 @@ QWidget *SpawnPage::buildRulesTab()
     const auto fieldsFor = [this](const QString &proto) {
         const bool icmp = proto == QLatin1String("icmp");
         m_icmpType->setEnabled(icmp);
+        m_icmpCode->setEnabled(icmp);
         m_sport->setEnabled(!icmp);
         m_dport->setEnabled(!icmp);
     };
     connect(m_proto, &QComboBox::currentTextChanged, this, fieldsFor);
     fieldsFor(m_proto->currentText());
-    connect(m_corrected, &QRadioButton::toggled, this, [this] {
-        renderRules();
-        walk();
-    });
+    for (QRadioButton *b : {m_recorded, m_loadable, m_corrected})
+        connect(b, &QRadioButton::toggled, this, [this](bool on) {
+            if (!on)
+                return; // the button switched off; the one switched on redraws
+            renderRules();
+            walk();
+        });
     choosePreset(0);
     return split;
 }
@@ -391,16 +485,37 @@ void SpawnPage::choosePreset(int index)
     m_dport->setText(QLatin1String(p.dport));
     m_state->setCurrentText(qs(connStateName(p.state)));
     m_icmpType->setValue(8);
+    m_icmpCode->setValue(0);
 }
 
 void SpawnPage::setCorrected(bool corrected)
 {
-    (corrected ? m_corrected : m_recorded)->setChecked(true);
+    setRules(corrected ? Rules::Corrected : Rules::Recorded);
+}
+
+void SpawnPage::setRules(Rules rules)
+{
+    (rules == Rules::Corrected          ? m_corrected
+     : rules == Rules::RecordedLoadable ? m_loadable
+                                        : m_recorded)
+        ->setChecked(true);
+}
+
+void SpawnPage::setIcmp(int type, int code)
+{
+    m_proto->setCurrentText(qs(protoName(Proto::Icmp)));
+    m_icmpType->setValue(type);
+    m_icmpCode->setValue(code);
 }
 
 Ruleset SpawnPage::currentRules() const
 {
-    return buildRuleset(RulesetSpec::recorded(1, kInstanceIp, kProjectNet, m_corrected->isChecked()));
+    RulesetSpec spec = RulesetSpec::recorded(1, kInstanceIp, kProjectNet, m_corrected->isChecked());
+    if (m_loadable->isChecked())
+        for (auto &g : spec.groupRules)
+            if (g.proto == Proto::Icmp)
+                g.fromPort = g.toPort = -1; // any type, any code: "all ICMP", as meant
+    return buildRuleset(spec);
 }
 
 void SpawnPage::renderRules()
@@ -409,19 +524,37 @@ void SpawnPage::renderRules()
     const bool recorded = !m_corrected->isChecked();
     const auto defects = recorded ? listingDefects(RulesetSpec::recorded(1, kInstanceIp, kProjectNet))
                                   : std::vector<ListingDefect>{};
+    const RulesetLoad load = loadRuleset(rules);
     m_listing->clear();
     m_ruleLine.clear();
     const QStringList lines = qs(rules.text()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    const int firstRule = 2 + static_cast<int>(rules.chains.size());
+    std::vector<int> ruleOfLine(static_cast<std::size_t>(lines.size()), -1);
+    for (std::size_t k = 0; k < rules.rules.size(); ++k) {
+        const int line = rules.lineOf(k) - 1;
+        m_ruleLine.push_back(line);
+        if (line >= 0 && line < lines.size())
+            ruleOfLine[static_cast<std::size_t>(line)] = static_cast<int>(k);
+    }
     for (int i = 0; i < lines.size(); ++i) {
         auto *it = new QListWidgetItem(lines[i]);
-        const int ruleIndex = i - firstRule;
-        if (ruleIndex >= 0 && ruleIndex < static_cast<int>(rules.rules.size())) {
-            m_ruleLine.push_back(i);
+        const int ruleIndex = ruleOfLine[static_cast<std::size_t>(i)];
+        if (!load.loaded && i + 1 == load.failedLine) {
+            it->setText(QStringLiteral("✘ ") + lines[i]);
+            it->setForeground(wb::ui::stateColor("blocked"));
+            it->setToolTip(tr("iptables-restore stops here (line %1): %2. Nothing of the "
+                              "table is loaded.")
+                               .arg(load.failedLine)
+                               .arg(qs(load.error)));
+        } else if (ruleIndex >= 0) {
             QStringList problems;
-            for (const auto &d : defects)
-                if (qs(d.rule) == lines[i])
-                    problems << qs(d.problem);
+            if (m_recorded->isChecked())
+                for (const auto &d : defects)
+                    if (qs(d.rule) == lines[i])
+                        problems << qs(d.problem);
+            if (m_loadable->isChecked())
+                for (const auto &d : defects)
+                    if (d.id != "icmp-type-range" && qs(d.rule) == lines[i])
+                        problems << qs(d.problem);
             const QString note = qs(rules.rules[static_cast<std::size_t>(ruleIndex)].note);
             if (!problems.isEmpty()) {
                 it->setText(QStringLiteral("⚠ ") + lines[i]);
@@ -438,17 +571,36 @@ void SpawnPage::renderRules()
         m_listing->addItem(it);
     }
     QString html;
-    if (recorded) {
-        html = tr("<b>%1 defects in the recorded listing:</b>").arg(defects.size());
+    if (m_recorded->isChecked()) {
+        html = tr("<b>This table does not load.</b> <code>iptables-restore</code> reads a "
+                  "table all or nothing and commits it only if every line parses; at line "
+                  "%1 it stops with <i>%2</i> (an ICMP code is 8-bit, 65535 is not one) and "
+                  "exits 1. None of the rules above reach the kernel: the host keeps the "
+                  "filter table it had (a fresh host: FORWARD empty, policy ACCEPT), so "
+                  "every packet to the instance is forwarded unfiltered. Walk one to see it; "
+                  "choose <i>ICMP rule loadable</i> to walk the rules as the tutorial meant "
+                  "them.<br>")
+                   .arg(load.failedLine)
+                   .arg(qs(load.error).toHtmlEscaped());
+        html += tr("<b>%1 defects in the recorded listing:</b>").arg(defects.size());
         html += QStringLiteral("<ul style='margin-left:-20px'>");
         for (const auto &d : defects)
             html += QStringLiteral("<li>%1 <i>Fix:</i> %2</li>")
                         .arg(qs(d.problem).toHtmlEscaped(), qs(d.fix).toHtmlEscaped());
         html += QStringLiteral("</ul>");
+    } else if (m_loadable->isChecked()) {
+        html = tr("<b>The listing with its ICMP rule as meant</b> (all ICMP from the project "
+                  "network), so the table loads; the DHCP rule keeps its three defects:");
+        html += QStringLiteral("<ul style='margin-left:-20px'>");
+        for (const auto &d : defects)
+            if (d.id != "icmp-type-range")
+                html += QStringLiteral("<li>%1</li>").arg(qs(d.problem).toHtmlEscaped());
+        html += QStringLiteral("</ul>");
     } else {
         html = tr("<b>Corrected:</b> the DHCP rule has a target (ACCEPT), the gateway 10.0.0.1 "
                   "as its source, and comes before the security-group jump; the ICMP rule "
-                  "accepts all ICMP from the project network.");
+                  "accepts all ICMP from the project network. The table loads with "
+                  "<code>iptables-restore</code>.");
     }
     m_defects->setText(html);
 }
@@ -480,6 +632,7 @@ bool SpawnPage::walk()
         p.proto = parseProto(m_proto->currentText().toStdString()).value_or(Proto::Tcp);
         p.state = parseConnState(m_state->currentText().toStdString()).value_or(ConnState::New);
         p.icmpType = m_icmpType->value();
+        p.icmpCode = m_icmpCode->value();
         if (p.proto != Proto::Icmp) {
             port(m_sport, p.sport, tr("The source port"));
             port(m_dport, p.dport, tr("The destination port"));
@@ -519,14 +672,25 @@ void SpawnPage::redrawWalk()
     for (qsizetype i = 0; t && i < cursor && i < static_cast<qsizetype>(t->size()); ++i) {
         const wb::Event &e = t->at(static_cast<std::size_t>(i));
         const QString chain = qs(e.stringField("chain"));
-        if (e.kind == "chain") {
+        if (e.kind == "load") {
+            const int line = static_cast<int>(e.intField("line"));
+            currentLine = line - 1;
+            auto *it = new QListWidgetItem(
+                tr("✘ iptables-restore: %1 at line %2; the table is not loaded. The host "
+                   "keeps its previous filter table: FORWARD empty, policy %3.")
+                    .arg(qs(e.stringField("error")))
+                    .arg(line)
+                    .arg(qs(std::string(verdictName(rules.forwardPolicy)))));
+            it->setForeground(wb::ui::stateColor("blocked"));
+            m_walkLog->addItem(it);
+        } else if (e.kind == "chain") {
             currentLine = -1;
             stack << chain;
             m_walkLog->addItem(tr("→ enter chain %1").arg(chain));
         } else if (e.kind == "rule") {
             const int number = static_cast<int>(e.intField("rule_number"));
             int seen = 0;
-            for (std::size_t k = 0; k < rules.rules.size(); ++k)
+            for (std::size_t k = 0; k < rules.rules.size() && k < m_ruleLine.size(); ++k)
                 if (qs(rules.rules[k].chain) == chain && ++seen == number)
                     currentLine = m_ruleLine[k];
             const bool matched = e.field("matched") && std::get_if<bool>(e.field("matched")) &&

@@ -1,8 +1,10 @@
 #pragma once
 // What the compute host builds when it spawns instance-00000001, in three tabs:
-// - the libvirt domain XML, each element explained, and the values checked against each other;
-// - the iptables filter rules as recorded (defects marked) or corrected, and a packet walked
-//   through them chain by chain, rule by rule, on the transport bar;
+// - the libvirt domain XML for an address and MAC the user picks (refused ones warned about),
+//   each element explained, and the values checked against each other;
+// - the iptables filter rules as recorded (which iptables-restore refuses: nothing loads), as
+//   recorded with a loadable ICMP rule (to walk the DHCP defects), or corrected, and a packet
+//   walked through what the kernel would hold, chain by chain, rule by rule;
 // - the image preparation (_create_image, inject_data) as a described plan: never executed.
 
 #include "nova/core/iptables.h"
@@ -36,6 +38,9 @@ class SpawnPage : public wb::ui::ModulePage
     Q_OBJECT
 public:
     enum Tab { XmlTab, RulesTab, ImageTab };
+    // Recorded: the listing as printed (its ICMP rule stops iptables-restore, so nothing of
+    // it loads); RecordedLoadable: the listing with that one rule as meant (all ICMP).
+    enum class Rules { Recorded, RecordedLoadable, Corrected };
 
     explicit SpawnPage(QWidget *parent = nullptr);
     ~SpawnPage() override;
@@ -48,7 +53,9 @@ public:
     // The packet walk: choose a preset (see presets()) or set the fields, then walk.
     QStringList presets() const;
     void choosePreset(int index);
-    void setCorrected(bool corrected);
+    void setCorrected(bool corrected); // Corrected or Recorded
+    void setRules(Rules rules);
+    void setIcmp(int type, int code);
     bool walk(); // false with a message when a field does not parse
     QString walkMessage() const;
     // At the cursor: the verdict once reached ("ACCEPT"/"DROP"), else "".
@@ -57,6 +64,9 @@ public:
     QString currentRuleText() const;
     QStringList chainStack() const;
     QString domainXml() const;
+    // The XML tab's address and MAC; the warning shown for them ("" when none).
+    void setXmlAddress(const QString &ip, const QString &mac);
+    QString xmlWarning() const;
     int imageSteps() const;
 
 private:
@@ -81,15 +91,18 @@ private:
     QTableWidget *m_annotations;
     QLabel *m_checks;
     QCheckBox *m_comments;
+    QLineEdit *m_xmlIp, *m_xmlMac;
+    QLabel *m_xmlWarning;
+    QLabel *m_xmlTitle;
 
     // Rules and the walk
-    QRadioButton *m_recorded, *m_corrected;
+    QRadioButton *m_recorded, *m_loadable, *m_corrected;
     QListWidget *m_listing;
     QLabel *m_defects;
     QComboBox *m_preset;
     QLineEdit *m_src, *m_dst, *m_sport, *m_dport;
     QComboBox *m_proto, *m_state;
-    QSpinBox *m_icmpType;
+    QSpinBox *m_icmpType, *m_icmpCode;
     QLabel *m_walkMessage;
     QLabel *m_breadcrumb;
     QListWidget *m_walkLog;

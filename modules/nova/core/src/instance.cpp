@@ -37,6 +37,27 @@ std::string_view taskStateName(TaskState s)
     return "?";
 }
 
+LegacyState legacyState(VmState vm, TaskState task)
+{
+    constexpr int kNoState = 0, kRunning = 1, kShutdown = 4; // nova/compute/power_state.py
+    if (vm == VmState::Active)
+        return {"running", kRunning};
+    if (vm == VmState::Error && (task == TaskState::Spawning || task == TaskState::None))
+        return {"shutdown", kShutdown};
+    switch (task) {
+    case TaskState::Scheduling:
+        return {"scheduling", kNoState};
+    case TaskState::Networking:
+    case TaskState::BlockDeviceMapping:
+        return {"networking", kNoState};
+    case TaskState::Spawning:
+        return {"spawning", kNoState};
+    case TaskState::None:
+        break;
+    }
+    return {"running", kRunning};
+}
+
 std::string instanceName(std::int64_t id)
 {
     char buf[32];

@@ -151,16 +151,63 @@ std::vector<const Rule *> Ruleset::chainRules(std::string_view chain) const
     return out;
 }
 
-std::string Ruleset::text() const
+namespace {
+
+constexpr int kBuiltinChains = 3; // INPUT, FORWARD, OUTPUT
+
+std::string tableText(const Ruleset &rs, bool elided)
 {
     std::ostringstream o;
-    o << "*filter\n...\n";
-    for (const auto &c : chains)
+    o << "*filter\n";
+    if (elided)
+        o << "...\n";
+    else
+        o << ":INPUT ACCEPT [0:0]\n:FORWARD " << verdictName(rs.forwardPolicy)
+          << " [0:0]\n:OUTPUT ACCEPT [0:0]\n";
+    for (const auto &c : rs.chains)
         o << ':' << c << " - [0:0]\n";
-    for (const auto &r : rules)
+    for (const auto &r : rs.rules)
         o << r.text() << '\n';
     o << "COMMIT\n";
     return o.str();
+}
+
+} // namespace
+
+std::string Ruleset::text() const
+{
+    return tableText(*this, false);
+}
+
+std::string Ruleset::listingText() const
+{
+    return tableText(*this, true);
+}
+
+int Ruleset::lineOf(std::size_t ruleIndex) const
+{
+    return 1 + kBuiltinChains + static_cast<int>(chains.size()) + static_cast<int>(ruleIndex) +
+           1;
+}
+
+RulesetLoad loadRuleset(const Ruleset &rules)
+{
+    RulesetLoad load;
+    for (std::size_t i = 0; i < rules.rules.size(); ++i) {
+        const Rule &r = rules.rules[i];
+        // The one rule a generated ruleset can carry that iptables' icmp match refuses: a
+        // type or code that does not fit in 8 bits (libxt_icmp parses "type/code" and
+        // reports the whole text as an unknown code).
+        if (r.icmpType && !r.icmpType->valid()) {
+            load.loaded = false;
+            load.failedLine = rules.lineOf(i);
+            load.failedRule = r.text();
+            load.error = r.icmpType->code ? "Unknown ICMP code `" + r.icmpType->text() + "'"
+                                          : "Unknown ICMP type `" + r.icmpType->text() + "'";
+            return load;
+        }
+    }
+    return load;
 }
 
 Ruleset buildRuleset(const RulesetSpec &spec)
@@ -283,7 +330,10 @@ std::vector<ListingDefect> listingDefects(const RulesetSpec &spec)
              "network's DHCP server is " + spec.dhcpServer.toString(),
          dhcpFixed},
         {"dhcp-order", dhcpListed,
-         "placed after the jump to the security group, not before it as explained",
+         "placed after the jump to the security group, not before it as explained: a "
+         "mismatch with the text, not a working defect (a packet nova-sg-" +
+             std::to_string(spec.securityGroupId) +
+             " does not accept returns and reaches this rule)",
          "put the DHCP rule before -j nova-sg-" + std::to_string(spec.securityGroupId)}};
     const auto isBadIcmp = [](const Rule &r) { return r.icmpType && !r.icmpType->valid(); };
     if (const std::string icmp = find(listed, isBadIcmp); !icmp.empty()) {
@@ -291,7 +341,8 @@ std::vector<ListingDefect> listingDefects(const RulesetSpec &spec)
         out.push_back({"icmp-type-range", icmp,
                        "the port range was pasted into --icmp-type: type 1 code 65535 matches "
                        "nothing (codes are 8-bit) and iptables 1.8.9 refuses it with "
-                       "\"Unknown ICMP code `1/65535'\"; ping falls through to the fallback DROP",
+                       "\"Unknown ICMP code `1/65535'\", so iptables-restore loads none of the "
+                       "table; were it loaded, ping would fall through to the fallback DROP",
                        find(fixed, isIcmp)});
     }
     return out;
@@ -369,9 +420,32 @@ bool ruleMatches(const Rule &r, const Packet &p, std::string &reason)
 
 } // namespace
 
-PacketWalk walkPacket(const Ruleset &rules, const Packet &packet, wb::Trace *trace)
+PacketWalk walkPacket(const Ruleset &loaded, const Packet &packet, wb::Trace *trace)
 {
     PacketWalk walk;
+    walk.load = loadRuleset(loaded);
+    // What the kernel holds: the ruleset, or, when it did not load, the table before it.
+    Ruleset before;
+    before.forwardPolicy = loaded.forwardPolicy;
+    const Ruleset &rules = walk.load.loaded ? loaded : before;
+    if (!walk.load.loaded) {
+        const std::string why =
+            walk.load.error + ", error at line " +
+            std::to_string(walk.load.failedLine) + " (" + walk.load.failedRule +
+            "); it loads a table all or nothing, so none of this ruleset is in the kernel: "
+            "the host keeps its previous filter table (here a fresh host's, FORWARD empty "
+            "with policy " + std::string(verdictName(loaded.forwardPolicy)) +
+            ") and no nova chain filters the instance";
+        walk.steps.push_back({"iptables-restore", 0, "", false, "not-loaded", why});
+        if (trace)
+            trace->add("load", "the ruleset failed to load at line " +
+                                   std::to_string(walk.load.failedLine),
+                       {{"loaded", false},
+                        {"line", walk.load.failedLine},
+                        {"rule", walk.load.failedRule},
+                        {"error", walk.load.error},
+                        {"reason", why}});
+    }
     struct Frame
     {
         std::string chain;
@@ -412,7 +486,9 @@ PacketWalk walkPacket(const Ruleset &rules, const Packet &packet, wb::Trace *tra
                 if (trace)
                     trace->add("return", "end of FORWARD: policy " + policy,
                                {{"chain", chain}, {"action", "policy"}});
-                return finish(rules.forwardPolicy, "FORWARD policy " + policy);
+                return finish(rules.forwardPolicy,
+                              "FORWARD policy " + policy +
+                                  (walk.load.loaded ? "" : " (the ruleset did not load)"));
             }
             walk.steps.push_back({chain, 0, "", false, "return",
                                   "end of " + chain + ": back to " + stack.back().chain});

@@ -19,6 +19,8 @@
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 namespace wb::nova {
 
 namespace msg = wb::messaging;
@@ -440,6 +442,24 @@ struct NovaDeployment::Impl
     std::unique_ptr<LocalDb> db; // null in a component process that reaches it over the bus
     std::string traceExchange;   // set: every recorded event is reported there too
     std::atomic<bool> stopping{false};
+    std::atomic<std::uint64_t> userLaunches{0}; // runInstances() calls so far
+
+    // The seed of an endpoint's call ids: the launch seed and the endpoint's name (and, for
+    // the user, which launch), so a seeded launch repeats its msg_ids. Components in their
+    // own processes (traceExchange set) also mix in the process id and the clock: processes
+    // started with the same seed on one broker must not share reply queue names.
+    std::uint64_t idSeed(const std::string &name, std::uint64_t salt = 0) const
+    {
+        std::uint64_t h = 0xcbf29ce484222325ULL; // FNV-1a over the name
+        for (const char c : name)
+            h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+        std::uint64_t seed = options.seed ^ h ^ (salt * 0x9e3779b97f4a7c15ULL);
+        if (!traceExchange.empty())
+            seed ^= (static_cast<std::uint64_t>(::getpid()) << 40) ^
+                    static_cast<std::uint64_t>(
+                        std::chrono::steady_clock::now().time_since_epoch().count());
+        return seed;
+    }
     std::atomic<int> lost{0}; // actors that ended on an error after they started
     std::vector<std::unique_ptr<Actor>> actors;
     std::mutex readyMutex;
@@ -550,6 +570,7 @@ private:
             recorder = [this](const RpcLeg &l) { relay(m_d.leg(l, m_thread)); };
         m_rpc = std::make_unique<RpcEndpoint>(*m_out, m_name, recorder, &m_d.stopping);
         m_rpc->setExchange(m_d.options.controlExchange);
+        m_rpc->setIdSeed(m_d.idSeed(m_name));
         if (!m_d.db)
             m_dbClient = std::make_unique<DbClient>(*m_out, m_name, m_d.options.controlExchange,
                                                     m_d.options.rpcTimeout, &m_d.stopping);
@@ -1163,6 +1184,7 @@ std::int64_t NovaDeployment::runInstances()
     RpcEndpoint user(*ch, "user", [this](const RpcLeg &l) { m_impl->leg(l, 0); },
                      &m_impl->stopping);
     user.setExchange(o.controlExchange);
+    user.setIdSeed(m_impl->idSeed("user", ++m_impl->userLaunches));
     RpcArgs result;
     try {
         result = user.call(1, "api", "api", runInstancesRequest(o), o.rpcTimeout * 2);

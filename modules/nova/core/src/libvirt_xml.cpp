@@ -2,6 +2,7 @@
 
 #include "workbench/core/trace.h"
 
+#include <cctype>
 #include <sstream>
 
 namespace wb::nova {
@@ -20,7 +21,7 @@ DomainSpec domainSpecFor(const Instance &instance, const Network &network,
     if (instance.fixedIp)
         s.ip = instance.fixedIp->toString();
     s.dhcpServer = network.gateway.toString();
-    s.raServer = linkLocalV6(hostBridgeMac) + "/64";
+    s.raServer = linkLocalV6(hostBridgeMac);
     s.projectNet = network.cidr.base.toString();
     s.projectMask = network.netmask.toString();
     return s;
@@ -95,6 +96,44 @@ std::string toDomainXml(const DomainSpec &s, wb::Trace *trace)
     return xml;
 }
 
+std::string raServerParameter2011(const DomainSpec &s)
+{
+    return "<parameter name=\"RASERVER\" value=\"" + s.raServer + "/" +
+           std::to_string(s.raServerPrefix) + "\" />";
+}
+
+bool isLibvirtFilterValue(std::string_view value)
+{
+    if (value.empty())
+        return false;
+    for (const char c : value)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != ':')
+            return false;
+    return true;
+}
+
+std::string macProblem(const MacAddress &mac)
+{
+    if (mac.bytes[0] & 0x01)
+        return "MAC " + mac.toString() + " is a multicast address (the low bit of its first "
+               "octet is set); libvirt refuses it for a guest NIC, use a unicast MAC such as "
+               "02:16:3e:17:35:39";
+    return "";
+}
+
+std::string fixedIpProblem(const Network &network, Ipv4Address ip)
+{
+    const FixedIpAllocator allocator(network);
+    const Reservation r = allocator.reservation(ip);
+    if (r == Reservation::None)
+        return "";
+    const std::string role = r == Reservation::Vpn ? "VPN" : std::string(reservationName(r));
+    return ip.toString() + " is the " + role +
+           " address of the project network " + network.cidr.toString() +
+           "; Nova never gives it to an instance (the first one gets " +
+           network.dhcpStart.toString() + ")";
+}
+
 std::vector<XmlAnnotation> annotateDomain(const DomainSpec &s)
 {
     const std::uint64_t mib = s.memoryKib / 1024;
@@ -119,6 +158,13 @@ std::vector<XmlAnnotation> annotateDomain(const DomainSpec &s)
          "libvirt network filter; IP " + s.ip + " is the only source address allowed, "
          "PROJNET/PROJMASK " + s.projectNet + "/" + s.projectMask +
              " match -s in the iptables rules, RASERVER is the bridge's link-local address"},
+        {"RASERVER", s.raServer,
+         "the host bridge's IPv6 link-local address, the router the filter lets advertise. "
+         "The 2011 template wrote " + raServerParameter2011(s) + ": today's libvirt refuses "
+         "that value (its schema allows only letters, digits, '_', '.' and ':' in a filter "
+         "parameter, so virt-xml-validate fails on the '/') and its parser silently drops "
+         "the parameter, leaving the filter without RASERVER. The filter needs only the "
+         "address, so it is written without /" + std::to_string(s.raServerPrefix)},
         {"serial (file)", s.basePath + "/console.log, port 1",
          "what the guest writes to the port lands in console.log"},
         {"console / serial (pty)", s.ptyPath + ", port 0",

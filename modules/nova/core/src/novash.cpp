@@ -6,6 +6,7 @@
 #include "workbench/core/trace.h"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 namespace wb::nova {
@@ -68,7 +69,8 @@ const std::vector<NovaShVariable> &novaShVariables()
         {"FLOATING_RANGE", "10.6.0.0/27", "walkthrough", "floating addresses"},
         {"FIXED_RANGE", "10.0.0.0/24", "walkthrough", "fixed (private) addresses of instances"},
         {"LOCK_PATH", "/tmp", "script", "--lock_path (missing from the walkthrough)"},
-        {"INSTANCES_PATH", "", "derived", "where instance data lives; empty: $NOVA_DIR/instances"},
+        {"INSTANCES_PATH", "", "derived", "where instance data lives; empty: $NOVA_DIR/instances",
+         "$NOVA_DIR/instances"},
         {"TEST", "0", "walkthrough", "1 runs Nova's unit tests during run"},
         {"USE_LDAP", "0", "walkthrough", "1 keeps users in LDAP instead of the database"},
         {"USE_OPENDJ", "0", "walkthrough", "with LDAP: OpenDJ instead of OpenLDAP"},
@@ -92,39 +94,25 @@ NovaShEnv::NovaShEnv()
 
 bool NovaShEnv::set(std::string_view name, std::string_view value, std::string *error)
 {
-    const auto fail = [&](std::string msg) {
-        if (error)
-            *error = std::move(msg);
-        return false;
-    };
     auto it = std::find_if(m_values.begin(), m_values.end(),
                            [&](const auto &p) { return p.first == name; });
-    if (it == m_values.end())
-        return fail("unknown variable '" + std::string(name) +
-                    "'; nova.sh reads USE_MYSQL, MYSQL_PASS, INTERFACE, FLOATING_RANGE, "
-                    "FIXED_RANGE, INSTANCES_PATH, TEST, USE_LDAP, USE_OPENDJ, USE_IPV6, "
-                    "LIBVIRT_TYPE, NET_MAN, FLAT_INTERFACE, HOST_IP (and DIR, DIRNAME, "
-                    "SOURCE_BRANCH, LOCK_PATH, SCREEN_STATUS)");
-    const std::string n(name), v(value);
-    if (std::find(kFlags.begin(), kFlags.end(), name) != kFlags.end() && v != "0" && v != "1")
-        return fail(n + " must be 0 or 1, not '" + v + "'");
-    if ((n == "FIXED_RANGE" || n == "FLOATING_RANGE") && !Ipv4Network::parse(v))
-        return fail(n + "='" + v + "' is not a network in CIDR form such as 10.0.0.0/24");
-    if (n == "HOST_IP" && !v.empty() && !Ipv4Address::parse(v))
-        return fail("HOST_IP='" + v + "' is not an IPv4 address such as 10.240.95.3");
-    if (n == "NET_MAN" && !parseManagerName(v))
-        return fail("NET_MAN='" + v + "' is not VlanManager, FlatManager or FlatDHCPManager");
-    if (n == "LIBVIRT_TYPE" && v != "qemu" && v != "kvm" && v != "uml" && v != "lxc")
-        return fail("LIBVIRT_TYPE='" + v + "' is not qemu, kvm, uml or lxc");
-    if ((n == "DIR" || n == "DIRNAME" || n == "SOURCE_BRANCH") && v.empty())
-        return fail(n + " must not be empty");
-    it->second = v;
+    if (it == m_values.end()) {
+        if (error)
+            *error = "unknown variable '" + std::string(name) +
+                     "'; nova.sh reads USE_MYSQL, MYSQL_PASS, INTERFACE, FLOATING_RANGE, "
+                     "FIXED_RANGE, INSTANCES_PATH, TEST, USE_LDAP, USE_OPENDJ, USE_IPV6, "
+                     "LIBVIRT_TYPE, NET_MAN, FLAT_INTERFACE, HOST_IP (and DIR, DIRNAME, "
+                     "SOURCE_BRANCH, LOCK_PATH, SCREEN_STATUS)";
+        return false;
+    }
+    it->second = std::string(value);
+    const std::string n(name);
     if (std::find(m_changed.begin(), m_changed.end(), n) == m_changed.end())
         m_changed.push_back(n);
     return true;
 }
 
-std::string NovaShEnv::get(std::string_view name) const
+std::string NovaShEnv::raw(std::string_view name) const
 {
     for (const auto &[n, v] : m_values)
         if (n == name)
@@ -132,9 +120,48 @@ std::string NovaShEnv::get(std::string_view name) const
     return "";
 }
 
+std::string NovaShEnv::get(std::string_view name) const
+{
+    const std::string v = raw(name);
+    if (!v.empty() || name == "HOST_IP")
+        return v;
+    for (const auto &var : novaShVariables())
+        if (var.name == name)
+            return var.defaultValue;
+    return v;
+}
+
 bool NovaShEnv::isSet(std::string_view name) const
 {
     return std::find(m_changed.begin(), m_changed.end(), name) != m_changed.end();
+}
+
+std::vector<std::string> NovaShEnv::warnings() const
+{
+    std::vector<std::string> out;
+    for (const auto flagName : kFlags) {
+        const std::string v = get(flagName);
+        if (v != "0" && v != "1")
+            out.push_back(std::string(flagName) + "='" + v + "' is neither 0 nor 1: the script " +
+                          (flagName == "SCREEN_STATUS" ? "only tests != \"0\", so it is on"
+                                                        : "only tests == 1, so it is off"));
+    }
+    for (const char *range : {"FIXED_RANGE", "FLOATING_RANGE"})
+        if (!Ipv4Network::parse(get(range)))
+            out.push_back(std::string(range) + "='" + get(range) +
+                          "' is not a network in CIDR form: nova-manage would refuse it");
+    if (!parseManagerName(get("NET_MAN")))
+        out.push_back("NET_MAN='" + get("NET_MAN") + "' is not VlanManager, FlatManager or "
+                      "FlatDHCPManager: nova-network would fail to load "
+                      "nova.network.manager." + get("NET_MAN"));
+    const std::string type = get("LIBVIRT_TYPE");
+    if (type != "qemu" && type != "kvm" && type != "uml" && type != "lxc")
+        out.push_back("LIBVIRT_TYPE='" + type + "' is not qemu, kvm, uml or lxc: nova-compute "
+                      "would fail to connect to libvirt");
+    if (!get("HOST_IP").empty() && !Ipv4Address::parse(get("HOST_IP")))
+        out.push_back("HOST_IP='" + get("HOST_IP") + "' is not an IPv4 address: the services "
+                      "would advertise it as their address");
+    return out;
 }
 
 std::string NovaShEnv::novaDir() const
@@ -170,29 +197,121 @@ std::string hostIpText(const NovaShEnv &env)
 
 } // namespace
 
+const std::vector<std::string> &novaConfTemplate()
+{
+    static const std::vector<std::string> lines{
+        "--verbose",
+        "--nodaemon",
+        "--dhcpbridge_flagfile=$NOVA_DIR/bin/nova.conf",
+        "--network_manager=nova.network.manager.$NET_MAN",
+        "--my_ip=$HOST_IP",
+        "--public_interface=$INTERFACE",
+        "--vlan_interface=$INTERFACE",
+        "--sql_connection=$SQL_CONN",
+        "--auth_driver=nova.auth.$AUTH",
+        "--libvirt_type=$LIBVIRT_TYPE",
+        "--fixed_range=$FIXED_RANGE",
+        "--lock_path=$LOCK_PATH",
+        "--instances_path=$INSTANCES_PATH",
+        "--flat_network_bridge=br100",
+    };
+    return lines;
+}
+
+namespace {
+
+std::string shellValue(const NovaShEnv &env, std::string_view name)
+{
+    if (name == "NOVA_DIR")
+        return env.novaDir();
+    if (name == "SQL_CONN")
+        return env.sqlConnection();
+    if (name == "AUTH")
+        return env.authDriver();
+    if (name == "INSTANCES_PATH")
+        return env.instancesPath();
+    return env.get(name);
+}
+
+// Expands $NAME as an unquoted heredoc does: the value goes in as it is.
+std::string expand(const NovaShEnv &env, std::string_view line)
+{
+    std::string out;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const auto isName = [](char c, bool first) {
+            return c == '_' || std::isalpha(static_cast<unsigned char>(c)) ||
+                   (!first && std::isdigit(static_cast<unsigned char>(c)));
+        };
+        if (line[i] == '$' && i + 1 < line.size() && isName(line[i + 1], true)) {
+            std::size_t j = i + 1;
+            while (j < line.size() && isName(line[j], false))
+                ++j;
+            out += shellValue(env, line.substr(i + 1, j - i - 1));
+            i = j - 1;
+        } else {
+            out += line[i];
+        }
+    }
+    return out;
+}
+
+} // namespace
+
 std::string novaConf(const NovaShEnv &env)
 {
-    const std::string dir = env.novaDir();
-    std::ostringstream c;
-    c << "--verbose\n"
-      << "--nodaemon\n"
-      << "--dhcpbridge_flagfile=" << dir << "/bin/nova.conf\n"
-      << "--network_manager=nova.network.manager." << env.get("NET_MAN") << '\n'
-      << "--my_ip=" << hostIpText(env) << '\n'
-      << "--public_interface=" << env.get("INTERFACE") << '\n'
-      << "--vlan_interface=" << env.get("INTERFACE") << '\n'
-      << "--sql_connection=" << env.sqlConnection() << '\n'
-      << "--auth_driver=nova.auth." << env.authDriver() << '\n'
-      << "--libvirt_type=" << env.get("LIBVIRT_TYPE") << '\n'
-      << "--fixed_range=" << env.get("FIXED_RANGE") << '\n'
-      << "--lock_path=" << env.get("LOCK_PATH") << '\n'
-      << "--instances_path=" << env.instancesPath() << '\n'
-      << "--flat_network_bridge=br100\n";
+    std::string c;
+    for (const auto &line : novaConfTemplate())
+        c += expand(env, line) + '\n';
     if (!env.get("FLAT_INTERFACE").empty())
-        c << "--flat_interface=" << env.get("FLAT_INTERFACE") << '\n';
+        c += "--flat_interface=" + env.get("FLAT_INTERFACE") + '\n';
     if (env.flag("USE_IPV6"))
-        c << "--use_ipv6\n";
-    return c.str();
+        c += "--use_ipv6\n";
+    return c;
+}
+
+std::string novaConfScript()
+{
+    std::ostringstream s;
+    s << "#!/usr/bin/env bash\n"
+         "# nova.sh's variable section and nova.conf heredoc, as the Nova module models them.\n"
+         "# Settings come from the environment; nova.conf goes to standard output (nova.sh\n"
+         "# writes it to $NOVA_DIR/bin/nova.conf).\n";
+    for (const auto &v : novaShVariables()) {
+        if (v.name == "HOST_IP") {
+            s << "# Unset: the recorded run's detected address; empty: nova.sh's detection.\n"
+              << "HOST_IP=${HOST_IP-" << v.defaultValue << "}\n"
+              << "if [ ! -n \"$HOST_IP\" ]; then\n"
+              << "    HOST_IP=`LC_ALL=C ifconfig 2>/dev/null | grep -m 1 'inet addr:' | "
+                 "cut -d: -f2 | awk '{print $1}'`\n"
+              << "fi\n";
+            continue;
+        }
+        const std::string def = v.shellDefault.empty() ? v.defaultValue : v.shellDefault;
+        s << v.name << "=${" << v.name << ":-" << def << "}\n";
+        if (v.name == "DIRNAME")
+            s << "NOVA_DIR=$DIR/$DIRNAME\n";
+    }
+    s << "if [ \"$USE_MYSQL\" == 1 ]; then\n"
+         "    SQL_CONN=mysql://root:$MYSQL_PASS@localhost/nova\n"
+         "else\n"
+         "    SQL_CONN=sqlite:///$NOVA_DIR/nova.sqlite\n"
+         "fi\n"
+         "if [ \"$USE_LDAP\" == 1 ]; then\n"
+         "    AUTH=ldapdriver.LdapDriver\n"
+         "else\n"
+         "    AUTH=dbdriver.DbDriver\n"
+         "fi\n"
+         "cat <<NOVA_CONF_EOF\n";
+    for (const auto &line : novaConfTemplate())
+        s << line << '\n';
+    s << "NOVA_CONF_EOF\n"
+         "if [ -n \"$FLAT_INTERFACE\" ]; then\n"
+         "    echo \"--flat_interface=$FLAT_INTERFACE\"\n"
+         "fi\n"
+         "if [ \"$USE_IPV6\" == 1 ]; then\n"
+         "    echo \"--use_ipv6\"\n"
+         "fi\n";
+    return s.str();
 }
 
 std::vector<std::pair<std::string, std::string>> novarcEntries(const NovaShEnv &env)
@@ -419,6 +538,7 @@ void runPhase(PlanBuilder &b, NovaShPlan &plan, const NovaShEnv &env,
            "kills every dnsmasq on the host, also libvirt's and NetworkManager's");
     if (env.flag("USE_IPV6"))
         b.step(p, "killall radvd", true);
+    b.step(p, "sleep 1", false, "gives the killed daemons a moment to exit");
     if (env.flag("USE_MYSQL")) {
         const std::string pass = env.get("MYSQL_PASS");
         b.step(p, "mysql -p" + pass + " -e 'DROP DATABASE nova;'", true,
@@ -493,7 +613,11 @@ NovaShPlan planNovaSh(NovaShCommand command, const NovaShEnv &env, const NovaShH
     NovaShPlan plan;
     plan.command = command;
     for (const auto &v : novaShVariables())
-        plan.variables.push_back({v.name, env.get(v.name), env.isSet(v.name) ? "set" : v.origin});
+        plan.variables.push_back(
+            {v.name, env.get(v.name),
+             !env.isSet(v.name)                             ? v.origin
+             : env.raw(v.name).empty() && v.name != "HOST_IP" ? "set empty: the default"
+                                                              : "set"});
     for (auto &v : plan.variables)
         if (v.name == "INSTANCES_PATH" && v.value.empty())
             v.value = env.instancesPath();

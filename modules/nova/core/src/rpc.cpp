@@ -297,22 +297,42 @@ std::optional<RpcReply> decodeReply(std::string_view body)
     return r;
 }
 
+std::string uuid4Hex(wb::Rng &rng)
+{
+    std::uint8_t b[16];
+    for (int half = 0; half < 2; ++half) {
+        const std::uint64_t v = rng.next();
+        for (int i = 0; i < 8; ++i)
+            b[half * 8 + i] = static_cast<std::uint8_t>(v >> (56 - 8 * i));
+    }
+    b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40); // version 4
+    b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80); // variant 10xx (RFC 4122)
+    static const char hex[] = "0123456789abcdef";
+    std::string out(32, '0');
+    for (int i = 0; i < 16; ++i) {
+        out[static_cast<std::size_t>(2 * i)] = hex[b[i] >> 4];
+        out[static_cast<std::size_t>(2 * i + 1)] = hex[b[i] & 0x0f];
+    }
+    return out;
+}
+
+bool isUuid4Hex(std::string_view id)
+{
+    if (id.size() != 32)
+        return false;
+    for (const char c : id)
+        if (!std::isdigit(static_cast<unsigned char>(c)) && (c < 'a' || c > 'f'))
+            return false;
+    return id[12] == '4' && (id[16] == '8' || id[16] == '9' || id[16] == 'a' || id[16] == 'b');
+}
+
 std::string newMsgId()
 {
     static std::mutex mutex;
-    static std::mt19937_64 gen{std::random_device{}()};
-    std::uint64_t a, b;
-    {
-        std::lock_guard lock(mutex);
-        a = gen();
-        b = gen();
-    }
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
-                  static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xffff),
-                  static_cast<unsigned>(a & 0xffff), static_cast<unsigned>(b >> 48),
-                  static_cast<unsigned long long>(b & 0xffffffffffffULL));
-    return buf;
+    static wb::Rng rng{(static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
+                       std::random_device{}()};
+    std::lock_guard lock(mutex);
+    return uuid4Hex(rng);
 }
 
 RemoteError::RemoteError(std::string type, std::string value)
@@ -406,7 +426,7 @@ void RpcEndpoint::cast(int n, const std::string &to, const std::string &routingK
 RpcArgs RpcEndpoint::call(int n, const std::string &to, const std::string &routingKey,
                           RpcRequest request, std::chrono::milliseconds timeout)
 {
-    request.msgId = newMsgId();
+    request.msgId = m_ids ? uuid4Hex(*m_ids) : newMsgId();
     const std::string id = request.msgId;
     msg::ExchangeFlags exFlags;
     exFlags.autoDelete = true;

@@ -31,6 +31,19 @@ enum class TaskState { Scheduling, Networking, BlockDeviceMapping, Spawning, Non
 std::string_view vmStateName(VmState s);     // "building", "active", "error"
 std::string_view taskStateName(TaskState s); // "scheduling", ..., "none"
 
+// vm_state/task_state came with Diablo (2011.3). The tutorial's era (Bexar 2011.1, Cactus
+// 2011.2) kept `state`, a power_state number (0 NOSTATE, 1 RUNNING, 4 SHUTDOWN), and a
+// `state_description` string: 'scheduling', 'networking', 'spawning', 'running'. The same
+// moment of a launch in that model. Bexar had no block device mapping step (the description
+// was still 'networking' there); a failed spawn was set to SHUTDOWN ('shutdown'), and an
+// instance refused earlier kept the description it had (nothing moved it on).
+struct LegacyState
+{
+    std::string_view description;
+    int powerState = 0;
+};
+LegacyState legacyState(VmState vm, TaskState task);
+
 // "instance-00000001": the libvirt domain name, the id as 8 lowercase hex digits.
 std::string instanceName(std::int64_t id);
 // "i-00000001": the EC2 id euca-describe-instances prints.

@@ -8,6 +8,11 @@
 // a packet from FORWARD rule by rule, as the kernel would, to ACCEPT or DROP; nothing here
 // touches the host's tables.
 //
+// iptables-restore loads a table all or nothing: one rule it cannot parse and it exits
+// non-zero having changed nothing. The recorded listing has such a rule (--icmp-type
+// 1/65535), so loadRuleset() says where the load stops and walkPacket() then walks the table
+// the host is left with, not the rules that were never loaded.
+//
 //     auto rules = buildRuleset(RulesetSpec::recorded(1, ip, projectNet));
 //     auto walk = walkPacket(rules, packet, &trace); // one "rule" event per rule visited
 
@@ -106,9 +111,25 @@ struct Ruleset
     Verdict forwardPolicy = Verdict::Accept; // built-in default; the listing elides it
 
     std::vector<const Rule *> chainRules(std::string_view chain) const;
-    // iptables-save form: "*filter", the "..." elision line, chains, rules, "COMMIT".
+    // iptables-save form, which `iptables-restore` reads: "*filter", the built-in chains
+    // with their policies, the user chains, the rules in order, "COMMIT".
     std::string text() const;
+    // The recorded listing's shortened form: "..." in place of the built-in chains.
+    std::string listingText() const;
+    // 1-based line of rules[ruleIndex] in text().
+    int lineOf(std::size_t ruleIndex) const;
 };
+
+// What `iptables-restore` makes of text(): all of it, or (loaded == false) none of it,
+// stopping at the first rule it cannot parse.
+struct RulesetLoad
+{
+    bool loaded = true;
+    int failedLine = 0;     // 1-based line of text(), as "Error occurred at line: N"
+    std::string failedRule; // that line
+    std::string error;      // iptables' message, e.g. "Unknown ICMP code `1/65535'"
+};
+RulesetLoad loadRuleset(const Ruleset &rules);
 
 Ruleset buildRuleset(const RulesetSpec &spec);
 
@@ -128,8 +149,8 @@ struct Packet
     Proto proto = Proto::Tcp;
     std::optional<int> sport;
     std::optional<int> dport;
-    int icmpType = 8; // echo request
-    int icmpCode = 0;
+    int icmpType = 8; // echo request; 0-255
+    int icmpCode = 0; // 0-255
     ConnState state = ConnState::New;
 
     std::string describe() const; // "tcp 10.0.0.5 -> 10.0.0.3:22 NEW"
@@ -147,13 +168,17 @@ struct WalkStep
 
 struct PacketWalk
 {
+    RulesetLoad load;           // when !load.loaded the walk went through the table left
     std::vector<WalkStep> steps;
     Verdict verdict = Verdict::Drop;
     std::string decidedBy; // the rule (or policy) that decided
 };
 
 // Walks the packet from FORWARD. Every rule visited and every chain end is one WalkStep and,
-// with a trace, one event ("chain", "rule", "return", "verdict").
+// with a trace, one event ("chain", "rule", "return", "verdict"). A ruleset that does not
+// load gives first a step (action "not-loaded", chain "iptables-restore") and a "load"
+// event; the walk then goes through the filter table as it was before the load: a fresh
+// host's, FORWARD empty with its policy.
 PacketWalk walkPacket(const Ruleset &rules, const Packet &packet, wb::Trace *trace = nullptr);
 
 } // namespace wb::nova

@@ -34,6 +34,11 @@ struct NovaShVariable
     std::string defaultValue; // "" = unset / derived (see origin)
     std::string origin;       // "walkthrough", "script", "recorded run", "derived"
     std::string meaning;
+    // How the variable section reads it: `NAME=${NAME:-default}`, so unset and empty both
+    // give the default; shellDefault, when not empty, is the default as a shell word
+    // (INSTANCES_PATH: "$NOVA_DIR/instances"). HOST_IP is the exception: unset stands for
+    // the recorded run's detection, empty runs the script's ifconfig detection.
+    std::string shellDefault;
 };
 // Every variable a user may set as VAR=VALUE, in the walkthrough's order.
 const std::vector<NovaShVariable> &novaShVariables();
@@ -43,12 +48,21 @@ class NovaShEnv
 public:
     NovaShEnv();
 
-    // Sets a variable. Returns false with a sentence in *error for an unknown name or a value
-    // the script could not use (a flag other than 0/1, a bad CIDR or IP, an unknown manager).
+    // Sets a variable as the environment would. Returns false with a sentence in *error only
+    // for a name nova.sh does not read: the script takes any value, as bash does (an empty
+    // one means the default, USE_MYSQL=2 means "not 1"); warnings() says what would go wrong
+    // later.
     bool set(std::string_view name, std::string_view value, std::string *error);
+    // The value the script works with: the default when the set value is empty (bash's
+    // ${NAME:-default}); HOST_IP empty stays empty.
     std::string get(std::string_view name) const;
-    bool isSet(std::string_view name) const; // changed from the default
+    std::string raw(std::string_view name) const; // as set, or the default when not set
+    bool isSet(std::string_view name) const;      // given by the user (empty included)
+    // The script tests flags with [ "$FLAG" == 1 ] (SCREEN_STATUS with != "0").
     bool flag(std::string_view name) const { return get(name) == "1"; }
+    // Sentences for values the script accepts but a later step would trip on (a range that
+    // is not a CIDR for nova-manage, an unknown manager class, a flag that is neither 0 nor 1).
+    std::vector<std::string> warnings() const;
 
     std::string novaDir() const;       // $DIR/$DIRNAME
     std::string instancesPath() const; // INSTANCES_PATH or $NOVA_DIR/instances
@@ -107,8 +121,18 @@ struct NovaShPlan
 NovaShPlan planNovaSh(NovaShCommand command, const NovaShEnv &env,
                       const NovaShHostState &host = {}, wb::Trace *trace = nullptr);
 
-// $NOVA_DIR/bin/nova.conf exactly as run writes it.
+// $NOVA_DIR/bin/nova.conf exactly as run writes it: the heredoc template below with the
+// variables expanded as bash expands them (a value is inserted as it is, never re-expanded).
 std::string novaConf(const NovaShEnv &env);
+// The heredoc's lines, `$NAME` standing for a variable (NOVA_DIR, SQL_CONN and AUTH derived).
+const std::vector<std::string> &novaConfTemplate();
+
+// A bash script made of the module's own variable section (novaShVariables(), each read from
+// the environment as nova.sh reads it), the derived NOVA_DIR, SQL_CONN and AUTH, and the
+// nova.conf heredoc with its two appended flags. It prints nova.conf on standard output
+// instead of writing $NOVA_DIR/bin/nova.conf, so running it touches nothing; run with the
+// same settings in its environment it prints novaConf() byte for byte.
+std::string novaConfScript();
 
 // novarc's settings (name, value) in file order; aliases are named "alias NAME".
 std::vector<std::pair<std::string, std::string>> novarcEntries(const NovaShEnv &env);

@@ -20,6 +20,7 @@
 // An endpoint owns no thread: it uses the channel it is given from the calling thread only.
 
 #include "messaging/core/client.h"
+#include "workbench/core/rng.h"
 #include "workbench/core/trace.h"
 
 #include <atomic>
@@ -67,8 +68,14 @@ std::optional<RpcRequest> decodeRequest(std::string_view body);
 std::string encodeReply(const RpcReply &r);
 std::optional<RpcReply> decodeReply(std::string_view body);
 
-// A fresh message id: 32 hex digits in UUID form (8-4-4-4-12).
+// A message id as Nova made it, uuid.uuid4().hex: 32 lowercase hex digits (no dashes) of a
+// version-4 UUID, i.e. digit 13 is '4' and digit 17 one of 8, 9, a, b (RFC 4122 4.4).
+// newMsgId() draws from a process-wide generator seeded by the OS; the endpoint's own ids
+// come from its seeded generator (setIdSeed), so a seeded launch repeats its ids.
 std::string newMsgId();
+std::string uuid4Hex(wb::Rng &rng);
+// Whether `id` has that form.
+bool isUuid4Hex(std::string_view id);
 
 // The callee raised: its exception's type and text, raised again in the caller.
 class RemoteError : public std::runtime_error
@@ -127,6 +134,8 @@ public:
                const std::string &msgId, const std::string &method, const RpcReply &reply);
 
     const std::string &self() const { return m_self; }
+    // From now on the call ids come from Rng(seed) instead of newMsgId().
+    void setIdSeed(std::uint64_t seed) { m_ids.emplace(seed); }
     // The topic exchange casts and calls go to: Nova's flag control_exchange ("nova").
     void setExchange(std::string exchange) { m_exchange = std::move(exchange); }
     const std::string &exchange() const { return m_exchange; }
@@ -140,6 +149,7 @@ private:
     RpcRecorder m_recorder;
     const std::atomic<bool> *m_stop;
     std::string m_exchange = kControlExchange;
+    std::optional<wb::Rng> m_ids;
 };
 
 // Declares the topic exchange `nova` (or the control_exchange given); idempotent.
