@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -49,6 +50,15 @@ bool saveGrab(QWidget &window, const QString &path)
         return false;
     }
     return true;
+}
+
+// 0 when everything printed on stdout reached it; else the sentence and 1, as the CLI does.
+int flushedStdout()
+{
+    if (std::fflush(stdout) == 0 && !std::ferror(stdout))
+        return 0;
+    std::fprintf(stderr, "workbench: write error on standard output: %s\n", std::strerror(errno));
+    return 1;
 }
 
 // One sentence on stderr and exit 2: the command line asked for something impossible.
@@ -151,7 +161,7 @@ int main(int argc, char **argv)
     if (parser.isSet(listOpt)) {
         for (const auto &e : registry.entries())
             std::printf("%s\t%s\n", qPrintable(e.id), qPrintable(e.title));
-        return 0;
+        return flushedStdout();
     }
 
     const QString moduleId = parser.value(moduleOpt);
@@ -216,7 +226,7 @@ int main(int argc, char **argv)
         std::printf("workbench: wrote %d screenshots to %s\n", written,
                     qPrintable(QDir(dir).absolutePath()));
         window.close();
-        return 0;
+        return flushedStdout();
     }
 
     if (parser.isSet(sizeOpt)) {

@@ -67,6 +67,22 @@ if views:
     s.check(f"a listed view ({views[-1]}) is accepted", r.returncode == 0 and
             open(good, "rb").read(8) == b"\x89PNG\r\n\x1a\n", repr(r.stderr))
 
+with open("/dev/full", "wb") as full:
+    r = subprocess.run([exe, "--list-modules"], stdout=full, stderr=subprocess.PIPE,
+                       timeout=180, env=env)
+s.check("--list-modules > /dev/full: exit 1", r.returncode == 1, repr(r.stderr))
+s.check("--list-modules > /dev/full: says write error", b"write error" in r.stderr,
+        repr(r.stderr))
+r = run("--size", "1024x768x2", "--screenshot", shot)
+s.check("--size 1024x768x2: exit 2", r.returncode == 2, repr(r.stderr))
+s.check("--size 1024x768x2: names the form", b"WIDTHxHEIGHT" in r.stderr, repr(r.stderr))
+r = run("--size", "1024x768", "--presentation", "--dark", "--screenshot", shot)
+s.check("--size 1024x768 --presentation --dark: a 1024x768 PNG", r.returncode == 0 and
+        open(shot, "rb").read(24)[16:24] == (1024).to_bytes(4, "big") + (768).to_bytes(4, "big"),
+        repr(r.stderr))
+if os.path.exists(shot):
+    os.remove(shot)
+
 refused("--view without --module", ["--view", "growth", "--screenshot", shot],
         "--view needs --module")
 err = refused("--module \"\"", ["--module", "", "--screenshot", shot], "--module needs a module id")
