@@ -142,8 +142,9 @@ int run(const wb::cli::Registry &registry, std::vector<std::string> args)
     args.erase(args.begin());
     if (args.empty() || args.front() == "--help" || args.front() == "-h") {
         if (args.size() > 1) {
-            std::cerr << "workbench-cli " << module->id << " --help: "
-                      << *wb::cli::refuseArguments({args.begin() + 1, args.end()}) << ".\n";
+            std::cerr << "workbench-cli " << module->id
+                      << " --help: " << *wb::cli::refuseArguments({args.begin() + 1, args.end()})
+                      << ".\n";
             return wb::cli::Usage;
         }
         (args.empty() ? std::cerr : std::cout) << module->usage;

@@ -100,14 +100,14 @@ HomePage::HomePage(const ModuleRegistry &registry, QWidget *parent) : QWidget(pa
     title->setFont(tf);
     col->addWidget(title);
 
-    auto *intro = new QLabel(tr(
-        "Every topic here runs a real implementation, written for this workbench, and "
-        "records what it does as it does it. Step through that record forward and back, "
-        "play it at any speed, and watch the state it builds: the padding a hash appends, "
-        "the slots a list reserves, the thread a lock keeps waiting, the queue a message "
-        "lands in. Each result is checked against a real reference on this machine."
-        "<br><br><b>Keys:</b> Space play/pause · ←/→ step · Home/End jump · +/− speed · "
-        "F11 presentation mode · F1 all shortcuts."));
+    auto *intro = new QLabel(
+        tr("Every topic here runs a real implementation, written for this workbench, and "
+           "records what it does as it does it. Step through that record forward and back, "
+           "play it at any speed, and watch the state it builds: the padding a hash appends, "
+           "the slots a list reserves, the thread a lock keeps waiting, the queue a message "
+           "lands in. Each result is checked against a real reference on this machine."
+           "<br><br><b>Keys:</b> Space play/pause · ←/→ step · Home/End jump · +/− speed · "
+           "F11 presentation mode · F1 all shortcuts."));
     intro->setWordWrap(true);
     intro->setTextFormat(Qt::RichText);
     col->addWidget(intro);
@@ -116,10 +116,9 @@ HomePage::HomePage(const ModuleRegistry &registry, QWidget *parent) : QWidget(pa
     grid->setSpacing(12);
     int n = 0;
     for (const ModuleEntry &e : registry.entries()) {
-        auto *card = new TopicCard(e.title,
-                                   e.available() ? e.description
-                                                 : tr("Unavailable: %1").arg(e.error),
-                                   e.available(), [this, id = e.id] { emit moduleChosen(id); });
+        auto *card = new TopicCard(
+            e.title, e.available() ? e.description : tr("Unavailable: %1").arg(e.error),
+            e.available(), [this, id = e.id] { emit moduleChosen(id); });
         card->setToolTip(e.available() ? tr("Open %1").arg(e.title) : e.error);
         grid->addWidget(card, n / 2, n % 2);
         ++n;

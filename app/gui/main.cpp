@@ -99,12 +99,18 @@ int main(int argc, char **argv)
     QCommandLineOption presentOpt("presentation", "Start in presentation mode (large fonts, "
                                                   "full screen).");
     QCommandLineOption darkOpt("dark", "Use the dark palette.");
-    QCommandLineOption shotOpt("screenshot", "Render the chosen module (or the home page) "
-                                             "to the PNG <file>, then exit.", "file");
-    QCommandLineOption tourOpt("tour", "Render every module and view to PNG files in <dir>, "
-                                       "then exit.", "dir");
-    QCommandLineOption sizeOpt("size", "The window's size, e.g. 1280x720 (default for "
-                                       "--screenshot and --tour: 1400x860).", "WxH");
+    QCommandLineOption shotOpt("screenshot",
+                               "Render the chosen module (or the home page) "
+                               "to the PNG <file>, then exit.",
+                               "file");
+    QCommandLineOption tourOpt("tour",
+                               "Render every module and view to PNG files in <dir>, "
+                               "then exit.",
+                               "dir");
+    QCommandLineOption sizeOpt("size",
+                               "The window's size, e.g. 1280x720 (default for "
+                               "--screenshot and --tour: 1400x860).",
+                               "WxH");
     parser.addOptions(
         {listOpt, moduleOpt, viewOpt, presentOpt, darkOpt, shotOpt, tourOpt, sizeOpt});
     const QCommandLineOption helpOpt = parser.addHelpOption();
@@ -118,7 +124,8 @@ int main(int argc, char **argv)
         parser.showVersion();
     for (const QCommandLineOption &o : {moduleOpt, viewOpt, shotOpt, tourOpt, sizeOpt})
         if (parser.values(o).size() > 1)
-            return usage("--" + o.names().constFirst() + " is given more than once; give it "
+            return usage("--" + o.names().constFirst() +
+                         " is given more than once; give it "
                          "once.");
     if (!parser.positionalArguments().isEmpty())
         return usage("unexpected argument '" + parser.positionalArguments().constFirst() +
@@ -142,7 +149,8 @@ int main(int argc, char **argv)
         const int h = wh.size() == 2 ? wh[1].toInt(&okH) : 0;
         if (!okW || !okH || w < 640 || w > 7680 || h < 480 || h > 4320)
             return usage("--size takes WIDTHxHEIGHT in pixels, from 640x480 to 7680x4320 "
-                         "(e.g. 1280x720), not '" + parser.value(sizeOpt) + "'.");
+                         "(e.g. 1280x720), not '" +
+                         parser.value(sizeOpt) + "'.");
         size = QSize(w, h);
     }
 
@@ -187,7 +195,7 @@ int main(int argc, char **argv)
             views << v.id;
         if (!views.contains(viewId))
             return usage((viewId.isEmpty() ? QStringLiteral("--view needs a view id")
-                                            : "unknown view '" + viewId + "'") +
+                                           : "unknown view '" + viewId + "'") +
                          " of module '" + moduleId + "'; its views: " + views.join(", ") + ".");
     }
     wb::ui::applyTheme(app, parser.isSet(darkOpt) ? wb::ui::Theme::Dark : wb::ui::Theme::Light);

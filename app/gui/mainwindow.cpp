@@ -16,12 +16,12 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QGuiApplication>
-#include <QScreen>
-#include <QScrollArea>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -113,7 +113,8 @@ MainWindow::MainWindow(ModuleRegistry &registry, QWidget *parent)
     buildMenus();
     const auto loaded = std::count_if(registry.entries().begin(), registry.entries().end(),
                                       [](const ModuleEntry &e) { return e.available(); });
-    statusBar()->showMessage(loaded == 1 ? tr("1 topic loaded") : tr("%1 topics loaded").arg(loaded));
+    statusBar()->showMessage(loaded == 1 ? tr("1 topic loaded")
+                                         : tr("%1 topics loaded").arg(loaded));
     const QRect avail = availableGeometry();
     resize(std::min(1440, avail.width()), std::min(900, avail.height()));
     arrangePanesFor(avail.width());
@@ -327,9 +328,9 @@ QWidget *MainWindow::unavailablePage(const ModuleEntry &e)
 {
     auto *w = new QWidget;
     auto *l = new QVBoxLayout(w);
-    auto *label = new QLabel(tr("<h2>%1 is unavailable</h2><p>%2</p><p>Plugin file: %3</p>")
-                                 .arg(e.title.toHtmlEscaped(), e.error.toHtmlEscaped(),
-                                      e.path.toHtmlEscaped()));
+    auto *label = new QLabel(
+        tr("<h2>%1 is unavailable</h2><p>%2</p><p>Plugin file: %3</p>")
+            .arg(e.title.toHtmlEscaped(), e.error.toHtmlEscaped(), e.path.toHtmlEscaped()));
     label->setWordWrap(true);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     l->addWidget(label);
@@ -386,7 +387,8 @@ bool MainWindow::showModule(const QString &id, const QString &viewId)
                 tabs->setCurrentIndex(i);
     activatePage(tabs ? pageIn(tabs->currentWidget()) : nullptr);
     if (!tabs) {
-        m_lesson->setLesson(tr("# %1\n\nThis topic could not be loaded: %2").arg(e->title, e->error));
+        m_lesson->setLesson(
+            tr("# %1\n\nThis topic could not be loaded: %2").arg(e->title, e->error));
         m_source->setFiles({});
     }
     statusBar()->showMessage(e->available() ? e->description : e->error);
@@ -411,20 +413,19 @@ void MainWindow::activatePage(wb::ui::ModulePage *page)
     if (controller)
         controller->setSpeed(m_savedSpeed);
     if (page) {
-        m_pageConnections
-            << connect(page, &wb::ui::ModulePage::lessonChanged, this, &MainWindow::refreshLesson)
-            << connect(page, &wb::ui::ModulePage::sourcesChanged, this,
-                       &MainWindow::refreshSources)
-            << connect(page, &wb::ui::ModulePage::highlightsChanged, this,
-                       &MainWindow::refreshHighlights)
-            << connect(page, &wb::ui::ModulePage::statusMessage, this,
-                       [this](const QString &m) { statusBar()->showMessage(m); });
+        m_pageConnections << connect(page, &wb::ui::ModulePage::lessonChanged, this,
+                                     &MainWindow::refreshLesson)
+                          << connect(page, &wb::ui::ModulePage::sourcesChanged, this,
+                                     &MainWindow::refreshSources)
+                          << connect(page, &wb::ui::ModulePage::highlightsChanged, this,
+                                     &MainWindow::refreshHighlights)
+                          << connect(page, &wb::ui::ModulePage::statusMessage, this,
+                                     [this](const QString &m) { statusBar()->showMessage(m); });
         if (controller)
-            m_pageConnections
-                << connect(controller, &wb::ui::StepController::positionChanged, this,
-                           &MainWindow::refreshHighlights)
-                << connect(controller, &wb::ui::StepController::speedChanged, this,
-                           [this](double s) { m_savedSpeed = s; });
+            m_pageConnections << connect(controller, &wb::ui::StepController::positionChanged,
+                                         this, &MainWindow::refreshHighlights)
+                              << connect(controller, &wb::ui::StepController::speedChanged, this,
+                                         [this](double s) { m_savedSpeed = s; });
     }
     refreshLesson();
     refreshSources();
@@ -444,7 +445,8 @@ void MainWindow::refreshSources()
 
 void MainWindow::refreshHighlights()
 {
-    m_source->setHighlights(m_page ? m_page->sourceHighlights() : QList<wb::ui::SourceHighlight>());
+    m_source->setHighlights(m_page ? m_page->sourceHighlights()
+                                   : QList<wb::ui::SourceHighlight>());
 }
 
 QList<MainWindow::TourStop> MainWindow::tourStops() const
@@ -514,9 +516,10 @@ void MainWindow::exportView()
     if (auto *tabs = qobject_cast<QTabWidget *>(target))
         if (auto *page = pageIn(tabs->currentWidget()))
             target = page;
-    const QString suggested = (m_currentId.isEmpty() ? QStringLiteral("home") : m_currentId) +
-                              (target && !target->objectName().isEmpty()
-                                   ? "-" + target->objectName() : QString()) + ".png";
+    const QString suggested =
+        (m_currentId.isEmpty() ? QStringLiteral("home") : m_currentId) +
+        (target && !target->objectName().isEmpty() ? "-" + target->objectName() : QString()) +
+        ".png";
     const QString path = QFileDialog::getSaveFileName(this, tr("Export View"), suggested,
                                                       wb::ui::exportFileFilter());
     if (path.isEmpty())

@@ -35,7 +35,7 @@ constexpr std::int64_t kLimitNs = 50'000'000; // the most the GUI thread may be 
 // waiting (tens of ms); a sleep loop on the GUI thread (the old opening examples: 0.7 s) is
 // far above it.
 constexpr std::int64_t kBusyWaitLimitNs = 150'000'000;
-constexpr int kSettleMs = 600;                 // each view runs its opening work meanwhile
+constexpr int kSettleMs = 600; // each view runs its opening work meanwhile
 
 std::int64_t nowNs()
 {

@@ -17,8 +17,8 @@
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTemporaryDir>
-#include <QTextBlock>
 #include <QTest>
+#include <QTextBlock>
 
 #include <memory>
 
@@ -52,8 +52,7 @@ private:
     QString m_fixtures;
 };
 
-std::unique_ptr<MainWindow> ShellTest::shownWindow(ModuleRegistry &r, QSize size,
-                                                   int screenWidth)
+std::unique_ptr<MainWindow> ShellTest::shownWindow(ModuleRegistry &r, QSize size, int screenWidth)
 {
     r.scan({m_fixtures});
     r.loadAll();
@@ -114,7 +113,7 @@ void ShellTest::metadataIsReadBeforeLoading()
     QVERIFY(e);
     QCOMPARE(e->title, QStringLiteral("Fixture failinit"));
     QCOMPARE(e->category, QStringLiteral("Tests"));
-    QVERIFY(!e->available());  // nothing instantiated yet
+    QVERIFY(!e->available());    // nothing instantiated yet
     QVERIFY(e->error.isEmpty()); // and nothing has failed yet
 }
 

@@ -2,8 +2,8 @@
 #include "workbench/core/json.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -117,12 +117,11 @@ bool Options::parse(const std::vector<std::string> &args, std::vector<std::strin
     if (n > positionals.max)
         return refuse("unexpected argument '" + printable(m_positionals[positionals.max], 60) +
                       "'; " +
-                      (positionals.max == 0
-                           ? std::string("this command takes only options")
-                           : "this command takes " + positionals.names));
+                      (positionals.max == 0 ? std::string("this command takes only options")
+                                            : "this command takes " + positionals.names));
     if (n < positionals.min)
-        return refuse("this command takes " + positionals.names + ", got " +
-                      std::to_string(n) + (n == 1 ? " argument" : " arguments"));
+        return refuse("this command takes " + positionals.names + ", got " + std::to_string(n) +
+                      (n == 1 ? " argument" : " arguments"));
     return true;
 }
 
@@ -201,12 +200,14 @@ int readTextFile(const std::string &path, std::size_t limit, std::string_view wh
                  std::string_view expected, std::string &text, std::string &error)
 {
     const std::string name = "'" + printable(path, 120) + "'";
-    const std::string tooBig = "; expected " + std::string(expected) + " (at most " +
-                               humanSize(limit) + "): " + name;
+    const std::string tooBig =
+        "; expected " + std::string(expected) + " (at most " + humanSize(limit) + "): " + name;
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         const int e = errno;
-        struct stat st{};
+        struct stat st
+        {
+        };
         if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
             error = "the " + std::string(what) + " " + name + " is a directory";
             return Usage;
@@ -219,7 +220,9 @@ int readTextFile(const std::string &path, std::size_t limit, std::string_view wh
         int fd;
         ~Closer() { ::close(fd); }
     } closer{fd};
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::fstat(fd, &st) != 0) {
         error = "cannot read the " + std::string(what) + " " + name + ": " + std::strerror(errno);
         return Failure;

@@ -30,13 +30,27 @@ std::string JsonWriter::escape(std::string_view s)
         }
         ++i;
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
         default:
             if (c < 0x20 || c == 0x7f) {
                 char buf[8];
@@ -52,7 +66,9 @@ std::string JsonWriter::escape(std::string_view s)
 
 std::size_t utf8SequenceLength(std::string_view s, std::size_t i)
 {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const auto byte = [&](std::size_t k) {
+        return static_cast<unsigned char>(s[k]);
+    };
     const unsigned char c = byte(i);
     std::size_t n = 0;
     std::uint32_t cp = 0;

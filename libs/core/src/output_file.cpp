@@ -42,10 +42,14 @@ void installHandlers()
     static std::once_flag once;
     std::call_once(once, [] {
         for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
-            struct sigaction old{};
+            struct sigaction old
+            {
+            };
             if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler != SIG_DFL)
                 continue;
-            struct sigaction sa{};
+            struct sigaction sa
+            {
+            };
             sa.sa_handler = removeTemporariesAndReraise;
             sigemptyset(&sa.sa_mask);
             ::sigaction(sig, &sa, nullptr);
@@ -174,7 +178,9 @@ int OutputFile::removeStale(const std::string &dir)
         // Still running (or not ours to judge): keep it. ESRCH is the only proof it is gone.
         if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH)
             continue;
-        struct stat st{};
+        struct stat st
+        {
+        };
         const std::string path = dir + "/" + name;
         if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != me)
             continue;
@@ -195,7 +201,9 @@ bool OutputFile::open(const std::string &target, bool overwrite, bool secret, st
     m_errorKind = ErrorKind::None;
     if (target.empty())
         return fail(ErrorKind::Usage, "the output file name is empty", error);
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::stat(target.c_str(), &st) == 0) {
         if (!S_ISREG(st.st_mode))
             return fail(ErrorKind::Usage,
@@ -240,8 +248,8 @@ bool OutputFile::write(std::span<const std::uint8_t> bytes, std::string &error)
             continue;
         if (w <= 0)
             return fail(ErrorKind::System,
-                        "cannot write '" + m_target + "': " +
-                            std::strerror(w < 0 ? errno : ENOSPC) +
+                        "cannot write '" + m_target +
+                            "': " + std::strerror(w < 0 ? errno : ENOSPC) +
                             "; the old file, if any, is unchanged",
                         error);
         p += w;
@@ -273,12 +281,14 @@ bool OutputFile::commit(std::string &error)
     m_fd = -1;
     if (!synced || !closed)
         return fail(ErrorKind::System,
-                    "cannot write '" + m_target + "': " +
-                        std::strerror(!synced ? syncErrno : closeErrno) +
+                    "cannot write '" + m_target +
+                        "': " + std::strerror(!synced ? syncErrno : closeErrno) +
                         "; the old file, if any, is unchanged",
                     error);
     // The target may have changed since open(): check its kind again right before replacing.
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::lstat(m_target.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
         return fail(ErrorKind::Usage,
                     "the output '" + m_target + "' is " + kindOf(st.st_mode) +

@@ -64,11 +64,13 @@ TEST(Options, RefusesAValueForASwitch)
 TEST(Printable, EscapesControlBytesAndInvalidUtf8ButKeepsText)
 {
     EXPECT_EQ(printable("plain text"), "plain text");
-    EXPECT_EQ(printable("caf\xc3\xa9"), "caf\xc3\xa9");          // valid UTF-8 passes
-    EXPECT_EQ(printable("\x1b[2J"), "\\x1b[2J");                  // an escape sequence
-    EXPECT_EQ(printable("a\xff" "b"), "a\\xffb");                 // a stray byte
-    EXPECT_EQ(printable("\xc2\x9b"), "\\xc2\\x9b");               // C1 CSI
-    EXPECT_EQ(printable("\xed\xa0\x80"), "\\xed\\xa0\\x80");    // a surrogate
+    EXPECT_EQ(printable("caf\xc3\xa9"), "caf\xc3\xa9"); // valid UTF-8 passes
+    EXPECT_EQ(printable("\x1b[2J"), "\\x1b[2J");        // an escape sequence
+    EXPECT_EQ(printable("a\xff"
+                        "b"),
+              "a\\xffb");                                    // a stray byte
+    EXPECT_EQ(printable("\xc2\x9b"), "\\xc2\\x9b");          // C1 CSI
+    EXPECT_EQ(printable("\xed\xa0\x80"), "\\xed\\xa0\\x80"); // a surrogate
     EXPECT_EQ(printable("abcdef", 3), "abc...");
 }
 
@@ -94,8 +96,12 @@ TEST(ParseInt, AcceptsWholeIntegersOnly)
 TEST(Registry, FindsModulesById)
 {
     Registry r;
-    r.add({"list", "lists", "usage", [](Invocation &) { return 0; }});
-    r.add({"crypto", "crypto", "usage", [](Invocation &) { return 0; }});
+    r.add({"list", "lists", "usage", [](Invocation &) {
+               return 0;
+           }});
+    r.add({"crypto", "crypto", "usage", [](Invocation &) {
+               return 0;
+           }});
     ASSERT_NE(r.find("list"), nullptr);
     EXPECT_EQ(r.find("nope"), nullptr);
     EXPECT_EQ(r.modules().front().id, "crypto");

@@ -92,7 +92,9 @@ TEST(OutputFile, RefusesDevicesPipesAndDirectories)
         EXPECT_EQ(f.errorKind(), wb::OutputFile::ErrorKind::Usage);
         EXPECT_NE(error.find(kind), std::string::npos) << error;
     }
-    struct stat st{};
+    struct stat st
+    {
+    };
     ASSERT_EQ(::stat("/dev/null", &st), 0);
     EXPECT_TRUE(S_ISCHR(st.st_mode));
 }
@@ -103,10 +105,10 @@ TEST(OutputFile, RecognisesOnlyItsOwnTemporaryNames)
     EXPECT_TRUE(wb::OutputFile::isTemporaryName(".out.png.tmp-4242-aZ09xy", &pid));
     EXPECT_EQ(pid, 4242);
     EXPECT_FALSE(wb::OutputFile::isTemporaryName("out.tmp-4242-aZ09xy"));  // not hidden
-    EXPECT_FALSE(wb::OutputFile::isTemporaryName(".out.tmp-aZ09xy"));       // no pid
-    EXPECT_FALSE(wb::OutputFile::isTemporaryName(".out.tmp-42x-aZ09xy"));   // not a pid
-    EXPECT_FALSE(wb::OutputFile::isTemporaryName(".out.tmp-4242-aZ09x"));   // 5 characters
-    EXPECT_FALSE(wb::OutputFile::isTemporaryName(".out.tmp-4242-aZ0.xy"));  // not mkstemp's
+    EXPECT_FALSE(wb::OutputFile::isTemporaryName(".out.tmp-aZ09xy"));      // no pid
+    EXPECT_FALSE(wb::OutputFile::isTemporaryName(".out.tmp-42x-aZ09xy"));  // not a pid
+    EXPECT_FALSE(wb::OutputFile::isTemporaryName(".out.tmp-4242-aZ09x"));  // 5 characters
+    EXPECT_FALSE(wb::OutputFile::isTemporaryName(".out.tmp-4242-aZ0.xy")); // not mkstemp's
 }
 
 TEST(OutputFile, SweepsTemporariesOfDeadProcessesOnly)

@@ -80,10 +80,9 @@ private:
 QColor seriesColor(int index)
 {
     // Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-    static const QColor colors[] = {QColor(0, 114, 178), QColor(230, 159, 0),
-                                    QColor(0, 158, 115), QColor(204, 121, 167),
-                                    QColor(86, 180, 233), QColor(213, 94, 0),
-                                    QColor(240, 228, 66), QColor(120, 120, 120)};
+    static const QColor colors[] = {
+        QColor(0, 114, 178),  QColor(230, 159, 0), QColor(0, 158, 115),  QColor(204, 121, 167),
+        QColor(86, 180, 233), QColor(213, 94, 0),  QColor(240, 228, 66), QColor(120, 120, 120)};
     return colors[static_cast<unsigned>(index) % std::size(colors)];
 }
 

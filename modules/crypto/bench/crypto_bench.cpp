@@ -215,7 +215,8 @@ void openSslRsaVerify(benchmark::State &state)
     EVP_PKEY_CTX *ctx = openSslRsaContext(false);
     const Bytes sig = pkcs1v15SignDigest(rsaKey().ours, rsaDigest());
     for (auto _ : state) {
-        int ok = EVP_PKEY_verify(ctx, sig.data(), sig.size(), rsaDigest().data(), rsaDigest().size());
+        int ok =
+            EVP_PKEY_verify(ctx, sig.data(), sig.size(), rsaDigest().data(), rsaDigest().size());
         benchmark::DoNotOptimize(ok);
     }
     EVP_PKEY_CTX_free(ctx);
@@ -262,8 +263,7 @@ private:
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
         return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
     }
-    template <typename F>
-    static double timed(F &&f)
+    template <typename F> static double timed(F &&f)
     {
         const double t0 = threadSeconds();
         f();
@@ -382,7 +382,8 @@ public:
             for (const char *unit : {"bytes_per_second", "ops_per_second"}) {
                 const auto it = r.counters.find(unit);
                 if (it != r.counters.end())
-                    m_rates[unit][name.substr(slash + 1)][name.substr(0, slash)] = it->second.value;
+                    m_rates[unit][name.substr(slash + 1)][name.substr(0, slash)] =
+                        it->second.value;
             }
         }
     }
@@ -407,8 +408,8 @@ private:
             if (ours == rates.end() || spread) // a ratio of spreads means nothing
                 continue;
             if (ref == rates.end()) {
-                std::printf("%-16s %15.1f %15s %8s\n", primitive.c_str(), ours->second / scale, "-",
-                            "-");
+                std::printf("%-16s %15.1f %15s %8s\n", primitive.c_str(), ours->second / scale,
+                            "-", "-");
                 continue;
             }
             std::printf("%-16s %15.1f %15.1f %7.2fx\n", primitive.c_str(), ours->second / scale,

@@ -15,8 +15,9 @@ int runCipher(wb::cli::Invocation &inv, const std::vector<std::string> &args, Di
     wb::cli::Options opts;
     if (!opts.parse(args, {"mode", "key", "iv", "text", "hex"}, {},
                     wb::cli::Positionals::exactly(1, "one cipher name: des, des3, arc4 or xor")))
-        return fail(inv, wb::cli::Usage, std::string(verb) + ": " + opts.error() +
-                                             "; see `workbench-cli crypto --help`");
+        return fail(inv, wb::cli::Usage,
+                    std::string(verb) + ": " + opts.error() +
+                        "; see `workbench-cli crypto --help`");
     const std::string &cipher = opts.positionals()[0];
     if (cipher != "des" && cipher != "des3" && cipher != "arc4" && cipher != "xor")
         return fail(inv, wb::cli::Usage,

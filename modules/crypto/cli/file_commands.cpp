@@ -3,7 +3,6 @@
 
 #include "crypto/core/sealed_file.h"
 
-
 namespace wb::crypto::cli {
 
 namespace {

@@ -22,7 +22,7 @@ namespace wb::crypto::cli {
 
 namespace {
 
-constexpr std::size_t kMaxKeyFile = 1 << 20;    // PEM files above 1 MiB are not keys
+constexpr std::size_t kMaxKeyFile = 1 << 20;     // PEM files above 1 MiB are not keys
 constexpr std::size_t kMaxCipherInput = 1 << 16; // more than any RSA block (8192 bits = 1 KiB)
 
 std::string errnoText()
@@ -44,7 +44,9 @@ struct Fd
 Bytes readFile(const std::string &path, std::size_t limit, const std::string &tooBig)
 {
     Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (f.fd < 0)
         throw IoError("cannot open '" + path + "': " + errnoText());
     if (::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode))
@@ -94,8 +96,8 @@ RsaKeyFile readKey(const std::string &path)
     const Bytes text = readFile(path, kMaxKeyFile,
                                 "'" + path + "' is larger than 1 MiB; it is not a PEM key file");
     try {
-        return parseRsaKeyPem(std::string_view(reinterpret_cast<const char *>(text.data()),
-                                               text.size()));
+        return parseRsaKeyPem(
+            std::string_view(reinterpret_cast<const char *>(text.data()), text.size()));
     } catch (const PemError &e) {
         throw PemError("cannot use '" + path + "' as an RSA key: " + e.what());
     }
@@ -119,7 +121,9 @@ void writeOutput(const std::string &output, std::span<const std::uint8_t> data,
     std::vector<struct stat> stats;
     std::vector<std::string> names;
     for (const std::string &in : inputs) {
-        struct stat st{};
+        struct stat st
+        {
+        };
         if (::stat(in.c_str(), &st) == 0) {
             stats.push_back(st);
             names.push_back(in);
@@ -132,12 +136,10 @@ void writeOutput(const std::string &output, std::span<const std::uint8_t> data,
 }
 
 // Parses options; on error prints it and returns nullopt with `code` set.
-std::optional<wb::cli::Options> parseOptions(wb::cli::Invocation &inv,
-                                             const std::vector<std::string> &args,
-                                             std::vector<std::string> values,
-                                             std::vector<std::string> flags,
-                                             const std::vector<std::string> &required,
-                                             const std::string &command, int &code)
+std::optional<wb::cli::Options>
+parseOptions(wb::cli::Invocation &inv, const std::vector<std::string> &args,
+             std::vector<std::string> values, std::vector<std::string> flags,
+             const std::vector<std::string> &required, const std::string &command, int &code)
 {
     wb::cli::Options opts;
     if (!opts.parse(args, std::move(values), std::move(flags))) {
@@ -147,7 +149,8 @@ std::optional<wb::cli::Options> parseOptions(wb::cli::Invocation &inv,
     for (const std::string &name : required)
         if (!opts.has(name)) {
             code = fail(inv, wb::cli::Usage,
-                        "rsa " + command + " needs --" + name + "; see `workbench-cli crypto --help`");
+                        "rsa " + command + " needs --" + name +
+                            "; see `workbench-cli crypto --help`");
             return std::nullopt;
         }
     return opts;
@@ -156,12 +159,13 @@ std::optional<wb::cli::Options> parseOptions(wb::cli::Invocation &inv,
 int runGenkey(wb::cli::Invocation &inv, const std::vector<std::string> &args)
 {
     int code = 0;
-    auto opts = parseOptions(inv, args, {"bits", "out", "e"}, {"force"}, {"bits", "out"},
-                             "genkey", code);
+    auto opts =
+        parseOptions(inv, args, {"bits", "out", "e"}, {"force"}, {"bits", "out"}, "genkey", code);
     if (!opts)
         return code;
     const auto bits = wb::cli::parseInt(*opts->value("bits"));
-    if (!bits || *bits < std::int64_t(kRsaMinBits) || *bits > std::int64_t(kRsaMaxBits) || *bits % 2)
+    if (!bits || *bits < std::int64_t(kRsaMinBits) || *bits > std::int64_t(kRsaMaxBits) ||
+        *bits % 2)
         return fail(inv, wb::cli::Usage,
                     "--bits must be an even number from " + std::to_string(kRsaMinBits) + " to " +
                         std::to_string(kRsaMaxBits) + " (2048 or more for real use)");
@@ -193,7 +197,8 @@ int runPubkey(wb::cli::Invocation &inv, const std::vector<std::string> &args)
         return code;
     const std::string keyPath = *opts->value("key"), out = *opts->value("out");
     const RsaKeyFile file = readKey(keyPath);
-    writeOutput(out, asBytes(publicKeyToPem(file.publicKey)), {keyPath}, opts->has("force"), false);
+    writeOutput(out, asBytes(publicKeyToPem(file.publicKey)), {keyPath}, opts->has("force"),
+                false);
     return wb::cli::Ok;
 }
 
@@ -216,8 +221,8 @@ int runSign(wb::cli::Invocation &inv, const std::vector<std::string> &args)
 int runVerify(wb::cli::Invocation &inv, const std::vector<std::string> &args)
 {
     int code = 0;
-    auto opts = parseOptions(inv, args, {"key", "in", "sig"}, {}, {"key", "in", "sig"}, "verify",
-                             code);
+    auto opts =
+        parseOptions(inv, args, {"key", "in", "sig"}, {}, {"key", "in", "sig"}, "verify", code);
     if (!opts)
         return code;
     const RsaKeyFile file = readKey(*opts->value("key"));
@@ -230,9 +235,9 @@ int runVerify(wb::cli::Invocation &inv, const std::vector<std::string> &args)
     }
     inv.out << "signature invalid\n";
     if (signature.size() != file.publicKey.byteLength())
-        inv.err << "workbench-cli crypto: the signature is " << signature.size()
-                << " bytes; a " << file.publicKey.bits() << "-bit key makes "
-                << file.publicKey.byteLength() << "-byte signatures\n";
+        inv.err << "workbench-cli crypto: the signature is " << signature.size() << " bytes; a "
+                << file.publicKey.bits() << "-bit key makes " << file.publicKey.byteLength()
+                << "-byte signatures\n";
     return wb::cli::Negative;
 }
 
@@ -248,14 +253,15 @@ int runCipher(wb::cli::Invocation &inv, const std::vector<std::string> &args, bo
     if (padding != "oaep" && padding != "none")
         return fail(inv, wb::cli::Usage,
                     "--padding must be oaep (OAEP with SHA-256, the default) or none (textbook "
-                    "RSA, for learning only), got '" + padding + "'");
+                    "RSA, for learning only), got '" +
+                        padding + "'");
     const std::string keyPath = *opts->value("key"), in = *opts->value("in"),
                       out = *opts->value("out");
     const RsaKeyFile file = readKey(keyPath);
-    const Bytes input = readFile(in, kMaxCipherInput,
-                                 "'" + in + "' is too long for RSA, which encrypts one block of " +
-                                     std::to_string(file.publicKey.byteLength()) +
-                                     " bytes at most with this key");
+    const Bytes input =
+        readFile(in, kMaxCipherInput,
+                 "'" + in + "' is too long for RSA, which encrypts one block of " +
+                     std::to_string(file.publicKey.byteLength()) + " bytes at most with this key");
     Bytes result;
     if (encrypt) {
         result = padding == "oaep" ? oaepEncrypt(file.publicKey, input)

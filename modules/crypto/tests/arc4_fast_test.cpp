@@ -111,8 +111,8 @@ TEST(CryptoArc4FastPath, EverySplitMatchesTheBytePath)
             Arc4 slow(key);
             slow.setFastPath(false);
             slow.process(Bytes(first + second));
-            expectSameState(rc4, slow, "split " + std::to_string(first) + " + " +
-                                           std::to_string(second));
+            expectSameState(rc4, slow,
+                            "split " + std::to_string(first) + " + " + std::to_string(second));
             if (HasFailure())
                 return;
         }

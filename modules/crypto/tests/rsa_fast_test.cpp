@@ -177,8 +177,7 @@ TEST(CryptoMontgomeryFast, ModPowFastPortableAndOpenSslAgree)
                 const BigInt viaPortable =
                     portable.modPow(base, num(e), ExponentKind::Secret, nullptr, "x", window);
                 ASSERT_EQ(viaFast.toBytes(), expected)
-                    << "modulus " << m.toHex() << " base " << base.toHex() << " window "
-                    << window;
+                    << "modulus " << m.toHex() << " base " << base.toHex() << " window " << window;
                 ASSERT_EQ(viaPortable.toBytes(), expected);
                 // The automatic window (5 for exponents above 256 bits).
                 ASSERT_EQ(fast.modPow(base, num(e)).toBytes(), expected);
@@ -210,8 +209,8 @@ TEST(CryptoMontgomeryFast, ModPowPairMatchesOpenSsl)
     const RsaPrivateKey key = parseRsaKeyPem(bn::generatePrivatePem(2048)).privateKey;
     for (int rep = 0; rep < 10; ++rep) {
         const BigInt c = num(randomBytes(rng, 256)) % key.n;
-        const auto [mp, mq] = MontgomeryContext::modPowPair(
-            MontgomeryContext(key.p), c, key.dP, MontgomeryContext(key.q), c, key.dQ);
+        const auto [mp, mq] = MontgomeryContext::modPowPair(MontgomeryContext(key.p), c, key.dP,
+                                                            MontgomeryContext(key.q), c, key.dQ);
         EXPECT_EQ(mp.toBytes(), bn::bnModExp(c.toBytes(), key.dP.toBytes(), key.p.toBytes()));
         EXPECT_EQ(mq.toBytes(), bn::bnModExp(c.toBytes(), key.dQ.toBytes(), key.q.toBytes()));
     }

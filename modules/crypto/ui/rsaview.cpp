@@ -70,8 +70,11 @@ QString coloredBytes(const std::vector<Segment> &segments)
         const Bytes &b = seg.bytes;
         if (b.empty())
             continue;
-        const bool run = b.size() > 12 && std::all_of(b.begin(), b.end(), [&](auto x) { return x == b[0]; });
-        const QString text = run ? QStringLiteral("%1 %1 %1 … %1 (%2 bytes)").arg(hexBytes(Bytes{b[0]})).arg(b.size())
+        const bool run =
+            b.size() > 12 && std::all_of(b.begin(), b.end(), [&](auto x) { return x == b[0]; });
+        const QString text = run ? QStringLiteral("%1 %1 %1 … %1 (%2 bytes)")
+                                       .arg(hexBytes(Bytes{b[0]}))
+                                       .arg(b.size())
                                  : hexBytes(b);
         parts << shaded(text, seg.color);
     }
@@ -89,15 +92,16 @@ QString shortHex(const Bytes &b)
 {
     if (b.size() <= 24)
         return hexBytes(b);
-    return hexBytes(slice(b, 0, 16)) + QStringLiteral(" … ") + hexBytes(slice(b, b.size() - 6, 6)) +
-           QStringLiteral(" (%1 bytes)").arg(b.size());
+    return hexBytes(slice(b, 0, 16)) + QStringLiteral(" … ") +
+           hexBytes(slice(b, b.size() - 6, 6)) + QStringLiteral(" (%1 bytes)").arg(b.size());
 }
 
 // A long number on one line: its first 16 and last 8 hex digits.
 QString compactHex(const Bytes &b)
 {
     const QString hex = hexBytes(b, false);
-    return QStringLiteral("<nobr>%1</nobr>").arg(hex.size() <= 32 ? hex : hex.left(16) + QStringLiteral("…") + hex.right(8));
+    return QStringLiteral("<nobr>%1</nobr>")
+        .arg(hex.size() <= 32 ? hex : hex.left(16) + QStringLiteral("…") + hex.right(8));
 }
 
 QString binary(const BigInt &x)
@@ -124,8 +128,9 @@ const QString kTable = QStringLiteral(
 
 QString row(const QStringList &cells, const QString &background = {})
 {
-    QString r = background.isEmpty() ? QStringLiteral("<tr>")
-                                     : QStringLiteral("<tr style=\"background-color:%1\">").arg(background);
+    QString r = background.isEmpty()
+                    ? QStringLiteral("<tr>")
+                    : QStringLiteral("<tr style=\"background-color:%1\">").arg(background);
     for (const QString &c : cells)
         r += QStringLiteral("<td valign=\"top\">%1</td>").arg(c);
     return r + QStringLiteral("</tr>");
@@ -159,7 +164,8 @@ QString runFormula(const ModexpRun &run)
 // Construction
 
 RsaPage::RsaPage(QWidget *parent)
-    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_table(new wb::ui::TraceTable)
+    : ModulePage(parent), m_controller(new wb::ui::StepController(this)),
+      m_table(new wb::ui::TraceTable)
 {
     auto makeBrowser = [] {
         auto *b = new QTextBrowser;
@@ -181,8 +187,9 @@ RsaPage::RsaPage(QWidget *parent)
     m_size->addItem(tr("1024 bits (too small)"), 1024);
     m_size->addItem(tr("2048 bits"), 2048);
     m_size->addItem(tr("4096 bits (slow)"), 4096);
-    m_size->setToolTip(tr("Toy sizes are for reading the numbers; 1024 bits was the tutorial's size, "
-                          "2048 is today's minimum"));
+    m_size->setToolTip(
+        tr("Toy sizes are for reading the numbers; 1024 bits was the tutorial's size, "
+           "2048 is today's minimum"));
     m_exponent = new QComboBox;
     for (const char *e : {"65537", "17", "3"})
         m_exponent->addItem(QString::fromLatin1(e));
@@ -190,9 +197,10 @@ RsaPage::RsaPage(QWidget *parent)
     m_dFrom = new QComboBox;
     m_dFrom->addItem(tr("λ(n)"), int(PrivateExponent::Lambda));
     m_dFrom->addItem(tr("φ(n)"), int(PrivateExponent::Phi));
-    m_dFrom->setToolTip(tr("d is the inverse of e modulo λ(n) = lcm(p−1, q−1) or φ(n) = (p−1)(q−1). "
-                           "Both decrypt alike; OpenSSL "
-                           "and FIPS 186-4 use λ, the textbook's d = 2753 comes from φ."));
+    m_dFrom->setToolTip(
+        tr("d is the inverse of e modulo λ(n) = lcm(p−1, q−1) or φ(n) = (p−1)(q−1). "
+           "Both decrypt alike; OpenSSL "
+           "and FIPS 186-4 use λ, the textbook's d = 2753 comes from φ."));
     m_generate = new QPushButton(tr("New key"));
     m_cancel = new QPushButton(tr("Cancel"));
     m_cancel->setEnabled(false);
@@ -253,7 +261,8 @@ RsaPage::RsaPage(QWidget *parent)
     m_padText = new QLineEdit(QStringLiteral("abcdefgh"));
     m_padText->setToolTip(tr("Any text; OAEP-SHA256 takes at most k − 66 bytes"));
     m_again = new QPushButton(tr("Encrypt again"));
-    m_again->setToolTip(tr("New OAEP seeds: the OAEP ciphertexts change, the textbook ones never do"));
+    m_again->setToolTip(
+        tr("New OAEP seeds: the OAEP ciphertexts change, the textbook ones never do"));
     auto *paddingTab = new QWidget;
     {
         auto *r = new QHBoxLayout;
@@ -311,7 +320,8 @@ RsaPage::RsaPage(QWidget *parent)
     connect(&m_poll, &QTimer::timeout, this, &RsaPage::pollGeneration);
     connect(m_controller, &wb::ui::StepController::positionChanged, this, &RsaPage::redraw);
     connect(m_controller, &wb::ui::StepController::traceReplaced, this, &RsaPage::redraw);
-    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) { showSection(Section(index)); });
+    connect(m_tabs, &QTabWidget::currentChanged, this,
+            [this](int index) { showSection(Section(index)); });
     connect(m_size, &QComboBox::activated, this, [this] {
         const int bits = m_size->currentData().toInt();
         if (bits == 0) {
@@ -415,7 +425,8 @@ RsaPage::Section RsaPage::currentSection() const
     return m_shown;
 }
 
-void RsaPage::setSectionTrace(Section section, std::shared_ptr<wb::Trace> trace, qsizetype position)
+void RsaPage::setSectionTrace(Section section, std::shared_ptr<wb::Trace> trace,
+                              qsizetype position)
 {
     Lab &lab = m_labs[section];
     if (section == m_shown)
@@ -424,7 +435,8 @@ void RsaPage::setSectionTrace(Section section, std::shared_ptr<wb::Trace> trace,
     lab.trace = std::move(trace);
     lab.position = position;
     if (lab.trace)
-        lab.replayer = std::make_unique<wb::Replayer<RsaLabState>>(*lab.trace, RsaLabState{}, applyRsaEvent, 64);
+        lab.replayer = std::make_unique<wb::Replayer<RsaLabState>>(*lab.trace, RsaLabState{},
+                                                                   applyRsaEvent, 64);
     if (section == m_shown)
         m_controller->setTrace(lab.trace, position);
     else
@@ -525,8 +537,8 @@ QString RsaPage::shownKeyNumber(const QString &name)
     if (!k.known)
         return {};
     const std::map<QString, const Bytes *> fields = {
-        {"p", &k.p},   {"q", &k.q},   {"n", &k.n},   {"phi", &k.phi}, {"lambda", &k.lambda},
-        {"e", &k.e},   {"d", &k.d},   {"dp", &k.dp}, {"dq", &k.dq},   {"qinv", &k.qinv}};
+        {"p", &k.p}, {"q", &k.q}, {"n", &k.n},   {"phi", &k.phi}, {"lambda", &k.lambda},
+        {"e", &k.e}, {"d", &k.d}, {"dp", &k.dp}, {"dq", &k.dq},   {"qinv", &k.qinv}};
     const auto it = fields.find(name);
     return it == fields.end() ? QString() : shownNumber(*it->second);
 }
@@ -554,7 +566,8 @@ void RsaPage::useTutorialKey()
         m_dFrom->setCurrentIndex(m_dFrom->findData(int(PrivateExponent::Phi)));
     }
     auto trace = std::make_shared<wb::Trace>();
-    adoptKey(rsaKeyFromPrimes(61, 53, 17, PrivateExponent::Phi, trace.get()), trace, tutorialKeyName());
+    adoptKey(rsaKeyFromPrimes(61, 53, 17, PrivateExponent::Phi, trace.get()), trace,
+             tutorialKeyName());
 }
 
 void RsaPage::startGeneration(int bits)
@@ -563,7 +576,8 @@ void RsaPage::startGeneration(int bits)
         cancelGeneration();
     if (m_worker.joinable())
         m_worker.join(); // finished; its result was already taken or dropped
-    BigInt e = BigInt::fromDecimal(m_exponent->currentText().toStdString()).value_or(BigInt(65537));
+    BigInt e =
+        BigInt::fromDecimal(m_exponent->currentText().toStdString()).value_or(BigInt(65537));
     if (e.bitLength() >= std::size_t(bits)) {
         // 65537 has 17 bits: a 16-bit modulus needs a smaller e.
         const QSignalBlocker block(m_exponent);
@@ -586,8 +600,9 @@ void RsaPage::startGeneration(int bits)
         } catch (const std::exception &ex) {
             error = QString::fromUtf8(ex.what());
         }
-        QMetaObject::invokeMethod(this, [this, job, key, trace, error] { finishGeneration(job, key, trace, error); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, job, key, trace, error] { finishGeneration(job, key, trace, error); },
+            Qt::QueuedConnection);
     });
 }
 
@@ -604,8 +619,8 @@ void RsaPage::cancelGeneration()
     m_status->setText(tr("Cancelled: kept %1.").arg(m_keyHow));
 }
 
-void RsaPage::finishGeneration(int job, std::optional<RsaPrivateKey> key, std::shared_ptr<wb::Trace> trace,
-                               const QString &error)
+void RsaPage::finishGeneration(int job, std::optional<RsaPrivateKey> key,
+                               std::shared_ptr<wb::Trace> trace, const QString &error)
 {
     for (auto it = m_abandoned.begin(); it != m_abandoned.end(); ++it)
         if (it->first == job) {
@@ -651,11 +666,15 @@ void RsaPage::setBusy(bool busy)
         m_poll.stop();
 }
 
-void RsaPage::adoptKey(const RsaPrivateKey &key, std::shared_ptr<wb::Trace> trace, const QString &how)
+void RsaPage::adoptKey(const RsaPrivateKey &key, std::shared_ptr<wb::Trace> trace,
+                       const QString &how)
 {
     m_key = key;
     m_keyHow = how;
-    m_status->setText(tr("Using %1: n has %2 bits, k = %3 bytes.").arg(how).arg(key.bits()).arg(key.byteLength()));
+    m_status->setText(tr("Using %1: n has %2 bits, k = %3 bytes.")
+                          .arg(how)
+                          .arg(key.bits())
+                          .arg(key.byteLength()));
     showError(KeyGen, {});
     // The key generation trace opens at its end: the finished key, with every step behind it.
     const qsizetype end = qsizetype(trace->size());
@@ -727,8 +746,10 @@ bool RsaPage::rerunModexp()
 {
     const auto m = parseNumber(m_message->text());
     if (!m || *m >= m_key.n) {
-        showError(Modexp, !m ? tr("The message must be a decimal number, got '%1'.").arg(m_message->text())
-                     : tr("The message must be smaller than n = %1.").arg(shownNumber(m_key.n.toBytes())));
+        showError(Modexp,
+                  !m ? tr("The message must be a decimal number, got '%1'.").arg(m_message->text())
+                     : tr("The message must be smaller than n = %1.")
+                           .arg(shownNumber(m_key.n.toBytes())));
         setSectionTrace(Modexp, nullptr, 0);
         return false;
     }
@@ -737,7 +758,8 @@ bool RsaPage::rerunModexp()
     markOperation(*trace, "encrypt", tr("Encrypt m = %1").arg(shownNumber(m->toBytes())));
     const BigInt c = rsaPublicOp(m_key.publicKey(), *m, trace.get());
     markOperation(*trace, "decrypt",
-                  (m_crt->isChecked() ? tr("Decrypt c = %1 with the CRT") : tr("Decrypt c = %1 in one exponentiation"))
+                  (m_crt->isChecked() ? tr("Decrypt c = %1 with the CRT")
+                                      : tr("Decrypt c = %1 in one exponentiation"))
                       .arg(shownNumber(c.toBytes())));
     rsaPrivateOp(m_key, c, trace.get(), m_crt->isChecked());
     // Open on the first square of the encryption.
@@ -762,11 +784,13 @@ bool RsaPage::rerunPadding()
     try {
         for (int run = 1; run <= 2; ++run) {
             markOperation(*trace, "textbook", tr("Textbook encryption #%1").arg(run));
-            withoutSteps(*trace, [&](wb::Trace *t) { return textbookEncrypt(key.publicKey(), msg, t); });
+            withoutSteps(*trace,
+                         [&](wb::Trace *t) { return textbookEncrypt(key.publicKey(), msg, t); });
         }
         for (int run = 1; run <= 2; ++run) {
             markOperation(*trace, "oaep", tr("OAEP encryption #%1").arg(run));
-            withoutSteps(*trace, [&](wb::Trace *t) { return oaepEncrypt(key.publicKey(), msg, t); });
+            withoutSteps(*trace,
+                         [&](wb::Trace *t) { return oaepEncrypt(key.publicKey(), msg, t); });
         }
         markOperation(*trace, "sign", tr("PKCS#1 v1.5 signature"));
         withoutSteps(*trace, [&](wb::Trace *t) { return pkcs1v15Sign(key, msg, t); });
@@ -794,7 +818,8 @@ bool RsaPage::rerunMalleate()
     const auto m = parseNumber(m_mallM->text());
     const auto s = parseNumber(m_mallS->text());
     if (!m || !s || *m >= m_key.n || s->isZero() || *s >= m_key.n) {
-        showError(Malleate, tr("m and s must be decimal numbers with m < n and 0 < s < n (n = %1).")
+        showError(Malleate,
+                  tr("m and s must be decimal numbers with m < n and 0 < s < n (n = %1).")
                       .arg(shownNumber(m_key.n.toBytes())));
         setSectionTrace(Malleate, nullptr, 0);
         return false;
@@ -822,14 +847,19 @@ QString RsaPage::keyGenHtml(const RsaLabState &s) const
     const QString fresh = opaqueColor(freshColor());
     if (s.bits > 0) {
         h += tr("<h3>Generating a %1-bit key, e = %2</h3>").arg(s.bits).arg(shownNumber(s.e));
-        h += tr("<p>Each prime is a random %1-bit odd number with its top two bits set, so that p·q has "
-                "exactly %2 bits. A candidate first meets the <b>sieve</b> (division by every prime below "
-                "2000); survivors face <b>Miller–Rabin</b> with random bases. One round lets a composite "
-                "through with probability at most ¼; 64 passed rounds leave at most 4<sup>−64</sup>.</p>")
+        h += tr("<p>Each prime is a random %1-bit odd number with its top two bits set, so that "
+                "p·q has "
+                "exactly %2 bits. A candidate first meets the <b>sieve</b> (division by every "
+                "prime below "
+                "2000); survivors face <b>Miller–Rabin</b> with random bases. One round lets a "
+                "composite "
+                "through with probability at most ¼; 64 passed rounds leave at most "
+                "4<sup>−64</sup>.</p>")
                  .arg(s.bits / 2)
                  .arg(s.bits);
-        h += kTable + headerRow({tr("prime"), tr("candidates tested"), tr("small factor (sieve)"),
-                                 tr("Miller–Rabin found a witness"), tr("gcd(e, p−1) ≠ 1"), tr("found")});
+        h += kTable +
+             headerRow({tr("prime"), tr("candidates tested"), tr("small factor (sieve)"),
+                        tr("Miller–Rabin found a witness"), tr("gcd(e, p−1) ≠ 1"), tr("found")});
         for (const auto &[name, search] : {std::pair{"p", &s.p}, std::pair{"q", &s.q}})
             h += row({QString::fromLatin1(name), QString::number(search->tested),
                       QString::number(search->smallFactor), QString::number(search->composite),
@@ -841,30 +871,40 @@ QString RsaPage::keyGenHtml(const RsaLabState &s) const
                  headerRow({tr("#"), tr("candidate"), tr("verdict")});
             // The latest few: with the counts above, they fit on one screen.
             constexpr std::size_t kShown = 8;
-            const std::size_t first = s.recentCandidates.size() - std::min(s.recentCandidates.size(), kShown);
+            const std::size_t first =
+                s.recentCandidates.size() - std::min(s.recentCandidates.size(), kShown);
             for (std::size_t i = first; i < s.recentCandidates.size(); ++i) {
                 const RsaCandidate &c = s.recentCandidates[i];
                 QString why;
                 if (c.result == "small factor")
                     why = tr("divisible by %1").arg(c.factor);
                 else if (c.result == "composite")
-                    why = tr("composite: round %1 of Miller–Rabin found a witness").arg(c.roundsPassed + 1);
+                    why = tr("composite: round %1 of Miller–Rabin found a witness")
+                              .arg(c.roundsPassed + 1);
                 else if (c.result == "probable prime")
-                    why = verdict(true, c.roundsPassed ? tr("probable prime: passed %1 rounds").arg(c.roundsPassed)
-                                                       : tr("prime (below 2000: the sieve decides)"));
+                    why = verdict(true,
+                                  c.roundsPassed
+                                      ? tr("probable prime: passed %1 rounds").arg(c.roundsPassed)
+                                      : tr("prime (below 2000: the sieve decides)"));
                 else
                     why = tr("prime, but e divides p−1: e would have no inverse");
-                const bool last = i + 1 == s.recentCandidates.size() && s.lastKind == "rsa_candidate";
-                h += row({(last ? kNowAnchor : QString()) + QStringLiteral("%1 %2").arg(fromStd(c.prime)).arg(c.index),
-                          monospace(s.bits > 128 ? compactHex(c.value) : shownNumber(c.value)), why},
+                const bool last =
+                    i + 1 == s.recentCandidates.size() && s.lastKind == "rsa_candidate";
+                h += row({(last ? kNowAnchor : QString()) +
+                              QStringLiteral("%1 %2").arg(fromStd(c.prime)).arg(c.index),
+                          monospace(s.bits > 128 ? compactHex(c.value) : shownNumber(c.value)),
+                          why},
                          last ? fresh : QString());
             }
             if (s.testing.index > 0)
-                h += row({kNowAnchor + QStringLiteral("%1 %2").arg(fromStd(s.testing.prime)).arg(s.testing.index),
+                h += row({kNowAnchor + QStringLiteral("%1 %2")
+                                           .arg(fromStd(s.testing.prime))
+                                           .arg(s.testing.index),
                           faded(tr("(under test)")),
                           tr("Miller–Rabin: %1 of 64 rounds passed so far (latest base a = %2)")
                               .arg(s.testing.roundsPassed)
-                              .arg(s.bits > 128 ? compactHex(s.testing.lastBase) : shownNumber(s.testing.lastBase))},
+                              .arg(s.bits > 128 ? compactHex(s.testing.lastBase)
+                                                : shownNumber(s.testing.lastBase))},
                          fresh);
             h += QStringLiteral("</table>");
         }
@@ -884,16 +924,21 @@ QString RsaPage::keyGenHtml(const RsaLabState &s) const
     h += (s.lastKind == "rsa_key" && s.bits > 0 ? kNowAnchor : QString()) +
          tr("<h3>The key: n has %1 bits</h3>").arg(k.bits);
     h += kTable + headerRow({tr("number"), tr("value"), tr("role")});
-    auto num = [&](const Bytes &b) { return monospace(shownNumber(b)); };
+    auto num = [&](const Bytes &b) {
+        return monospace(shownNumber(b));
+    };
     h += row({tr("p"), num(k.p), tr("secret prime (the larger one)")});
     h += row({tr("q"), num(k.q), tr("secret prime")});
     h += row({tr("<b>n</b> = p·q"), num(k.n), tr("<b>public</b> modulus")});
-    h += row({tr("φ(n) = (p−1)(q−1)"), num(k.phi), tr("secret: knowing it means knowing p and q")});
+    h +=
+        row({tr("φ(n) = (p−1)(q−1)"), num(k.phi), tr("secret: knowing it means knowing p and q")});
     h += row({tr("λ(n) = lcm(p−1, q−1)"), num(k.lambda), tr("secret; divides φ(n)")});
     h += row({tr("<b>e</b>"), num(k.e), tr("<b>public</b> exponent")});
-    h += row({phi ? tr("<b>d</b> = e<sup>−1</sup> mod φ(n)") : tr("<b>d</b> = e<sup>−1</sup> mod λ(n)"), num(k.d),
-              tr("<b>private</b> exponent: e·d ≡ 1, so (m<sup>e</sup>)<sup>d</sup> ≡ m (mod n)")},
-             opaqueColor(lengthColor()));
+    h += row(
+        {phi ? tr("<b>d</b> = e<sup>−1</sup> mod φ(n)") : tr("<b>d</b> = e<sup>−1</sup> mod λ(n)"),
+         num(k.d),
+         tr("<b>private</b> exponent: e·d ≡ 1, so (m<sup>e</sup>)<sup>d</sup> ≡ m (mod n)")},
+        opaqueColor(lengthColor()));
     h += row({tr("dP = d mod (p−1)"), num(k.dp), tr("for the CRT: exponent modulo p")});
     h += row({tr("dQ = d mod (q−1)"), num(k.dq), tr("for the CRT: exponent modulo q")});
     h += row({tr("qInv = q<sup>−1</sup> mod p"), num(k.qinv), tr("for the CRT recombination")});
@@ -907,15 +952,19 @@ QString RsaPage::keyGenHtml(const RsaLabState &s) const
                               phi ? tr("φ(n)") : tr("λ(n)"), shownNumber(ed.remainder.toBytes()));
     if (phi) {
         if (const auto dl = modInverse(e, BigInt::fromBytes(k.lambda)))
-            checks += tr(" Modulo λ(n) = %1, d would be %2: a smaller exponent that decrypts alike.")
-                          .arg(shownNumber(k.lambda), shownNumber(dl->toBytes()));
+            checks +=
+                tr(" Modulo λ(n) = %1, d would be %2: a smaller exponent that decrypts alike.")
+                    .arg(shownNumber(k.lambda), shownNumber(dl->toBytes()));
     }
     h += checks + QStringLiteral("</p>");
-    h += tr("<p><b>Public key</b> = (n, e): publish it. <b>Private key</b> = d, kept with p, q, dP, dQ and "
+    h += tr("<p><b>Public key</b> = (n, e): publish it. <b>Private key</b> = d, kept with p, q, "
+            "dP, dQ and "
             "qInv so that decryption can work modulo p and q separately (see the next tab).</p>");
     if (k.bits < 2048)
-        h += note(k.bits < 512 ? tr("A toy: a key this small is factored in an instant. It is here to be read.")
-                               : tr("Below today's minimum: use 2048 or 3072 bits for anything real."));
+        h += note(
+            k.bits < 512
+                ? tr("A toy: a key this small is factored in an instant. It is here to be read.")
+                : tr("Below today's minimum: use 2048 or 3072 bits for anything real."));
     return h;
 }
 
@@ -925,30 +974,36 @@ QString RsaPage::runHtml(const ModexpRun &run, bool current) const
     const BigInt exponent = BigInt::fromBytes(run.exponent);
     const std::size_t bits = exponent.bitLength();
     h += QStringLiteral("<p><b>%1</b> = %2<sup>%3</sup> mod %4</p>")
-             .arg(runFormula(run), monospace(shownNumber(run.base)), monospace(shownNumber(run.exponent)),
-                  monospace(shownNumber(run.modulus)));
+             .arg(runFormula(run), monospace(shownNumber(run.base)),
+                  monospace(shownNumber(run.exponent)), monospace(shownNumber(run.modulus)));
     const BigInt base = BigInt::fromBytes(run.base), modulus = BigInt::fromBytes(run.modulus);
     if (base >= modulus)
-        h += tr("<p>The base is larger than the modulus, so it is reduced first: %1 mod %2 = %3.</p>")
-                 .arg(shownNumber(run.base), shownNumber(run.modulus), shownNumber((base % modulus).toBytes()));
+        h += tr("<p>The base is larger than the modulus, so it is reduced first: %1 mod %2 = "
+                "%3.</p>")
+                 .arg(shownNumber(run.base), shownNumber(run.modulus),
+                      shownNumber((base % modulus).toBytes()));
     if (!run.secret)
-        h += tr("<p>The exponent is <b>public</b>: left to right, one bit at a time. Square for every "
-                "bit; multiply by the base when the bit is 1.</p>");
+        h += tr(
+            "<p>The exponent is <b>public</b>: left to right, one bit at a time. Square for every "
+            "bit; multiply by the base when the bit is 1.</p>");
     else if (run.window == 1)
-        h += tr("<p>The exponent is <b>secret</b>: for every bit, a squaring and then <i>always</i> a "
-                "multiplication, by base<sup>1</sup> or by base<sup>0</sup> = 1, so the sequence of "
-                "operations does not reveal the bits. That hides only the order of operations: "
-                "real code also needs constant-time arithmetic and blinding.</p>");
+        h += tr(
+            "<p>The exponent is <b>secret</b>: for every bit, a squaring and then <i>always</i> a "
+            "multiplication, by base<sup>1</sup> or by base<sup>0</sup> = 1, so the sequence of "
+            "operations does not reveal the bits. That hides only the order of operations: "
+            "real code also needs constant-time arithmetic and blinding.</p>");
     else
         h += tr("<p>The exponent is <b>secret</b>: fixed windows of %1 bits. Each window costs %1 "
-                "squarings and <i>always</i> one multiplication by base<sup>digit</sup> from a table "
+                "squarings and <i>always</i> one multiplication by base<sup>digit</sup> from a "
+                "table "
                 "(even for digit 0), so the sequence of operations does not reveal the bits. That "
                 "hides only the order of operations: which table entry is read still shows in the "
                 "cache unless every entry is read, and real code also blinds the input.</p>")
                  .arg(run.window);
     // Which exponent bits are in: after the first multiplication the top window is in, and
     // each squaring brings in one more bit.
-    const std::size_t windows = bits ? (bits + std::size_t(run.window) - 1) / std::size_t(run.window) : 0;
+    const std::size_t windows =
+        bits ? (bits + std::size_t(run.window) - 1) / std::size_t(run.window) : 0;
     const std::size_t topBits = bits - (windows ? (windows - 1) * std::size_t(run.window) : 0);
     const std::size_t consumed = run.multiplications ? std::min(bits, topBits + run.squarings) : 0;
     if (bits > 0 && bits <= kDrawnExponentBits) {
@@ -956,11 +1011,14 @@ QString RsaPage::runHtml(const ModexpRun &run, bool current) const
         for (std::size_t i = bits; i-- > 0;) {
             const std::size_t fromTop = bits - 1 - i;
             const QString bit = exponent.bit(i) ? QStringLiteral("1") : QStringLiteral("0");
-            drawn += fromTop < consumed ? shaded(QStringLiteral("<b>%1</b>").arg(bit), lengthColor()) : faded(bit);
+            drawn += fromTop < consumed
+                         ? shaded(QStringLiteral("<b>%1</b>").arg(bit), lengthColor())
+                         : faded(bit);
             if (i && i % std::size_t(run.window) == 0 && run.window > 1)
                 drawn += QLatin1Char(' ');
         }
-        h += tr("<p>Exponent in binary: %1 &nbsp; (shaded: the bits already used)</p>").arg(monospace(drawn));
+        h += tr("<p>Exponent in binary: %1 &nbsp; (shaded: the bits already used)</p>")
+                 .arg(monospace(drawn));
     } else if (bits > 0) {
         h += tr("<p>Exponent bits already in: %1 of %2.</p>").arg(consumed).arg(bits);
     }
@@ -976,23 +1034,28 @@ QString RsaPage::runHtml(const ModexpRun &run, bool current) const
             op = tr("× base<sup>0</sup> = 1 (digit 0)");
         else
             op = tr("× base<sup>%1</sup>").arg(st.digit);
-        const QString sofar = st.exponentSoFar.bitLength() <= 64
-                                  ? monospace(binary(st.exponentSoFar)) + faded(QStringLiteral(" = %1").arg(fromStd(st.exponentSoFar.toDecimal())))
-                                  : tr("the top %1 bits").arg(st.exponentSoFar.bitLength());
+        const QString sofar =
+            st.exponentSoFar.bitLength() <= 64
+                ? monospace(binary(st.exponentSoFar)) +
+                      faded(QStringLiteral(" = %1").arg(fromStd(st.exponentSoFar.toDecimal())))
+                : tr("the top %1 bits").arg(st.exponentSoFar.bitLength());
         // Big values in full only on the current row; the others on one line each.
         const bool big = BigInt::fromBytes(st.value).toDecimal().size() > kAutoDecimalDigits;
         const QString value = big && !last ? compactHex(st.value) : shownNumber(st.value);
-        return row({(last ? kNowAnchor : QString()) + QString::number(st.index), op, sofar, monospace(value)},
+        return row({(last ? kNowAnchor : QString()) + QString::number(st.index), op, sofar,
+                    monospace(value)},
                    last ? opaqueColor(freshColor()) : QString());
     };
     const bool all = run.stepCount <= run.recent.size();
     if (!all) {
         for (const ModexpStep &st : run.head)
             h += stepRow(st, false);
-        const std::size_t hidden = run.stepCount - run.head.size() - std::min<std::size_t>(run.recent.size(), 10);
+        const std::size_t hidden =
+            run.stepCount - run.head.size() - std::min<std::size_t>(run.recent.size(), 10);
         h += row({QString(), faded(tr("… %1 more steps …").arg(hidden)), QString(), QString()});
     }
-    const std::size_t from = all ? 0 : run.recent.size() - std::min<std::size_t>(run.recent.size(), 10);
+    const std::size_t from =
+        all ? 0 : run.recent.size() - std::min<std::size_t>(run.recent.size(), 10);
     for (std::size_t i = from; i < run.recent.size(); ++i)
         h += stepRow(run.recent[i], current && i + 1 == run.recent.size());
     h += QStringLiteral("</table>");
@@ -1013,8 +1076,10 @@ QString RsaPage::modexpHtml(const RsaLabState &s) const
         const RsaOperation &op = s.operations[i];
         h += QStringLiteral("<h3>%1</h3>").arg(fromStd(op.title).toHtmlEscaped());
         if (op.crt)
-            h += tr("<p>With the CRT: m<sub>p</sub> = c<sup>dP</sup> mod p and m<sub>q</sub> = c<sup>dQ</sup> "
-                    "mod q, two exponentiations with numbers half as long, then one recombination.</p>");
+            h += tr("<p>With the CRT: m<sub>p</sub> = c<sup>dP</sup> mod p and m<sub>q</sub> = "
+                    "c<sup>dQ</sup> "
+                    "mod q, two exponentiations with numbers half as long, then one "
+                    "recombination.</p>");
         for (std::size_t r = 0; r < op.modexps.size(); ++r) {
             const bool current = now && i + 1 == s.operations.size() && r + 1 == op.modexps.size();
             const bool justEnded = s.lastKind == "modexp_end" && i + 1 == s.operations.size() &&
@@ -1024,15 +1089,18 @@ QString RsaPage::modexpHtml(const RsaLabState &s) const
         if (op.crtCombined) {
             if (s.lastKind == "rsa_crt_combine")
                 h += kNowAnchor;
-            h += tr("<p><b>Recombine</b> (Garner): h = qInv·(m<sub>p</sub> − m<sub>q</sub>) mod p = %1; "
+            h += tr("<p><b>Recombine</b> (Garner): h = qInv·(m<sub>p</sub> − m<sub>q</sub>) mod p "
+                    "= %1; "
                     "m = m<sub>q</sub> + h·q = <b>%2</b></p>")
                      .arg(monospace(shownNumber(op.h)), monospace(shownNumber(op.output)));
         }
     }
-    if (s.operations.size() == 2 && !s.operations[0].modexps.empty() && !s.operations[1].output.empty()) {
+    if (s.operations.size() == 2 && !s.operations[0].modexps.empty() &&
+        !s.operations[1].output.empty()) {
         const Bytes m = BigInt::fromBytes(s.operations[0].modexps[0].base).toBytes();
-        h += s.operations[1].output == m ? verdict(true, tr("Decryption gives the message back."))
-                                         : verdict(false, tr("Decryption does not give the message back."));
+        h += s.operations[1].output == m
+                 ? verdict(true, tr("Decryption gives the message back."))
+                 : verdict(false, tr("Decryption does not give the message back."));
     }
     if (s.operations.empty())
         h += note(tr("Step forward to start the encryption."));
@@ -1055,7 +1123,8 @@ QString RsaPage::paddingHtml(const RsaLabState &s) const
     QString h;
     const QByteArray msg = m_padText->text().toUtf8();
     h += tr("<h3>The same message, encrypted twice</h3>");
-    h += tr("<p>Message “%1” (%2 bytes: %3). Key: %4 bits, so every ciphertext is k = %5 bytes.%6</p>")
+    h += tr("<p>Message “%1” (%2 bytes: %3). Key: %4 bits, so every ciphertext is k = %5 "
+            "bytes.%6</p>")
              .arg(m_padText->text().toHtmlEscaped())
              .arg(msg.size())
              .arg(monospace(hexBytes(Bytes(msg.begin(), msg.end()))))
@@ -1066,19 +1135,23 @@ QString RsaPage::paddingHtml(const RsaLabState &s) const
                       : tr(" (The current key is too small for OAEP, which needs k ≥ 66 bytes: "
                            "this tab uses a 1024-bit key of its own.)"));
     auto cipher = [&](const RsaOperation *op) {
-        return op && !op->output.empty() ? monospace(shortHex(BigInt::fromBytes(op->output).toBytes(used.byteLength())))
-                                         : faded(tr("(not yet)"));
+        return op && !op->output.empty()
+                   ? monospace(shortHex(BigInt::fromBytes(op->output).toBytes(used.byteLength())))
+                   : faded(tr("(not yet)"));
     };
     auto same = [&](const RsaOperation *const pair[2], const QString &yes, const QString &no) {
         if (!pair[0] || !pair[1] || pair[0]->output.empty() || pair[1]->output.empty())
             return QString();
         return pair[0]->output == pair[1]->output ? verdict(false, yes) : verdict(true, no);
     };
-    h += kTable + headerRow({tr("scheme"), tr("1st ciphertext"), tr("2nd ciphertext"), tr("equal?")});
-    h += row({tr("<b>Textbook</b><br>c = m<sup>e</sup> mod n"), cipher(textbook[0]), cipher(textbook[1]),
+    h += kTable +
+         headerRow({tr("scheme"), tr("1st ciphertext"), tr("2nd ciphertext"), tr("equal?")});
+    h += row({tr("<b>Textbook</b><br>c = m<sup>e</sup> mod n"), cipher(textbook[0]),
+              cipher(textbook[1]),
               same(textbook, tr("identical: anyone can test a guess of m by encrypting it"),
                    tr("different"))});
-    h += row({tr("<b>OAEP</b> (SHA-256)<br>c = EM<sup>e</sup> mod n"), cipher(oaep[0]), cipher(oaep[1]),
+    h += row({tr("<b>OAEP</b> (SHA-256)<br>c = EM<sup>e</sup> mod n"), cipher(oaep[0]),
+              cipher(oaep[1]),
               same(oaep, tr("identical"), tr("different: a fresh random seed every time"))});
     h += QStringLiteral("</table>");
 
@@ -1101,18 +1174,23 @@ QString RsaPage::paddingHtml(const RsaLabState &s) const
                                 {message, messageColor()}})});
         h += row({tr("seed: 32 random bytes, new every time"), QString::number(op.seed.size()),
                   coloredBytes({{op.seed, freshColor()}})});
-        h += row({tr("dbMask = MGF1(seed, |DB|)"), QString::number(op.dbMask.size()), monospace(shortHex(op.dbMask))});
-        h += row({tr("maskedDB = DB ⊕ dbMask"), QString::number(op.maskedDb.size()), monospace(shortHex(op.maskedDb))});
-        h += row({tr("seedMask = MGF1(maskedDB, 32)"), QString::number(op.seedMask.size()), monospace(hexBytes(op.seedMask))});
+        h += row({tr("dbMask = MGF1(seed, |DB|)"), QString::number(op.dbMask.size()),
+                  monospace(shortHex(op.dbMask))});
+        h += row({tr("maskedDB = DB ⊕ dbMask"), QString::number(op.maskedDb.size()),
+                  monospace(shortHex(op.maskedDb))});
+        h += row({tr("seedMask = MGF1(maskedDB, 32)"), QString::number(op.seedMask.size()),
+                  monospace(hexBytes(op.seedMask))});
         h += row({tr("maskedSeed = seed ⊕ seedMask"), QString::number(op.maskedSeed.size()),
                   monospace(hexBytes(op.maskedSeed))});
         h += row({tr("<b>EM</b> = 00 ‖ maskedSeed ‖ maskedDB"), QString::number(op.em.size()),
                   monospace(shortHex(op.em))},
                  opaqueColor(messageColor()));
         h += QStringLiteral("</table>");
-        h += tr("<p>Every byte of EM depends on the seed, and decryption checks lHash, the zeros and the 01 "
-                "after unmasking: a changed ciphertext is rejected instead of decrypting to something "
-                "related.</p>");
+        h += tr(
+            "<p>Every byte of EM depends on the seed, and decryption checks lHash, the zeros and "
+            "the 01 "
+            "after unmasking: a changed ciphertext is rejected instead of decrypting to something "
+            "related.</p>");
     }
     if (sign && sign->pkcs1Encoded) {
         const RsaOperation &op = *sign;
@@ -1125,7 +1203,8 @@ QString RsaPage::paddingHtml(const RsaLabState &s) const
         h += row({tr("H = SHA-256(message)"), QString::number(op.digest.size()),
                   coloredBytes({{op.digest, messageColor()}})});
         h += row({tr("DigestInfo = DER prefix naming SHA-256 ‖ H"), QString::number(infoLen),
-                  coloredBytes({{slice(op.digestInfo, 0, prefixLen), lengthColor()}, {op.digest, messageColor()}})});
+                  coloredBytes({{slice(op.digestInfo, 0, prefixLen), lengthColor()},
+                                {op.digest, messageColor()}})});
         h += row({tr("<b>EM</b> = 00 01 FF…FF 00 ‖ DigestInfo"), QString::number(k),
                   coloredBytes({{slice(op.em, 0, 2), freshColor()},
                                 {slice(op.em, 2, ffLen), paddingColor()},
@@ -1134,11 +1213,14 @@ QString RsaPage::paddingHtml(const RsaLabState &s) const
                                 {op.digest, messageColor()}})},
                  QString());
         h += row({tr("<b>s</b> = EM<sup>d</sup> mod n"), QString::number(k),
-                  op.output.empty() ? faded(tr("(step on: the CRT exponentiations)"))
-                                    : monospace(shortHex(BigInt::fromBytes(op.output).toBytes(k)))});
+                  op.output.empty()
+                      ? faded(tr("(step on: the CRT exponentiations)"))
+                      : monospace(shortHex(BigInt::fromBytes(op.output).toBytes(k)))});
         h += QStringLiteral("</table>");
-        h += tr("<p>The verifier computes s<sup>e</sup> mod n and compares it with the block it builds "
-                "itself from the message, byte for byte. The tutorial instead signed a raw MD5 digest: "
+        h += tr("<p>The verifier computes s<sup>e</sup> mod n and compares it with the block it "
+                "builds "
+                "itself from the message, byte for byte. The tutorial instead signed a raw MD5 "
+                "digest: "
                 "no structure to check, and MD5 collides.</p>");
     }
     return h;
@@ -1158,48 +1240,61 @@ QString RsaPage::malleateHtml(const RsaLabState &s) const
     const auto m = parseNumber(m_mallM->text()).value_or(BigInt());
     const auto sFactor = parseNumber(m_mallS->text()).value_or(BigInt(1));
     const RsaPublicKey pub = m_key.publicKey();
-    QString h = tr("<h3>Textbook RSA is malleable</h3>"
-                   "<p>Key: n = %1, e = %2. The attacker sees the public key and the ciphertext, "
-                   "nothing else.</p>")
-                    .arg(monospace(shownNumber(pub.n.toBytes())), monospace(shownNumber(pub.e.toBytes())));
+    QString h =
+        tr("<h3>Textbook RSA is malleable</h3>"
+           "<p>Key: n = %1, e = %2. The attacker sees the public key and the ciphertext, "
+           "nothing else.</p>")
+            .arg(monospace(shownNumber(pub.n.toBytes())), monospace(shownNumber(pub.e.toBytes())));
     h += kTable + headerRow({tr("who"), tr("does"), tr("value")});
     const QString now = opaqueColor(freshColor());
-    auto latest = [&](const RsaOperation *op) { return !s.operations.empty() && op == &s.operations.back(); };
+    auto latest = [&](const RsaOperation *op) {
+        return !s.operations.empty() && op == &s.operations.back();
+    };
     h += row({tr("owner"), tr("message m"), monospace(shownNumber(m.toBytes()))});
     if (enc)
-        h += row({tr("owner"), tr("c = m<sup>e</sup> mod n"),
-                  enc->output.empty() ? faded(tr("(computing)")) : monospace(shownNumber(enc->output))},
-                 latest(enc) ? now : QString());
+        h += row(
+            {tr("owner"), tr("c = m<sup>e</sup> mod n"),
+             enc->output.empty() ? faded(tr("(computing)")) : monospace(shownNumber(enc->output))},
+            latest(enc) ? now : QString());
     if (mall) {
         const BigInt sE = modPow(sFactor, pub.e, pub.n, ExponentKind::Public);
         h += row({tr("attacker"), tr("picks s, computes s<sup>e</sup> mod n"),
-                  tr("s = %1, s<sup>e</sup> mod n = %2").arg(monospace(shownNumber(sFactor.toBytes())), monospace(shownNumber(sE.toBytes())))});
-        h += row({tr("attacker"), tr("c′ = c · s<sup>e</sup> mod n"),
-                  mall->malleated ? monospace(shownNumber(mall->cPrime)) : faded(tr("(computing)"))},
-                 latest(mall) ? now : QString());
+                  tr("s = %1, s<sup>e</sup> mod n = %2")
+                      .arg(monospace(shownNumber(sFactor.toBytes())),
+                           monospace(shownNumber(sE.toBytes())))});
+        h += row(
+            {tr("attacker"), tr("c′ = c · s<sup>e</sup> mod n"),
+             mall->malleated ? monospace(shownNumber(mall->cPrime)) : faded(tr("(computing)"))},
+            latest(mall) ? now : QString());
     }
     if (dec) {
         h += row({tr("owner"), tr("decrypts c′: c′<sup>d</sup> mod n"),
-                  dec->output.empty() || !dec->crtCombined ? faded(tr("(step on: CRT exponentiations)"))
-                                                           : QStringLiteral("<b>%1</b>").arg(monospace(shownNumber(dec->output)))},
+                  dec->output.empty() || !dec->crtCombined
+                      ? faded(tr("(step on: CRT exponentiations)"))
+                      : QStringLiteral("<b>%1</b>").arg(monospace(shownNumber(dec->output)))},
                  latest(dec) ? now : QString());
         if (!dec->output.empty() && dec->crtCombined) {
             const BigInt expected = m * sFactor % pub.n;
             const bool ok = BigInt::fromBytes(dec->output) == expected;
-            h += row({QString(), tr("compare: m · s mod n"),
-                      monospace(shownNumber(expected.toBytes())) + QStringLiteral(" &nbsp; ") +
-                          (ok ? verdict(false, tr("equal: the attacker changed the plaintext predictably, "
-                                                  "without the private key"))
-                              : verdict(true, tr("different")))});
+            h +=
+                row({QString(), tr("compare: m · s mod n"),
+                     monospace(shownNumber(expected.toBytes())) + QStringLiteral(" &nbsp; ") +
+                         (ok ? verdict(false,
+                                       tr("equal: the attacker changed the plaintext predictably, "
+                                          "without the private key"))
+                             : verdict(true, tr("different")))});
         }
     }
     h += QStringLiteral("</table>");
-    h += tr("<p><b>Why:</b> c · s<sup>e</sup> = m<sup>e</sup> · s<sup>e</sup> = (m·s)<sup>e</sup> (mod n). "
-            "Textbook RSA turns products into products. In a protocol that means an attacker can, for "
-            "example, double an amount in an encrypted order, or ask a decryption service to decrypt "
-            "c′ and divide the answer by s to get m.</p>"
-            "<p><b>The fix:</b> OAEP (previous tab). Its encoded block has structure that decryption "
-            "checks; c · s<sup>e</sup> decrypts to a block that fails the check, so it is rejected.</p>");
+    h += tr(
+        "<p><b>Why:</b> c · s<sup>e</sup> = m<sup>e</sup> · s<sup>e</sup> = (m·s)<sup>e</sup> "
+        "(mod n). "
+        "Textbook RSA turns products into products. In a protocol that means an attacker can, for "
+        "example, double an amount in an encrypted order, or ask a decryption service to decrypt "
+        "c′ and divide the answer by s to get m.</p>"
+        "<p><b>The fix:</b> OAEP (previous tab). Its encoded block has structure that decryption "
+        "checks; c · s<sup>e</sup> decrypts to a block that fails the check, so it is "
+        "rejected.</p>");
     return h;
 }
 
@@ -1210,7 +1305,8 @@ QString RsaPage::lessonMarkdown() const
 
 QStringList RsaPage::sourceFiles() const
 {
-    return coreSources({"core/rsa/rsa_key.cpp", "core/rsa/rsa_ops.cpp", "core/rsa/montgomery.cpp"});
+    return coreSources(
+        {"core/rsa/rsa_key.cpp", "core/rsa/rsa_ops.cpp", "core/rsa/montgomery.cpp"});
 }
 
 } // namespace wb::crypto::ui

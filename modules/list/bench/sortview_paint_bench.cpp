@@ -37,8 +37,8 @@ struct SortFixture
         SortOptions o;
         o.trace = trace.get();
         timsort(std::span(v), std::less<>{}, o);
-        replayer = std::make_unique<wb::Replayer<SortViewState>>(*trace, SortViewState{},
-                                                                  applySortEvent);
+        replayer =
+            std::make_unique<wb::Replayer<SortViewState>>(*trace, SortViewState{}, applySortEvent);
     }
 };
 

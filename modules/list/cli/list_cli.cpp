@@ -48,8 +48,7 @@ std::optional<Policy> policyOption(cli::Invocation &inv, const cli::Options &opt
     const std::string name = opts.valueOr("policy", "cpython311");
     auto p = parse(name);
     if (!p)
-        inv.err << "workbench-cli list: unknown policy '" << name << "'; use " << choices
-                << ".\n";
+        inv.err << "workbench-cli list: unknown policy '" << name << "'; use " << choices << ".\n";
     return p;
 }
 
@@ -58,8 +57,8 @@ int runGrowth(cli::Invocation &inv, const std::vector<std::string> &args)
     cli::Options opts;
     if (!opts.parse(args, {"policy", "appends"}, {}))
         return usageError(inv, "growth: " + opts.error() + "; see `workbench-cli list --help`.");
-    auto policy = policyOption<GrowthPolicy>(inv, opts, parseGrowthPolicy,
-                                             "cpython27 or cpython311");
+    auto policy =
+        policyOption<GrowthPolicy>(inv, opts, parseGrowthPolicy, "cpython27 or cpython311");
     if (!policy)
         return cli::Usage;
     const auto appendsText = opts.value("appends");
@@ -88,8 +87,9 @@ int runSort(cli::Invocation &inv, const std::vector<std::string> &args)
 {
     cli::Options opts;
     if (!opts.parse(args, {"policy"}, {"json"}))
-        return usageError(inv, "sort: " + opts.error() + " (the integers come on stdin); see "
-                                                          "`workbench-cli list --help`.");
+        return usageError(inv, "sort: " + opts.error() +
+                                   " (the integers come on stdin); see "
+                                   "`workbench-cli list --help`.");
     auto policy = policyOption<MergePolicy>(inv, opts, parseMergePolicy,
                                             "cpython27, cpython311 or tutorial");
     if (!policy)
@@ -166,8 +166,8 @@ int runOps(cli::Invocation &inv, const std::vector<std::string> &args)
     if (!opts.parse(args, {"policy"}, {},
                     cli::Positionals::atLeast(1, "at least one OP, e.g. \"append 1\" pop")))
         return usageError(inv, "ops: " + opts.error() + "; see `workbench-cli list --help`.");
-    auto policy = policyOption<GrowthPolicy>(inv, opts, parseGrowthPolicy,
-                                             "cpython27 or cpython311");
+    auto policy =
+        policyOption<GrowthPolicy>(inv, opts, parseGrowthPolicy, "cpython27 or cpython311");
     if (!policy)
         return cli::Usage;
     if (opts.positionals().empty())

@@ -62,8 +62,9 @@ TEST(ListGrowth, PlanFollowsTheFormulaAndItsNoReallocWindow)
     auto big = planResize(GrowthPolicy::CPython311, 0, 0, 9);
     EXPECT_TRUE(big.exactRule);
     EXPECT_EQ(big.newAllocated, 12);
-    EXPECT_EQ(describeResize(GrowthPolicy::CPython27, planResize(GrowthPolicy::CPython27, 4, 4, 5)),
-              "(5 >> 3) + 3 + 5 = 0 + 3 + 5 = 8");
+    EXPECT_EQ(
+        describeResize(GrowthPolicy::CPython27, planResize(GrowthPolicy::CPython27, 4, 4, 5)),
+        "(5 >> 3) + 3 + 5 = 0 + 3 + 5 = 8");
 }
 
 // The brief's section 4 table, row by row: contents, size, allocated, and the stale slots.
@@ -114,8 +115,8 @@ TEST(ListGrowth, WorkedExampleCpython27StepByStep)
     std::vector<std::string> tail;
     for (std::size_t i = trace.findPrevious("op", trace.size()).value(); i < trace.size(); ++i)
         tail.push_back(trace[i].kind);
-    EXPECT_EQ(tail, (std::vector<std::string>{"op", "found", "recycle", "shift", "resize",
-                                              "release"}));
+    EXPECT_EQ(tail,
+              (std::vector<std::string>{"op", "found", "recycle", "shift", "resize", "release"}));
     const auto &release = trace[trace.size() - 1];
     EXPECT_EQ(release.intField("value"), 5);
     EXPECT_EQ(release.intField("refcnt"), 0);

@@ -16,14 +16,13 @@ namespace {
 
 // The tutorial's input: 0..129 shuffled (brief, section 5).
 const std::vector<std::int64_t> kExample130 = {
-    107, 44,  97,  121, 26,  11,  24,  100, 79,  19,  109, 7,   52,  93,  70,  94,  124,
-    117, 92,  32,  115, 83,  9,   112, 84,  22,  65,  95,  89,  74,  64,  23,  101, 68,
-    119, 127, 90,  80,  91,  75,  4,   20,  114, 16,  103, 34,  96,  125, 47,  77,  81,
-    3,   30,  14,  25,  29,  104, 102, 98,  69,  78,  60,  33,  12,  31,  37,  76,  10,
-    5,   105, 35,  48,  85,  106, 63,  71,  54,  39,  8,   6,   62,  67,  42,  72,  118,
-    116, 27,  46,  38,  99,  126, 40,  28,  113, 43,  41,  59,  2,   56,  61,  88,  18,
-    45,  128, 58,  73,  1,   13,  129, 49,  0,   82,  123, 111, 57,  86,  110, 51,  15,
-    36,  120, 108, 66,  55,  53,  87,  122, 17,  21,  50};
+    107, 44,  97,  121, 26,  11, 24,  100, 79,  19,  109, 7,  52,  93,  70,  94,  124, 117, 92,
+    32,  115, 83,  9,   112, 84, 22,  65,  95,  89,  74,  64, 23,  101, 68,  119, 127, 90,  80,
+    91,  75,  4,   20,  114, 16, 103, 34,  96,  125, 47,  77, 81,  3,   30,  14,  25,  29,  104,
+    102, 98,  69,  78,  60,  33, 12,  31,  37,  76,  10,  5,  105, 35,  48,  85,  106, 63,  71,
+    54,  39,  8,   6,   62,  67, 42,  72,  118, 116, 27,  46, 38,  99,  126, 40,  28,  113, 43,
+    41,  59,  2,   56,  61,  88, 18,  45,  128, 58,  73,  1,  13,  129, 49,  0,   82,  123, 111,
+    57,  86,  110, 51,  15,  36, 120, 108, 66,  55,  53,  87, 122, 17,  21,  50};
 
 std::vector<std::int64_t> range(std::int64_t lo, std::int64_t hi)
 {
@@ -186,7 +185,8 @@ TEST(Timsort, StableForEveryPolicy)
                              [](const Rec &a, const Rec &b) { return a.key < b.key; });
             SortOptions opt;
             opt.policy = policy;
-            timsort(std::span(v), [](const Rec &a, const Rec &b) { return a.key < b.key; }, opt);
+            timsort(
+                std::span(v), [](const Rec &a, const Rec &b) { return a.key < b.key; }, opt);
             for (std::size_t i = 0; i < n; ++i)
                 ASSERT_EQ(v[i].index, want[i].index) << mergePolicyName(policy) << " n=" << n;
         }
@@ -266,8 +266,7 @@ TEST(Timsort, GallopingStartsAfterSevenConsecutiveWins)
 // lambda (any other comparison) take CPython's loop. Both must give the same order and the
 // same count, for every size around minrun, few and many distinct values, and values at the
 // ends of the type (signed and unsigned).
-template <class Int>
-void countedInsertionMatchesTheLoop(std::uint64_t seed)
+template <class Int> void countedInsertionMatchesTheLoop(std::uint64_t seed)
 {
     wb::Rng rng(seed);
     for (std::size_t n = 0; n <= 300; n += (n < 140 ? 1 : 23)) {
@@ -350,10 +349,9 @@ TEST(Timsort, InsertionOrderMatchesInsertingOneByOne)
         detail::insertionOrderPortable(a, start, m, k2, i2);
         for (int j = start; j < m; ++j) {
             // upper_bound over the sorted prefix: after every element not greater.
-            const auto at = std::upper_bound(order.begin(), order.end(), a[j],
-                                             [&](std::int64_t key, int idx) {
-                                                 return key < a[idx];
-                                             });
+            const auto at =
+                std::upper_bound(order.begin(), order.end(), a[j],
+                                 [&](std::int64_t key, int idx) { return key < a[idx]; });
             const auto slot = static_cast<int>(at - order.begin());
             ASSERT_EQ(k1[j], slot) << "round " << round << " j " << j;
             ASSERT_EQ(k2[j], slot) << "round " << round << " j " << j;

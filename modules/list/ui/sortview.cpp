@@ -27,13 +27,13 @@ namespace {
 
 // The classic 130-element example: 0..129 shuffled (the lesson's input, kept exactly).
 const std::vector<std::int64_t> kTutorialInput = {
-    107, 44,  97,  121, 26,  11,  24,  100, 79,  19,  109, 7,   52,  93,  70,  94,  124, 117, 92,
-    32,  115, 83,  9,   112, 84,  22,  65,  95,  89,  74,  64,  23,  101, 68,  119, 127, 90,  80,
-    91,  75,  4,   20,  114, 16,  103, 34,  96,  125, 47,  77,  81,  3,   30,  14,  25,  29,  104,
-    102, 98,  69,  78,  60,  33,  12,  31,  37,  76,  10,  5,   105, 35,  48,  85,  106, 63,  71,
-    54,  39,  8,   6,   62,  67,  42,  72,  118, 116, 27,  46,  38,  99,  126, 40,  28,  113, 43,
-    41,  59,  2,   56,  61,  88,  18,  45,  128, 58,  73,  1,   13,  129, 49,  0,   82,  123, 111,
-    57,  86,  110, 51,  15,  36,  120, 108, 66,  55,  53,  87,  122, 17,  21,  50};
+    107, 44,  97,  121, 26,  11, 24,  100, 79,  19,  109, 7,  52,  93,  70,  94,  124, 117, 92,
+    32,  115, 83,  9,   112, 84, 22,  65,  95,  89,  74,  64, 23,  101, 68,  119, 127, 90,  80,
+    91,  75,  4,   20,  114, 16, 103, 34,  96,  125, 47,  77, 81,  3,   30,  14,  25,  29,  104,
+    102, 98,  69,  78,  60,  33, 12,  31,  37,  76,  10,  5,  105, 35,  48,  85,  106, 63,  71,
+    54,  39,  8,   6,   62,  67, 42,  72,  118, 116, 27,  46, 38,  99,  126, 40,  28,  113, 43,
+    41,  59,  2,   56,  61,  88, 18,  45,  128, 58,  73,  1,  13,  129, 49,  0,   82,  123, 111,
+    57,  86,  110, 51,  15,  36, 120, 108, 66,  55,  53,  87, 122, 17,  21,  50};
 
 } // namespace
 
@@ -95,16 +95,17 @@ void SortCanvas::paintEvent(QPaintEvent *)
 
     // Title line: where the sort is.
     p.setPen(text);
-    QString where = s.done           ? tr("Sorted.")
-                    : s.merge.active ? (s.merge.routine.empty()
-                                            ? tr("Merging")
-                                            : tr("Merging with %1").arg(
-                                                  QString::fromStdString(s.merge.routine)))
-                          : s.haveRun ? tr("Scanning for runs")
-                                      : tr("Ready");
+    QString where =
+        s.done ? tr("Sorted.")
+        : s.merge.active
+            ? (s.merge.routine.empty()
+                   ? tr("Merging")
+                   : tr("Merging with %1").arg(QString::fromStdString(s.merge.routine)))
+        : s.haveRun ? tr("Scanning for runs")
+                    : tr("Ready");
     if (s.galloping)
-        where += tr("  —  galloping: run %1 keeps winning")
-                     .arg(QString::fromStdString(s.gallopRun));
+        where +=
+            tr("  —  galloping: run %1 keeps winning").arg(QString::fromStdString(s.gallopRun));
     QFont bold = font();
     bold.setBold(true);
     p.setFont(bold);
@@ -155,16 +156,17 @@ void SortCanvas::paintEvent(QPaintEvent *)
         for (int y = 0; y < bh; ++y) {
             auto *row = reinterpret_cast<QRgb *>(m_columns.scanLine(y));
             for (int x = 0; x < bw; ++x)
-                row[x] = y >= top[static_cast<std::size_t>(x)] ? colour[static_cast<std::size_t>(x)]
-                                                                : 0;
+                row[x] = y >= top[static_cast<std::size_t>(x)]
+                             ? colour[static_cast<std::size_t>(x)]
+                             : 0;
         }
         p.drawImage(bars.topLeft(), m_columns);
     } else {
         const auto [minIt, maxIt] = std::minmax_element(s.values.begin(), s.values.end());
         const double lo = std::min<double>(0, *minIt), hi = std::max<double>(*maxIt, lo + 1);
         for (int i = 0; i < n; ++i) {
-            const double h = (s.values[static_cast<std::size_t>(i)] - lo) / (hi - lo) *
-                             (bars.height() - 4) + 2;
+            const double h =
+                (s.values[static_cast<std::size_t>(i)] - lo) / (hi - lo) * (bars.height() - 4) + 2;
             p.fillRect(QRectF(bars.left() + i * w, bars.bottom() - h, std::max(1.0, w - 1), h),
                        colourOf(i));
         }
@@ -185,8 +187,8 @@ void SortCanvas::paintEvent(QPaintEvent *)
     if (s.merge.active) {
         bracket(s.merge.base, s.merge.lengthA, tr("A (%1)").arg(s.merge.lengthA),
                 wb::ui::seriesColor(0), 0);
-        bracket(s.merge.base + s.merge.lengthA, s.merge.lengthB,
-                tr("B (%1)").arg(s.merge.lengthB), wb::ui::seriesColor(1), 0);
+        bracket(s.merge.base + s.merge.lengthA, s.merge.lengthB, tr("B (%1)").arg(s.merge.lengthB),
+                wb::ui::seriesColor(1), 0);
     } else if (s.haveRun && !s.done) {
         const auto &r = s.currentRun;
         bracket(r.start, r.naturalLength,
@@ -237,11 +239,10 @@ void SortCanvas::paintEvent(QPaintEvent *)
         p.setPen(text);
         // merge_lo / merge_hi and the temp area are chosen after gallop trims both runs.
         p.drawText(side.left(), y + fm.ascent(),
-                   s.merge.routine.empty()
-                       ? tr("temp area: sized after trimming the runs")
-                       : tr("%1, temp area: %2 elements")
-                             .arg(QString::fromStdString(s.merge.routine))
-                             .arg(s.merge.temp));
+                   s.merge.routine.empty() ? tr("temp area: sized after trimming the runs")
+                                           : tr("%1, temp area: %2 elements")
+                                                 .arg(QString::fromStdString(s.merge.routine))
+                                                 .arg(s.merge.temp));
         y += line + 6;
     }
     p.setFont(bold);
@@ -264,11 +265,14 @@ void SortCanvas::paintEvent(QPaintEvent *)
         p.setBrush(Qt::NoBrush);
         p.setPen(text);
         // Numbered as CPython's pending[] is, so merge_at(i) names the entry it grows.
-        QString label = tr("pending[%1]: base %2, length %3")
-                            .arg(idx).arg(run.base).arg(run.length);
+        QString label =
+            tr("pending[%1]: base %2, length %3").arg(idx).arg(run.base).arg(run.length);
         if (s.merge.active && static_cast<std::int64_t>(idx) == s.merge.index)
             label = tr("pending[%1]: base %2, merging %3 + %4")
-                        .arg(idx).arg(run.base).arg(s.merge.lengthA).arg(s.merge.lengthB);
+                        .arg(idx)
+                        .arg(run.base)
+                        .arg(s.merge.lengthA)
+                        .arg(s.merge.lengthB);
         if (run.power > 0)
             label += tr(", power %1").arg(run.power);
         p.drawText(box.adjusted(6, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft, label);
@@ -284,8 +288,8 @@ void SortCanvas::paintEvent(QPaintEvent *)
 // The page
 
 SortPage::SortPage(QWidget *parent)
-    : ModulePage(parent), m_controller(new wb::ui::StepController(this)),
-      m_canvas(new SortCanvas), m_table(new wb::ui::TraceTable)
+    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_canvas(new SortCanvas),
+      m_table(new wb::ui::TraceTable)
 {
     m_preset = new QComboBox;
     m_preset->addItem(tr("The lesson's 130 numbers"), "tutorial");
@@ -312,7 +316,8 @@ SortPage::SortPage(QWidget *parent)
     auto *sortButton = new QPushButton(tr("Sort"));
     sortButton->setDefault(true);
     m_message = new QLabel;
-    m_message->setStyleSheet(QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    m_message->setStyleSheet(
+        QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
 
     auto *row = new QHBoxLayout;
     row->addWidget(new QLabel(tr("Input:")));
@@ -378,8 +383,8 @@ std::vector<std::int64_t> SortPage::input(QString *error) const
     if (preset == "tutorial")
         return kTutorialInput;
     if (preset == "custom") {
-        const auto parts = m_custom->text().split(QRegularExpression("[\\s,]+"),
-                                                  Qt::SkipEmptyParts);
+        const auto parts =
+            m_custom->text().split(QRegularExpression("[\\s,]+"), Qt::SkipEmptyParts);
         for (const auto &part : parts) {
             bool ok = false;
             const qlonglong x = part.toLongLong(&ok);
@@ -470,8 +475,8 @@ void SortPage::showTrace(std::shared_ptr<wb::Trace> trace)
     m_controller->setTrace(nullptr);
     m_replayer.reset();
     m_trace = std::move(trace);
-    m_replayer = std::make_unique<wb::Replayer<SortViewState>>(*m_trace, SortViewState{},
-                                                                applySortEvent);
+    m_replayer =
+        std::make_unique<wb::Replayer<SortViewState>>(*m_trace, SortViewState{}, applySortEvent);
     m_controller->setTrace(m_trace, 0);
     m_controller->nextOfKind("sort_begin");
 }

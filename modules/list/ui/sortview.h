@@ -87,9 +87,9 @@ private:
     QSpinBox *m_seed;
     QLineEdit *m_custom;
     QLabel *m_message;
-    std::thread m_worker;          // a large sort in progress
+    std::thread m_worker; // a large sort in progress
     std::atomic<bool> m_cancel{false};
-    quint64 m_generation = 0;      // the sort whose trace the page waits for
+    quint64 m_generation = 0; // the sort whose trace the page waits for
     bool m_sorting = false;
 };
 

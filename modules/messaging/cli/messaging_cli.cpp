@@ -92,9 +92,8 @@ std::optional<std::int64_t> intOption(cli::Invocation &inv, const cli::Options &
     }
     const auto v = cli::parseInt(*text);
     if (!v || *v < lo || *v > hi) {
-        usageError(inv, std::string("--") + name + " needs an integer from " +
-                            std::to_string(lo) + " to " + std::to_string(hi) + ", not '" +
-                            *text + "'.");
+        usageError(inv, std::string("--") + name + " needs an integer from " + std::to_string(lo) +
+                            " to " + std::to_string(hi) + ", not '" + *text + "'.");
         return std::nullopt;
     }
     return v;
@@ -177,11 +176,11 @@ bool validUtf8(std::string_view text)
 {
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
-        const std::size_t n = c < 0x80          ? 1
-                              : (c >> 5) == 6   ? 2
-                              : (c >> 4) == 14  ? 3
-                              : (c >> 3) == 30  ? 4
-                                                : 0;
+        const std::size_t n = c < 0x80         ? 1
+                              : (c >> 5) == 6  ? 2
+                              : (c >> 4) == 14 ? 3
+                              : (c >> 3) == 30 ? 4
+                                               : 0;
         if (n == 0 || i + n > text.size())
             return false;
         std::uint32_t cp = n == 1 ? c : c & (0x7Fu >> n);
@@ -238,7 +237,9 @@ std::string escaped(std::string_view text)
 // break the line-per-message output nor send escape sequences to the terminal.
 std::string showBody(std::string_view body)
 {
-    const auto isDigit = [](char c) { return c >= '0' && c <= '9'; };
+    const auto isDigit = [](char c) {
+        return c >= '0' && c <= '9';
+    };
     const std::size_t sign = !body.empty() && body[0] == '-' ? 1 : 0;
     if (body.size() > sign && body.size() - sign <= 19 &&
         std::all_of(body.begin() + static_cast<std::ptrdiff_t>(sign), body.end(), isDigit))
@@ -256,9 +257,8 @@ std::string shellWord(const std::string &word)
     };
     if (!word.empty() && std::all_of(word.begin(), word.end(), plain))
         return word;
-    const bool printableAscii = std::all_of(word.begin(), word.end(), [](unsigned char c) {
-        return c >= 0x20 && c < 0x7F;
-    });
+    const bool printableAscii = std::all_of(word.begin(), word.end(),
+                                            [](unsigned char c) { return c >= 0x20 && c < 0x7F; });
     std::string out = printableAscii ? "'" : "$'";
     char hex[5];
     for (unsigned char c : word) {
@@ -316,7 +316,9 @@ int runDemo(cli::Invocation &inv, const std::vector<std::string> &args)
             return failure(inv, "demo: " + error + ".");
         if (const auto note = embedded->journalRecovery(); !note.empty())
             inv.err << "workbench-cli messaging: demo: " << note << '\n';
-        factory = [&](const std::string &client) { return embedded->connect(client); };
+        factory = [&](const std::string &client) {
+            return embedded->connect(client);
+        };
     } else {
         factory = [&](const std::string &client) {
             ConnectOptions co;
@@ -334,7 +336,8 @@ int runDemo(cli::Invocation &inv, const std::vector<std::string> &args)
     if (opts.has("json")) {
         wb::JsonWriter j(inv.out);
         j.beginObject();
-        j.key("broker").value(std::string_view(broker->embedded ? std::string("embedded") : broker->url.redacted()));
+        j.key("broker").value(
+            std::string_view(broker->embedded ? std::string("embedded") : broker->url.redacted()));
 
         j.key("seed").value(static_cast<std::uint64_t>(o.seed));
         j.key("purged").beginObject();
@@ -360,8 +363,8 @@ int runDemo(cli::Invocation &inv, const std::vector<std::string> &args)
     } else {
         // Only a broker that outlives the run can hold earlier messages on odds/evens.
         if (!broker->embedded || data)
-            inv.out << "# purged the queues odds and evens first: " << r.purgedOdds
-                    << " and " << r.purgedEvens << " messages left by earlier runs removed\n";
+            inv.out << "# purged the queues odds and evens first: " << r.purgedOdds << " and "
+                    << r.purgedEvens << " messages left by earlier runs removed\n";
         // The three programs' output, as on the tutorial's three hosts (short runs only).
         if (r.published <= 50) {
             inv.out << "# producer\n";
@@ -408,12 +411,12 @@ std::unique_ptr<Connection> reconnect(cli::Invocation &inv, const BrokerUrl &url
     co.clientName = client;
     RetryPolicy retry;
     retry.attempts = attempts;
-    return connectWithRetry(url, co, retry,
-                            [&](int attempt, const std::string &error,
-                                std::chrono::milliseconds delay) {
-                                inv.err << "workbench-cli messaging: attempt " << attempt << ": "
-                                        << error << "; next in " << delay.count() << " ms\n";
-                            });
+    return connectWithRetry(
+        url, co, retry,
+        [&](int attempt, const std::string &error, std::chrono::milliseconds delay) {
+            inv.err << "workbench-cli messaging: attempt " << attempt << ": " << error
+                    << "; next in " << delay.count() << " ms\n";
+        });
 }
 
 // Why a connection ended, when it is worth reconnecting (the network failed, or the broker
@@ -468,17 +471,17 @@ int runProduce(cli::Invocation &inv, const std::vector<std::string> &args)
     // confirms every `window` messages, which bounds what can be in flight.
     const std::size_t window = 4096;
     std::map<std::uint64_t, std::size_t> inFlight; // sequence number -> index
-    std::deque<std::size_t> again;                  // ascending indexes to publish again
-    std::size_t next = 0;                           // the first index never published
-    std::size_t printed = 0;                        // values[0, printed) are printed
-    std::optional<std::size_t> publishing;          // a publish under way: its index
+    std::deque<std::size_t> again;                 // ascending indexes to publish again
+    std::size_t next = 0;                          // the first index never published
+    std::size_t printed = 0;                       // values[0, printed) are printed
+    std::optional<std::size_t> publishing;         // a publish under way: its index
     std::size_t confirmed = 0;
     std::uint64_t republished = 0;
     std::unique_ptr<Producer> producer;
     // Moves what the lost (or failed) channel still had in flight to `again` or `confirmed`.
     const auto settle = [&] {
-        const auto open = producer ? producer->channel().unconfirmedSequences()
-                                   : std::vector<std::uint64_t>{};
+        const auto open =
+            producer ? producer->channel().unconfirmedSequences() : std::vector<std::uint64_t>{};
         for (const auto &[seq, index] : inFlight) {
             if (std::binary_search(open.begin(), open.end(), seq))
                 again.push_back(index);
@@ -513,8 +516,8 @@ int runProduce(cli::Invocation &inv, const std::vector<std::string> &args)
                 const std::size_t i = repeat ? again.front() : next;
                 if (*rate > 0 && !repeat)
                     std::this_thread::sleep_until(
-                        start + std::chrono::microseconds(1'000'000 * static_cast<long>(i) /
-                                                          *rate));
+                        start +
+                        std::chrono::microseconds(1'000'000 * static_cast<long>(i) / *rate));
                 if (repeat) {
                     again.pop_front();
                     ++republished;
@@ -522,9 +525,9 @@ int runProduce(cli::Invocation &inv, const std::vector<std::string> &args)
                     ++next;
                 }
                 publishing = i;
-                const auto seq = producer->publish(std::to_string(values[i]),
-                                                   oddEvenKey(values[i]),
-                                                   "int-" + std::to_string(i + 1));
+                const auto seq =
+                    producer->publish(std::to_string(values[i]), oddEvenKey(values[i]),
+                                      "int-" + std::to_string(i + 1));
                 publishing.reset();
                 inFlight[seq] = i;
                 if (i == printed)
@@ -568,8 +571,8 @@ int runProduce(cli::Invocation &inv, const std::vector<std::string> &args)
         lossesWithoutProgress = confirmed > confirmedAtLastLoss ? 1 : lossesWithoutProgress + 1;
         confirmedAtLastLoss = confirmed;
         if (lossesWithoutProgress > *attempts)
-            return failure(inv, "produce: " + lost + "; " + progress() + "; gave up: " +
-                                    std::to_string(lossesWithoutProgress) +
+            return failure(inv, "produce: " + lost + "; " + progress() +
+                                    "; gave up: " + std::to_string(lossesWithoutProgress) +
                                     " connections in a row were lost before another confirm "
                                     "(--reconnect " +
                                     std::to_string(*attempts) + ").");
@@ -622,10 +625,10 @@ void consumeAndAck(cli::Invocation &inv, Channel &ch, const std::string &prefix,
 int runConsume(cli::Invocation &inv, const std::vector<std::string> &args)
 {
     cli::Options opts;
-    if (!parseOrComplain(inv, opts, "consume", args,
-                         {"broker", "exchange", "queue", "key", "prefetch", "count",
-                          "idle-exit", "reconnect"},
-                         {}))
+    if (!parseOrComplain(
+            inv, opts, "consume", args,
+            {"broker", "exchange", "queue", "key", "prefetch", "count", "idle-exit", "reconnect"},
+            {}))
         return cli::Usage;
     const auto broker = brokerOption(inv, opts);
     if (!broker)
@@ -664,8 +667,7 @@ int runConsume(cli::Invocation &inv, const std::vector<std::string> &args)
             consumer.declareExchange(exchange);
             consumer.declareQueue(*queue, *key);
             consumer.startConsuming(nullptr);
-            consumeAndAck(inv, consumer.channel(), *key + " ",
-                          static_cast<std::uint64_t>(*count),
+            consumeAndAck(inv, consumer.channel(), *key + " ", static_cast<std::uint64_t>(*count),
                           static_cast<std::uint16_t>(*prefetch), std::chrono::seconds(*idle),
                           handled);
             consumer.close();
@@ -682,8 +684,8 @@ int runConsume(cli::Invocation &inv, const std::vector<std::string> &args)
         lossesWithoutProgress = handled > handledAtLastLoss ? 1 : lossesWithoutProgress + 1;
         handledAtLastLoss = handled;
         if (lossesWithoutProgress > *attempts)
-            return failure(inv, "consume: " + lost + "; gave up: " +
-                                    std::to_string(lossesWithoutProgress) +
+            return failure(inv, "consume: " + lost +
+                                    "; gave up: " + std::to_string(lossesWithoutProgress) +
                                     " connections in a row were lost before another message "
                                     "(--reconnect " +
                                     std::to_string(*attempts) + ").");
@@ -750,10 +752,9 @@ int runList(cli::Invocation &inv, const std::vector<std::string> &args, bool exc
         // through rabbitmqctl or the management plugin's HTTP API (often not enabled).
         conn->close();
         // rabbitmqctl's default vhost is "/", which an empty URL path also stands for.
-        const std::string vhost =
-            broker->url.vhost.empty() || broker->url.vhost == "/"
-                ? std::string()
-                : " -p " + shellWord(broker->url.vhost);
+        const std::string vhost = broker->url.vhost.empty() || broker->url.vhost == "/"
+                                      ? std::string()
+                                      : " -p " + shellWord(broker->url.vhost);
         return failure(inv, command + ": connected to " + broker->url.redacted() +
                                 ", but RabbitMQ does not list its exchanges or queues over "
                                 "AMQP 0-9-1; on the broker host run `rabbitmqctl " +
@@ -798,8 +799,8 @@ int runList(cli::Invocation &inv, const std::vector<std::string> &args, bool exc
     // The rows above are what could be recovered; the damage is a failure to report, and
     // the journal itself was left as it is (a broker started on the folder keeps it aside).
     if (!damaged.empty())
-        return failure(inv, command + ": " + damaged +
-                                "; the rows above are what could be recovered.");
+        return failure(inv,
+                       command + ": " + damaged + "; the rows above are what could be recovered.");
     return cli::Ok;
 }
 
@@ -832,6 +833,6 @@ int runMessaging(cli::Invocation &inv)
 
 void wbRegisterCli_messaging(wb::cli::Registry &registry)
 {
-    registry.add({"messaging", "AMQP messaging: the embedded broker and RabbitMQ", kUsage,
-                  runMessaging});
+    registry.add(
+        {"messaging", "AMQP messaging: the embedded broker and RabbitMQ", kUsage, runMessaging});
 }

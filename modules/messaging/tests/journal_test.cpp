@@ -22,9 +22,10 @@ class MessagingJournal : public ::testing::Test
 protected:
     void SetUp() override
     {
-        dir = fs::temp_directory_path() /
-              ("wb-messaging-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-               "-" + std::to_string(std::random_device{}()));
+        dir =
+            fs::temp_directory_path() /
+            ("wb-messaging-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+             "-" + std::to_string(std::random_device{}()));
         fs::create_directories(dir);
     }
     void TearDown() override { fs::remove_all(dir); }
@@ -316,8 +317,7 @@ TEST_F(MessagingJournalDamage, OneFlippedByteLosesOneRecord)
             std::string damaged = intact;
             damaged[offsets[record] + within] ^= 0x40;
             const auto image = Journal::parse(damaged);
-            SCOPED_TRACE("record " + std::to_string(record) + ", byte " +
-                         std::to_string(within));
+            SCOPED_TRACE("record " + std::to_string(record) + ", byte " + std::to_string(within));
             EXPECT_EQ(image.records, 10u);
             EXPECT_EQ(bodiesOf(image), allBut(static_cast<int>(record) - 1));
             ASSERT_EQ(image.skipped.size(), 1u);
@@ -331,7 +331,7 @@ TEST_F(MessagingJournalDamage, OneFlippedByteLosesOneRecord)
 TEST_F(MessagingJournalDamage, TwoDamagedRecordsAreTwoRanges)
 {
     std::string damaged = intact;
-    damaged[offsets[2] + 6] ^= 0x01; // a length
+    damaged[offsets[2] + 6] ^= 0x01;  // a length
     damaged[offsets[7] + 14] ^= 0x01; // a payload
     const auto image = Journal::parse(damaged);
     EXPECT_EQ(image.records, 9u);
@@ -341,8 +341,8 @@ TEST_F(MessagingJournalDamage, TwoDamagedRecordsAreTwoRanges)
     EXPECT_EQ(image.recoverySummary(),
               "recovered 9 records, skipped " + std::to_string(recordSize(2) + recordSize(7)) +
                   " bytes at offsets " + std::to_string(offsets[2]) + " (" +
-                  std::to_string(recordSize(2)) + " bytes), " + std::to_string(offsets[7]) +
-                  " (" + std::to_string(recordSize(7)) + " bytes)");
+                  std::to_string(recordSize(2)) + " bytes), " + std::to_string(offsets[7]) + " (" +
+                  std::to_string(recordSize(7)) + " bytes)");
 }
 
 TEST_F(MessagingJournalDamage, TruncatedTailAndAppendedGarbage)
@@ -451,7 +451,9 @@ TEST_F(MessagingJournalDamage, BrokerKeepsTheDamagedOriginalAside)
 
     // A second damaged start gets a name of its own, even within the same second.
     writeAll(path, damaged);
-    { Broker broker(options()); }
+    {
+        Broker broker(options());
+    }
     int count = 0;
     for (const auto &e : fs::directory_iterator(dir))
         count += e.path().filename().string().rfind("messaging.journal.damaged-", 0) == 0;
@@ -481,7 +483,9 @@ TEST_F(MessagingJournalDamage, ReadOnlyBrokerChangesNothing)
 
     // No folder is made for a read-only broker.
     o.dataDir = dir / "not-there";
-    { Broker broker(o); }
+    {
+        Broker broker(o);
+    }
     EXPECT_FALSE(fs::exists(dir / "not-there"));
 }
 

@@ -179,17 +179,23 @@ TEST(MessagingRabbitMq, BatchedPublishesArriveWholeInOrderWithTheirProperties)
     for (int i = 0; i < 3000; ++i) {
         Message m;
         switch (i % 500) {
-        case 0: break;
-        case 1: m.body.assign(300'000, static_cast<char>('a' + i % 26)); break;
-        case 2: m.body.assign(131'072 - 8, 'x'); break;
-        default: m.body = "message " + std::to_string(i);
+        case 0:
+            break;
+        case 1:
+            m.body.assign(300'000, static_cast<char>('a' + i % 26));
+            break;
+        case 2:
+            m.body.assign(131'072 - 8, 'x');
+            break;
+        default:
+            m.body = "message " + std::to_string(i);
         }
         m.properties.contentType = "text/plain";
         m.properties.deliveryMode = static_cast<std::uint8_t>(1 + i % 2);
         m.properties.messageId = "id-" + std::to_string(i);
         if (i % 3 == 0) {
-            m.properties.headers = {{"n", std::int64_t{i}}, {"kind", std::string("batch")},
-                                    {"odd", i % 2 == 1}};
+            m.properties.headers = {
+                {"n", std::int64_t{i}}, {"kind", std::string("batch")}, {"odd", i % 2 == 1}};
             m.properties.timestamp = 1'700'000'000 + i;
             m.properties.correlationId = "c" + std::to_string(i);
             m.properties.replyTo = "wb-replies";

@@ -17,8 +17,7 @@ namespace wb::messaging::ui {
 
 RowsModel::RowsModel(QStringList headers, QObject *parent)
     : QAbstractTableModel(parent), m_headers(std::move(headers))
-{
-}
+{}
 
 void RowsModel::setRows(QList<QStringList> rows)
 {
@@ -303,8 +302,7 @@ void RatesPage::redrawPlot()
     m_plot->yAxis2->setRange(0, maxRate * 1.15);
     const auto pos = static_cast<std::size_t>(std::max<qint64>(0, m_session->position()));
     const double cursorX = m_session->trace() && pos > 0
-                               ? static_cast<double>(
-                                     m_session->trace()->at(pos - 1).tNs) / 1e9
+                               ? static_cast<double>(m_session->trace()->at(pos - 1).tNs) / 1e9
                                : 0.0;
     wb::ui::moveCursorLine(m_cursor, cursorX);
     m_plot->replot(QCustomPlot::rpQueuedReplot);

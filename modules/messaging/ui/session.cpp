@@ -203,7 +203,7 @@ bool MessagingSession::start(const LiveConfig &config, const QString &preset, QS
     recordBrokerSnapshot();
     m_run = std::make_unique<LiveRun>(config, m_broker.get(), url, *m_trace);
     m_replayer = std::make_unique<wb::Replayer<MessagingState>>(*m_trace, MessagingState{},
-                                                                 applyMessagingEvent);
+                                                                applyMessagingEvent);
     m_follow = true;
     m_openingSeek = false;
     m_controller->setTrace(m_trace, 0);
@@ -225,8 +225,8 @@ void MessagingSession::recordBrokerSnapshot()
         return;
     for (const auto &x : m_broker->listExchanges())
         m_trace->add("state.exchange",
-                     "exchange " + (x.name.empty() ? std::string("(default)") : x.name) +
-                         " (" + std::string(exchangeTypeName(x.type)) + ") pre-declared",
+                     "exchange " + (x.name.empty() ? std::string("(default)") : x.name) + " (" +
+                         std::string(exchangeTypeName(x.type)) + ") pre-declared",
                      {{"exchange", x.name},
                       {"type", std::string(exchangeTypeName(x.type))},
                       {"durable", x.durable},
@@ -365,7 +365,8 @@ void MessagingSession::poll()
     }
     if (m_run) {
         auto now = m_run->consumers();
-        auto same = [](const std::vector<ConsumerStatus> &a, const std::vector<ConsumerStatus> &b) {
+        auto same = [](const std::vector<ConsumerStatus> &a,
+                       const std::vector<ConsumerStatus> &b) {
             if (a.size() != b.size())
                 return false;
             for (std::size_t i = 0; i < a.size(); ++i)

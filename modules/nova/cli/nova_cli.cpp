@@ -258,8 +258,8 @@ int runPacket(const Ctx &c, const std::vector<std::string> &args)
 {
     cli::Options o;
     if (!parse(c, o, args,
-               {"instance", "ip", "project-net", "src", "dst", "proto", "dport", "sport",
-                "state", "icmp-type", "icmp-code"},
+               {"instance", "ip", "project-net", "src", "dst", "proto", "dport", "sport", "state",
+                "icmp-type", "icmp-code"},
                {"corrected"}))
         return cli::Usage;
     auto a = instanceArgs(c, o, std::nullopt);
@@ -326,8 +326,8 @@ int runPacket(const Ctx &c, const std::vector<std::string> &args)
             continue;
         }
         out << "  " << s.chain << " #" << s.ruleNumber << "  " << s.ruleText << "\n      "
-            << (s.matched ? "match -> " + s.action : std::string("no match")) << ": "
-            << s.reason << '\n';
+            << (s.matched ? "match -> " + s.action : std::string("no match")) << ": " << s.reason
+            << '\n';
     }
     out << "decided by: " << walk.decidedBy << '\n';
     out << "verdict: " << verdictName(walk.verdict) << '\n';
@@ -471,8 +471,8 @@ int runSimulate(const Ctx &c, const std::vector<std::string> &args)
     }
     out << "scheduler " << schedulerName(cfg.scheduler) << ", seed " << cfg.seed << ": "
         << r.requests << " requests over " << cfg.hosts << " hosts\n"
-        << "placed " << r.placed << ", failed " << r.failed << " (NoValidHost "
-        << r.noValidHost << ", rejected by compute " << r.computeRejected << ")\n";
+        << "placed " << r.placed << ", failed " << r.failed << " (NoValidHost " << r.noValidHost
+        << ", rejected by compute " << r.computeRejected << ")\n";
     int maxPlaced = 0, minPlaced = r.requests, upHosts = 0;
     for (const auto &h : r.hosts)
         if (h.up) {
@@ -490,7 +490,6 @@ int runSimulate(const Ctx &c, const std::vector<std::string> &args)
     return cli::Ok;
 }
 
-
 // The control exchange (Nova's flag control_exchange) from --exchange, default "nova".
 std::optional<std::string> exchangeOption(const Ctx &c, const cli::Options &o)
 {
@@ -501,7 +500,8 @@ std::optional<std::string> exchangeOption(const Ctx &c, const cli::Options &o)
         return std::nullopt;
     }
     if (name.rfind("amq.", 0) == 0) { // RabbitMQ refuses to declare these: 403 ACCESS_REFUSED
-        c.usage("--exchange " + name + ": names starting with `amq.` are reserved for the "
+        c.usage("--exchange " + name +
+                ": names starting with `amq.` are reserved for the "
                 "broker; choose another control exchange.");
         return std::nullopt;
     }
@@ -549,12 +549,12 @@ void printLaunch(std::ostream &out, const LaunchResult &r, const std::string &se
         out << '\n';
         return;
     }
-    out << "launch of " << inst.name() << " (" << inst.type.name << ", " << inst.imageId
-        << ") " << setting << "\n\n";
+    out << "launch of " << inst.name() << " (" << inst.type.name << ", " << inst.imageId << ") "
+        << setting << "\n\n";
     for (const auto &s : r.steps)
-        out << std::setw(2) << s.n << "  " << std::left << std::setw(6) << s.kind
-            << std::setw(16) << s.from << "-> " << std::setw(16) << s.to << std::setw(30)
-            << s.method << std::right << s.routingKey << '\n';
+        out << std::setw(2) << s.n << "  " << std::left << std::setw(6) << s.kind << std::setw(16)
+            << s.from << "-> " << std::setw(16) << s.to << std::setw(30) << s.method << std::right
+            << s.routingKey << '\n';
     out << "\nstates:";
     for (const auto &st : r.states)
         out << ' ' << vmStateName(st.vmState) << '/' << taskStateName(st.taskState);
@@ -631,7 +631,10 @@ int runLaunch(const Ctx &c, const std::vector<std::string> &args)
 // SIGINT and SIGTERM end a component; the handler only sets this flag.
 std::atomic<bool> g_stopRequested{false};
 
-void requestStop(int) { g_stopRequested.store(true); }
+void requestStop(int)
+{
+    g_stopRequested.store(true);
+}
 
 // Installs requestStop for SIGINT and SIGTERM while it lives.
 class StopSignals
@@ -730,8 +733,7 @@ int runComponent(const Ctx &c, const std::vector<std::string> &args)
         gethostname(name, sizeof name - 1);
         const std::string shortName(name, std::strcspn(name, "."));
         co.host.name = o.valueOr("host", shortName);
-        if (co.host.name.empty() ||
-            co.host.name.find_first_of(" \t\n.#*") != std::string::npos)
+        if (co.host.name.empty() || co.host.name.find_first_of(" \t\n.#*") != std::string::npos)
             return c.usage("--host needs a host name without spaces, dots, '#' or '*' (it "
                            "becomes the routing key compute.<host>), not '" +
                            co.host.name + "'.");
@@ -816,6 +818,6 @@ int runNova(cli::Invocation &inv)
 
 void wbRegisterCli_nova(wb::cli::Registry &registry)
 {
-    registry.add({"nova", "OpenStack Nova: spawn internals, nova.sh, scheduling", kUsage,
-                  runNova});
+    registry.add(
+        {"nova", "OpenStack Nova: spawn internals, nova.sh, scheduling", kUsage, runNova});
 }

@@ -90,8 +90,9 @@ TEST(novaCli, PacketEndsWithTheVerdict)
                                 "--state NEW";
     EXPECT_EQ(lastLine(run(outside + " --corrected").out), "verdict: DROP");
     EXPECT_EQ(lastLine(run(outside).out), "verdict: ACCEPT");
-    const std::string ping = "packet " + kInst + "--src 10.0.0.5 --dst 10.0.0.3 --proto icmp "
-                                                 "--state NEW";
+    const std::string ping = "packet " + kInst +
+                             "--src 10.0.0.5 --dst 10.0.0.3 --proto icmp "
+                             "--state NEW";
     // The listing does not load: the walk says so and FORWARD's policy decides.
     const CliRun listed = run(ping);
     EXPECT_EQ(lastLine(listed.out), "verdict: ACCEPT");
@@ -102,9 +103,10 @@ TEST(novaCli, PacketEndsWithTheVerdict)
               std::string::npos);
     EXPECT_EQ(lastLine(run(ping + " --corrected").out), "verdict: ACCEPT");
     // Type and code reach the packet: an echo reply from outside is dropped, and printed.
-    const CliRun reply = run("packet " + kInst + "--src 192.168.1.10 --dst 10.0.0.3 --proto "
-                                                 "icmp --icmp-type 0 --icmp-code 0 --state NEW "
-                                                 "--corrected");
+    const CliRun reply = run("packet " + kInst +
+                             "--src 192.168.1.10 --dst 10.0.0.3 --proto "
+                             "icmp --icmp-type 0 --icmp-code 0 --state NEW "
+                             "--corrected");
     EXPECT_NE(reply.out.find("type 0 code 0"), std::string::npos) << reply.out;
     EXPECT_EQ(lastLine(reply.out), "verdict: DROP");
 }
@@ -132,7 +134,8 @@ TEST(novaCli, SimulateJsonHasTheCounts)
     EXPECT_NE(r.out.find("\"failed\":"), std::string::npos);
     EXPECT_NE(r.out.find("\"per_host\":["), std::string::npos);
     EXPECT_EQ(r.out, run("simulate --requests 500 --hosts 50 --scheduler simple --seed 3 "
-                         "--json").out);
+                         "--json")
+                         .out);
 }
 
 TEST(novaCli, BadInputIsAUsageErrorWithAMessage)
@@ -153,11 +156,13 @@ TEST(novaCli, BadInputIsAUsageErrorWithAMessage)
         {"novash script USE_MYSQL=1", "takes no settings"},
         {"libvirt-xml --instance 1 --ip 10.0.0.3 --mac ff:ff:ff:ff:ff:ff", "multicast"},
         {"libvirt-xml --instance 1 --ip 10.0.0.31 --mac 02:16:3e:17:35:39", "broadcast"},
-        {"packet " + kInst + "--src 10.0.0.5 --dst 10.0.0.3 --proto icmp --icmp-type 256 "
-                             "--state NEW",
+        {"packet " + kInst +
+             "--src 10.0.0.5 --dst 10.0.0.3 --proto icmp --icmp-type 256 "
+             "--state NEW",
          "--icmp-type needs an integer from 0 to 255"},
-        {"packet " + kInst + "--src 10.0.0.5 --dst 10.0.0.3 --proto tcp --dport 22 "
-                             "--icmp-code 1 --state NEW",
+        {"packet " + kInst +
+             "--src 10.0.0.5 --dst 10.0.0.3 --proto tcp --dport 22 "
+             "--icmp-code 1 --state NEW",
          "belong to --proto icmp"},
         {"simulate --requests 10 --hosts 5 --scheduler filter", "unknown scheduler"},
         {"simulate --requests x --hosts 5 --scheduler simple", "integer"},
@@ -176,10 +181,11 @@ TEST(novaCli, LaunchJsonHasStepsStatesAndTheInstance)
 {
     const CliRun r = run("launch --hosts 3 --seed 7 --json");
     EXPECT_EQ(r.status, 0) << r.out;
-    EXPECT_EQ(r.out.rfind("{\"steps\":[{\"n\":1,\"from\":\"user\",\"to\":\"api\",\"kind\":\"call\","
-                          "\"method\":\"run_instances\",\"routing_key\":\"api\"}",
-                          0),
-              0u)
+    EXPECT_EQ(
+        r.out.rfind("{\"steps\":[{\"n\":1,\"from\":\"user\",\"to\":\"api\",\"kind\":\"call\","
+                    "\"method\":\"run_instances\",\"routing_key\":\"api\"}",
+                    0),
+        0u)
         << r.out;
     EXPECT_NE(r.out.find("\"kind\":\"cast\",\"method\":\"run_instance\",\"routing_key\":"
                          "\"scheduler\""),
@@ -199,7 +205,9 @@ TEST(novaCli, LaunchJsonHasStepsStatesAndTheInstance)
                          "\"mac\":\"02:16:3e:"),
               std::string::npos);
     // The same seed, the same host and MAC.
-    const auto tail = [](const std::string &s) { return s.substr(s.find("\"instance\":")); };
+    const auto tail = [](const std::string &s) {
+        return s.substr(s.find("\"instance\":"));
+    };
     EXPECT_EQ(tail(r.out), tail(run("launch --hosts 3 --seed 7 --json").out));
 }
 

@@ -80,8 +80,8 @@ TEST(novaIptables, CorrectedRulesetFixesDhcpAndIcmp)
 
 TEST(novaIptables, OtherInstancesGetTheirOwnChains)
 {
-    const auto spec = RulesetSpec::recorded(7, ip("10.0.0.40"),
-                                            Ipv4Network::parse("10.0.0.32/27").value());
+    const auto spec =
+        RulesetSpec::recorded(7, ip("10.0.0.40"), Ipv4Network::parse("10.0.0.32/27").value());
     const std::string text = buildRuleset(spec).text();
     EXPECT_NE(text.find(":nova-inst-7 - [0:0]"), std::string::npos);
     EXPECT_NE(text.find("-A nova-local -d 10.0.0.40 -j nova-inst-7"), std::string::npos);
@@ -240,8 +240,7 @@ TEST(novaPacketWalk, TutorialsRulesetFailsToLoadAtTheIcmpRule)
         EXPECT_EQ(lines[static_cast<std::size_t>(rs.lineOf(i) - 1)], rs.rules[i].text());
 
     wb::Trace trace;
-    const auto walk =
-        walkPacket(rs, packet("10.0.0.5", Proto::Icmp, {}, ConnState::New), &trace);
+    const auto walk = walkPacket(rs, packet("10.0.0.5", Proto::Icmp, {}, ConnState::New), &trace);
     ASSERT_FALSE(walk.steps.empty());
     EXPECT_EQ(walk.steps.front().action, "not-loaded");
     EXPECT_NE(walk.steps.front().reason.find("line 19"), std::string::npos);
@@ -284,8 +283,8 @@ TEST(novaPacketWalk, SourceRulesTrustTheAddressAndOtherDestinationsHitThePolicy)
     EXPECT_EQ(walkPacket(rs, packet("10.0.0.7", Proto::Tcp, 3306, ConnState::New)).verdict,
               Verdict::Accept);
     // Not for this instance: nova-local does not match, FORWARD ends, its policy decides.
-    const auto other = walkPacket(
-        rs, packet("192.168.1.10", Proto::Tcp, 22, ConnState::New, {}, "10.0.0.4"));
+    const auto other =
+        walkPacket(rs, packet("192.168.1.10", Proto::Tcp, 22, ConnState::New, {}, "10.0.0.4"));
     EXPECT_EQ(other.verdict, Verdict::Accept);
     EXPECT_EQ(other.steps.back().action, "policy");
     EXPECT_EQ(other.decidedBy, "FORWARD policy ACCEPT");

@@ -49,8 +49,10 @@ TEST(novaLaunch, FollowsTheNumberedFlowAndTheStates)
     EXPECT_TRUE(r.instance.launchedAtNs.has_value());
 
     const std::vector<std::pair<std::string, std::string>> expected{
-        {"building", "scheduling"},   {"building", "networking"},
-        {"building", "block_device_mapping"}, {"building", "spawning"},
+        {"building", "scheduling"},
+        {"building", "networking"},
+        {"building", "block_device_mapping"},
+        {"building", "spawning"},
         {"active", "none"}};
     EXPECT_EQ(stateNames(r.states), expected);
 
@@ -98,8 +100,8 @@ TEST(novaLaunch, FollowsTheNumberedFlowAndTheStates)
     EXPECT_NE(find(s, "reply", "run_instances", "cloud"), nullptr);
     EXPECT_NE(find(s, "reply", "run_instances", "api"), nullptr);
     // Listed by step number.
-    EXPECT_TRUE(std::is_sorted(s.begin(), s.end(),
-                               [](const LaunchStep &a, const LaunchStep &b) { return a.n < b.n; }));
+    EXPECT_TRUE(std::is_sorted(
+        s.begin(), s.end(), [](const LaunchStep &a, const LaunchStep &b) { return a.n < b.n; }));
     // Casts carry no msg_id.
     for (const auto &step : s)
         if (step.kind == "cast") {
@@ -111,8 +113,8 @@ TEST(novaLaunch, FollowsTheNumberedFlowAndTheStates)
     for (std::size_t i = 0; i < trace.size(); ++i)
         if (trace[i].kind == "state")
             traced.push_back(trace[i].stringField("task_state"));
-    EXPECT_EQ(traced, (std::vector<std::string>{"scheduling", "networking",
-                                                "block_device_mapping", "spawning", "none"}));
+    EXPECT_EQ(traced, (std::vector<std::string>{"scheduling", "networking", "block_device_mapping",
+                                                "spawning", "none"}));
 }
 
 TEST(novaLaunch, FirstInstanceGetsTheFirstAddressAndANovaMac)
@@ -127,8 +129,7 @@ TEST(novaLaunch, FirstInstanceGetsTheFirstAddressAndANovaMac)
     EXPECT_EQ(r.instance.hostname, "i-00000001");
     // The spawn used them.
     EXPECT_NE(r.domainXml.find("<name>instance-00000001</name>"), std::string::npos);
-    EXPECT_NE(r.domainXml.find("<parameter name=\"IP\" value=\"10.0.0.3\" />"),
-              std::string::npos);
+    EXPECT_NE(r.domainXml.find("<parameter name=\"IP\" value=\"10.0.0.3\" />"), std::string::npos);
     EXPECT_NE(r.domainXml.find("<mac address='" + r.instance.mac->toString() + "'/>"),
               std::string::npos);
     EXPECT_NE(r.ruleset.find("-A nova-local -d 10.0.0.3 -j nova-inst-1"), std::string::npos);
@@ -147,9 +148,8 @@ TEST(novaLaunch, NoValidHostWhenAllHostsAreFull)
     EXPECT_EQ(r.instance.vmState, VmState::Error);
     EXPECT_EQ(r.instance.taskState, TaskState::None);
     EXPECT_NE(r.error.find("NoValidHost"), std::string::npos) << r.error;
-    EXPECT_EQ(stateNames(r.states),
-              (std::vector<std::pair<std::string, std::string>>{{"building", "scheduling"},
-                                                               {"error", "none"}}));
+    EXPECT_EQ(stateNames(r.states), (std::vector<std::pair<std::string, std::string>>{
+                                        {"building", "scheduling"}, {"error", "none"}}));
     // No cast to a compute host, no fixed IP.
     for (const auto &s : r.steps)
         EXPECT_NE(s.routingKey.rfind("compute.", 0), 0u) << s.method;
@@ -226,7 +226,8 @@ TEST(novaLaunch, ComponentsStopCleanly)
     wb::Trace trace;
     LaunchOptions o;
     o.hosts = 2;
-    NovaDeployment d(o, [&](const std::string &name) { return broker.connect(name); }, &trace);
+    NovaDeployment d(
+        o, [&](const std::string &name) { return broker.connect(name); }, &trace);
     d.start();
     EXPECT_TRUE(d.running());
     EXPECT_EQ(d.components(), (std::vector<std::string>{"api", "cloud", "scheduler", "network",
@@ -252,7 +253,8 @@ TEST(novaLaunch, StopsWhileACallIsWaiting)
     LaunchOptions o;
     o.hosts = 1;
     o.rpcTimeout = 30s;
-    NovaDeployment d(o, [&](const std::string &name) { return broker.connect(name); }, &trace);
+    NovaDeployment d(
+        o, [&](const std::string &name) { return broker.connect(name); }, &trace);
     d.start();
     // Take the network queue away, so allocate_fixed_ip is never consumed.
     {

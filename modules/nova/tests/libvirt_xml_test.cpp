@@ -49,8 +49,7 @@ TEST(novaLibvirtXml, SpecDerivedFromInstanceAndNetworkGivesTheSameXml)
     inst.type = instanceTypeByName("m1.tiny").value();
     inst.fixedIp = Ipv4Address::parse("10.0.0.3");
     inst.mac = MacAddress::parse("02:16:3e:17:35:39");
-    const DomainSpec spec =
-        domainSpecFor(inst, net, MacAddress::parse(kRecordedHostMac).value());
+    const DomainSpec spec = domainSpecFor(inst, net, MacAddress::parse(kRecordedHostMac).value());
     EXPECT_EQ(spec.raServer, "fe80::1031:39ff:fe04:58f5");
     EXPECT_EQ(spec.projectMask, "255.255.255.224");
     EXPECT_EQ(spec.dhcpServer, "10.0.0.1");
@@ -69,9 +68,11 @@ TEST(novaLibvirtXml, MulticastMacsAndReservedAddressesAreNamed)
     req.fixedRange = Ipv4Network::parse("10.0.0.0/24").value();
     const Network vlan = createNetworks(req, NetworkManagerKind::Vlan).at(0);
     const Network flat = createNetworks(req, NetworkManagerKind::Flat).at(0);
-    for (const auto &[ip, role] : std::vector<std::pair<const char *, const char *>>{
-             {"10.0.0.0", "network"}, {"10.0.0.1", "gateway"}, {"10.0.0.2", "VPN"},
-             {"10.0.0.31", "broadcast"}})
+    for (const auto &[ip, role] :
+         std::vector<std::pair<const char *, const char *>>{{"10.0.0.0", "network"},
+                                                            {"10.0.0.1", "gateway"},
+                                                            {"10.0.0.2", "VPN"},
+                                                            {"10.0.0.31", "broadcast"}})
         EXPECT_NE(fixedIpProblem(vlan, *Ipv4Address::parse(ip)).find(std::string("the ") + role),
                   std::string::npos)
             << ip;
@@ -94,8 +95,7 @@ TEST(novaLibvirtXml, OtherInstanceChangesNameMemoryAndPaths)
         domainSpecFor(inst, net, MacAddress::parse(kRecordedHostMac).value(), "/var/nova"));
     EXPECT_NE(xml.find("<name>instance-0000002a</name>"), std::string::npos);
     EXPECT_NE(xml.find("<memory>2097152</memory>"), std::string::npos);
-    EXPECT_NE(xml.find("<kernel>/var/nova/instance-0000002a/kernel</kernel>"),
-              std::string::npos);
+    EXPECT_NE(xml.find("<kernel>/var/nova/instance-0000002a/kernel</kernel>"), std::string::npos);
     EXPECT_NE(xml.find("filter=\"nova-instance-instance-0000002a\""), std::string::npos);
     EXPECT_NE(xml.find("<parameter name=\"IP\" value=\"10.0.0.9\" />"), std::string::npos);
     EXPECT_NE(xml.find("<mac address='02:16:3e:aa:bb:cc'/>"), std::string::npos);

@@ -74,21 +74,25 @@ TEST(novaSh, GoldenNovaConf)
                                      "--network_manager=nova.network.manager.VlanManager\n"
                                      "--my_ip=10.240.95.3\n"
                                      "--public_interface=eth0\n"
-                                     "--vlan_interface=eth0\n"
-                                     + sql +
-                                     "--auth_driver=nova.auth.dbdriver.DbDriver\n"
-                                     "--libvirt_type=qemu\n"
-                                     "--fixed_range=10.0.0.0/24\n"
-                                     "--lock_path=/tmp\n"
-                                     "--instances_path=/opt/novascript/trunk/instances\n"
-                                     "--flat_network_bridge=br100\n");
+                                     "--vlan_interface=eth0\n" +
+                                         sql +
+                                         "--auth_driver=nova.auth.dbdriver.DbDriver\n"
+                                         "--libvirt_type=qemu\n"
+                                         "--fixed_range=10.0.0.0/24\n"
+                                         "--lock_path=/tmp\n"
+                                         "--instances_path=/opt/novascript/trunk/instances\n"
+                                         "--flat_network_bridge=br100\n");
 }
 
 TEST(novaSh, NovaConfFollowsTheVariables)
 {
-    const auto env = envWith({{"USE_MYSQL", "1"}, {"MYSQL_PASS", "s3cret"}, {"USE_LDAP", "1"},
-                              {"FLAT_INTERFACE", "eth1"}, {"USE_IPV6", "1"},
-                              {"NET_MAN", "FlatDHCPManager"}, {"INTERFACE", "eth2"}});
+    const auto env = envWith({{"USE_MYSQL", "1"},
+                              {"MYSQL_PASS", "s3cret"},
+                              {"USE_LDAP", "1"},
+                              {"FLAT_INTERFACE", "eth1"},
+                              {"USE_IPV6", "1"},
+                              {"NET_MAN", "FlatDHCPManager"},
+                              {"INTERFACE", "eth2"}});
     const std::string conf = novaConf(env);
     EXPECT_NE(conf.find("--sql_connection=mysql://root:s3cret@localhost/nova\n"),
               std::string::npos);
@@ -179,9 +183,9 @@ TEST(novaSh, DefaultRunPlan)
     std::vector<std::string> windows;
     for (const auto &w : plan.windows)
         windows.push_back(w.title);
-    EXPECT_EQ(windows, (std::vector<std::string>{"nova", "api", "objectstore", "compute",
-                                                 "network", "scheduler", "volume",
-                                                 "ajax_console_proxy", "test"}));
+    EXPECT_EQ(windows,
+              (std::vector<std::string>{"nova", "api", "objectstore", "compute", "network",
+                                        "scheduler", "volume", "ajax_console_proxy", "test"}));
     EXPECT_EQ(plan.windows.back().command,
               "export PATH=/opt/novascript/trunk/bin:$PATH;. /opt/novascript/trunk/novarc");
     EXPECT_EQ(plan.novaConf.value(), novaConf(NovaShEnv{}));
@@ -229,8 +233,9 @@ TEST(novaSh, VariablesChangeThePlan)
     const auto test = planNovaSh(NovaShCommand::Run, envWith({{"TEST", "1"}}));
     EXPECT_TRUE(hasCommand(test, "python /opt/novascript/trunk/run_tests.py"));
 
-    const auto fixed = planNovaSh(NovaShCommand::Run, envWith({{"FIXED_RANGE", "10.1.0.0/16"},
-                                                             {"FLOATING_RANGE", "10.7.0.0/28"}}));
+    const auto fixed =
+        planNovaSh(NovaShCommand::Run,
+                   envWith({{"FIXED_RANGE", "10.1.0.0/16"}, {"FLOATING_RANGE", "10.7.0.0/28"}}));
     EXPECT_TRUE(hasCommand(fixed, "/opt/novascript/trunk/bin/nova-manage network create private "
                                   "10.1.0.0/16 1 32"));
     EXPECT_TRUE(hasCommand(fixed, "/opt/novascript/trunk/bin/nova-manage floating create "
@@ -276,8 +281,8 @@ TEST(novaSh, InstallInstallsThePackagesInOrder)
     for (const auto &p : plan.packages)
         EXPECT_TRUE(packageInfo(p)) << p;
 
-    const auto mysql = planNovaSh(NovaShCommand::Install, envWith({{"USE_MYSQL", "1"},
-                                                                  {"USE_IPV6", "1"}}));
+    const auto mysql =
+        planNovaSh(NovaShCommand::Install, envWith({{"USE_MYSQL", "1"}, {"USE_IPV6", "1"}}));
     EXPECT_EQ(mysql.packages.back(), "python-mysqldb");
     EXPECT_EQ(std::count(mysql.packages.begin(), mysql.packages.end(), "radvd"), 1);
     bool preseed = false;
@@ -356,11 +361,11 @@ TEST(novaSh, VariablesFollowBashsDefaultRule)
     // Values the script takes as they are; the tests are == 1 (and != "0").
     EXPECT_TRUE(env.set("USE_MYSQL", "2", &error));
     EXPECT_EQ(env.sqlConnection(), "sqlite:////opt/novascript/trunk/nova.sqlite");
-    for (const auto &[name, value] : std::vector<std::pair<const char *, const char *>>{
-             {"FIXED_RANGE", "10.0.0.0/33"},
-             {"HOST_IP", "10.0.0.300"},
-             {"NET_MAN", "NeutronManager"},
-             {"LIBVIRT_TYPE", "xen"}})
+    for (const auto &[name, value] :
+         std::vector<std::pair<const char *, const char *>>{{"FIXED_RANGE", "10.0.0.0/33"},
+                                                            {"HOST_IP", "10.0.0.300"},
+                                                            {"NET_MAN", "NeutronManager"},
+                                                            {"LIBVIRT_TYPE", "xen"}})
         EXPECT_TRUE(env.set(name, value, &error)) << name;
     EXPECT_EQ(env.warnings().size(), 5u);
     EXPECT_NE(novaConf(env).find("--fixed_range=10.0.0.0/33\n"), std::string::npos);

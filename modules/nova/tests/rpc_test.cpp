@@ -79,8 +79,10 @@ private:
 TEST(novaRpc, RequestAndReplyBodiesRoundTrip)
 {
     RpcRequest r{"run_instance",
-                 {{"topic", std::string("compute")}, {"instance_id", std::int64_t{1}},
-                  {"flag", true}, {"quote", std::string("a\"b\\c\n")}},
+                 {{"topic", std::string("compute")},
+                  {"instance_id", std::int64_t{1}},
+                  {"flag", true},
+                  {"quote", std::string("a\"b\\c\n")}},
                  {{"user", std::string("admin")}},
                  "abc"};
     const std::string body = encodeRequest(r);

@@ -153,24 +153,25 @@ TEST(novaTools, EveryDomainXmlValidatesAgainstLibvirtsSchema)
     for (const auto &flavor : kFlavors)
         for (const auto &n : kNets)
             for (const bool comments : {false, true}) {
-                std::vector<std::string> args{"libvirt-xml", "--instance", n.instance, "--ip",
-                                              n.ip,          "--mac",      n.mac,      "--project-net",
-                                              n.net,         "--type",     flavor};
+                std::vector<std::string> args{
+                    "libvirt-xml", "--instance",    n.instance, "--ip",   n.ip,  "--mac",
+                    n.mac,         "--project-net", n.net,      "--type", flavor};
                 if (comments)
                     args.push_back("--comments");
                 const ToolRun xml = nova(args);
                 ASSERT_EQ(xml.status, 0) << xml.err;
                 const fs::path f = dir.file("domain.xml", xml.out);
                 const ToolRun v = exec({"virt-xml-validate", f.string(), "domain"});
-                EXPECT_EQ(v.status, 0) << flavor << " " << n.net << " comments " << comments
-                                       << "\n" << v.out << v.err << xml.out;
+                EXPECT_EQ(v.status, 0)
+                    << flavor << " " << n.net << " comments " << comments << "\n"
+                    << v.out << v.err << xml.out;
                 ++checked;
             }
     EXPECT_EQ(checked, 40);
 
     // The validator does judge the filter parameters: the 2011 template's RASERVER fails.
-    const ToolRun xml = nova({"libvirt-xml", "--instance", "1", "--ip", "10.0.0.3", "--mac",
-                          "02:16:3e:17:35:39"});
+    const ToolRun xml =
+        nova({"libvirt-xml", "--instance", "1", "--ip", "10.0.0.3", "--mac", "02:16:3e:17:35:39"});
     const std::string now = "value=\"fe80::1031:39ff:fe04:58f5\"";
     const auto at = xml.out.find(now);
     ASSERT_NE(at, std::string::npos) << xml.out;
@@ -189,22 +190,22 @@ TEST(novaTools, RefusesWhatLibvirtAndNovaWouldRefuse)
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
         EXPECT_EQ(r.out, "");
     };
-    for (const char *mac : {"ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01", "33:33:00:00:00:01",
-                            "03:16:3e:17:35:39"})
-        refused({"libvirt-xml", "--instance", "1", "--ip", "10.0.0.3", "--mac", mac},
-                "multicast");
+    for (const char *mac :
+         {"ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01", "33:33:00:00:00:01", "03:16:3e:17:35:39"})
+        refused({"libvirt-xml", "--instance", "1", "--ip", "10.0.0.3", "--mac", mac}, "multicast");
     // 10.0.0.0/27 under VlanManager: network .0, gateway .1, VPN .2, broadcast .31.
-    const std::vector<std::pair<std::string, std::string>> reserved{
-        {"10.0.0.0", "network"}, {"10.0.0.1", "gateway"}, {"10.0.0.2", "VPN"},
-        {"10.0.0.31", "broadcast"}};
+    const std::vector<std::pair<std::string, std::string>> reserved{{"10.0.0.0", "network"},
+                                                                    {"10.0.0.1", "gateway"},
+                                                                    {"10.0.0.2", "VPN"},
+                                                                    {"10.0.0.31", "broadcast"}};
     for (const auto &[ip, role] : reserved)
         refused({"libvirt-xml", "--instance", "1", "--ip", ip, "--mac", "02:16:3e:17:35:39"},
                 "is the " + role + " address");
     // Unicast with the locally administered bit, and the first free address, are fine.
-    EXPECT_EQ(nova({"libvirt-xml", "--instance", "1", "--ip", "10.0.0.3", "--mac",
-                    "02:00:00:00:00:01"})
-                  .status,
-              0);
+    EXPECT_EQ(
+        nova({"libvirt-xml", "--instance", "1", "--ip", "10.0.0.3", "--mac", "02:00:00:00:00:01"})
+            .status,
+        0);
 }
 
 namespace {
@@ -229,8 +230,8 @@ TEST(novaTools, PrintedRulesetsLoadWithIptablesRestore)
     const std::regex failedAt(R"(Error occurred at line: (\d+))");
     const std::regex moduleSays(R"(stops at line (\d+) \(([^)]*)\))");
     for (const auto &n : kNets) {
-        const std::vector<std::string> base{"iptables", "--instance", n.instance, "--ip", n.ip,
-                                            "--project-net", n.net};
+        const std::vector<std::string> base{"iptables", "--instance",    n.instance, "--ip",
+                                            n.ip,       "--project-net", n.net};
         for (const bool defects : {false, true}) {
             auto args = base;
             args.push_back("--corrected");
@@ -257,12 +258,11 @@ TEST(novaTools, PrintedRulesetsLoadWithIptablesRestore)
         EXPECT_EQ(said[1].str(), "19");
 
         // The packet walk reports the same line.
-        const ToolRun walk = nova({"packet", "--instance", n.instance, "--ip", n.ip,
-                               "--project-net", n.net, "--src", n.ip, "--dst", n.ip,
-                               "--proto", "icmp", "--state", "NEW"});
+        const ToolRun walk =
+            nova({"packet", "--instance", n.instance, "--ip", n.ip, "--project-net", n.net,
+                  "--src", n.ip, "--dst", n.ip, "--proto", "icmp", "--state", "NEW"});
         EXPECT_EQ(walk.status, 0) << walk.err;
-        EXPECT_NE(walk.out.find("error at line " + said[1].str()), std::string::npos)
-            << walk.out;
+        EXPECT_NE(walk.out.find("error at line " + said[1].str()), std::string::npos) << walk.out;
     }
 }
 

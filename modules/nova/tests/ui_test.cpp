@@ -37,7 +37,7 @@ private slots:
 
 void NovaUiTest::launchDiagramShowsTheStepsInOrder()
 {
-    LaunchPage page; // the opening launch: chance, 3 hosts, seed 1
+    LaunchPage page;                      // the opening launch: chance, 3 hosts, seed 1
     QVERIFY(page.run()->waitIdle(20000)); // it runs on the worker thread
     QCOMPARE(page.run()->launches().size(), std::size_t{1});
     const LaunchRecord &r = page.run()->launches().front();
@@ -58,17 +58,20 @@ void NovaUiTest::launchDiagramShowsTheStepsInOrder()
             messages << QStringLiteral("%1 %2 %3 %4")
                             .arg(row.n)
                             .arg(rowKindName(row.kind), row.method,
-                                 row.kind == RowKind::Reply ? QStringLiteral("-") : row.routingKey);
+                                 row.kind == RowKind::Reply ? QStringLiteral("-")
+                                                            : row.routingKey);
     const QString host = QStringLiteral("compute.") + QString::fromStdString(r.instance.host);
-    const QStringList expected{"1 call run_instances api", "1 call run_instances cloud",
+    const QStringList expected{"1 call run_instances api",      "1 call run_instances cloud",
                                "2 cast run_instance scheduler", "1 reply run_instances -",
-                               "3 cast run_instance " + host, "5 call allocate_fixed_ip network",
+                               "3 cast run_instance " + host,   "5 call allocate_fixed_ip network",
                                "7 reply allocate_fixed_ip -"};
     QCOMPARE(messages.size(), expected.size() + 1); // two replies of step 1
     for (const auto &m : expected)
         QVERIFY2(messages.contains(m), qPrintable(m));
     // Causal order, whatever the threads did meanwhile: each message after its cause.
-    auto at = [&](const QString &m) { return messages.indexOf(m); };
+    auto at = [&](const QString &m) {
+        return messages.indexOf(m);
+    };
     QVERIFY(at(expected[0]) < at(expected[1]));
     QVERIFY(at(expected[1]) < at(expected[2]));
     QVERIFY(at(expected[2]) < at(expected[3])); // the cloud replies after its cast
@@ -141,7 +144,7 @@ void NovaUiTest::moreLaunchesGrowTheInstancesTable()
 {
     LaunchPage page;
     QVERIFY(page.run()->waitIdle(20000)); // the opening launch
-    QVERIFY(page.launch()); // on a worker thread
+    QVERIFY(page.launch());               // on a worker thread
     QVERIFY(page.run()->waitIdle(20000));
     QCOMPARE(page.run()->launches().size(), std::size_t{2});
     const LaunchRecord &second = page.run()->launches().back();
@@ -169,7 +172,8 @@ void NovaUiTest::packetWalkEndsInTheBriefsVerdicts()
     QVERIFY(page.walk());
     c->toEnd();
     QCOMPARE(page.verdictAtCursor(), QStringLiteral("ACCEPT"));
-    QCOMPARE(page.chainStack(), (QStringList{"FORWARD", "nova-local", "nova-inst-1", "nova-sg-1"}));
+    QCOMPARE(page.chainStack(),
+             (QStringList{"FORWARD", "nova-local", "nova-inst-1", "nova-sg-1"}));
     QVERIFY(page.currentRuleText().startsWith(QStringLiteral("-A nova-sg-1 -p tcp")));
     c->stepBack(); // before the verdict event: no verdict yet, the rule still lit
     QCOMPARE(page.verdictAtCursor(), QString());
@@ -222,7 +226,8 @@ void NovaUiTest::domainXmlWarnsAboutWhatLibvirtAndNovaRefuse()
     QVERIFY(page.domainXml().contains(QStringLiteral("<mac address='ff:ff:ff:ff:ff:ff'/>")));
     page.setXmlAddress(QStringLiteral("10.0.0.4"), QStringLiteral("02:16:3e:00:00:04"));
     QCOMPARE(page.xmlWarning(), QString());
-    QVERIFY(page.domainXml().contains(QStringLiteral("<parameter name=\"IP\" value=\"10.0.0.4\" />")));
+    QVERIFY(
+        page.domainXml().contains(QStringLiteral("<parameter name=\"IP\" value=\"10.0.0.4\" />")));
 }
 
 void NovaUiTest::packetWalkRejectsABadAddress()
@@ -285,7 +290,8 @@ void NovaUiTest::simulationPlacesOrFailsEveryRequest()
     QVERIFY(done.wait(120000));
     QCOMPARE(done.takeFirst().at(0).toBool(), false);
     QCOMPARE(page.results().size(), std::size_t{3});
-    const SchedulerKind kinds[] = {SchedulerKind::Chance, SchedulerKind::Zone, SchedulerKind::Simple};
+    const SchedulerKind kinds[] = {SchedulerKind::Chance, SchedulerKind::Zone,
+                                   SchedulerKind::Simple};
     for (std::size_t i = 0; i < 3; ++i) {
         const auto &r = page.results()[i];
         QCOMPARE(r.requests, 3000);

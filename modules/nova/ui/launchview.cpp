@@ -225,8 +225,7 @@ QString StateMachineView::litState() const
     if (m_history.empty())
         return {};
     const auto &s = m_history.back();
-    return QStringLiteral("%1/%2").arg(qs(vmStateName(s.vmState)),
-                                       qs(taskStateName(s.taskState)));
+    return QStringLiteral("%1/%2").arg(qs(vmStateName(s.vmState)), qs(taskStateName(s.taskState)));
 }
 
 void StateMachineView::paintEvent(QPaintEvent *)
@@ -244,7 +243,8 @@ void StateMachineView::paintEvent(QPaintEvent *)
     bold.setBold(true);
 
     const bool any = !m_history.empty();
-    const StateChange now = any ? m_history.back() : StateChange{VmState::Building, TaskState::Scheduling};
+    const StateChange now =
+        any ? m_history.back() : StateChange{VmState::Building, TaskState::Scheduling};
     auto visited = [&](VmState v, TaskState t) {
         for (const auto &s : m_history)
             if (s.vmState == v && s.taskState == t)
@@ -270,7 +270,8 @@ void StateMachineView::paintEvent(QPaintEvent *)
         const double s = 7;
         QPolygonF head;
         head << b << b + QPointF(std::sin(ang + M_PI / 3) * s, std::cos(ang + M_PI / 3) * s)
-             << b + QPointF(std::sin(ang + M_PI - M_PI / 3) * s, std::cos(ang + M_PI - M_PI / 3) * s);
+             << b + QPointF(std::sin(ang + M_PI - M_PI / 3) * s,
+                            std::cos(ang + M_PI - M_PI / 3) * s);
         p.setPen(Qt::NoPen);
         p.setBrush(c);
         p.drawPolygon(head);
@@ -307,10 +308,10 @@ void StateMachineView::paintEvent(QPaintEvent *)
     for (int i = 0; i < 4; ++i) {
         const QRectF r(cx + 20, y, bw, boxH);
         const bool lit = building && now.taskState == tasks[i];
-        box(r, qs(taskStateName(tasks[i])), lit,
-            visited(VmState::Building, tasks[i]), accent);
+        box(r, qs(taskStateName(tasks[i])), lit, visited(VmState::Building, tasks[i]), accent);
         if (i < 3)
-            arrow(QPointF(r.center().x(), r.bottom() + 1), QPointF(r.center().x(), r.bottom() + gap - 1),
+            arrow(QPointF(r.center().x(), r.bottom() + 1),
+                  QPointF(r.center().x(), r.bottom() + gap - 1),
                   visited(VmState::Building, tasks[i + 1]) ? accent : pal.color(QPalette::Mid));
         y += boxH + gap;
     }
@@ -330,8 +331,7 @@ void StateMachineView::paintEvent(QPaintEvent *)
     box(error, tr("error · none"), isError, false, bad);
     p.setPen(faded);
     p.setFont(font());
-    p.drawText(QRectF(cx, active.bottom() + 2, cw, lh), Qt::AlignLeft,
-               tr("launched_at set"));
+    p.drawText(QRectF(cx, active.bottom() + 2, cw, lh), Qt::AlignLeft, tr("launched_at set"));
     p.drawText(QRectF(cx, active.bottom() + 2, cw, lh), Qt::AlignRight, tr("any step can fail"));
 }
 
@@ -390,9 +390,9 @@ LaunchPage::LaunchPage(QWidget *parent)
     top->setSizes({800, 265});
     top->setChildrenCollapsible(false);
 
-    const QStringList headers{tr("Instance"), tr("Image"), tr("State"), tr("Public IP"),
-                              tr("Private IP"), tr("Key"), tr("Type"), tr("Launched"),
-                              tr("Zone"), tr("Host")};
+    const QStringList headers{tr("Instance"),   tr("Image"), tr("State"), tr("Public IP"),
+                              tr("Private IP"), tr("Key"),   tr("Type"),  tr("Launched"),
+                              tr("Zone"),       tr("Host")};
     m_instances->setColumnCount(headers.size());
     m_instances->setHorizontalHeaderLabels(headers);
     m_instances->verticalHeader()->hide();
@@ -513,11 +513,11 @@ void LaunchPage::launchFinished(int index)
     const LaunchRecord &r = m_run->launches()[static_cast<std::size_t>(index)];
     const QString name = r.instanceId > 0 ? qs(ec2InstanceId(r.instanceId)) : QString();
     if (r.error.isEmpty())
-        m_status->setText(tr("%1 is running on %2 with %3. Press ▶ (or Space) to watch it "
-                             "again step by step.")
-                              .arg(name, qs(r.instance.host),
-                                   r.instance.fixedIp ? qs(r.instance.fixedIp->toString())
-                                                      : QString()));
+        m_status->setText(
+            tr("%1 is running on %2 with %3. Press ▶ (or Space) to watch it "
+               "again step by step.")
+                .arg(name, qs(r.instance.host),
+                     r.instance.fixedIp ? qs(r.instance.fixedIp->toString()) : QString()));
     else
         m_status->setText(name.isEmpty() ? tr("Refused: %1").arg(r.error)
                                          : tr("%1 failed: %2").arg(name, r.error));
@@ -583,7 +583,8 @@ void LaunchPage::redraw()
         html = tr("<p><b>Before the launch.</b></p><p>The components are running and have "
                   "declared their queues on the exchange <code>nova</code>. Step forward (▶, "
                   "or the Right key) to send euca-run-instances.</p>");
-    if (index >= 0 && index + 1 < static_cast<int>(m_run->launches().size()) + (m_run->busy() ? 1 : 0))
+    if (index >= 0 &&
+        index + 1 < static_cast<int>(m_run->launches().size()) + (m_run->busy() ? 1 : 0))
         html.prepend(tr("<p><i>Launch %1 of %2.</i></p>")
                          .arg(index + 1)
                          .arg(m_run->launches().size() + (m_run->busy() ? 1 : 0)));
@@ -616,7 +617,7 @@ void LaunchPage::updateInstances(qsizetype cursor)
                 r.id = id;
                 const std::string vm = e.stringField("vm_state");
                 r.active = vm == "active";
-                r.state = vm == "active" ? QStringLiteral("running")
+                r.state = vm == "active"  ? QStringLiteral("running")
                           : vm == "error" ? QStringLiteral("error")
                                           : qs(e.stringField("task_state"));
             } else if (e.kind == "fixed-ip") {
@@ -643,15 +644,23 @@ void LaunchPage::updateInstances(qsizetype cursor)
         if (r.active && inst.launchedAtNs)
             launched = QDateTime::fromMSecsSinceEpoch(*inst.launchedAtNs / 1000000)
                            .toString(QStringLiteral("yyyy-MM-dd hh:mm:ss.zzz"));
-        const QStringList cells{qs(ec2InstanceId(id)), qs(inst.imageId), r.state, r.ip, r.ip,
-                                qs(inst.keyName), qs(inst.type.name), launched,
-                                qs(inst.availabilityZone), r.host};
+        const QStringList cells{qs(ec2InstanceId(id)),
+                                qs(inst.imageId),
+                                r.state,
+                                r.ip,
+                                r.ip,
+                                qs(inst.keyName),
+                                qs(inst.type.name),
+                                launched,
+                                qs(inst.availabilityZone),
+                                r.host};
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells[c]);
             if (c == 2)
-                item->setForeground(r.state == QLatin1String("running") ? wb::ui::stateColor("running")
-                                    : r.state == QLatin1String("error") ? wb::ui::stateColor("blocked")
-                                                                        : wb::ui::stateColor("waiting"));
+                item->setForeground(
+                    r.state == QLatin1String("running") ? wb::ui::stateColor("running")
+                    : r.state == QLatin1String("error") ? wb::ui::stateColor("blocked")
+                                                        : wb::ui::stateColor("waiting"));
             m_instances->setItem(row, c, item);
         }
         ++row;
@@ -688,8 +697,8 @@ QList<wb::ui::SourceHighlight> LaunchPage::sourceHighlights() const
     if (e->kind == "local")
         line = sourceLineOf(kLaunchSource, {QStringLiteral("local(%1, \"%2\"").arg(n, method)});
     else if (e->kind == "cast" || e->kind == "call") {
-        line = sourceLineOf(kLaunchSource,
-                            {QStringLiteral("%1(%2, \"%3\"").arg(qs(e->kind), n, to)});
+        line =
+            sourceLineOf(kLaunchSource, {QStringLiteral("%1(%2, \"%3\"").arg(qs(e->kind), n, to)});
         if (!line)
             line = sourceLineOf(kLaunchSource, {QStringLiteral("%1(%2,").arg(qs(e->kind), n)});
     } else if (e->kind == "reply")

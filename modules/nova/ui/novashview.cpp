@@ -10,11 +10,11 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QSplitter>
-#include <QTableWidget>
-#include <QTabWidget>
-#include <QTextBrowser>
 #include <QScrollBar>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTextBrowser>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -31,8 +31,8 @@ enum VarColumn { VarName, VarValue, VarMeaning };
 NovaShPage::NovaShPage(QWidget *parent)
     : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_command(new QComboBox),
       m_variables(new QTableWidget), m_message(new QLabel), m_detail(new QLabel),
-      m_plan(new QTextBrowser),
-      m_conf(new QTextBrowser), m_novarc(new QTextBrowser), m_summary(new QLabel)
+      m_plan(new QTextBrowser), m_conf(new QTextBrowser), m_novarc(new QTextBrowser),
+      m_summary(new QLabel)
 {
     for (auto c : novaShCommands())
         m_command->addItem(qs(novaShCommandName(c)), static_cast<int>(c));
@@ -89,12 +89,13 @@ NovaShPage::NovaShPage(QWidget *parent)
     };
     connect(m_variables, &QTableWidget::currentCellChanged, this,
             [showDetail](int row) { showDetail(row); });
-    connect(m_variables, &QTableWidget::cellEntered, this, [showDetail](int row) { showDetail(row); });
+    connect(m_variables, &QTableWidget::cellEntered, this,
+            [showDetail](int row) { showDetail(row); });
     m_variables->setMouseTracking(true);
     showDetail(0);
     m_message->setWordWrap(true);
-    m_message->setStyleSheet(QStringLiteral("color: %1; font-weight: bold")
-                                 .arg(wb::ui::stateColor("blocked").name()));
+    m_message->setStyleSheet(
+        QStringLiteral("color: %1; font-weight: bold").arg(wb::ui::stateColor("blocked").name()));
     m_message->hide();
 
     m_plan->setOpenLinks(false);
@@ -126,7 +127,8 @@ NovaShPage::NovaShPage(QWidget *parent)
     left->addWidget(varBox);
     left->addWidget(files);
     left->setSizes({420, 220});
-    auto *planBox = new QGroupBox(tr("The plan: what the script would run, in order (⚑ = as root)"));
+    auto *planBox =
+        new QGroupBox(tr("The plan: what the script would run, in order (⚑ = as root)"));
     auto *pcol = new QVBoxLayout(planBox);
     pcol->addWidget(m_plan);
     auto *split = new QSplitter(Qt::Horizontal);
@@ -181,8 +183,8 @@ void NovaShPage::replan()
         // The value exactly as typed: the script takes any value, an empty one meaning the
         // default (${VAR:-default}); only an unknown name could fail here.
         std::string error;
-        const bool ok =
-            value->text() == def || env.set(name.toStdString(), value->text().toStdString(), &error);
+        const bool ok = value->text() == def ||
+                        env.set(name.toStdString(), value->text().toStdString(), &error);
         if (!ok)
             problems << QStringLiteral("%1: %2").arg(name, qs(error));
         QString warning;
@@ -195,12 +197,11 @@ void NovaShPage::replan()
         QFont f = value->font();
         f.setBold(ok && value->text() != def);
         value->setFont(f);
-        value->setToolTip(!ok ? qs(error)
-                              : !warning.isEmpty() ? warning
-                              : value->text().isEmpty()
-                                  ? tr("empty: the script's ${%1:-...} gives the default")
-                                        .arg(name)
-                                  : QString());
+        value->setToolTip(!ok                  ? qs(error)
+                          : !warning.isEmpty() ? warning
+                          : value->text().isEmpty()
+                              ? tr("empty: the script's ${%1:-...} gives the default").arg(name)
+                              : QString());
     }
     m_filling = false;
     for (const auto &w : env.warnings())
@@ -218,11 +219,11 @@ void NovaShPage::replan()
     m_steps = plan.steps;
     const int roots = static_cast<int>(std::count_if(plan.steps.begin(), plan.steps.end(),
                                                      [](const PlanStep &s) { return s.root; }));
-    m_summary->setText(tr("%1 steps, %2 as root%3. A dry run: nothing is executed.")
-                           .arg(plan.steps.size())
-                           .arg(roots)
-                           .arg(plan.exitStatus ? tr(", then exit status %1").arg(plan.exitStatus)
-                                                : QString()));
+    m_summary->setText(
+        tr("%1 steps, %2 as root%3. A dry run: nothing is executed.")
+            .arg(plan.steps.size())
+            .arg(roots)
+            .arg(plan.exitStatus ? tr(", then exit status %1").arg(plan.exitStatus) : QString()));
     // The files as this plan writes them, lines that differ from the defaults marked.
     const NovaShEnv defaults;
     showFile(m_conf, qs(novaConf(env)), qs(novaConf(defaults)),
@@ -272,19 +273,22 @@ void NovaShPage::redraw()
         const bool here = i + 1 == cursor;
         const bool done = i + 1 <= cursor;
         const QString colour = done ? palette().color(QPalette::Text).name() : faded.name();
-        html += QStringLiteral("<tr%1><td valign='top' align='right'><a name='s%2' href='#s%2' "
-                               "style='color:%3; text-decoration:none'>%2</a></td>"
-                               "<td valign='top'>%4</td><td valign='top' style='color:%3'>"
-                               "<span style='font-family:monospace'>%5</span>"
-                               "<br><span style='color:%6'>%7%8</span></td></tr>")
-                    .arg(here ? QStringLiteral(" bgcolor='%1'").arg(band.name(QColor::HexArgb)) : QString())
-                    .arg(i + 1)
-                    .arg(colour)
-                    .arg(s.root ? QStringLiteral("⚑") : QString())
-                    .arg(s.command.empty() ? tr("(inside the script)") : qs(s.command).toHtmlEscaped())
-                    .arg(faded.name())
-                    .arg(QStringLiteral("<i>%1</i>").arg(qs(s.phase)),
-                         s.note.empty() ? QString() : QStringLiteral(": ") + qs(s.note).toHtmlEscaped());
+        html +=
+            QStringLiteral("<tr%1><td valign='top' align='right'><a name='s%2' href='#s%2' "
+                           "style='color:%3; text-decoration:none'>%2</a></td>"
+                           "<td valign='top'>%4</td><td valign='top' style='color:%3'>"
+                           "<span style='font-family:monospace'>%5</span>"
+                           "<br><span style='color:%6'>%7%8</span></td></tr>")
+                .arg(here ? QStringLiteral(" bgcolor='%1'").arg(band.name(QColor::HexArgb))
+                          : QString())
+                .arg(i + 1)
+                .arg(colour)
+                .arg(s.root ? QStringLiteral("⚑") : QString())
+                .arg(s.command.empty() ? tr("(inside the script)") : qs(s.command).toHtmlEscaped())
+                .arg(faded.name())
+                .arg(QStringLiteral("<i>%1</i>").arg(qs(s.phase)),
+                     s.note.empty() ? QString()
+                                    : QStringLiteral(": ") + qs(s.note).toHtmlEscaped());
     }
     html += QStringLiteral("</table>");
     m_plan->setHtml(html);

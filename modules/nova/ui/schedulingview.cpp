@@ -48,9 +48,10 @@ void categories(QCustomPlot *plot, const QStringList &names)
 
 SchedulingPage::SchedulingPage(QWidget *parent)
     : ModulePage(parent), m_requests(new QSpinBox), m_hosts(new QSpinBox), m_seed(new QSpinBox),
-      m_run(new QPushButton(tr("Run the three schedulers"))), m_cancel(new QPushButton(tr("Cancel"))),
-      m_progress(new QProgressBar), m_status(new QLabel), m_perHost(new QCustomPlot),
-      m_failures(new QCustomPlot), m_phases(new QCustomPlot), m_table(new QTableWidget)
+      m_run(new QPushButton(tr("Run the three schedulers"))),
+      m_cancel(new QPushButton(tr("Cancel"))), m_progress(new QProgressBar), m_status(new QLabel),
+      m_perHost(new QCustomPlot), m_failures(new QCustomPlot), m_phases(new QCustomPlot),
+      m_table(new QTableWidget)
 {
     m_requests->setRange(10, 200000);
     m_requests->setValue(2000);
@@ -92,9 +93,9 @@ SchedulingPage::SchedulingPage(QWidget *parent)
     for (QCustomPlot *p : {m_perHost, m_failures, m_phases})
         p->setMinimumSize(300, 200);
 
-    const QStringList headers{tr("Scheduler"), tr("Placed"), tr("Failed"), tr("NoValidHost"),
-                              tr("Rejected"), tr("Busiest host"), tr("Idle hosts"),
-                              tr("Simulated")};
+    const QStringList headers{tr("Scheduler"),   tr("Placed"),   tr("Failed"),
+                              tr("NoValidHost"), tr("Rejected"), tr("Busiest host"),
+                              tr("Idle hosts"),  tr("Simulated")};
     m_table->setColumnCount(headers.size());
     m_table->setHorizontalHeaderLabels(headers);
     m_table->horizontalHeaderItem(4)->setToolTip(
@@ -337,8 +338,10 @@ void SchedulingPage::plot()
             phaseNames << qs(p.phase)
                               .replace(QStringLiteral("block_device_mapping"),
                                        QStringLiteral("block\ndevices"))
-                              .replace(QStringLiteral("scheduling"), QStringLiteral("sched-\nuling"))
-                              .replace(QStringLiteral("networking"), QStringLiteral("net-\nworking"))
+                              .replace(QStringLiteral("scheduling"),
+                                       QStringLiteral("sched-\nuling"))
+                              .replace(QStringLiteral("networking"),
+                                       QStringLiteral("net-\nworking"))
                               .replace(QStringLiteral("spawning"), QStringLiteral("spawn-\ning"));
     categories(m_phases, phaseNames);
     auto *pgroup = new QCPBarsGroup(m_phases);
@@ -370,19 +373,24 @@ void SchedulingPage::plot()
     m_table->setRowCount(static_cast<int>(m_results.size()));
     for (int s = 0; s < static_cast<int>(m_results.size()); ++s) {
         const auto &r = m_results[static_cast<std::size_t>(s)];
-        const auto busiest = std::max_element(r.hosts.begin(), r.hosts.end(),
-                                              [](const auto &a, const auto &b) { return a.placed < b.placed; });
-        const int idle = static_cast<int>(std::count_if(r.hosts.begin(), r.hosts.end(),
-                                                        [](const auto &h) { return h.up && h.placed == 0; }));
-        const QStringList cells{
-            kindName(s), QString::number(r.placed), QString::number(r.failed),
-            QString::number(r.noValidHost), QString::number(r.computeRejected),
-            busiest == r.hosts.end() ? QString()
-                                     : tr("%1: %2 instances (%3 cores)")
-                                           .arg(QString::fromStdString(busiest->name))
-                                           .arg(busiest->placed)
-                                           .arg(busiest->vcpus),
-            QString::number(idle), tr("%1 s").arg(r.simulatedSeconds, 0, 'f', 0)};
+        const auto busiest =
+            std::max_element(r.hosts.begin(), r.hosts.end(),
+                             [](const auto &a, const auto &b) { return a.placed < b.placed; });
+        const int idle = static_cast<int>(std::count_if(
+            r.hosts.begin(), r.hosts.end(), [](const auto &h) { return h.up && h.placed == 0; }));
+        const QStringList cells{kindName(s),
+                                QString::number(r.placed),
+                                QString::number(r.failed),
+                                QString::number(r.noValidHost),
+                                QString::number(r.computeRejected),
+                                busiest == r.hosts.end()
+                                    ? QString()
+                                    : tr("%1: %2 instances (%3 cores)")
+                                          .arg(QString::fromStdString(busiest->name))
+                                          .arg(busiest->placed)
+                                          .arg(busiest->vcpus),
+                                QString::number(idle),
+                                tr("%1 s").arg(r.simulatedSeconds, 0, 'f', 0)};
         for (int c = 0; c < cells.size(); ++c) {
             auto *it = new QTableWidgetItem(cells[c]);
             it->setTextAlignment(c == 0 ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignCenter);

@@ -57,8 +57,7 @@ const PacketPreset kPresets[] = {
      ConnState::New},
     {"Outside, established connection", "192.168.1.20", "10.0.0.3", Proto::Tcp, "", "22",
      ConnState::Established},
-    {"Ping from inside (ICMP echo)", "10.0.0.5", "10.0.0.3", Proto::Icmp, "", "",
-     ConnState::New},
+    {"Ping from inside (ICMP echo)", "10.0.0.5", "10.0.0.3", Proto::Icmp, "", "", ConnState::New},
     {"DHCP reply from the gateway", "10.0.0.1", "10.0.0.3", Proto::Udp, "67", "68",
      ConnState::New},
     {"An INVALID packet from inside", "10.0.0.5", "10.0.0.3", Proto::Tcp, "", "22",
@@ -118,7 +117,9 @@ void SpawnPage::showTab(Tab tab)
 
 void SpawnPage::tabChanged(int index)
 {
-    const auto &trace = index == XmlTab ? m_xmlTrace : index == RulesTab ? m_walkTrace : m_imageTrace;
+    const auto &trace = index == XmlTab     ? m_xmlTrace
+                        : index == RulesTab ? m_walkTrace
+                                            : m_imageTrace;
     m_controller->setTrace(trace, index == XmlTab && trace ? qsizetype(trace->size()) : 0);
     if (index == XmlTab) // the wrapped meanings, once the table has its final width
         QTimer::singleShot(0, m_annotations, &QTableWidget::resizeRowsToContents);
@@ -231,8 +232,7 @@ void SpawnPage::renderXml()
     req.networkSize = static_cast<std::uint32_t>(kProjectNet.size());
     const Network network = createNetworks(req, NetworkManagerKind::Vlan).front();
     if (!ip)
-        warnings << tr("The fixed IP is not an IPv4 address; the XML keeps %1.")
-                        .arg(qs(spec.ip));
+        warnings << tr("The fixed IP is not an IPv4 address; the XML keeps %1.").arg(qs(spec.ip));
     else if (!kProjectNet.contains(*ip))
         warnings << tr("%1 is not inside the project network %2; Nova only hands out its "
                        "own addresses.")
@@ -247,9 +247,9 @@ void SpawnPage::renderXml()
         warnings << tr("%1; `virsh create` would fail.").arg(qs(why));
     if (mac)
         spec.mac = mac->toString();
-    m_xmlWarning->setText(warnings.isEmpty() ? QString()
-                                             : QStringLiteral("⚠ ") + warnings.join(
-                                                   QStringLiteral("\n⚠ ")));
+    m_xmlWarning->setText(warnings.isEmpty()
+                              ? QString()
+                              : QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
     m_xmlWarning->setVisible(!warnings.isEmpty());
     m_xmlTitle->setText(tr("<b>to_xml()</b> for instance-00000001 (%1, %2, m1.tiny):")
                             .arg(qs(spec.ip), qs(spec.mac)));
@@ -278,7 +278,8 @@ void SpawnPage::renderXml()
     if (mask)
         for (std::uint32_t m = mask->value; m & 0x80000000u; m <<= 1)
             ++prefix;
-    const QString cidr = net ? QStringLiteral("%1/%2").arg(qs(net->toString())).arg(prefix) : QString();
+    const QString cidr =
+        net ? QStringLiteral("%1/%2").arg(qs(net->toString())).arg(prefix) : QString();
     const std::string rules =
         buildRuleset(RulesetSpec::recorded(1, kInstanceIp, kProjectNet)).text();
     const bool sameNet = rules.find("-s " + cidr.toStdString()) != std::string::npos;
@@ -296,7 +297,8 @@ void SpawnPage::renderXml()
            "%9 The instance MAC %10 starts with 02:16:3e, the prefix Nova gave generated MACs "
            "(0x02: locally administered).")
             .arg(ok(sameNet), qs(spec.projectNet), qs(spec.projectMask), cidr,
-                 ok(ra == spec.raServer), qs(spec.raServer), QLatin1String(kRecordedHostMac), qs(ra))
+                 ok(ra == spec.raServer), qs(spec.raServer), QLatin1String(kRecordedHostMac),
+                 qs(ra))
             .arg(ok(novaPrefix), qs(spec.mac)) +
         tr("<br>%1 Every filter parameter keeps to the characters libvirt allows in a value "
            "(letters, digits, '_', '.', ':'). The 2011 template wrote <code>%2</code>: "
@@ -377,7 +379,8 @@ QWidget *SpawnPage::buildRulesTab()
     auto *walkButton = new QPushButton(tr("Walk this packet"));
     m_walkMessage = new QLabel;
     m_walkMessage->setWordWrap(true);
-    m_walkMessage->setStyleSheet(QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    m_walkMessage->setStyleSheet(
+        QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
     m_breadcrumb = new QLabel;
     m_breadcrumb->setWordWrap(true);
     m_walkLog = new QListWidget;
@@ -510,7 +513,8 @@ void SpawnPage::setIcmp(int type, int code)
 
 Ruleset SpawnPage::currentRules() const
 {
-    RulesetSpec spec = RulesetSpec::recorded(1, kInstanceIp, kProjectNet, m_corrected->isChecked());
+    RulesetSpec spec =
+        RulesetSpec::recorded(1, kInstanceIp, kProjectNet, m_corrected->isChecked());
     if (m_loadable->isChecked())
         for (auto &g : spec.groupRules)
             if (g.proto == Proto::Icmp)
@@ -522,8 +526,9 @@ void SpawnPage::renderRules()
 {
     const Ruleset rules = currentRules();
     const bool recorded = !m_corrected->isChecked();
-    const auto defects = recorded ? listingDefects(RulesetSpec::recorded(1, kInstanceIp, kProjectNet))
-                                  : std::vector<ListingDefect>{};
+    const auto defects = recorded
+                             ? listingDefects(RulesetSpec::recorded(1, kInstanceIp, kProjectNet))
+                             : std::vector<ListingDefect>{};
     const RulesetLoad load = loadRuleset(rules);
     m_listing->clear();
     m_ruleLine.clear();
@@ -713,8 +718,8 @@ void SpawnPage::redrawWalk()
             m_walkLog->addItem(qs(e.label));
         } else if (e.kind == "verdict") {
             verdict = qs(e.stringField("verdict"));
-            m_walkLog->addItem(tr("verdict: %1 (decided by %2)")
-                                   .arg(verdict, qs(e.stringField("decided_by"))));
+            m_walkLog->addItem(
+                tr("verdict: %1 (decided by %2)").arg(verdict, qs(e.stringField("decided_by"))));
         }
     }
     if (m_walkLog->count())
@@ -729,16 +734,20 @@ void SpawnPage::redrawWalk()
     }
     if (currentLine >= 0)
         m_listing->scrollToItem(m_listing->item(currentLine));
-    m_breadcrumb->setText(stack.isEmpty() ? tr("Chains: (not entered yet: step forward ▶)")
-                                          : tr("Chains: <b>%1</b>").arg(stack.join(QStringLiteral(" → "))));
-    const QString packet = t && t->size() ? qs(t->at(t->size() - 1).stringField("packet")) : QString();
+    m_breadcrumb->setText(stack.isEmpty()
+                              ? tr("Chains: (not entered yet: step forward ▶)")
+                              : tr("Chains: <b>%1</b>").arg(stack.join(QStringLiteral(" → "))));
+    const QString packet =
+        t && t->size() ? qs(t->at(t->size() - 1).stringField("packet")) : QString();
     if (verdict.isEmpty()) {
         m_verdict->setText(tr("Packet: %1").arg(packet));
         m_verdict->setStyleSheet(QString());
     } else {
         m_verdict->setText(tr("%1: %2").arg(verdict, packet));
-        m_verdict->setStyleSheet(QStringLiteral("color: %1").arg(
-            wb::ui::stateColor(verdict == QLatin1String("ACCEPT") ? "running" : "blocked").name()));
+        m_verdict->setStyleSheet(
+            QStringLiteral("color: %1")
+                .arg(wb::ui::stateColor(verdict == QLatin1String("ACCEPT") ? "running" : "blocked")
+                         .name()));
     }
 }
 
@@ -765,7 +774,9 @@ QStringList SpawnPage::chainStack() const
     const QString s = m_breadcrumb->text();
     if (!s.contains(QLatin1String("<b>")))
         return {};
-    return s.section(QLatin1String("<b>"), 1).section(QLatin1String("</b>"), 0, 0).split(QStringLiteral(" → "));
+    return s.section(QLatin1String("<b>"), 1)
+        .section(QLatin1String("</b>"), 0, 0)
+        .split(QStringLiteral(" → "));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -837,16 +848,16 @@ void SpawnPage::renderImage()
         m_imageTable->setItem(r, 5, pit);
     }
     m_imageTable->resizeRowsToContents();
-    m_imageStatus->setText(plan.ok ? tr("The image is ready and %1 is free again; spawn() "
-                                        "then starts the domain with createXML().")
-                                         .arg(plan.nbdDevice ? qs(NbdPool::path(*plan.nbdDevice))
-                                                             : QString())
-                                   : tr("<b>The spawn fails:</b> %1. The instance would go to "
-                                        "vm_state error.")
-                                         .arg(qs(plan.error)));
-    m_imageStatus->setStyleSheet(plan.ok ? QString()
-                                         : QStringLiteral("color: %1").arg(
-                                               wb::ui::stateColor("blocked").name()));
+    m_imageStatus->setText(
+        plan.ok ? tr("The image is ready and %1 is free again; spawn() "
+                     "then starts the domain with createXML().")
+                      .arg(plan.nbdDevice ? qs(NbdPool::path(*plan.nbdDevice)) : QString())
+                : tr("<b>The spawn fails:</b> %1. The instance would go to "
+                     "vm_state error.")
+                      .arg(qs(plan.error)));
+    m_imageStatus->setStyleSheet(
+        plan.ok ? QString()
+                : QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
     if (m_tabs->currentIndex() == ImageTab)
         m_controller->setTrace(m_imageTrace, 0);
 }
@@ -874,9 +885,12 @@ QString SpawnPage::lessonMarkdown() const
 QStringList SpawnPage::sourceFiles() const
 {
     switch (m_tabs->currentIndex()) {
-    case XmlTab: return coreSources({"core/src/libvirt_xml.cpp"});
-    case ImageTab: return coreSources({"core/src/image_plan.cpp"});
-    default: return coreSources({"core/src/iptables.cpp"});
+    case XmlTab:
+        return coreSources({"core/src/libvirt_xml.cpp"});
+    case ImageTab:
+        return coreSources({"core/src/image_plan.cpp"});
+    default:
+        return coreSources({"core/src/iptables.cpp"});
     }
 }
 

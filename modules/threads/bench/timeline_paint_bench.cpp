@@ -34,11 +34,12 @@ std::shared_ptr<ThreadsSession> &session()
             trace->add("blocked", "blocked",
                        {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 0}, {"waiter", false}},
                        b);
-            const auto &rel = trace->add(
-                "released", "released", {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 1}},
-                a);
+            const auto &rel =
+                trace->add("released", "released",
+                           {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 1}}, a);
             trace->add("woken", "woken",
-                       {{"primitive", "lock"}, {"layer", "Lock"},
+                       {{"primitive", "lock"},
+                        {"layer", "Lock"},
                         {"cause", static_cast<std::int64_t>(rel.seq)}},
                        b);
             trace->add("print", "print", {{"text", "tick"}, {"layer", "console"}}, a);
@@ -78,8 +79,14 @@ void paint(benchmark::State &state, bool zoomed)
     report(state);
 }
 
-void BM_TimelinePaintFit(benchmark::State &state) { paint(state, false); }
-void BM_TimelinePaintZoomed(benchmark::State &state) { paint(state, true); }
+void BM_TimelinePaintFit(benchmark::State &state)
+{
+    paint(state, false);
+}
+void BM_TimelinePaintZoomed(benchmark::State &state)
+{
+    paint(state, true);
+}
 
 void BM_TimelinePlay(benchmark::State &state)
 {

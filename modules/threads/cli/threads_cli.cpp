@@ -39,8 +39,7 @@ const char *kUsage =
 
 // The playground's script from --script FILE or --script-text TEXT; an error sentence
 // (and no script, `code` set) when the file cannot be read or is not a short text file.
-std::optional<std::string> readScript(const wb::cli::Options &opts, std::string &error,
-                                      int &code)
+std::optional<std::string> readScript(const wb::cli::Options &opts, std::string &error, int &code)
 {
     if (auto text = opts.value("script-text"))
         return *text;
@@ -138,8 +137,8 @@ int runThreads(wb::cli::Invocation &inv)
         return wb::cli::Ok;
     }
     if (command != "run")
-        return fail(wb::cli::Usage, "unknown command '" + command +
-                                        "'; use `run SCENARIO` or `list`.");
+        return fail(wb::cli::Usage,
+                    "unknown command '" + command + "'; use `run SCENARIO` or `list`.");
     wb::cli::Options opts;
     if (!opts.parse(rest, {"seed", "mode", "script", "script-text"}, {"json", "as-python"},
                     wb::cli::Positionals::exactly(
@@ -154,7 +153,8 @@ int runThreads(wb::cli::Invocation &inv)
     if (opts.value("script") || opts.value("script-text")) {
         if (id != "playground")
             return fail(wb::cli::Usage, "--script and --script-text belong to the playground "
-                                        "scenario, not '" + id + "'.");
+                                        "scenario, not '" +
+                                            id + "'.");
         if (opts.value("script") && opts.value("script-text"))
             return fail(wb::cli::Usage, "give either --script FILE or --script-text TEXT, not "
                                         "both.");
@@ -169,32 +169,31 @@ int runThreads(wb::cli::Invocation &inv)
                                         "first preset.");
         const ParseResult parsed = parseScript(options.script);
         if (!parsed.ok()) {
-            inv.err << "workbench-cli threads: the script has "
-                    << parsed.errors.size() << (parsed.errors.size() == 1 ? " error" : " errors")
-                    << ":\n";
+            inv.err << "workbench-cli threads: the script has " << parsed.errors.size()
+                    << (parsed.errors.size() == 1 ? " error" : " errors") << ":\n";
             for (const auto &e : parsed.errors)
-                inv.err << "  " << opts.value("script").value_or("script") << ":" << e.line
-                        << ":" << e.column << ": " << e.message << '\n';
+                inv.err << "  " << opts.value("script").value_or("script") << ":" << e.line << ":"
+                        << e.column << ": " << e.message << '\n';
             return wb::cli::Usage;
         }
     }
     if (opts.has("as-python")) {
         if (id != "playground")
-            return fail(wb::cli::Usage, "--as-python belongs to the playground scenario, not '" +
-                                            id + "'.");
+            return fail(wb::cli::Usage,
+                        "--as-python belongs to the playground scenario, not '" + id + "'.");
         if (opts.has("json") || opts.value("seed") || opts.value("mode"))
             return fail(wb::cli::Usage, "--as-python prints the program and runs nothing: "
                                         "leave out --json, --seed and --mode.");
-        const ParseResult parsed = parseScript(
-            options.script.empty() ? scriptPresets().front().script : options.script);
+        const ParseResult parsed =
+            parseScript(options.script.empty() ? scriptPresets().front().script : options.script);
         inv.out << pythonTwin(*parsed.script);
         return wb::cli::Ok;
     }
     if (auto seed = opts.value("seed")) {
         const auto n = wb::cli::parseInt(*seed);
         if (!n || *n < 0)
-            return fail(wb::cli::Usage, "--seed needs a non-negative integer, not '" + *seed +
-                                            "'.");
+            return fail(wb::cli::Usage,
+                        "--seed needs a non-negative integer, not '" + *seed + "'.");
         options.seed = static_cast<std::uint64_t>(*n);
         options.mode = Mode::Step;
     }
@@ -254,6 +253,6 @@ int runThreads(wb::cli::Invocation &inv)
 
 void wbRegisterCli_threads(wb::cli::Registry &registry)
 {
-    registry.add({"threads", "Thread synchronization: Python's primitives on real threads",
-                  kUsage, runThreads});
+    registry.add({"threads", "Thread synchronization: Python's primitives on real threads", kUsage,
+                  runThreads});
 }

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace {
 
@@ -68,10 +68,10 @@ TEST(ThreadsCli, JsonCarriesEventsAndSummary)
 {
     const Result r = cli("threads run fetch-nolock --seed 11 --json");
     EXPECT_EQ(r.exit, 0) << r.out;
-    for (const char *needle :
-         {"{\"scenario\":\"fetch-nolock\",\"seed\":11,", "\"events\":[{\"seq\":0,\"t_ns\":",
-          "\"thread\":\"Thread-", "\"primitive\":\"output.txt\"", "\"event\":\"write\"",
-          "\"summary\":{\"max_concurrent_writers\":2,", "\"deadlock\":false"})
+    for (const char *needle : {"{\"scenario\":\"fetch-nolock\",\"seed\":11,",
+                               "\"events\":[{\"seq\":0,\"t_ns\":", "\"thread\":\"Thread-",
+                               "\"primitive\":\"output.txt\"", "\"event\":\"write\"",
+                               "\"summary\":{\"max_concurrent_writers\":2,", "\"deadlock\":false"})
         EXPECT_NE(r.out.find(needle), std::string::npos) << needle;
 
     const Result d = cli("threads run deadlock --seed 2 --json");
@@ -132,8 +132,7 @@ TEST(ThreadsCli, PlaygroundScriptErrorsNameLineAndColumn)
     const Result r = cli("threads run playground --script " + path);
     std::remove(path.c_str());
     EXPECT_EQ(r.exit, 2) << r.out;
-    EXPECT_NE(r.out.find("the script has 1 error:\n  " + path +
-                         ":2:16: unknown operation 'wiat'"),
+    EXPECT_NE(r.out.find("the script has 1 error:\n  " + path + ":2:16: unknown operation 'wiat'"),
               std::string::npos)
         << r.out;
 
@@ -148,10 +147,10 @@ TEST(ThreadsCli, AsPythonPrintsATwinThatPython3Runs)
                          "'lock A\nqueue Q\nT1: acquire A; put Q 3; release A\n"
                          "T2: sleep 20; get Q; print T2 got {Q}'");
     ASSERT_EQ(r.exit, 0) << r.out;
-    for (const char *needle : {"import threading", "A = threading.Lock()\n",
-                               "Q = queue.Queue()\n", "def thread_1():\n    A.acquire()\n",
-                               "    time.sleep(0.02)\n    got[\"Q\"] = Q.get()\n",
-                               "name=\"Thread-2\""})
+    for (const char *needle :
+         {"import threading", "A = threading.Lock()\n", "Q = queue.Queue()\n",
+          "def thread_1():\n    A.acquire()\n", "    time.sleep(0.02)\n    got[\"Q\"] = Q.get()\n",
+          "name=\"Thread-2\""})
         EXPECT_NE(r.out.find(needle), std::string::npos) << needle << "\n" << r.out;
     // The twin is a program CPython runs to the same console as the module's.
     const std::string path = scriptFile("twin.py", r.out);

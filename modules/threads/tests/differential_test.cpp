@@ -67,18 +67,28 @@ std::vector<Case> cases()
         {"preset self-deadlock", preset("self-deadlock"), true},
         {"preset missed-pulse", preset("missed-pulse"), false},
         // Lock
-        {"lock excludes", "lock A\nT1: acquire A; print T1 in; sleep 20; print T1 out; "
-                          "release A\nT2: sleep 10; acquire A; print T2 in; release A\n", false},
-        {"lock has no owner", "lock A\nT1: acquire A; acquire A; print T1 got A again; "
-                              "release A\nT2: sleep 20; release A\n", false},
+        {"lock excludes",
+         "lock A\nT1: acquire A; print T1 in; sleep 20; print T1 out; "
+         "release A\nT2: sleep 10; acquire A; print T2 in; release A\n",
+         false},
+        {"lock has no owner",
+         "lock A\nT1: acquire A; acquire A; print T1 got A again; "
+         "release A\nT2: sleep 20; release A\n",
+         false},
         {"lock release unlocked", "lock A\nT1: release A; print unreachable\n", false},
-        {"lock timed out", "lock A\nT1: acquire A; sleep 50; release A\n"
-                           "T2: sleep 10; acquire A timeout 20; print T2 after\n", false},
-        {"lock timed acquired", "lock A\nT1: acquire A; sleep 20; release A\n"
-                                "T2: sleep 10; acquire A timeout 100; print T2 got it; "
-                                "release A\n", false},
-        {"lock timeout 0 busy", "lock A\nT1: acquire A; sleep 30; release A\n"
-                                "T2: sleep 10; acquire A timeout 0; print after\n", false},
+        {"lock timed out",
+         "lock A\nT1: acquire A; sleep 50; release A\n"
+         "T2: sleep 10; acquire A timeout 20; print T2 after\n",
+         false},
+        {"lock timed acquired",
+         "lock A\nT1: acquire A; sleep 20; release A\n"
+         "T2: sleep 10; acquire A timeout 100; print T2 got it; "
+         "release A\n",
+         false},
+        {"lock timeout 0 busy",
+         "lock A\nT1: acquire A; sleep 30; release A\n"
+         "T2: sleep 10; acquire A timeout 0; print after\n",
+         false},
         {"lock timeout 0 free", "lock A\nT1: acquire A timeout 0; print got; release A\n", false},
         {"lock timed opposite order",
          "lock A\nlock B\nT1: acquire A; sleep 10; acquire B timeout 100; print T1 done; "
@@ -86,152 +96,235 @@ std::vector<Case> cases()
          false},
         {"lock-order with a bystander", preset("lock-order") + "T3: sleep 50; print still runs\n",
          true},
-        {"three-lock cycle", "lock A\nlock B\nlock C\nT1: acquire A; sleep 10; acquire B\n"
-                             "T2: acquire B; sleep 10; acquire C\n"
-                             "T3: acquire C; sleep 10; acquire A\n", true},
-        {"lock waits on a finished holder", "lock A\nT1: acquire A; print T1 done\n"
-                                            "T2: sleep 10; acquire A; print never\n", true},
-        {"names Python reserves", "lock print\nlock if\nT1: acquire print; acquire if; "
-                                  "release if; release print; print ok\n", false},
-        {"print quoting", "lock A\nT1: print \"a; b \\\"c\\\" \\\\ d\"; print h\xc3\xa9llo "
-                          "w\xc3\xb6rld\n", false},
+        {"three-lock cycle",
+         "lock A\nlock B\nlock C\nT1: acquire A; sleep 10; acquire B\n"
+         "T2: acquire B; sleep 10; acquire C\n"
+         "T3: acquire C; sleep 10; acquire A\n",
+         true},
+        {"lock waits on a finished holder",
+         "lock A\nT1: acquire A; print T1 done\n"
+         "T2: sleep 10; acquire A; print never\n",
+         true},
+        {"names Python reserves",
+         "lock print\nlock if\nT1: acquire print; acquire if; "
+         "release if; release print; print ok\n",
+         false},
+        {"print quoting",
+         "lock A\nT1: print \"a; b \\\"c\\\" \\\\ d\"; print h\xc3\xa9llo "
+         "w\xc3\xb6rld\n",
+         false},
         // RLock
-        {"rlock counts", "rlock R\nT1: acquire R; acquire R; print twice; release R; "
-                         "release R; print free\n", false},
-        {"rlock non-owner release", "rlock R\nT1: acquire R; sleep 30; release R; print T1 ok\n"
-                                    "T2: sleep 10; release R; print unreachable\n", false},
+        {"rlock counts",
+         "rlock R\nT1: acquire R; acquire R; print twice; release R; "
+         "release R; print free\n",
+         false},
+        {"rlock non-owner release",
+         "rlock R\nT1: acquire R; sleep 30; release R; print T1 ok\n"
+         "T2: sleep 10; release R; print unreachable\n",
+         false},
         {"rlock release unacquired", "rlock R\nT1: release R\n", false},
-        {"rlock contention", "rlock R\nT1: acquire R; sleep 20; print T1 releases; release R\n"
-                             "T2: sleep 10; acquire R; print T2 has R; release R\n", false},
-        {"rlock timed out", "rlock R\nT1: acquire R; sleep 50; release R\n"
-                            "T2: sleep 10; acquire R timeout 10; print T2 after\n", false},
-        {"rlock cycle", "rlock R\nrlock S\nT1: acquire R; sleep 10; acquire S\n"
-                        "T2: acquire S; sleep 10; acquire R\n", true},
+        {"rlock contention",
+         "rlock R\nT1: acquire R; sleep 20; print T1 releases; release R\n"
+         "T2: sleep 10; acquire R; print T2 has R; release R\n",
+         false},
+        {"rlock timed out",
+         "rlock R\nT1: acquire R; sleep 50; release R\n"
+         "T2: sleep 10; acquire R timeout 10; print T2 after\n",
+         false},
+        {"rlock cycle",
+         "rlock R\nrlock S\nT1: acquire R; sleep 10; acquire S\n"
+         "T2: acquire S; sleep 10; acquire R\n",
+         true},
         // Event
         {"event never set", "event E\nT1: print waiting; wait E; print never\n", true},
         {"event set before wait", "event E\nT1: set E\nT2: sleep 10; wait E; print passed\n",
          false},
-        {"event wakes every waiter", "event E\nT1: wait E; print T1 woke\nT2: wait E; "
-                                     "print T2 woke\nT3: sleep 10; set E\n", false},
+        {"event wakes every waiter",
+         "event E\nT1: wait E; print T1 woke\nT2: wait E; "
+         "print T2 woke\nT3: sleep 10; set E\n",
+         false},
         {"event wait timeout", "event E\nT1: wait E timeout 20; print after\n", false},
-        {"event cleared before the wait", "event E\nT1: set E; clear E\n"
-                                          "T2: sleep 10; wait E timeout 10; print T2 after\n",
+        {"event cleared before the wait",
+         "event E\nT1: set E; clear E\n"
+         "T2: sleep 10; wait E timeout 10; print T2 after\n",
          false},
         // Condition
         {"condition wait unacquired", "condition C\nT1: wait C\n", false},
         {"condition notify unacquired", "condition C\nT1: notify C\n", false},
-        {"condition notify_all", "lock L\ncondition C on L\n"
-                                 "T1: acquire C; wait C; print T1 woke; release C\n"
-                                 "T2: acquire C; wait C; print T2 woke; release C\n"
-                                 "T3: sleep 10; acquire C; notify_all C; release C\n", false},
-        {"condition notify wakes the oldest", "lock L\ncondition C on L\n"
-                                              "T1: acquire C; wait C; print T1 woke; release C\n"
-                                              "T2: sleep 5; acquire C; wait C; print T2 woke; "
-                                              "release C\n"
-                                              "T3: sleep 20; acquire C; notify C; release C\n",
+        {"condition notify_all",
+         "lock L\ncondition C on L\n"
+         "T1: acquire C; wait C; print T1 woke; release C\n"
+         "T2: acquire C; wait C; print T2 woke; release C\n"
+         "T3: sleep 10; acquire C; notify_all C; release C\n",
+         false},
+        {"condition notify wakes the oldest",
+         "lock L\ncondition C on L\n"
+         "T1: acquire C; wait C; print T1 woke; release C\n"
+         "T2: sleep 5; acquire C; wait C; print T2 woke; "
+         "release C\n"
+         "T3: sleep 20; acquire C; notify C; release C\n",
          true},
-        {"condition wait timeout", "condition C\nT1: acquire C; wait C timeout 20; print after; "
-                                   "release C\n", false},
-        {"condition on an rlock held twice", "rlock R\ncondition C on R\nT1: acquire R; "
-                                             "acquire R; wait C timeout 10; release R; "
-                                             "release R; print ok\n", false},
-        {"condition notify n", "condition C\nT1: acquire C; wait C; print 1 woke; release C\n"
-                               "T2: acquire C; wait C; print 2 woke; release C\n"
-                               "T3: acquire C; wait C; print 3 woke; release C\n"
-                               "T4: sleep 10; acquire C; notify C 2; release C; sleep 10; "
-                               "acquire C; notify C; release C\n", false},
-        {"condition acquire timeout", "lock L\ncondition C on L\nT1: acquire L; sleep 30; "
-                                      "release L\nT2: sleep 10; acquire C timeout 5; "
-                                      "print after\n", false},
+        {"condition wait timeout",
+         "condition C\nT1: acquire C; wait C timeout 20; print after; "
+         "release C\n",
+         false},
+        {"condition on an rlock held twice",
+         "rlock R\ncondition C on R\nT1: acquire R; "
+         "acquire R; wait C timeout 10; release R; "
+         "release R; print ok\n",
+         false},
+        {"condition notify n",
+         "condition C\nT1: acquire C; wait C; print 1 woke; release C\n"
+         "T2: acquire C; wait C; print 2 woke; release C\n"
+         "T3: acquire C; wait C; print 3 woke; release C\n"
+         "T4: sleep 10; acquire C; notify C 2; release C; sleep 10; "
+         "acquire C; notify C; release C\n",
+         false},
+        {"condition acquire timeout",
+         "lock L\ncondition C on L\nT1: acquire L; sleep 30; "
+         "release L\nT2: sleep 10; acquire C timeout 5; "
+         "print after\n",
+         false},
         // Semaphore and BoundedSemaphore
-        {"semaphore blocks", "semaphore S 1\nT1: acquire S; sleep 20; print T1 releases; "
-                             "release S\nT2: sleep 10; acquire S; print T2 in; release S\n",
+        {"semaphore blocks",
+         "semaphore S 1\nT1: acquire S; sleep 20; print T1 releases; "
+         "release S\nT2: sleep 10; acquire S; print T2 in; release S\n",
          false},
         {"semaphore timed out", "semaphore S 0\nT1: acquire S timeout 10; print after\n", false},
-        {"semaphore released above its start", "semaphore S 1\nT1: release S; release S; "
-                                               "acquire S; acquire S; acquire S; "
-                                               "acquire S timeout 0; print done\n", false},
+        {"semaphore released above its start",
+         "semaphore S 1\nT1: release S; release S; "
+         "acquire S; acquire S; acquire S; "
+         "acquire S timeout 0; print done\n",
+         false},
         {"semaphore never released", "semaphore S 0\nT1: acquire S; print never\n", true},
-        {"bounded over-release", "bounded B 1\nT1: acquire B; release B; release B; "
-                                 "print unreachable\n", false},
+        {"bounded over-release",
+         "bounded B 1\nT1: acquire B; release B; release B; "
+         "print unreachable\n",
+         false},
         // Queue
-        {"queue fifo", "queue Q\nT1: put Q 1; put Q 2; put Q 3\n"
-                       "T2: sleep 10; get Q; get Q; get Q\n", false},
-        {"queue get blocks", "queue Q\nT1: get Q; get Q\n"
-                             "T2: sleep 10; put Q 5; sleep 10; put Q 6\n", false},
-        {"queue put blocks when full", "queue Q 1\nT1: put Q 1; put Q 2; print T1 put both\n"
-                                       "T2: sleep 10; get Q; sleep 10; get Q\n", false},
+        {"queue fifo",
+         "queue Q\nT1: put Q 1; put Q 2; put Q 3\n"
+         "T2: sleep 10; get Q; get Q; get Q\n",
+         false},
+        {"queue get blocks",
+         "queue Q\nT1: get Q; get Q\n"
+         "T2: sleep 10; put Q 5; sleep 10; put Q 6\n",
+         false},
+        {"queue put blocks when full",
+         "queue Q 1\nT1: put Q 1; put Q 2; print T1 put both\n"
+         "T2: sleep 10; get Q; sleep 10; get Q\n",
+         false},
         {"queue full", "queue Q 1\nT1: put Q 1; put Q 2 timeout 10; print unreachable\n", false},
         {"queue empty", "queue Q\nT1: get Q timeout 10; print unreachable\n", false},
         {"queue full timeout 0", "queue Q 1\nT1: put Q 1; put Q 2 timeout 0\n", false},
         {"queue task_done too often", "queue Q\nT1: put Q 1; get Q; task_done Q; task_done Q\n",
          false},
-        {"queue join", "queue Q\nT1: put Q 7; join Q; print all done\n"
-                       "T2: sleep 10; get Q; sleep 10; print T2 done; task_done Q\n", false},
-        {"queue join never done", "queue Q\nT1: put Q 1; join Q; print never\n"
-                                  "T2: sleep 10; get Q\n", true},
+        {"queue join",
+         "queue Q\nT1: put Q 7; join Q; print all done\n"
+         "T2: sleep 10; get Q; sleep 10; print T2 done; task_done Q\n",
+         false},
+        {"queue join never done",
+         "queue Q\nT1: put Q 1; join Q; print never\n"
+         "T2: sleep 10; get Q\n",
+         true},
         // non-blocking acquire, queries
-        {"acquire nowait busy", "lock A\nT1: acquire A; sleep 20; release A\n"
-                                "T2: sleep 10; acquire A nowait; print after\n", false},
-        {"acquire nowait free, locked", "lock A\nT1: acquire A nowait; locked A; release A; "
-                                        "locked A\n", false},
-        {"semaphore nowait", "semaphore S 1\nT1: acquire S nowait; acquire S nowait; "
-                             "print done\n", false},
-        {"rlock nowait", "rlock R\nT1: acquire R; acquire R nowait; sleep 20; release R; "
-                         "release R\nT2: sleep 10; acquire R nowait\n", false},
-        {"condition nowait", "lock L\ncondition C on L\nT1: acquire L; sleep 20; release L\n"
-                             "T2: sleep 10; acquire C nowait\n", false},
+        {"acquire nowait busy",
+         "lock A\nT1: acquire A; sleep 20; release A\n"
+         "T2: sleep 10; acquire A nowait; print after\n",
+         false},
+        {"acquire nowait free, locked",
+         "lock A\nT1: acquire A nowait; locked A; release A; "
+         "locked A\n",
+         false},
+        {"semaphore nowait",
+         "semaphore S 1\nT1: acquire S nowait; acquire S nowait; "
+         "print done\n",
+         false},
+        {"rlock nowait",
+         "rlock R\nT1: acquire R; acquire R nowait; sleep 20; release R; "
+         "release R\nT2: sleep 10; acquire R nowait\n",
+         false},
+        {"condition nowait",
+         "lock L\ncondition C on L\nT1: acquire L; sleep 20; release L\n"
+         "T2: sleep 10; acquire C nowait\n",
+         false},
         {"is_set", "event E\nT1: is_set E; set E; is_set E; clear E; is_set E\n", false},
-        {"locked seen by another thread", "lock A\nT1: acquire A; sleep 20; release A\n"
-                                          "T2: sleep 10; locked A; sleep 20; locked A\n", false},
+        {"locked seen by another thread",
+         "lock A\nT1: acquire A; sleep 20; release A\n"
+         "T2: sleep 10; locked A; sleep 20; locked A\n",
+         false},
         // release(n), notify(0)
-        {"semaphore release 2", "semaphore S 0\nT1: acquire S; print T1 in\n"
-                                "T2: acquire S; print T2 in\nT3: sleep 10; release S 2\n", false},
+        {"semaphore release 2",
+         "semaphore S 0\nT1: acquire S; print T1 in\n"
+         "T2: acquire S; print T2 in\nT3: sleep 10; release S 2\n",
+         false},
         {"semaphore release 0", "semaphore S 1\nT1: release S 0\n", false},
         {"bounded release 3 of 2", "bounded B 2\nT1: acquire B; acquire B; release B 3\n", false},
-        {"bounded release 2 of 2", "bounded B 2\nT1: acquire B; acquire B; release B 2; "
-                                   "print ok\n", false},
-        {"notify 0", "condition C\nT1: acquire C; wait C timeout 30; print T1 after; release C\n"
-                     "T2: sleep 10; acquire C; notify C 0; release C\n", false},
+        {"bounded release 2 of 2",
+         "bounded B 2\nT1: acquire B; acquire B; release B 2; "
+         "print ok\n",
+         false},
+        {"notify 0",
+         "condition C\nT1: acquire C; wait C timeout 30; print T1 after; release C\n"
+         "T2: sleep 10; acquire C; notify C 0; release C\n",
+         false},
         // printing what get returned, counters, wait_for
-        {"print the item got", "queue Q\nT1: put Q 4; put Q 9\n"
-                               "T2: sleep 10; get Q; print got {Q}; get Q; "
-                               "print then {Q} and {Q}\n", false},
+        {"print the item got",
+         "queue Q\nT1: put Q 4; put Q 9\n"
+         "T2: sleep 10; get Q; print got {Q}; get Q; "
+         "print then {Q} and {Q}\n",
+         false},
         {"counter", "counter N 5\nT1: add N 2; print N is {N}; add N -10; print N is {N}\n",
          false},
-        {"wait_for", "lock L\ncondition C on L\ncounter N\n"
-                     "T1: acquire C; wait_for C N >= 2; print T1 sees {N}; release C\n"
-                     "T2: sleep 10; acquire C; add N 1; notify C; release C; sleep 10; "
-                     "acquire C; add N 1; notify C; release C\n", false},
-        {"wait_for already true", "condition C\ncounter N 3\nT1: wait_for C N == 3; "
-                                  "print no wait needed\n", false},
-        {"wait_for timeout", "condition C\ncounter N\nT1: acquire C; wait_for C N > 0 "
-                             "timeout 20; print after; release C\n", false},
+        {"wait_for",
+         "lock L\ncondition C on L\ncounter N\n"
+         "T1: acquire C; wait_for C N >= 2; print T1 sees {N}; release C\n"
+         "T2: sleep 10; acquire C; add N 1; notify C; release C; sleep 10; "
+         "acquire C; add N 1; notify C; release C\n",
+         false},
+        {"wait_for already true",
+         "condition C\ncounter N 3\nT1: wait_for C N == 3; "
+         "print no wait needed\n",
+         false},
+        {"wait_for timeout",
+         "condition C\ncounter N\nT1: acquire C; wait_for C N > 0 "
+         "timeout 20; print after; release C\n",
+         false},
         {"wait_for unacquired", "condition C\ncounter N\nT1: wait_for C N > 0\n", false},
-        {"wait_for never true", "condition C\ncounter N\nT1: acquire C; wait_for C N > 0; "
-                                "print never\nT2: sleep 10; acquire C; notify C; release C\n",
+        {"wait_for never true",
+         "condition C\ncounter N\nT1: acquire C; wait_for C N > 0; "
+         "print never\nT2: sleep 10; acquire C; notify C; release C\n",
          true},
         // Barrier
-        {"barrier", "barrier B 3\nT1: wait B; print T1 through\n"
-                    "T2: sleep 10; wait B; print T2 through\n"
-                    "T3: sleep 20; wait B; print T3 through\n", false},
-        {"barrier broken by a timeout", "barrier B 3\nT1: wait B timeout 20; print never\n"
-                                        "T2: sleep 10; wait B; print never\n"
-                                        "T3: sleep 40; wait B; print never\n", false},
-        {"barrier used twice", "barrier B 2\nT1: wait B; sleep 10; wait B; print T1 twice\n"
-                               "T2: wait B; wait B; print T2 twice\n", false},
+        {"barrier",
+         "barrier B 3\nT1: wait B; print T1 through\n"
+         "T2: sleep 10; wait B; print T2 through\n"
+         "T3: sleep 20; wait B; print T3 through\n",
+         false},
+        {"barrier broken by a timeout",
+         "barrier B 3\nT1: wait B timeout 20; print never\n"
+         "T2: sleep 10; wait B; print never\n"
+         "T3: sleep 40; wait B; print never\n",
+         false},
+        {"barrier used twice",
+         "barrier B 2\nT1: wait B; sleep 10; wait B; print T1 twice\n"
+         "T2: wait B; wait B; print T2 twice\n",
+         false},
         {"barrier never filled", "barrier B 2\nT1: wait B; print never\n", true},
         // joining a thread
         {"join a thread", "T1: join T2; print T2 is done\nT2: sleep 20; print T2 ends\n", false},
         {"join itself", "T1: join T1\n", false},
-        {"join a thread that raises", "lock A\nT1: join T2; print joined\n"
-                                      "T2: sleep 10; release A\n", false},
+        {"join a thread that raises",
+         "lock A\nT1: join T2; print joined\n"
+         "T2: sleep 10; release A\n",
+         false},
         {"join a stuck thread", "lock A\nT1: join T2; print never\nT2: acquire A; acquire A\n",
          true},
         {"join each other", "T1: join T2\nT2: join T1\n", true},
         // errors in several threads, each printed when it happens
-        {"errors in several threads", "lock A\nrlock R\nT1: release A\n"
-                                      "T2: sleep 10; release R\nT3: sleep 20; print still here\n",
+        {"errors in several threads",
+         "lock A\nrlock R\nT1: release A\n"
+         "T2: sleep 10; release R\nT3: sleep 20; print still here\n",
          false},
     };
 }
@@ -514,7 +607,8 @@ TEST_F(Differential, EveryScriptBehavesPerThreadAsItsPythonTwinInCPython)
             const ModuleRun m = runModule(script, c.script, o);
             EXPECT_EQ(m.deadlock, c.deadlock) << "seed " << seed;
             EXPECT_EQ(m.outcome, python) << "step, seed " << seed << "; module:\n"
-                                         << show(m.outcome) << "CPython:\n" << show(python);
+                                         << show(m.outcome) << "CPython:\n"
+                                         << show(python);
         }
         ScenarioOptions o;
         o.mode = Mode::Free;
@@ -522,7 +616,8 @@ TEST_F(Differential, EveryScriptBehavesPerThreadAsItsPythonTwinInCPython)
         const ModuleRun m = runModule(script, c.script, o);
         EXPECT_EQ(m.deadlock, c.deadlock) << "free";
         EXPECT_EQ(m.outcome, python) << "free; module:\n"
-                                     << show(m.outcome) << "CPython:\n" << show(python);
+                                     << show(m.outcome) << "CPython:\n"
+                                     << show(python);
 
         if (c.deadlock) {
             // The program itself, not the harness: CPython never ends it.

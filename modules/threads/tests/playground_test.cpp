@@ -63,20 +63,21 @@ std::size_t indexOf(const std::vector<std::string> &lines, const std::string &li
 
 TEST(ThreadsPlayground, ParsesDeclarationsAndOperations)
 {
-    const ParseResult r = parseScript("# two threads\n"
-                                      "lock A\n"
-                                      "rlock R   # trailing comment\n"
-                                      "semaphore S 2\n"
-                                      "bounded B\n"
-                                      "event E\n"
-                                      "queue Q 3\n"
-                                      "condition C on A\n"
-                                      "condition D\n"
-                                      "\n"
-                                      "T1: acquire A timeout 250; sleep 10; release A;\n"
-                                      "T2: put Q 7; get Q timeout 5; notify C 2; notify_all D\n"
-                                      "T1: print \"a; b \\\"c\\\" # d\"; print plain text  \n"
-                                      "T2: wait E timeout 0; set E; clear E; task_done Q; join Q\n");
+    const ParseResult r =
+        parseScript("# two threads\n"
+                    "lock A\n"
+                    "rlock R   # trailing comment\n"
+                    "semaphore S 2\n"
+                    "bounded B\n"
+                    "event E\n"
+                    "queue Q 3\n"
+                    "condition C on A\n"
+                    "condition D\n"
+                    "\n"
+                    "T1: acquire A timeout 250; sleep 10; release A;\n"
+                    "T2: put Q 7; get Q timeout 5; notify C 2; notify_all D\n"
+                    "T1: print \"a; b \\\"c\\\" # d\"; print plain text  \n"
+                    "T2: wait E timeout 0; set E; clear E; task_done Q; join Q\n");
     ASSERT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors.front().toString());
     const Script &s = *r.script;
     ASSERT_EQ(s.declarations.size(), 8u);
@@ -176,11 +177,11 @@ TEST(ThreadsPlayground, TheTwinRenamesWhatPythonReservesAndKeepsTheRest)
     EXPECT_EQ(pythonName(s, "thread_1"), "thread_1_");
     EXPECT_EQ(pythonName(s, "A"), "A");
     const std::string twin = pythonTwin(s);
-    for (const char *line : {"print__ = threading.Lock()\n", "if_ = threading.Condition()\n",
-                             "    if not print__.acquire(blocking=False):\n"
-                             "        print(\"Thread-1: acquire print nowait returned False\")\n",
-                             "    got[\"item_x\"] = item_x.get()\n",
-                             "    print(str(got[\"item_x\"]))\n"})
+    for (const char *line :
+         {"print__ = threading.Lock()\n", "if_ = threading.Condition()\n",
+          "    if not print__.acquire(blocking=False):\n"
+          "        print(\"Thread-1: acquire print nowait returned False\")\n",
+          "    got[\"item_x\"] = item_x.get()\n", "    print(str(got[\"item_x\"]))\n"})
         EXPECT_NE(twin.find(line), std::string::npos) << line << "\n" << twin;
 }
 
@@ -349,8 +350,8 @@ TEST(ThreadsPlayground, ProducerConsumerPresetDeliversEveryItem)
         for (std::size_t i = 0; i < t.size(); ++i) {
             if (t[i].kind == "get")
                 got.push_back(t[i].intField("item"));
-            putWaited = putWaited || (t[i].kind == "wait" &&
-                                      t[i].stringField("primitive") == "Q.not_full");
+            putWaited = putWaited ||
+                        (t[i].kind == "wait" && t[i].stringField("primitive") == "Q.not_full");
         }
         EXPECT_EQ(got, std::vector<std::int64_t>({1, 2, 3, 4})); // FIFO
         EXPECT_TRUE(putWaited) << "maxsize 2 makes the producer wait";
@@ -471,8 +472,8 @@ TEST(ThreadsPlayground, TimedWaitsInOppositeOrderTimeOutInsteadOfDeadlocking)
     wb::Trace z;
     const Ran r = run(stepped(0, "lock A\nT1: acquire A; acquire A timeout 0; print after"), z);
     EXPECT_FALSE(r.summary.deadlock);
-    EXPECT_EQ(r.console, std::vector<std::string>(
-                             {"Thread-1: acquire A timed out after 0 ms", "after"}));
+    EXPECT_EQ(r.console,
+              std::vector<std::string>({"Thread-1: acquire A timed out after 0 ms", "after"}));
 }
 
 TEST(ThreadsPlayground, FreeModeGivesTimedWaitsARealDeadline)
@@ -527,8 +528,8 @@ TEST(ThreadsPlayground, EachUncaughtExceptionIsPrintedWhenItHappens)
     for (std::size_t i = 0; i < t.size(); ++i)
         if (t[i].kind == "error")
             messages.push_back(t[i].stringField("type") + ":" + t[i].stringField("message"));
-    EXPECT_EQ(messages, std::vector<std::string>({"RuntimeError:release unlocked lock",
-                                                  "Full:", "Empty:"}));
+    EXPECT_EQ(messages,
+              std::vector<std::string>({"RuntimeError:release unlocked lock", "Full:", "Empty:"}));
 }
 
 TEST(ThreadsPlayground, EventsPointAtTheScriptLine)

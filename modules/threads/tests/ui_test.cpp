@@ -128,9 +128,8 @@ void ThreadsUiTest::learnerChoosesEveryStep()
     QCOMPARE(session->mode(), RunMode::StepManual);
     int clicks = 0;
     while (session->isRunning() && clicks < 400) {
-        QTRY_VERIFY_WITH_TIMEOUT(!page.runBar()->choiceButtons().isEmpty() ||
-                                     !session->isRunning(),
-                                 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !page.runBar()->choiceButtons().isEmpty() || !session->isRunning(), 5000);
         if (!session->isRunning())
             break;
         // Always let the highest-numbered thread go: a different order than the seeded one.
@@ -234,8 +233,8 @@ void ThreadsUiTest::inspectorShowsQueueAndConditionInsides()
     for (qsizetype pos = 1; pos <= c->count(); ++pos) {
         c->seek(pos);
         const ThreadsState &s = session->stateAtCursor();
-        const PrimitiveView &q = s.primitives.count("queue") ? s.primitives.at("queue")
-                                                             : PrimitiveView{};
+        const PrimitiveView &q =
+            s.primitives.count("queue") ? s.primitives.at("queue") : PrimitiveView{};
         for (const InspectorRow &r : page.rows()) {
             if (r.name == "queue") {
                 QStringList items;
@@ -354,8 +353,7 @@ void ThreadsUiTest::oneHighlightPerLiveThread()
     labels.sort();
     QCOMPARE(labels, (QStringList{"T1", "T2"}));
     // The current event's thread comes first, so the source pane shows its file.
-    QCOMPARE(highlights.first().label,
-             threadLabel(c->currentEvent()->thread));
+    QCOMPARE(highlights.first().label, threadLabel(c->currentEvent()->thread));
     QCOMPARE(highlights.first().line, static_cast<int>(c->currentEvent()->where.line));
     c->toEnd();
     QVERIFY(page.sourceHighlights().isEmpty()); // every thread is done
@@ -368,14 +366,15 @@ void ThreadsUiTest::largeTraceDrawsOnlyTheVisibleRange()
     const int rounds = 25000;
     for (int i = 0; i < rounds; ++i) {
         const int a = 1 + i % 2, b = 2 - i % 2;
-        trace->add("acquired", "acquired", {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 0}},
-                   a);
+        trace->add("acquired", "acquired",
+                   {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 0}}, a);
         trace->add("blocked", "blocked",
                    {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 0}, {"waiter", false}}, b);
         const auto &rel = trace->add("released", "released",
                                      {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 1}}, a);
         trace->add("woken", "woken",
-                   {{"primitive", "lock"}, {"layer", "Lock"},
+                   {{"primitive", "lock"},
+                    {"layer", "Lock"},
                     {"cause", static_cast<std::int64_t>(rel.seq)}},
                    b);
         trace->add("print", "print", {{"text", "tick"}, {"layer", "console"}}, a);

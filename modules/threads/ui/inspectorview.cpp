@@ -57,11 +57,11 @@ std::vector<InspectorRow> inspectorRows(const ThreadsState &state, const Timelin
         const QString layer = r.layer;
         const bool waiterLock = r.name.contains(QLatin1String(".waiter#"));
         if (layer == QLatin1String("Lock")) {
-            parts << (p.value < 0 ? QObject::tr("sem_t value ?")
-                                  : QObject::tr("sem_t value %1 (%2)")
-                                        .arg(p.value)
-                                        .arg(p.locked ? QObject::tr("locked")
-                                                      : QObject::tr("unlocked")));
+            parts << (p.value < 0
+                          ? QObject::tr("sem_t value ?")
+                          : QObject::tr("sem_t value %1 (%2)")
+                                .arg(p.value)
+                                .arg(p.locked ? QObject::tr("locked") : QObject::tr("unlocked")));
             if (waiterLock && !listed.count(name) && !on.count(name))
                 r.idle = true;
         } else if (layer == QLatin1String("RLock")) {
@@ -76,9 +76,8 @@ std::vector<InspectorRow> inspectorRows(const ThreadsState &state, const Timelin
                 const QString wn = w == timeline.waiterNames.end()
                                        ? QStringLiteral("#%1").arg(id)
                                        : w->second.section(QLatin1Char('.'), -1);
-                const auto waiting = w == timeline.waiterNames.end()
-                                         ? on.end()
-                                         : on.find(w->second.toStdString());
+                const auto waiting =
+                    w == timeline.waiterNames.end() ? on.end() : on.find(w->second.toStdString());
                 ws << (waiting == on.end()
                            ? wn
                            : QStringLiteral("%1 (%2)").arg(wn, threadList(waiting->second)));
@@ -234,7 +233,7 @@ void InspectorCanvas::paintEvent(QPaintEvent *)
         const QString badge = r.layer;
         const int bw = fm.horizontalAdvance(badge) + 12;
         const QRectF b(indent, y + 3, bw, line - 8);
-        QColor bc = r.layer == QLatin1String("Lock") ? wb::ui::stateColor("sleeping")
+        QColor bc = r.layer == QLatin1String("Lock")        ? wb::ui::stateColor("sleeping")
                     : r.layer == QLatin1String("Condition") ? wb::ui::stateColor("waiting")
                     : r.layer == QLatin1String("RLock")     ? wb::ui::stateColor("running")
                                                             : accent;
@@ -276,8 +275,7 @@ InspectorPage::InspectorPage(std::shared_ptr<ThreadsSession> session, QWidget *p
     ThreadsSession *s = m_session.get();
     connect(s->controller(), &wb::ui::StepController::positionChanged, this,
             &InspectorPage::redraw);
-    connect(s->controller(), &wb::ui::StepController::traceReplaced, this,
-            &InspectorPage::redraw);
+    connect(s->controller(), &wb::ui::StepController::traceReplaced, this, &InspectorPage::redraw);
     connect(s, &ThreadsSession::timelineGrew, this, &InspectorPage::redraw);
     connect(s, &ThreadsSession::runStarted, this, &ModulePage::lessonChanged);
     m_session->ensureOpeningExample();
@@ -306,17 +304,27 @@ void InspectorPage::redraw()
     m_stale = false;
     const wb::Event *current = m_session->controller()->currentEvent();
     const ThreadsState &s = m_session->stateAtCursor();
-    m_rows = inspectorRows(s, m_session->timeline(),
-                           current ? static_cast<qint64>(current->seq) : -1);
+    m_rows =
+        inspectorRows(s, m_session->timeline(), current ? static_cast<qint64>(current->seq) : -1);
     QStringList threads;
     for (const auto &[n, t] : s.threads) {
         QString what;
         switch (t.state) {
-        case ThreadState::Blocked: what = tr("blocked on %1").arg(QString::fromStdString(t.on)); break;
-        case ThreadState::Waiting: what = tr("waiting on %1").arg(QString::fromStdString(t.on)); break;
-        case ThreadState::Sleeping: what = tr("sleeping"); break;
-        case ThreadState::Done: what = tr("done"); break;
-        default: what = tr("running"); break;
+        case ThreadState::Blocked:
+            what = tr("blocked on %1").arg(QString::fromStdString(t.on));
+            break;
+        case ThreadState::Waiting:
+            what = tr("waiting on %1").arg(QString::fromStdString(t.on));
+            break;
+        case ThreadState::Sleeping:
+            what = tr("sleeping");
+            break;
+        case ThreadState::Done:
+            what = tr("done");
+            break;
+        default:
+            what = tr("running");
+            break;
         }
         threads << tr("%1  %2: %3%4")
                        .arg(threadLabel(n), QString::fromStdString(t.name), what,
@@ -346,9 +354,8 @@ void InspectorPage::redraw()
                          .arg(names.join(QStringLiteral(" → ")));
         }
     }
-    QString head = tr("Step %1 of %2")
-                       .arg(m_session->position())
-                       .arg(m_session->timeline().processed);
+    QString head =
+        tr("Step %1 of %2").arg(m_session->position()).arg(m_session->timeline().processed);
     if (current)
         head += QStringLiteral(" — ") + QString::fromStdString(current->label);
     threads.prepend(head);

@@ -29,9 +29,12 @@ namespace {
 QString modeText(RunMode m)
 {
     switch (m) {
-    case RunMode::Free: return QObject::tr("free");
-    case RunMode::StepSeeded: return QObject::tr("step, seeded");
-    case RunMode::StepManual: return QObject::tr("step, you choose");
+    case RunMode::Free:
+        return QObject::tr("free");
+    case RunMode::StepSeeded:
+        return QObject::tr("step, seeded");
+    case RunMode::StepManual:
+        return QObject::tr("step, you choose");
     }
     return {};
 }
@@ -43,14 +46,15 @@ QString summaryText(const Summary &s)
     if (s.stopped)
         parts << QObject::tr("stopped by you");
     if (s.deadlock)
-        parts << QObject::tr("deadlock: %1")
-                     .arg(QString::fromStdString(s.deadlockDescription));
+        parts << QObject::tr("deadlock: %1").arg(QString::fromStdString(s.deadlockDescription));
     if (s.error)
-        parts << QStringLiteral("%1: %2")
-                     .arg(QString::fromStdString(s.errorType.value_or("Error")),
-                          QString::fromStdString(*s.error));
+        parts << QStringLiteral("%1: %2").arg(
+            QString::fromStdString(s.errorType.value_or("Error")),
+            QString::fromStdString(*s.error));
     if (s.produced)
-        parts << QObject::tr("produced %1, consumed %2").arg(*s.produced).arg(s.consumed.value_or(0));
+        parts << QObject::tr("produced %1, consumed %2")
+                     .arg(*s.produced)
+                     .arg(s.consumed.value_or(0));
     if (s.maxConcurrentWriters)
         parts << QObject::tr("at most %1 writer(s) at once").arg(*s.maxConcurrentWriters);
     for (const auto &f : s.extra) {
@@ -241,15 +245,17 @@ void RunBar::updatePython()
             ? QString::fromStdString(pythonTwin(*parsed.script))
             : (parsed.errors.size() == 1
                    ? tr("# The script has 1 error; Run lists it.")
-                   : tr("# The script has %1 errors; Run lists them.")
-                         .arg(parsed.errors.size())) +
+                   : tr("# The script has %1 errors; Run lists them.").arg(parsed.errors.size())) +
                   tr("\n# Its Python twin appears here once the script has none.\n");
     if (text != m_python->toPlainText())
         m_python->setPlainText(text);
     m_savePython->setEnabled(m_pythonValid);
 }
 
-QString RunBar::pythonText() const { return m_python->toPlainText(); }
+QString RunBar::pythonText() const
+{
+    return m_python->toPlainText();
+}
 
 bool RunBar::savePython(const QString &path, QString *error) const
 {
@@ -273,9 +279,9 @@ bool RunBar::savePython(const QString &path, QString *error) const
 
 void RunBar::savePythonAs()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save the Python twin"),
-                                                      QStringLiteral("playground.py"),
-                                                      tr("Python program (*.py)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save the Python twin"),
+                                     QStringLiteral("playground.py"), tr("Python program (*.py)"));
     if (path.isEmpty())
         return;
     QString error;

@@ -83,7 +83,8 @@ void TimelineData::update(const wb::Trace &trace)
             const std::int64_t cause = e.intField("cause", -1);
             if (cause >= 0 && cause < processed) {
                 const wb::Event &c = trace.at(static_cast<std::size_t>(cause));
-                const bool notify = c.stringField("primitive").find(".waiter#") != std::string::npos;
+                const bool notify =
+                    c.stringField("primitive").find(".waiter#") != std::string::npos;
                 arrows.push_back({cause, processed, c.thread, e.thread, notify});
             }
         }
@@ -91,7 +92,7 @@ void TimelineData::update(const wb::Trace &trace)
 }
 
 std::map<int, TimelineData::Totals> TimelineData::totalsAt(const wb::Trace &trace, qint64 position,
-                                                          bool wallTime) const
+                                                           bool wallTime) const
 {
     std::map<int, Totals> out;
     if (position <= 0)
@@ -112,11 +113,20 @@ std::map<int, TimelineData::Totals> TimelineData::totalsAt(const wb::Trace &trac
             const qint64 end = s.end < 0 ? size - 1 : std::min(s.end, size - 1);
             const double d = std::max(0.0, timeOf(end) - timeOf(s.start));
             switch (s.state) {
-            case ThreadState::Blocked: t.blocked += d; break;
-            case ThreadState::Waiting: t.waiting += d; break;
-            case ThreadState::Sleeping: t.sleeping += d; break;
-            case ThreadState::Done: break;
-            default: t.running += d; break;
+            case ThreadState::Blocked:
+                t.blocked += d;
+                break;
+            case ThreadState::Waiting:
+                t.waiting += d;
+                break;
+            case ThreadState::Sleeping:
+                t.sleeping += d;
+                break;
+            case ThreadState::Done:
+                break;
+            default:
+                t.running += d;
+                break;
             }
         }
     }
@@ -204,8 +214,8 @@ bool ThreadsSession::start(const QString &scenario, RunMode mode, quint64 seed, 
     m_seed = seed;
 
     m_run = std::make_unique<ScenarioRun>(scenario.toStdString(), o, *m_trace);
-    m_replayer = std::make_unique<wb::Replayer<ThreadsState>>(*m_trace, ThreadsState{},
-                                                               applyThreadsEvent);
+    m_replayer =
+        std::make_unique<wb::Replayer<ThreadsState>>(*m_trace, ThreadsState{}, applyThreadsEvent);
     m_follow = true;
     m_openingSeek = false;
     m_controller->setTrace(m_trace, 0);
@@ -240,8 +250,8 @@ void ThreadsSession::showTrace(std::shared_ptr<wb::Trace> trace, const QString &
     m_hasSummary = false;
     m_summary = {};
     m_scenario = scenario;
-    m_replayer = std::make_unique<wb::Replayer<ThreadsState>>(*m_trace, ThreadsState{},
-                                                               applyThreadsEvent);
+    m_replayer =
+        std::make_unique<wb::Replayer<ThreadsState>>(*m_trace, ThreadsState{}, applyThreadsEvent);
     m_controller->setTrace(m_trace, 0);
     emit runStarted();
     emit parkedChanged();

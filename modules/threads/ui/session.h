@@ -70,10 +70,10 @@ struct PrintLine
 // The lanes, arrows and console of a trace, consumed event by event (never re-read).
 struct TimelineData
 {
-    std::map<int, Lane> lanes;          // by thread number (1, 2, ...)
-    std::vector<WakeArrow> arrows;      // ordered by `to`
-    std::vector<PrintLine> prints;      // console lines, ordered by index
-    std::vector<qint64> deadlocks;      // indices of deadlock events
+    std::map<int, Lane> lanes;                   // by thread number (1, 2, ...)
+    std::vector<WakeArrow> arrows;               // ordered by `to`
+    std::vector<PrintLine> prints;               // console lines, ordered by index
+    std::vector<qint64> deadlocks;               // indices of deadlock events
     std::map<std::int64_t, QString> waiterNames; // waiter lock id -> "condition.waiter#2"
     qint64 processed = 0;
 
@@ -157,7 +157,7 @@ private:
     quint64 m_seed = 0;
     QString m_script;
     bool m_running = false;
-    bool m_follow = true; // the cursor sits at the newest event and keeps following it
+    bool m_follow = true;       // the cursor sits at the newest event and keeps following it
     bool m_openingSeek = false; // the opening example runs: seek into it when it ends
     std::vector<ThreadInfo> m_parked;
     Summary m_summary;

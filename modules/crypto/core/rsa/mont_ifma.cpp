@@ -81,11 +81,10 @@ struct Product
     std::uint64_t mLow, k0;
 };
 
-WB_IFMA_TARGET inline __attribute__((always_inline)) void start(Product &p,
-                                                                 const std::uint64_t *a,
-                                                                 const std::uint64_t *b,
-                                                                 const std::uint64_t *m,
-                                                                 std::uint64_t k0)
+WB_IFMA_TARGET inline __attribute__((always_inline)) void start(Product &p, const std::uint64_t *a,
+                                                                const std::uint64_t *b,
+                                                                const std::uint64_t *m,
+                                                                std::uint64_t k0)
 {
     p.a0 = _mm512_load_si512(a);
     p.a1 = _mm512_load_si512(a + 8);
@@ -126,13 +125,12 @@ WB_IFMA_TARGET inline __attribute__((always_inline)) void step(Product &p, std::
     p.r0 = _mm512_add_epi64(_mm512_alignr_epi64(p.r1, p.r0, 1), h0);
     p.r1 = _mm512_add_epi64(_mm512_alignr_epi64(p.r2, p.r1, 1), h1);
     p.r2 = _mm512_add_epi64(_mm512_alignr_epi64(zero, p.r2, 1), h2);
-    p.r0 = _mm512_mask_add_epi64(p.r0, 1, p.r0,
-                                 _mm512_set1_epi64(static_cast<long long>(carry)));
+    p.r0 = _mm512_mask_add_epi64(p.r0, 1, p.r0, _mm512_set1_epi64(static_cast<long long>(carry)));
 }
 
 // One carry pass brings every lane under 2^52.
 WB_IFMA_TARGET inline __attribute__((always_inline)) void finish(const Product &p,
-                                                                  std::uint64_t *r)
+                                                                 std::uint64_t *r)
 {
     alignas(64) std::uint64_t t[kPadded];
     _mm512_store_si512(t, p.r0);
@@ -199,15 +197,13 @@ __attribute__((target("avx512f"))) void select(std::uint64_t *out, const std::ui
 #else
 
 // Never called: available() is false where the intrinsics do not exist.
-void montMul(std::uint64_t *, const std::uint64_t *, const std::uint64_t *,
-             const std::uint64_t *, std::uint64_t)
-{
-}
-void montMul2(std::uint64_t *, const std::uint64_t *, const std::uint64_t *,
-              const std::uint64_t *, std::uint64_t, std::uint64_t *, const std::uint64_t *,
-              const std::uint64_t *, const std::uint64_t *, std::uint64_t)
-{
-}
+void montMul(std::uint64_t *, const std::uint64_t *, const std::uint64_t *, const std::uint64_t *,
+             std::uint64_t)
+{}
+void montMul2(std::uint64_t *, const std::uint64_t *, const std::uint64_t *, const std::uint64_t *,
+              std::uint64_t, std::uint64_t *, const std::uint64_t *, const std::uint64_t *,
+              const std::uint64_t *, std::uint64_t)
+{}
 void select(std::uint64_t *, const std::uint64_t *, std::size_t, std::size_t) {}
 
 #endif

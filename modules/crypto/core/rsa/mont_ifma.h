@@ -12,8 +12,8 @@
 
 namespace wb::crypto::ifma {
 
-inline constexpr std::size_t kLimbs = 20;   // 52-bit limbs of a 1024-bit number
-inline constexpr std::size_t kPadded = 24;  // three registers of eight lanes
+inline constexpr std::size_t kLimbs = 20;  // 52-bit limbs of a 1024-bit number
+inline constexpr std::size_t kPadded = 24; // three registers of eight lanes
 inline constexpr std::uint64_t kMask = (std::uint64_t(1) << 52) - 1;
 
 // The CPU has AVX-512F and AVX-512 IFMA (and the OS saves the registers).
@@ -32,9 +32,8 @@ void montMul(std::uint64_t *r, const std::uint64_t *a, const std::uint64_t *b,
 // Two independent products in one loop (the two halves of an RSA-CRT private operation):
 // each step's latency (multiply-add, lane 0 to a scalar, y, back) hides behind the other's.
 void montMul2(std::uint64_t *r, const std::uint64_t *a, const std::uint64_t *b,
-              const std::uint64_t *m, std::uint64_t k0, std::uint64_t *r2,
-              const std::uint64_t *a2, const std::uint64_t *b2, const std::uint64_t *m2,
-              std::uint64_t k02);
+              const std::uint64_t *m, std::uint64_t k0, std::uint64_t *r2, const std::uint64_t *a2,
+              const std::uint64_t *b2, const std::uint64_t *m2, std::uint64_t k02);
 
 // out = table[index] for `entries` entries of 24 limbs, reading every entry with a mask so
 // the memory access pattern does not depend on index.

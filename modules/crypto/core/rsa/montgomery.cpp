@@ -33,8 +33,7 @@ inline void mulAdd(Limb &c0, Limb &c1, Limb &c2, Limb a, Limb b)
 }
 
 // u (N+1 limbs, u < 2n) -> r = u mod n, by a masked subtraction rather than a branch.
-template <std::size_t N>
-inline void finalSubtract(Limb *r, const Limb *u, Limb top, const Limb *n)
+template <std::size_t N> inline void finalSubtract(Limb *r, const Limb *u, Limb top, const Limb *n)
 {
     Limb diff[N];
     Limb borrow = 0;
@@ -86,8 +85,7 @@ void montMulFixed(Limb *r, const Limb *a, const Limb *b, const Limb *n, Limb n0i
 // r = a^2 * R^-1 mod n: as montMulFixed, but each cross product a[j]*a[i-j] (j != i-j) is
 // computed once and doubled, which saves about a quarter of the multiplications. The columns
 // are written as one loop with constant trip counts so the compiler unrolls it completely.
-template <std::size_t N>
-void montSqrFixed(Limb *r, const Limb *a, const Limb *n, Limb n0inv)
+template <std::size_t N> void montSqrFixed(Limb *r, const Limb *a, const Limb *n, Limb n0inv)
 {
     Limb m[N], u[N];
     Limb c0 = 0, c1 = 0, c2 = 0;
@@ -171,16 +169,30 @@ void montMulAny(Limb *r, const Limb *a, const Limb *b, const Limb *n, Limb n0inv
 class Multiplier
 {
 public:
-    Multiplier(const std::vector<Limb> &n, Limb n0inv) : m_n(n.data()), m_n0inv(n0inv), m_size(n.size())
+    Multiplier(const std::vector<Limb> &n, Limb n0inv)
+        : m_n(n.data()), m_n0inv(n0inv), m_size(n.size())
     {
         switch (m_size) {
-        case 4: bind<4>(); break;
-        case 8: bind<8>(); break;
-        case 12: bind<12>(); break;
-        case 16: bind<16>(); break;
-        case 24: bind<24>(); break;
-        case 32: bind<32>(); break;
-        default: break;
+        case 4:
+            bind<4>();
+            break;
+        case 8:
+            bind<8>();
+            break;
+        case 12:
+            bind<12>();
+            break;
+        case 16:
+            bind<16>();
+            break;
+        case 24:
+            bind<24>();
+            break;
+        case 32:
+            bind<32>();
+            break;
+        default:
+            break;
         }
     }
     void operator()(Limb *r, const Limb *a, const Limb *b) const
@@ -199,8 +211,7 @@ public:
     }
 
 private:
-    template <std::size_t N>
-    void bind()
+    template <std::size_t N> void bind()
     {
         m_fixed = &montMulFixed<N>;
         m_square = &montSqrFixed<N>;
@@ -222,8 +233,8 @@ std::vector<Limb> padded(const BigInt &x, std::size_t size)
 
 // out = table[index] reading every entry, so the memory access pattern is the same for any
 // index (a cache-timing observer learns nothing about the secret window).
-void selectEntry(Limb *out, const std::vector<Limb> &table, std::size_t entries,
-                 std::size_t size, std::size_t index)
+void selectEntry(Limb *out, const std::vector<Limb> &table, std::size_t entries, std::size_t size,
+                 std::size_t index)
 {
     std::fill(out, out + size, 0);
     for (std::size_t e = 0; e < entries; ++e) {
@@ -272,9 +283,8 @@ class Radix52Power
 public:
     Radix52Power(const BigInt &modulus, const std::vector<Limb> &n, const BigInt &base,
                  const BigInt &exponent, unsigned window)
-        : m_n(n), m_exponent(exponent), m_window(window),
-          m_entries(std::size_t(1) << window), m_work(6 * ifma::kPadded),
-          m_table(m_entries * ifma::kPadded)
+        : m_n(n), m_exponent(exponent), m_window(window), m_entries(std::size_t(1) << window),
+          m_work(6 * ifma::kPadded), m_table(m_entries * ifma::kPadded)
     {
         using ifma::kPadded;
         m = m_work.data;
@@ -341,7 +351,7 @@ BigInt modPowRadix52(const BigInt &modulus, const std::vector<Limb> &n, const Bi
                      const BigInt &exponent, unsigned window)
 {
     Radix52Power p(modulus, n, base, exponent, window);
-    ifma::montMul(p.x, p.x, p.rr, p.m, p.k0);   // base * R
+    ifma::montMul(p.x, p.x, p.rr, p.m, p.k0);     // base * R
     ifma::montMul(p.acc, p.one, p.rr, p.m, p.k0); // R, i.e. 1 in Montgomery form
     std::copy(p.acc, p.acc + ifma::kPadded, p.tableEntry(0));
     std::copy(p.x, p.x + ifma::kPadded, p.tableEntry(1));
@@ -446,8 +456,9 @@ BigInt MontgomeryContext::modPow(const BigInt &base, const BigInt &exponent, Exp
     std::uint64_t squarings = 0, multiplications = 0;
     const std::string opName(name);
     if (trace)
-        trace->add("modexp_begin", opName + ": exponentiation modulo a " +
-                                       std::to_string(m_modulus.bitLength()) + "-bit number",
+        trace->add("modexp_begin",
+                   opName + ": exponentiation modulo a " + std::to_string(m_modulus.bitLength()) +
+                       "-bit number",
                    {{"name", opName},
                     {"base", base.toBytes()},
                     {"exponent", exponent.toBytes()},
@@ -528,12 +539,10 @@ BigInt MontgomeryContext::modPow(const BigInt &base, const BigInt &exponent, Exp
     return result;
 }
 
-std::pair<BigInt, BigInt> MontgomeryContext::modPowPair(const MontgomeryContext &p,
-                                                        const BigInt &baseP,
-                                                        const BigInt &exponentP,
-                                                        const MontgomeryContext &q,
-                                                        const BigInt &baseQ,
-                                                        const BigInt &exponentQ)
+std::pair<BigInt, BigInt>
+MontgomeryContext::modPowPair(const MontgomeryContext &p, const BigInt &baseP,
+                              const BigInt &exponentP, const MontgomeryContext &q,
+                              const BigInt &baseQ, const BigInt &exponentQ)
 {
     const std::size_t bits = std::max(exponentP.bitLength(), exponentQ.bitLength());
     if (p.acceleratedPathActive() && q.acceleratedPathActive() && exponentP.bitLength() > 0 &&
@@ -547,8 +556,8 @@ std::pair<BigInt, BigInt> MontgomeryContext::modPowPair(const MontgomeryContext 
             q.modPow(baseQ, exponentQ, ExponentKind::Secret)};
 }
 
-BigInt modPow(const BigInt &base, const BigInt &exponent, const BigInt &modulus,
-              ExponentKind kind, wb::Trace *trace, std::string_view name)
+BigInt modPow(const BigInt &base, const BigInt &exponent, const BigInt &modulus, ExponentKind kind,
+              wb::Trace *trace, std::string_view name)
 {
     if (modulus.isZero())
         throw CryptoError("modular exponentiation needs a modulus greater than 0");

@@ -58,7 +58,8 @@ Bytes pkcs1Encode(std::size_t k, std::span<const std::uint8_t> digestBytes)
     const std::size_t tLen = kSha256DigestInfo.size() + kHashLen;
     if (k < tLen + 11)
         throw CryptoError("PKCS#1 v1.5 SHA-256 signatures need a key of at least 62 bytes "
-                          "(496 bits); this one has " + std::to_string(k) + " bytes");
+                          "(496 bits); this one has " +
+                          std::to_string(k) + " bytes");
     Bytes em(k, 0xff);
     em[0] = 0x00;
     em[1] = 0x01;
@@ -170,7 +171,8 @@ BigInt malleate(const RsaPublicKey &key, const BigInt &c, const BigInt &s, wb::T
     return cPrime;
 }
 
-// ---- OAEP ---------------------------------------------------------------------------------------
+// ---- OAEP
+// ---------------------------------------------------------------------------------------
 
 Bytes mgf1Sha256(std::span<const std::uint8_t> seed, std::size_t length)
 {
@@ -195,8 +197,7 @@ std::size_t oaepMaxMessage(const RsaPublicKey &key)
     return k < kOaepSha256Overhead ? 0 : k - kOaepSha256Overhead;
 }
 
-Bytes oaepEncrypt(const RsaPublicKey &key, std::span<const std::uint8_t> message,
-                  wb::Trace *trace)
+Bytes oaepEncrypt(const RsaPublicKey &key, std::span<const std::uint8_t> message, wb::Trace *trace)
 {
     Bytes seed = randomBytes(kHashLen);
     Bytes c = oaepEncryptWithSeed(key, message, seed, trace);
@@ -352,8 +353,8 @@ bool pkcs1v15VerifyDigest(const RsaPublicKey &key, std::span<const std::uint8_t>
     const Bytes recovered = rsaPublicOp(key, s, trace).toBytes(k);
     const bool valid = constantTimeEqual(expected, recovered);
     if (trace)
-        trace->add("pkcs1_verify", valid ? "PKCS#1 v1.5: signature valid"
-                                         : "PKCS#1 v1.5: signature invalid",
+        trace->add("pkcs1_verify",
+                   valid ? "PKCS#1 v1.5: signature valid" : "PKCS#1 v1.5: signature invalid",
                    {{"expected_em", expected}, {"recovered_em", recovered}, {"valid", valid}});
     return valid;
 }

@@ -51,8 +51,8 @@ namespace {
 //   by one 8-byte load and one 8-byte store instead of eight of each.
 // Widening S and narrowing it back costs about 512 simple moves, which is why short calls
 // stay on the byte loop.
-void arc4Wide(std::uint8_t *state, std::uint8_t &iRef, std::uint8_t &jRef,
-              const std::uint8_t *in, std::uint8_t *out, std::size_t length)
+void arc4Wide(std::uint8_t *state, std::uint8_t &iRef, std::uint8_t &jRef, const std::uint8_t *in,
+              std::uint8_t *out, std::size_t length)
 {
     alignas(64) std::uint32_t s[256];
     for (int k = 0; k < 256; ++k)

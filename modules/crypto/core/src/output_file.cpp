@@ -5,7 +5,9 @@ namespace wb::crypto {
 void checkOutput(const std::string &output, std::span<const struct stat> inputs,
                  std::span<const std::string> inputNames, bool overwrite)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::stat(output.c_str(), &st) != 0)
         return; // does not exist yet
     for (std::size_t i = 0; i < inputs.size(); ++i)

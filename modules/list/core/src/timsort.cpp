@@ -13,9 +13,12 @@ namespace wb::list {
 std::string_view mergePolicyName(MergePolicy p)
 {
     switch (p) {
-    case MergePolicy::CPython27: return "cpython27";
-    case MergePolicy::CPython311: return "cpython311";
-    case MergePolicy::Tutorial: return "tutorial";
+    case MergePolicy::CPython27:
+        return "cpython27";
+    case MergePolicy::CPython311:
+        return "cpython311";
+    case MergePolicy::Tutorial:
+        return "tutorial";
     }
     return "?";
 }
@@ -94,14 +97,14 @@ namespace {
 // greater than the key; the last, partial block is masked to the lanes below j). The order
 // lives in two registers of 32 one-byte indexes; inserting j at k shifts the bytes from k up
 // by one and writes j at k, both selected with masks: no branch depends on the data.
-__attribute__((target("avx2"))) void insertionOrderAvx2(const std::int64_t *a, int start,
-                                                        int m, std::uint8_t *k,
+__attribute__((target("avx2"))) void insertionOrderAvx2(const std::int64_t *a, int start, int m,
+                                                        std::uint8_t *k,
                                                         std::uint8_t *index) noexcept
 {
     const __m256i lanes = _mm256_setr_epi64x(0, 1, 2, 3);
-    const __m256i byte0 = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                                           15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
-                                           28, 29, 30, 31);
+    const __m256i byte0 =
+        _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                         21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
     const __m256i byte1 = _mm256_add_epi8(byte0, _mm256_set1_epi8(32));
     __m256i o0 = byte0, o1 = byte1; // the first `start` are in order
     for (int j = start; j < m; ++j) {

@@ -8,24 +8,42 @@ namespace wb::messaging {
 std::string_view replyCodeName(int code)
 {
     switch (code) {
-    case ReplySuccess: return "REPLY_SUCCESS";
-    case ContentTooLarge: return "CONTENT_TOO_LARGE";
-    case NoRoute: return "NO_ROUTE";
-    case ConnectionForced: return "CONNECTION_FORCED";
-    case AccessRefused: return "ACCESS_REFUSED";
-    case NotFound: return "NOT_FOUND";
-    case ResourceLocked: return "RESOURCE_LOCKED";
-    case PreconditionFailed: return "PRECONDITION_FAILED";
-    case ChannelErrorCode: return "CHANNEL_ERROR";
-    case NotAllowed: return "NOT_ALLOWED";
-    case NotImplemented: return "NOT_IMPLEMENTED";
-    case InternalError: return "INTERNAL_ERROR";
-    case 501: return "FRAME_ERROR";
-    case 502: return "SYNTAX_ERROR";
-    case 503: return "COMMAND_INVALID";
-    case 505: return "UNEXPECTED_FRAME";
-    case 506: return "RESOURCE_ERROR";
-    default: return "UNKNOWN";
+    case ReplySuccess:
+        return "REPLY_SUCCESS";
+    case ContentTooLarge:
+        return "CONTENT_TOO_LARGE";
+    case NoRoute:
+        return "NO_ROUTE";
+    case ConnectionForced:
+        return "CONNECTION_FORCED";
+    case AccessRefused:
+        return "ACCESS_REFUSED";
+    case NotFound:
+        return "NOT_FOUND";
+    case ResourceLocked:
+        return "RESOURCE_LOCKED";
+    case PreconditionFailed:
+        return "PRECONDITION_FAILED";
+    case ChannelErrorCode:
+        return "CHANNEL_ERROR";
+    case NotAllowed:
+        return "NOT_ALLOWED";
+    case NotImplemented:
+        return "NOT_IMPLEMENTED";
+    case InternalError:
+        return "INTERNAL_ERROR";
+    case 501:
+        return "FRAME_ERROR";
+    case 502:
+        return "SYNTAX_ERROR";
+    case 503:
+        return "COMMAND_INVALID";
+    case 505:
+        return "UNEXPECTED_FRAME";
+    case 506:
+        return "RESOURCE_ERROR";
+    default:
+        return "UNKNOWN";
     }
 }
 
@@ -33,8 +51,7 @@ AmqpError::AmqpError(int code, std::string text, bool connectionLevel)
     : std::runtime_error(std::to_string(code) + " " + std::string(replyCodeName(code)) + " - " +
                          text),
       m_code(code), m_text(std::move(text)), m_connectionLevel(connectionLevel)
-{
-}
+{}
 
 void checkShortString(std::string_view what, std::string_view value)
 {
@@ -47,18 +64,22 @@ void checkShortString(std::string_view what, std::string_view value)
 std::string_view exchangeTypeName(ExchangeType t)
 {
     switch (t) {
-    case ExchangeType::Direct: return "direct";
-    case ExchangeType::Fanout: return "fanout";
-    case ExchangeType::Topic: return "topic";
-    case ExchangeType::Headers: return "headers";
+    case ExchangeType::Direct:
+        return "direct";
+    case ExchangeType::Fanout:
+        return "fanout";
+    case ExchangeType::Topic:
+        return "topic";
+    case ExchangeType::Headers:
+        return "headers";
     }
     return "direct";
 }
 
 std::optional<ExchangeType> parseExchangeType(std::string_view name)
 {
-    for (auto t : {ExchangeType::Direct, ExchangeType::Fanout, ExchangeType::Topic,
-                   ExchangeType::Headers})
+    for (auto t :
+         {ExchangeType::Direct, ExchangeType::Fanout, ExchangeType::Topic, ExchangeType::Headers})
         if (exchangeTypeName(t) == name)
             return t;
     return std::nullopt;
@@ -144,10 +165,14 @@ bool headersMatch(const Headers &bindingArguments, const Headers &headers)
 std::unique_ptr<Exchange> makeExchange(ExchangeType type)
 {
     switch (type) {
-    case ExchangeType::Direct: return std::make_unique<DirectExchange>();
-    case ExchangeType::Fanout: return std::make_unique<FanoutExchange>();
-    case ExchangeType::Topic: return std::make_unique<TopicExchange>();
-    case ExchangeType::Headers: return std::make_unique<HeadersExchange>();
+    case ExchangeType::Direct:
+        return std::make_unique<DirectExchange>();
+    case ExchangeType::Fanout:
+        return std::make_unique<FanoutExchange>();
+    case ExchangeType::Topic:
+        return std::make_unique<TopicExchange>();
+    case ExchangeType::Headers:
+        return std::make_unique<HeadersExchange>();
     }
     return std::make_unique<DirectExchange>();
 }

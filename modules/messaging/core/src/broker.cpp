@@ -124,11 +124,20 @@ struct ConnectionState
     std::vector<std::shared_ptr<ChannelState>> channels;
 };
 
-std::string inQuotes(const std::string &s) { return "'" + s + "'"; }
+std::string inQuotes(const std::string &s)
+{
+    return "'" + s + "'";
+}
 
-std::string boolText(bool b) { return b ? "true" : "false"; }
+std::string boolText(bool b)
+{
+    return b ? "true" : "false";
+}
 
-[[noreturn]] void fail(int code, std::string text) { throw AmqpError(code, std::move(text)); }
+[[noreturn]] void fail(int code, std::string text)
+{
+    throw AmqpError(code, std::move(text));
+}
 
 std::string bodyPreview(const std::string &body)
 {
@@ -291,8 +300,8 @@ struct Broker::State
         if (received != current)
             fail(PreconditionFailed, std::string("inequivalent arg '") + arg + "' for " + what +
                                          " " + inQuotes(name) + " in vhost " + kVhost +
-                                         ": received " + inQuotes(received) +
-                                         " but current is " + inQuotes(current));
+                                         ": received " + inQuotes(received) + " but current is " +
+                                         inQuotes(current));
     }
 
     // --- exchanges ------------------------------------------------------------------------
@@ -355,8 +364,8 @@ struct Broker::State
         if (it == exchanges.end())
             return; // RabbitMQ answers delete-ok for a missing exchange
         if (ifUnused && !it->second->bindings.empty())
-            fail(PreconditionFailed, "exchange " + inQuotes(name) + " in vhost " + kVhost +
-                                         " in use");
+            fail(PreconditionFailed,
+                 "exchange " + inQuotes(name) + " in vhost " + kVhost + " in use");
         removeExchange(name);
     }
 
@@ -448,11 +457,11 @@ struct Broker::State
         auto q = it->second;
         checkOwner(ch, *q);
         if (ifUnused && !q->consumers.empty())
-            fail(PreconditionFailed, "queue " + inQuotes(name) + " in vhost " + kVhost +
-                                         " in use");
+            fail(PreconditionFailed,
+                 "queue " + inQuotes(name) + " in vhost " + kVhost + " in use");
         if (ifEmpty && !q->ready.empty())
-            fail(PreconditionFailed, "queue " + inQuotes(name) + " in vhost " + kVhost +
-                                         " not empty");
+            fail(PreconditionFailed,
+                 "queue " + inQuotes(name) + " in vhost " + kVhost + " not empty");
         const auto n = static_cast<std::uint32_t>(q->ready.size());
         removeQueue(q, "queue.delete");
         return n;
@@ -499,12 +508,12 @@ struct Broker::State
                 journal.unbind({exchange, queue, key, arguments});
         }
         if (trace)
-            trace->add(bind ? "bind" : "unbind",
-                       "queue " + queue + (bind ? " bound to " : " unbound from ") + exchange +
-                           " with key '" + key + "'",
-                       {{"exchange", exchange}, {"queue", queue}, {"key", key},
-                        {"channel", ch.id}},
-                       static_cast<std::int32_t>(ch.connection->id));
+            trace->add(
+                bind ? "bind" : "unbind",
+                "queue " + queue + (bind ? " bound to " : " unbound from ") + exchange +
+                    " with key '" + key + "'",
+                {{"exchange", exchange}, {"queue", queue}, {"key", key}, {"channel", ch.id}},
+                static_cast<std::int32_t>(ch.connection->id));
         if (!bind)
             unbound(e);
     }
@@ -543,10 +552,11 @@ struct Broker::State
                 routed.push_back(it->second);
                 if (trace)
                     trace->add("route",
-                               "message " + std::to_string(seq) + " routed to queue " +
-                                   routingKey,
-                               {{"msg", seq}, {"exchange", exchange},
-                                {"routing_key", routingKey}, {"queue", routingKey},
+                               "message " + std::to_string(seq) + " routed to queue " + routingKey,
+                               {{"msg", seq},
+                                {"exchange", exchange},
+                                {"routing_key", routingKey},
+                                {"queue", routingKey},
                                 {"binding_key", routingKey}},
                                thread);
             }
@@ -561,8 +571,10 @@ struct Broker::State
                     trace->add("route",
                                "message " + std::to_string(seq) + " routed to queue " +
                                    b.queue->name,
-                               {{"msg", seq}, {"exchange", exchange},
-                                {"routing_key", routingKey}, {"queue", b.queue->name},
+                               {{"msg", seq},
+                                {"exchange", exchange},
+                                {"routing_key", routingKey},
+                                {"queue", b.queue->name},
                                 {"binding_key", b.key.key}},
                                thread);
             }
@@ -573,7 +585,9 @@ struct Broker::State
                 trace->add("unroutable",
                            "message " + std::to_string(seq) + " matched no binding" +
                                (mandatory ? ", returned" : ", dropped"),
-                           {{"msg", seq}, {"exchange", exchange}, {"routing_key", routingKey},
+                           {{"msg", seq},
+                            {"exchange", exchange},
+                            {"routing_key", routingKey},
                             {"mandatory", mandatory}},
                            thread);
             if (mandatory) {
@@ -582,8 +596,10 @@ struct Broker::State
                 if (trace)
                     trace->add("return",
                                "message " + std::to_string(seq) + " returned: 312 NO_ROUTE",
-                               {{"msg", seq}, {"exchange", exchange},
-                                {"routing_key", routingKey}, {"reply_code", NoRoute},
+                               {{"msg", seq},
+                                {"exchange", exchange},
+                                {"routing_key", routingKey},
+                                {"reply_code", NoRoute},
                                 {"channel", ch.id}},
                                thread);
             }
@@ -608,16 +624,19 @@ struct Broker::State
         QueuedMessage m{stored, false, 0};
         if (q->journaled() && stored->message.properties.persistent() && journal.isOpen()) {
             m.journalId = ++journalSeq;
-            journal.enqueue({m.journalId, q->name, stored->exchange, stored->routingKey,
-                             stored->message});
+            journal.enqueue(
+                {m.journalId, q->name, stored->exchange, stored->routingKey, stored->message});
         }
         q->ready.push_back(std::move(m));
         ++stats.routed;
         if (trace)
             trace->add("enqueue",
                        "message " + std::to_string(stored->seq) + " enqueued in " + q->name,
-                       {{"msg", stored->seq}, {"queue", q->name}, {"ready", q->ready.size()},
-                        {"unacked", q->unacked}, {"on_disk", q->ready.back().journalId != 0}});
+                       {{"msg", stored->seq},
+                        {"queue", q->name},
+                        {"ready", q->ready.size()},
+                        {"unacked", q->unacked},
+                        {"on_disk", q->ready.back().journalId != 0}});
         dispatch(q);
     }
 
@@ -679,8 +698,8 @@ struct Broker::State
         if (trace) {
             p.queue = q->name;
             trace->add("deliver",
-                       "message " + std::to_string(p.seq) + " delivered from " + q->name +
-                           " to " + c->tag,
+                       "message " + std::to_string(p.seq) + " delivered from " + q->name + " to " +
+                           c->tag,
                        {{"msg", p.seq},
                         {"queue", q->name},
                         {"consumer", c->tag},
@@ -707,8 +726,8 @@ struct Broker::State
         const bool lockedOut = std::any_of(q->consumers.begin(), q->consumers.end(),
                                            [](const auto &c) { return c->exclusive; });
         if (lockedOut || (exclusive && !q->consumers.empty()))
-            fail(AccessRefused, "queue " + inQuotes(queue) + " in vhost " + kVhost +
-                                    " in exclusive use");
+            fail(AccessRefused,
+                 "queue " + inQuotes(queue) + " in vhost " + kVhost + " in exclusive use");
         auto c = std::make_shared<ConsumerState>();
         c->tag = tag;
         c->channel = &ch;
@@ -719,8 +738,11 @@ struct Broker::State
         ch.consumers[tag] = c;
         if (trace)
             trace->add("consume", "consumer " + tag + " subscribed to " + queue,
-                       {{"queue", queue}, {"consumer", tag}, {"channel", ch.id},
-                        {"no_ack", noAck}, {"prefetch", ch.prefetch}},
+                       {{"queue", queue},
+                        {"consumer", tag},
+                        {"channel", ch.id},
+                        {"no_ack", noAck},
+                        {"prefetch", ch.prefetch}},
                        static_cast<std::int32_t>(ch.connection->id));
         dispatch(q);
         return tag;
@@ -802,8 +824,7 @@ struct Broker::State
 
     // The live entries `tag` names: that one, or with `multiple` every one up to it (tag 0
     // with multiple: all). 406 when the tag is not outstanding, as RabbitMQ answers.
-    std::vector<UnackedDelivery *> outstanding(ChannelState &ch, std::uint64_t tag,
-                                               bool multiple)
+    std::vector<UnackedDelivery *> outstanding(ChannelState &ch, std::uint64_t tag, bool multiple)
     {
         std::vector<UnackedDelivery *> found;
         if (multiple && tag == 0) {
@@ -812,10 +833,9 @@ struct Broker::State
                     found.push_back(&u);
             return found;
         }
-        auto it = std::lower_bound(ch.unacked.begin(), ch.unacked.end(), tag,
-                                   [](const UnackedDelivery &u, std::uint64_t t) {
-                                       return u.tag < t;
-                                   });
+        auto it =
+            std::lower_bound(ch.unacked.begin(), ch.unacked.end(), tag,
+                             [](const UnackedDelivery &u, std::uint64_t t) { return u.tag < t; });
         if (it == ch.unacked.end() || it->tag != tag || !it->live)
             fail(PreconditionFailed, "unknown delivery tag " + std::to_string(tag));
         if (multiple)
@@ -843,8 +863,11 @@ struct Broker::State
                 trace->add("requeue",
                            "message " + std::to_string(seq) + " requeued to " + q.name + " (" +
                                reason + ")",
-                           {{"msg", seq}, {"queue", q.name}, {"delivery_tag", u.tag},
-                            {"reason", reason}, {"ready", q.ready.size()},
+                           {{"msg", seq},
+                            {"queue", q.name},
+                            {"delivery_tag", u.tag},
+                            {"reason", reason},
+                            {"ready", q.ready.size()},
                             {"unacked", q.unacked}},
                            thread);
             return;
@@ -855,17 +878,22 @@ struct Broker::State
             ++stats.acked;
             if (trace)
                 trace->add("ack", "message " + std::to_string(seq) + " acked",
-                           {{"msg", seq}, {"queue", q.name}, {"channel", ch.id},
-                            {"delivery_tag", u.tag}, {"ready", q.ready.size()},
+                           {{"msg", seq},
+                            {"queue", q.name},
+                            {"channel", ch.id},
+                            {"delivery_tag", u.tag},
+                            {"ready", q.ready.size()},
                             {"unacked", q.unacked}},
                            thread);
         } else {
             ++stats.dropped;
             if (trace)
-                trace->add("drop",
-                           "message " + std::to_string(seq) + " dropped (" + reason + ")",
-                           {{"msg", seq}, {"queue", q.name}, {"reason", reason},
-                            {"ready", q.ready.size()}, {"unacked", q.unacked}},
+                trace->add("drop", "message " + std::to_string(seq) + " dropped (" + reason + ")",
+                           {{"msg", seq},
+                            {"queue", q.name},
+                            {"reason", reason},
+                            {"ready", q.ready.size()},
+                            {"unacked", q.unacked}},
                            thread);
         }
         u.message.msg.reset();
@@ -897,8 +925,11 @@ struct Broker::State
             trace->add(reject ? "reject" : "nack",
                        std::string(reject ? "basic.reject " : "basic.nack ") +
                            std::to_string(tag) + (requeue ? ", requeue" : ", no requeue"),
-                       {{"channel", ch.id}, {"delivery_tag", tag}, {"multiple", multiple},
-                        {"requeue", requeue}, {"messages", found.size()}},
+                       {{"channel", ch.id},
+                        {"delivery_tag", tag},
+                        {"multiple", multiple},
+                        {"requeue", requeue},
+                        {"messages", found.size()}},
                        static_cast<std::int32_t>(ch.connection->id));
         std::vector<std::shared_ptr<QueueState>> touched;
         // Newest first, so that pushing each to the front restores the original order.
@@ -924,8 +955,9 @@ struct Broker::State
     {
         ch.prefetch = prefetch;
         if (trace)
-            trace->add("qos", "channel " + std::to_string(ch.id) + " prefetch " +
-                                  std::to_string(prefetch),
+            trace->add("qos",
+                       "channel " + std::to_string(ch.id) + " prefetch " +
+                           std::to_string(prefetch),
                        {{"channel", ch.id}, {"prefetch", prefetch}},
                        static_cast<std::int32_t>(ch.connection->id));
         std::vector<std::shared_ptr<QueueState>> touched;
@@ -954,7 +986,9 @@ struct Broker::State
                 trace->add("drop",
                            "message " + std::to_string(p.seq) +
                                " lost: auto-ack delivery on a closed channel",
-                           {{"msg", p.seq}, {"queue", p.queue}, {"reason", "auto-ack lost"},
+                           {{"msg", p.seq},
+                            {"queue", p.queue},
+                            {"reason", "auto-ack lost"},
                             {"channel", ch.id}},
                            thread);
         }
@@ -1017,10 +1051,10 @@ struct Broker::State
             return;
         if (!ch.connection->open)
             throw AmqpError(ch.connection->closeCode, ch.connection->closeText, true);
-        throw AmqpError(ChannelErrorCode, "channel " + std::to_string(ch.id) +
-                                              " is closed (" + std::to_string(ch.closeCode) +
-                                              " " + std::string(replyCodeName(ch.closeCode)) +
-                                              " - " + ch.closeText + ")");
+        throw AmqpError(ChannelErrorCode, "channel " + std::to_string(ch.id) + " is closed (" +
+                                              std::to_string(ch.closeCode) + " " +
+                                              std::string(replyCodeName(ch.closeCode)) + " - " +
+                                              ch.closeText + ")");
     }
 };
 
@@ -1036,8 +1070,7 @@ public:
     EmbeddedChannel(std::shared_ptr<State> s, std::shared_ptr<ChannelState> ch,
                     std::shared_ptr<ConnectionState> conn)
         : m_s(std::move(s)), m_ch(std::move(ch)), m_conn(std::move(conn))
-    {
-    }
+    {}
     ~EmbeddedChannel() override
     {
         std::lock_guard lock(m_s->mutex);
@@ -1057,8 +1090,7 @@ public:
         m_s->closeChannel(*m_ch, ReplySuccess, "closed by the client");
     }
 
-    void exchangeDeclare(const std::string &name, ExchangeType type,
-                         ExchangeFlags flags) override
+    void exchangeDeclare(const std::string &name, ExchangeType type, ExchangeFlags flags) override
     {
         run([&] { m_s->exchangeDeclare(*m_ch, name, type, flags); });
     }
@@ -1075,8 +1107,8 @@ public:
     {
         run([&] { m_s->queueBind(*m_ch, queue, exchange, key, arguments, true); });
     }
-    void queueUnbind(const std::string &queue, const std::string &exchange,
-                     const std::string &key, const Headers &arguments) override
+    void queueUnbind(const std::string &queue, const std::string &exchange, const std::string &key,
+                     const Headers &arguments) override
     {
         run([&] { m_s->queueBind(*m_ch, queue, exchange, key, arguments, false); });
     }
@@ -1113,8 +1145,8 @@ public:
         std::lock_guard lock(m_s->mutex);
         return std::exchange(m_ch->returns, {});
     }
-    std::string basicConsume(const std::string &queue, const std::string &consumerTag,
-                             bool noAck, bool exclusive) override
+    std::string basicConsume(const std::string &queue, const std::string &consumerTag, bool noAck,
+                             bool exclusive) override
     {
         return run([&] { return m_s->consume(*m_ch, queue, consumerTag, noAck, exclusive); });
     }
@@ -1125,8 +1157,7 @@ public:
     std::optional<Delivery> nextDelivery(std::chrono::milliseconds timeout) override
     {
         std::unique_lock lock(m_s->mutex);
-        m_ch->arrived.wait_for(lock, timeout,
-                               [&] { return !m_ch->inbox.empty() || !m_ch->open; });
+        m_ch->arrived.wait_for(lock, timeout, [&] { return !m_ch->inbox.empty() || !m_ch->open; });
         if (m_ch->inbox.empty()) {
             m_s->checkOpen(*m_ch);
             return std::nullopt;
@@ -1154,8 +1185,7 @@ public:
 
 private:
     // Runs one method under the broker lock; a channel error closes the channel first.
-    template <class F>
-    std::invoke_result_t<F> run(F &&f)
+    template <class F> std::invoke_result_t<F> run(F &&f)
     {
         std::lock_guard lock(m_s->mutex);
         m_s->checkOpen(*m_ch);
@@ -1163,11 +1193,10 @@ private:
             return f();
         } catch (const AmqpError &e) {
             if (m_s->trace)
-                m_s->trace->add("error",
-                                "channel " + std::to_string(m_ch->id) + " error: " + e.what(),
-                                {{"channel", m_ch->id}, {"code", e.code()},
-                                 {"text", e.replyText()}},
-                                static_cast<std::int32_t>(m_conn->id));
+                m_s->trace->add(
+                    "error", "channel " + std::to_string(m_ch->id) + " error: " + e.what(),
+                    {{"channel", m_ch->id}, {"code", e.code()}, {"text", e.replyText()}},
+                    static_cast<std::int32_t>(m_conn->id));
             m_s->closeChannel(*m_ch, e.code(), e.replyText());
             throw;
         }
@@ -1183,8 +1212,7 @@ class EmbeddedConnection final : public Connection
 public:
     EmbeddedConnection(std::shared_ptr<State> s, std::shared_ptr<ConnectionState> conn)
         : m_s(std::move(s)), m_conn(std::move(conn))
-    {
-    }
+    {}
     ~EmbeddedConnection() override { close(); }
 
     std::unique_ptr<Channel> openChannel() override
@@ -1310,6 +1338,9 @@ std::string Broker::journalRecovery() const
     return m_state->journalRecovery;
 }
 
-const std::filesystem::path &Broker::dataDir() const { return m_state->options.dataDir; }
+const std::filesystem::path &Broker::dataDir() const
+{
+    return m_state->options.dataDir;
+}
 
 } // namespace wb::messaging

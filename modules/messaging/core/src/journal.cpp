@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <system_error>
 
@@ -70,7 +70,10 @@ void putU64(std::string &out, std::uint64_t v)
         out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
 }
 
-void putU8(std::string &out, std::uint8_t v) { out.push_back(static_cast<char>(v)); }
+void putU8(std::string &out, std::uint8_t v)
+{
+    out.push_back(static_cast<char>(v));
+}
 
 void putString(std::string &out, const std::string &s)
 {
@@ -154,10 +157,17 @@ public:
         for (std::uint32_t i = 0; i < n && m_ok; ++i) {
             auto key = string();
             switch (u8()) {
-            case 0: h[key] = string(); break;
-            case 1: h[key] = static_cast<std::int64_t>(u64()); break;
-            case 2: h[key] = u8() != 0; break;
-            default: m_ok = false;
+            case 0:
+                h[key] = string();
+                break;
+            case 1:
+                h[key] = static_cast<std::int64_t>(u64());
+                break;
+            case 2:
+                h[key] = u8() != 0;
+                break;
+            default:
+                m_ok = false;
             }
         }
         return h;
@@ -381,8 +391,8 @@ JournalImage parseAs(std::string_view data, int version, Replay &r)
             const std::uint64_t end =
                 static_cast<std::uint64_t>(pos) + header + readU32(data.data() + lengthAt);
             const bool framed = version != 2 || readU32(data.data() + pos) == kMagic;
-            if (framed && (end == data.size() ||
-                           (end < data.size() && verifiesAt(data, end, version)))) {
+            if (framed &&
+                (end == data.size() || (end < data.size() && verifiesAt(data, end, version)))) {
                 skip(pos, static_cast<std::size_t>(end));
                 pos = static_cast<std::size_t>(end);
                 continue;
@@ -463,7 +473,9 @@ JournalImage Journal::load(const std::filesystem::path &path)
             return image;
         return cannot(std::strerror(errno));
     }
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::fstat(fd, &st) != 0) {
         const int e = errno;
         ::close(fd);
@@ -587,8 +599,8 @@ void Journal::writeRecord(const std::string &payload)
     std::string header;
     putU32(header, kMagic);
     putU32(header, static_cast<std::uint32_t>(payload.size()));
-    putU32(header, crcV2(header.data() + 4, payload.data(),
-                         static_cast<std::uint32_t>(payload.size())));
+    putU32(header,
+           crcV2(header.data() + 4, payload.data(), static_cast<std::uint32_t>(payload.size())));
     std::fwrite(header.data(), 1, header.size(), m_file);
     std::fwrite(payload.data(), 1, payload.size(), m_file);
     std::fflush(m_file);

@@ -24,10 +24,10 @@
 #include <poll.h>
 #include <set>
 #include <stdexcept>
-#include <thread>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <thread>
 #include <unistd.h>
 #include <utility>
 
@@ -885,8 +885,8 @@ public:
 private:
     // Encodes basic.publish, its content header and body frames onto ConnState::unsent, as
     // amqp_basic_publish would send them; the batch leaves once it reaches the limit.
-    void appendPublish(const std::string &exchange, const std::string &routingKey,
-                       bool mandatory, amqp_basic_properties_t &props, const std::string &body)
+    void appendPublish(const std::string &exchange, const std::string &routingKey, bool mandatory,
+                       amqp_basic_properties_t &props, const std::string &body)
     {
         std::string &out = m_c->unsent;
         const std::size_t frameMax =
@@ -926,9 +926,8 @@ private:
         m.mandatory = mandatory;
         std::size_t at = frameStart(AMQP_FRAME_METHOD);
         putBig(out, AMQP_BASIC_PUBLISH_METHOD, 4);
-        encodeInto([&](amqp_bytes_t b) {
-            return amqp_encode_method(AMQP_BASIC_PUBLISH_METHOD, &m, b);
-        });
+        encodeInto(
+            [&](amqp_bytes_t b) { return amqp_encode_method(AMQP_BASIC_PUBLISH_METHOD, &m, b); });
         frameEnd(at);
 
         at = frameStart(AMQP_FRAME_HEADER);
@@ -1233,9 +1232,9 @@ std::unique_ptr<Connection> connectTo(const BrokerUrl &url, const ConnectOptions
     return std::make_unique<RabbitConnection>(std::move(c));
 }
 
-std::unique_ptr<Connection> connectWithRetry(
-    const BrokerUrl &url, const ConnectOptions &options, const RetryPolicy &retry,
-    const std::function<void(int, const std::string &, milliseconds)> &onRetry)
+std::unique_ptr<Connection>
+connectWithRetry(const BrokerUrl &url, const ConnectOptions &options, const RetryPolicy &retry,
+                 const std::function<void(int, const std::string &, milliseconds)> &onRetry)
 {
     const int attempts = std::max(1, retry.attempts);
     milliseconds delay = retry.firstDelay;

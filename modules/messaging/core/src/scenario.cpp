@@ -93,9 +93,9 @@ OddEvenResult runOddEvenScenario(const ConnectionFactory &connect, const OddEven
     OddEvenResult r;
     Tally tally;
     RoleThread odd(connect("consumer1"), "odds", "odd", o, tally, r.oddLines, r.odds,
-                  r.purgedOdds);
+                   r.purgedOdds);
     RoleThread even(connect("consumer2"), "evens", "even", o, tally, r.evenLines, r.evens,
-                   r.purgedEvens);
+                    r.purgedEvens);
 
     auto conn = connect("producer");
     Producer producer(*conn, "integers");

@@ -131,8 +131,7 @@ std::string BrokerUrl::redacted() const
         vhostText += c == '/' ? std::string("%2f") : std::string(1, c);
     const bool ipv6 = host.find(':') != std::string::npos;
     return std::string(tls ? "amqps://" : "amqp://") + user + "@" +
-           (ipv6 ? "[" + host + "]" : host) + ":" +
-           std::to_string(port) + "/" + vhostText;
+           (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/" + vhostText;
 }
 
 } // namespace wb::messaging

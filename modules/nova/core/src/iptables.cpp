@@ -47,8 +47,7 @@ std::string_view connStateName(ConnState s)
 
 std::optional<ConnState> parseConnState(std::string_view s)
 {
-    for (auto c : {ConnState::New, ConnState::Established, ConnState::Related,
-                   ConnState::Invalid})
+    for (auto c : {ConnState::New, ConnState::Established, ConnState::Related, ConnState::Invalid})
         if (connStateName(c) == s)
             return c;
     return std::nullopt;
@@ -186,8 +185,7 @@ std::string Ruleset::listingText() const
 
 int Ruleset::lineOf(std::size_t ruleIndex) const
 {
-    return 1 + kBuiltinChains + static_cast<int>(chains.size()) + static_cast<int>(ruleIndex) +
-           1;
+    return 1 + kBuiltinChains + static_cast<int>(chains.size()) + static_cast<int>(ruleIndex) + 1;
 }
 
 RulesetLoad loadRuleset(const Ruleset &rules)
@@ -318,7 +316,9 @@ std::vector<ListingDefect> listingDefects(const RulesetSpec &spec)
                 return r.text();
         return "";
     };
-    const auto isDhcp = [](const Rule &r) { return r.sport == 67 && r.dport == 68; };
+    const auto isDhcp = [](const Rule &r) {
+        return r.sport == 67 && r.dport == 68;
+    };
     const std::string dhcpListed = find(listed, isDhcp);
     const std::string dhcpFixed = find(fixed, isDhcp);
     std::vector<ListingDefect> out{
@@ -326,8 +326,10 @@ std::vector<ListingDefect> listingDefects(const RulesetSpec &spec)
          "no -j target: a matching packet is only counted and goes on to the next rule",
          dhcpFixed},
         {"dhcp-source", dhcpListed,
-         std::string("source ") + kListedDhcpSource + " (the explanation says 10.0.0.254); the "
-             "network's DHCP server is " + spec.dhcpServer.toString(),
+         std::string("source ") + kListedDhcpSource +
+             " (the explanation says 10.0.0.254); the "
+             "network's DHCP server is " +
+             spec.dhcpServer.toString(),
          dhcpFixed},
         {"dhcp-order", dhcpListed,
          "placed after the jump to the security group, not before it as explained: a "
@@ -335,9 +337,13 @@ std::vector<ListingDefect> listingDefects(const RulesetSpec &spec)
              std::to_string(spec.securityGroupId) +
              " does not accept returns and reaches this rule)",
          "put the DHCP rule before -j nova-sg-" + std::to_string(spec.securityGroupId)}};
-    const auto isBadIcmp = [](const Rule &r) { return r.icmpType && !r.icmpType->valid(); };
+    const auto isBadIcmp = [](const Rule &r) {
+        return r.icmpType && !r.icmpType->valid();
+    };
     if (const std::string icmp = find(listed, isBadIcmp); !icmp.empty()) {
-        const auto isIcmp = [](const Rule &r) { return r.proto == Proto::Icmp; };
+        const auto isIcmp = [](const Rule &r) {
+            return r.proto == Proto::Icmp;
+        };
         out.push_back({"icmp-type-range", icmp,
                        "the port range was pasted into --icmp-type: type 1 code 65535 matches "
                        "nothing (codes are 8-bit) and iptables 1.8.9 refuses it with "
@@ -430,16 +436,18 @@ PacketWalk walkPacket(const Ruleset &loaded, const Packet &packet, wb::Trace *tr
     const Ruleset &rules = walk.load.loaded ? loaded : before;
     if (!walk.load.loaded) {
         const std::string why =
-            walk.load.error + ", error at line " +
-            std::to_string(walk.load.failedLine) + " (" + walk.load.failedRule +
+            walk.load.error + ", error at line " + std::to_string(walk.load.failedLine) + " (" +
+            walk.load.failedRule +
             "); it loads a table all or nothing, so none of this ruleset is in the kernel: "
             "the host keeps its previous filter table (here a fresh host's, FORWARD empty "
-            "with policy " + std::string(verdictName(loaded.forwardPolicy)) +
+            "with policy " +
+            std::string(verdictName(loaded.forwardPolicy)) +
             ") and no nova chain filters the instance";
         walk.steps.push_back({"iptables-restore", 0, "", false, "not-loaded", why});
         if (trace)
-            trace->add("load", "the ruleset failed to load at line " +
-                                   std::to_string(walk.load.failedLine),
+            trace->add("load",
+                       "the ruleset failed to load at line " +
+                           std::to_string(walk.load.failedLine),
                        {{"loaded", false},
                         {"line", walk.load.failedLine},
                         {"rule", walk.load.failedRule},

@@ -34,8 +34,7 @@ class NovaError : public std::runtime_error
 public:
     NovaError(std::string type, const std::string &text)
         : std::runtime_error(text), m_type(std::move(type))
-    {
-    }
+    {}
     const std::string &type() const { return m_type; }
 
 private:
@@ -161,8 +160,10 @@ InstanceRecord recordFromArgs(const RpcArgs &a)
 
 RpcArgs hostToArgs(const ComputeHost &h, const std::string &prefix = {})
 {
-    return {{prefix + "host", h.name},          {prefix + "zone", h.zone},
-            {prefix + "up", h.up},              {prefix + "vcpus", std::int64_t{h.vcpus}},
+    return {{prefix + "host", h.name},
+            {prefix + "zone", h.zone},
+            {prefix + "up", h.up},
+            {prefix + "vcpus", std::int64_t{h.vcpus}},
             {prefix + "memory_mb", std::int64_t{h.memoryMb}},
             {prefix + "used_vcpus", std::int64_t{h.usedVcpus}},
             {prefix + "used_memory_mb", std::int64_t{h.usedMemoryMb}},
@@ -210,8 +211,7 @@ class LocalDb final : public Database
 public:
     LocalDb(wb::Trace *trace, std::vector<ComputeHost> hostTable)
         : hosts(std::move(hostTable)), m_trace(trace)
-    {
-    }
+    {}
 
     mutable std::mutex mutex;
     mutable std::condition_variable changed;
@@ -247,7 +247,8 @@ public:
         std::vector<ComputeHost> out = hosts;
         const auto now = std::chrono::steady_clock::now();
         for (auto &h : out)
-            if (auto r = reported.find(h.name); r != reported.end() && now - r->second > kServiceDownTime)
+            if (auto r = reported.find(h.name);
+                r != reported.end() && now - r->second > kServiceDownTime)
                 h.up = false; // no report for longer than service_down_time
         return out;
     }
@@ -264,9 +265,8 @@ public:
         if (!h)
             return "host " + host + " is not in the host table";
         if (!h->fits(type.vcpus, type.memoryMb))
-            return host + " has no room for " + type.name + " (" +
-                   std::to_string(h->usedVcpus) + "/" + std::to_string(h->vcpus) +
-                   " cores in use)";
+            return host + " has no room for " + type.name + " (" + std::to_string(h->usedVcpus) +
+                   "/" + std::to_string(h->vcpus) + " cores in use)";
         h->usedVcpus += type.vcpus;
         h->usedMemoryMb += type.memoryMb;
         ++h->instances;
@@ -349,8 +349,7 @@ private:
     }
 
     // Lifecycle operations run under the lock and wake waitFinished().
-    template <class F>
-    void withLifecycle(std::int64_t id, F &&f)
+    template <class F> void withLifecycle(std::int64_t id, F &&f)
     {
         std::lock_guard lock(mutex);
         auto it = lifecycles.find(id);
@@ -469,7 +468,10 @@ struct NovaDeployment::Impl
     std::string firstError;
     bool started = false;
 
-    const wb::Event &leg(const RpcLeg &l, std::int32_t thread) { return addLeg(*trace, l, thread); }
+    const wb::Event &leg(const RpcLeg &l, std::int32_t thread)
+    {
+        return addLeg(*trace, l, thread);
+    }
 
     const wb::Event &local(int n, const std::string &who, const std::string &method,
                            const std::string &routingKey, const std::string &detail,
@@ -512,11 +514,13 @@ class Actor
 public:
     Actor(NovaDeployment::Impl &d, std::string name, std::int32_t thread)
         : m_d(d), m_name(std::move(name)), m_thread(thread)
-    {
-    }
+    {}
     virtual ~Actor() { join(); }
 
-    void start() { m_worker = std::thread([this] { run(); }); }
+    void start()
+    {
+        m_worker = std::thread([this] { run(); });
+    }
     void join()
     {
         if (m_worker.joinable())
@@ -567,7 +571,9 @@ private:
         m_out = m_conn->openChannel();
         RpcRecorder recorder;
         if (recordsLegs())
-            recorder = [this](const RpcLeg &l) { relay(m_d.leg(l, m_thread)); };
+            recorder = [this](const RpcLeg &l) {
+                relay(m_d.leg(l, m_thread));
+            };
         m_rpc = std::make_unique<RpcEndpoint>(*m_out, m_name, recorder, &m_d.stopping);
         m_rpc->setExchange(m_d.options.controlExchange);
         m_rpc->setIdSeed(m_d.idSeed(m_name));
@@ -688,7 +694,10 @@ private:
 
 namespace {
 
-RpcArgs contextOf(const RpcRequest &r) { return r.context; }
+RpcArgs contextOf(const RpcRequest &r)
+{
+    return r.context;
+}
 
 class ApiServer : public Actor
 {
@@ -721,8 +730,7 @@ class CloudController : public Actor
 public:
     CloudController(NovaDeployment::Impl &d, std::string name, std::int32_t thread)
         : Actor(d, std::move(name), thread), m_rng(d.options.seed ^ 0x6d61632d6e6f7661ULL)
-    {
-    }
+    {}
 
 protected:
     RpcArgs handle(const RpcRequest &r) override
@@ -742,8 +750,8 @@ protected:
             auto u = db.userProjects.find(user);
             if (u == db.userProjects.end() || !u->second.count(project))
                 throw NovaError("NotAuthorized", "user '" + user +
-                                                     "' is not a member of project '" +
-                                                     project + "'");
+                                                     "' is not a member of project '" + project +
+                                                     "'");
             local(1, "authorize", user + " in project " + project);
 
             int inUse = 0;
@@ -752,13 +760,13 @@ protected:
                     inst.vmState != VmState::Error)
                     ++inUse;
             if (inUse + 1 > m_d.options.quotaInstances)
-                throw NovaError("QuotaError", "instance quota exceeded for " + type->name +
-                                                  " in project " + project + " (" +
-                                                  std::to_string(inUse) + " of " +
-                                                  std::to_string(m_d.options.quotaInstances) +
-                                                  ")");
-            local(1, "check_quota", type->name + ": " + std::to_string(inUse + 1) + " of " +
-                                        std::to_string(m_d.options.quotaInstances));
+                throw NovaError("QuotaError",
+                                "instance quota exceeded for " + type->name + " in project " +
+                                    project + " (" + std::to_string(inUse) + " of " +
+                                    std::to_string(m_d.options.quotaInstances) + ")");
+            local(1, "check_quota",
+                  type->name + ": " + std::to_string(inUse + 1) + " of " +
+                      std::to_string(m_d.options.quotaInstances));
 
             const bool fresh = db.securityGroups.insert(project + "/default").second;
             local(1, "ensure_default_security_group",
@@ -775,8 +783,9 @@ protected:
             inst.mac = generateInstanceMac(m_rng);
             inst.hostname = ec2InstanceId(inst.id);
             created = db.create(std::move(inst));
-            local(1, "create_instance", created.name() + ", mac " + created.mac->toString() +
-                                            ", hostname " + created.hostname);
+            local(1, "create_instance",
+                  created.name() + ", mac " + created.mac->toString() + ", hostname " +
+                      created.hostname);
         }
         relay(stateEvent(created));
         RpcRequest cast{"run_instance",
@@ -802,8 +811,7 @@ class SchedulerActor : public Actor
 public:
     SchedulerActor(NovaDeployment::Impl &d, std::string name, std::int32_t thread)
         : Actor(d, std::move(name), thread), m_rng(d.options.seed)
-    {
-    }
+    {}
 
 protected:
     int replyStep() const override { return 3; }
@@ -830,7 +838,8 @@ protected:
         }
         const std::string host = hosts[chosen].name;
         db().instanceSetHost(id, host);
-        local(3, "schedule", std::string(schedulerName(m_d.options.scheduler)) + " picked " + host);
+        local(3, "schedule",
+              std::string(schedulerName(m_d.options.scheduler)) + " picked " + host);
         const std::string key = topic + "." + host; // db.queue_get_for(context, topic, host)
         rpc().cast(3, key, key, {"run_instance", {{"instance_id", id}}, contextOf(r), {}});
         return {};
@@ -845,8 +854,7 @@ class ComputeWorker : public Actor
 public:
     ComputeWorker(NovaDeployment::Impl &d, ComputeHost host, std::int32_t thread)
         : Actor(d, "compute." + host.name, thread), m_host(std::move(host))
-    {
-    }
+    {}
 
 protected:
     int replyStep() const override { return 4; }
@@ -901,18 +909,16 @@ protected:
         net.label = rpcString(lease, "label");
         net.cidr = Ipv4Network::parse(rpcString(lease, "cidr")).value_or(Ipv4Network{});
         net.gateway = Ipv4Address::parse(rpcString(lease, "gateway")).value_or(Ipv4Address{});
-        net.broadcast =
-            Ipv4Address::parse(rpcString(lease, "broadcast")).value_or(Ipv4Address{});
+        net.broadcast = Ipv4Address::parse(rpcString(lease, "broadcast")).value_or(Ipv4Address{});
         net.netmask = Ipv4Address::parse(rpcString(lease, "netmask")).value_or(Ipv4Address{});
-        net.dhcpStart =
-            Ipv4Address::parse(rpcString(lease, "dhcp_start")).value_or(Ipv4Address{});
+        net.dhcpStart = Ipv4Address::parse(rpcString(lease, "dhcp_start")).value_or(Ipv4Address{});
         net.bridge = rpcString(lease, "bridge");
         if (rpcInt(lease, "vlan", -1) >= 0)
             net.vlan = static_cast<int>(rpcInt(lease, "vlan"));
         const bool freshBridge = m_bridges.insert(net.bridge).second;
         local(9, "setup_compute_network",
-              (net.vlan ? "vlan" + std::to_string(*net.vlan) + ", " : std::string()) +
-                  "bridge " + net.bridge + (freshBridge ? " created" : " exists"));
+              (net.vlan ? "vlan" + std::to_string(*net.vlan) + ", " : std::string()) + "bridge " +
+                  net.bridge + (freshBridge ? " created" : " exists"));
 
         db().instanceAdvance(id, TaskState::BlockDeviceMapping, address);
         local(9, "block_device_mapping", "no volumes to attach");
@@ -920,11 +926,11 @@ protected:
         inst = db().instanceGet(id).instance;
 
         // spawn(): to_xml, the firewall, _create_image, createXML.
-        const DomainSpec spec =
-            domainSpecFor(inst, net, *MacAddress::parse(kRecordedHostMac));
+        const DomainSpec spec = domainSpecFor(inst, net, *MacAddress::parse(kRecordedHostMac));
         const std::string xml = toDomainXml(spec, m_d.trace);
-        local(9, "to_xml", spec.name + ", " + std::to_string(spec.memoryKib) + " KiB, " +
-                               std::to_string(spec.vcpus) + " vcpu");
+        local(9, "to_xml",
+              spec.name + ", " + std::to_string(spec.memoryKib) + " KiB, " +
+                  std::to_string(spec.vcpus) + " vcpu");
         const Ruleset rules =
             buildRuleset(RulesetSpec::recorded(static_cast<int>(id), *inst.fixedIp, net.cidr));
         local(9, "apply_ruleset",
@@ -974,8 +980,7 @@ public:
           m_controller(NetworkManagerKind::Vlan,
                        createNetworks({"private", *Ipv4Network::parse("10.0.0.0/24"), 1, 32},
                                       NetworkManagerKind::Vlan, d.trace))
-    {
-    }
+    {}
 
 protected:
     int replyStep() const override { return 7; }
@@ -987,8 +992,8 @@ protected:
         local(6, "allocate_fixed_ip", "instance " + std::to_string(id));
         if (m_d.options.failNetwork)
             throw NovaError("NetworkError", "the network controller failed (as asked)");
-        const FixedIpLease lease = m_controller.allocateFixedIp(
-            rpcString(r.args, "project"), static_cast<int>(id), m_d.trace);
+        const FixedIpLease lease = m_controller.allocateFixedIp(rpcString(r.args, "project"),
+                                                                static_cast<int>(id), m_d.trace);
         const Network &n = *lease.network;
         return {{"address", lease.address.toString()},
                 {"label", n.label},
@@ -1043,20 +1048,19 @@ protected:
         if (m == "service_update") {
             const ComputeHost h = hostFromArgs(r.args);
             db.serviceUpdate(h);
-            relay(m_d.trace->add("service",
-                                 "compute." + h.name + (h.up ? " up" : " down") + " (" +
-                                     std::to_string(h.vcpus) + " cores, zone " + h.zone + ")",
-                                 {{"host", h.name}, {"up", h.up}, {"zone", h.zone},
-                                  {"vcpus", h.vcpus}}));
+            relay(m_d.trace->add(
+                "service",
+                "compute." + h.name + (h.up ? " up" : " down") + " (" + std::to_string(h.vcpus) +
+                    " cores, zone " + h.zone + ")",
+                {{"host", h.name}, {"up", h.up}, {"zone", h.zone}, {"vcpus", h.vcpus}}));
             return {};
         }
         if (m == "instance_set_host")
             db.instanceSetHost(id, rpcString(r.args, "host"));
         else if (m == "instance_advance")
-            db.instanceAdvance(id,
-                               parseTaskState(rpcString(r.args, "task_state"))
-                                   .value_or(TaskState::None),
-                               rpcString(r.args, "fixed_ip"));
+            db.instanceAdvance(
+                id, parseTaskState(rpcString(r.args, "task_state")).value_or(TaskState::None),
+                rpcString(r.args, "fixed_ip"));
         else if (m == "instance_activate")
             db.instanceActivate(id, rpcString(r.args, "xml"), rpcString(r.args, "rules"));
         else if (m == "instance_fail")
@@ -1110,8 +1114,7 @@ void NovaDeployment::Impl::stopActors()
     started = false;
 }
 
-NovaDeployment::NovaDeployment(LaunchOptions options, ConnectionFactory connect,
-                               wb::Trace *trace)
+NovaDeployment::NovaDeployment(LaunchOptions options, ConnectionFactory connect, wb::Trace *trace)
     : m_impl(std::make_unique<Impl>())
 {
     if (!trace)
@@ -1119,15 +1122,18 @@ NovaDeployment::NovaDeployment(LaunchOptions options, ConnectionFactory connect,
     m_impl->options = std::move(options);
     m_impl->connect = std::move(connect);
     m_impl->trace = trace;
-    m_impl->db = std::make_unique<LocalDb>(
-        trace, m_impl->options.hostTable.empty() ? defaultHosts(m_impl->options.hosts)
-                                                 : m_impl->options.hostTable);
+    m_impl->db = std::make_unique<LocalDb>(trace, m_impl->options.hostTable.empty()
+                                                      ? defaultHosts(m_impl->options.hosts)
+                                                      : m_impl->options.hostTable);
     if (m_impl->db->hosts.empty())
         throw std::invalid_argument("a deployment needs at least one compute host");
     m_impl->db->keyPairs.insert(m_impl->options.keyName); // euca-add-keypair test
 }
 
-NovaDeployment::~NovaDeployment() { stop(); }
+NovaDeployment::~NovaDeployment()
+{
+    stop();
+}
 
 void NovaDeployment::start()
 {
@@ -1145,9 +1151,15 @@ void NovaDeployment::start()
     d.startActors();
 }
 
-void NovaDeployment::stop() { m_impl->stopActors(); }
+void NovaDeployment::stop()
+{
+    m_impl->stopActors();
+}
 
-bool NovaDeployment::running() const { return m_impl->started; }
+bool NovaDeployment::running() const
+{
+    return m_impl->started;
+}
 
 std::vector<std::string> NovaDeployment::components() const
 {
@@ -1181,8 +1193,8 @@ std::int64_t NovaDeployment::runInstances()
     auto conn = m_impl->connect("user");
     auto ch = conn->openChannel();
     declareControlExchange(*ch, o.controlExchange);
-    RpcEndpoint user(*ch, "user", [this](const RpcLeg &l) { m_impl->leg(l, 0); },
-                     &m_impl->stopping);
+    RpcEndpoint user(
+        *ch, "user", [this](const RpcLeg &l) { m_impl->leg(l, 0); }, &m_impl->stopping);
     user.setExchange(o.controlExchange);
     user.setIdSeed(m_impl->idSeed("user", ++m_impl->userLaunches));
     RpcArgs result;
@@ -1219,11 +1231,13 @@ std::vector<StateChange> NovaDeployment::states(std::int64_t id) const
 {
     std::lock_guard lock(m_impl->db->mutex);
     auto it = m_impl->db->lifecycles.find(id);
-    return it == m_impl->db->lifecycles.end() ? std::vector<StateChange>{}
-                                              : it->second->history();
+    return it == m_impl->db->lifecycles.end() ? std::vector<StateChange>{} : it->second->history();
 }
 
-std::vector<ComputeHost> NovaDeployment::hosts() const { return m_impl->db->computeHosts(); }
+std::vector<ComputeHost> NovaDeployment::hosts() const
+{
+    return m_impl->db->computeHosts();
+}
 
 namespace {
 
@@ -1280,8 +1294,7 @@ std::string traceExchangeFor(const std::string &controlExchange)
     return controlExchange + ".trace";
 }
 
-NovaComponent::NovaComponent(ComponentOptions options, ConnectionFactory connect,
-                             wb::Trace *trace)
+NovaComponent::NovaComponent(ComponentOptions options, ConnectionFactory connect, wb::Trace *trace)
     : m_impl(std::make_unique<NovaDeployment::Impl>())
 {
     if (!trace)
@@ -1315,11 +1328,20 @@ NovaComponent::NovaComponent(ComponentOptions options, ConnectionFactory connect
     }
 }
 
-NovaComponent::~NovaComponent() { stop(); }
+NovaComponent::~NovaComponent()
+{
+    stop();
+}
 
-void NovaComponent::start() { m_impl->startActors(); }
+void NovaComponent::start()
+{
+    m_impl->startActors();
+}
 
-void NovaComponent::stop() { m_impl->stopActors(); }
+void NovaComponent::stop()
+{
+    m_impl->stopActors();
+}
 
 std::vector<std::string> NovaComponent::queues() const
 {
@@ -1329,7 +1351,10 @@ std::vector<std::string> NovaComponent::queues() const
     return names;
 }
 
-bool NovaComponent::healthy() const { return m_impl->lost.load() == 0; }
+bool NovaComponent::healthy() const
+{
+    return m_impl->lost.load() == 0;
+}
 
 std::vector<LaunchStep> launchSteps(const wb::Trace &trace)
 {
@@ -1458,10 +1483,11 @@ LaunchResult launchOnComponents(const LaunchOptions &o, const ConnectionFactory 
             if (!e)
                 return nullptr;
             auto from = d->message.properties.headers.find("from");
-            const std::string who =
-                from == d->message.properties.headers.end() ? "?" : msg::headerValueText(from->second);
-            e->thread = threads.emplace(who, static_cast<std::int32_t>(threads.size()) + 1)
-                            .first->second;
+            const std::string who = from == d->message.properties.headers.end()
+                                        ? "?"
+                                        : msg::headerValueText(from->second);
+            e->thread =
+                threads.emplace(who, static_cast<std::int32_t>(threads.size()) + 1).first->second;
             return &t->append(std::move(*e));
         };
         if (id > 0) {

@@ -115,7 +115,8 @@ bool isLibvirtFilterValue(std::string_view value)
 std::string macProblem(const MacAddress &mac)
 {
     if (mac.bytes[0] & 0x01)
-        return "MAC " + mac.toString() + " is a multicast address (the low bit of its first "
+        return "MAC " + mac.toString() +
+               " is a multicast address (the low bit of its first "
                "octet is set); libvirt refuses it for a guest NIC, use a unicast MAC such as "
                "02:16:3e:17:35:39";
     return "";
@@ -128,9 +129,8 @@ std::string fixedIpProblem(const Network &network, Ipv4Address ip)
     if (r == Reservation::None)
         return "";
     const std::string role = r == Reservation::Vpn ? "VPN" : std::string(reservationName(r));
-    return ip.toString() + " is the " + role +
-           " address of the project network " + network.cidr.toString() +
-           "; Nova never gives it to an instance (the first one gets " +
+    return ip.toString() + " is the " + role + " address of the project network " +
+           network.cidr.toString() + "; Nova never gives it to an instance (the first one gets " +
            network.dhcpStart.toString() + ")";
 }
 
@@ -155,16 +155,21 @@ std::vector<XmlAnnotation> annotateDomain(const DomainSpec &s)
         {"disk", "file, qcow2, vda on virtio", "image file on the host in QEMU copy-on-write"},
         {"interface", s.bridge + ", " + s.mac, "NIC attached to the host bridge"},
         {"filterref", "nova-instance-" + s.name,
-         "libvirt network filter; IP " + s.ip + " is the only source address allowed, "
-         "PROJNET/PROJMASK " + s.projectNet + "/" + s.projectMask +
+         "libvirt network filter; IP " + s.ip +
+             " is the only source address allowed, "
+             "PROJNET/PROJMASK " +
+             s.projectNet + "/" + s.projectMask +
              " match -s in the iptables rules, RASERVER is the bridge's link-local address"},
         {"RASERVER", s.raServer,
          "the host bridge's IPv6 link-local address, the router the filter lets advertise. "
-         "The 2011 template wrote " + raServerParameter2011(s) + ": today's libvirt refuses "
-         "that value (its schema allows only letters, digits, '_', '.' and ':' in a filter "
-         "parameter, so virt-xml-validate fails on the '/') and its parser silently drops "
-         "the parameter, leaving the filter without RASERVER. The filter needs only the "
-         "address, so it is written without /" + std::to_string(s.raServerPrefix)},
+         "The 2011 template wrote " +
+             raServerParameter2011(s) +
+             ": today's libvirt refuses "
+             "that value (its schema allows only letters, digits, '_', '.' and ':' in a filter "
+             "parameter, so virt-xml-validate fails on the '/') and its parser silently drops "
+             "the parameter, leaving the filter without RASERVER. The filter needs only the "
+             "address, so it is written without /" +
+             std::to_string(s.raServerPrefix)},
         {"serial (file)", s.basePath + "/console.log, port 1",
          "what the guest writes to the port lands in console.log"},
         {"console / serial (pty)", s.ptyPath + ", port 0",

@@ -16,14 +16,17 @@ namespace {
 const std::vector<std::pair<NovaShCommand, std::string_view>> &commandNames()
 {
     static const std::vector<std::pair<NovaShCommand, std::string_view>> names{
-        {NovaShCommand::Branch, "branch"},       {NovaShCommand::Install, "install"},
-        {NovaShCommand::Run, "run"},             {NovaShCommand::RunDetached, "run_detached"},
-        {NovaShCommand::Terminate, "terminate"}, {NovaShCommand::Clean, "clean"},
+        {NovaShCommand::Branch, "branch"},
+        {NovaShCommand::Install, "install"},
+        {NovaShCommand::Run, "run"},
+        {NovaShCommand::RunDetached, "run_detached"},
+        {NovaShCommand::Terminate, "terminate"},
+        {NovaShCommand::Clean, "clean"},
         {NovaShCommand::Scrub, "scrub"}};
     return names;
 }
 
-const std::vector<std::string_view> kFlags{"USE_MYSQL", "TEST",     "USE_LDAP",
+const std::vector<std::string_view> kFlags{"USE_MYSQL",  "TEST",     "USE_LDAP",
                                            "USE_OPENDJ", "USE_IPV6", "SCREEN_STATUS"};
 
 } // namespace
@@ -144,22 +147,26 @@ std::vector<std::string> NovaShEnv::warnings() const
         if (v != "0" && v != "1")
             out.push_back(std::string(flagName) + "='" + v + "' is neither 0 nor 1: the script " +
                           (flagName == "SCREEN_STATUS" ? "only tests != \"0\", so it is on"
-                                                        : "only tests == 1, so it is off"));
+                                                       : "only tests == 1, so it is off"));
     }
     for (const char *range : {"FIXED_RANGE", "FLOATING_RANGE"})
         if (!Ipv4Network::parse(get(range)))
             out.push_back(std::string(range) + "='" + get(range) +
                           "' is not a network in CIDR form: nova-manage would refuse it");
     if (!parseManagerName(get("NET_MAN")))
-        out.push_back("NET_MAN='" + get("NET_MAN") + "' is not VlanManager, FlatManager or "
+        out.push_back("NET_MAN='" + get("NET_MAN") +
+                      "' is not VlanManager, FlatManager or "
                       "FlatDHCPManager: nova-network would fail to load "
-                      "nova.network.manager." + get("NET_MAN"));
+                      "nova.network.manager." +
+                      get("NET_MAN"));
     const std::string type = get("LIBVIRT_TYPE");
     if (type != "qemu" && type != "kvm" && type != "uml" && type != "lxc")
-        out.push_back("LIBVIRT_TYPE='" + type + "' is not qemu, kvm, uml or lxc: nova-compute "
+        out.push_back("LIBVIRT_TYPE='" + type +
+                      "' is not qemu, kvm, uml or lxc: nova-compute "
                       "would fail to connect to libvirt");
     if (!get("HOST_IP").empty() && !Ipv4Address::parse(get("HOST_IP")))
-        out.push_back("HOST_IP='" + get("HOST_IP") + "' is not an IPv4 address: the services "
+        out.push_back("HOST_IP='" + get("HOST_IP") +
+                      "' is not an IPv4 address: the services "
                       "would advertise it as their address");
     return out;
 }
@@ -432,8 +439,9 @@ void installPhase(PlanBuilder &b, const NovaShEnv &env)
     b.step(p, "sudo apt-get update", true);
     b.apt(p, {"dnsmasq-base", "kpartx", "kvm", "gawk", "iptables", "ebtables"});
     b.apt(p, {"user-mode-linux", "kvm", "libvirt-bin"}, "kvm is installed a second time");
-    b.step(p, "echo \"rabbitmq-server rabbitmq-server/upgrade_previous note\" | "
-              "sudo debconf-set-selections",
+    b.step(p,
+           "echo \"rabbitmq-server rabbitmq-server/upgrade_previous note\" | "
+           "sudo debconf-set-selections",
            true, "skip RabbitMQ's \"OK\" dialog");
     b.apt(p, {"screen", "euca2ools", "vlan", "curl", "rabbitmq-server"});
     b.apt(p, {"lvm2", "iscsitarget", "open-iscsi"});
@@ -460,11 +468,16 @@ void installPhase(PlanBuilder &b, const NovaShEnv &env)
     }
     if (env.flag("USE_MYSQL")) {
         const std::string pass = env.get("MYSQL_PASS");
-        b.step(p, "cat <<MYSQL_PRESEED | debconf-set-selections\n"
-                  "mysql-server-5.1 mysql-server/root_password password " + pass + "\n"
-                  "mysql-server-5.1 mysql-server/root_password_again password " + pass + "\n"
-                  "mysql-server-5.1 mysql-server/start_on_boot boolean true\n"
-                  "MYSQL_PRESEED",
+        b.step(p,
+               "cat <<MYSQL_PRESEED | debconf-set-selections\n"
+               "mysql-server-5.1 mysql-server/root_password password " +
+                   pass +
+                   "\n"
+                   "mysql-server-5.1 mysql-server/root_password_again password " +
+                   pass +
+                   "\n"
+                   "mysql-server-5.1 mysql-server/start_on_boot boolean true\n"
+                   "MYSQL_PRESEED",
                true, "preseed the root password; the walkthrough's line lacks sudo");
         b.apt(p, {"mysql-server", "python-mysqldb"}, "the walkthrough's line lacks sudo");
     }
@@ -476,7 +489,8 @@ void screenIt(PlanBuilder &b, NovaShPlan &plan, const std::string &window,
     plan.windows.push_back({window, command});
     b.step("run", "screen_it " + window + " \"" + command + "\"", true,
            "screen -r nova -x -X screen -t " + window + "; screen -r nova -x -p " + window +
-               " -X stuff \"" + command + "$NL\" (typed in: nova-api crashed as a plain "
+               " -X stuff \"" + command +
+               "$NL\" (typed in: nova-api crashed as a plain "
                "screen command)");
 }
 
@@ -488,8 +502,8 @@ void terminatePhase(PlanBuilder &b, const NovaShEnv &env)
            false, "without -r, xargs runs euca-terminate-instances even when there is none");
     b.step(p, "sleep 2", false);
     b.step(p, ". " + env.novaDir() + "/novarc", false);
-    b.step(p, "euca-describe-volumes | grep vol- | cut -f2 | xargs -n1 euca-delete-volume",
-           false, "parses human-oriented output");
+    b.step(p, "euca-describe-volumes | grep vol- | cut -f2 | xargs -n1 euca-delete-volume", false,
+           "parses human-oriented output");
     b.step(p, "sleep 2", false);
 }
 
@@ -511,8 +525,8 @@ void scrubPhase(PlanBuilder &b, const NovaShEnv &env)
            "(\"unexpected character '\\'\"), so nothing is destroyed: use '{print $1}'");
 }
 
-void runPhase(PlanBuilder &b, NovaShPlan &plan, const NovaShEnv &env,
-              const NovaShHostState &host, bool detached)
+void runPhase(PlanBuilder &b, NovaShPlan &plan, const NovaShEnv &env, const NovaShHostState &host,
+              bool detached)
 {
     const std::string p = "run";
     const std::string dir = env.get("DIR"), novaDir = env.novaDir(), bin = novaDir + "/bin/";
@@ -528,8 +542,9 @@ void runPhase(PlanBuilder &b, NovaShPlan &plan, const NovaShEnv &env,
     plan.windows.push_back({"nova", ""});
     b.step(p, "sleep 1", false);
     if (env.get("SCREEN_STATUS") != "0")
-        b.step(p, "screen -r \"nova\" -X hardstatus alwayslastline "
-                  "\"%-Lw%{= BW}%50>%n%f* %t%{-}%+Lw%< %= %H\"",
+        b.step(p,
+               "screen -r \"nova\" -X hardstatus alwayslastline "
+               "\"%-Lw%{= BW}%50>%n%f* %t%{-}%+Lw%< %= %H\"",
                true, "the status line listing the windows");
     plan.novaConf = novaConf(env);
     b.step(p, "cat > " + bin + "nova.conf <<EOF\n" + *plan.novaConf + "EOF", true,
@@ -550,8 +565,9 @@ void runPhase(PlanBuilder &b, NovaShPlan &plan, const NovaShEnv &env,
     }
     if (env.flag("USE_LDAP")) {
         if (env.flag("USE_OPENDJ")) {
-            b.step(p, "echo '--ldap_user_dn=cn=Directory Manager' >> "
-                      "/etc/nova/nova-manage.conf",
+            b.step(p,
+                   "echo '--ldap_user_dn=cn=Directory Manager' >> "
+                   "/etc/nova/nova-manage.conf",
                    true, "fails if /etc/nova is missing");
             b.step(p, "sudo " + novaDir + "/nova/auth/opendj.sh", true, "OpenDJ");
         } else {
@@ -572,8 +588,8 @@ void runPhase(PlanBuilder &b, NovaShPlan &plan, const NovaShEnv &env,
            "admin user with access key admin and secret key admin");
     b.step(p, bin + "nova-manage project create admin admin", true,
            "project admin managed by user admin");
-    b.step(p, bin + "nova-manage network create private " + env.get("FIXED_RANGE") + " 1 32",
-           true, "one network of 32 addresses carved from the fixed range");
+    b.step(p, bin + "nova-manage network create private " + env.get("FIXED_RANGE") + " 1 32", true,
+           "one network of 32 addresses carved from the fixed range");
     b.step(p, bin + "nova-manage floating create " + env.get("FLOATING_RANGE"), true);
     if (!host.imagesDirExists) {
         b.step(p, "mkdir -p " + dir + "/images", true);
@@ -585,9 +601,12 @@ void runPhase(PlanBuilder &b, NovaShPlan &plan, const NovaShEnv &env,
         b.step(p, bin + "nova-manage image convert " + dir + "/images", true,
                "`glance details | grep ami-tty` found nothing: convert the Bexar layout");
     const std::vector<std::pair<std::string, std::string>> services{
-        {"api", "nova-api"},           {"objectstore", "nova-objectstore"},
-        {"compute", "nova-compute"},   {"network", "nova-network"},
-        {"scheduler", "nova-scheduler"}, {"volume", "nova-volume"},
+        {"api", "nova-api"},
+        {"objectstore", "nova-objectstore"},
+        {"compute", "nova-compute"},
+        {"network", "nova-network"},
+        {"scheduler", "nova-scheduler"},
+        {"volume", "nova-volume"},
         {"ajax_console_proxy", "nova-ajax-console-proxy"}};
     for (const auto &[window, binary] : services)
         screenIt(b, plan, window, bin + binary);
@@ -613,11 +632,11 @@ NovaShPlan planNovaSh(NovaShCommand command, const NovaShEnv &env, const NovaShH
     NovaShPlan plan;
     plan.command = command;
     for (const auto &v : novaShVariables())
-        plan.variables.push_back(
-            {v.name, env.get(v.name),
-             !env.isSet(v.name)                             ? v.origin
-             : env.raw(v.name).empty() && v.name != "HOST_IP" ? "set empty: the default"
-                                                              : "set"});
+        plan.variables.push_back({v.name, env.get(v.name),
+                                  !env.isSet(v.name) ? v.origin
+                                  : env.raw(v.name).empty() && v.name != "HOST_IP"
+                                      ? "set empty: the default"
+                                      : "set"});
     for (auto &v : plan.variables)
         if (v.name == "INSTANCES_PATH" && v.value.empty())
             v.value = env.instancesPath();

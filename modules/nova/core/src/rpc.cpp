@@ -106,11 +106,21 @@ private:
                 return false;
             char e = m_s[m_i++];
             switch (e) {
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case 'r': out += '\r'; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
+            case 'n':
+                out += '\n';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 'b':
+                out += '\b';
+                break;
+            case 'f':
+                out += '\f';
+                break;
             case 'u': {
                 if (m_i + 4 > m_s.size())
                     return false;
@@ -139,7 +149,9 @@ private:
                 }
                 break;
             }
-            default: out += e; break;
+            default:
+                out += e;
+                break;
             }
         }
         return false;
@@ -337,8 +349,7 @@ std::string newMsgId()
 
 RemoteError::RemoteError(std::string type, std::string value)
     : std::runtime_error(type + ": " + value), m_type(std::move(type)), m_value(std::move(value))
-{
-}
+{}
 
 void declareControlExchange(msg::Channel &channel, const std::string &name)
 {
@@ -400,8 +411,7 @@ std::optional<wb::Event> decodeEvent(std::string_view body)
 RpcEndpoint::RpcEndpoint(msg::Channel &channel, std::string self, RpcRecorder recorder,
                          const std::atomic<bool> *stop)
     : m_channel(channel), m_self(std::move(self)), m_recorder(std::move(recorder)), m_stop(stop)
-{
-}
+{}
 
 void RpcEndpoint::publish(const RpcLeg &leg, const std::string &exchange, msg::Message message)
 {
@@ -493,8 +503,7 @@ RpcArgs RpcEndpoint::call(int n, const std::string &to, const std::string &routi
 }
 
 void RpcEndpoint::reply(int n, const std::string &to, const std::string &replyTo,
-                        const std::string &msgId, const std::string &method,
-                        const RpcReply &reply)
+                        const std::string &msgId, const std::string &method, const RpcReply &reply)
 {
     msg::Message m;
     m.body = encodeReply(reply);

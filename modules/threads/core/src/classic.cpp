@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <bit>
-#include <ranges>
 #include <cerrno>
 #include <chrono>
 #include <ctime>
+#include <ranges>
 #include <system_error>
 
 namespace wb::threads::classic {
@@ -36,8 +36,7 @@ timespec realtimeAfter(std::chrono::nanoseconds d)
 // Releases a Condition's lock when the body throws a Python error (Python's try/finally).
 // Cancelled passes through untouched: the run is over and releasing would only re-enter the
 // gate that is cancelling us.
-template <class Body>
-void underLock(threads::Condition &c, std::source_location loc, Body body)
+template <class Body> void underLock(threads::Condition &c, std::source_location loc, Body body)
 {
     try {
         body();
@@ -90,7 +89,10 @@ bool Lock::tryWait()
     }
 }
 
-void Lock::post() { sem_post(&m_sem); }
+void Lock::post()
+{
+    sem_post(&m_sem);
+}
 
 // Really waits on the semaphore (free and paced modes, or no Runtime). With a Runtime the
 // wait is cut into slices so that stop() and deadlock detection are noticed.
@@ -103,8 +105,8 @@ bool Lock::waitOnSemaphore(double timeout)
                     throw std::system_error(errno, std::generic_category(), "sem_wait");
             return true;
         }
-        const timespec deadline = realtimeAfter(std::chrono::nanoseconds(
-            static_cast<std::int64_t>(timeout * 1e9)));
+        const timespec deadline =
+            realtimeAfter(std::chrono::nanoseconds(static_cast<std::int64_t>(timeout * 1e9)));
         while (sem_timedwait(&m_sem, &deadline) != 0) {
             if (errno == EINTR)
                 continue;
@@ -210,12 +212,14 @@ SavedLockState Lock::releaseSave()
     return {};
 }
 
-void Lock::acquireRestore(const SavedLockState &) { acquire(); }
+void Lock::acquireRestore(const SavedLockState &)
+{
+    acquire();
+}
 
 // ---- RLock: owner + count over a Lock --------------------------------------------------
 
-RLock::RLock(Runtime *runtime, std::string name)
-    : m_block(runtime, name + ".block"), m_rt(runtime)
+RLock::RLock(Runtime *runtime, std::string name) : m_block(runtime, name + ".block"), m_rt(runtime)
 {
     m_ref.name = std::move(name);
     m_ref.layer = "RLock";
@@ -229,11 +233,23 @@ RLock::~RLock()
         m_rt->removePrimitive(m_ref.id);
 }
 
-Args RLock::state() const { return {m_ownerNumber.load(), m_count.load()}; }
+Args RLock::state() const
+{
+    return {m_ownerNumber.load(), m_count.load()};
+}
 
-std::int64_t RLock::count() const { return m_count.load(); }
-int RLock::ownerThread() const { return m_ownerNumber.load(); }
-bool RLock::isOwned() const { return m_owner.load() == std::this_thread::get_id(); }
+std::int64_t RLock::count() const
+{
+    return m_count.load();
+}
+int RLock::ownerThread() const
+{
+    return m_ownerNumber.load();
+}
+bool RLock::isOwned() const
+{
+    return m_owner.load() == std::this_thread::get_id();
+}
 
 bool RLock::acquire(bool blocking, double timeout, std::source_location loc)
 {
@@ -325,7 +341,10 @@ bool Condition::acquire(bool blocking, double timeout, std::source_location loc)
     return m_lock->acquire(blocking, timeout, loc);
 }
 
-void Condition::release(std::source_location loc) { m_lock->release(loc); }
+void Condition::release(std::source_location loc)
+{
+    m_lock->release(loc);
+}
 
 auto Condition::waiterIds() const
 {
@@ -344,8 +363,7 @@ bool Condition::wait(double timeout, std::source_location loc)
     m_waiters.push_back(waiter);
     if (m_rt)
         m_rt->passList(Form::ConditionWait, m_ref,
-                       {waiter->ref().id, std::bit_cast<std::int64_t>(timeout)}, waiterIds(),
-                       loc);
+                       {waiter->ref().id, std::bit_cast<std::int64_t>(timeout)}, waiterIds(), loc);
     // 3. give up the condition's lock completely (an RLock held 3 times is released 3 times)
     const SavedLockState saved = m_lock->releaseSave();
     // 4. block on the waiter lock until notify() releases it
@@ -370,8 +388,7 @@ void Condition::notify(int n, std::source_location loc)
         throw RuntimeError("cannot notify on un-acquired lock");
     const std::size_t count = std::min<std::size_t>(n < 0 ? 0 : n, m_waiters.size());
     if (m_rt)
-        m_rt->passList(Form::ConditionNotify, m_ref, {n, std::int64_t(count)}, waiterIds(),
-                       loc);
+        m_rt->passList(Form::ConditionNotify, m_ref, {n, std::int64_t(count)}, waiterIds(), loc);
     for (std::size_t i = 0; i < count; ++i) {
         std::shared_ptr<Lock> waiter = m_waiters.front();
         m_waiters.pop_front();
@@ -409,9 +426,8 @@ bool Condition::waitFor(const std::function<bool()> &predicate, double timeout,
 // ---- Semaphore / BoundedSemaphore: Condition(Lock()) + a counter ------------------------
 
 Semaphore::Semaphore(Runtime *runtime, std::int64_t value, bool bounded, std::string name)
-    : m_rt(runtime), m_lock(runtime, name + ".lock"),
-      m_cond(runtime, &m_lock, name + ".cond"), m_value(value), m_initial(value),
-      m_bounded(bounded)
+    : m_rt(runtime), m_lock(runtime, name + ".lock"), m_cond(runtime, &m_lock, name + ".cond"),
+      m_value(value), m_initial(value), m_bounded(bounded)
 {
     if (value < 0)
         throw ValueError("semaphore initial value must be >= 0");
@@ -464,7 +480,10 @@ bool Semaphore::acquire(bool blocking, double timeout, std::source_location loc)
     return got;
 }
 
-void Semaphore::release(std::source_location loc) { release(1, loc); }
+void Semaphore::release(std::source_location loc)
+{
+    release(1, loc);
+}
 
 void Semaphore::release(std::int64_t n, std::source_location loc)
 {
@@ -529,8 +548,8 @@ bool Event::wait(double timeout, std::source_location loc)
         if (!signaled)
             signaled = m_cond.wait(timeout, loc);
         if (m_rt)
-            m_rt->pass(signaled ? Form::EventPassed : Form::EventTimedOut, m_ref,
-                       {m_flag.load()}, loc);
+            m_rt->pass(signaled ? Form::EventPassed : Form::EventTimedOut, m_ref, {m_flag.load()},
+                       loc);
     });
     return signaled;
 }
@@ -559,7 +578,8 @@ void Barrier::record(const char *kind, const std::string &label, std::source_loc
 {
     if (m_rt)
         m_rt->pass(kind, m_ref, m_ref.name + ": " + label,
-                   {{"count", m_count.load()}, {"parties", m_parties},
+                   {{"count", m_count.load()},
+                    {"parties", m_parties},
                     {"state", std::int64_t(m_state.load())}},
                    loc);
 }
@@ -576,8 +596,7 @@ void Barrier::enter(std::source_location loc)
 // _exit: the last thread out lets the next round fill.
 void Barrier::exit(std::source_location loc)
 {
-    if (m_count.load() == 0 &&
-        (m_state.load() == kResetting || m_state.load() == kDraining)) {
+    if (m_count.load() == 0 && (m_state.load() == kResetting || m_state.load() == kDraining)) {
         m_state.store(kFilling);
         m_cond.notifyAll(loc);
     }
@@ -598,8 +617,8 @@ std::int64_t Barrier::wait(double timeout, std::source_location loc)
         enter(loc);
         index = m_count.load();
         m_count.store(index + 1);
-        record("arrive", "arrival " + std::to_string(index + 1) + " of " +
-                             std::to_string(m_parties), loc);
+        record("arrive",
+               "arrival " + std::to_string(index + 1) + " of " + std::to_string(m_parties), loc);
         // Python's try/finally: the count goes down and _exit runs on every way out but a
         // cancelled run.
         auto leave = [&] {
@@ -650,10 +669,19 @@ Queue::~Queue()
         m_rt->removePrimitive(m_ref.id);
 }
 
-Args Queue::state(std::int64_t item) const { return {m_unfinished.load(), m_maxsize, item}; }
+Args Queue::state(std::int64_t item) const
+{
+    return {m_unfinished.load(), m_maxsize, item};
+}
 
-std::size_t Queue::size() const { return m_size.load(); }
-std::int64_t Queue::unfinishedTasks() const { return m_unfinished.load(); }
+std::size_t Queue::size() const
+{
+    return m_size.load();
+}
+std::int64_t Queue::unfinishedTasks() const
+{
+    return m_unfinished.load();
+}
 
 void Queue::put(std::int64_t item, bool block, double timeout, std::source_location loc)
 {

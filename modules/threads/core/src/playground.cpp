@@ -11,15 +11,24 @@ namespace wb::threads {
 const char *toString(PrimitiveType t)
 {
     switch (t) {
-    case PrimitiveType::Lock: return "lock";
-    case PrimitiveType::RLock: return "rlock";
-    case PrimitiveType::Semaphore: return "semaphore";
-    case PrimitiveType::BoundedSemaphore: return "bounded";
-    case PrimitiveType::Event: return "event";
-    case PrimitiveType::Queue: return "queue";
-    case PrimitiveType::Condition: return "condition";
-    case PrimitiveType::Barrier: return "barrier";
-    case PrimitiveType::Counter: return "counter";
+    case PrimitiveType::Lock:
+        return "lock";
+    case PrimitiveType::RLock:
+        return "rlock";
+    case PrimitiveType::Semaphore:
+        return "semaphore";
+    case PrimitiveType::BoundedSemaphore:
+        return "bounded";
+    case PrimitiveType::Event:
+        return "event";
+    case PrimitiveType::Queue:
+        return "queue";
+    case PrimitiveType::Condition:
+        return "condition";
+    case PrimitiveType::Barrier:
+        return "barrier";
+    case PrimitiveType::Counter:
+        return "counter";
     }
     return "?";
 }
@@ -27,24 +36,42 @@ const char *toString(PrimitiveType t)
 const char *toString(OpKind k)
 {
     switch (k) {
-    case OpKind::Acquire: return "acquire";
-    case OpKind::Release: return "release";
-    case OpKind::Wait: return "wait";
-    case OpKind::Notify: return "notify";
-    case OpKind::NotifyAll: return "notify_all";
-    case OpKind::Set: return "set";
-    case OpKind::Clear: return "clear";
-    case OpKind::Put: return "put";
-    case OpKind::Get: return "get";
-    case OpKind::TaskDone: return "task_done";
-    case OpKind::Join: return "join";
-    case OpKind::Sleep: return "sleep";
-    case OpKind::Print: return "print";
-    case OpKind::Locked: return "locked";
-    case OpKind::IsSet: return "is_set";
-    case OpKind::WaitFor: return "wait_for";
-    case OpKind::Add: return "add";
-    case OpKind::JoinThread: return "join";
+    case OpKind::Acquire:
+        return "acquire";
+    case OpKind::Release:
+        return "release";
+    case OpKind::Wait:
+        return "wait";
+    case OpKind::Notify:
+        return "notify";
+    case OpKind::NotifyAll:
+        return "notify_all";
+    case OpKind::Set:
+        return "set";
+    case OpKind::Clear:
+        return "clear";
+    case OpKind::Put:
+        return "put";
+    case OpKind::Get:
+        return "get";
+    case OpKind::TaskDone:
+        return "task_done";
+    case OpKind::Join:
+        return "join";
+    case OpKind::Sleep:
+        return "sleep";
+    case OpKind::Print:
+        return "print";
+    case OpKind::Locked:
+        return "locked";
+    case OpKind::IsSet:
+        return "is_set";
+    case OpKind::WaitFor:
+        return "wait_for";
+    case OpKind::Add:
+        return "add";
+    case OpKind::JoinThread:
+        return "join";
     }
     return "?";
 }
@@ -52,12 +79,18 @@ const char *toString(OpKind k)
 const char *toString(Comparison c)
 {
     switch (c) {
-    case Comparison::Equal: return "==";
-    case Comparison::NotEqual: return "!=";
-    case Comparison::Less: return "<";
-    case Comparison::LessEqual: return "<=";
-    case Comparison::Greater: return ">";
-    case Comparison::GreaterEqual: return ">=";
+    case Comparison::Equal:
+        return "==";
+    case Comparison::NotEqual:
+        return "!=";
+    case Comparison::Less:
+        return "<";
+    case Comparison::LessEqual:
+        return "<=";
+    case Comparison::Greater:
+        return ">";
+    case Comparison::GreaterEqual:
+        return ">=";
     }
     return "?";
 }
@@ -65,12 +98,18 @@ const char *toString(Comparison c)
 bool compare(std::int64_t left, Comparison c, std::int64_t right)
 {
     switch (c) {
-    case Comparison::Equal: return left == right;
-    case Comparison::NotEqual: return left != right;
-    case Comparison::Less: return left < right;
-    case Comparison::LessEqual: return left <= right;
-    case Comparison::Greater: return left > right;
-    case Comparison::GreaterEqual: return left >= right;
+    case Comparison::Equal:
+        return left == right;
+    case Comparison::NotEqual:
+        return left != right;
+    case Comparison::Less:
+        return left < right;
+    case Comparison::LessEqual:
+        return left <= right;
+    case Comparison::Greater:
+        return left > right;
+    case Comparison::GreaterEqual:
+        return left >= right;
     }
     return false;
 }
@@ -134,8 +173,7 @@ std::string joinErrors(const std::vector<ScriptError> &errors)
 
 ScriptSyntaxError::ScriptSyntaxError(std::vector<ScriptError> errors)
     : std::invalid_argument(joinErrors(errors)), m_errors(std::move(errors))
-{
-}
+{}
 
 namespace {
 
@@ -148,9 +186,18 @@ struct Token
     int column = 0; // 1-based
 };
 
-bool isNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool isNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+bool isNameStart(char c)
+{
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool isNameChar(char c)
+{
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
 
 bool isName(std::string_view s)
 {
@@ -196,16 +243,23 @@ const std::map<std::string, PrimitiveType, std::less<>> &declarationKeywords()
 
 const std::map<std::string, OpKind, std::less<>> &opKeywords()
 {
-    static const std::map<std::string, OpKind, std::less<>> k = {
-        {"acquire", OpKind::Acquire}, {"release", OpKind::Release},
-        {"wait", OpKind::Wait},       {"notify", OpKind::Notify},
-        {"notify_all", OpKind::NotifyAll}, {"set", OpKind::Set},
-        {"clear", OpKind::Clear},     {"put", OpKind::Put},
-        {"get", OpKind::Get},         {"task_done", OpKind::TaskDone},
-        {"join", OpKind::Join},       {"sleep", OpKind::Sleep},
-        {"print", OpKind::Print},     {"locked", OpKind::Locked},
-        {"is_set", OpKind::IsSet},    {"wait_for", OpKind::WaitFor},
-        {"add", OpKind::Add}};
+    static const std::map<std::string, OpKind, std::less<>> k = {{"acquire", OpKind::Acquire},
+                                                                 {"release", OpKind::Release},
+                                                                 {"wait", OpKind::Wait},
+                                                                 {"notify", OpKind::Notify},
+                                                                 {"notify_all", OpKind::NotifyAll},
+                                                                 {"set", OpKind::Set},
+                                                                 {"clear", OpKind::Clear},
+                                                                 {"put", OpKind::Put},
+                                                                 {"get", OpKind::Get},
+                                                                 {"task_done", OpKind::TaskDone},
+                                                                 {"join", OpKind::Join},
+                                                                 {"sleep", OpKind::Sleep},
+                                                                 {"print", OpKind::Print},
+                                                                 {"locked", OpKind::Locked},
+                                                                 {"is_set", OpKind::IsSet},
+                                                                 {"wait_for", OpKind::WaitFor},
+                                                                 {"add", OpKind::Add}};
     return k;
 }
 
@@ -228,19 +282,26 @@ Accepts accepts(OpKind k)
         return {{P::Condition, P::Event, P::Barrier}, "a condition, an event or a barrier"};
     case OpKind::Notify:
     case OpKind::NotifyAll:
-    case OpKind::WaitFor: return {{P::Condition}, "a condition"};
+    case OpKind::WaitFor:
+        return {{P::Condition}, "a condition"};
     case OpKind::Set:
     case OpKind::Clear:
-    case OpKind::IsSet: return {{P::Event}, "an event"};
-    case OpKind::Locked: return {{P::Lock}, "a lock"};
-    case OpKind::Add: return {{P::Counter}, "a counter"};
-    case OpKind::JoinThread: return {{}, "a thread"};
+    case OpKind::IsSet:
+        return {{P::Event}, "an event"};
+    case OpKind::Locked:
+        return {{P::Lock}, "a lock"};
+    case OpKind::Add:
+        return {{P::Counter}, "a counter"};
+    case OpKind::JoinThread:
+        return {{}, "a thread"};
     case OpKind::Put:
     case OpKind::Get:
     case OpKind::TaskDone:
-    case OpKind::Join: return {{P::Queue}, "a queue or a thread (T1, T2, ...)"};
+    case OpKind::Join:
+        return {{P::Queue}, "a queue or a thread (T1, T2, ...)"};
     case OpKind::Sleep:
-    case OpKind::Print: return {{}, ""};
+    case OpKind::Print:
+        return {{}, ""};
     }
     return {{}, ""};
 }
@@ -248,11 +309,16 @@ Accepts accepts(OpKind k)
 std::string article(PrimitiveType t)
 {
     switch (t) {
-    case PrimitiveType::RLock: return "an rlock";
-    case PrimitiveType::Event: return "an event";
-    case PrimitiveType::BoundedSemaphore: return "a bounded semaphore";
-    case PrimitiveType::Counter: return "a counter";
-    default: return std::string("a ") + toString(t);
+    case PrimitiveType::RLock:
+        return "an rlock";
+    case PrimitiveType::Event:
+        return "an event";
+    case PrimitiveType::BoundedSemaphore:
+        return "a bounded semaphore";
+    case PrimitiveType::Counter:
+        return "a counter";
+    default:
+        return std::string("a ") + toString(t);
     }
 }
 
@@ -271,8 +337,8 @@ public:
     {
         ParseResult result;
         if (text.size() > kMaxScriptBytes) {
-            error(1, 1, "the script is longer than " + std::to_string(kMaxScriptBytes / 1024) +
-                            " KiB");
+            error(1, 1,
+                  "the script is longer than " + std::to_string(kMaxScriptBytes / 1024) + " KiB");
             result.errors = std::move(m_errors);
             return result;
         }
@@ -377,8 +443,10 @@ private:
         if (kw == declarationKeywords().end()) {
             if (opKeywords().contains(t[0].text))
                 error(number, t[0].column,
-                      "'" + t[0].text + "' is an operation: put it on a thread line, e.g. "
-                      "`T1: " + t[0].text + " ...`");
+                      "'" + t[0].text +
+                          "' is an operation: put it on a thread line, e.g. "
+                          "`T1: " +
+                          t[0].text + " ...`");
             else
                 error(number, t[0].column,
                       "unknown declaration '" + t[0].text +
@@ -389,31 +457,29 @@ private:
         const PrimitiveType type = kw->second;
         const std::string keyword = t[0].text;
         if (t.size() < 2) {
-            error(number, int(to) + 1, "'" + keyword + "' needs a name, e.g. `" + keyword +
-                                           " A`");
+            error(number, int(to) + 1, "'" + keyword + "' needs a name, e.g. `" + keyword + " A`");
             return;
         }
         if (!isName(t[1].text)) {
             error(number, t[1].column,
-                  "'" + t[1].text + "' is not a name (letters, digits and _, not starting "
-                                    "with a digit)");
+                  "'" + t[1].text +
+                      "' is not a name (letters, digits and _, not starting "
+                      "with a digit)");
             return;
         }
         ScriptDeclaration d;
         d.type = type;
         d.name = t[1].text;
         d.line = number;
-        d.value = type == PrimitiveType::Semaphore || type == PrimitiveType::BoundedSemaphore
-                      ? 1
-                      : 0;
+        d.value =
+            type == PrimitiveType::Semaphore || type == PrimitiveType::BoundedSemaphore ? 1 : 0;
         std::size_t used = 2;
         if (type == PrimitiveType::Barrier) {
             const auto v = t.size() > 2 ? toInt(t[2].text) : std::nullopt;
             if (!v || *v < 1 || *v > kMaxScriptThreads) {
                 error(number, t.size() > 2 ? t[2].column : int(to) + 1,
                       "a barrier needs how many threads it waits for, from 1 to " +
-                          std::to_string(kMaxScriptThreads) + ", e.g. `barrier " + d.name +
-                          " 2`");
+                          std::to_string(kMaxScriptThreads) + ", e.g. `barrier " + d.name + " 2`");
                 return;
             }
             d.value = *v;
@@ -423,9 +489,8 @@ private:
                 const auto v = toInt(t[2].text);
                 if (!v || *v < -kMaxValue || *v > kMaxValue) {
                     error(number, t[2].column,
-                          "a counter starts at a whole number from " +
-                              std::to_string(-kMaxValue) + " to " + std::to_string(kMaxValue) +
-                              ", not '" + t[2].text + "'");
+                          "a counter starts at a whole number from " + std::to_string(-kMaxValue) +
+                              " to " + std::to_string(kMaxValue) + ", not '" + t[2].text + "'");
                     return;
                 }
                 d.value = *v;
@@ -481,33 +546,35 @@ private:
             const int column = m_conditionLockColumn[d.name];
             const ScriptDeclaration *lock = m_script.find(d.lock);
             if (!lock)
-                error(d.line, column, "no lock called " + d.lock + " is declared (e.g. `lock " +
-                                          d.lock + "`)");
+                error(d.line, column,
+                      "no lock called " + d.lock + " is declared (e.g. `lock " + d.lock + "`)");
             else if (lock->type != PrimitiveType::Lock && lock->type != PrimitiveType::RLock)
-                error(d.line, column, "a condition is built on a lock or an rlock; " + d.lock +
-                                          " is " + article(lock->type));
+                error(d.line, column,
+                      "a condition is built on a lock or an rlock; " + d.lock + " is " +
+                          article(lock->type));
         }
     }
 
     void checkThreads()
     {
         if (m_threadLines.empty()) {
-            error(1, 1, "the script has no threads: add a line such as `T1: acquire A; release A`");
+            error(1, 1,
+                  "the script has no threads: add a line such as `T1: acquire A; release A`");
             return;
         }
         const int highest = m_pending.rbegin()->first;
         for (int n = 1; n < highest; ++n)
             if (!m_pending.contains(n)) {
                 const auto line = m_threadLines.find(highest)->second;
-                error(line, 1, "threads are numbered T1, T2, ... without gaps: T" +
-                                   std::to_string(n) + " has no line");
+                error(line, 1,
+                      "threads are numbered T1, T2, ... without gaps: T" + std::to_string(n) +
+                          " has no line");
                 return;
             }
     }
 
     // Splits the operations of a thread line at the `;` outside quoted texts.
-    void parseOps(std::string_view line, int number, std::size_t from, std::size_t to,
-                  int thread)
+    void parseOps(std::string_view line, int number, std::size_t from, std::size_t to, int thread)
     {
         auto &list = m_pending[thread];
         std::size_t start = from;
@@ -674,7 +741,8 @@ private:
         }
         if (op.kind == OpKind::Sleep) {
             if (p.args.empty()) {
-                error(op.line, op.column, "`sleep` needs a number of milliseconds, e.g. `sleep 10`");
+                error(op.line, op.column,
+                      "`sleep` needs a number of milliseconds, e.g. `sleep 10`");
                 return;
             }
             const auto ms = toInt(p.args[0].text);
@@ -751,8 +819,10 @@ private:
             return;
         case OpKind::Put: {
             if (p.args.size() < 2) {
-                error(op.line, op.column, "`put` needs the queue and a whole number to put, "
-                                          "e.g. `put " + d->name + " 7`");
+                error(op.line, op.column,
+                      "`put` needs the queue and a whole number to put, "
+                      "e.g. `put " +
+                          d->name + " 7`");
                 return;
             }
             const auto v = toInt(p.args[1].text);
@@ -796,7 +866,8 @@ private:
             if (p.args.size() < 4) {
                 error(op.line, op.column,
                       "`wait_for` needs the condition and a test of a counter, e.g. "
-                      "`wait_for " + d->name + " N >= 3`");
+                      "`wait_for " +
+                          d->name + " N >= 3`");
                 return;
             }
             const ScriptDeclaration *counter = m_script.find(p.args[1].text);
@@ -807,8 +878,8 @@ private:
                 return;
             }
             static const std::map<std::string, Comparison, std::less<>> ops = {
-                {"==", Comparison::Equal}, {"!=", Comparison::NotEqual},
-                {"<", Comparison::Less},   {"<=", Comparison::LessEqual},
+                {"==", Comparison::Equal},  {"!=", Comparison::NotEqual},
+                {"<", Comparison::Less},    {"<=", Comparison::LessEqual},
                 {">", Comparison::Greater}, {">=", Comparison::GreaterEqual}};
             const auto cmp = ops.find(p.args[2].text);
             if (cmp == ops.end()) {

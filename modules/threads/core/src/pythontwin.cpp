@@ -14,12 +14,13 @@ namespace {
 bool reservedInPython(std::string_view name)
 {
     static const std::set<std::string, std::less<>> reserved = {
-        "False", "None",   "True",    "and",      "as",       "assert", "async",  "await",
-        "break", "class",  "continue", "def",     "del",      "elif",   "else",   "except",
-        "finally", "for",  "from",    "global",   "if",       "import", "in",     "is",
-        "lambda", "nonlocal", "not",  "or",       "pass",     "raise",  "return", "try",
-        "while", "with",   "yield",   "print",    "threading", "queue", "time",   "main",
-        "threads", "t",    "str",     "all_started", "got"};
+        "False",  "None",        "True",    "and",      "as",       "assert",  "async",
+        "await",  "break",       "class",   "continue", "def",      "del",     "elif",
+        "else",   "except",      "finally", "for",      "from",     "global",  "if",
+        "import", "in",          "is",      "lambda",   "nonlocal", "not",     "or",
+        "pass",   "raise",       "return",  "try",      "while",    "with",    "yield",
+        "print",  "threading",   "queue",   "time",     "main",     "threads", "t",
+        "str",    "all_started", "got"};
     if (reserved.contains(name))
         return true;
     // thread_<n>: the functions of the thread lines
@@ -68,8 +69,7 @@ class Writer
 public:
     Writer(const Script &script, const PythonTwinOptions &options)
         : m_script(script), m_options(options)
-    {
-    }
+    {}
 
     std::string run()
     {
@@ -92,8 +92,8 @@ public:
         m_out += "\n\nif __name__ == \"__main__\":\n    threads = [\n";
         for (const auto &t : m_script.threads) {
             const std::string n = std::to_string(t.number);
-            m_out += "        threading.Thread(target=thread_" + n + ", name=\"Thread-" + n +
-                     "\"),\n";
+            m_out +=
+                "        threading.Thread(target=thread_" + n + ", name=\"Thread-" + n + "\"),\n";
         }
         m_out += "    ]\n    for t in threads:\n        t.start()\n";
         if (m_joins)
@@ -110,26 +110,33 @@ private:
     {
         std::string value;
         switch (d.type) {
-        case PrimitiveType::Lock: value = "threading.Lock()"; break;
-        case PrimitiveType::RLock: value = "threading.RLock()"; break;
+        case PrimitiveType::Lock:
+            value = "threading.Lock()";
+            break;
+        case PrimitiveType::RLock:
+            value = "threading.RLock()";
+            break;
         case PrimitiveType::Semaphore:
             value = "threading.Semaphore(" + std::to_string(d.value) + ")";
             break;
         case PrimitiveType::BoundedSemaphore:
             value = "threading.BoundedSemaphore(" + std::to_string(d.value) + ")";
             break;
-        case PrimitiveType::Event: value = "threading.Event()"; break;
+        case PrimitiveType::Event:
+            value = "threading.Event()";
+            break;
         case PrimitiveType::Queue:
             value = "queue.Queue(" + (d.value ? std::to_string(d.value) : std::string()) + ")";
             break;
         case PrimitiveType::Condition:
-            value = "threading.Condition(" + (d.lock.empty() ? std::string() : name(d.lock)) +
-                    ")";
+            value = "threading.Condition(" + (d.lock.empty() ? std::string() : name(d.lock)) + ")";
             break;
         case PrimitiveType::Barrier:
             value = "threading.Barrier(" + std::to_string(d.value) + ")";
             break;
-        case PrimitiveType::Counter: value = std::to_string(d.value); break;
+        case PrimitiveType::Counter:
+            value = std::to_string(d.value);
+            break;
         }
         m_out += name(d.name) + " = " + value + "\n";
     }
@@ -147,11 +154,11 @@ private:
     {
         line(1, "if not " + call + ":");
         line(2, "print(" +
-                    pyString("Thread-" + std::to_string(thread) + ": " + toString(op.kind) +
-                             " " + op.target +
-                             (op.nowait ? std::string(" nowait returned False")
-                                        : " timed out after " + std::to_string(*op.timeoutMs) +
-                                              " ms")) +
+                    pyString("Thread-" + std::to_string(thread) + ": " + toString(op.kind) + " " +
+                             op.target +
+                             (op.nowait
+                                  ? std::string(" nowait returned False")
+                                  : " timed out after " + std::to_string(*op.timeoutMs) + " ms")) +
                     ")");
     }
 
@@ -245,8 +252,12 @@ private:
                 line(1, x + ".wait_for(" + predicate + ")");
             return;
         }
-        case OpKind::IsSet: query(x + ".is_set()", op.target + ".is_set()", thread); return;
-        case OpKind::Locked: query(x + ".locked()", op.target + ".locked()", thread); return;
+        case OpKind::IsSet:
+            query(x + ".is_set()", op.target + ".is_set()", thread);
+            return;
+        case OpKind::Locked:
+            query(x + ".locked()", op.target + ".locked()", thread);
+            return;
         case OpKind::Add:
             line(1, x + (op.number < 0 ? " -= " + std::to_string(-op.number)
                                        : " += " + std::to_string(op.number)));
@@ -257,9 +268,15 @@ private:
         case OpKind::Notify:
             line(1, x + ".notify(" + (op.number == 1 ? "" : std::to_string(op.number)) + ")");
             return;
-        case OpKind::NotifyAll: line(1, x + ".notify_all()"); return;
-        case OpKind::Set: line(1, x + ".set()"); return;
-        case OpKind::Clear: line(1, x + ".clear()"); return;
+        case OpKind::NotifyAll:
+            line(1, x + ".notify_all()");
+            return;
+        case OpKind::Set:
+            line(1, x + ".set()");
+            return;
+        case OpKind::Clear:
+            line(1, x + ".clear()");
+            return;
         case OpKind::Put:
             line(1, x + ".put(" + std::to_string(op.number) +
                         (op.timeoutMs ? ", timeout=" + timeout : std::string()) + ")");
@@ -267,21 +284,28 @@ private:
         case OpKind::Get:
             line(1, (m_items.contains(op.target) ? "got[" + pyString(op.target) + "] = "
                                                  : std::string()) +
-                        x + ".get(" + (op.timeoutMs ? "timeout=" + timeout : std::string()) +
-                        ")");
+                        x + ".get(" + (op.timeoutMs ? "timeout=" + timeout : std::string()) + ")");
             return;
-        case OpKind::TaskDone: line(1, x + ".task_done()"); return;
-        case OpKind::Join: line(1, x + ".join()"); return;
-        case OpKind::Sleep: line(1, "time.sleep(" + seconds(op.number) + ")"); return;
-        case OpKind::Print: line(1, "print(" + printArgument(op.text) + ")"); return;
+        case OpKind::TaskDone:
+            line(1, x + ".task_done()");
+            return;
+        case OpKind::Join:
+            line(1, x + ".join()");
+            return;
+        case OpKind::Sleep:
+            line(1, "time.sleep(" + seconds(op.number) + ")");
+            return;
+        case OpKind::Print:
+            line(1, "print(" + printArgument(op.text) + ")");
+            return;
         }
     }
 
     const Script &m_script;
     const PythonTwinOptions &m_options;
     std::string m_out;
-    bool m_joins = false;             // some thread joins another
-    std::set<std::string> m_items;    // the queues whose item the current thread prints
+    bool m_joins = false;          // some thread joins another
+    std::set<std::string> m_items; // the queues whose item the current thread prints
 };
 
 } // namespace

@@ -54,9 +54,12 @@ std::int64_t toVirtualNs(double seconds)
 const char *toString(Mode m)
 {
     switch (m) {
-    case Mode::Free: return "free";
-    case Mode::Paced: return "paced";
-    case Mode::Step: return "step";
+    case Mode::Free:
+        return "free";
+    case Mode::Paced:
+        return "paced";
+    case Mode::Step:
+        return "step";
     }
     return "?";
 }
@@ -64,13 +67,20 @@ const char *toString(Mode m)
 const char *toString(ThreadState s)
 {
     switch (s) {
-    case ThreadState::Starting: return "starting";
-    case ThreadState::Runnable: return "runnable";
-    case ThreadState::Running: return "running";
-    case ThreadState::Blocked: return "blocked";
-    case ThreadState::Waiting: return "waiting";
-    case ThreadState::Sleeping: return "sleeping";
-    case ThreadState::Done: return "done";
+    case ThreadState::Starting:
+        return "starting";
+    case ThreadState::Runnable:
+        return "runnable";
+    case ThreadState::Running:
+        return "running";
+    case ThreadState::Blocked:
+        return "blocked";
+    case ThreadState::Waiting:
+        return "waiting";
+    case ThreadState::Sleeping:
+        return "sleeping";
+    case ThreadState::Done:
+        return "done";
     }
     return "?";
 }
@@ -108,7 +118,7 @@ struct Runtime::ThreadRecord
     bool timedWait = false;              // free mode: the wait has a real deadline
     std::atomic<bool> stuck{false};      // in a reported deadlock: unwinds, records nothing
     bool timedOut = false;
-    std::int64_t cause = -1;             // seq of the release that woke it
+    std::int64_t cause = -1; // seq of the release that woke it
     std::string nextEvent, nextPrimitive;
     std::uint32_t nextLine = 0;
     std::function<void()> body;
@@ -140,9 +150,9 @@ struct Runtime::Record
     const char *scriptFile;     // with scriptLine != 0: a playground thread's script line
     void *extra;                // list (int64s) or text (bytes) in the chunk; Generic: an Event
     Args args;
-    std::int32_t prim;          // index into m_primitives
+    std::int32_t prim; // index into m_primitives
     std::uint32_t scriptLine;
-    std::uint32_t extraLength;  // list entries or text bytes
+    std::uint32_t extraLength; // list entries or text bytes
     std::int16_t thread;
     Form form;
 };
@@ -159,24 +169,23 @@ struct Runtime::Chunk
 
     std::array<Record, kRecords> records;
     std::atomic<std::uint32_t> published{0};
-    std::uint32_t drained = 0;  // the drain's cursor (under m_mutex)
-    std::size_t wordsUsed = 0;  // the owner's
+    std::uint32_t drained = 0; // the drain's cursor (under m_mutex)
+    std::size_t wordsUsed = 0; // the owner's
     std::vector<std::int64_t> words = std::vector<std::int64_t>(kWords);
 };
 
 struct Runtime::Buffer
 {
-    std::int16_t thread = 0;     // the owner's thread number (0: not one of ours)
-    Chunk *current = nullptr;    // the owner's
-    std::deque<Chunk *> chunks;  // oldest first; back() is current (under m_bufferMutex)
+    std::int16_t thread = 0;    // the owner's thread number (0: not one of ours)
+    Chunk *current = nullptr;   // the owner's
+    std::deque<Chunk *> chunks; // oldest first; back() is current (under m_bufferMutex)
 };
 
 Runtime::Runtime(wb::Trace *trace, Mode mode, int firstThread)
     : m_trace(trace), m_mode(mode), m_id(g_nextRuntimeId.fetch_add(1)),
       m_seq(trace ? trace->size() : 0), m_drainedSeq(trace ? trace->size() : 0),
       m_nextNumber(firstThread < 1 ? 1 : firstThread)
-{
-}
+{}
 
 Runtime::~Runtime()
 {
@@ -196,10 +205,22 @@ Runtime::~Runtime()
         delete c;
 }
 
-void Runtime::setSeed(std::uint64_t seed) { m_rng.reseed(seed); }
-void Runtime::setManualChoice(bool manual) { m_manual = manual; }
-void Runtime::setPace(std::chrono::nanoseconds pace) { m_pace = pace; }
-void Runtime::setRealSecond(std::chrono::nanoseconds d) { m_realSecond = d; }
+void Runtime::setSeed(std::uint64_t seed)
+{
+    m_rng.reseed(seed);
+}
+void Runtime::setManualChoice(bool manual)
+{
+    m_manual = manual;
+}
+void Runtime::setPace(std::chrono::nanoseconds pace)
+{
+    m_pace = pace;
+}
+void Runtime::setRealSecond(std::chrono::nanoseconds d)
+{
+    m_realSecond = d;
+}
 
 std::chrono::nanoseconds Runtime::realDuration(double seconds) const
 {
@@ -283,7 +304,10 @@ void Runtime::setScriptLine(const char *file, std::uint32_t line)
     t_scriptLine = file ? line : 0;
 }
 
-bool Runtime::gated() const { return m_mode == Mode::Step && self() != nullptr; }
+bool Runtime::gated() const
+{
+    return m_mode == Mode::Step && self() != nullptr;
+}
 
 int Runtime::currentThread() const
 {
@@ -339,8 +363,8 @@ std::vector<ThreadInfo> Runtime::parked() const
 bool Runtime::choose(int thread)
 {
     std::lock_guard lk(m_mutex);
-    if (m_running != -1 || std::find(m_offered.begin(), m_offered.end(), thread) ==
-                               m_offered.end())
+    if (m_running != -1 ||
+        std::find(m_offered.begin(), m_offered.end(), thread) == m_offered.end())
         return false;
     m_running = thread;
     m_offered.clear();
@@ -653,43 +677,80 @@ void Runtime::drainLocked()
 const char *kindOf(Form f)
 {
     switch (f) {
-    case Form::Generic: return "";
-    case Form::ThreadStart: return "start";
-    case Form::ThreadExit: return "exit";
-    case Form::Print: return "print";
-    case Form::Sleep: return "sleep";
-    case Form::SleepWoken: return "woken";
-    case Form::Write: return "write";
-    case Form::LockAttempt: return "attempt";
-    case Form::LockAcquired: return "acquired";
-    case Form::LockBusy: return "busy";
-    case Form::LockBlocked: return "blocked";
-    case Form::LockTimeout: return "timeout";
-    case Form::LockWoken: return "woken";
-    case Form::LockReleased: return "released";
-    case Form::RLockAttempt: return "attempt";
-    case Form::RLockAcquired: return "acquired";
-    case Form::RLockReentered: return "acquired";
-    case Form::RLockReleasedOne: return "released";
-    case Form::RLockReleased: return "released";
-    case Form::RLockReleaseSave: return "release_save";
-    case Form::RLockRestore: return "acquire_restore";
-    case Form::ConditionWait: return "wait";
-    case Form::ConditionReturn: return "wait_return";
-    case Form::ConditionTimeout: return "timeout";
-    case Form::ConditionNotify: return "notify";
-    case Form::SemaphoreAttempt: return "attempt";
-    case Form::SemaphoreAcquired: return "acquired";
-    case Form::SemaphoreBusy: return "busy";
-    case Form::SemaphoreReleased: return "released";
-    case Form::EventSet: return "set";
-    case Form::EventClear: return "clear";
-    case Form::EventPassed: return "wait_return";
-    case Form::EventTimedOut: return "wait_return";
-    case Form::QueuePut: return "put";
-    case Form::QueueGet: return "get";
-    case Form::QueueTaskDone: return "task_done";
-    case Form::QueueJoin: return "join";
+    case Form::Generic:
+        return "";
+    case Form::ThreadStart:
+        return "start";
+    case Form::ThreadExit:
+        return "exit";
+    case Form::Print:
+        return "print";
+    case Form::Sleep:
+        return "sleep";
+    case Form::SleepWoken:
+        return "woken";
+    case Form::Write:
+        return "write";
+    case Form::LockAttempt:
+        return "attempt";
+    case Form::LockAcquired:
+        return "acquired";
+    case Form::LockBusy:
+        return "busy";
+    case Form::LockBlocked:
+        return "blocked";
+    case Form::LockTimeout:
+        return "timeout";
+    case Form::LockWoken:
+        return "woken";
+    case Form::LockReleased:
+        return "released";
+    case Form::RLockAttempt:
+        return "attempt";
+    case Form::RLockAcquired:
+        return "acquired";
+    case Form::RLockReentered:
+        return "acquired";
+    case Form::RLockReleasedOne:
+        return "released";
+    case Form::RLockReleased:
+        return "released";
+    case Form::RLockReleaseSave:
+        return "release_save";
+    case Form::RLockRestore:
+        return "acquire_restore";
+    case Form::ConditionWait:
+        return "wait";
+    case Form::ConditionReturn:
+        return "wait_return";
+    case Form::ConditionTimeout:
+        return "timeout";
+    case Form::ConditionNotify:
+        return "notify";
+    case Form::SemaphoreAttempt:
+        return "attempt";
+    case Form::SemaphoreAcquired:
+        return "acquired";
+    case Form::SemaphoreBusy:
+        return "busy";
+    case Form::SemaphoreReleased:
+        return "released";
+    case Form::EventSet:
+        return "set";
+    case Form::EventClear:
+        return "clear";
+    case Form::EventPassed:
+        return "wait_return";
+    case Form::EventTimedOut:
+        return "wait_return";
+    case Form::QueuePut:
+        return "put";
+    case Form::QueueGet:
+        return "get";
+    case Form::QueueTaskDone:
+        return "task_done";
+    case Form::QueueJoin:
+        return "join";
     }
     return "?";
 }
@@ -708,13 +769,19 @@ wb::Event Runtime::decodeLocked(Record &r) const
     e.where = r.scriptLine ? wb::SourceLocation{r.scriptFile, r.scriptLine, ""}
                            : wb::SourceLocation::from(r.where);
     const auto *words = static_cast<const std::int64_t *>(r.extra);
-    auto list = [&] { return std::vector<std::int64_t>(words, words + r.extraLength); };
-    auto text = [&] { return std::string(static_cast<const char *>(r.extra), r.extraLength); };
+    auto list = [&] {
+        return std::vector<std::int64_t>(words, words + r.extraLength);
+    };
+    auto text = [&] {
+        return std::string(static_cast<const char *>(r.extra), r.extraLength);
+    };
     auto name = [this](std::int64_t id) {
         return id >= 0 && id < std::int64_t(m_primitives.size()) ? m_primitives[id].name
                                                                  : std::string();
     };
-    auto real = [](std::int64_t bits) { return std::bit_cast<double>(bits); };
+    auto real = [](std::int64_t bits) {
+        return std::bit_cast<double>(bits);
+    };
     const std::string who = threadName(r.thread);
     const std::string prim = name(r.prim);
     const auto [a, b, c] = r.args;
@@ -731,19 +798,30 @@ wb::Event Runtime::decodeLocked(Record &r) const
     case Form::SleepWoken:
         identity(r.form <= Form::ThreadExit ? "thread" : "time", "thread");
         break;
-    case Form::Print: identity("console", "console"); break;
-    case Form::Write: identity("output.txt", "file"); break;
+    case Form::Print:
+        identity("console", "console");
+        break;
+    case Form::Write:
+        identity("output.txt", "file");
+        break;
     default:
         identity(prim, r.prim >= 0 && r.prim < int(m_primitives.size())
                            ? m_primitives[r.prim].layer
                            : std::string());
     }
-    auto add = [&](const char *key, auto value) { e.fields.emplace_back(key, value); };
+    auto add = [&](const char *key, auto value) {
+        e.fields.emplace_back(key, value);
+    };
 
     switch (r.form) {
-    case Form::Generic: break;
-    case Form::ThreadStart: e.label = who + " starts"; break;
-    case Form::ThreadExit: e.label = who + " finishes"; break;
+    case Form::Generic:
+        break;
+    case Form::ThreadStart:
+        e.label = who + " starts";
+        break;
+    case Form::ThreadExit:
+        e.label = who + " finishes";
+        break;
     case Form::Print:
         e.label = text();
         add("text", e.label);
@@ -768,8 +846,8 @@ wb::Event Runtime::decodeLocked(Record &r) const
         break;
     case Form::LockAcquired:
     case Form::LockBusy:
-        e.label = who + (r.form == Form::LockBusy ? " finds " + prim + " locked"
-                                                  : " acquired " + prim);
+        e.label =
+            who + (r.form == Form::LockBusy ? " finds " + prim + " locked" : " acquired " + prim);
         add("value", a);
         add("locked", true);
         break;
@@ -800,11 +878,21 @@ wb::Event Runtime::decodeLocked(Record &r) const
     case Form::RLockReleased:
     case Form::RLockRestore:
         switch (r.form) {
-        case Form::RLockAttempt: e.label = who + " tries to acquire " + prim; break;
-        case Form::RLockAcquired: e.label = who + " acquired " + prim; break;
-        case Form::RLockReentered: e.label = who + " re-enters " + prim; break;
-        case Form::RLockReleasedOne: e.label = who + " leaves one level of " + prim; break;
-        case Form::RLockReleased: e.label = who + " released " + prim; break;
+        case Form::RLockAttempt:
+            e.label = who + " tries to acquire " + prim;
+            break;
+        case Form::RLockAcquired:
+            e.label = who + " acquired " + prim;
+            break;
+        case Form::RLockReentered:
+            e.label = who + " re-enters " + prim;
+            break;
+        case Form::RLockReleasedOne:
+            e.label = who + " leaves one level of " + prim;
+            break;
+        case Form::RLockReleased:
+            e.label = who + " released " + prim;
+            break;
         default:
             e.label = who + " restores count " + std::to_string(b) + " of " + prim;
         }
@@ -875,10 +963,17 @@ wb::Event Runtime::decodeLocked(Record &r) const
     case Form::QueueTaskDone:
     case Form::QueueJoin:
         switch (r.form) {
-        case Form::QueuePut: e.label = who + " puts " + std::to_string(c) + " into " + prim; break;
-        case Form::QueueGet: e.label = who + " gets " + std::to_string(c) + " from " + prim; break;
-        case Form::QueueTaskDone: e.label = who + " marks a task of " + prim + " done"; break;
-        default: e.label = who + " sees every task of " + prim + " done";
+        case Form::QueuePut:
+            e.label = who + " puts " + std::to_string(c) + " into " + prim;
+            break;
+        case Form::QueueGet:
+            e.label = who + " gets " + std::to_string(c) + " from " + prim;
+            break;
+        case Form::QueueTaskDone:
+            e.label = who + " marks a task of " + prim + " done";
+            break;
+        default:
+            e.label = who + " sees every task of " + prim + " done";
         }
         add("items", list());
         add("unfinished", a);
@@ -1064,9 +1159,9 @@ bool Runtime::blockedWithoutHopeLocked(const ThreadRecord &r) const
     if (m_mode == Mode::Step)
         return true;
     // Free mode: a lock already posted will be taken on the next wait slice.
-    const PrimitiveSlot *slot =
-        r.blockedOn >= 0 && r.blockedOn < int(m_primitives.size()) ? &m_primitives[r.blockedOn]
-                                                                   : nullptr;
+    const PrimitiveSlot *slot = r.blockedOn >= 0 && r.blockedOn < int(m_primitives.size())
+                                    ? &m_primitives[r.blockedOn]
+                                    : nullptr;
     return slot && slot->lock && slot->lock->semValue() == 0;
 }
 
@@ -1147,7 +1242,7 @@ void Runtime::checkAllBlockedLocked()
         d.description = others;
     }
     d.description += d.stuck.size() == 1 ? "; no other thread is left that could wake it"
-                                          : "; no other thread is left that could wake them";
+                                         : "; no other thread is left that could wake them";
     reportDeadlockLocked(std::move(d));
 }
 

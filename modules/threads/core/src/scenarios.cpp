@@ -25,7 +25,7 @@ struct ScenarioRun::Shared
     std::vector<std::string> console;
     int nextThread = 1; // Python numbers threads across the whole program
     std::uint64_t phases = 0;
-    wb::Rng values{0}; // random.randint, seeded
+    wb::Rng values{0};            // random.randint, seeded
     std::optional<Script> script; // playground
 };
 
@@ -38,8 +38,7 @@ using Shared = ScenarioRun::Shared;
 class Phase
 {
 public:
-    explicit Phase(Shared &s)
-        : m_s(s), m_rt(s.trace, s.options.mode, s.nextThread)
+    explicit Phase(Shared &s) : m_s(s), m_rt(s.trace, s.options.mode, s.nextThread)
     {
         m_rt.setSeed(s.options.seed.value_or(0) + 0x9e3779b97f4a7c15ull * s.phases++);
         m_rt.setManualChoice(s.options.manualChoice);
@@ -88,7 +87,10 @@ bool stopped(Shared &s)
     return s.stopRequested;
 }
 
-std::string me(Runtime &rt) { return threadName(rt.currentThread()); }
+std::string me(Runtime &rt)
+{
+    return threadName(rt.currentThread());
+}
 
 std::int64_t randint(Shared &s)
 {
@@ -350,8 +352,8 @@ void semaphoreScenario(Shared &s)
                     maxInside = std::max(maxInside, inside);
                     minValue = std::min(minValue, semaphore.value());
                 }
-                rt.print("semaphore acquired by " + me(rt) + " (" + std::to_string(now) +
-                         " of " + std::to_string(kPermits) + " permits in use)");
+                rt.print("semaphore acquired by " + me(rt) + " (" + std::to_string(now) + " of " +
+                         std::to_string(kPermits) + " permits in use)");
                 rt.sleep(0.5 + 0.25 * w); // work on the shared resource
                 {
                     std::lock_guard g(gaugeMutex);
@@ -595,7 +597,9 @@ public:
                 m_semaphores[d.name] = std::make_unique<classic::Semaphore>(
                     &rt, d.value, d.type == P::BoundedSemaphore, d.name);
                 break;
-            case P::Event: m_events[d.name] = std::make_unique<classic::Event>(&rt, d.name); break;
+            case P::Event:
+                m_events[d.name] = std::make_unique<classic::Event>(&rt, d.name);
+                break;
             case P::Queue:
                 m_queues[d.name] = std::make_unique<classic::Queue>(&rt, d.value, d.name);
                 break;
@@ -606,8 +610,11 @@ public:
             case P::Barrier:
                 m_barriers[d.name] = std::make_unique<classic::Barrier>(&rt, d.value, d.name);
                 break;
-            case P::Counter: m_counters[d.name].store(d.value); break;
-            default: break;
+            case P::Counter:
+                m_counters[d.name].store(d.value);
+                break;
+            default:
+                break;
             }
         }
         // CPython 3's Thread.join() waits on the thread's _tstate_lock, which the thread holds
@@ -663,10 +670,18 @@ public:
             return m_conditions.at(x)->waitFor(
                 [&] { return compare(counter.load(), op.comparison, op.number); }, timeout);
         }
-        case OpKind::Notify: m_conditions.at(x)->notify(int(op.number)); return true;
-        case OpKind::NotifyAll: m_conditions.at(x)->notifyAll(); return true;
-        case OpKind::Set: m_events.at(x)->set(); return true;
-        case OpKind::Clear: m_events.at(x)->clear(); return true;
+        case OpKind::Notify:
+            m_conditions.at(x)->notify(int(op.number));
+            return true;
+        case OpKind::NotifyAll:
+            m_conditions.at(x)->notifyAll();
+            return true;
+        case OpKind::Set:
+            m_events.at(x)->set();
+            return true;
+        case OpKind::Clear:
+            m_events.at(x)->clear();
+            return true;
         case OpKind::IsSet: {
             const classic::Event &e = *m_events.at(x);
             rt.printAtTurn([&] { return me(rt) + ": " + x + ".is_set() = " + pyBool(e.isSet()); });
@@ -674,7 +689,8 @@ public:
         }
         case OpKind::Locked: {
             const auto &l = static_cast<const classic::Lock &>(*m_locks.at(x));
-            rt.printAtTurn([&] { return me(rt) + ": " + x + ".locked() = " + pyBool(l.locked()); });
+            rt.printAtTurn(
+                [&] { return me(rt) + ": " + x + ".locked() = " + pyBool(l.locked()); });
             return true;
         }
         case OpKind::Put:
@@ -685,8 +701,12 @@ public:
             self.lastGot[x] = m_queues.at(x)->get(true, timeout);
             ++consumed;
             return true;
-        case OpKind::TaskDone: m_queues.at(x)->taskDone(); return true;
-        case OpKind::Join: m_queues.at(x)->join(); return true;
+        case OpKind::TaskDone:
+            m_queues.at(x)->taskDone();
+            return true;
+        case OpKind::Join:
+            m_queues.at(x)->join();
+            return true;
         case OpKind::JoinThread: {
             if (int(op.number) == rt.currentThread())
                 throw RuntimeError("cannot join current thread");
@@ -695,8 +715,12 @@ public:
             tstate.release();
             return true;
         }
-        case OpKind::Add: m_counters.at(x) += op.number; return true;
-        case OpKind::Sleep: rt.sleep(double(op.number) / 1000.0); return true;
+        case OpKind::Add:
+            m_counters.at(x) += op.number;
+            return true;
+        case OpKind::Sleep:
+            rt.sleep(double(op.number) / 1000.0);
+            return true;
         case OpKind::Print:
             rt.printAtTurn([&] { return text(op.text, self); });
             return true;
@@ -794,8 +818,14 @@ void playgroundScenario(Shared &s)
 const std::map<std::string, std::function<void(Shared &)>> &table()
 {
     static const std::map<std::string, std::function<void(Shared &)>> t = {
-        {"fetch-nolock", [](Shared &s) { fetchScenario(s, false); }},
-        {"fetch-lock", [](Shared &s) { fetchScenario(s, true); }},
+        {"fetch-nolock",
+         [](Shared &s) {
+             fetchScenario(s, false);
+         }},
+        {"fetch-lock",
+         [](Shared &s) {
+             fetchScenario(s, true);
+         }},
         {"rlock", rlockScenario},
         {"condition", conditionScenario},
         {"semaphore", semaphoreScenario},
@@ -839,7 +869,10 @@ const std::vector<ScenarioInfo> &scenarios()
     return list;
 }
 
-bool isScenario(std::string_view id) { return table().contains(std::string(id)); }
+bool isScenario(std::string_view id)
+{
+    return table().contains(std::string(id));
+}
 
 ScenarioRun::ScenarioRun(std::string id, ScenarioOptions options, wb::Trace &trace)
     : m_shared(std::make_shared<Shared>())
@@ -852,8 +885,8 @@ ScenarioRun::ScenarioRun(std::string id, ScenarioOptions options, wb::Trace &tra
     m_shared->summary.scenario = id;
     m_shared->values.reseed(options.seed.value_or(0));
     if (id == "playground") {
-        ParseResult parsed = parseScript(options.script.empty() ? scriptPresets().front().script
-                                                                : options.script);
+        ParseResult parsed =
+            parseScript(options.script.empty() ? scriptPresets().front().script : options.script);
         if (!parsed.ok())
             throw ScriptSyntaxError(std::move(parsed.errors));
         m_shared->script = std::move(parsed.script);

@@ -18,8 +18,7 @@ ThreadState stateAfter(const wb::Event &e, ThreadState before)
     return ThreadState::Running;
 }
 
-template <class T>
-void copyIf(const wb::Event &e, std::string_view key, T &out)
+template <class T> void copyIf(const wb::Event &e, std::string_view key, T &out)
 {
     const wb::Value *v = e.field(key);
     if (!v)

@@ -15,8 +15,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <ostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -50,8 +50,7 @@ public:
     JsonWriter &null();
     JsonWriter &value(const Value &v); // byte strings are written as lowercase hex
 
-    template <class T>
-    JsonWriter &array(const std::vector<T> &items)
+    template <class T> JsonWriter &array(const std::vector<T> &items)
     {
         beginArray();
         for (const auto &x : items)

@@ -12,7 +12,8 @@
 //                                          // weak order; <= breaks stability and run detection
 //
 // Probing. With options.trace null the sort records nothing and runs an instantiation with
-// no probe code at all; the only cost is one test before it starts (measured in bench/). With a trace it records, in order:
+// no probe code at all; the only cost is one test before it starts (measured in bench/). With a
+// trace it records, in order:
 //   sort_begin, run, reverse, [insert...], boost, power (cpython311), push, merge_begin,
 //   merge_trim, gallop_enter, gallop, min_gallop, gallop_leave, merge_end, sort_end
 // and, when options.eachComparison is set, one "compare" event per less-than call. Every
@@ -29,8 +30,8 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <iterator>
 #include <memory>
@@ -106,8 +107,7 @@ struct SortOptions
 struct DefaultProjection
 {
     template <class T>
-        requires std::is_arithmetic_v<T>
-    std::int64_t operator()(const T &x) const
+    requires std::is_arithmetic_v<T> std::int64_t operator()(const T &x) const
     {
         return static_cast<std::int64_t>(x);
     }
@@ -139,8 +139,7 @@ struct CountScope
 // binary insertion choose between two pointers on every comparison; on random data a jump
 // there is mispredicted half the time, and GCC turns a plain `?:` into one. The integer form
 // is not turned back into a branch.
-template <class P>
-inline P *pick(bool c, P *x, P *y) noexcept
+template <class P> inline P *pick(bool c, P *x, P *y) noexcept
 {
     const auto ux = reinterpret_cast<std::uintptr_t>(x);
     const auto uy = reinterpret_cast<std::uintptr_t>(y);
@@ -197,8 +196,7 @@ void insertionOrderPortable(const std::int64_t *a, int start, int m, std::uint8_
                             std::uint8_t *index) noexcept;
 
 // One MergeState plus the routines that use it.
-template <class T, class Less, class Project, ProbeMode Mode>
-class TimSort
+template <class T, class Less, class Project, ProbeMode Mode> class TimSort
 {
     static constexpr bool Probed = Mode != ProbeMode::None;
     static constexpr bool Fine = Mode == ProbeMode::Fine;
@@ -215,18 +213,16 @@ class TimSort
     // slot (kBisectSteps). Same slot, same count; traced comparisons (Fine) and every other
     // element or comparison type run CPython's loop. Not floating point: with a NaN the
     // prefix is not ordered and the bisection's slot depends on its path.
-    static constexpr bool kCounted =
-        kRegister && std::is_integral_v<T> && !Fine &&
-        (std::is_same_v<std::remove_cv_t<Less>, std::less<>> ||
-         std::is_same_v<std::remove_cv_t<Less>, std::less<T>>);
+    static constexpr bool kCounted = kRegister && std::is_integral_v<T> && !Fine &&
+                                     (std::is_same_v<std::remove_cv_t<Less>, std::less<>> ||
+                                      std::is_same_v<std::remove_cv_t<Less>, std::less<T>>);
     static constexpr bool kRawTemp =
         std::is_trivially_copyable_v<T> && std::is_trivially_default_constructible_v<T>;
 
 public:
     TimSort(T *base, std::int64_t n, Less &less, const SortOptions &options, Project &project)
         : m_base(base), m_listlen(n), m_less(less), m_policy(options.policy),
-          m_trace(Probed ? options.trace : nullptr),
-          m_project(project)
+          m_trace(Probed ? options.trace : nullptr), m_project(project)
     {
         m_pending.reserve(85);
     }
@@ -241,9 +237,11 @@ public:
                          "sort " + std::to_string(m_listlen) + " elements, minrun " +
                              std::to_string(st.minrun) + ", " +
                              std::string(mergePolicyName(m_policy)),
-                         {{"n", m_listlen}, {"minrun", st.minrun},
+                         {{"n", m_listlen},
+                          {"minrun", st.minrun},
                           {"policy", std::string(mergePolicyName(m_policy))},
-                          {"min_gallop", kMinGallop}, {"values", values(m_base, m_listlen)},
+                          {"min_gallop", kMinGallop},
+                          {"values", values(m_base, m_listlen)},
                           {"comparisons", 0}});
         if (m_listlen >= 2) {
             // Every run but the last has at least minrun elements: room for all of them
@@ -306,20 +304,20 @@ private:
     {
         bool w;
         T *ta, *tb;
-#define WB_TIMSORT_STEP_LO(LT, GE)                                                             \
-    asm("cmp %[va], %[vb]\n\t"                                                                \
-        "mov %[va], %[out]\n\t"                                                               \
-        "cmov" LT " %[vb], %[out]\n\t"                                                        \
-        "cmov" GE " %[a1], %[va]\n\t"                                                         \
-        "cmov" LT " %[b1], %[vb]\n\t"                                                         \
-        "lea 8(%[pa]), %[ta]\n\t"                                                             \
-        "lea 8(%[pb]), %[tb]\n\t"                                                             \
-        "cmov" GE " %[ta], %[pa]\n\t"                                                         \
-        "cmov" LT " %[tb], %[pb]\n\t"                                                         \
-        "set" LT " %[w]"                                                                       \
-        : [out] "=&r"(out), [va] "+r"(va), [vb] "+r"(vb), [pa] "+r"(pa), [pb] "+r"(pb),       \
-          [ta] "=&r"(ta), [tb] "=&r"(tb), [w] "=q"(w)                                          \
-        : [a1] "r"(a1), [b1] "r"(b1)                                                           \
+#define WB_TIMSORT_STEP_LO(LT, GE)                                                                \
+    asm("cmp %[va], %[vb]\n\t"                                                                    \
+        "mov %[va], %[out]\n\t"                                                                   \
+        "cmov" LT " %[vb], %[out]\n\t"                                                            \
+        "cmov" GE " %[a1], %[va]\n\t"                                                             \
+        "cmov" LT " %[b1], %[vb]\n\t"                                                             \
+        "lea 8(%[pa]), %[ta]\n\t"                                                                 \
+        "lea 8(%[pb]), %[tb]\n\t"                                                                 \
+        "cmov" GE " %[ta], %[pa]\n\t"                                                             \
+        "cmov" LT " %[tb], %[pb]\n\t"                                                             \
+        "set" LT " %[w]"                                                                          \
+        : [out] "=&r"(out), [va] "+r"(va), [vb] "+r"(vb), [pa] "+r"(pa), [pb] "+r"(pb),           \
+          [ta] "=&r"(ta), [tb] "=&r"(tb), [w] "=q"(w)                                             \
+        : [a1] "r"(a1), [b1] "r"(b1)                                                              \
         : "cc")
         if constexpr (std::is_signed_v<T>)
             WB_TIMSORT_STEP_LO("l", "ge");
@@ -334,20 +332,20 @@ private:
     {
         bool w;
         T *ta, *tb;
-#define WB_TIMSORT_STEP_HI(LT, GE)                                                             \
-    asm("cmp %[va], %[vb]\n\t"                                                                \
-        "mov %[vb], %[out]\n\t"                                                               \
-        "cmov" LT " %[va], %[out]\n\t"                                                        \
-        "cmov" LT " %[a1], %[va]\n\t"                                                         \
-        "cmov" GE " %[b1], %[vb]\n\t"                                                         \
-        "lea -8(%[pa]), %[ta]\n\t"                                                            \
-        "lea -8(%[pb]), %[tb]\n\t"                                                            \
-        "cmov" LT " %[ta], %[pa]\n\t"                                                         \
-        "cmov" GE " %[tb], %[pb]\n\t"                                                         \
-        "set" LT " %[w]"                                                                       \
-        : [out] "=&r"(out), [va] "+r"(va), [vb] "+r"(vb), [pa] "+r"(pa), [pb] "+r"(pb),       \
-          [ta] "=&r"(ta), [tb] "=&r"(tb), [w] "=q"(w)                                          \
-        : [a1] "r"(a1), [b1] "r"(b1)                                                           \
+#define WB_TIMSORT_STEP_HI(LT, GE)                                                                \
+    asm("cmp %[va], %[vb]\n\t"                                                                    \
+        "mov %[vb], %[out]\n\t"                                                                   \
+        "cmov" LT " %[va], %[out]\n\t"                                                            \
+        "cmov" LT " %[a1], %[va]\n\t"                                                             \
+        "cmov" GE " %[b1], %[vb]\n\t"                                                             \
+        "lea -8(%[pa]), %[ta]\n\t"                                                                \
+        "lea -8(%[pb]), %[tb]\n\t"                                                                \
+        "cmov" LT " %[ta], %[pa]\n\t"                                                             \
+        "cmov" GE " %[tb], %[pb]\n\t"                                                             \
+        "set" LT " %[w]"                                                                          \
+        : [out] "=&r"(out), [va] "+r"(va), [vb] "+r"(vb), [pa] "+r"(pa), [pb] "+r"(pb),           \
+          [ta] "=&r"(ta), [tb] "=&r"(tb), [w] "=q"(w)                                             \
+        : [a1] "r"(a1), [b1] "r"(b1)                                                              \
         : "cc")
         if constexpr (std::is_signed_v<T>)
             WB_TIMSORT_STEP_HI("l", "ge");
@@ -357,8 +355,14 @@ private:
         return w;
     }
 #else
-    static bool stepLo(T &, T &, T, T, T *&, T *&, T &) noexcept { return false; }
-    static bool stepHi(T &, T &, T, T, T *&, T *&, T &) noexcept { return false; }
+    static bool stepLo(T &, T &, T, T, T *&, T *&, T &) noexcept
+    {
+        return false;
+    }
+    static bool stepHi(T &, T &, T, T, T *&, T *&, T &) noexcept
+    {
+        return false;
+    }
 #endif
 
     // [first, last) moves up one slot (register elements, kRegister). Binary insertion moves
@@ -410,7 +414,10 @@ private:
             return false;
     }
 
-    std::int64_t idx(const T *p) const { return p - m_base; }
+    std::int64_t idx(const T *p) const
+    {
+        return p - m_base;
+    }
 
     std::vector<std::int64_t> values(const T *p, std::int64_t n) const
     {
@@ -452,27 +459,31 @@ private:
                 m_trace->add("run",
                              "natural run at " + std::to_string(idx(lo)) + ", length " +
                                  std::to_string(n) + (descending ? ", strictly descending" : ""),
-                             {{"start", idx(lo)}, {"natural_length", n},
-                              {"descending", descending}, {"comparisons", m_comparisons}});
+                             {{"start", idx(lo)},
+                              {"natural_length", n},
+                              {"descending", descending},
+                              {"comparisons", m_comparisons}});
             if (descending) {
                 std::reverse(lo, lo + n);
                 if (probing())
-                    m_trace->add("reverse",
-                                 "reverse [" + std::to_string(idx(lo)) + ", " +
-                                     std::to_string(idx(lo) + n) + ") in place",
-                                 {{"low", idx(lo)}, {"high", idx(lo) + n},
-                                  {"comparisons", m_comparisons}});
+                    m_trace->add(
+                        "reverse",
+                        "reverse [" + std::to_string(idx(lo)) + ", " +
+                            std::to_string(idx(lo) + n) + ") in place",
+                        {{"low", idx(lo)}, {"high", idx(lo) + n}, {"comparisons", m_comparisons}});
             }
             if (n < minrun) {
                 const std::int64_t force = nremaining <= minrun ? nremaining : minrun;
                 binarysort(lo, lo + force, lo + n);
                 if (probing())
                     m_trace->add("boost",
-                                 "binary insertion sort over [" + std::to_string(idx(lo)) +
-                                     ", " + std::to_string(idx(lo) + force) +
-                                     "), sorted prefix " + std::to_string(n),
-                                 {{"start", idx(lo)}, {"natural_length", n},
-                                  {"length", force}, {"values", values(lo, force)},
+                                 "binary insertion sort over [" + std::to_string(idx(lo)) + ", " +
+                                     std::to_string(idx(lo) + force) + "), sorted prefix " +
+                                     std::to_string(n),
+                                 {{"start", idx(lo)},
+                                  {"natural_length", n},
+                                  {"length", force},
+                                  {"values", values(lo, force)},
                                   {"comparisons", m_comparisons}});
                 n = force;
             }
@@ -505,10 +516,12 @@ private:
                 lens.push_back(m_pending[i].len);
             m_trace->add("push",
                          "push run [" + std::to_string(idx(lo)) + ", " +
-                             std::to_string(idx(lo) + n) + "), stack depth " +
-                             std::to_string(m_n),
-                         {{"index", m_n - 1}, {"base", idx(lo)}, {"length", n},
-                          {"stack", std::move(lens)}, {"comparisons", m_comparisons}});
+                             std::to_string(idx(lo) + n) + "), stack depth " + std::to_string(m_n),
+                         {{"index", m_n - 1},
+                          {"base", idx(lo)},
+                          {"length", n},
+                          {"stack", std::move(lens)},
+                          {"comparisons", m_comparisons}});
         }
     }
 
@@ -766,8 +779,12 @@ private:
                              std::to_string(n2) + ", " + std::to_string(m_listlen) +
                              ") = " + std::to_string(power) + " for pending[" +
                              std::to_string(m_n - 1) + "]",
-                         {{"index", m_n - 1}, {"power", power}, {"s1", s1}, {"n1", n1},
-                          {"n2", n2}, {"comparisons", m_comparisons}});
+                         {{"index", m_n - 1},
+                          {"power", power},
+                          {"s1", s1},
+                          {"n1", n1},
+                          {"n2", n2},
+                          {"comparisons", m_comparisons}});
     }
 
     void mergeForceCollapse()
@@ -800,9 +817,14 @@ private:
                                   ? " > " + std::to_string(newPower)
                                   : std::string()) +
                              ")",
-                         {{"index", i}, {"base", idx(ssa)}, {"length_a", na}, {"length_b", nb},
-                          {"length", na + nb}, {"reason", reason},
-                          {"power", m_pending[i].power}, {"new_power", newPower},
+                         {{"index", i},
+                          {"base", idx(ssa)},
+                          {"length_a", na},
+                          {"length_b", nb},
+                          {"length", na + nb},
+                          {"reason", reason},
+                          {"power", m_pending[i].power},
+                          {"new_power", newPower},
                           {"comparisons", m_comparisons}});
         const T *mergedBase = ssa;
         const std::int64_t mergedLength = na + nb;
@@ -830,7 +852,10 @@ private:
                          std::to_string(k) + " of A already in place, " + std::to_string(keptB) +
                              " of B stay; " + routine + " with a temp area of " +
                              std::to_string(na && nb ? std::min(na, nb) : 0),
-                         {{"skipped_a", k}, {"kept_b", keptB}, {"na", na}, {"nb", nb},
+                         {{"skipped_a", k},
+                          {"kept_b", keptB},
+                          {"na", na},
+                          {"nb", nb},
                           {"routine", routine},
                           {"temp", na && nb ? std::min(na, nb) : std::int64_t{0}},
                           {"comparisons", m_comparisons}});
@@ -844,13 +869,15 @@ private:
             m_trace->add("merge_end",
                          "merged run of " + std::to_string(mergedLength) + " at " +
                              std::to_string(idx(mergedBase)),
-                         {{"index", i}, {"base", idx(mergedBase)}, {"length", mergedLength},
+                         {{"index", i},
+                          {"base", idx(mergedBase)},
+                          {"length", mergedLength},
                           {"values", values(mergedBase, mergedLength)},
-                          {"min_gallop", m_minGallop}, {"comparisons", m_comparisons}});
+                          {"min_gallop", m_minGallop},
+                          {"comparisons", m_comparisons}});
     }
 
-    void setMinGallop(std::int64_t v,
-                      std::source_location loc = std::source_location::current())
+    void setMinGallop(std::int64_t v, std::source_location loc = std::source_location::current())
     {
         if (probing() && v != m_minGallop)
             m_trace->add("min_gallop",
@@ -864,19 +891,22 @@ private:
                      std::source_location loc = std::source_location::current())
     {
         if (probing())
-            m_trace->add("gallop",
-                         std::string(what) + ": " + std::to_string(k) + " element(s) of " + run +
-                             " moved as a block",
-                         {{"search", what}, {"run", run}, {"count", k},
-                          {"comparisons", m_comparisons}},
-                         0, loc);
+            m_trace->add(
+                "gallop",
+                std::string(what) + ": " + std::to_string(k) + " element(s) of " + run +
+                    " moved as a block",
+                {{"search", what}, {"run", run}, {"count", k}, {"comparisons", m_comparisons}}, 0,
+                loc);
     }
 
     // merge_getmem + the copy of the shorter run: the temp area grows to at least twice its
     // last size when it must grow (so a sort reallocates it a few times, not once per merge),
     // and trivially copyable elements go there with one memcpy.
     // No merge needs more than half the list (the shorter run goes to the temp area).
-    std::size_t halfList() const { return static_cast<std::size_t>(m_listlen / 2); }
+    std::size_t halfList() const
+    {
+        return static_cast<std::size_t>(m_listlen / 2);
+    }
 
     T *toTemp(T *src, std::int64_t count)
     {
@@ -904,7 +934,7 @@ private:
     {
         T *dest = ssa;
         ssa = toTemp(ssa, na);
-        T *const aEnd = ssa + na; // what is left of A is always [ssa, aEnd)
+        T *const aEnd = ssa + na;       // what is left of A is always [ssa, aEnd)
         T *const bLastP = ssb + nb - 1; // B's last element
         CountScope c(m_comparisons);
         try {
@@ -956,18 +986,19 @@ private:
                                     stretch(std::false_type{});
                                 else
                                     stretch(std::true_type{});
-                            } else do {
-                                const T a1 = ssa[1];
-                                const T b1 = *(ssb + (ssb < bLastP));
-                                const bool bWins = lt(vb, va, c);
-                                *dest++ = sel(bWins, vb, va);
-                                va = sel(bWins, va, a1);
-                                vb = sel(bWins, b1, vb);
-                                ssb += bWins;
-                                ssa += !bWins;
-                                streak = nextStreak(streak, bWins, bLast);
-                                bLast = bWins;
-                            } while (--m != 0 && streak < minGallop);
+                            } else
+                                do {
+                                    const T a1 = ssa[1];
+                                    const T b1 = *(ssb + (ssb < bLastP));
+                                    const bool bWins = lt(vb, va, c);
+                                    *dest++ = sel(bWins, vb, va);
+                                    va = sel(bWins, va, a1);
+                                    vb = sel(bWins, b1, vb);
+                                    ssb += bWins;
+                                    ssa += !bWins;
+                                    streak = nextStreak(streak, bWins, bLast);
+                                    bLast = bWins;
+                                } while (--m != 0 && streak < minGallop);
                         } else {
                             do {
                                 const bool bWins = lt(*ssb, *ssa, c);
@@ -999,7 +1030,8 @@ private:
                                          std::to_string(minGallop) + ")",
                                      {{"run", acount0 ? "A" : "B"},
                                       {"wins", acount0 ? acount0 : bcount0},
-                                      {"min_gallop", minGallop}, {"routine", "merge_lo"},
+                                      {"min_gallop", minGallop},
+                                      {"routine", "merge_lo"},
                                       {"comparisons", m_comparisons}});
                     ++minGallop;
                     std::int64_t acount = 0;
@@ -1116,18 +1148,19 @@ private:
                                     stretch(std::false_type{});
                                 else
                                     stretch(std::true_type{});
-                            } else do {
-                                const T a1 = *(ssa - (ssa > basea));
-                                const T b1 = ssb[-1];
-                                const bool aWins = lt(vb, va, c);
-                                *dest-- = sel(aWins, va, vb);
-                                va = sel(aWins, a1, va);
-                                vb = sel(aWins, vb, b1);
-                                ssa -= aWins;
-                                ssb -= !aWins;
-                                streak = nextStreak(streak, aWins, aLast);
-                                aLast = aWins;
-                            } while (--m != 0 && streak < minGallop);
+                            } else
+                                do {
+                                    const T a1 = *(ssa - (ssa > basea));
+                                    const T b1 = ssb[-1];
+                                    const bool aWins = lt(vb, va, c);
+                                    *dest-- = sel(aWins, va, vb);
+                                    va = sel(aWins, a1, va);
+                                    vb = sel(aWins, vb, b1);
+                                    ssa -= aWins;
+                                    ssb -= !aWins;
+                                    streak = nextStreak(streak, aWins, aLast);
+                                    aLast = aWins;
+                                } while (--m != 0 && streak < minGallop);
                         } else {
                             do {
                                 const bool aWins = lt(*ssb, *ssa, c);
@@ -1159,7 +1192,8 @@ private:
                                          std::to_string(minGallop) + ")",
                                      {{"run", acount0 ? "A" : "B"},
                                       {"wins", acount0 ? acount0 : bcount0},
-                                      {"min_gallop", minGallop}, {"routine", "merge_hi"},
+                                      {"min_gallop", minGallop},
+                                      {"routine", "merge_hi"},
                                       {"comparisons", m_comparisons}});
                     ++minGallop;
                     std::int64_t acount = 0;
@@ -1242,8 +1276,8 @@ private:
     // the tutorial order keeps every run, hence a vector.
     std::vector<Slice> m_pending;
     int m_n = 0;
-    std::vector<T> m_temp;               // the temp area in general
-    std::unique_ptr<T[]> m_raw;          // ... and for trivially copyable T (kRawTemp)
+    std::vector<T> m_temp;      // the temp area in general
+    std::unique_ptr<T[]> m_raw; // ... and for trivially copyable T (kRawTemp)
     std::size_t m_rawSize = 0;
     SortStats m_stats;
 };
@@ -1265,8 +1299,7 @@ SortStats timsort(std::span<T> a, Less less = {}, const SortOptions &options = {
     if (options.eachComparison)
         return TimSort<T, Less, Project, ProbeMode::Fine>(a.data(), n, less, options, project)
             .run();
-    return TimSort<T, Less, Project, ProbeMode::Coarse>(a.data(), n, less, options, project)
-        .run();
+    return TimSort<T, Less, Project, ProbeMode::Coarse>(a.data(), n, less, options, project).run();
 }
 
 // The plain sort called directly, without even the one test for a trace: the benchmark's

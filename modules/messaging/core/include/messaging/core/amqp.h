@@ -68,7 +68,7 @@ constexpr std::size_t kShortStringMax = 255;
 void checkShortString(std::string_view what, std::string_view value);
 
 enum class ExchangeType { Direct, Fanout, Topic, Headers };
-std::string_view exchangeTypeName(ExchangeType t);             // "direct", ...
+std::string_view exchangeTypeName(ExchangeType t); // "direct", ...
 std::optional<ExchangeType> parseExchangeType(std::string_view name);
 
 // Header and argument tables. AMQP tables carry more types; these three are what the
@@ -79,13 +79,13 @@ std::string headerValueText(const HeaderValue &v);
 
 struct Properties
 {
-    std::string contentType;     // MIME label; the broker never interprets it
+    std::string contentType;       // MIME label; the broker never interprets it
     std::uint8_t deliveryMode = 1; // 1 transient, 2 persistent (kept only in a durable queue)
     Headers headers;
     std::string messageId;
-    std::int64_t timestamp = 0;  // seconds since the epoch; 0 = not set
-    std::string correlationId;   // rpc.call: pairs a reply with its request
-    std::string replyTo;         // rpc.call: the queue the reply goes to
+    std::int64_t timestamp = 0; // seconds since the epoch; 0 = not set
+    std::string correlationId;  // rpc.call: pairs a reply with its request
+    std::string replyTo;        // rpc.call: the queue the reply goes to
 
     bool persistent() const { return deliveryMode == 2; }
     bool operator==(const Properties &) const = default;
@@ -101,7 +101,7 @@ struct Message
 // What a consumer (basic.deliver) or basic.get receives.
 struct Delivery
 {
-    std::string consumerTag;     // empty for basic.get
+    std::string consumerTag;       // empty for basic.get
     std::uint64_t deliveryTag = 0; // per channel, 1, 2, 3, ...
     bool redelivered = false;
     std::string exchange;
@@ -159,9 +159,9 @@ struct QueueInfo
     bool durable = false;
     bool exclusive = false;
     bool autoDelete = false;
-    std::uint64_t ready = 0;    // waiting for delivery
-    std::uint64_t unacked = 0;  // delivered, not yet acknowledged (plain list_queues' `messages`
-                                // column is ready + unacked)
+    std::uint64_t ready = 0;   // waiting for delivery
+    std::uint64_t unacked = 0; // delivered, not yet acknowledged (plain list_queues' `messages`
+                               // column is ready + unacked)
     std::uint32_t consumers = 0;
 };
 

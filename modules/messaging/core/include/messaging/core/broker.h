@@ -44,17 +44,17 @@ struct BrokerOptions
 struct BrokerStats
 {
     std::uint64_t published = 0;
-    std::uint64_t routed = 0;     // queue copies enqueued
+    std::uint64_t routed = 0; // queue copies enqueued
     std::uint64_t unroutable = 0;
     std::uint64_t returned = 0;
-    std::uint64_t delivered = 0;  // to consumers and basic.get
+    std::uint64_t delivered = 0; // to consumers and basic.get
     std::uint64_t redelivered = 0;
     std::uint64_t acked = 0;
-    std::uint64_t nacked = 0;     // nacks and rejects
+    std::uint64_t nacked = 0; // nacks and rejects
     std::uint64_t requeued = 0;
-    std::uint64_t dropped = 0;    // nacked without requeue, purged, lost with a queue
+    std::uint64_t dropped = 0; // nacked without requeue, purged, lost with a queue
     std::uint64_t confirmed = 0;
-    std::uint64_t recovered = 0;  // messages read back from the journal
+    std::uint64_t recovered = 0; // messages read back from the journal
 };
 
 class Broker

@@ -65,8 +65,8 @@ struct JournalImage
     std::vector<DurableQueue> queues;
     std::vector<DurableBinding> bindings;
     std::vector<DurableMessage> messages; // ascending id: each queue's order
-    std::uint64_t records = 0;      // intact records read
-    std::uint64_t ignoredBytes = 0; // bytes in `skipped`, summed
+    std::uint64_t records = 0;            // intact records read
+    std::uint64_t ignoredBytes = 0;       // bytes in `skipped`, summed
     struct Skipped
     {
         std::uint64_t offset = 0;

@@ -17,7 +17,10 @@ namespace wb::messaging {
 
 // The seeded integers the producer publishes (wb::Rng, so every machine agrees).
 std::vector<int> oddEvenIntegers(std::uint64_t count, std::uint64_t seed);
-inline const char *oddEvenKey(int n) { return n % 2 == 0 ? "even" : "odd"; }
+inline const char *oddEvenKey(int n)
+{
+    return n % 2 == 0 ? "even" : "odd";
+}
 
 struct OddEvenOptions
 {
@@ -33,7 +36,7 @@ struct OddEvenOptions
 struct OddEvenResult
 {
     std::uint64_t published = 0;
-    std::uint64_t odds = 0;        // deliveries handled by the odd consumer
+    std::uint64_t odds = 0; // deliveries handled by the odd consumer
     std::uint64_t evens = 0;
     std::uint64_t misrouted = 0;   // an even number in odds or an odd one in evens
     std::uint64_t lost = 0;        // published, never delivered

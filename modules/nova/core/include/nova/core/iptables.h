@@ -34,7 +34,7 @@ enum class ConnState { New, Established, Related, Invalid };
 enum class TargetKind { None, Accept, Drop, Jump };
 enum class Verdict { Accept, Drop };
 
-std::string_view protoName(Proto p); // "tcp", "udp", "icmp", "all"
+std::string_view protoName(Proto p);                         // "tcp", "udp", "icmp", "all"
 std::optional<Proto> parseProto(std::string_view s);         // tcp|udp|icmp
 std::string_view connStateName(ConnState s);                 // "NEW", ...
 std::optional<ConnState> parseConnState(std::string_view s); // NEW|ESTABLISHED|...
@@ -65,7 +65,7 @@ struct Rule
     bool protoFirst = false; // Nova's group rules printed -p before -s
     std::optional<int> sport;
     std::optional<int> dport;
-    std::vector<ConnState> states;         // -m state --state A,B
+    std::vector<ConnState> states; // -m state --state A,B
     std::optional<PortRange> multiportDports;
     std::optional<IcmpTypeMatch> icmpType;
     TargetKind target = TargetKind::None;
@@ -90,7 +90,7 @@ struct RulesetSpec
     int instanceId = 1;
     Ipv4Address ip;
     Ipv4Network projectNet;
-    Ipv4Address dhcpServer;          // the network's gateway
+    Ipv4Address dhcpServer; // the network's gateway
     int securityGroupId = 1;
     std::vector<SecurityGroupRule> groupRules;
     bool corrected = false;
@@ -106,8 +106,8 @@ inline constexpr const char *kListedDhcpSource = "10.1.3.254";
 
 struct Ruleset
 {
-    std::vector<std::string> chains; // user chains, in declaration order
-    std::vector<Rule> rules;         // in the order iptables-save lists them
+    std::vector<std::string> chains;         // user chains, in declaration order
+    std::vector<Rule> rules;                 // in the order iptables-save lists them
     Verdict forwardPolicy = Verdict::Accept; // built-in default; the listing elides it
 
     std::vector<const Rule *> chainRules(std::string_view chain) const;
@@ -135,8 +135,8 @@ Ruleset buildRuleset(const RulesetSpec &spec);
 
 struct ListingDefect
 {
-    std::string id;      // "dhcp-no-target", "dhcp-source", "dhcp-order", "icmp-type-range"
-    std::string rule;    // the rule as listed
+    std::string id;   // "dhcp-no-target", "dhcp-source", "dhcp-order", "icmp-type-range"
+    std::string rule; // the rule as listed
     std::string problem;
     std::string fix;
 };
@@ -162,13 +162,13 @@ struct WalkStep
     int ruleNumber = 0;   // 1-based within the chain; 0 for a chain's end (return/policy)
     std::string ruleText; // empty at a chain's end
     bool matched = false;
-    std::string action;   // "continue", "jump", "ACCEPT", "DROP", "count", "return", "policy"
+    std::string action; // "continue", "jump", "ACCEPT", "DROP", "count", "return", "policy"
     std::string reason;
 };
 
 struct PacketWalk
 {
-    RulesetLoad load;           // when !load.loaded the walk went through the table left
+    RulesetLoad load; // when !load.loaded the walk went through the table left
     std::vector<WalkStep> steps;
     Verdict verdict = Verdict::Drop;
     std::string decidedBy; // the rule (or policy) that decided

@@ -38,7 +38,7 @@ struct DomainSpec
     std::string ip = "10.0.0.3";
     std::string dhcpServer = "10.0.0.1";
     std::string raServer = "fe80::1031:39ff:fe04:58f5"; // written as libvirt accepts it
-    int raServerPrefix = 64;                             // what the 2011 template appended
+    int raServerPrefix = 64;                            // what the 2011 template appended
     std::string projectNet = "10.0.0.0";
     std::string projectMask = "255.255.255.224";
     std::string projectNetV6 = "fd00::";

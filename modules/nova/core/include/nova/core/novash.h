@@ -111,11 +111,11 @@ struct NovaShPlan
     NovaShCommand command = NovaShCommand::Run;
     std::vector<ResolvedVariable> variables; // including SQL_CONN, AUTH, NOVA_DIR
     std::vector<PlanStep> steps;
-    std::vector<std::string> packages;       // install order, repeats kept (kvm, netaddr)
-    std::vector<ScreenWindow> windows;       // the screen session after run
-    std::optional<std::string> novaConf;     // run / run_detached only
-    std::optional<std::string> novarc;       // run / run_detached only
-    int exitStatus = 0;                      // 1 when a screen session already exists
+    std::vector<std::string> packages;   // install order, repeats kept (kvm, netaddr)
+    std::vector<ScreenWindow> windows;   // the screen session after run
+    std::optional<std::string> novaConf; // run / run_detached only
+    std::optional<std::string> novarc;   // run / run_detached only
+    int exitStatus = 0;                  // 1 when a screen session already exists
 };
 
 NovaShPlan planNovaSh(NovaShCommand command, const NovaShEnv &env,

@@ -41,7 +41,7 @@ inline constexpr const char *kControlExchange = "nova";
 using RpcValue = std::variant<std::string, std::int64_t, bool>;
 using RpcArgs = std::map<std::string, RpcValue>;
 
-std::string rpcText(const RpcValue &v);                   // the value as text
+std::string rpcText(const RpcValue &v); // the value as text
 std::int64_t rpcInt(const RpcArgs &a, const std::string &key, std::int64_t fallback = 0);
 std::string rpcString(const RpcArgs &a, const std::string &key);
 
@@ -107,10 +107,10 @@ public:
 // What an endpoint reports of each message it sends: the sequence-diagram arrow.
 struct RpcLeg
 {
-    int n = 0;               // the tutorial's step number
-    std::string from;        // sending component
-    std::string to;          // receiving component
-    std::string kind;        // "cast", "call", "reply"
+    int n = 0;        // the tutorial's step number
+    std::string from; // sending component
+    std::string to;   // receiving component
+    std::string kind; // "cast", "call", "reply"
     std::string method;
     std::string routingKey;
     std::string msgId;
@@ -130,8 +130,8 @@ public:
     RpcArgs call(int n, const std::string &to, const std::string &routingKey, RpcRequest request,
                  std::chrono::milliseconds timeout);
     // The callee's side: publishes `reply` for a request that carried reply_to.
-    void reply(int n, const std::string &to, const std::string &replyTo,
-               const std::string &msgId, const std::string &method, const RpcReply &reply);
+    void reply(int n, const std::string &to, const std::string &replyTo, const std::string &msgId,
+               const std::string &method, const RpcReply &reply);
 
     const std::string &self() const { return m_self; }
     // From now on the call ids come from Rng(seed) instead of newMsgId().
@@ -141,8 +141,7 @@ public:
     const std::string &exchange() const { return m_exchange; }
 
 private:
-    void publish(const RpcLeg &leg, const std::string &exchange,
-                 wb::messaging::Message message);
+    void publish(const RpcLeg &leg, const std::string &exchange, wb::messaging::Message message);
 
     wb::messaging::Channel &m_channel;
     std::string m_self;

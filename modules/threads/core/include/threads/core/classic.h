@@ -208,8 +208,8 @@ private:
     Lock m_lock;
     Condition m_cond;
     std::int64_t m_parties;
-    std::atomic<int> m_state{kFilling};       // changed only under m_cond
-    std::atomic<std::int64_t> m_count{0};     // likewise
+    std::atomic<int> m_state{kFilling};   // changed only under m_cond
+    std::atomic<std::int64_t> m_count{0}; // likewise
 };
 
 // Python 2's Queue.Queue: a Lock called mutex, not_empty / not_full / all_tasks_done all

@@ -14,8 +14,7 @@ public:
     // a traceback's last line names it so.
     PyError(std::string type, const std::string &message, std::string module = {})
         : std::runtime_error(message), m_type(std::move(type)), m_module(std::move(module))
-    {
-    }
+    {}
     const std::string &pythonType() const { return m_type; }
     // The last line of the traceback CPython prints: "RuntimeError: release unlocked lock",
     // or "queue.Full" for an exception raised without a message.

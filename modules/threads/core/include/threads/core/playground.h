@@ -38,7 +38,15 @@
 namespace wb::threads {
 
 enum class PrimitiveType {
-    Lock, RLock, Semaphore, BoundedSemaphore, Event, Queue, Condition, Barrier, Counter
+    Lock,
+    RLock,
+    Semaphore,
+    BoundedSemaphore,
+    Event,
+    Queue,
+    Condition,
+    Barrier,
+    Counter
 };
 const char *toString(PrimitiveType t); // the declaration keyword: "lock", "bounded", ...
 
@@ -53,8 +61,24 @@ struct ScriptDeclaration
 };
 
 enum class OpKind {
-    Acquire, Release, Wait, Notify, NotifyAll, Set, Clear, Put, Get, TaskDone, Join, Sleep, Print,
-    Locked, IsSet, WaitFor, Add, JoinThread
+    Acquire,
+    Release,
+    Wait,
+    Notify,
+    NotifyAll,
+    Set,
+    Clear,
+    Put,
+    Get,
+    TaskDone,
+    Join,
+    Sleep,
+    Print,
+    Locked,
+    IsSet,
+    WaitFor,
+    Add,
+    JoinThread
 };
 const char *toString(OpKind k); // the script keyword: "acquire", "notify_all", ...
 
@@ -66,13 +90,13 @@ bool compare(std::int64_t left, Comparison c, std::int64_t right);
 struct ScriptOp
 {
     OpKind kind = OpKind::Sleep;
-    std::string target;     // the primitive's name (empty for sleep and print; join: "T2")
+    std::string target; // the primitive's name (empty for sleep and print; join: "T2")
     // put: the item; notify: n; sleep: milliseconds; release: n (1); add: the addend;
     // wait_for: the value compared with; join of a thread: its number
     std::int64_t number = 0;
     std::optional<std::int64_t> timeoutMs;
-    bool nowait = false;    // acquire X nowait: acquire(blocking=False)
-    std::string counter;    // wait_for: the counter of the predicate
+    bool nowait = false; // acquire X nowait: acquire(blocking=False)
+    std::string counter; // wait_for: the counter of the predicate
     Comparison comparison = Comparison::Equal;
     std::string text; // print
     int line = 0;     // 1-based, in the script

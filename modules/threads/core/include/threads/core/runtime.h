@@ -118,12 +118,12 @@ enum class Form : std::uint8_t {
     SemaphoreReleased, // value, initial
     EventSet,
     EventClear,
-    EventPassed,       // flag
-    EventTimedOut,     // flag
-    QueuePut,          // unfinished, maxsize, item; list = items
-    QueueGet,          // unfinished, maxsize, item; list = items
-    QueueTaskDone,     // unfinished, maxsize; list = items
-    QueueJoin,         // unfinished, maxsize; list = items
+    EventPassed,   // flag
+    EventTimedOut, // flag
+    QueuePut,      // unfinished, maxsize, item; list = items
+    QueueGet,      // unfinished, maxsize, item; list = items
+    QueueTaskDone, // unfinished, maxsize; list = items
+    QueueJoin,     // unfinished, maxsize; list = items
 };
 
 // The event kind a form records ("attempt", "acquired", ...).
@@ -140,8 +140,8 @@ struct ThreadInfo
     int number = 0;
     std::string name;
     ThreadState state = ThreadState::Starting;
-    std::string blockedOn;   // primitive name while Blocked or Waiting
-    std::string nextEvent;   // while parked: the kind of event it will record next
+    std::string blockedOn; // primitive name while Blocked or Waiting
+    std::string nextEvent; // while parked: the kind of event it will record next
     std::string nextPrimitive;
     std::uint32_t nextLine = 0;
 };
@@ -155,10 +155,10 @@ struct ThreadError
 
 struct Deadlock
 {
-    bool global = false;          // no cycle among the last acquirers: threads = every stuck one
-    std::vector<int> threads;     // the cycle, in wait-for order (one entry: self-wait)
+    bool global = false;      // no cycle among the last acquirers: threads = every stuck one
+    std::vector<int> threads; // the cycle, in wait-for order (one entry: self-wait)
     std::vector<std::string> primitives; // primitives[i] is what threads[i] waits for
-    std::vector<int> stuck;       // every thread stopped because it could never go on
+    std::vector<int> stuck;              // every thread stopped because it could never go on
     // "Thread-1 waits for lockB, acquired last by Thread-2, ...; ..."
     std::string description;
 };
@@ -189,11 +189,15 @@ public:
     // Threads are numbered from `firstThread` in spawn order: Thread-1, Thread-2, ...
     int spawn(std::function<void()> body);
     int nextThreadNumber() const;
-    void start();  // starts every spawned thread that has not started yet
-    void join();   // waits for all of them; returns within 1 s of stop()
-    void run() { start(); join(); }
+    void start(); // starts every spawned thread that has not started yet
+    void join();  // waits for all of them; returns within 1 s of stop()
+    void run()
+    {
+        start();
+        join();
+    }
 
-    void stop();   // any thread, never blocks
+    void stop(); // any thread, never blocks
     bool stopRequested() const { return m_stop.load(std::memory_order_acquire); }
 
     // Step mode with manual choice: the threads the learner may let go next, and the call
@@ -270,7 +274,7 @@ public:
     // line 0 goes back to the C++ locations.
     static void setScriptLine(const char *file, std::uint32_t line);
 
-    bool gated() const; // the caller is one of our threads and we are in step mode
+    bool gated() const;        // the caller is one of our threads and we are in step mode
     int currentThread() const; // 0 when the caller is not one of ours
     void checkCancelled() const;
 
@@ -336,10 +340,10 @@ private:
 
     wb::Trace *m_trace;
     Mode m_mode;
-    const std::uint64_t m_id;              // unique per Runtime: keys the per-thread caches
-    std::atomic<std::uint64_t> m_seq;      // the next seq to hand out
-    std::uint64_t m_drainedSeq;            // the next seq to decode (under m_mutex)
-    mutable std::mutex m_bufferMutex;      // the buffer list and the spare chunks
+    const std::uint64_t m_id;         // unique per Runtime: keys the per-thread caches
+    std::atomic<std::uint64_t> m_seq; // the next seq to hand out
+    std::uint64_t m_drainedSeq;       // the next seq to decode (under m_mutex)
+    mutable std::mutex m_bufferMutex; // the buffer list and the spare chunks
     std::vector<std::unique_ptr<Buffer>> m_buffers;
     std::vector<Chunk *> m_spareChunks;
     mutable std::mutex m_mutex;
@@ -348,8 +352,8 @@ private:
     std::vector<PrimitiveSlot> m_primitives;
     std::atomic<bool> m_stop{false};
     int m_nextNumber;
-    int m_running = -1;          // step mode: the thread whose turn it is
-    std::vector<int> m_offered;  // step mode, manual choice: who may go next
+    int m_running = -1;         // step mode: the thread whose turn it is
+    std::vector<int> m_offered; // step mode, manual choice: who may go next
     wb::Rng m_rng{0};
     bool m_manual = false;
     std::int64_t m_virtualNs = 0;

@@ -24,8 +24,8 @@ struct ThreadView
     int number = 0;
     std::string name;
     ThreadState state = ThreadState::Starting;
-    std::string on;         // primitive it is blocked or waiting on
-    std::string file;       // source of its latest event (one highlight per thread)
+    std::string on;   // primitive it is blocked or waiting on
+    std::string file; // source of its latest event (one highlight per thread)
     std::uint32_t line = 0;
     std::int64_t lastSeq = -1;
 };
@@ -34,14 +34,14 @@ struct PrimitiveView
 {
     std::string name;
     std::string layer;
-    std::int64_t value = -1;      // sem_t value (Lock) or Semaphore value; -1 unknown
+    std::int64_t value = -1; // sem_t value (Lock) or Semaphore value; -1 unknown
     bool locked = false;
-    std::int64_t owner = -1;      // RLock owner thread
-    std::int64_t count = 0;       // RLock recursion count
+    std::int64_t owner = -1;           // RLock owner thread
+    std::int64_t count = 0;            // RLock recursion count
     std::vector<std::int64_t> waiters; // Condition: waiter lock ids, oldest first
-    bool flag = false;            // Event
+    bool flag = false;                 // Event
     std::vector<std::int64_t> items;   // Queue
-    std::int64_t unfinished = 0;  // Queue
+    std::int64_t unfinished = 0;       // Queue
     std::int64_t lastSeq = -1;
 };
 
