@@ -1,6 +1,7 @@
 // The launch over the embedded broker: the numbered flow, the states, NoValidHost, the first
 // instance's address and MAC, seeded placement, a clean stop.
 #include "nova/core/launch.h"
+#include "nova/core/rpc.h"
 
 #include "messaging/core/broker.h"
 #include "workbench/core/trace.h"
@@ -320,4 +321,50 @@ TEST(novaLaunch, EveryMsgIdIsAVersion4UuidAndASeedRepeatsThem)
     EXPECT_TRUE(isUuid4Hex(id)) << id;
     EXPECT_FALSE(isUuid4Hex("6ba7b8109dad11d180b400c04fd430c8")); // a version-1 UUID
     EXPECT_FALSE(isUuid4Hex("6ba7b810-9dad-41d1-80b4-00c04fd430c8"));
+}
+
+// Each leg and local step points at the line of the component that did it: the scheduler's
+// cast in launch_scheduler.cpp, the compute worker's call to the network in
+// launch_compute.cpp, the network's allocation in launch_network.cpp; and the location
+// survives the trip from a component in its own process.
+TEST(novaLaunch, EveryStepPointsAtTheComponentLineThatDidIt)
+{
+    wb::Trace trace;
+    const LaunchResult r = launchInstance(LaunchOptions{}, &trace);
+    ASSERT_TRUE(r.finished) << r.error;
+    auto fileOf = [&](const std::string &kind, const std::string &method,
+                      const std::string &from = {}) -> std::string {
+        for (std::size_t i = 0; i < trace.size(); ++i)
+            if (trace[i].kind == kind && trace[i].stringField("method") == method &&
+                (from.empty() || trace[i].stringField("from") == from)) {
+                EXPECT_GT(trace[i].where.line, 0u) << kind << " " << method;
+                return std::string(trace[i].where.fileName());
+            }
+        ADD_FAILURE() << "no " << kind << " " << method;
+        return {};
+    };
+    EXPECT_EQ(fileOf("cast", "run_instance", "cloud"), "launch_api.cpp");
+    EXPECT_EQ(fileOf("cast", "run_instance", "scheduler"), "launch_scheduler.cpp");
+    EXPECT_EQ(fileOf("call", "allocate_fixed_ip"), "launch_compute.cpp");
+    EXPECT_EQ(fileOf("local", "allocate_fixed_ip"), "launch_network.cpp");
+    EXPECT_EQ(fileOf("local", "schedule"), "launch_scheduler.cpp");
+    EXPECT_EQ(fileOf("local", "createXML"), "launch_compute.cpp");
+    EXPECT_EQ(fileOf("local", "check_quota"), "launch_api.cpp");
+    // No two different steps share one line, as they did when every leg was stamped where
+    // the trace was written.
+    std::set<std::pair<std::string, std::uint32_t>> lines;
+    for (std::size_t i = 0; i < trace.size(); ++i)
+        if (trace[i].kind == "local")
+            lines.emplace(std::string(trace[i].where.fileName()), trace[i].where.line);
+    EXPECT_GE(lines.size(), 8u);
+
+    const wb::Event *sample = nullptr;
+    for (std::size_t i = 0; i < trace.size() && !sample; ++i)
+        if (trace[i].kind == "local" && trace[i].stringField("method") == "schedule")
+            sample = &trace[i];
+    ASSERT_NE(sample, nullptr);
+    const auto back = decodeEvent(encodeEvent(*sample));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->where.fileName(), "launch_scheduler.cpp");
+    EXPECT_EQ(back->where.line, sample->where.line);
 }

@@ -12,7 +12,10 @@ namespace wb::list {
 namespace {
 constexpr std::int64_t kSlotBytes = static_cast<std::int64_t>(sizeof(IntObject *));
 
-std::string num(std::int64_t v) { return std::to_string(v); }
+std::string num(std::int64_t v)
+{
+    return std::to_string(v);
+}
 
 std::vector<std::int64_t> idsOf(IntObject *const *items, std::int64_t n)
 {
@@ -88,8 +91,8 @@ std::string describeResize(GrowthPolicy policy, const ResizePlan &p)
 {
     const std::int64_t n = p.newSize;
     if (!p.reallocates)
-        return "allocated " + num(p.oldAllocated) + " >= " + num(n) + " >= " +
-               num(p.oldAllocated) + " >> 1 = " + num(p.oldAllocated >> 1) +
+        return "allocated " + num(p.oldAllocated) + " >= " + num(n) +
+               " >= " + num(p.oldAllocated) + " >> 1 = " + num(p.oldAllocated >> 1) +
                ": no realloc, only ob_size changes";
     if (n == 0)
         return "newsize 0: the block shrinks to 0 slots";
@@ -140,8 +143,8 @@ ListObject::ListObject(GrowthPolicy policy, wb::Trace *trace, std::int64_t size)
     if (size < 0)
         throw std::invalid_argument("PyList_New: negative size");
     if (size > 0) {
-        m_items = static_cast<IntObject **>(std::calloc(static_cast<std::size_t>(size),
-                                                        sizeof(IntObject *)));
+        m_items = static_cast<IntObject **>(
+            std::calloc(static_cast<std::size_t>(size), sizeof(IntObject *)));
         if (!m_items)
             throw std::bad_alloc();
     }
@@ -151,7 +154,9 @@ ListObject::ListObject(GrowthPolicy policy, wb::Trace *trace, std::int64_t size)
         m_trace->add("new",
                      "PyList_New(" + num(size) + "): " + num(size * kSlotBytes) + " bytes, " +
                          (size ? "slots cleared" : "ob_item = NULL"),
-                     {{"size", size}, {"allocated", size}, {"bytes", size * kSlotBytes},
+                     {{"size", size},
+                      {"allocated", size},
+                      {"bytes", size * kSlotBytes},
                       {"policy", std::string(policyName(policy))}});
 }
 
@@ -161,9 +166,16 @@ void ListObject::traceResizeKept(std::int64_t newsize)
     const ResizePlan plan{m_size, newsize, allocated, allocated, false, false};
     const std::int64_t bytes = allocated * kSlotBytes;
     m_trace->add("resize", "list_resize(" + num(newsize) + "): " + describeResize(m_policy, plan),
-                 {{"old_size", m_size}, {"new_size", newsize}, {"old_allocated", allocated},
-                  {"new_allocated", allocated}, {"realloc", false}, {"exact", false},
-                  {"old_bytes", bytes}, {"new_bytes", bytes}, {"moved", false}, {"copied", 0},
+                 {{"old_size", m_size},
+                  {"new_size", newsize},
+                  {"old_allocated", allocated},
+                  {"new_allocated", allocated},
+                  {"realloc", false},
+                  {"exact", false},
+                  {"old_bytes", bytes},
+                  {"new_bytes", bytes},
+                  {"moved", false},
+                  {"copied", 0},
                   {"policy", std::string(policyName(m_policy))},
                   {"formula", describeResize(m_policy, plan)}});
 }
@@ -218,8 +230,8 @@ void ListObject::release(IntObject *v, const char *why)
     if (m_trace)
         m_trace->add("release",
                      "Py_DECREF(" + num(v->value) + ")" +
-                         (v->refcnt == 0 ? ": freed" : ", refcnt " + num(v->refcnt)) + " (" +
-                         why + ")",
+                         (v->refcnt == 0 ? ": freed" : ", refcnt " + num(v->refcnt)) + " (" + why +
+                         ")",
                      {{"object", v->id}, {"value", v->value}, {"refcnt", v->refcnt}});
 }
 
@@ -233,8 +245,8 @@ ResizeReport ListObject::reallocate(std::int64_t newsize)
     r.newBytes = plan.newAllocated * kSlotBytes;
     const auto oldAddress = reinterpret_cast<std::uintptr_t>(m_items);
     // Like PyMem_Realloc(p, 0), a request for 0 bytes still yields a (1-byte) block.
-    void *block = std::realloc(m_items, static_cast<std::size_t>(std::max<std::int64_t>(
-                                            r.newBytes, 1)));
+    void *block =
+        std::realloc(m_items, static_cast<std::size_t>(std::max<std::int64_t>(r.newBytes, 1)));
     if (!block)
         throw std::bad_alloc(); // the old block is intact, as list_resize's -1 leaves it
     m_items = static_cast<IntObject **>(block);
@@ -258,10 +270,16 @@ void ListObject::traceResize(const ResizeReport &r)
     m_trace->add("resize",
                  "list_resize(" + num(plan.newSize) + "): " + describeResize(m_policy, plan) +
                      (r.moved ? ", block moved" : ", block kept its address"),
-                 {{"old_size", plan.oldSize}, {"new_size", plan.newSize},
-                  {"old_allocated", plan.oldAllocated}, {"new_allocated", plan.newAllocated},
-                  {"realloc", true}, {"exact", plan.exactRule}, {"old_bytes", r.oldBytes},
-                  {"new_bytes", r.newBytes}, {"moved", r.moved}, {"copied", r.copied},
+                 {{"old_size", plan.oldSize},
+                  {"new_size", plan.newSize},
+                  {"old_allocated", plan.oldAllocated},
+                  {"new_allocated", plan.newAllocated},
+                  {"realloc", true},
+                  {"exact", plan.exactRule},
+                  {"old_bytes", r.oldBytes},
+                  {"new_bytes", r.newBytes},
+                  {"moved", r.moved},
+                  {"copied", r.copied},
                   {"policy", std::string(policyName(m_policy))},
                   {"formula", describeResize(m_policy, plan)}});
 }
@@ -271,18 +289,24 @@ void ListObject::listPreallocateExact(std::int64_t size)
     assert(!m_items && size > 0);
     // The allocator's 16-byte granularity makes an odd slot free: round up to even.
     size = (size + 1) & ~std::int64_t{1};
-    m_items = static_cast<IntObject **>(std::calloc(static_cast<std::size_t>(size),
-                                                    sizeof(IntObject *)));
+    m_items = static_cast<IntObject **>(
+        std::calloc(static_cast<std::size_t>(size), sizeof(IntObject *)));
     if (!m_items)
         throw std::bad_alloc();
     if (m_trace)
         m_trace->add("resize",
-                     "list_preallocate_exact(" + num(size) + "): ob_item was NULL, " +
-                         num(size) + " slots, no over-allocation",
-                     {{"old_size", m_size}, {"new_size", m_size}, {"old_allocated", m_allocated},
-                      {"new_allocated", size}, {"realloc", true}, {"exact", true},
-                      {"old_bytes", m_allocated * kSlotBytes}, {"new_bytes", size * kSlotBytes},
-                      {"moved", false}, {"copied", 0},
+                     "list_preallocate_exact(" + num(size) + "): ob_item was NULL, " + num(size) +
+                         " slots, no over-allocation",
+                     {{"old_size", m_size},
+                      {"new_size", m_size},
+                      {"old_allocated", m_allocated},
+                      {"new_allocated", size},
+                      {"realloc", true},
+                      {"exact", true},
+                      {"old_bytes", m_allocated * kSlotBytes},
+                      {"new_bytes", size * kSlotBytes},
+                      {"moved", false},
+                      {"copied", 0},
                       {"policy", std::string(policyName(m_policy))},
                       {"formula", "(" + num(size) + " + 1) & ~1 = " + num(size)}});
     setAllocated(size);
@@ -381,8 +405,8 @@ void ListObject::listAssSlice(std::int64_t low, std::int64_t high,
                      static_cast<std::size_t>(tail) * sizeof(IntObject *));
         if (m_trace && tail > 0)
             m_trace->add("shift",
-                         "move ob_item[" + num(high) + ".." + num(m_size - 1) + "] " +
-                             num(-d) + " slot(s) left",
+                         "move ob_item[" + num(high) + ".." + num(m_size - 1) + "] " + num(-d) +
+                             " slot(s) left",
                          {{"from", high}, {"to", high + d}, {"count", tail}});
         listResize(m_size + d);
     } else if (d > 0) {
@@ -429,7 +453,9 @@ void ListObject::listExtend(const std::vector<IntObject *> &items)
         m_trace->add("store_many",
                      "ob_item[" + num(m) + ".." + num(m + n - 1) + "] = the " + num(n) +
                          " new items",
-                     {{"index", m}, {"count", n}, {"objects", idsOf(m_items + m, n)},
+                     {{"index", m},
+                      {"count", n},
+                      {"objects", idsOf(m_items + m, n)},
                       {"values", valuesOf(items)}});
 }
 
@@ -474,9 +500,10 @@ SortStats ListObject::listSort(MergePolicy policy, bool eachComparison)
     options.eachComparison = eachComparison;
     SortStats stats;
     try {
-        stats = timsort(std::span<IntObject *>(items, static_cast<std::size_t>(n)),
-                        [](const IntObject *a, const IntObject *b) { return a->value < b->value; },
-                        options, [](const IntObject *o) { return o->value; });
+        stats = timsort(
+            std::span<IntObject *>(items, static_cast<std::size_t>(n)),
+            [](const IntObject *a, const IntObject *b) { return a->value < b->value; }, options,
+            [](const IntObject *o) { return o->value; });
     } catch (...) {
         m_items = items;
         m_size = n;
@@ -547,8 +574,8 @@ void ListObject::remove(std::int64_t value)
 void ListObject::extend(const std::vector<std::int64_t> &values)
 {
     if (m_trace)
-        m_trace->add("op", "l.extend(<" + num(static_cast<std::int64_t>(values.size())) +
-                               " items>)",
+        m_trace->add("op",
+                     "l.extend(<" + num(static_cast<std::int64_t>(values.size())) + " items>)",
                      {{"op", "extend"}, {"values", values}});
     std::vector<IntObject *> objs;
     objs.reserve(values.size());
@@ -581,8 +608,9 @@ void ListObject::assignSlice(std::int64_t low, std::int64_t high,
                              const std::vector<std::int64_t> &values)
 {
     if (m_trace)
-        m_trace->add("op", "l[" + num(low) + ":" + num(high) + "] = <" +
-                               num(static_cast<std::int64_t>(values.size())) + " items>",
+        m_trace->add("op",
+                     "l[" + num(low) + ":" + num(high) + "] = <" +
+                         num(static_cast<std::int64_t>(values.size())) + " items>",
                      {{"op", "assign"}, {"low", low}, {"high", high}, {"values", values}});
     std::vector<IntObject *> objs;
     objs.reserve(values.size());

@@ -132,7 +132,8 @@ void applyListEvent(ListViewState &s, const wb::Event &e)
     } else if (k == "error") {
         s.lastError = e.label;
     }
-    // "pop", "found", "item" and the sort's own events change nothing in memory; views read them from the cursor.
+    // "pop", "found", "item" and the sort's own events change nothing in memory; views read them
+    // from the cursor.
 }
 
 void applySortEvent(SortViewState &s, const wb::Event &e)
@@ -153,7 +154,8 @@ void applySortEvent(SortViewState &s, const wb::Event &e)
         s.n = e.intField("n");
         s.minrun = e.intField("minrun");
         s.minGallop = e.intField("min_gallop", kMinGallop);
-        if (const auto *v = intsField(e, "values"); v && v->size() == static_cast<std::size_t>(s.n))
+        if (const auto *v = intsField(e, "values");
+            v && v->size() == static_cast<std::size_t>(s.n))
             s.values = *v;
     } else if (k == "run") {
         s.currentRun = {e.intField("start"), e.intField("natural_length"),

@@ -252,9 +252,8 @@ void applyMessagingEvent(MessagingState &s, const wb::Event &e)
         if (std::find(s.bindings.begin(), s.bindings.end(), b) == s.bindings.end())
             s.bindings.push_back(std::move(b));
     } else if (k == "unbind") {
-        std::erase(s.bindings,
-                   BindingView{e.stringField("exchange"), e.stringField("queue"),
-                               e.stringField("key")});
+        std::erase(s.bindings, BindingView{e.stringField("exchange"), e.stringField("queue"),
+                                           e.stringField("key")});
     } else if (k == "error") {
         ++s.totals.errors;
         s.lastError = std::to_string(e.intField("code")) + ": " + e.stringField("text");
@@ -328,9 +327,9 @@ std::size_t RateSeries::bucketAt(std::size_t position) const
     if (buckets.empty() || position == 0)
         return 0;
     // The last bucket whose first event is before `position`.
-    const auto it = std::upper_bound(
-        buckets.begin(), buckets.end(), position - 1,
-        [](std::size_t p, const Bucket &b) { return p < b.firstEvent; });
+    const auto it =
+        std::upper_bound(buckets.begin(), buckets.end(), position - 1,
+                         [](std::size_t p, const Bucket &b) { return p < b.firstEvent; });
     return it == buckets.begin() ? 0 : static_cast<std::size_t>(it - buckets.begin() - 1);
 }
 

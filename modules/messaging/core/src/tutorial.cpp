@@ -30,7 +30,10 @@ bool Producer::waitForConfirms(std::chrono::milliseconds timeout)
     return m_channel->waitForConfirms(timeout);
 }
 
-void Producer::close() { m_channel->close(); }
+void Producer::close()
+{
+    m_channel->close();
+}
 
 Consumer::Consumer(Connection &connection, std::uint16_t prefetch)
     : m_channel(connection.openChannel())
@@ -49,8 +52,8 @@ void Consumer::declareExchange(const std::string &name, bool durable, bool autoD
     m_channel->exchangeDeclare(name, type, flags);
 }
 
-void Consumer::declareQueue(const std::string &name, const std::string &routingKey,
-                            bool durable, bool exclusive, bool autoDelete)
+void Consumer::declareQueue(const std::string &name, const std::string &routingKey, bool durable,
+                            bool exclusive, bool autoDelete)
 {
     QueueFlags flags;
     flags.durable = durable;
@@ -96,6 +99,9 @@ std::size_t Consumer::wait(std::size_t maxMessages, std::chrono::milliseconds id
     return handled;
 }
 
-void Consumer::close() { m_channel->close(); }
+void Consumer::close()
+{
+    m_channel->close();
+}
 
 } // namespace wb::messaging

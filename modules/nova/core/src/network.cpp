@@ -21,8 +21,8 @@ std::string_view managerName(NetworkManagerKind kind)
 
 std::optional<NetworkManagerKind> parseManagerName(std::string_view name)
 {
-    for (auto k : {NetworkManagerKind::Vlan, NetworkManagerKind::Flat,
-                   NetworkManagerKind::FlatDhcp})
+    for (auto k :
+         {NetworkManagerKind::Vlan, NetworkManagerKind::Flat, NetworkManagerKind::FlatDhcp})
         if (managerName(k) == name)
             return k;
     return std::nullopt;
@@ -30,14 +30,26 @@ std::optional<NetworkManagerKind> parseManagerName(std::string_view name)
 
 const ManagerTraits &managerTraits(NetworkManagerKind kind)
 {
-    static const ManagerTraits vlan{true, true, false, true, false,
+    static const ManagerTraits vlan{true,
+                                    true,
+                                    false,
+                                    true,
+                                    false,
                                     "one VLAN and bridge per project, managed by the host; "
                                     "dnsmasq serves DHCP on the bridge; network + 2 is kept "
                                     "for the project's VPN"};
-    static const ManagerTraits flat{false, false, true, false, false,
+    static const ManagerTraits flat{false,
+                                    false,
+                                    true,
+                                    false,
+                                    false,
                                     "every instance on the one flat bridge br100; no DHCP: "
                                     "the address is injected into the guest image before boot"};
-    static const ManagerTraits flatDhcp{false, true, false, false, true,
+    static const ManagerTraits flatDhcp{false,
+                                        true,
+                                        false,
+                                        false,
+                                        true,
                                         "one flat bridge br100 with dnsmasq serving DHCP; on "
                                         "several hosts FLAT_INTERFACE (an interface without "
                                         "an IP) is bridged into it"};
@@ -145,8 +157,8 @@ std::optional<Ipv4Address> FixedIpAllocator::allocate(int instanceId, wb::Trace 
             continue;
         m_leases.emplace(a.value, instanceId);
         if (trace)
-            trace->add("fixed-ip", "fixed IP " + a.toString() + " for instance " +
-                                       std::to_string(instanceId),
+            trace->add("fixed-ip",
+                       "fixed IP " + a.toString() + " for instance " + std::to_string(instanceId),
                        {{"instance_id", instanceId},
                         {"address", a.toString()},
                         {"network", m_network.cidr.toString()}});
@@ -164,9 +176,9 @@ bool FixedIpAllocator::release(int instanceId, wb::Trace *trace)
         if (it->second != instanceId)
             continue;
         if (trace)
-            trace->add("fixed-ip-release", "released " + Ipv4Address{it->first}.toString(),
-                       {{"instance_id", instanceId},
-                        {"address", Ipv4Address{it->first}.toString()}});
+            trace->add(
+                "fixed-ip-release", "released " + Ipv4Address{it->first}.toString(),
+                {{"instance_id", instanceId}, {"address", Ipv4Address{it->first}.toString()}});
         m_leases.erase(it);
         return true;
     }

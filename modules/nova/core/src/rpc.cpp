@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 
 namespace wb::nova {
@@ -364,6 +365,10 @@ std::string encodeEvent(const wb::Event &e)
     j.key("kind").value(std::string_view(e.kind));
     j.key("label").value(std::string_view(e.label));
     j.key("thread").value(static_cast<std::int64_t>(e.thread));
+    if (e.where.line) {
+        j.key("file").value(e.where.fileName());
+        j.key("line").value(static_cast<std::int64_t>(e.where.line));
+    }
     j.key("fields").beginObject();
     for (const auto &f : e.fields) {
         const auto &v = f.value;
@@ -385,6 +390,18 @@ std::string encodeEvent(const wb::Event &e)
     return out.str();
 }
 
+namespace {
+// A source file name from another process, kept for the life of this one: events point at
+// static strings, and a component's events name a handful of files.
+const char *internFileName(const std::string &name)
+{
+    static std::mutex mutex;
+    static std::set<std::string> names;
+    std::lock_guard lock(mutex);
+    return names.insert(name).first->c_str();
+}
+} // namespace
+
 std::optional<wb::Event> decodeEvent(std::string_view body)
 {
     RpcArgs flat;
@@ -397,6 +414,10 @@ std::optional<wb::Event> decodeEvent(std::string_view body)
         return std::nullopt;
     e.label = rpcString(flat, "label");
     e.thread = static_cast<std::int32_t>(rpcInt(flat, "thread"));
+    if (const std::string file = rpcString(flat, "file"); !file.empty()) {
+        e.where.file = internFileName(file);
+        e.where.line = static_cast<std::uint32_t>(rpcInt(flat, "line"));
+    }
     for (const auto &[k, v] : subObject(flat, "fields")) {
         if (const auto *s = std::get_if<std::string>(&v))
             e.fields.emplace_back(k, *s);
@@ -424,17 +445,20 @@ void RpcEndpoint::publish(const RpcLeg &leg, const std::string &exchange, msg::M
 }
 
 void RpcEndpoint::cast(int n, const std::string &to, const std::string &routingKey,
-                       RpcRequest request)
+                       RpcRequest request, std::source_location where)
 {
     request.msgId.clear();
     msg::Message m;
     m.body = encodeRequest(request);
-    const RpcLeg leg{n, m_self, to, "cast", request.method, routingKey, {}, m.body};
+    const RpcLeg leg{n,      m_self,         to,
+                     "cast", request.method, routingKey,
+                     {},     m.body,         wb::SourceLocation::from(where)};
     publish(leg, m_exchange, std::move(m));
 }
 
 RpcArgs RpcEndpoint::call(int n, const std::string &to, const std::string &routingKey,
-                          RpcRequest request, std::chrono::milliseconds timeout)
+                          RpcRequest request, std::chrono::milliseconds timeout,
+                          std::source_location where)
 {
     request.msgId = m_ids ? uuid4Hex(*m_ids) : newMsgId();
     const std::string id = request.msgId;
@@ -462,7 +486,9 @@ RpcArgs RpcEndpoint::call(int n, const std::string &to, const std::string &routi
     m.properties.correlationId = id;
     m.properties.messageId = id;
     try {
-        const RpcLeg leg{n, m_self, to, "call", request.method, routingKey, id, m.body};
+        const RpcLeg leg{n,      m_self,         to,
+                         "call", request.method, routingKey,
+                         id,     m.body,         wb::SourceLocation::from(where)};
         publish(leg, m_exchange, std::move(m));
     } catch (...) {
         cleanup();
@@ -503,12 +529,14 @@ RpcArgs RpcEndpoint::call(int n, const std::string &to, const std::string &routi
 }
 
 void RpcEndpoint::reply(int n, const std::string &to, const std::string &replyTo,
-                        const std::string &msgId, const std::string &method, const RpcReply &reply)
+                        const std::string &msgId, const std::string &method, const RpcReply &reply,
+                        std::source_location where)
 {
     msg::Message m;
     m.body = encodeReply(reply);
     m.properties.correlationId = msgId;
-    const RpcLeg leg{n, m_self, to, "reply", method, replyTo, msgId, m.body};
+    const RpcLeg leg{
+        n, m_self, to, "reply", method, replyTo, msgId, m.body, wb::SourceLocation::from(where)};
     publish(leg, replyTo, std::move(m));
 }
 

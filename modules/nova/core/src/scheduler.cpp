@@ -49,8 +49,8 @@ std::size_t randomUpHost(const std::vector<ComputeHost> &hosts, wb::Rng &rng,
     throw NoValidHost("No hosts found"); // unreachable: count > pick
 }
 
-std::size_t leastLoadedHost(const std::vector<ComputeHost> &hosts,
-                            const ScheduleRequest &request, const SchedulerOptions &options)
+std::size_t leastLoadedHost(const std::vector<ComputeHost> &hosts, const ScheduleRequest &request,
+                            const SchedulerOptions &options)
 {
     // The first up host with the fewest cores in use. One tight pass: this is the hot loop
     // of the simulation (a million decisions a second over 1,000 hosts).
@@ -75,8 +75,8 @@ std::size_t leastLoadedHost(const std::vector<ComputeHost> &hosts,
 } // namespace
 
 std::size_t schedule(SchedulerKind kind, const std::vector<ComputeHost> &hosts,
-                     const ScheduleRequest &request, wb::Rng &rng,
-                     const SchedulerOptions &options, wb::Trace *trace)
+                     const ScheduleRequest &request, wb::Rng &rng, const SchedulerOptions &options,
+                     wb::Trace *trace)
 {
     std::size_t chosen = 0;
     try {

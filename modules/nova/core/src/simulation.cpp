@@ -41,9 +41,8 @@ public:
     }
     Event pop()
     {
-        auto &heap = m_far.empty() || (!m_near.empty() && m_far.front() > m_near.front())
-                         ? m_near
-                         : m_far;
+        auto &heap =
+            m_far.empty() || (!m_near.empty() && m_far.front() > m_near.front()) ? m_near : m_far;
         std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
         const Event e = heap.back();
         heap.pop_back();
@@ -142,7 +141,9 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
     // Arrival i has sequence number i; later events follow. Only the next arrival waits in
     // the queue (a small heap is a fast heap), and ties resolve as if all were queued at once.
     std::uint64_t seq = static_cast<std::uint64_t>(config.requests);
-    const auto push = [&](double t, Ev kind, int r) { queue.push({t, seq++, kind, r}); };
+    const auto push = [&](double t, Ev kind, int r) {
+        queue.push({t, seq++, kind, r});
+    };
 
     double t = 0;
     for (int i = 0; i < config.requests; ++i) {
@@ -192,8 +193,7 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
         case Ev::Arrive: {
             if (e.request + 1 < config.requests)
                 queue.push({reqs[static_cast<std::size_t>(e.request) + 1].arrive,
-                            static_cast<std::uint64_t>(e.request) + 1, Ev::Arrive,
-                            e.request + 1});
+                            static_cast<std::uint64_t>(e.request) + 1, Ev::Arrive, e.request + 1});
             // API: authorization, quota, security group, MAC and host name: 5-15 ms.
             r.schedEnqueue = now + uniform(rng, 0.005, 0.015);
             const double start = std::max(r.schedEnqueue, schedulerFree);
@@ -216,9 +216,10 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
             } catch (const NoValidHost &ex) {
                 ++result.noValidHost;
                 if (trace)
-                    trace->add("sim-no-valid-host", "request " + std::to_string(e.request + 1) +
-                                                        ": NoValidHost",
-                               {{"request", e.request + 1}, {"reason", std::string(ex.what())},
+                    trace->add("sim-no-valid-host",
+                               "request " + std::to_string(e.request + 1) + ": NoValidHost",
+                               {{"request", e.request + 1},
+                                {"reason", std::string(ex.what())},
                                 {"t_ms", now * 1000.0}});
                 break;
             }
@@ -227,10 +228,10 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
                 // The compute worker cannot take it: the instance goes to error.
                 ++result.computeRejected;
                 if (trace)
-                    trace->add("sim-rejected", "request " + std::to_string(e.request + 1) +
-                                                   ": " + h.name + " is full",
-                               {{"request", e.request + 1}, {"host", h.name},
-                                {"t_ms", now * 1000.0}});
+                    trace->add(
+                        "sim-rejected",
+                        "request " + std::to_string(e.request + 1) + ": " + h.name + " is full",
+                        {{"request", e.request + 1}, {"host", h.name}, {"t_ms", now * 1000.0}});
                 r.host = -1;
                 break;
             }
@@ -242,10 +243,12 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
             out.peakVcpus = std::max(out.peakVcpus, h.usedVcpus);
             out.peakMemoryMb = std::max(out.peakMemoryMb, h.usedMemoryMb);
             if (trace)
-                trace->add("sim-schedule", "request " + std::to_string(e.request + 1) + " -> " +
-                                               h.name,
-                           {{"request", e.request + 1}, {"host", h.name},
-                            {"used_vcpus", h.usedVcpus}, {"t_ms", now * 1000.0}});
+                trace->add("sim-schedule",
+                           "request " + std::to_string(e.request + 1) + " -> " + h.name,
+                           {{"request", e.request + 1},
+                            {"host", h.name},
+                            {"used_vcpus", h.usedVcpus},
+                            {"t_ms", now * 1000.0}});
             // The cast to compute.<host> through the broker: 1-2 ms.
             push(now + uniform(rng, 0.001, 0.002), Ev::ComputeArrive, e.request);
             break;
@@ -277,8 +280,9 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
             ++result.placed;
             ++result.hosts[static_cast<std::size_t>(r.host)].placed;
             if (trace)
-                trace->add("sim-active", instanceName(e.request + 1) + " active on " +
-                                             hosts[static_cast<std::size_t>(r.host)].name,
+                trace->add("sim-active",
+                           instanceName(e.request + 1) + " active on " +
+                               hosts[static_cast<std::size_t>(r.host)].name,
                            {{"request", e.request + 1},
                             {"host", hosts[static_cast<std::size_t>(r.host)].name},
                             {"t_ms", now * 1000.0}});

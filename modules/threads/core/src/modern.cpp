@@ -44,7 +44,10 @@ SavedLockState Lock::releaseSave()
     return {};
 }
 
-void Lock::acquireRestore(const SavedLockState &) { acquire(); }
+void Lock::acquireRestore(const SavedLockState &)
+{
+    acquire();
+}
 
 // ---- RLock --------------------------------------------------------------------------------
 
@@ -113,7 +116,10 @@ bool Condition::acquire(bool blocking, double timeout, std::source_location loc)
     return m_lock->acquire(blocking, timeout, loc);
 }
 
-void Condition::release(std::source_location loc) { m_lock->release(loc); }
+void Condition::release(std::source_location loc)
+{
+    m_lock->release(loc);
+}
 
 std::size_t Condition::waiterCount() const
 {
@@ -155,13 +161,16 @@ void Condition::notify(int n, std::source_location)
     m_cv.notify_all();
 }
 
-void Condition::notifyAll(std::source_location loc) { notify(1 << 30, loc); }
+void Condition::notifyAll(std::source_location loc)
+{
+    notify(1 << 30, loc);
+}
 
 // ---- Semaphore ----------------------------------------------------------------------------
 
 Semaphore::Semaphore(std::int64_t value, bool bounded)
-    : m_sem(value < 0 ? 0 : static_cast<std::ptrdiff_t>(value)), m_value(value),
-      m_initial(value), m_bounded(bounded)
+    : m_sem(value < 0 ? 0 : static_cast<std::ptrdiff_t>(value)), m_value(value), m_initial(value),
+      m_bounded(bounded)
 {
     if (value < 0)
         throw ValueError("semaphore initial value must be >= 0");
@@ -222,7 +231,9 @@ bool Event::wait(double timeout, std::source_location)
     if (m_flag)
         return true;
     const std::uint64_t gen = m_generation;
-    const auto pulsed = [&] { return m_generation != gen; };
+    const auto pulsed = [&] {
+        return m_generation != gen;
+    };
     if (timeout < 0) {
         m_cv.wait(g, pulsed);
         return true;
@@ -238,7 +249,9 @@ void Queue::put(std::int64_t item, bool block, double timeout, std::source_locat
     if (full()) {
         if (!block)
             throw QueueFull();
-        const auto notFull = [&] { return !full(); };
+        const auto notFull = [&] {
+            return !full();
+        };
         if (timeout < 0)
             m_notFull.wait(g, notFull);
         else if (!m_notFull.wait_for(g, seconds(timeout), notFull))
@@ -255,7 +268,9 @@ std::int64_t Queue::get(bool block, double timeout, std::source_location)
     if (m_items.empty()) {
         if (!block)
             throw QueueEmpty();
-        const auto notEmpty = [&] { return !m_items.empty(); };
+        const auto notEmpty = [&] {
+            return !m_items.empty();
+        };
         if (timeout < 0)
             m_notEmpty.wait(g, notEmpty);
         else if (!m_notEmpty.wait_for(g, seconds(timeout), notEmpty))
@@ -332,5 +347,8 @@ public:
 } // namespace wb::threads::modern
 
 namespace wb::threads {
-std::unique_ptr<Backend> modernBackend() { return std::make_unique<modern::ModernBackend>(); }
+std::unique_ptr<Backend> modernBackend()
+{
+    return std::make_unique<modern::ModernBackend>();
+}
 } // namespace wb::threads

@@ -69,8 +69,8 @@ struct ResizeReport
     ResizePlan plan;
     std::int64_t oldBytes = 0;
     std::int64_t newBytes = 0;
-    bool moved = false;       // realloc returned a different block
-    std::int64_t copied = 0;  // slots realloc copied to the new block (0 when it stayed put)
+    bool moved = false;      // realloc returned a different block
+    std::int64_t copied = 0; // slots realloc copied to the new block (0 when it stayed put)
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -108,8 +108,7 @@ class PyException : public std::runtime_error
 public:
     PyException(std::string type, const std::string &message)
         : std::runtime_error(type + ": " + message), m_type(std::move(type))
-    {
-    }
+    {}
     const std::string &type() const { return m_type; }
 
 private:
@@ -130,8 +129,8 @@ public:
     ListObject &operator=(const ListObject &) = delete;
 
     // -- observers ------------------------------------------------------------------------
-    std::int64_t size() const { return m_size; }          // ob_size, len(l)
-    std::int64_t allocated() const { return m_allocated; } // slots in ob_item
+    std::int64_t size() const { return m_size; }             // ob_size, len(l)
+    std::int64_t allocated() const { return m_allocated; }   // slots in ob_item
     bool hasItemBlock() const { return m_items != nullptr; } // ob_item != NULL
     IntObject *const *obItem() const { return m_items; }
     // Slot i < allocated(): a live item below size(), stale or null above.
@@ -153,8 +152,8 @@ public:
     // list_resize: ensure room for newsize items and set ob_size = newsize. Slots in
     // [old size, newsize) are left as they are; the caller fills them.
     ResizeReport listResize(std::int64_t newsize);
-    void app1(IntObject *v);                      // append: resize to n + 1, store at n
-    void ins1(std::int64_t where, IntObject *v);  // insert: shift [where, n) right by one
+    void app1(IntObject *v);                     // append: resize to n + 1, store at n
+    void ins1(std::int64_t where, IntObject *v); // insert: shift [where, n) right by one
     // pop([index]): returns the item with the list's reference handed to the caller.
     // Throws IndexError "pop from empty list" / "pop index out of range".
     IntObject *listpop(std::optional<std::int64_t> index = std::nullopt);
@@ -165,7 +164,7 @@ public:
     void listAssSlice(std::int64_t low, std::int64_t high, const std::vector<IntObject *> *v);
     void listExtend(const std::vector<IntObject *> &items); // extend(list): the fast path
     void listClear();                                       // _list_clear
-    void listReverse();                                      // reverse()
+    void listReverse();                                     // reverse()
     // list.sort(): timsort over the item pointers by value. As in CPython the list looks
     // empty while the sort runs (size 0, no block, allocated -1) and gets its block back after.
     SortStats listSort(MergePolicy policy = MergePolicy::CPython311, bool eachComparison = false);
@@ -192,7 +191,7 @@ private:
     void traceResizeKept(std::int64_t newsize);
     [[gnu::noinline]] void traceResize(const ResizeReport &r); // a reallocation's event
     void traceStore(std::int64_t index, const IntObject *v);
-    void app1Slow(IntObject *v); // app1 when it reallocates or records events
+    void app1Slow(IntObject *v);                  // app1 when it reallocates or records events
     void listPreallocateExact(std::int64_t size); // 3.9+: extend on a list with no block
     void release(IntObject *v, const char *why);  // Py_DECREF, with an event
     void raise(const char *type, const char *message) const;

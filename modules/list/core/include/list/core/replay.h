@@ -90,7 +90,7 @@ struct MergeView
     std::int64_t base = 0;
     std::int64_t lengthA = 0;
     std::int64_t lengthB = 0;
-    std::string reason; // which invariant (or power) triggered it
+    std::string reason;        // which invariant (or power) triggered it
     std::int64_t skippedA = 0; // A elements already in place
     std::int64_t keptB = 0;    // B elements already in place
     std::string routine;       // merge_lo / merge_hi / none
@@ -105,9 +105,9 @@ struct SortViewState
     // The array as the sort leaves it at this position, when the events carry values: runs
     // appear reversed/boosted when done, a merge's result appears at merge_end.
     std::vector<std::int64_t> values;
-    RunInfo currentRun;          // the run found last (valid when haveRun)
+    RunInfo currentRun; // the run found last (valid when haveRun)
     bool haveRun = false;
-    std::vector<RunInfo> runs;   // every run pushed so far
+    std::vector<RunInfo> runs; // every run pushed so far
     std::vector<PendingRunView> stack;
     MergeView merge;
     std::vector<MergeInfo> merges; // merges begun so far

@@ -51,7 +51,7 @@ struct QueueView
     bool durable = false;
     bool exclusive = false;
     bool autoDelete = false;
-    std::uint64_t ready = 0;   // as the broker last reported it
+    std::uint64_t ready = 0; // as the broker last reported it
     std::uint64_t unacked = 0;
     // The ready messages in delivery order. After a restart the broker numbers recovered
     // messages afresh, so those entries have msg 0 and keep only the routing key.
@@ -61,7 +61,7 @@ struct QueueView
         std::string routingKey;
     };
     std::deque<Waiting> waiting;
-    std::uint64_t enqueued = 0;        // totals since the state began
+    std::uint64_t enqueued = 0; // totals since the state began
     std::uint64_t delivered = 0;
     std::uint64_t acked = 0;
 };

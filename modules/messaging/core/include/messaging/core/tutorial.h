@@ -44,8 +44,8 @@ public:
     void declareExchange(const std::string &name, bool durable = true, bool autoDelete = false,
                          ExchangeType type = ExchangeType::Direct);
     // Declares the queue and binds it to the declared exchange with `routingKey`.
-    void declareQueue(const std::string &name, const std::string &routingKey,
-                      bool durable = true, bool exclusive = false, bool autoDelete = false);
+    void declareQueue(const std::string &name, const std::string &routingKey, bool durable = true,
+                      bool exclusive = false, bool autoDelete = false);
     // A queue passed here wins over the declared one; with neither, throws
     // std::logic_error instead of silently doing nothing.
     std::string startConsuming(Callback callback, const std::string &queue = {},

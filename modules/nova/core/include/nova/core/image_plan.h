@@ -38,8 +38,8 @@ struct ImageStep
     std::string phase;             // "write", "copy", "link", "poll", "fsck-off", "mount", ...
     std::vector<std::string> argv; // as it would run; empty for steps inside the driver
     std::string description;
-    bool root = false;             // ran through sudo
-    std::string pitfall;           // what is fragile or dangerous about it, if anything
+    bool root = false;   // ran through sudo
+    std::string pitfall; // what is fragile or dangerous about it, if anything
 };
 
 struct ImagePlanSpec
@@ -48,7 +48,7 @@ struct ImagePlanSpec
     std::string basePath = "/opt/novascript/trunk/nova/..//instances/instance-00000001";
     std::string sshKey = "ssh-rsa AAAA... test";
     NetworkManagerKind manager = NetworkManagerKind::Vlan;
-    std::string injectedNetwork;   // the interfaces text FlatManager injects
+    std::string injectedNetwork; // the interfaces text FlatManager injects
     // Polls (of at most 10) after which /sys/block/nbdX/pid appears; nullopt = never.
     std::optional<int> pidAppearsAfterPolls = 1;
     std::string mountDir = "/tmp/tmpXXXXXX"; // the temporary directory `fs`

@@ -36,11 +36,11 @@ std::optional<NetworkManagerKind> parseManagerName(std::string_view name);
 // What distinguishes the managers, as the module teaches it.
 struct ManagerTraits
 {
-    bool vlanPerProject;        // VlanManager: one host-managed VLAN (and bridge) per project
-    bool runsDhcp;              // dnsmasq hands out the fixed IPs (Vlan, FlatDHCP)
-    bool injectsNetworkConfig;  // Flat: no DHCP, the address is written into the guest image
-    bool reservesVpnAddress;    // network + 2 kept for the project's VPN (cloudpipe)
-    bool usesFlatInterface;     // FlatDHCP: FLAT_INTERFACE (no IP) is bridged into br100
+    bool vlanPerProject;       // VlanManager: one host-managed VLAN (and bridge) per project
+    bool runsDhcp;             // dnsmasq hands out the fixed IPs (Vlan, FlatDHCP)
+    bool injectsNetworkConfig; // Flat: no DHCP, the address is written into the guest image
+    bool reservesVpnAddress;   // network + 2 kept for the project's VPN (cloudpipe)
+    bool usesFlatInterface;    // FlatDHCP: FLAT_INTERFACE (no IP) is bridged into br100
     std::string_view summary;
 };
 const ManagerTraits &managerTraits(NetworkManagerKind kind);
@@ -48,25 +48,25 @@ const ManagerTraits &managerTraits(NetworkManagerKind kind);
 struct NetworkCreateRequest
 {
     std::string label = "private";
-    Ipv4Network fixedRange;      // FIXED_RANGE
+    Ipv4Network fixedRange; // FIXED_RANGE
     int numNetworks = 1;
     std::uint32_t networkSize = 32;
-    int vlanStart = 100;         // Nova's default vlan_start
+    int vlanStart = 100;              // Nova's default vlan_start
     std::string flatBridge = "br100"; // flat_network_bridge
 };
 
 struct Network
 {
     std::string label;
-    int index = 0;               // 0-based position in the create request
+    int index = 0; // 0-based position in the create request
     Ipv4Network cidr;
-    Ipv4Address gateway;         // network + 1: the bridge address and dnsmasq's DHCP server
+    Ipv4Address gateway; // network + 1: the bridge address and dnsmasq's DHCP server
     Ipv4Address broadcast;
     Ipv4Address netmask;
     std::optional<Ipv4Address> vpnAddress; // network + 2, VlanManager only
-    Ipv4Address dhcpStart;       // first address given to an instance
-    std::optional<int> vlan;     // 100, 101, ... with VlanManager
-    std::string bridge;          // "br100"
+    Ipv4Address dhcpStart;                 // first address given to an instance
+    std::optional<int> vlan;               // 100, 101, ... with VlanManager
+    std::string bridge;                    // "br100"
 };
 
 // Carves `numNetworks` consecutive blocks of `networkSize` addresses out of the fixed range.

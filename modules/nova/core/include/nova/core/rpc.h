@@ -29,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -115,6 +116,7 @@ struct RpcLeg
     std::string routingKey;
     std::string msgId;
     std::string body;
+    wb::SourceLocation where; // the component's line that sent it
 };
 using RpcRecorder = std::function<void(const RpcLeg &)>;
 
@@ -126,12 +128,17 @@ public:
     RpcEndpoint(wb::messaging::Channel &channel, std::string self, RpcRecorder recorder = {},
                 const std::atomic<bool> *stop = nullptr);
 
-    void cast(int n, const std::string &to, const std::string &routingKey, RpcRequest request);
+    // Each send records its leg with the caller's line (`where`), so a view points at the
+    // component's code that sent it.
+    void cast(int n, const std::string &to, const std::string &routingKey, RpcRequest request,
+              std::source_location where = std::source_location::current());
     RpcArgs call(int n, const std::string &to, const std::string &routingKey, RpcRequest request,
-                 std::chrono::milliseconds timeout);
+                 std::chrono::milliseconds timeout,
+                 std::source_location where = std::source_location::current());
     // The callee's side: publishes `reply` for a request that carried reply_to.
     void reply(int n, const std::string &to, const std::string &replyTo, const std::string &msgId,
-               const std::string &method, const RpcReply &reply);
+               const std::string &method, const RpcReply &reply,
+               std::source_location where = std::source_location::current());
 
     const std::string &self() const { return m_self; }
     // From now on the call ids come from Rng(seed) instead of newMsgId().

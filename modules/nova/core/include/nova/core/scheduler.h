@@ -32,9 +32,9 @@ struct ComputeHost
     std::string name;
     std::string zone = "nova";
     bool up = true;
-    int vcpus = 16;          // physical capacity
+    int vcpus = 16; // physical capacity
     int memoryMb = 32768;
-    int usedVcpus = 0;       // what the database says is assigned to the host
+    int usedVcpus = 0; // what the database says is assigned to the host
     int usedMemoryMb = 0;
     int instances = 0;
 
@@ -90,14 +90,14 @@ public:
                      const SchedulerOptions &options = {}) const;
 
 private:
-    std::vector<int> m_used;                   // per host
+    std::vector<int> m_used; // per host
     std::vector<bool> m_up;
-    std::vector<std::size_t> m_upHosts;         // ascending
+    std::vector<std::size_t> m_upHosts; // ascending
     std::vector<std::string> m_zoneNames;
     std::vector<std::vector<std::size_t>> m_zoneUpHosts; // per zone id, ascending
-    std::size_t m_words = 0;                   // 64-bit words per level
-    std::vector<std::uint64_t> m_levelBits;    // level v at [v * m_words, (v + 1) * m_words)
-    std::vector<std::size_t> m_levelCount;     // up hosts per level
+    std::size_t m_words = 0;                             // 64-bit words per level
+    std::vector<std::uint64_t> m_levelBits; // level v at [v * m_words, (v + 1) * m_words)
+    std::vector<std::size_t> m_levelCount;  // up hosts per level
     void move(std::size_t host, int from, int to);
 };
 

@@ -30,8 +30,8 @@ struct SimulationConfig
     int requests = 1000;
     int hosts = 100;
     std::uint64_t seed = 1;
-    int zones = 4;                 // availability zones zone-0 .. zone-(n-1); 1 = "nova"
-    double downFraction = 0.02;    // hosts whose service is down
+    int zones = 4;              // availability zones zone-0 .. zone-(n-1); 1 = "nova"
+    double downFraction = 0.02; // hosts whose service is down
     double arrivalsPerSecond = 20.0;
     double meanLifetimeSeconds = 300.0;
     std::vector<int> hostCores{8, 16, 24, 32}; // each host draws one; memory 2 GiB per core
@@ -52,8 +52,8 @@ struct HostOutcome
     bool up = true;
     int vcpus = 0;
     int memoryMb = 0;
-    int placed = 0;        // instances that became active here over the run
-    int peakVcpus = 0;     // highest cores in use at any time
+    int placed = 0;    // instances that became active here over the run
+    int peakVcpus = 0; // highest cores in use at any time
     int peakMemoryMb = 0;
 };
 
@@ -61,7 +61,7 @@ struct SimulationResult
 {
     int requests = 0;
     int placed = 0;
-    int failed = 0;          // noValidHost + computeRejected
+    int failed = 0; // noValidHost + computeRejected
     int noValidHost = 0;
     int computeRejected = 0;
     double simulatedSeconds = 0; // clock at the last event

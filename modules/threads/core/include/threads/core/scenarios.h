@@ -69,10 +69,10 @@ public:
     ScenarioRun(const ScenarioRun &) = delete;
     ScenarioRun &operator=(const ScenarioRun &) = delete;
 
-    void start();          // non-blocking
-    void wait();           // until the scenario has finished (or been stopped)
+    void start(); // non-blocking
+    void wait();  // until the scenario has finished (or been stopped)
     bool finished() const;
-    void stop();           // non-blocking; threads are joined within 1 s
+    void stop(); // non-blocking; threads are joined within 1 s
 
     // Step mode with manualChoice: who may go next, and letting one go.
     std::vector<ThreadInfo> parked() const;
