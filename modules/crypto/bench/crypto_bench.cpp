@@ -2,10 +2,15 @@
 // At the end a table prints ours / OpenSSL per primitive (goal: >= 0.8; RC4 >= 0.95). RSA-2048
 // is counted in operations per second on one OpenSSL-generated key that both sides use (goal
 // for the private operation: >= 0.5). The "paired/" benchmarks alternate ours and OpenSSL
-// call by call and report the ratio as a counter, the figure to read on a busy machine.
+// call by call and report the ratio as a counter, the figure to read on a busy machine; the
+// RSA ones run once per Montgomery path (paired/rsa2048-sign/portable, /adx, /ifma; a path
+// this CPU lacks reports an error). "kernel/" times single 1024-bit Montgomery products.
 //
 //     build-release/bench/crypto_bench --benchmark_min_time=0.2
+#include "../core/rsa/mont_adx.h"
+#include "../core/rsa/mont_portable.h"
 #include "crypto/core/arc4.h"
+#include "crypto/core/bigint.h"
 #include "crypto/core/des.h"
 #include "crypto/core/hash.h"
 #include "crypto/core/modes.h"
@@ -311,10 +316,37 @@ void pairedArc4(benchmark::State &state)
     timer.report(state, double(kBatch * kBuffer) / 1e6, "MB/s");
 }
 
+// Makes `path` the default Montgomery path while a benchmark runs (ours creates its contexts
+// per operation, so they all take it); false, after reporting the error, when the CPU lacks it.
+class PathScope
+{
+public:
+    PathScope(benchmark::State &state, MontgomeryPath path) : m_previous(defaultMontgomeryPath())
+    {
+        m_ok = montgomeryPathAvailable(path);
+        if (m_ok)
+            setDefaultMontgomeryPath(path);
+        else
+            state.SkipWithError(
+                (std::string("this CPU lacks the ") + montgomeryPathName(path) + " path").c_str());
+    }
+    ~PathScope() { setDefaultMontgomeryPath(m_previous); }
+    PathScope(const PathScope &) = delete;
+    PathScope &operator=(const PathScope &) = delete;
+    bool ok() const { return m_ok; }
+
+private:
+    MontgomeryPath m_previous;
+    bool m_ok = false;
+};
+
 // The private operation as a PKCS#1 v1.5 SHA-256 signature of one digest (CRT on both sides,
 // OpenSSL with its blinding and its own result check).
-void pairedRsaSign(benchmark::State &state)
+void pairedRsaSign(benchmark::State &state, MontgomeryPath path)
 {
+    const PathScope scope(state, path);
+    if (!scope.ok())
+        return;
     const RsaPrivateKey &key = rsaKey().ours;
     EVP_PKEY_CTX *ctx = openSslRsaContext(true);
     std::uint8_t sig[512];
@@ -338,8 +370,11 @@ void pairedRsaSign(benchmark::State &state)
 }
 
 // The bare private operation: c^d mod n on a k-byte block (RSA_NO_PADDING on OpenSSL's side).
-void pairedRsaDecrypt(benchmark::State &state)
+void pairedRsaDecrypt(benchmark::State &state, MontgomeryPath path)
 {
+    const PathScope scope(state, path);
+    if (!scope.ok())
+        return;
     const RsaPrivateKey &key = rsaKey().ours;
     Bytes block(key.byteLength(), 0x5c);
     block[0] = 0x01; // below n
@@ -365,6 +400,35 @@ void pairedRsaDecrypt(benchmark::State &state)
     }
     EVP_PKEY_CTX_free(ctx);
     timer.report(state, 1.0, "op/s");
+}
+
+// One Montgomery product (or squaring) modulo the benchmark key's p, a 1024-bit prime, with
+// the portable or the BMI2/ADX kernel; the result feeds the next call.
+void kernelMontgomery(benchmark::State &state, MontgomeryPath path, bool square)
+{
+    if (!montgomeryPathAvailable(path)) {
+        state.SkipWithError("this CPU lacks the path");
+        return;
+    }
+    const BigInt &p = rsaKey().ours.p;
+    std::uint64_t n[16] = {}, a[16] = {}, b[16] = {};
+    std::copy(p.limbs().begin(), p.limbs().end(), n);
+    const std::vector<BigInt::Limb> x = (p - BigInt(12345)).limbs(), y = (p >> 1).limbs();
+    std::copy(x.begin(), x.end(), a);
+    std::copy(y.begin(), y.end(), b);
+    std::uint64_t n0inv = n[0];
+    for (int i = 0; i < 5; ++i)
+        n0inv *= 2 - n[0] * n0inv;
+    n0inv = 0 - n0inv;
+    const bool useAdx = path == MontgomeryPath::Adx;
+    for (auto _ : state) {
+        if (square)
+            (useAdx ? adx::montSqr : portable::montSqr16)(a, a, n, n0inv);
+        else
+            (useAdx ? adx::montMul : portable::montMul16)(a, a, b, n, n0inv);
+        benchmark::DoNotOptimize(a);
+    }
+    countOps(state);
 }
 
 // Collects bytes/second of "ours/<x>" and "openssl/<x>" and prints the ratios at the end.
@@ -457,8 +521,21 @@ int main(int argc, char **argv)
     benchmark::RegisterBenchmark("ours/rsa2048-verify", oursRsaVerify);
     benchmark::RegisterBenchmark("openssl/rsa2048-verify", openSslRsaVerify);
     benchmark::RegisterBenchmark("paired/rc4", pairedArc4);
-    benchmark::RegisterBenchmark("paired/rsa2048-sign", pairedRsaSign);
-    benchmark::RegisterBenchmark("paired/rsa2048-decrypt", pairedRsaDecrypt);
+    for (MontgomeryPath path :
+         {MontgomeryPath::Portable, MontgomeryPath::Adx, MontgomeryPath::Ifma}) {
+        const std::string suffix = std::string("/") + montgomeryPathName(path);
+        benchmark::RegisterBenchmark(("paired/rsa2048-sign" + suffix).c_str(), pairedRsaSign,
+                                     path);
+        benchmark::RegisterBenchmark(("paired/rsa2048-decrypt" + suffix).c_str(), pairedRsaDecrypt,
+                                     path);
+    }
+    for (MontgomeryPath path : {MontgomeryPath::Portable, MontgomeryPath::Adx}) {
+        const std::string suffix = std::string("/") + montgomeryPathName(path);
+        benchmark::RegisterBenchmark(("kernel/mont-mul-1024" + suffix).c_str(), kernelMontgomery,
+                                     path, false);
+        benchmark::RegisterBenchmark(("kernel/mont-sqr-1024" + suffix).c_str(), kernelMontgomery,
+                                     path, true);
+    }
 
     benchmark::Initialize(&argc, argv);
     RatioReporter reporter;

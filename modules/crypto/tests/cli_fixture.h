@@ -93,8 +93,8 @@ protected:
         EXPECT_EQ(r.code, code) << r.err;
         EXPECT_EQ(r.out, "");
         EXPECT_EQ(r.err.rfind("workbench-cli crypto: ", 0), 0u) << r.err;
-        EXPECT_NE(r.err.find(needle), std::string::npos) << "expected '" << needle << "' in: "
-                                                         << r.err;
+        EXPECT_NE(r.err.find(needle), std::string::npos)
+            << "expected '" << needle << "' in: " << r.err;
     }
 
     std::string m_prefix;

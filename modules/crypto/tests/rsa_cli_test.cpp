@@ -36,7 +36,8 @@ protected:
         const Result r = rsa(args);
         ASSERT_EQ(r.code, 0) << r.err;
     }
-    void expectError(const std::vector<std::string> &args, int code, const std::string &needle) const
+    void expectError(const std::vector<std::string> &args, int code,
+                     const std::string &needle) const
     {
         expectFailure(rsa(args), code, needle);
     }
@@ -50,7 +51,9 @@ TEST_F(CryptoRsaCli, OurKeysWorkInOpenSsl)
     const Result gen = rsa({"genkey", "--bits", "2048", "--out", "key.pem"});
     ASSERT_EQ(gen.code, 0) << gen.err;
     EXPECT_NE(gen.out.find("2048-bit"), std::string::npos);
-    struct stat st{};
+    struct stat st
+    {
+    };
     ASSERT_EQ(::stat(path("key.pem").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 077, 0u) << "a private key must not be readable by others";
     openssl("pkey -in key.pem -check -noout");
@@ -84,7 +87,8 @@ TEST_F(CryptoRsaCli, OpenSslKeysWorkInOurs)
     openssl("genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out key.pem");
     openssl("pkey -in key.pem -pubout -out pub.pem");
     openssl("dgst -sha256 -sign key.pem -out msg.sig msg.txt");
-    const Result valid = rsa({"verify", "--key", "pub.pem", "--in", "msg.txt", "--sig", "msg.sig"});
+    const Result valid =
+        rsa({"verify", "--key", "pub.pem", "--in", "msg.txt", "--sig", "msg.sig"});
     EXPECT_EQ(valid.code, 0) << valid.err;
     EXPECT_EQ(valid.out, "signature valid\n");
     // A private key works for verify too (its public half is used).
@@ -92,7 +96,8 @@ TEST_F(CryptoRsaCli, OpenSslKeysWorkInOurs)
 
     // One changed byte in the file: exit 1.
     write("tampered.txt", std::string(5000, 'x') + "enD");
-    const Result bad = rsa({"verify", "--key", "pub.pem", "--in", "tampered.txt", "--sig", "msg.sig"});
+    const Result bad =
+        rsa({"verify", "--key", "pub.pem", "--in", "tampered.txt", "--sig", "msg.sig"});
     EXPECT_EQ(bad.code, 1);
     EXPECT_EQ(bad.out, "signature invalid\n");
 
@@ -145,10 +150,11 @@ TEST_F(CryptoRsaCli, BadInputIsRefusedAndNothingIsLost)
                 "needs a private key");
     expectError({"decrypt", "--key", "pub.pem", "--in", "msg.txt", "--out", "s"}, 2,
                 "needs a private key");
-    expectError({"sign", "--key", "missing.pem", "--in", "msg.txt", "--out", "s"}, 3, "cannot open");
-    expectError({"encrypt", "--key", "pub.pem", "--padding", "pkcs1", "--in", "msg.txt", "--out",
-                 "s"},
-                2, "--padding must be oaep");
+    expectError({"sign", "--key", "missing.pem", "--in", "msg.txt", "--out", "s"}, 3,
+                "cannot open");
+    expectError(
+        {"encrypt", "--key", "pub.pem", "--padding", "pkcs1", "--in", "msg.txt", "--out", "s"}, 2,
+        "--padding must be oaep");
     write("long", std::string(100, 'a'));
     expectError({"encrypt", "--key", "pub.pem", "--in", "long", "--out", "c"}, 2, "at most 62");
     write("big", std::string(128, '\xff')); // k bytes, but above any 1024-bit n

@@ -57,8 +57,7 @@ Bytes bytes(const BIGNUM *b)
     return out;
 }
 
-template <class Op>
-Bytes binary(const Bytes &a, const Bytes &b, Op op)
+template <class Op> Bytes binary(const Bytes &a, const Bytes &b, Op op)
 {
     std::unique_ptr<BN_CTX, CtxFree> ctx(BN_CTX_new());
     Bn x = bn(a), y = bn(b), r(BN_new());
@@ -122,7 +121,8 @@ Bytes bnSub(const Bytes &a, const Bytes &b)
 }
 Bytes bnMul(const Bytes &a, const Bytes &b)
 {
-    return binary(a, b, [](BIGNUM *r, BIGNUM *x, BIGNUM *y, BN_CTX *c) { return BN_mul(r, x, y, c); });
+    return binary(a, b,
+                  [](BIGNUM *r, BIGNUM *x, BIGNUM *y, BN_CTX *c) { return BN_mul(r, x, y, c); });
 }
 Bytes bnDiv(const Bytes &a, const Bytes &b)
 {
@@ -132,11 +132,13 @@ Bytes bnDiv(const Bytes &a, const Bytes &b)
 }
 Bytes bnMod(const Bytes &a, const Bytes &b)
 {
-    return binary(a, b, [](BIGNUM *r, BIGNUM *x, BIGNUM *y, BN_CTX *c) { return BN_mod(r, x, y, c); });
+    return binary(a, b,
+                  [](BIGNUM *r, BIGNUM *x, BIGNUM *y, BN_CTX *c) { return BN_mod(r, x, y, c); });
 }
 Bytes bnGcd(const Bytes &a, const Bytes &b)
 {
-    return binary(a, b, [](BIGNUM *r, BIGNUM *x, BIGNUM *y, BN_CTX *c) { return BN_gcd(r, x, y, c); });
+    return binary(a, b,
+                  [](BIGNUM *r, BIGNUM *x, BIGNUM *y, BN_CTX *c) { return BN_gcd(r, x, y, c); });
 }
 
 std::optional<Bytes> bnModInverse(const Bytes &a, const Bytes &m)
@@ -354,8 +356,9 @@ Bytes raw(const std::string &pem, std::span<const std::uint8_t> input, bool encr
         fail("raw RSA setup");
     std::size_t len = std::size_t(EVP_PKEY_get_size(key.get()));
     Bytes out(len);
-    const int ok = encrypt ? EVP_PKEY_encrypt(ctx.get(), out.data(), &len, input.data(), input.size())
-                           : EVP_PKEY_decrypt(ctx.get(), out.data(), &len, input.data(), input.size());
+    const int ok = encrypt
+                       ? EVP_PKEY_encrypt(ctx.get(), out.data(), &len, input.data(), input.size())
+                       : EVP_PKEY_decrypt(ctx.get(), out.data(), &len, input.data(), input.size());
     if (ok != 1)
         fail("raw RSA");
     out.resize(len);

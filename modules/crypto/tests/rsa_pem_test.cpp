@@ -41,9 +41,13 @@ bool contains(const std::string &s, const std::string &needle)
 
 TEST(CryptoPem, Base64KnownAnswers)
 {
-    const std::pair<const char *, const char *> vectors[] = {
-        {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
-        {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+    const std::pair<const char *, const char *> vectors[] = {{"", ""},
+                                                             {"f", "Zg=="},
+                                                             {"fo", "Zm8="},
+                                                             {"foo", "Zm9v"},
+                                                             {"foob", "Zm9vYg=="},
+                                                             {"fooba", "Zm9vYmE="},
+                                                             {"foobar", "Zm9vYmFy"}};
     for (auto [plain, encoded] : vectors) {
         EXPECT_EQ(toBase64(asBytes(plain)), encoded);
         EXPECT_EQ(fromBase64(encoded), toBytes(plain));
@@ -89,8 +93,9 @@ TEST(CryptoPem, RejectsBadInputWithAMessage)
     EXPECT_TRUE(contains(parseError(""), "no PEM block"));
     EXPECT_TRUE(contains(parseError("hello world"), "no PEM block"));
     EXPECT_TRUE(contains(parseError("-----BEGIN PRIVATE KEY-----\nAAAA\n"), "no matching line"));
-    EXPECT_TRUE(contains(parseError("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
-                         "no matching line"));
+    EXPECT_TRUE(
+        contains(parseError("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
+                 "no matching line"));
     EXPECT_TRUE(contains(parseError("-----BEGIN PRIVATE KEY-----\n\n-----END PRIVATE KEY-----\n"),
                          "empty"));
     std::string badChar = good;
@@ -98,11 +103,12 @@ TEST(CryptoPem, RejectsBadInputWithAMessage)
     EXPECT_TRUE(contains(parseError(badChar), "line 2")) << parseError(badChar);
     EXPECT_TRUE(contains(parseError(osl::ecPrivatePem()), "EC key"));
     EXPECT_TRUE(contains(parseError(encodePem("CERTIFICATE", Bytes{0x30, 0x00})), "certificate"));
-    EXPECT_TRUE(contains(parseError(encodePem("ENCRYPTED PRIVATE KEY", Bytes{0x30, 0x00})),
-                         "encrypted"));
-    EXPECT_TRUE(contains(parseError("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
-                                    "DEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n"),
-                         "encrypted"));
+    EXPECT_TRUE(
+        contains(parseError(encodePem("ENCRYPTED PRIVATE KEY", Bytes{0x30, 0x00})), "encrypted"));
+    EXPECT_TRUE(
+        contains(parseError("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+                            "DEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n"),
+                 "encrypted"));
     EXPECT_TRUE(contains(parseError(encodePem("X509 CRL", Bytes{0x30, 0x00})), "not an RSA key"));
 
     // A consistent-looking key whose numbers do not fit together.
@@ -115,10 +121,10 @@ TEST(CryptoPem, RejectsBadInputWithAMessage)
     EXPECT_TRUE(contains(parseError(encodePem("PRIVATE KEY", pkcs8PrivateKeyDer(key))),
                          "CRT coefficient"));
     // Even modulus / e = 1 in a public key.
-    EXPECT_TRUE(contains(parseError(encodePem("RSA PUBLIC KEY", rsaPublicKeyDer({BigInt(3234), 17}))),
-                         "odd"));
-    EXPECT_TRUE(contains(parseError(encodePem("RSA PUBLIC KEY", rsaPublicKeyDer({BigInt(3233), 1}))),
-                         "exponent"));
+    EXPECT_TRUE(contains(
+        parseError(encodePem("RSA PUBLIC KEY", rsaPublicKeyDer({BigInt(3234), 17}))), "odd"));
+    EXPECT_TRUE(contains(
+        parseError(encodePem("RSA PUBLIC KEY", rsaPublicKeyDer({BigInt(3233), 1}))), "exponent"));
 
     std::string why;
     EXPECT_FALSE(tryParseRsaKeyPem("nonsense", &why));
@@ -144,9 +150,15 @@ TEST(CryptoPem, SurvivesTruncationAndMutation)
         for (int k = 0; k < edits; ++k) {
             const std::size_t at = rng() % der.size();
             switch (rng() % 3) {
-            case 0: der[at] = std::uint8_t(rng()); break;
-            case 1: der.insert(der.begin() + std::ptrdiff_t(at), std::uint8_t(rng())); break;
-            default: der.erase(der.begin() + std::ptrdiff_t(at)); break;
+            case 0:
+                der[at] = std::uint8_t(rng());
+                break;
+            case 1:
+                der.insert(der.begin() + std::ptrdiff_t(at), std::uint8_t(rng()));
+                break;
+            default:
+                der.erase(der.begin() + std::ptrdiff_t(at));
+                break;
             }
         }
         accepted += parseError(encodePem(base.label, der)).empty();

@@ -65,10 +65,10 @@ TEST(CryptoRsa, TutorialKeyAndNumbers)
     EXPECT_EQ(lambdaKey.d, BigInt(413));
     EXPECT_EQ(rsaPrivateOp(lambdaKey, 2790, nullptr, false), BigInt(65));
 
-    EXPECT_THROW(rsaKeyFromPrimes(61, 51, 17), CryptoError);   // 51 = 3 * 17
-    EXPECT_THROW(rsaKeyFromPrimes(61, 61, 17), CryptoError);   // p == q
-    EXPECT_THROW(rsaKeyFromPrimes(61, 53, 3), CryptoError);    // gcd(3, 60) = 3
-    EXPECT_THROW(rsaPublicOp(pub, 3233), CryptoError);         // m must be < n
+    EXPECT_THROW(rsaKeyFromPrimes(61, 51, 17), CryptoError);            // 51 = 3 * 17
+    EXPECT_THROW(rsaKeyFromPrimes(61, 61, 17), CryptoError);            // p == q
+    EXPECT_THROW(rsaKeyFromPrimes(61, 53, 3), CryptoError);             // gcd(3, 60) = 3
+    EXPECT_THROW(rsaPublicOp(pub, 3233), CryptoError);                  // m must be < n
     EXPECT_THROW(textbookEncrypt(pub, Bytes{0x0c, 0xa1}), CryptoError); // 3233
 }
 
@@ -100,7 +100,8 @@ TEST(CryptoRsa, KeyGenerationSizes)
 TEST(CryptoRsa, OurKeyInOpenSsl)
 {
     const RsaPrivateKey &key = ourKey2048();
-    const std::string privatePem = privateKeyToPem(key), publicPem = publicKeyToPem(key.publicKey());
+    const std::string privatePem = privateKeyToPem(key),
+                      publicPem = publicKeyToPem(key.publicKey());
     std::string why;
     ASSERT_TRUE(osl::loadsAndChecks(privatePem, &why)) << why;
     ASSERT_TRUE(osl::loadsAndChecks(publicPem, &why)) << why;
@@ -117,7 +118,8 @@ TEST(CryptoRsa, OurKeyInOpenSsl)
     EXPECT_TRUE(osl::verifyPkcs1Sha256(publicPem, message, ours));
     // PKCS#1 v1.5 is deterministic: both libraries must produce the same bytes.
     EXPECT_EQ(osl::signPkcs1Sha256(privatePem, message), ours);
-    EXPECT_TRUE(pkcs1v15Verify(key.publicKey(), message, osl::signPkcs1Sha256(privatePem, message)));
+    EXPECT_TRUE(
+        pkcs1v15Verify(key.publicKey(), message, osl::signPkcs1Sha256(privatePem, message)));
 
     const Bytes ct = oaepEncrypt(key.publicKey(), message);
     EXPECT_EQ(osl::oaepSha256Decrypt(privatePem, ct), message);
@@ -278,7 +280,9 @@ TEST(CryptoRsa, TraceOfKeyGenerationAndOperations)
     const Bytes ct = oaepEncryptWithSeed(big.publicKey(), toBytes("abc"), seed, &oaep);
     EXPECT_EQ(ct, oaepEncryptWithSeed(big.publicKey(), toBytes("abc"), seed)); // traced = untraced
     const wb::Event &enc = oaep.at(*oaep.findNext("oaep_encode", 0));
-    const auto bytesOf = [&](const char *name) { return std::get<Bytes>(*enc.field(name)); };
+    const auto bytesOf = [&](const char *name) {
+        return std::get<Bytes>(*enc.field(name));
+    };
     Bytes expectMasked = bytesOf("db");
     for (std::size_t i = 0; i < expectMasked.size(); ++i)
         expectMasked[i] ^= bytesOf("db_mask")[i];

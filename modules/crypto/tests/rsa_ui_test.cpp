@@ -177,7 +177,8 @@ void RsaUiTest::malleabilityDecryptsToMTimesS()
     // Wrapping around n: 3000 * 5 = 15000 = 4 * 3233 + 2068.
     QVERIFY(page.setMalleability("3000", "5"));
     page.controller()->toEnd();
-    QCOMPARE(BigInt::fromBytes(operationsNamed(page.stateAtCursor(), "decrypt").at(0)->output), BigInt(2068));
+    QCOMPARE(BigInt::fromBytes(operationsNamed(page.stateAtCursor(), "decrypt").at(0)->output),
+             BigInt(2068));
     // Stepping back hides the decryption again.
     page.controller()->toStart();
     QVERIFY(operationsNamed(page.stateAtCursor(), "decrypt").empty());
@@ -188,9 +189,11 @@ void RsaUiTest::malleabilityDecryptsToMTimesS()
     QTRY_VERIFY_WITH_TIMEOUT(!page.generating(), 60000);
     QCOMPARE(changed.count(), 1);
     const BigInt m = dec("123456789012345678901234567890"), s = dec("98765432109876543210");
-    QVERIFY(page.setMalleability(QString::fromStdString(m.toDecimal()), QString::fromStdString(s.toDecimal())));
+    QVERIFY(page.setMalleability(QString::fromStdString(m.toDecimal()),
+                                 QString::fromStdString(s.toDecimal())));
     page.controller()->toEnd();
-    QCOMPARE(BigInt::fromBytes(operationsNamed(page.stateAtCursor(), "decrypt").at(0)->output), m * s % page.key().n);
+    QCOMPARE(BigInt::fromBytes(operationsNamed(page.stateAtCursor(), "decrypt").at(0)->output),
+             m * s % page.key().n);
 }
 
 void RsaUiTest::oaepNeverRepeatsTextbookDoes()
@@ -207,7 +210,8 @@ void RsaUiTest::oaepNeverRepeatsTextbookDoes()
     QCOMPARE(textbook.size(), std::size_t(2));
     QCOMPARE(oaep.size(), std::size_t(2));
     QCOMPARE(textbook[0]->output, textbook[1]->output);
-    QCOMPARE(BigInt::fromBytes(textbook[0]->output), rsaPublicOp(key.publicKey(), BigInt::fromBytes(msg)));
+    QCOMPARE(BigInt::fromBytes(textbook[0]->output),
+             rsaPublicOp(key.publicKey(), BigInt::fromBytes(msg)));
     QVERIFY(oaep[0]->output != oaep[1]->output);
     for (const RsaOperation *op : oaep) {
         QCOMPARE(oaepDecrypt(key, BigInt::fromBytes(op->output).toBytes(key.byteLength())), msg);
@@ -215,7 +219,8 @@ void RsaUiTest::oaepNeverRepeatsTextbookDoes()
         QCOMPARE(op->em.size(), key.byteLength());
         QCOMPARE(int(op->em[0]), 0);
         QCOMPARE(op->db.size(), key.byteLength() - 33);
-        QCOMPARE(Bytes(op->db.end() - 9, op->db.end()), (Bytes{1, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}));
+        QCOMPARE(Bytes(op->db.end() - 9, op->db.end()),
+                 (Bytes{1, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}));
         QCOMPARE(op->lhash, digest(HashAlg::Sha256, ""));
     }
     QVERIFY(oaep[0]->seed != oaep[1]->seed);
@@ -226,7 +231,8 @@ void RsaUiTest::oaepNeverRepeatsTextbookDoes()
     QCOMPARE(int(sign->em[2]), 0xff);
     QCOMPARE(sign->digest, digest(HashAlg::Sha256, "abcdefgh"));
     QCOMPARE(Bytes(sign->em.end() - 51, sign->em.end()), sign->digestInfo);
-    QVERIFY(pkcs1v15Verify(key.publicKey(), msg, BigInt::fromBytes(sign->output).toBytes(key.byteLength())));
+    QVERIFY(pkcs1v15Verify(key.publicKey(), msg,
+                           BigInt::fromBytes(sign->output).toBytes(key.byteLength())));
     // The table says which pair repeats.
     QVERIFY(page.shownHtml().contains("identical"));
     QVERIFY(page.shownHtml().contains("fresh random seed"));
@@ -242,7 +248,8 @@ void RsaUiTest::generationStepsAndCancels()
     QCOMPARE(page.key().n, page.key().p * page.key().q);
     page.showSection(RsaPage::KeyGen);
     // Opens on the finished key; the shown n is the key's n.
-    QCOMPARE(page.shownKeyNumber("n").remove(' '), QString::fromStdString(page.key().n.toDecimal()));
+    QCOMPARE(page.shownKeyNumber("n").remove(' '),
+             QString::fromStdString(page.key().n.toDecimal()));
     const RsaLabState &done = page.stateAtCursor();
     QCOMPARE(done.p.accepted.empty(), false);
     QCOMPARE(done.q.accepted.empty(), false);

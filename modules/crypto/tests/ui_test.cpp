@@ -239,12 +239,14 @@ void CryptoUiTest::checksumMatchesTheCoreAndCancels()
     const auto expected = checksumFile(file.fileName().toStdString(), kAllHashAlgs);
     QVERIFY(expected);
     for (int r = 0; r < 5; ++r)
-        QCOMPARE(page.checksumShown(r), QString::fromStdString(toHex((*expected)[std::size_t(r)])));
+        QCOMPARE(page.checksumShown(r),
+                 QString::fromStdString(toHex((*expected)[std::size_t(r)])));
     // Cancel right away: the job stops and says so.
     page.startChecksum(file.fileName());
     page.cancelChecksum();
     QTRY_VERIFY_WITH_TIMEOUT(!page.checksumRunning(), 10000);
-    QVERIFY(page.checksumStatus().contains("Cancelled") || page.checksumStatus().startsWith("Done"));
+    QVERIFY(page.checksumStatus().contains("Cancelled") ||
+            page.checksumStatus().startsWith("Done"));
     page.startChecksum("/nonexistent/file");
     QVERIFY(page.checksumStatus().contains("Not a readable file"));
 }

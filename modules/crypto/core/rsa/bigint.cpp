@@ -51,8 +51,8 @@ Bytes BigInt::toBytes() const
 Bytes BigInt::toBytes(std::size_t length) const
 {
     if (byteLength() > length)
-        throw CryptoError("the number needs " + std::to_string(byteLength()) +
-                          " bytes but only " + std::to_string(length) + " are available");
+        throw CryptoError("the number needs " + std::to_string(byteLength()) + " bytes but only " +
+                          std::to_string(length) + " are available");
     Bytes out(length, 0);
     for (std::size_t i = 0; i < byteLength(); ++i)
         out[length - 1 - i] = std::uint8_t(m_limbs[i / 8] >> (8 * (i % 8)));

@@ -29,8 +29,7 @@ class Reader
 public:
     Reader(std::span<const std::uint8_t> data, std::string context)
         : m_data(data), m_context(std::move(context))
-    {
-    }
+    {}
 
     bool atEnd() const { return m_pos == m_data.size(); }
     // The next element's tag without consuming it; PemError at the end.

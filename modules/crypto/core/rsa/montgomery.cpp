@@ -7,12 +7,17 @@
 // Algorithms", 1996: its FIPS variant for the fixed sizes RSA uses, CIOS for the others).
 #include "crypto/core/bigint.h"
 
+#include "mont_adx.h"
 #include "mont_ifma.h"
+#include "mont_portable.h"
+#include "mont_subtract.h"
 #include "workbench/core/trace.h"
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
+#include <cstdlib>
 
 namespace wb::crypto {
 
@@ -32,21 +37,7 @@ inline void mulAdd(Limb &c0, Limb &c1, Limb &c2, Limb a, Limb b)
     c1 = Limb(s >> 64);
 }
 
-// u (N+1 limbs, u < 2n) -> r = u mod n, by a masked subtraction rather than a branch.
-template <std::size_t N> inline void finalSubtract(Limb *r, const Limb *u, Limb top, const Limb *n)
-{
-    Limb diff[N];
-    Limb borrow = 0;
-    for (std::size_t j = 0; j < N; ++j) {
-        const Limb d = u[j] - n[j];
-        const Limb nb = Limb(u[j] < n[j]);
-        diff[j] = d - borrow;
-        borrow = nb | Limb(d < borrow);
-    }
-    const Limb mask = Limb(0) - (Limb(top != 0) | Limb(borrow == 0));
-    for (std::size_t j = 0; j < N; ++j)
-        r[j] = (diff[j] & mask) | (u[j] & ~mask);
-}
+using detail::finalSubtract;
 
 // r = a * b * R^-1 mod n for a, b < n (r may alias a or b): Montgomery multiplication by
 // product scanning (Koc et al.'s "FIPS" variant). Column by column, the products a[j]*b[i-j]
@@ -165,13 +156,18 @@ void montMulAny(Limb *r, const Limb *a, const Limb *b, const Limb *n, Limb n0inv
 // A Montgomery multiplier bound to one modulus: fully unrolled instantiations for the limb
 // counts of 256- to 2048-bit moduli (so the CRT halves of RSA-512..4096 and the public
 // operation up to RSA-2048), the generic CIOS loop otherwise. Larger unrolled sizes would
-// multiply the compile time for little gain.
+// multiply the compile time for little gain. With `adx`, 16 limbs use the BMI2/ADX kernels.
 class Multiplier
 {
 public:
-    Multiplier(const std::vector<Limb> &n, Limb n0inv)
+    Multiplier(const std::vector<Limb> &n, Limb n0inv, bool adx)
         : m_n(n.data()), m_n0inv(n0inv), m_size(n.size())
     {
+        if (adx && m_size == adx::kLimbs) {
+            m_fixed = &adx::montMul;
+            m_square = &adx::montSqr;
+            return;
+        }
         switch (m_size) {
         case 4:
             bind<4>();
@@ -256,6 +252,24 @@ bool ifmaPresent()
 {
     static const bool present = ifma::available();
     return present;
+}
+
+bool adxPresent()
+{
+    static const bool present = adx::available();
+    return present;
+}
+
+// The process-wide default path: the environment's choice (or the best path) at first use,
+// then whatever setDefaultMontgomeryPath stored.
+std::atomic<MontgomeryPath> &defaultPath()
+{
+    static std::atomic<MontgomeryPath> path = [] {
+        const char *value = std::getenv("WB_CRYPTO_MONT_PATH");
+        const auto named = value ? montgomeryPathFromName(value) : std::nullopt;
+        return availableMontgomeryPath(named.value_or(bestMontgomeryPath()));
+    }();
+    return path;
 }
 
 // A 64-byte aligned array of `count` limbs inside a vector (the IFMA loads need it).
@@ -395,12 +409,105 @@ std::pair<BigInt, BigInt> modPowRadix52Pair(Radix52Power &p, Radix52Power &q)
 
 } // namespace
 
-bool MontgomeryContext::acceleratedPathActive() const
+namespace portable {
+
+void montMul16(Limb *r, const Limb *a, const Limb *b, const Limb *m, Limb n0inv)
 {
-    return m_accelerated && m_n.size() == 16 && ifmaPresent();
+    montMulFixed<16>(r, a, b, m, n0inv);
 }
 
-MontgomeryContext::MontgomeryContext(const BigInt &modulus) : m_modulus(modulus)
+void montSqr16(Limb *r, const Limb *a, const Limb *m, Limb n0inv)
+{
+    montSqrFixed<16>(r, a, m, n0inv);
+}
+
+} // namespace portable
+
+std::optional<MontgomeryPath> montgomeryPathFromName(std::string_view name)
+{
+    if (name == "portable")
+        return MontgomeryPath::Portable;
+    if (name == "adx")
+        return MontgomeryPath::Adx;
+    if (name == "ifma")
+        return MontgomeryPath::Ifma;
+    return std::nullopt;
+}
+
+const char *montgomeryPathName(MontgomeryPath path)
+{
+    switch (path) {
+    case MontgomeryPath::Adx:
+        return "adx";
+    case MontgomeryPath::Ifma:
+        return "ifma";
+    case MontgomeryPath::Portable:
+        break;
+    }
+    return "portable";
+}
+
+bool montgomeryPathAvailable(MontgomeryPath path)
+{
+    switch (path) {
+    case MontgomeryPath::Adx:
+        return adxPresent();
+    case MontgomeryPath::Ifma:
+        return ifmaPresent();
+    case MontgomeryPath::Portable:
+        break;
+    }
+    return true;
+}
+
+MontgomeryPath bestMontgomeryPath()
+{
+    for (MontgomeryPath path : {MontgomeryPath::Ifma, MontgomeryPath::Adx})
+        if (montgomeryPathAvailable(path))
+            return path;
+    return MontgomeryPath::Portable;
+}
+
+MontgomeryPath availableMontgomeryPath(MontgomeryPath path)
+{
+    return montgomeryPathAvailable(path) ? path : bestMontgomeryPath();
+}
+
+MontgomeryPath defaultMontgomeryPath()
+{
+    return defaultPath().load(std::memory_order_relaxed);
+}
+
+MontgomeryPath setDefaultMontgomeryPath(MontgomeryPath path)
+{
+    const MontgomeryPath chosen = availableMontgomeryPath(path);
+    defaultPath().store(chosen, std::memory_order_relaxed);
+    return chosen;
+}
+
+namespace {
+
+// Whether the 64-bit products of a context on `path` use the BMI2/ADX kernels (for 16 limbs:
+// every product on the Adx path; on the Ifma path those the radix-2^52 code does not take).
+bool useAdx(MontgomeryPath path)
+{
+    return path != MontgomeryPath::Portable && adxPresent();
+}
+
+} // namespace
+
+MontgomeryPath MontgomeryContext::path() const
+{
+    return m_n.size() == 16 ? m_path : MontgomeryPath::Portable;
+}
+
+void MontgomeryContext::setAccelerated(bool allowed)
+{
+    m_path = allowed ? defaultMontgomeryPath() : MontgomeryPath::Portable;
+}
+
+MontgomeryContext::MontgomeryContext(const BigInt &modulus)
+    : m_modulus(modulus), m_path(defaultMontgomeryPath())
 {
     if (!modulus.isOdd() || modulus == BigInt(1))
         throw CryptoError("Montgomery arithmetic needs an odd modulus greater than 1");
@@ -418,7 +525,7 @@ MontgomeryContext::MontgomeryContext(const BigInt &modulus) : m_modulus(modulus)
 BigInt MontgomeryContext::modMul(const BigInt &a, const BigInt &b) const
 {
     const std::size_t size = m_n.size();
-    const Multiplier mul(m_n, m_n0inv);
+    const Multiplier mul(m_n, m_n0inv, useAdx(path()));
     std::vector<Limb> x = padded(a < m_modulus ? a : a % m_modulus, size);
     std::vector<Limb> y = padded(b < m_modulus ? b : b % m_modulus, size);
     mul(x.data(), x.data(), m_r2.data()); // aR
@@ -435,10 +542,10 @@ BigInt MontgomeryContext::modPow(const BigInt &base, const BigInt &exponent, Exp
     const unsigned window = kind == ExponentKind::Public
                                 ? 1
                                 : std::clamp(windowBits ? windowBits : autoWindow(bits), 1u, 8u);
-    if (!trace && kind == ExponentKind::Secret && bits > 0 && acceleratedPathActive())
+    if (!trace && kind == ExponentKind::Secret && bits > 0 && path() == MontgomeryPath::Ifma)
         return modPowRadix52(m_modulus, m_n, base, exponent, window);
 
-    const Multiplier mul(m_n, m_n0inv);
+    const Multiplier mul(m_n, m_n0inv, useAdx(path()));
     std::vector<Limb> one(size, 0);
     one[0] = 1;
 
@@ -545,8 +652,8 @@ MontgomeryContext::modPowPair(const MontgomeryContext &p, const BigInt &baseP,
                               const BigInt &baseQ, const BigInt &exponentQ)
 {
     const std::size_t bits = std::max(exponentP.bitLength(), exponentQ.bitLength());
-    if (p.acceleratedPathActive() && q.acceleratedPathActive() && exponentP.bitLength() > 0 &&
-        exponentQ.bitLength() > 0) {
+    if (p.path() == MontgomeryPath::Ifma && q.path() == MontgomeryPath::Ifma &&
+        exponentP.bitLength() > 0 && exponentQ.bitLength() > 0) {
         const unsigned window = autoWindow(bits);
         Radix52Power powP(p.m_modulus, p.m_n, baseP, exponentP, window);
         Radix52Power powQ(q.m_modulus, q.m_n, baseQ, exponentQ, window);

@@ -147,8 +147,7 @@ RsaPublicKey parseSpki(std::span<const std::uint8_t> der)
 }
 
 // Runs validateRsaKey, turning its CryptoError into a PemError.
-template <class Key>
-void validate(const Key &key)
+template <class Key> void validate(const Key &key)
 {
     try {
         validateRsaKey(key);
@@ -211,7 +210,8 @@ std::optional<Bytes> fromBase64(std::string_view text, std::string *why)
                         " characters, not a multiple of 4");
     const std::size_t firstPad = chars.find('=');
     if (firstPad != std::string::npos &&
-        (firstPad + 2 < chars.size() || chars.find_first_not_of('=', firstPad) != std::string::npos))
+        (firstPad + 2 < chars.size() ||
+         chars.find_first_not_of('=', firstPad) != std::string::npos))
         return failWith("'=' padding may only appear at the very end of base64 text");
     const std::size_t pad = firstPad == std::string::npos ? 0 : chars.size() - firstPad;
     Bytes out;
@@ -240,7 +240,8 @@ PemBlock decodePem(std::string_view text)
     const std::size_t labelStart = begin + kBegin.size();
     const std::size_t labelEnd = text.find(kDashes, labelStart);
     const std::size_t lineEnd = text.find('\n', labelStart);
-    if (labelEnd == std::string_view::npos || (lineEnd != std::string_view::npos && labelEnd > lineEnd))
+    if (labelEnd == std::string_view::npos ||
+        (lineEnd != std::string_view::npos && labelEnd > lineEnd))
         throw PemError("the PEM BEGIN line is not closed with -----");
     PemBlock block;
     block.label = std::string(text.substr(labelStart, labelEnd - labelStart));
@@ -255,7 +256,8 @@ PemBlock decodePem(std::string_view text)
         throw PemError("the key is encrypted with a password; decrypt it first, e.g. "
                        "`openssl pkey -in KEY -out PLAIN.pem`");
     // Report the line of the first bad character.
-    std::size_t lineNo = 1 + std::size_t(std::count(text.begin(), text.begin() + std::ptrdiff_t(bodyStart), '\n'));
+    std::size_t lineNo =
+        1 + std::size_t(std::count(text.begin(), text.begin() + std::ptrdiff_t(bodyStart), '\n'));
     std::size_t pos = 0;
     while (pos < body.size()) {
         std::size_t nl = body.find('\n', pos);
@@ -369,7 +371,8 @@ Bytes subjectPublicKeyInfoDer(const RsaPublicKey &key)
 Bytes pkcs8PrivateKeyDer(const RsaPrivateKey &key)
 {
     Bytes inner = rsaPrivateKeyDer(key);
-    Bytes out = der::sequence({der::integer(0), rsaAlgorithm(), der::element(der::OctetString, inner)});
+    Bytes out =
+        der::sequence({der::integer(0), rsaAlgorithm(), der::element(der::OctetString, inner)});
     secureWipe(inner);
     return out;
 }

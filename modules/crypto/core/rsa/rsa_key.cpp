@@ -53,8 +53,8 @@ BigInt randomInRange(const BigInt &low, const BigInt &high)
 
 struct PrimeLabel
 {
-    const char *name;     // "p" or "q"
-    std::uint64_t index;  // candidate number for this prime
+    const char *name;    // "p" or "q"
+    std::uint64_t index; // candidate number for this prime
 };
 
 // Miller-Rabin with random bases; n odd and > 3. True means "probably prime" (error below

@@ -116,12 +116,37 @@ std::optional<BigInt> modInverse(const BigInt &a, const BigInt &m);
 // square-and-multiply that skips zero bits.
 enum class ExponentKind { Public, Secret };
 
+// The kernel behind Montgomery products modulo a 16-limb (961- to 1024-bit) number, the CRT
+// halves of RSA-2048; other sizes always use the portable code.
+//   Portable  64-bit C++ (product scanning on unsigned __int128), any CPU.
+//   Adx       mulx/adcx/adox assembly (core/rsa/mont_adx.h), CPUs with BMI2 and ADX.
+//   Ifma      radix 2^52 on AVX-512 IFMA (core/rsa/mont_ifma.h) for untraced secret powers,
+//             the CRT pair in lockstep; the other products there use Adx when present.
+// All give the same results; they differ in speed only.
+enum class MontgomeryPath { Portable, Adx, Ifma };
+
+// "portable", "adx", "ifma"; nullopt for any other name.
+std::optional<MontgomeryPath> montgomeryPathFromName(std::string_view name);
+const char *montgomeryPathName(MontgomeryPath path);
+// Whether this CPU can run the path (Portable: always).
+bool montgomeryPathAvailable(MontgomeryPath path);
+// The fastest path this CPU has: Ifma, else Adx, else Portable.
+MontgomeryPath bestMontgomeryPath();
+// path when this CPU has it, else bestMontgomeryPath().
+MontgomeryPath availableMontgomeryPath(MontgomeryPath path);
+// The path new MontgomeryContexts take. Initially bestMontgomeryPath(), unless the
+// environment variable WB_CRYPTO_MONT_PATH (portable, adx or ifma; read once, at the first
+// use) names another: then that one if the CPU has it, else the best available. The setter
+// (for tests and benchmarks) applies the same fallback and returns the path it set.
+MontgomeryPath defaultMontgomeryPath();
+MontgomeryPath setDefaultMontgomeryPath(MontgomeryPath path);
+
 // Montgomery arithmetic modulo an odd m > 1 (R = 2^(64 * limbs of m)). Each product
 // interleaves the multiplication with the reduction, so no double-width intermediate is ever
 // stored: column by column (product scanning, with a dedicated squaring) for the limb counts
-// of 256- to 2048-bit moduli, row by row (CIOS) for any other size. Secret powers modulo a
-// 16-limb (961- to 1024-bit) number switch to radix 2^52 and AVX-512 IFMA when the CPU has
-// it (R = 2^1040 there; see setAccelerated).
+// of 256- to 2048-bit moduli, row by row (CIOS) for any other size. Modulo a 16-limb (961- to
+// 1024-bit) number the products use BMI2/ADX assembly, and secret powers radix 2^52 on
+// AVX-512 IFMA (R = 2^1040 there), when the CPU has them (see MontgomeryPath, setPath).
 class MontgomeryContext
 {
 public:
@@ -159,19 +184,24 @@ public:
     // a*b mod m for ordinary (non-Montgomery) a, b < m; costs two Montgomery products.
     BigInt modMul(const BigInt &a, const BigInt &b) const;
 
-    // Untraced secret-exponent powers modulo a 961- to 1024-bit number (the CRT halves of
-    // RSA-2048) use AVX-512 IFMA when the CPU has it (see core/rsa/mont_ifma.h); false
-    // forces the portable 64-bit code, which the tests compare against.
-    void setAccelerated(bool allowed) { m_accelerated = allowed; }
-    // Whether modPow would take the IFMA path for a secret exponent without a trace.
-    bool acceleratedPathActive() const;
+    // The kernel for a 961- to 1024-bit modulus (the CRT halves of RSA-2048): a context
+    // starts with defaultMontgomeryPath(); setPath falls back to the best available path when
+    // the CPU lacks the one asked for. path() is the one untraced secret powers take (always
+    // Portable for other sizes).
+    void setPath(MontgomeryPath path) { m_path = availableMontgomeryPath(path); }
+    MontgomeryPath path() const;
+    // false forces the portable 64-bit code, which the tests compare against; true returns
+    // to defaultMontgomeryPath().
+    void setAccelerated(bool allowed);
+    // Whether path() is other than Portable.
+    bool acceleratedPathActive() const { return path() != MontgomeryPath::Portable; }
 
 private:
     BigInt m_modulus;
     std::vector<BigInt::Limb> m_n;  // modulus limbs
     std::vector<BigInt::Limb> m_r2; // R^2 mod m, for converting into Montgomery form
     BigInt::Limb m_n0inv = 0;       // -m^-1 mod 2^64
-    bool m_accelerated = true;
+    MontgomeryPath m_path;
 };
 
 // One-off base^exponent mod modulus. Odd modulus: Montgomery; even modulus (not used by

@@ -52,9 +52,9 @@ std::string encodePem(std::string_view label, std::span<const std::uint8_t> der)
 struct RsaKeyFile
 {
     bool hasPrivate = false;
-    RsaPrivateKey privateKey;  // valid when hasPrivate
-    RsaPublicKey publicKey;    // always valid (derived from the private key when there is one)
-    std::string format;        // "PKCS#8", "PKCS#1", "SubjectPublicKeyInfo", "PKCS#1 public"
+    RsaPrivateKey privateKey; // valid when hasPrivate
+    RsaPublicKey publicKey;   // always valid (derived from the private key when there is one)
+    std::string format;       // "PKCS#8", "PKCS#1", "SubjectPublicKeyInfo", "PKCS#1 public"
 };
 
 // PEM text -> key. Private keys are checked with validateRsaKey; public keys with the public
@@ -65,8 +65,8 @@ std::optional<RsaKeyFile> tryParseRsaKeyPem(std::string_view text, std::string *
 RsaKeyFile parseRsaKeyDer(std::string_view label, std::span<const std::uint8_t> der);
 
 // DER encodings.
-Bytes rsaPublicKeyDer(const RsaPublicKey &key);     // PKCS#1 RSAPublicKey
-Bytes rsaPrivateKeyDer(const RsaPrivateKey &key);   // PKCS#1 RSAPrivateKey (version 0)
+Bytes rsaPublicKeyDer(const RsaPublicKey &key);   // PKCS#1 RSAPublicKey
+Bytes rsaPrivateKeyDer(const RsaPrivateKey &key); // PKCS#1 RSAPrivateKey (version 0)
 Bytes subjectPublicKeyInfoDer(const RsaPublicKey &key);
 Bytes pkcs8PrivateKeyDer(const RsaPrivateKey &key);
 
