@@ -68,6 +68,23 @@ function(workbench_add_cli id)
     set_property(GLOBAL APPEND PROPERTY WB_CLI_MODULES ${id})
 endfunction()
 
+# workbench_add_views(<module-id> SOURCES <src>... [LIBS <lib>...])
+# A module's views compiled once, as the static library wb_<module-id>_views, which the
+# plugin, the module's ui tests and its paint benchmarks all link (PUBLIC: the folder of the
+# sources, Workbench::Ui and LIBS).
+function(workbench_add_views id)
+    if(NOT WB_BUILD_GUI)
+        return()
+    endif()
+    cmake_parse_arguments(V "" "" "SOURCES;LIBS" ${ARGN})
+    set(target wb_${id}_views)
+    add_library(${target} STATIC ${V_SOURCES})
+    set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON
+        AUTOMOC_MOC_OPTIONS "-I${CMAKE_CURRENT_SOURCE_DIR}")
+    target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+    target_link_libraries(${target} PUBLIC Workbench::Ui ${V_LIBS})
+endfunction()
+
 # workbench_add_module(<module-id> CLASS_NAME <class> SOURCES <src>... [LIBS <lib>...]
 #                      [RESOURCES <file>...] [RESOURCE_BASE <dir>])
 # A module plugin for the GUI shell. <module-id>.json next to the module's CMakeLists.txt

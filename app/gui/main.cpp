@@ -1,4 +1,5 @@
 // workbench: the desktop shell.
+#include "layoutcheck.h"
 #include "mainwindow.h"
 #include "moduleregistry.h"
 
@@ -73,6 +74,7 @@ int usage(const QString &sentence)
 int main(int argc, char **argv)
 {
     const bool headlessJob = hasArg(argc, argv, "--screenshot") || hasArg(argc, argv, "--tour") ||
+                             hasArg(argc, argv, "--check-layout") ||
                              hasArg(argc, argv, "--list-modules") ||
                              hasArg(argc, argv, "--version") || hasArg(argc, argv, "--help") ||
                              hasArg(argc, argv, "-h");
@@ -111,8 +113,13 @@ int main(int argc, char **argv)
                                "The window's size, e.g. 1280x720 (default for "
                                "--screenshot and --tour: 1400x860).",
                                "WxH");
+    QCommandLineOption checkOpt(
+        "check-layout",
+        "Open every view (or the --module and --view chosen) at 1280x720 and 1024x768 (or "
+        "--size), in normal and presentation mode (only presentation with --presentation), "
+        "print what does not fit a projector, and exit 1 if anything.");
     parser.addOptions(
-        {listOpt, moduleOpt, viewOpt, presentOpt, darkOpt, shotOpt, tourOpt, sizeOpt});
+        {listOpt, moduleOpt, viewOpt, presentOpt, darkOpt, shotOpt, tourOpt, sizeOpt, checkOpt});
     const QCommandLineOption helpOpt = parser.addHelpOption();
     const QCommandLineOption versionOpt = parser.addVersionOption();
     // parse(), not process(): a bad command line is exit 2 with our sentence, like the CLI.
@@ -133,6 +140,9 @@ int main(int argc, char **argv)
     if (parser.isSet(shotOpt) && parser.isSet(tourOpt))
         return usage("--screenshot and --tour cannot be combined: --screenshot FILE renders "
                      "one view, --tour DIR renders all of them.");
+    if (parser.isSet(checkOpt) && (parser.isSet(shotOpt) || parser.isSet(tourOpt)))
+        return usage("--check-layout renders nothing to files; give it without --screenshot "
+                     "or --tour.");
     if (parser.isSet(viewOpt) && !parser.isSet(moduleOpt))
         return usage("--view needs --module: a view id belongs to one module (e.g. "
                      "--module list --view growth).");
@@ -154,7 +164,8 @@ int main(int argc, char **argv)
         size = QSize(w, h);
     }
 
-    const bool rendering = parser.isSet(shotOpt) || parser.isSet(tourOpt);
+    const bool rendering =
+        parser.isSet(shotOpt) || parser.isSet(tourOpt) || parser.isSet(checkOpt);
     QTemporaryDir scratchSettings;
     if (rendering || !qEnvironmentVariableIsEmpty("WB_SETTINGS_DIR")) {
         // Screenshots neither read nor change the user's saved layout.
@@ -210,6 +221,24 @@ int main(int argc, char **argv)
         window.showModule(QSettings().value("window/lastModule").toString());
     else
         window.showHome();
+
+    if (parser.isSet(checkOpt)) {
+        wb::shell::LayoutCheckOptions check;
+        if (parser.isSet(sizeOpt))
+            check.sizes = {size};
+        check.normal = !parser.isSet(presentOpt);
+        check.moduleId = moduleId;
+        check.viewId = viewId;
+        window.show();
+        const QStringList problems = wb::shell::checkLayout(window, check);
+        for (const QString &p : problems)
+            std::printf("%s\n", wb::cli::printable(p.toStdString()).c_str());
+        std::printf("workbench: %lld layout problem%s\n", static_cast<long long>(problems.size()),
+                    problems.size() == 1 ? "" : "s");
+        window.close();
+        const int flushed = flushedStdout();
+        return flushed ? flushed : problems.isEmpty() ? 0 : 1;
+    }
 
     if (rendering) {
         window.resize(size);

@@ -45,6 +45,10 @@ wb::ui::ModulePage *pageIn(QWidget *tab)
 }
 
 constexpr int IdRole = Qt::UserRole + 1;
+constexpr int TitleRole = Qt::UserRole + 2;
+// Below this window width the topics pane is a rail of icons (names in tooltips and for
+// screen readers), so a projector's 1280 px go to the view.
+constexpr int kCompactTopicsBelow = 1400;
 const QString HomeId = QStringLiteral("home");
 
 QIcon moduleIcon(const ModuleEntry &e)
@@ -67,13 +71,17 @@ MainWindow::MainWindow(ModuleRegistry &registry, QWidget *parent)
     m_sidebar->setSpacing(2);
     auto *home = new QListWidgetItem(QIcon(":/icons/internals-workbench.svg"), tr("Home"));
     home->setData(IdRole, HomeId);
+    home->setData(TitleRole, tr("Home"));
+    home->setToolTip(tr("Home: the five topics"));
     m_sidebar->addItem(home);
     for (const ModuleEntry &e : registry.entries()) {
         auto *item = new QListWidgetItem(moduleIcon(e), e.title);
         item->setData(IdRole, e.id);
+        item->setData(TitleRole, e.title);
         item->setToolTip(e.available() ? e.description : tr("Unavailable: %1").arg(e.error));
         if (!e.available()) {
             item->setText(tr("%1 (unavailable)").arg(e.title));
+            item->setData(TitleRole, item->text());
             item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
         }
         m_sidebar->addItem(item);
@@ -132,7 +140,9 @@ QRect MainWindow::availableGeometry() const
 // source.
 void MainWindow::arrangePanesFor(int width)
 {
-    resizeDocks({m_topicsDock}, {width < 1600 ? 170 : 210}, Qt::Horizontal);
+    setCompactTopics(width < kCompactTopicsBelow);
+    if (!m_compactTopics)
+        resizeDocks({m_topicsDock}, {width < 1600 ? 170 : 210}, Qt::Horizontal);
     if (width < 1600) {
         tabifyDockWidget(m_lessonDock, m_sourceDock);
         m_lessonDock->raise();
@@ -149,6 +159,33 @@ void MainWindow::arrangePanesFor(int width)
         m_sourceDock->setVisible(sourceShown);
         resizeDocks({m_lessonDock}, {330}, Qt::Horizontal);
     }
+}
+
+void MainWindow::setCompactTopics(bool compact)
+{
+    if (compact == m_compactTopics)
+        return;
+    m_compactTopics = compact;
+    for (int i = 0; i < m_sidebar->count(); ++i) {
+        QListWidgetItem *item = m_sidebar->item(i);
+        const QString title = item->data(TitleRole).toString();
+        item->setText(compact ? QString() : title);
+        item->setData(Qt::AccessibleTextRole, title);
+    }
+    // The rail has no room for the dock's title; its tooltip names the pane.
+    if (compact) {
+        m_topicsDock->setTitleBarWidget(new QWidget(m_topicsDock));
+        m_sidebar->setIconSize(QSize(28, 28));
+        m_sidebar->setMinimumWidth(48);
+        m_sidebar->setMaximumWidth(56);
+    } else {
+        delete m_topicsDock->titleBarWidget();
+        m_topicsDock->setTitleBarWidget(nullptr);
+        m_sidebar->setIconSize(QSize(22, 22));
+        m_sidebar->setMaximumWidth(QWIDGETSIZE_MAX);
+        m_sidebar->setMinimumWidth(150);
+    }
+    m_sidebar->setToolTip(compact ? tr("Topics (F6 hides or shows this rail)") : QString());
 }
 
 void MainWindow::showFitted()
@@ -342,28 +379,56 @@ QTabWidget *MainWindow::moduleTabs(const ModuleEntry &e)
 {
     auto *tabs = new QTabWidget;
     tabs->setDocumentMode(true);
+    tabs->setProperty("moduleId", e.id);
+    tabs->setAccessibleName(tr("%1 views").arg(e.title));
+    // Each view's page is made when its tab is first shown: opening a module builds one page,
+    // not all of them, and the others cost nothing until the learner goes there.
     for (const wb::ui::ViewInfo &v : e.module->views()) {
-        wb::ui::ModulePage *page = nullptr;
-        try {
-            page = e.module->createView(v.id, tabs);
-        } catch (const std::exception &ex) {
-            statusBar()->showMessage(tr("%1: %2").arg(v.title, QString::fromUtf8(ex.what())));
-        }
-        if (!page)
-            continue;
-        page->setObjectName(v.id);
         auto *scroll = new QScrollArea;
         scroll->setObjectName(v.id);
         scroll->setFrameShape(QFrame::NoFrame);
         scroll->setWidgetResizable(true);
-        scroll->setWidget(page);
         tabs->addTab(scroll, v.title);
     }
     connect(tabs, &QTabWidget::currentChanged, this, [this, tabs](int i) {
         if (m_stack->currentWidget() == tabs)
-            activatePage(pageIn(tabs->widget(i)));
+            activatePage(ensurePage(tabs, i));
     });
     return tabs;
+}
+
+wb::ui::ModulePage *MainWindow::ensurePage(QTabWidget *tabs, int index)
+{
+    auto *scroll = qobject_cast<QScrollArea *>(tabs->widget(index));
+    if (!scroll)
+        return nullptr;
+    if (scroll->widget())
+        return pageIn(scroll);
+    const ModuleEntry *e = m_registry.find(tabs->property("moduleId").toString());
+    if (!e || !e->available())
+        return nullptr;
+    wb::ui::ModulePage *page = nullptr;
+    QString failure;
+    try {
+        page = e->module->createView(scroll->objectName(), scroll);
+    } catch (const std::exception &ex) {
+        failure = QString::fromUtf8(ex.what());
+    }
+    if (!page) {
+        auto *label =
+            new QLabel(tr("This view could not be opened: %1")
+                           .arg(failure.isEmpty()
+                                    ? tr("the module has no view '%1'").arg(scroll->objectName())
+                                    : failure));
+        label->setWordWrap(true);
+        label->setAlignment(Qt::AlignCenter);
+        scroll->setWidget(label);
+        statusBar()->showMessage(label->text());
+        return nullptr;
+    }
+    page->setObjectName(scroll->objectName());
+    scroll->setWidget(page);
+    return page;
 }
 
 bool MainWindow::showModule(const QString &id, const QString &viewId)
@@ -385,7 +450,7 @@ bool MainWindow::showModule(const QString &id, const QString &viewId)
         for (int i = 0; i < tabs->count(); ++i)
             if (tabs->widget(i)->objectName() == viewId)
                 tabs->setCurrentIndex(i);
-    activatePage(tabs ? pageIn(tabs->currentWidget()) : nullptr);
+    activatePage(tabs ? ensurePage(tabs, tabs->currentIndex()) : nullptr);
     if (!tabs) {
         m_lesson->setLesson(
             tr("# %1\n\nThis topic could not be loaded: %2").arg(e->title, e->error));
@@ -398,6 +463,13 @@ bool MainWindow::showModule(const QString &id, const QString &viewId)
 wb::ui::ModulePage *MainWindow::currentPage() const
 {
     return m_page;
+}
+
+QScrollArea *MainWindow::currentViewArea() const
+{
+    if (auto *tabs = qobject_cast<QTabWidget *>(m_stack->currentWidget()))
+        return qobject_cast<QScrollArea *>(tabs->currentWidget());
+    return nullptr;
 }
 
 void MainWindow::activatePage(wb::ui::ModulePage *page)
@@ -419,6 +491,13 @@ void MainWindow::activatePage(wb::ui::ModulePage *page)
                                      &MainWindow::refreshSources)
                           << connect(page, &wb::ui::ModulePage::highlightsChanged, this,
                                      &MainWindow::refreshHighlights)
+                          << connect(
+                                 page, &wb::ui::ModulePage::controllerChanged, this,
+                                 [this, p = QPointer<wb::ui::ModulePage>(page)] {
+                                     if (p && p == m_page)
+                                         activatePage(p);
+                                 },
+                                 Qt::QueuedConnection)
                           << connect(page, &wb::ui::ModulePage::statusMessage, this,
                                      [this](const QString &m) { statusBar()->showMessage(m); });
         if (controller)
@@ -490,7 +569,10 @@ void MainWindow::setPresentationMode(bool on, bool fullScreen)
     // each back), the lesson stays and folds away with F7.
     m_topicsDock->setVisible(on ? false : m_topicsWereVisible);
     m_sourceDock->setVisible(on ? false : m_sourceWasVisible);
-    wb::ui::setFontScale(*qApp, on ? 1.6 : 1.0);
+    // Large type for the back of the room, in proportion to the screen it is thrown on: a
+    // 1280 px projector cannot hold what a 1920 px one can at the same scale.
+    const int w = width();
+    wb::ui::setFontScale(*qApp, !on ? 1.0 : w >= 1600 ? 1.6 : w >= 1200 ? 1.35 : 1.25);
     if (fullScreen && on)
         showFullScreen();
     else if (fullScreen)

@@ -14,6 +14,7 @@ class QTabWidget;
 class QDockWidget;
 class QAction;
 class QLabel;
+class QScrollArea;
 
 namespace wb::ui {
 class ModulePage;
@@ -39,6 +40,8 @@ public:
     void showHome();
     QString currentModuleId() const { return m_currentId; }
     wb::ui::ModulePage *currentPage() const;
+    // The scroll area that holds the current view, or null on the home page.
+    QScrollArea *currentViewArea() const;
     wb::ui::TransportBar *transportBar() const { return m_transport; }
 
     // The modules' views in tour order; the window shows each one when asked.
@@ -57,6 +60,8 @@ public:
     // From 1600 px of width the lesson sits above the source; below it they share one dock
     // with tabs, the lesson in front.
     void arrangePanesFor(int width);
+    // Topics as a narrow rail of icons (true) or a list with names.
+    void setCompactTopics(bool compact);
 
     // fullScreen false keeps the window's size: screenshots of the projector layout.
     void setPresentationMode(bool on, bool fullScreen = true);
@@ -74,6 +79,8 @@ private:
     void saveSettings() const;
     QTabWidget *moduleTabs(const ModuleEntry &entry);
     QWidget *unavailablePage(const ModuleEntry &entry);
+    // The page of tab `index`, made the first time it is asked for; null if it cannot be.
+    wb::ui::ModulePage *ensurePage(QTabWidget *tabs, int index);
     void activatePage(wb::ui::ModulePage *page);
     void refreshLesson();
     void refreshSources();
@@ -100,6 +107,7 @@ private:
     QAction *m_presentationAction;
     QAction *m_darkAction;
     bool m_presentation = false;
+    bool m_compactTopics = false;
     bool m_restoredGeometry = false;
     // Which side panes were open before presentation mode hid them.
     bool m_topicsWereVisible = true;

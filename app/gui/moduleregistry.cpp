@@ -57,8 +57,7 @@ void ModuleRegistry::scan(const QStringList &folders)
             e.iconName = md.value("icon").toString();
             e.order = md.value("order").toInt(100);
             if (meta.isEmpty()) {
-                e.error = QCoreApplication::translate("wb::shell",
-                                                      "%1 is not a Qt plugin (%2).")
+                e.error = QCoreApplication::translate("wb::shell", "%1 is not a Qt plugin (%2).")
                               .arg(fi.fileName(), loader->errorString());
             } else if (meta.value("IID").toString() != QLatin1String(WbModuleInterface_iid)) {
                 e.error = QCoreApplication::translate(
@@ -108,8 +107,9 @@ void ModuleRegistry::loadAll()
         QPluginLoader &loader = *m_loaders[static_cast<std::size_t>(i)];
         QObject *instance = loader.instance();
         if (!instance) {
-            e.error = QCoreApplication::translate("wb::shell", "The plugin could not be loaded: %1")
-                          .arg(loader.errorString());
+            e.error =
+                QCoreApplication::translate("wb::shell", "The plugin could not be loaded: %1")
+                    .arg(loader.errorString());
             continue;
         }
         auto *module = qobject_cast<wb::ui::ModuleInterface *>(instance);
@@ -126,9 +126,9 @@ void ModuleRegistry::loadAll()
             why = QString::fromUtf8(ex.what());
         }
         if (!ok) {
-            e.error = why.isEmpty() ? QCoreApplication::translate("wb::shell",
-                                                                  "The module failed to start.")
-                                    : why;
+            e.error = why.isEmpty()
+                          ? QCoreApplication::translate("wb::shell", "The module failed to start.")
+                          : why;
             continue;
         }
         e.module = module;

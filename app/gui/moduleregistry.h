@@ -26,10 +26,10 @@ struct ModuleEntry
     QString category;
     QString version;
     QString iconName;
-    int order = 100; // position in the sidebar
-    QString path;    // the plugin file
+    int order = 100;                           // position in the sidebar
+    QString path;                              // the plugin file
     wb::ui::ModuleInterface *module = nullptr; // null when unavailable
-    QString error;   // why it is unavailable
+    QString error;                             // why it is unavailable
     bool available() const { return module != nullptr; }
 };
 

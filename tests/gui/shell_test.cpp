@@ -1,10 +1,13 @@
 // The shell against fixture plugins: broken modules show as unavailable with their reason,
 // the transport bar steps a trace by keyboard, views export to PNG/SVG/PDF.
+#include "layoutcheck.h"
 #include "mainwindow.h"
 #include "moduleregistry.h"
 
 #include "workbench/ui/export.h"
 #include "workbench/ui/modulepage.h"
+#include "workbench/ui/plot.h"
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/sourceview.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/tracetable.h"
@@ -14,7 +17,10 @@
 #include <QSettings>
 
 #include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -43,6 +49,13 @@ private slots:
     void aLongMultiLineStepNeverGrowsTheTransportBar();
     void presentationModeHidesTopicsAndSourceAndBringsThemBack();
     void narrowWindowsTabTheLessonAndSource();
+    void narrowWindowsShowTopicsAsARail();
+    void layoutCheckNamesWhatDoesNotFit();
+    void layoutCheckPassesAWholeView();
+    void flowLayoutWrapsIntoTheWidthItIsGiven();
+    void adaptiveSplitStacksWhenBothDoNotFit();
+    void aPageCanHandTheBarAnotherController();
+    void plotsFollowTheFontAndPalette();
 
 private:
     // The good fixture module in a shown window of `size`, its panes arranged as for a screen
@@ -232,7 +245,7 @@ void ShellTest::unavailableModuleDoesNotStopTheShell()
     QVERIFY(!w.showModule("no-such-module"));
     QVERIFY(w.showModule("fixture-good", "second"));
     QCOMPARE(w.currentPage()->objectName(), QStringLiteral("second"));
-    QCOMPARE(w.tourStops().size(), 1 + 2 + 3); // home, two views, three unavailable
+    QCOMPARE(w.tourStops().size(), 1 + 3 + 3); // home, three views, three unavailable
 }
 
 void ShellTest::traceTableFollowsTheCursor()
@@ -403,4 +416,146 @@ void ShellTest::narrowWindowsTabTheLessonAndSource()
 }
 
 QTEST_MAIN(ShellTest)
+void ShellTest::narrowWindowsShowTopicsAsARail()
+{
+    ModuleRegistry r;
+    auto w = shownWindow(r, QSize(1280, 720), 1280);
+    auto *topics = w->findChild<QDockWidget *>("TopicsDock");
+    QVERIFY(topics->isVisible());
+    QVERIFY2(topics->width() <= 64, qPrintable(QString::number(topics->width())));
+    auto *list = topics->findChild<QListWidget *>("Sidebar");
+    QVERIFY(list);
+    // The names leave the rail's text but not its tooltips or what a screen reader hears.
+    for (int i = 0; i < list->count(); ++i) {
+        QVERIFY(list->item(i)->text().isEmpty());
+        QVERIFY(!list->item(i)->data(Qt::AccessibleTextRole).toString().isEmpty());
+        QVERIFY(!list->item(i)->toolTip().isEmpty());
+    }
+    w->resize(1800, 1000);
+    w->arrangePanesFor(1800);
+    QTest::qWait(50);
+    QCOMPARE(list->item(0)->text(), QStringLiteral("Home"));
+    QVERIFY(topics->width() >= 150);
+}
+
+void ShellTest::layoutCheckNamesWhatDoesNotFit()
+{
+    ModuleRegistry r;
+    auto w = shownWindow(r, QSize(1280, 720), 1280);
+    wb::shell::LayoutCheckOptions options;
+    options.sizes = {QSize(1280, 720)};
+    options.presentation = false;
+    options.moduleId = "fixture-good";
+    options.viewId = "cramped";
+    const QString report = wb::shell::checkLayout(*w, options).join('\n');
+    QVERIFY2(report.contains("fixture-good/cramped 1280x720 normal: needs a horizontal "
+                             "scrollbar"),
+             qPrintable(report));
+    QVERIFY2(report.contains("QLabel 'WideDrawing'"), qPrintable(report));
+    QVERIFY2(report.contains("QLineEdit has no accessible name"), qPrintable(report));
+    QVERIFY2(report.contains("QPushButton \"Run\" lies outside the visible width"),
+             qPrintable(report));
+    QVERIFY2(report.contains("QLabel 'CutCaption'") && report.contains("is cut"),
+             qPrintable(report));
+}
+
+void ShellTest::layoutCheckPassesAWholeView()
+{
+    ModuleRegistry r;
+    auto w = shownWindow(r, QSize(1280, 720), 1280);
+    wb::shell::LayoutCheckOptions options;
+    options.moduleId = "fixture-good";
+    options.viewId = "counter";
+    const QStringList problems = wb::shell::checkLayout(*w, options);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
+}
+
+void ShellTest::flowLayoutWrapsIntoTheWidthItIsGiven()
+{
+    QWidget row;
+    auto *flow = new wb::ui::FlowLayout(&row, 6, 4);
+    flow->setContentsMargins(0, 0, 0, 0);
+    QList<QPushButton *> buttons;
+    for (int i = 0; i < 6; ++i) {
+        auto *b = new QPushButton(QStringLiteral("Button number %1").arg(i));
+        b->setFixedSize(100, 30);
+        flow->addWidget(b);
+        buttons << b;
+    }
+    QCOMPARE(flow->minimumSize().width(), 100);
+    QCOMPARE(flow->sizeHint().width(), 6 * 100 + 5 * 6);
+    QCOMPARE(flow->heightForWidth(700), 30);
+    QCOMPARE(flow->heightForWidth(320), 2 * 30 + 4);     // three a line
+    QCOMPARE(flow->heightForWidth(100), 6 * 30 + 5 * 4); // one a line
+    row.resize(320, flow->heightForWidth(320));
+    row.show();
+    QTest::qWait(20);
+    QCOMPARE(buttons[2]->geometry().topLeft(), QPoint(212, 0));
+    QCOMPARE(buttons[3]->geometry().topLeft(), QPoint(0, 34));
+}
+
+void ShellTest::adaptiveSplitStacksWhenBothDoNotFit()
+{
+    auto *main = new QLabel("drawing");
+    main->setMinimumWidth(400);
+    auto *side = new QLabel("side panel");
+    side->setMinimumWidth(200);
+    wb::ui::AdaptiveSplit split(main, side);
+    // It never asks for both widths: a narrow parent stacks it instead of scrolling.
+    QCOMPARE(split.minimumSizeHint().width(), 400);
+    split.resize(900, 300);
+    split.show();
+    QTest::qWait(20);
+    QVERIFY(!split.stacked());
+    QVERIFY(side->geometry().left() >= main->geometry().right());
+    split.resize(500, 600);
+    QTest::qWait(20);
+    QVERIFY(split.stacked());
+    QVERIFY(side->geometry().top() >= main->geometry().bottom());
+    split.resize(900, 300);
+    QTest::qWait(20);
+    QVERIFY(!split.stacked());
+}
+
+void ShellTest::aPageCanHandTheBarAnotherController()
+{
+    ModuleRegistry r;
+    auto w = shownWindow(r, QSize(1280, 720), 1280);
+    wb::ui::ModulePage *page = w->currentPage();
+    QVERIFY(page);
+    QVERIFY(w->transportBar()->controller() == page->controller());
+    // A page whose controller() changes says so; the shell asks again. The counter page's
+    // controller is fixed, so a spurious signal must leave the bar bound to it.
+    emit page->controllerChanged();
+    QTest::qWait(20);
+    QVERIFY(w->transportBar()->controller() == page->controller());
+}
+
+void ShellTest::plotsFollowTheFontAndPalette()
+{
+    QCustomPlot plot;
+    plot.resize(400, 300);
+    auto *g = plot.addGraph();
+    g->setName("a series");
+    wb::ui::setupPlot(&plot, "x", "y");
+    // A second call (a view re-running its setup) must not stack stylers or lose the first.
+    wb::ui::setupPlot(&plot, "x", "y");
+    auto *below = new QCPLegend;
+    plot.plotLayout()->addElement(1, 0, below);
+    plot.show();
+    QFont big = plot.font();
+    big.setPointSizeF(big.pointSizeF() * 2);
+    plot.setFont(big);
+    QCOMPARE(plot.legend->font().pointSizeF(), big.pointSizeF());
+    QCOMPARE(plot.legend->item(0)->font().pointSizeF(), big.pointSizeF());
+    QCOMPARE(below->font().pointSizeF(), big.pointSizeF());
+    QCOMPARE(plot.xAxis->tickLabelFont().pointSizeF(), big.pointSizeF());
+    QPalette dark = plot.palette();
+    dark.setColor(QPalette::Base, QColor(20, 20, 24));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    plot.setPalette(dark);
+    QCOMPARE(plot.axisRect()->backgroundBrush().color(), QColor(20, 20, 24));
+    QCOMPARE(plot.xAxis->tickLabelColor(), QColor(230, 230, 230));
+}
+
 #include "shell_test.moc"

@@ -43,6 +43,18 @@ check("unknown module exit 2", r.returncode == 2, str(r.returncode))
 check("unknown module message", "unknown module 'no-such-topic'" in r.stderr, r.stderr)
 check("unknown module wrote nothing", not (out / "x.png").exists())
 
+r = run("--check-layout", "--screenshot", str(out / "y.png"))
+check("check-layout with a screenshot exit 2", r.returncode == 2, str(r.returncode))
+check("check-layout with a screenshot message", "--check-layout renders nothing" in r.stderr,
+      r.stderr)
+check("check-layout with a screenshot wrote nothing", not (out / "y.png").exists())
+if ids:
+    r = run("--check-layout", "--module", ids[0], "--size", "1280x720", "--presentation")
+    check("check-layout prints a count", "layout problem" in r.stdout.splitlines()[-1]
+          if r.stdout else False, r.stdout + r.stderr)
+    check("check-layout exit follows its count", r.returncode == (
+        0 if " 0 layout problems" in r.stdout else 1), f"{r.returncode}: {r.stdout[-300:]}")
+
 shot = out / "shell.png"
 shot.unlink(missing_ok=True)
 r = run("--screenshot", str(shot))

@@ -30,10 +30,29 @@ void stylePlot(QCustomPlot *plot)
             axis->setLabelFont(font);
         }
     }
-    plot->legend->setFont(font);
-    plot->legend->setBrush(pal.color(QPalette::Base));
-    plot->legend->setTextColor(fg);
-    plot->legend->setBorderPen(QPen(grid));
+    // Every legend and title in the plot's layout, not only the default legend: views place
+    // legends in rows of their own, below or beside the axes.
+    QList<QCPLegend *> legends{plot->legend};
+    for (QCPLayoutElement *el : plot->plotLayout()->elements(true)) {
+        if (auto *legend = qobject_cast<QCPLegend *>(el); legend && !legends.contains(legend))
+            legends << legend;
+        if (auto *title = qobject_cast<QCPTextElement *>(el)) {
+            QFont f = font;
+            f.setBold(title->font().bold());
+            title->setFont(f);
+            title->setTextColor(fg);
+        }
+    }
+    for (QCPAxisRect *rect : plot->axisRects())
+        for (QCPLayoutElement *el : rect->insetLayout()->elements(false))
+            if (auto *legend = qobject_cast<QCPLegend *>(el); legend && !legends.contains(legend))
+                legends << legend;
+    for (QCPLegend *legend : legends) {
+        legend->setFont(font);
+        legend->setBrush(pal.color(QPalette::Base));
+        legend->setTextColor(fg);
+        legend->setBorderPen(QPen(grid));
+    }
     for (int i = 0; i < plot->plottableCount(); ++i) {
         QCPAbstractPlottable *p = plot->plottable(i);
         QVariant base = p->property("wbBaseWidth");
@@ -94,8 +113,12 @@ void setupPlot(QCustomPlot *plot, const QString &xLabel, const QString &yLabel)
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot->setAccessibleName(yLabel.isEmpty() ? xLabel : yLabel);
-    if (!plot->findChild<PlotStyler *>(QString(), Qt::FindDirectChildrenOnly))
+    // One styler a plot (PlotStyler has no meta-object of its own, so findChild cannot tell
+    // it from the plot's other children: a property marks the plot instead).
+    if (!plot->property("wbStyled").toBool()) {
+        plot->setProperty("wbStyled", true);
         new PlotStyler(plot);
+    }
     stylePlot(plot);
 }
 

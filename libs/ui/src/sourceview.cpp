@@ -181,8 +181,8 @@ void SourceView::applyHighlights(bool scroll)
         sel.cursor = QTextCursor(block);
         selections << sel;
         if (!h.label.isEmpty())
-            labels[h.line] = labels.value(h.line).isEmpty() ? h.label
-                                                            : labels[h.line] + "," + h.label;
+            labels[h.line] =
+                labels.value(h.line).isEmpty() ? h.label : labels[h.line] + "," + h.label;
         if (first.isNull())
             first = sel.cursor;
     }

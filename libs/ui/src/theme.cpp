@@ -2,10 +2,12 @@
 
 #include <QApplication>
 #include <QColor>
+#include <QEvent>
 #include <QFont>
-#include <QStyle>
 #include <QPalette>
+#include <QStyle>
 #include <QStyleFactory>
+#include <QWidget>
 
 namespace wb::ui {
 
@@ -39,6 +41,43 @@ QPalette darkPalette()
     p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(120, 120, 120));
     return p;
 }
+const char *const kBaseSizeProperty = "wbBasePointSize";
+
+// A widget given a font of its own (a monospace listing, a heading) does not follow the
+// application's font, so presentation mode scales it here: from the size it was given,
+// remembered the first time, so scaling up and back never drifts.
+void scaleOwnFont(QWidget *w)
+{
+    if (!w->testAttribute(Qt::WA_SetFont))
+        return;
+    QFont f = w->font();
+    QVariant base = w->property(kBaseSizeProperty);
+    if (!base.isValid()) {
+        if (f.pointSizeF() <= 0)
+            return;
+        base = f.pointSizeF();
+        w->setProperty(kBaseSizeProperty, base);
+    }
+    const double size = base.toDouble() * g_scale;
+    if (qFuzzyCompare(f.pointSizeF(), size))
+        return;
+    f.setPointSizeF(size);
+    w->setFont(f);
+}
+
+// Widgets made while presentation mode is on (a module opened on the projector) get the
+// same scale when they are first shown.
+class OwnFontScaler : public QObject
+{
+public:
+    using QObject::QObject;
+    bool eventFilter(QObject *o, QEvent *e) override
+    {
+        if (e->type() == QEvent::Polish && o->isWidgetType() && g_scale != 1.0)
+            scaleOwnFont(static_cast<QWidget *>(o));
+        return false;
+    }
+};
 } // namespace
 
 void applyTheme(QApplication &app, Theme theme)
@@ -59,10 +98,18 @@ void setFontScale(QApplication &app, double scale)
         g_baseFont = app.font();
         g_haveBaseFont = true;
     }
+    static OwnFontScaler *scaler = nullptr;
+    if (!scaler) {
+        scaler = new OwnFontScaler(&app);
+        app.installEventFilter(scaler);
+    }
     g_scale = scale;
     QFont f = g_baseFont;
     f.setPointSizeF(g_baseFont.pointSizeF() * scale);
     app.setFont(f);
+    const QWidgetList widgets = QApplication::allWidgets();
+    for (QWidget *w : widgets)
+        scaleOwnFont(w);
 }
 
 double fontScale()

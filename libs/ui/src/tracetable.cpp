@@ -1,9 +1,12 @@
 #include "workbench/ui/tracetable.h"
 #include "workbench/ui/stepcontroller.h"
 
+#include <QEvent>
 #include <QFont>
 #include <QHeaderView>
 #include <QPalette>
+
+#include <algorithm>
 
 namespace wb::ui {
 
@@ -81,16 +84,21 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
     const wb::Event &e = m_controller->trace()->at(static_cast<std::size_t>(index.row()));
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case Step: return static_cast<qulonglong>(e.seq + 1);
-        case Thread: return e.thread ? QStringLiteral("T%1").arg(e.thread) : QString();
-        case Kind: return QString::fromStdString(e.kind);
-        case Label: return QString::fromStdString(e.label);
+        case Step:
+            return static_cast<qulonglong>(e.seq + 1);
+        case Thread:
+            return e.thread ? QStringLiteral("T%1").arg(e.thread) : QString();
+        case Kind:
+            return QString::fromStdString(e.kind);
+        case Label:
+            return QString::fromStdString(e.label);
         }
     } else if (role == Qt::ForegroundRole && index.row() >= m_position) {
         // Events not applied yet are drawn faded: the table reads as "past | future".
         return QPalette().color(QPalette::Disabled, QPalette::Text);
     } else if (role == Qt::ToolTipRole && index.column() == Label) {
-        return QStringLiteral("%1:%2").arg(QString::fromStdString(std::string(e.where.fileName())))
+        return QStringLiteral("%1:%2")
+            .arg(QString::fromStdString(std::string(e.where.fileName())))
             .arg(e.where.line);
     }
     return {};
@@ -101,13 +109,51 @@ QVariant TraceModel::headerData(int section, Qt::Orientation o, int role) const
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Step: return tr("Step");
-    case Thread: return tr("Thread");
-    case Kind: return tr("Kind");
-    case Label: return tr("What happened");
+    case Step:
+        return tr("Step");
+    case Thread:
+        return tr("Thread");
+    case Kind:
+        return tr("Kind");
+    case Label:
+        return tr("What happened");
     }
     return {};
 }
+
+namespace {
+// Rows and the narrow columns sized from the font, the header's bold one included, so
+// presentation mode's larger type is never cut ("Threa…").
+void sizeToFont(QTableView *view)
+{
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    const QFontMetrics body = view->fontMetrics();
+    QFont headerFont = view->horizontalHeader()->font();
+    headerFont.setBold(true);
+    const QFontMetrics header(headerFont);
+    auto width = [&](const char *sample, const char *title) {
+        return std::max(body.horizontalAdvance(QString::fromLatin1(sample)),
+                        header.horizontalAdvance(QString::fromLatin1(title))) +
+               body.averageCharWidth() * 2 + 8;
+    };
+    view->setColumnWidth(TraceModel::Step, width("0000000", "Step"));
+    view->setColumnWidth(TraceModel::Thread, width("T00", "Thread"));
+    view->setColumnWidth(TraceModel::Kind, width("merge_begin_xx", "Kind"));
+}
+
+class FollowsFont : public QObject
+{
+public:
+    using QObject::QObject;
+    bool eventFilter(QObject *o, QEvent *e) override
+    {
+        if (e->type() == QEvent::FontChange)
+            if (auto *view = qobject_cast<QTableView *>(o))
+                sizeToFont(view);
+        return false;
+    }
+};
+} // namespace
 
 TraceTable::TraceTable(QWidget *parent) : QTableView(parent), m_model(new TraceModel(this))
 {
@@ -116,15 +162,16 @@ TraceTable::TraceTable(QWidget *parent) : QTableView(parent), m_model(new TraceM
     setSelectionMode(QAbstractItemView::SingleSelection);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setFocusPolicy(Qt::NoFocus);
+    setAccessibleName(tr("Trace"));
+    setAccessibleDescription(tr("Every recorded step: its number, its kind and what happened; "
+                                "the selected row is the cursor"));
     setAlternatingRowColors(true);
     setWordWrap(false);
     verticalHeader()->hide();
-    verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     horizontalHeader()->setStretchLastSection(true);
     horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    setColumnWidth(TraceModel::Step, fontMetrics().horizontalAdvance("0000000") + 12);
-    setColumnWidth(TraceModel::Thread, fontMetrics().horizontalAdvance("Thread") + 16);
-    setColumnWidth(TraceModel::Kind, fontMetrics().horizontalAdvance("merge_begin_xx") + 12);
+    sizeToFont(this);
+    installEventFilter(new FollowsFont(this));
     setColumnHidden(TraceModel::Thread, true);
     connect(m_model, &TraceModel::hasThreadsChanged, this,
             [this](bool threads) { setColumnHidden(TraceModel::Thread, !threads); });

@@ -2,7 +2,9 @@
 #include "workbench/ui/stepcontroller.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
+#include <QIcon>
 #include <QLabel>
 #include <QPainter>
 #include <QSlider>
@@ -12,10 +14,69 @@
 namespace wb::ui {
 
 namespace {
-QToolButton *makeButton(QWidget *parent, QStyle::StandardPixmap icon, const QString &tip)
+enum class Glyph { Start, Back, Play, Pause, Forward, End };
+
+// The transport's glyphs drawn in the palette's text colour (and its disabled colour), so
+// they stay visible on a dark palette where the style's media icons are dark on dark.
+QPixmap glyphPixmap(Glyph g, const QColor &color)
+{
+    constexpr int n = 64;
+    QPixmap pm(n, n);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(Qt::NoPen);
+    p.setBrush(color);
+    auto triangle = [&p](double x0, double x1, bool right) {
+        const double tip = right ? x1 : x0;
+        const double base = right ? x0 : x1;
+        p.drawPolygon(QPolygonF{QPointF(base, 14), QPointF(base, 50), QPointF(tip, 32)});
+    };
+    auto bar = [&p](double x) {
+        p.drawRect(QRectF(x, 14, 7, 36));
+    };
+    switch (g) {
+    case Glyph::Start:
+        bar(12);
+        triangle(20, 52, false);
+        break;
+    case Glyph::Back:
+        triangle(6, 32, false);
+        triangle(32, 58, false);
+        break;
+    case Glyph::Play:
+        triangle(18, 50, true);
+        break;
+    case Glyph::Pause:
+        bar(18);
+        bar(39);
+        break;
+    case Glyph::Forward:
+        triangle(6, 32, true);
+        triangle(32, 58, true);
+        break;
+    case Glyph::End:
+        triangle(12, 44, true);
+        bar(45);
+        break;
+    }
+    return pm;
+}
+
+QIcon glyphIcon(Glyph g, const QPalette &pal)
+{
+    QIcon icon;
+    icon.addPixmap(glyphPixmap(g, pal.color(QPalette::Active, QPalette::ButtonText)),
+                   QIcon::Normal);
+    icon.addPixmap(glyphPixmap(g, pal.color(QPalette::Disabled, QPalette::ButtonText)),
+                   QIcon::Disabled);
+    return icon;
+}
+
+QToolButton *makeButton(QWidget *parent, Glyph glyph, const QString &tip)
 {
     auto *b = new QToolButton(parent);
-    b->setIcon(parent->style()->standardIcon(icon));
+    b->setProperty("glyph", static_cast<int>(glyph));
     b->setToolTip(tip);
     b->setAutoRaise(true);
     b->setFocusPolicy(Qt::NoFocus); // the window's shortcuts own the keyboard
@@ -67,11 +128,11 @@ TransportBar::TransportBar(QWidget *parent) : QWidget(parent)
     setObjectName("TransportBar");
     auto *row = new QHBoxLayout(this);
     row->setContentsMargins(6, 2, 6, 2);
-    m_start = makeButton(this, QStyle::SP_MediaSkipBackward, tr("Jump to start (Home)"));
-    m_back = makeButton(this, QStyle::SP_MediaSeekBackward, tr("Step back (Left)"));
-    m_play = makeButton(this, QStyle::SP_MediaPlay, tr("Play / pause (Space)"));
-    m_forward = makeButton(this, QStyle::SP_MediaSeekForward, tr("Step forward (Right)"));
-    m_end = makeButton(this, QStyle::SP_MediaSkipForward, tr("Jump to end (End)"));
+    m_start = makeButton(this, Glyph::Start, tr("Jump to start (Home)"));
+    m_back = makeButton(this, Glyph::Back, tr("Step back (Left)"));
+    m_play = makeButton(this, Glyph::Play, tr("Play / pause (Space)"));
+    m_forward = makeButton(this, Glyph::Forward, tr("Step forward (Right)"));
+    m_end = makeButton(this, Glyph::End, tr("Jump to end (End)"));
     for (auto *b : {m_start, m_back, m_play, m_forward, m_end})
         row->addWidget(b);
 
@@ -101,7 +162,29 @@ TransportBar::TransportBar(QWidget *parent) : QWidget(parent)
     m_slider->setAccessibleName(tr("Position in the trace"));
     m_counter->setAccessibleName(tr("Step number"));
 
+    restyle();
     setController(nullptr);
+}
+
+void TransportBar::restyle()
+{
+    // Icons as tall as a line of text: they grow with presentation mode's larger font.
+    const int side = fontMetrics().height() + 2;
+    for (QToolButton *b : {m_start, m_back, m_play, m_forward, m_end}) {
+        auto g = static_cast<Glyph>(b->property("glyph").toInt());
+        if (b == m_play && m_controller && m_controller->isPlaying())
+            g = Glyph::Pause;
+        b->setIcon(glyphIcon(g, palette()));
+        b->setIconSize(QSize(side, side));
+    }
+}
+
+void TransportBar::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange ||
+        event->type() == QEvent::StyleChange)
+        restyle();
 }
 
 void TransportBar::setController(StepController *controller)
@@ -157,7 +240,10 @@ void TransportBar::refresh()
         e ? QString::fromStdString(e->label)
           : (n ? tr("Start: press Right or Space") : tr("No events yet")));
     const bool playing = m_controller->isPlaying();
-    m_play->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    if (m_play->property("playing").toBool() != playing) {
+        m_play->setProperty("playing", playing);
+        m_play->setIcon(glyphIcon(playing ? Glyph::Pause : Glyph::Play, palette()));
+    }
     m_back->setEnabled(pos > 0);
     m_start->setEnabled(pos > 0);
     m_forward->setEnabled(pos < n);

@@ -6,8 +6,10 @@
 #include "crypto/core/hash.h"
 #include "crypto/core/hmac.h"
 
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
 
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -42,8 +44,19 @@ AppsPage::AppsPage(QWidget *parent) : ModulePage(parent)
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
     m_checksumStatus = new QLabel(tr("Choose a file: all five digests come from one read."));
+    m_checksumStatus->setWordWrap(true);
+    m_path->setAccessibleName(tr("File to checksum"));
+    m_progress->setAccessibleName(tr("Checksum progress"));
     m_sums = new QTableWidget(int(kAllHashAlgs.size()), 3);
-    m_sums->setHorizontalHeaderLabels({tr("Function"), tr("Use against an attacker?"), tr("Digest")});
+    m_sums->setHorizontalHeaderLabels({tr("Function"), tr("Against attackers?"), tr("Digest")});
+    m_sums->setAccessibleName(tr("File digests"));
+    m_sums->setAccessibleDescription(
+        tr("The chosen file's digest under each of the five hashes, and whether that hash "
+           "still protects against an attacker"));
+    // A narrow page elides the middle of a long digest; the tooltip holds all of it.
+    m_sums->setTextElideMode(Qt::ElideMiddle);
+    m_sums->setWordWrap(false);
+    m_sums->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_sums->verticalHeader()->hide();
     m_sums->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_sums->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
@@ -53,31 +66,37 @@ AppsPage::AppsPage(QWidget *parent) : ModulePage(parent)
     for (int r = 0; r < int(kAllHashAlgs.size()); ++r) {
         const HashAlg alg = kAllHashAlgs[r];
         const auto name = hashDisplayName(alg);
-        m_sums->setItem(r, 0, new QTableWidgetItem(QString::fromLatin1(name.data(), qsizetype(name.size()))));
-        auto *ok = new QTableWidgetItem(isConsideredSecure(alg) ? tr("Yes") : tr("No: only catches accidents"));
+        m_sums->setItem(
+            r, 0, new QTableWidgetItem(QString::fromLatin1(name.data(), qsizetype(name.size()))));
+        auto *ok =
+            new QTableWidgetItem(isConsideredSecure(alg) ? tr("Yes") : tr("No: accidents only"));
         ok->setForeground(wb::ui::stateColor(isConsideredSecure(alg) ? "running" : "blocked"));
         m_sums->setItem(r, 1, ok);
         m_sums->setItem(r, 2, new QTableWidgetItem);
     }
-    m_sums->resizeRowsToContents();
-    m_sums->setFixedHeight(m_sums->horizontalHeader()->height() + 5 * m_sums->rowHeight(0) + 4);
+    fitSumsTable();
+    m_sums->installEventFilter(this);
     auto *fileRow = new QHBoxLayout;
     fileRow->addWidget(m_path, 1);
     fileRow->addWidget(m_browse);
-    fileRow->addWidget(m_start);
-    fileRow->addWidget(m_cancel);
-    auto *fileBox = new QGroupBox(tr("File checksum: MD2, MD4, MD5, SHA-1 and SHA-256 in one pass"));
+    auto *runRow = new QHBoxLayout;
+    runRow->addWidget(m_start);
+    runRow->addWidget(m_cancel);
+    runRow->addWidget(m_progress, 1);
+    auto *fileBox = new QGroupBox(tr("File checksum: five hashes, one pass"));
     auto *fcol = new QVBoxLayout(fileBox);
     fcol->addLayout(fileRow);
-    fcol->addWidget(m_progress);
+    fcol->addLayout(runRow);
     fcol->addWidget(m_checksumStatus);
     fcol->addWidget(m_sums);
 
     // --- Passwords ------------------------------------------------------------------------
     m_password = new QLineEdit(QStringLiteral("secret"));
+    m_password->setAccessibleName(tr("Password"));
     m_md5 = new QLabel;
     m_pbkdf2 = new QLabel;
     m_measure = new QLabel(tr("not measured yet"));
+    m_measure->setWordWrap(true);
     m_verdict = new QLabel;
     m_verdict->setWordWrap(true);
     for (QLabel *l : {m_md5, m_pbkdf2}) {
@@ -88,15 +107,23 @@ AppsPage::AppsPage(QWidget *parent) : ModulePage(parent)
     m_measureButton = new QPushButton(tr("Measure MD5 guesses per second"));
     m_salt = randomBytes(16);
     auto *form = new QFormLayout;
+    // Labels go above their values when the page is too narrow for both on one line.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    auto *about = new QLabel(tr("What a stolen database of stored passwords costs the attacker."));
+    about->setWordWrap(true);
+    form->addRow(about);
     form->addRow(tr("Password:"), m_password);
     form->addRow(tr("Tutorial: stored = MD5(password)"), m_md5);
-    form->addRow(tr("Better: PBKDF2-HMAC-SHA256\n(random 16-byte salt, %L1 iterations)").arg(kIterations), m_pbkdf2);
-    auto *mrow = new QHBoxLayout;
+    auto *better = new QLabel(
+        tr("Better: PBKDF2-HMAC-SHA256 (random 16-byte salt, %L1 iterations)").arg(kIterations));
+    better->setWordWrap(true);
+    form->addRow(better, m_pbkdf2);
+    auto *mrow = new wb::ui::FlowLayout;
     mrow->addWidget(m_measureButton);
-    mrow->addWidget(m_measure, 1);
+    mrow->addWidget(m_measure);
     form->addRow(tr("Attacker's speed here:"), mrow);
     form->addRow(QString(), m_verdict);
-    auto *pwBox = new QGroupBox(tr("Password storage: what a stolen database costs the attacker"));
+    auto *pwBox = new QGroupBox(tr("Password storage"));
     pwBox->setLayout(form);
 
     auto *col = new QVBoxLayout(this);
@@ -118,6 +145,22 @@ AppsPage::AppsPage(QWidget *parent) : ModulePage(parent)
     connect(m_password, &QLineEdit::textChanged, this, &AppsPage::updatePassword);
     connect(m_measureButton, &QPushButton::clicked, this, &AppsPage::startMeasure);
     updatePassword();
+}
+
+void AppsPage::fitSumsTable()
+{
+    // All five rows without a scrollbar, at whatever font size the table has now.
+    m_sums->resizeRowsToContents();
+    m_sums->setFixedHeight(m_sums->horizontalHeader()->sizeHint().height() +
+                           int(kAllHashAlgs.size()) * m_sums->rowHeight(0) +
+                           2 * m_sums->frameWidth() + 2);
+}
+
+bool AppsPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_sums && event->type() == QEvent::FontChange)
+        fitSumsTable();
+    return ModulePage::eventFilter(watched, event);
 }
 
 AppsPage::~AppsPage()
@@ -155,15 +198,17 @@ void AppsPage::startChecksum(const QString &path)
         auto progress = [this, &lastShown](std::uint64_t done, std::uint64_t total) {
             const int permille = total ? int(done * 1000 / total) : 0;
             if (permille != lastShown.exchange(permille))
-                QMetaObject::invokeMethod(this, [this, permille] { m_progress->setValue(permille); },
-                                          Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    this, [this, permille] { m_progress->setValue(permille); },
+                    Qt::QueuedConnection);
             return !m_checksumJob.cancel.load();
         };
         std::vector<Bytes> digests;
         QString status;
         try {
             auto result = checksumFile(file, kAllHashAlgs, progress);
-            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const double secs =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             if (result) {
                 digests = *result;
                 status = tr("Done in %1 s.").arg(secs, 0, 'f', 2);
@@ -173,8 +218,9 @@ void AppsPage::startChecksum(const QString &path)
         } catch (const std::exception &e) {
             status = QString::fromUtf8(e.what());
         }
-        QMetaObject::invokeMethod(this, [this, digests, status] { finishChecksum(digests, status); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, digests, status] { finishChecksum(digests, status); },
+            Qt::QueuedConnection);
     });
 }
 
@@ -182,8 +228,11 @@ void AppsPage::finishChecksum(const std::vector<Bytes> &digests, const QString &
 {
     if (m_checksumJob.thread.joinable())
         m_checksumJob.thread.join();
-    for (int r = 0; r < int(digests.size()) && r < m_sums->rowCount(); ++r)
-        m_sums->item(r, 2)->setText(hexBytes(digests[std::size_t(r)], false));
+    for (int r = 0; r < int(digests.size()) && r < m_sums->rowCount(); ++r) {
+        const QString hex = hexBytes(digests[std::size_t(r)], false);
+        m_sums->item(r, 2)->setText(hex);
+        m_sums->item(r, 2)->setToolTip(hex);
+    }
     if (!digests.empty())
         m_progress->setValue(1000);
     m_checksumStatus->setText(status);
@@ -227,7 +276,8 @@ void AppsPage::updatePassword()
 {
     const QByteArray pw = m_password->text().toUtf8();
     const Bytes bytes(pw.begin(), pw.end());
-    m_md5->setText(hexBytes(digest(HashAlg::Md5, bytes), false) + tr("   (no salt: equal passwords, equal digests)"));
+    m_md5->setText(hexBytes(digest(HashAlg::Md5, bytes), false) +
+                   tr("   (no salt: equal passwords, equal digests)"));
     // PBKDF2 takes a noticeable moment: compute it off the GUI thread.
     m_passwordJob.stop();
     m_pbkdf2->setText(tr("computing…"));
@@ -239,17 +289,24 @@ void AppsPage::updatePassword()
     m_passwordJob.thread = std::thread([this, bytes, salt] {
         const auto start = std::chrono::steady_clock::now();
         const Bytes key = pbkdf2HmacSha256(bytes, salt, kIterations, 32);
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (m_passwordJob.cancel)
             return;
-        QMetaObject::invokeMethod(this, [this, key, salt, secs] {
-            m_pbkdf2Seconds = secs;
-            m_pbkdf2->setText(tr("salt %1\nkey  %2\n%3 ms per guess")
-                                  .arg(hexBytes(salt, false), hexBytes(key, false))
-                                  .arg(secs * 1000, 0, 'f', 0));
-            if (m_guessesPerSecond > 0)
-                startMeasure(); // refresh the verdict
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, key, salt, secs] {
+                m_pbkdf2Seconds = secs;
+                // The 32-byte key on two lines, so it wraps on a narrow page.
+                const Bytes head(key.begin(), key.begin() + 16), tail(key.begin() + 16, key.end());
+                m_pbkdf2->setText(
+                    tr("salt %1\nkey  %2\n     %3\n%4 ms per guess")
+                        .arg(hexBytes(salt, false), hexBytes(head, false), hexBytes(tail, false))
+                        .arg(secs * 1000, 0, 'f', 0));
+                if (m_guessesPerSecond > 0)
+                    startMeasure(); // refresh the verdict
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -279,25 +336,29 @@ void AppsPage::startMeasure()
             secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }
         const double rate = secs > 0 ? double(guesses) / secs : 0;
-        QMetaObject::invokeMethod(this, [this, rate] {
-            if (m_measureJob.thread.joinable())
-                m_measureJob.thread.join();
-            m_guessesPerSecond = rate;
-            m_measureBusy = false;
-            m_measureButton->setEnabled(true);
-            m_measure->setText(tr("%L1 MD5 guesses per second (one core)").arg(qint64(rate)));
-            const double space = 308915776.0; // 26^6 lowercase six-letter passwords
-            const double md5Secs = space / std::max(1.0, rate);
-            const double kdfSecs = space * m_pbkdf2Seconds;
-            m_verdict->setText(
-                tr("Every six-letter lowercase password (26⁶ = 308,915,776) tried: %1 s with MD5 "
-                   "on this one core, about %2 days with PBKDF2 (%L3 iterations) — and the salt "
-                   "forces the work to be redone for every user.")
-                    .arg(md5Secs, 0, 'f', 0)
-                    .arg(kdfSecs / 86400, 0, 'f', 0)
-                    .arg(kIterations));
-            emit measureFinished();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, rate] {
+                if (m_measureJob.thread.joinable())
+                    m_measureJob.thread.join();
+                m_guessesPerSecond = rate;
+                m_measureBusy = false;
+                m_measureButton->setEnabled(true);
+                m_measure->setText(tr("%L1 MD5 guesses per second (one core)").arg(qint64(rate)));
+                const double space = 308915776.0; // 26^6 lowercase six-letter passwords
+                const double md5Secs = space / std::max(1.0, rate);
+                const double kdfSecs = space * m_pbkdf2Seconds;
+                m_verdict->setText(tr("Every six-letter lowercase password (26⁶ = 308,915,776) "
+                                      "tried: %1 s with MD5 "
+                                      "on this one core, about %2 days with PBKDF2 (%L3 "
+                                      "iterations) — and the salt "
+                                      "forces the work to be redone for every user.")
+                                       .arg(md5Secs, 0, 'f', 0)
+                                       .arg(kdfSecs / 86400, 0, 'f', 0)
+                                       .arg(kIterations));
+                emit measureFinished();
+            },
+            Qt::QueuedConnection);
     });
 }
 

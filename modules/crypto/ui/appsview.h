@@ -63,7 +63,11 @@ signals:
     void checksumFinished();
     void measureFinished();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void fitSumsTable();
     void updatePassword();
     void finishChecksum(const std::vector<Bytes> &digests, const QString &status);
 

@@ -3,6 +3,7 @@
 // the four modes drawn block by block with their feedback path; and the image demo, where
 // ECB leaks a drawn logo's outline and CBC does not.
 
+#include "common.h"
 #include "crypto/core/modes.h"
 #include "crypto/core/replay.h"
 
@@ -25,16 +26,16 @@ class TraceTable;
 
 namespace wb::crypto::ui {
 
-class DesCanvas : public QWidget
+class DesCanvas : public ScaledCanvas
 {
     Q_OBJECT
 public:
     explicit DesCanvas(QWidget *parent = nullptr);
     void setState(const DesReplayState &state);
-    QSize minimumSizeHint() const override { return {560, 380}; }
 
 protected:
-    void paintEvent(QPaintEvent *) override;
+    int paintContent(QPainter &p, int width) const override;
+    int naturalWidth() const override;
 
 private:
     DesReplayState m_state;
@@ -47,18 +48,21 @@ struct ModeBlock
     Bytes in, out;
 };
 
-class ModesCanvas : public QWidget
+class ModesCanvas : public ScaledCanvas
 {
     Q_OBJECT
 public:
     explicit ModesCanvas(QWidget *parent = nullptr);
     void setBlocks(Mode mode, const std::vector<ModeBlock> &blocks);
-    QSize minimumSizeHint() const override { return {560, 300}; }
+    QSize minimumSizeHint() const override;
 
 protected:
-    void paintEvent(QPaintEvent *) override;
+    int paintContent(QPainter &p, int width) const override;
+    int naturalWidth() const override;
 
 private:
+    int columnWidth() const;
+
     Mode m_mode = Mode::Ecb;
     std::vector<ModeBlock> m_blocks;
 };
@@ -72,6 +76,7 @@ public:
     const QImage &plain() const { return m_plain; }
     const QImage &ecb() const { return m_ecb; }
     const QImage &cbc() const { return m_cbc; }
+    QSize minimumSizeHint() const override;
 
 protected:
     void paintEvent(QPaintEvent *) override;
@@ -87,7 +92,9 @@ public:
     explicit CipherPage(QWidget *parent = nullptr);
     ~CipherPage() override;
 
-    wb::ui::StepController *controller() const override { return m_controller; }
+    // The DES trace while the rounds tab is in front; null on the modes and picture tabs,
+    // which have nothing to step.
+    wb::ui::StepController *controller() const override;
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
 
@@ -116,7 +123,8 @@ private:
     wb::ui::TraceTable *m_table;
     QLineEdit *m_key, *m_block, *m_modeText, *m_iv;
     QComboBox *m_mode;
-    QLabel *m_error, *m_modeError, *m_result;
+    QTabWidget *m_tabs;
+    QLabel *m_error, *m_modeError, *m_modeResult, *m_result;
 };
 
 } // namespace wb::crypto::ui

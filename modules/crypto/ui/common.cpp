@@ -5,7 +5,14 @@
 #include "workbench/ui/tracetable.h"
 
 #include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QImage>
+#include <QLabel>
+#include <QPainter>
+#include <QResizeEvent>
 #include <QScrollBar>
+
+#include <algorithm>
 
 namespace wb::crypto::ui {
 
@@ -80,6 +87,93 @@ QFont monoFont(double scale)
     QFont f = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     if (scale != 1.0)
         f.setPointSizeF(f.pointSizeF() * scale);
+    return f;
+}
+
+double fitScale(const QSize &available, const QSizeF &natural, double minimum, double maximum)
+{
+    if (natural.width() <= 0 || natural.height() <= 0)
+        return 1.0;
+    const double s =
+        std::min(available.width() / natural.width(), available.height() / natural.height());
+    return std::clamp(s, minimum, maximum);
+}
+
+ScaledCanvas::ScaledCanvas(QWidget *parent) : QWidget(parent)
+{
+    setAutoFillBackground(true);
+    setBackgroundRole(QPalette::Base);
+}
+
+QSize ScaledCanvas::minimumSizeHint() const
+{
+    return {int(naturalWidth() * m_minScale), 120};
+}
+
+int ScaledCanvas::contentHeight(double scale) const
+{
+    // Text wraps, so the height depends on the width the content gets at this scale.
+    QImage scratch(1, 1, QImage::Format_ARGB32);
+    QPainter m(&scratch);
+    m.setFont(font());
+    return paintContent(m, int(width() / scale));
+}
+
+void ScaledCanvas::contentChanged()
+{
+    // Tall enough for everything at the smallest legible scale.
+    const int h = int(contentHeight(m_minScale) * m_minScale) + 4;
+    if (h != minimumHeight())
+        setMinimumHeight(h);
+    update();
+}
+
+void ScaledCanvas::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (event->size().width() != event->oldSize().width())
+        contentChanged();
+}
+
+void ScaledCanvas::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange) // presentation mode: the text takes more room
+        contentChanged();
+}
+
+void ScaledCanvas::paintEvent(QPaintEvent *)
+{
+    // The largest scale at which both the width and the height fit, within legible bounds.
+    double scale =
+        fitScale(size(), QSizeF(naturalWidth(), contentHeight(1.0)), m_minScale, m_maxScale);
+    for (int pass = 0; pass < 3; ++pass) {
+        const int h = contentHeight(scale);
+        if (h * scale <= height() || scale <= m_minScale)
+            break;
+        scale = std::max(m_minScale, std::min(scale * 0.92, height() / double(h)));
+    }
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.scale(scale, scale);
+    paintContent(p, int(width() / scale));
+}
+
+void setErrorColor(QWidget *label, bool error)
+{
+    QPalette pal;
+    if (error)
+        pal.setColor(QPalette::WindowText, wb::ui::stateColor("blocked"));
+    label->setPalette(pal);
+}
+
+QFont monoFontLike(const QFont &base, double scale)
+{
+    QFont f = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    if (base.pointSizeF() > 0)
+        f.setPointSizeF(base.pointSizeF() * scale);
+    else
+        f.setPixelSize(std::max(1, int(base.pixelSize() * scale)));
     return f;
 }
 

@@ -5,6 +5,7 @@
 #include "crypto/core/sealed_file.h"
 #include "crypto/core/tutorial_file.h"
 
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
 
 #include <QCheckBox>
@@ -55,9 +56,10 @@ QString describeHeader(const QString &path)
     const auto *u = reinterpret_cast<const std::uint8_t *>(h.constData());
     const std::uint32_t iterations =
         std::uint32_t(u[8]) << 24 | std::uint32_t(u[9]) << 16 | std::uint32_t(u[10]) << 8 | u[11];
-    return FileEncryptPanel::tr("Header: magic <tt>WBEF</tt> · version %1 · cipher %2 (3-key Triple-DES "
-                                "CFB-64, no padding) · KDF %3 (PBKDF2-HMAC-SHA256, %L4 iterations)<br>"
-                                "salt <tt>%5</tt> · IV <tt>%6</tt>")
+    return FileEncryptPanel::tr(
+               "Header: magic <tt>WBEF</tt> · version %1 · cipher %2 (3-key Triple-DES "
+               "CFB-64, no padding) · KDF %3 (PBKDF2-HMAC-SHA256, %L4 iterations)<br>"
+               "salt <tt>%5</tt> · IV <tt>%6</tt>")
         .arg(u[4])
         .arg(u[5])
         .arg(u[6])
@@ -67,16 +69,20 @@ QString describeHeader(const QString &path)
 
 // Bytes as text a reader can compare: printable ASCII as is, a newline as "⏎", anything else
 // as \xNN; bytes from `added` on are shaded as not part of the input, a space among them
-// drawn as "·" so that it shows.
+// drawn as "·" so that it shows. A zero-width space after every byte lets a long line wrap
+// anywhere, since the spaces it shows do not break.
 QString visibleBytes(const Bytes &b, std::size_t added)
 {
     QString out;
     for (std::size_t i = 0; i < b.size(); ++i) {
+        if (i)
+            out += QChar(0x200B);
         const std::uint8_t x = b[i];
-        QString ch = x == ' '                   ? (i >= added ? QStringLiteral("·") : QStringLiteral("&nbsp;"))
-                     : x == '\n'                ? QStringLiteral("⏎")
-                     : x >= 0x21 && x < 0x7f ? QString(QChar(x)).toHtmlEscaped()
-                                                : QStringLiteral("\\x%1").arg(x, 2, 16, QLatin1Char('0'));
+        QString ch = x == ' '    ? (i >= added ? QStringLiteral("·") : QStringLiteral("&nbsp;"))
+                     : x == '\n' ? QStringLiteral("⏎")
+                     : x >= 0x21 && x < 0x7f
+                         ? QString(QChar(x)).toHtmlEscaped()
+                         : QStringLiteral("\\x%1").arg(x, 2, 16, QLatin1Char('0'));
         out += i >= added ? shaded(ch, freshColor()) : ch;
     }
     return monospace(out);
@@ -112,34 +118,48 @@ FileEncryptPanel::FileEncryptPanel(QWidget *parent) : QWidget(parent)
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
-    m_result = new QLabel(tr("Encrypt a file, then decrypt it: with a wrong password or one changed byte "
-                             "the tag check fails and nothing is written."));
+    m_result =
+        new QLabel(tr("Encrypt a file, then decrypt it: with a wrong password or one changed byte "
+                      "the tag check fails and nothing is written."));
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    m_input->setAccessibleName(tr("Input file"));
+    m_output->setAccessibleName(tr("Output file"));
+    m_password->setAccessibleName(tr("File password"));
+    m_again->setAccessibleName(tr("File password again"));
+    m_progress->setAccessibleName(tr("File progress"));
     auto *inRow = new QHBoxLayout;
     inRow->addWidget(m_input, 1);
     inRow->addWidget(m_chooseIn);
     auto *outRow = new QHBoxLayout;
     outRow->addWidget(m_output, 1);
     outRow->addWidget(m_chooseOut);
-    outRow->addWidget(m_replace);
-    auto *pwRow = new QHBoxLayout;
-    pwRow->addWidget(m_password, 1);
-    pwRow->addWidget(m_again, 1);
+    // Two password fields side by side while they fit, one under the other when narrow.
+    auto *pwRow = new wb::ui::FlowLayout;
+    pwRow->addWidget(m_password);
+    pwRow->addWidget(m_again);
+    for (QLineEdit *e : {m_password, m_again})
+        e->setMinimumWidth(e->fontMetrics().horizontalAdvance(m_again->placeholderText()) + 16);
     auto *runRow = new QHBoxLayout;
     runRow->addWidget(m_encrypt);
     runRow->addWidget(m_decrypt);
     runRow->addWidget(m_cancel);
     runRow->addWidget(m_progress, 1);
+    auto *about =
+        new QLabel(tr("A PBKDF2 key, Triple-DES in CFB mode, and an HMAC-SHA256 tag over "
+                      "the header and the ciphertext."));
+    about->setWordWrap(true);
     auto *form = new QFormLayout;
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    form->addRow(about);
     form->addRow(tr("Input:"), inRow);
     form->addRow(tr("Output:"), outRow);
+    form->addRow(QString(), m_replace);
     form->addRow(tr("Password:"), pwRow);
     form->addRow(QString(), runRow);
     form->addRow(QString(), m_result);
-    auto *sealedBox = new QGroupBox(tr("Password-protected files: PBKDF2 key, Triple-DES CFB, HMAC-SHA256 tag "
-                                       "over header and ciphertext"));
+    auto *sealedBox = new QGroupBox(tr("Password-protected files"));
     sealedBox->setLayout(form);
 
     // --- The tutorial's pitfall on a sample line ------------------------------------------
@@ -150,11 +170,13 @@ FileEncryptPanel::FileEncryptPanel(QWidget *parent) : QWidget(parent)
         l->setWordWrap(true);
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
     }
+    m_sampleText->setAccessibleName(tr("Sample line"));
     auto *demo = new QFormLayout;
+    demo->setRowWrapPolicy(QFormLayout::WrapLongRows);
     demo->addRow(tr("Sample line (+ newline):"), m_sampleText);
     demo->addRow(tr("Tutorial's scheme:"), m_tutorialShown);
     demo->addRow(tr("Sealed format:"), m_sealedShown);
-    auto *pitfallBox = new QGroupBox(tr("The tutorial's pitfall: space padding that never comes off"));
+    auto *pitfallBox = new QGroupBox(tr("The tutorial's pitfall: padding that stays"));
     pitfallBox->setLayout(demo);
 
     auto *col = new QVBoxLayout(this);
@@ -222,7 +244,8 @@ void FileEncryptPanel::chooseInput()
 void FileEncryptPanel::chooseOutput()
 {
     // The dialog asks before replacing a file; a yes there ticks "replace".
-    const QString f = QFileDialog::getSaveFileName(this, tr("Write the result to"), m_output->text());
+    const QString f =
+        QFileDialog::getSaveFileName(this, tr("Write the result to"), m_output->text());
     if (f.isEmpty())
         return;
     m_output->setText(f);
@@ -242,8 +265,7 @@ bool FileEncryptPanel::startDecrypt()
 void FileEncryptPanel::showResult(const QString &html, bool good)
 {
     m_result->setText(html);
-    m_result->setStyleSheet(good ? QString()
-                                 : QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    setErrorColor(m_result, !good);
 }
 
 bool FileEncryptPanel::start(bool encrypt)
@@ -259,9 +281,11 @@ bool FileEncryptPanel::start(bool encrypt)
     else if (out.isEmpty())
         refuse = tr("Choose where the output goes.");
     else if (outInfo.exists() && outInfo.canonicalFilePath() == inInfo.canonicalFilePath())
-        refuse = tr("The output is the input file. The input is never overwritten: choose another name.");
+        refuse = tr(
+            "The output is the input file. The input is never overwritten: choose another name.");
     else if (outInfo.exists() && !m_replace->isChecked())
-        refuse = tr("'%1' already exists. Choose another name, or tick “Replace an existing output file”.")
+        refuse = tr("'%1' already exists. Choose another name, or tick “Replace an existing "
+                    "output file”.")
                      .arg(outInfo.fileName());
     else if (m_password->text().isEmpty())
         refuse = tr("Type a password.");
@@ -279,37 +303,44 @@ bool FileEncryptPanel::start(bool encrypt)
     m_decrypt->setEnabled(false);
     m_cancel->setEnabled(true);
     m_progress->setRange(0, 0); // busy until the key derivation is done and bytes move
-    showResult(encrypt ? tr("Deriving the keys (PBKDF2, %L1 iterations), then encrypting…").arg(m_iterations)
-                       : tr("Deriving the keys, checking the tag over the whole file, then decrypting…"),
-               true);
+    showResult(
+        encrypt
+            ? tr("Deriving the keys (PBKDF2, %L1 iterations), then encrypting…").arg(m_iterations)
+            : tr("Deriving the keys, checking the tag over the whole file, then decrypting…"),
+        true);
     SealOptions options;
     options.iterations = m_iterations;
     options.overwrite = m_replace->isChecked();
     options.progress = [this, last = std::make_shared<std::atomic<int>>(-1)](std::uint64_t done,
-                                                                              std::uint64_t total) {
+                                                                             std::uint64_t total) {
         const int permille = total ? int(done * 1000 / total) : 1000;
         if (permille != last->exchange(permille))
-            QMetaObject::invokeMethod(this, [this, permille] {
-                m_progress->setRange(0, 1000);
-                m_progress->setValue(permille);
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [this, permille] {
+                    m_progress->setRange(0, 1000);
+                    m_progress->setValue(permille);
+                },
+                Qt::QueuedConnection);
         return !m_job.cancel.load();
     };
     const Bytes password = utf8Bytes(m_password->text());
-    m_job.thread = std::thread([this, encrypt, in = in.toStdString(), out = out.toStdString(), password,
-                                options] {
+    m_job.thread = std::thread([this, encrypt, in = in.toStdString(), out = out.toStdString(),
+                                password, options] {
         bool done = false, authFailed = false;
         QString error;
         try {
-            done = encrypt ? encryptFile(in, out, password, options) : decryptFile(in, out, password, options);
+            done = encrypt ? encryptFile(in, out, password, options)
+                           : decryptFile(in, out, password, options);
         } catch (const AuthenticationError &) {
             authFailed = true;
         } catch (const std::exception &e) {
             error = QString::fromUtf8(e.what());
         }
-        QMetaObject::invokeMethod(this, [this, encrypt, done, authFailed, error] {
-            finish(encrypt, done, authFailed, error);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, encrypt, done, authFailed, error] { finish(encrypt, done, authFailed, error); },
+            Qt::QueuedConnection);
     });
     return true;
 }
@@ -333,7 +364,8 @@ void FileEncryptPanel::finish(bool encrypt, bool done, bool authFailed, const QS
     const QString outName = fileName(m_jobOutput);
     if (authFailed) {
         m_progress->setValue(0);
-        showResult(tr("<b>Wrong password, or the file was changed</b>: the HMAC-SHA256 tag over the header "
+        showResult(tr("<b>Wrong password, or the file was changed</b>: the HMAC-SHA256 tag over "
+                      "the header "
                       "and ciphertext does not match. Nothing was written."),
                    false);
     } else if (!error.isEmpty()) {
@@ -341,23 +373,27 @@ void FileEncryptPanel::finish(bool encrypt, bool done, bool authFailed, const QS
         showResult(error.toHtmlEscaped() + tr(" Nothing was written."), false);
     } else if (!done) {
         m_progress->setValue(0);
-        showResult(tr("Cancelled: the temporary file was removed, <b>%1</b> was not created.").arg(outName), false);
+        showResult(tr("Cancelled: the temporary file was removed, <b>%1</b> was not created.")
+                       .arg(outName),
+                   false);
     } else {
         m_progress->setValue(1000);
         const qint64 size = QFileInfo(m_jobOutput).size();
         const QString header = describeHeader(encrypt ? m_jobOutput : m_jobInput);
-        showResult(encrypt ? tr("Wrote <b>%1</b>: %L2 bytes = 36-byte header + %L3 bytes of ciphertext "
-                                "(exactly the input's length) + 32-byte tag.<br>%4")
-                                 .arg(outName)
-                                 .arg(size)
-                                 .arg(size - qint64(kSealedHeaderSize + kSealedTagSize))
-                                 .arg(header)
-                           : tr("Tag verified (HMAC-SHA256) %1 — wrote <b>%2</b>: %L3 bytes, the original "
-                                "exactly.<br>%4")
-                                 .arg(verdict(true, tr("OK")), outName)
-                                 .arg(size)
-                                 .arg(header),
-                   true);
+        showResult(
+            encrypt
+                ? tr("Wrote <b>%1</b>: %L2 bytes = 36-byte header + %L3 bytes of ciphertext "
+                     "(exactly the input's length) + 32-byte tag.<br>%4")
+                      .arg(outName)
+                      .arg(size)
+                      .arg(size - qint64(kSealedHeaderSize + kSealedTagSize))
+                      .arg(header)
+                : tr("Tag verified (HMAC-SHA256) %1 — wrote <b>%2</b>: %L3 bytes, the original "
+                     "exactly.<br>%4")
+                      .arg(verdict(true, tr("OK")), outName)
+                      .arg(size)
+                      .arg(header),
+            true);
     }
     emit finished();
 }
@@ -380,7 +416,9 @@ void FileEncryptPanel::updatePitfall()
             .arg(m_sample.size())
             .arg(encrypted.size())
             .arg(m_tutorialBack.size())
-            .arg(extra ? verdict(false, tr("%1 trailing spaces (shaded ·) were added and never removed").arg(extra))
+            .arg(extra ? verdict(false,
+                                 tr("%1 trailing spaces (shaded ·) were added and never removed")
+                                     .arg(extra))
                        : tr("the length is a multiple of 16 this time, so nothing was added"))
             .arg(visibleBytes(m_tutorialBack, m_sample.size())));
 
@@ -392,7 +430,8 @@ void FileEncryptPanel::updatePitfall()
     QFile f(plain);
     QString text;
     if (dir.isValid() && f.open(QIODevice::WriteOnly) &&
-        f.write(reinterpret_cast<const char *>(m_sample.data()), qint64(m_sample.size())) == qint64(m_sample.size())) {
+        f.write(reinterpret_cast<const char *>(m_sample.data()), qint64(m_sample.size())) ==
+            qint64(m_sample.size())) {
         f.close();
         try {
             const Bytes pw = utf8Bytes(QStringLiteral("demo"));
@@ -406,13 +445,14 @@ void FileEncryptPanel::updatePitfall()
                 m_sealedBack.assign(b.begin(), b.end());
             }
             const bool same = m_sealedBack == m_sample;
-            text = tr("%1 bytes in, file of %2 bytes (header + ciphertext + tag), %3 back: %4<br>%5")
-                       .arg(m_sample.size())
-                       .arg(QFileInfo(sealed).size())
-                       .arg(m_sealedBack.size())
-                       .arg(same ? verdict(true, tr("identical: CFB needs no padding"))
-                                 : verdict(false, tr("different")))
-                       .arg(visibleBytes(m_sealedBack, m_sealedBack.size()));
+            text =
+                tr("%1 bytes in, file of %2 bytes (header + ciphertext + tag), %3 back: %4<br>%5")
+                    .arg(m_sample.size())
+                    .arg(QFileInfo(sealed).size())
+                    .arg(m_sealedBack.size())
+                    .arg(same ? verdict(true, tr("identical: CFB needs no padding"))
+                              : verdict(false, tr("different")))
+                    .arg(visibleBytes(m_sealedBack, m_sealedBack.size()));
         } catch (const std::exception &e) {
             text = QString::fromUtf8(e.what()).toHtmlEscaped();
         }

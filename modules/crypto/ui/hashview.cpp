@@ -2,12 +2,14 @@
 #include "common.h"
 
 #include "workbench/ui/plot.h"
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
@@ -48,11 +50,7 @@ int registerBits(HashAlg alg)
 // ---------------------------------------------------------------------------------------------
 // Drawing
 
-HashCanvas::HashCanvas(QWidget *parent) : QWidget(parent)
-{
-    setAutoFillBackground(true);
-    setBackgroundRole(QPalette::Base);
-}
+HashCanvas::HashCanvas(QWidget *parent) : ScaledCanvas(parent) {}
 
 void HashCanvas::setMessage(HashAlg alg, const Bytes &padded, std::size_t messageBytes,
                             std::size_t paddingBytes)
@@ -61,18 +59,17 @@ void HashCanvas::setMessage(HashAlg alg, const Bytes &padded, std::size_t messag
     m_padded = padded;
     m_messageBytes = messageBytes;
     m_paddingBytes = paddingBytes;
-    update();
+    contentChanged();
 }
 
 void HashCanvas::setState(const HashReplayState &state)
 {
     m_state = state;
-    update();
+    contentChanged();
 }
 
-void HashCanvas::paintEvent(QPaintEvent *)
+int HashCanvas::paintContent(QPainter &p, int width) const
 {
-    QPainter p(this);
     const QPalette pal = palette();
     const QColor text = pal.color(QPalette::Text);
     const QColor faded = pal.color(QPalette::PlaceholderText);
@@ -84,15 +81,17 @@ void HashCanvas::paintEvent(QPaintEvent *)
 
     QFont bold = font();
     bold.setBold(true);
-    const QFont mono = monoFont();
+    const QFont mono = monoFontLike(font());
     const QFontMetrics fm(font()), mfm(mono);
     const int line = fm.height();
     int y = 8;
+    // Headings wrap rather than run off a narrow drawing.
     auto heading = [&](const QString &t) {
         p.setFont(bold);
         p.setPen(text);
-        p.drawText(10, y + fm.ascent(), t);
-        y += line + 4;
+        QRect used;
+        p.drawText(QRect(10, y, std::max(40, width - 20), 4 * line), Qt::TextWordWrap, t, &used);
+        y += std::max(line, used.height()) + 4;
     };
 
     // 1. Where we are.
@@ -102,13 +101,18 @@ void HashCanvas::paintEvent(QPaintEvent *)
     p.setPen(text);
     QString where;
     if (s.blockIndex < 0)
-        where = tr("%1: before the first block (final() has padded the message)").arg(algName(m_alg));
+        where =
+            tr("%1: before the first block (final() has padded the message)").arg(algName(m_alg));
     else if (!s.digest.empty())
         where = tr("%1: done. Digest = %2").arg(algName(m_alg), hexBytes(s.digest, false));
     else if (s.step < 0)
-        where = tr("%1: block %2 of %3 loaded").arg(algName(m_alg)).arg(s.blockIndex + 1).arg(blocks);
+        where =
+            tr("%1: block %2 of %3 loaded").arg(algName(m_alg)).arg(s.blockIndex + 1).arg(blocks);
     else if (md2)
-        where = tr("MD2: block %1 of %2, round %3 of 18").arg(s.blockIndex + 1).arg(blocks).arg(s.round + 1);
+        where = tr("MD2: block %1 of %2, round %3 of 18")
+                    .arg(s.blockIndex + 1)
+                    .arg(blocks)
+                    .arg(s.round + 1);
     else
         where = tr("%1: block %2 of %3, round %4, step %5%6")
                     .arg(algName(m_alg))
@@ -117,8 +121,10 @@ void HashCanvas::paintEvent(QPaintEvent *)
                     .arg(s.round)
                     .arg(s.step)
                     .arg(s.word >= 0 ? tr(" (adds X[%1])").arg(s.word) : QString());
-    p.drawText(10, y + QFontMetrics(big).ascent(), where);
-    y += QFontMetrics(big).height() + 8;
+    QRect whereRect;
+    p.drawText(QRect(10, y, std::max(40, width - 20), 4 * QFontMetrics(big).height()),
+               Qt::TextWordWrap, where, &whereRect);
+    y += std::max(QFontMetrics(big).height(), whereRect.height()) + 8;
 
     // 2. The padded message, 16 bytes a row; the current block outlined.
     heading(tr("Padded message: %1 bytes = %2 block(s) of %3 bytes")
@@ -143,13 +149,14 @@ void HashCanvas::paintEvent(QPaintEvent *)
         for (std::size_t c = 0; c < 16 && row * 16 + c < m_padded.size(); ++c) {
             const std::size_t n = row * 16 + c;
             const QRect box(left + int(c) * cell, y, cell - 2, rowH - 1);
-            const QColor fill = n < m_messageBytes ? messageColor()
+            const QColor fill = n < m_messageBytes                    ? messageColor()
                                 : n < m_messageBytes + m_paddingBytes ? paddingColor()
                                                                       : lengthColor();
             p.fillRect(box, fill);
             const bool inBlock = s.blockIndex >= 0 && n / blockBytes == std::size_t(s.blockIndex);
             p.setPen(inBlock ? text : faded);
-            p.drawText(box, Qt::AlignCenter, QStringLiteral("%1").arg(m_padded[n], 2, 16, QLatin1Char('0')));
+            p.drawText(box, Qt::AlignCenter,
+                       QStringLiteral("%1").arg(m_padded[n], 2, 16, QLatin1Char('0')));
         }
         y += rowH;
     }
@@ -167,7 +174,7 @@ void HashCanvas::paintEvent(QPaintEvent *)
     p.setFont(font());
     int lx = left;
     auto legend = [&](const QColor &c, const QString &t) {
-        if (lx + 18 + fm.horizontalAdvance(t) > width() - 8 && lx > left) {
+        if (lx + 18 + fm.horizontalAdvance(t) > width - 8 && lx > left) {
             lx = left;
             y += line + 2;
         }
@@ -182,10 +189,11 @@ void HashCanvas::paintEvent(QPaintEvent *)
         legend(lengthColor(), tr("checksum C (16 bytes)"));
     } else {
         legend(paddingColor(), tr("padding: 80 + %1 zero bytes").arg(m_paddingBytes - 1));
-        legend(lengthColor(), tr("length: %1 bits, %2-endian")
-                                  .arg(m_messageBytes * 8)
-                                  .arg(m_alg == HashAlg::Md4 || m_alg == HashAlg::Md5 ? tr("little")
-                                                                                      : tr("big")));
+        legend(
+            lengthColor(),
+            tr("length: %1 bits, %2-endian")
+                .arg(m_messageBytes * 8)
+                .arg(m_alg == HashAlg::Md4 || m_alg == HashAlg::Md5 ? tr("little") : tr("big")));
     }
     y += line + 10;
 
@@ -198,19 +206,26 @@ void HashCanvas::paintEvent(QPaintEvent *)
         y += rowH + 10;
     } else {
         const bool sha = m_alg == HashAlg::Sha1 || m_alg == HashAlg::Sha256;
-        heading(sha ? tr("Message schedule W[0..%1] (W[0..15] = the block, big-endian)")
+        heading(sha ? tr("Message schedule W[0..%1] (W[0..15] = the block, big-endian; "
+                         "outlined = used by this step)")
                           .arg(m_alg == HashAlg::Sha1 ? 79 : 63)
-                    : tr("Message words X[0..15] (the block read as little-endian words)"));
+                    : tr("Message words X[0..15] (the block read as little-endian words; "
+                         "outlined = added by this step)"));
         const int used = sha ? s.step : s.word;
         const int wcell = mfm.horizontalAdvance(QStringLiteral("00000000")) + 10;
-        const int perRow = std::max(1, (width() - left - 10) / wcell);
+        const int perRow = std::max(1, (width - left - 10) / wcell);
         p.setFont(mono);
         for (int w = 0; w < int(s.schedule.size()); ++w) {
-            const QRect box(left + (w % perRow) * wcell, y + (w / perRow) * rowH, wcell - 6, rowH - 1);
-            if (w == used)
+            const QRect box(left + (w % perRow) * wcell, y + (w / perRow) * rowH, wcell - 6,
+                            rowH - 1);
+            if (w == used) { // filled and outlined: the mark does not rely on colour alone
                 p.fillRect(box, freshColor());
+                p.setPen(QPen(text, 2));
+                p.drawRect(box.adjusted(-2, -1, 1, 0));
+            }
             p.setPen(w < 16 ? text : faded);
-            p.drawText(box, Qt::AlignCenter, hexWord(std::uint64_t(s.schedule[w]) & 0xffffffffu, 8));
+            p.drawText(box, Qt::AlignCenter,
+                       hexWord(std::uint64_t(s.schedule[w]) & 0xffffffffu, 8));
         }
         if (s.schedule.empty()) {
             p.setPen(faded);
@@ -222,10 +237,10 @@ void HashCanvas::paintEvent(QPaintEvent *)
 
     // 4. Registers.
     if (md2) {
-        heading(tr("X buffer (48 bytes) after this round (red = changed by it)"));
+        heading(tr("X buffer (48 bytes) after this round (red and underlined = changed by it)"));
         p.setFont(font());
         p.setPen(faded);
-        const QRect note(left, y, width() - left - 10, 2 * line);
+        const QRect note(left, y, std::max(40, width - left - 10), 4 * line);
         QRect used;
         p.drawText(note, Qt::TextWordWrap,
                    tr("X[0..15] is the state and becomes the digest, X[16..31] the block, "
@@ -239,67 +254,93 @@ void HashCanvas::paintEvent(QPaintEvent *)
         }
         for (int n = 0; n < int(s.md2X.size()); ++n) {
             const QRect box(left + (n % 16) * cell, y + (n / 16) * rowH, cell - 2, rowH - 1);
-            if (n < int(s.md2Fresh.size()) && s.md2Fresh[n])
+            if (n < int(s.md2Fresh.size()) && s.md2Fresh[n]) {
                 p.fillRect(box, freshColor());
+                p.fillRect(QRect(box.left() + 2, box.bottom() - 2, box.width() - 4, 3), text);
+            }
             p.setPen(text);
-            p.drawText(box, Qt::AlignCenter, QStringLiteral("%1").arg(s.md2X[n], 2, 16, QLatin1Char('0')));
+            p.drawText(box, Qt::AlignCenter,
+                       QStringLiteral("%1").arg(s.md2X[n], 2, 16, QLatin1Char('0')));
         }
         y += 3 * rowH + 10;
     } else {
         heading(s.step < 0 ? tr("Registers (the chaining value this block starts from)")
-                           : tr("Registers after step %1 (red = computed by this step)")
+                           : tr("Registers after step %1 (red with a thick border and ★ = "
+                                "computed by this step)")
                                  .arg(s.step));
         static const char *kNames = "ABCDEFGH";
-        const int rcell = mfm.horizontalAdvance(QStringLiteral("A = 00000000")) + 16;
+        const int rcell = mfm.horizontalAdvance(QStringLiteral("A = 00000000 ★")) + 16;
+        const int perRow = std::max(1, (width - left - 10) / rcell);
+        const int regRows = (int(s.registers.size()) + perRow - 1) / perRow;
         p.setFont(mono);
         for (int r = 0; r < int(s.registers.size()); ++r) {
-            const QRect box(left + r * rcell, y, rcell - 8, rowH + 6);
-            if (r < int(s.fresh.size()) && s.fresh[r] && s.step >= 0)
+            const QRect box(left + (r % perRow) * rcell, y + (r / perRow) * (rowH + 12), rcell - 8,
+                            rowH + 6);
+            const bool fresh = r < int(s.fresh.size()) && s.fresh[r] && s.step >= 0;
+            if (fresh)
                 p.fillRect(box, freshColor());
-            p.setPen(QPen(faded, 1));
+            p.setPen(fresh ? QPen(text, 3) : QPen(faded, 1));
             p.drawRect(box);
             p.setPen(text);
             p.drawText(box, Qt::AlignCenter,
-                       QStringLiteral("%1 = %2").arg(QLatin1Char(kNames[r])).arg(hexWord(s.registers[r], 8)));
+                       QStringLiteral("%1 = %2%3")
+                           .arg(QLatin1Char(kNames[r]))
+                           .arg(hexWord(s.registers[r], 8))
+                           .arg(fresh ? QStringLiteral(" ★") : QString()));
         }
-        y += rowH + 16;
+        y += regRows * (rowH + 12) + 4;
         if (!s.chaining.empty()) {
             p.setFont(font());
             p.setPen(faded);
             QStringList h;
             for (auto v : s.chaining)
                 h << hexWord(v, 8);
-            p.drawText(left, y + fm.ascent(),
-                       tr("Chaining value: %1").arg(h.join(' ')));
-            y += line + 6;
+            QRect used;
+            p.drawText(QRect(left, y, std::max(40, width - left - 10), 4 * line), Qt::TextWordWrap,
+                       tr("Chaining value: %1").arg(h.join(' ')), &used);
+            y += used.height() + 6;
         }
     }
+    return y;
+}
+
+int HashCanvas::naturalWidth() const
+{
+    // The widest part that does not wrap: a row of 16 message bytes after the offsets.
+    const QFontMetrics mfm(monoFontLike(font()));
+    return 60 + 16 * mfm.horizontalAdvance(QStringLiteral("000")) + 20;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The page
 
 HashPage::HashPage(QWidget *parent)
-    : ModulePage(parent), m_controller(new wb::ui::StepController(this)),
-      m_canvas(new HashCanvas), m_table(new wb::ui::TraceTable)
+    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_canvas(new HashCanvas),
+      m_table(new wb::ui::TraceTable)
 {
     m_input = new QLineEdit(QStringLiteral("abc"));
     m_input->setPlaceholderText(tr("Type a message (or hex bytes such as 61 62 63)"));
+    m_input->setAccessibleName(tr("Message"));
     m_format = new QComboBox;
     m_format->addItem(tr("Text (UTF-8)"));
     m_format->addItem(tr("Hex bytes"));
+    m_format->setAccessibleName(tr("Input format"));
     m_error = new QLabel;
-    m_error->setStyleSheet(QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    setErrorColor(m_error);
+    m_error->setWordWrap(true);
+    m_error->hide();
 
     auto *top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Input:")));
+    auto *inputLabel = new QLabel(tr("Input:"));
+    inputLabel->setBuddy(m_input);
+    top->addWidget(inputLabel);
     top->addWidget(m_input, 1);
     top->addWidget(m_format);
-    top->addWidget(m_error);
 
     // The brief's table, made live.
     m_digests = new QTableWidget(int(kAllHashAlgs.size()), 4);
-    m_digests->setHorizontalHeaderLabels({tr("Function"), tr("Output"), tr("Secure?"), tr("Digest (hex)")});
+    m_digests->setHorizontalHeaderLabels(
+        {tr("Function"), tr("Output"), tr("Secure?"), tr("Digest (hex)")});
     m_digests->verticalHeader()->hide();
     m_digests->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_digests->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -309,6 +350,14 @@ HashPage::HashPage(QWidget *parent)
     m_digests->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     m_digests->horizontalHeader()->setStretchLastSection(true);
     m_digests->setFont(monoFont());
+    // A narrow page elides the middle of a long digest; the tooltip holds all of it.
+    m_digests->setTextElideMode(Qt::ElideMiddle);
+    m_digests->setWordWrap(false);
+    m_digests->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_digests->setAccessibleName(tr("Digests"));
+    m_digests->setAccessibleDescription(
+        tr("The input's digest under MD2, MD4, MD5, SHA-1 and SHA-256, with each function's "
+           "output size and whether it is still considered secure"));
     for (int r = 0; r < int(kAllHashAlgs.size()); ++r) {
         const HashAlg alg = kAllHashAlgs[r];
         const bool secure = isConsideredSecure(alg);
@@ -319,46 +368,69 @@ HashPage::HashPage(QWidget *parent)
         m_digests->setItem(r, 2, sec);
         m_digests->setItem(r, 3, new QTableWidgetItem);
     }
-    m_digests->resizeRowsToContents();
-    const int tableH = m_digests->horizontalHeader()->height() +
-                       m_digests->rowHeight(0) * int(kAllHashAlgs.size()) + 4;
-    m_digests->setFixedHeight(tableH);
+    fitDigestTable();
+    m_digests->installEventFilter(this);
     m_digests->setToolTip(tr("Click a row to step through that algorithm"));
 
     m_alg = new QComboBox;
     for (HashAlg alg : kAllHashAlgs)
         m_alg->addItem(algName(alg), int(alg));
     m_alg->setCurrentIndex(2); // MD5, the tutorial's hash
+    m_alg->setAccessibleName(tr("Algorithm to step"));
     m_bit = new QSpinBox;
     m_bit->setToolTip(tr("Which input bit the avalanche plot flips (0 = top bit of byte 0)"));
-    auto *second = new QHBoxLayout;
-    second->addWidget(new QLabel(tr("Step through:")));
-    second->addWidget(m_alg);
-    second->addSpacing(20);
-    second->addWidget(new QLabel(tr("Avalanche: flip input bit")));
-    second->addWidget(m_bit);
-    second->addStretch(1);
+    m_bit->setAccessibleName(tr("Flipped input bit"));
+    auto *second = new wb::ui::FlowLayout;
+    second->addWidget(labelled(tr("Step through:"), m_alg, 0));
+    second->addWidget(labelled(tr("Avalanche: flip input bit"), m_bit, 0));
 
     m_plot = new QCustomPlot;
-    wb::ui::setupPlot(m_plot, tr("step"), tr("state bits that differ"));
-    m_plot->setMinimumHeight(160);
+    wb::ui::setupPlot(m_plot, tr("step"), tr("bits that differ"));
+    m_plot->setMinimumHeight(200);
+    m_plot->setAccessibleName(tr("Avalanche plot"));
+    m_plot->setAccessibleDescription(
+        tr("After each step, how many bits of the state differ between the input and the input "
+           "with one bit flipped; a dashed line marks half the state, what a random change "
+           "gives"));
     m_cursorLine = wb::ui::cursorLine(m_plot);
+    // The legend goes in a row of its own under the axes, where it never covers the curve.
+    if (m_plot->axisRect()->insetLayout()->take(m_plot->legend)) {
+        m_plot->axisRect()->insetLayout()->simplify();
+        m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
+        m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
+        m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+        m_plot->legend->setWrap(2);
+        m_plot->legend->setMargins(QMargins(4, 0, 4, 2));
+    }
+    // Counts and steps are never negative: dragging or zooming stops at zero.
+    for (QCPAxis *axis : {m_plot->xAxis, m_plot->yAxis})
+        connect(axis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), m_plot,
+                [axis](const QCPRange &range) {
+                    if (range.lower < 0)
+                        axis->setRange(0, range.size());
+                });
 
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     setupEventTable(m_table);
+    m_table->setMinimumHeight(200);
+    m_table->setAccessibleName(tr("Hash events"));
     auto *left = new QSplitter(Qt::Vertical);
     left->addWidget(m_canvas);
     left->addWidget(m_plot);
     left->setStretchFactor(0, 3);
     left->setStretchFactor(1, 2);
-    auto *split = new QSplitter(Qt::Horizontal);
-    split->addWidget(left);
-    split->addWidget(m_table);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 1);
+    left->setChildrenCollapsible(false);
+    m_canvas->setAccessibleName(tr("Compression state"));
+    m_canvas->setAccessibleDescription(
+        tr("The padded message with the current block outlined, the message words or schedule, "
+           "and the registers after the current step"));
+    // Beside the drawing while both fit, below it on a narrow page.
+    auto *split = new wb::ui::AdaptiveSplit(left, m_table);
+    split->setStretch(3, 1);
+    split->setSideWidth(eventTableMinimumWidth(m_table), 0);
 
     auto *col = new QVBoxLayout(this);
     col->addLayout(top);
+    col->addWidget(m_error);
     col->addWidget(m_digests);
     col->addLayout(second);
     col->addWidget(split, 1);
@@ -372,11 +444,30 @@ HashPage::HashPage(QWidget *parent)
         retrace();
         emit sourcesChanged();
     });
-    connect(m_digests, &QTableWidget::cellClicked, this, [this](int row, int) { m_alg->setCurrentIndex(row); });
+    connect(m_digests, &QTableWidget::cellClicked, this,
+            [this](int row, int) { m_alg->setCurrentIndex(row); });
     connect(m_bit, &QSpinBox::valueChanged, this, &HashPage::updateAvalanche);
     if (const auto alg = parseHashAlg(requestedPart(QStringLiteral("hash")).toStdString()))
         m_alg->setCurrentIndex(int(*alg));
     recompute();
+}
+
+void HashPage::fitDigestTable()
+{
+    // All five rows without a scrollbar, at whatever font size the table has now.
+    m_digests->resizeRowsToContents();
+    m_digests->resizeColumnsToContents();
+    const int tableH = m_digests->horizontalHeader()->sizeHint().height() +
+                       m_digests->rowHeight(0) * int(kAllHashAlgs.size()) +
+                       2 * m_digests->frameWidth() + 2;
+    m_digests->setFixedHeight(tableH);
+}
+
+bool HashPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_digests && event->type() == QEvent::FontChange)
+        fitDigestTable();
+    return ModulePage::eventFilter(watched, event);
 }
 
 HashPage::~HashPage()
@@ -420,8 +511,11 @@ void HashPage::recompute()
     const auto bytes = parseInput(m_input->text(), m_format->currentIndex() == 1, &why);
     if (!bytes) {
         m_error->setText(tr("Bad hex: %1").arg(why));
-        for (int r = 0; r < m_digests->rowCount(); ++r)
+        m_error->show();
+        for (int r = 0; r < m_digests->rowCount(); ++r) {
             m_digests->item(r, 3)->setText(QString());
+            m_digests->item(r, 3)->setToolTip(QString());
+        }
         emit statusMessage(m_error->text());
         return;
     }
@@ -429,8 +523,12 @@ void HashPage::recompute()
     m_error->setText(m_message.size() > kMaxTracedBytes
                          ? tr("Stepping shows the first %1 bytes only").arg(kMaxTracedBytes)
                          : QString());
-    for (int r = 0; r < int(kAllHashAlgs.size()); ++r)
-        m_digests->item(r, 3)->setText(hexBytes(digest(kAllHashAlgs[r], m_message), false));
+    m_error->setVisible(!m_error->text().isEmpty());
+    for (int r = 0; r < int(kAllHashAlgs.size()); ++r) {
+        const QString hex = hexBytes(digest(kAllHashAlgs[r], m_message), false);
+        m_digests->item(r, 3)->setText(hex);
+        m_digests->item(r, 3)->setToolTip(hex);
+    }
     const QSignalBlocker block(m_bit);
     m_bit->setRange(0, std::max<int>(0, int(std::min(m_message.size(), kMaxTracedBytes)) * 8 - 1));
     m_bit->setEnabled(!m_message.empty());
@@ -444,7 +542,8 @@ void HashPage::retrace()
     m_controller->setTrace(nullptr);
     m_replayer.reset();
     const Bytes traced(m_message.begin(),
-                       m_message.begin() + std::ptrdiff_t(std::min(m_message.size(), kMaxTracedBytes)));
+                       m_message.begin() +
+                           std::ptrdiff_t(std::min(m_message.size(), kMaxTracedBytes)));
     m_trace = std::make_shared<wb::Trace>();
     const Bytes d = digest(alg, traced, m_trace.get());
 
@@ -473,7 +572,7 @@ void HashPage::retrace()
     m_canvas->setMessage(alg, padded, traced.size(), pad.size());
 
     m_replayer = std::make_unique<wb::Replayer<HashReplayState>>(*m_trace, HashReplayState{},
-                                                                  applyHashEvent, 256);
+                                                                 applyHashEvent, 256);
     // Open just after the first step: the first register the algorithm computes.
     const std::size_t open = m_stepPositions.empty() ? 0 : m_stepPositions.front();
     m_controller->setTrace(m_trace, qsizetype(open));
@@ -492,7 +591,8 @@ void HashPage::updateAvalanche()
     const HashAlg alg = stepAlgorithm();
     if (!m_message.empty()) {
         const Bytes traced(m_message.begin(),
-                           m_message.begin() + std::ptrdiff_t(std::min(m_message.size(), kMaxTracedBytes)));
+                           m_message.begin() +
+                               std::ptrdiff_t(std::min(m_message.size(), kMaxTracedBytes)));
         m_avalanche = avalancheByStep(alg, traced, std::size_t(m_bit->value()));
     }
     QVector<double> xs, ys, half;
@@ -511,7 +611,8 @@ void HashPage::updateAvalanche()
     h->setData(xs, half);
     m_plot->xAxis->setRange(0, std::max<double>(1, xs.size()));
     m_plot->yAxis->setRange(0, registerBits(alg));
-    m_plot->xAxis->setLabel(alg == HashAlg::Md2 ? tr("round (18 per block)") : tr("step (all blocks)"));
+    m_plot->xAxis->setLabel(alg == HashAlg::Md2 ? tr("round (18 per block)")
+                                                : tr("step (all blocks)"));
     redraw();
 }
 

@@ -5,6 +5,7 @@
 // step computed is marked), and an avalanche plot (one flipped input bit, bits of state that
 // differ after each step).
 
+#include "common.h"
 #include "crypto/core/replay.h"
 
 #include "workbench/core/cursor.h"
@@ -27,7 +28,7 @@ class TraceTable;
 
 namespace wb::crypto::ui {
 
-class HashCanvas : public QWidget
+class HashCanvas : public ScaledCanvas
 {
     Q_OBJECT
 public:
@@ -37,10 +38,10 @@ public:
     void setMessage(HashAlg alg, const Bytes &padded, std::size_t messageBytes,
                     std::size_t paddingBytes);
     void setState(const HashReplayState &state);
-    QSize minimumSizeHint() const override { return {480, 330}; }
 
 protected:
-    void paintEvent(QPaintEvent *) override;
+    int paintContent(QPainter &p, int width) const override;
+    int naturalWidth() const override;
 
 private:
     HashAlg m_alg = HashAlg::Md5;
@@ -70,7 +71,11 @@ public:
     const HashReplayState &stateAtCursor();
     const std::vector<int> &avalanche() const { return m_avalanche; }
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void fitDigestTable();
     void recompute();
     void retrace();
     void redraw();

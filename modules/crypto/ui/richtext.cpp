@@ -11,13 +11,18 @@ QString opaqueColor(const QColor &c)
 {
     const QColor base = QApplication::palette().color(QPalette::Base);
     const double a = c.alphaF();
-    auto mix = [a](int top, int under) { return int(top * a + under * (1 - a) + 0.5); };
-    return QColor(mix(c.red(), base.red()), mix(c.green(), base.green()), mix(c.blue(), base.blue())).name();
+    auto mix = [a](int top, int under) {
+        return int(top * a + under * (1 - a) + 0.5);
+    };
+    return QColor(mix(c.red(), base.red()), mix(c.green(), base.green()),
+                  mix(c.blue(), base.blue()))
+        .name();
 }
 
 QString shaded(const QString &html, const QColor &c)
 {
-    return QStringLiteral("<span style=\"background-color:%1\">%2</span>").arg(opaqueColor(c), html);
+    return QStringLiteral("<span style=\"background-color:%1\">%2</span>")
+        .arg(opaqueColor(c), html);
 }
 
 QString monospace(const QString &html)

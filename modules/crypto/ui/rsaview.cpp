@@ -5,6 +5,7 @@
 #include "crypto/core/hash.h"
 
 #include "workbench/core/trace.h"
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 
@@ -175,8 +176,24 @@ RsaPage::RsaPage(QWidget *parent)
         b->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // everything wraps
         return b;
     };
-    for (Lab &lab : m_labs)
+    for (Lab &lab : m_labs) {
         lab.view = makeBrowser();
+        connect(lab.view, &QTextBrowser::anchorClicked, this, &RsaPage::toggleFold);
+    }
+    m_labs[KeyGen].view->setAccessibleName(tr("Key generation"));
+    m_labs[KeyGen].view->setAccessibleDescription(
+        tr("The primes p and q, n, φ(n) or λ(n), e and d as the key is made, step by step"));
+    m_labs[Modexp].view->setAccessibleName(tr("Exponentiation"));
+    m_labs[Modexp].view->setAccessibleDescription(
+        tr("Square-and-multiply, one exponent bit a row, for encryption and decryption"));
+    m_labs[Padding].view->setAccessibleName(tr("Textbook and padded encryption"));
+    m_labs[Padding].view->setAccessibleDescription(
+        tr("The same message encrypted twice with textbook RSA and with OAEP, and the OAEP "
+           "block's parts"));
+    m_labs[Malleate].view->setAccessibleName(tr("Malleability"));
+    m_labs[Malleate].view->setAccessibleDescription(
+        tr("The owner's message and ciphertext, the attacker's change to the ciphertext, and "
+           "what the owner decrypts; long numbers are folded, with a link to show them whole"));
 
     // The key, shared by every tab.
     m_size = new QComboBox;
@@ -216,30 +233,32 @@ RsaPage::RsaPage(QWidget *parent)
     m_numbers->addItem(tr("hex"), int(NumberBase::Hex));
     m_numbers->setToolTip(tr("auto: decimal up to about 128 bits, hex (0x…) above"));
     m_error = new QLabel;
-    m_error->setStyleSheet(QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    setErrorColor(m_error);
     m_error->setWordWrap(true);
     m_error->setVisible(false);
 
-    auto *keyRow = new QHBoxLayout;
-    keyRow->addWidget(new QLabel(tr("Key:")));
-    keyRow->addWidget(m_size);
-    keyRow->addWidget(new QLabel(tr("e:")));
-    keyRow->addWidget(m_exponent);
-    keyRow->addWidget(new QLabel(tr("d inverts e mod")));
-    keyRow->addWidget(m_dFrom);
+    m_size->setAccessibleName(tr("Key size"));
+    m_exponent->setAccessibleName(tr("Public exponent e"));
+    m_dFrom->setAccessibleName(tr("d inverts e modulo"));
+    m_numbers->setAccessibleName(tr("Number base"));
+    m_busy->setAccessibleName(tr("Key generation in progress"));
+    // The key's controls wrap onto more lines on a narrow page.
+    auto *keyRow = new wb::ui::FlowLayout;
+    keyRow->addWidget(labelled(tr("Key:"), m_size, 0));
+    keyRow->addWidget(labelled(tr("e:"), m_exponent, 0));
+    keyRow->addWidget(labelled(tr("d inverts e mod"), m_dFrom, 0));
     keyRow->addWidget(m_generate);
     keyRow->addWidget(m_cancel);
-    keyRow->addStretch(1);
+    keyRow->addWidget(labelled(tr("Numbers:"), m_numbers, 0));
     auto *statusRow = new QHBoxLayout;
     statusRow->addWidget(m_busy);
     statusRow->addWidget(m_status, 1);
-    statusRow->addWidget(new QLabel(tr("Numbers:")));
-    statusRow->addWidget(m_numbers);
 
     // Tab 2: exponentiation.
     m_message = new QLineEdit(QStringLiteral("65"));
     m_message->setToolTip(tr("The message as a number m < n (decimal)"));
     m_message->setMaximumWidth(260);
+    m_message->setAccessibleName(tr("Message m"));
     m_crt = new QCheckBox(tr("Decrypt with the CRT"));
     m_crt->setChecked(true);
     m_crt->setToolTip(tr("Chinese remainder theorem: two exponentiations modulo p and q with "
@@ -247,12 +266,9 @@ RsaPage::RsaPage(QWidget *parent)
                          "then one recombination: about four times faster than c^d mod n"));
     auto *modexpTab = new QWidget;
     {
-        auto *r = new QHBoxLayout;
-        r->addWidget(new QLabel(tr("Message m (a number below n):")));
-        r->addWidget(m_message);
-        r->addSpacing(16);
+        auto *r = new wb::ui::FlowLayout;
+        r->addWidget(labelled(tr("Message m (a number below n):"), m_message));
         r->addWidget(m_crt);
-        r->addStretch(1);
         auto *c = new QVBoxLayout(modexpTab);
         c->addLayout(r);
         c->addWidget(m_labs[Modexp].view, 1);
@@ -260,6 +276,7 @@ RsaPage::RsaPage(QWidget *parent)
     // Tab 3: textbook vs padded.
     m_padText = new QLineEdit(QStringLiteral("abcdefgh"));
     m_padText->setToolTip(tr("Any text; OAEP-SHA256 takes at most k − 66 bytes"));
+    m_padText->setAccessibleName(tr("Message text"));
     m_again = new QPushButton(tr("Encrypt again"));
     m_again->setToolTip(
         tr("New OAEP seeds: the OAEP ciphertexts change, the textbook ones never do"));
@@ -278,27 +295,27 @@ RsaPage::RsaPage(QWidget *parent)
     m_mallS = new QLineEdit(QStringLiteral("2"));
     m_mallM->setMaximumWidth(200);
     m_mallS->setMaximumWidth(200);
+    m_mallM->setAccessibleName(tr("Owner's message m"));
+    m_mallS->setAccessibleName(tr("Attacker's factor s"));
     auto *malleateTab = new QWidget;
     {
-        auto *r = new QHBoxLayout;
-        r->addWidget(new QLabel(tr("Owner's message m:")));
-        r->addWidget(m_mallM);
-        r->addSpacing(16);
-        r->addWidget(new QLabel(tr("Attacker's factor s:")));
-        r->addWidget(m_mallS);
-        r->addStretch(1);
+        auto *r = new wb::ui::FlowLayout;
+        r->addWidget(labelled(tr("Owner's message m:"), m_mallM));
+        r->addWidget(labelled(tr("Attacker's factor s:"), m_mallS));
         auto *c = new QVBoxLayout(malleateTab);
         c->addLayout(r);
         c->addWidget(m_labs[Malleate].view, 1);
     }
 
     m_tabs = new QTabWidget;
+    m_tabs->setAccessibleName(tr("RSA parts"));
     m_tabs->addTab(m_labs[KeyGen].view, tr("Key generation"));
     m_tabs->addTab(modexpTab, tr("Exponentiation"));
     m_tabs->addTab(paddingTab, tr("Textbook vs padded"));
     m_tabs->addTab(malleateTab, tr("Malleability"));
 
     setupEventTable(m_table);
+    m_table->setAccessibleName(tr("RSA events"));
     m_table->setController(m_controller);
     // The numbers need the width; the event list sits below them.
     m_table->setMinimumHeight(90);
@@ -527,6 +544,41 @@ QString RsaPage::shownNumber(const Bytes &bigEndian) const
     if (decimal)
         return grouped(fromStd(dec), 3);
     return QStringLiteral("0x") + grouped(fromStd(x.toHex()), 8);
+}
+
+QString RsaPage::foldedNumber(const QString &id, const Bytes &bigEndian) const
+{
+    // A long number shows its first and last digits and how many lie between; a link
+    // unfolds it (and folds it again), and the tooltip of the view explains the link.
+    constexpr int kKeep = 12;
+    const QString full = shownNumber(bigEndian);
+    QString digits = full;
+    digits.remove(QLatin1Char(' '));
+    const bool hex = digits.startsWith(QLatin1String("0x"));
+    if (hex)
+        digits.remove(0, 2);
+    if (digits.size() <= 4 * kKeep)
+        return monospace(full);
+    if (m_unfolded.contains(id))
+        return monospace(full) + QStringLiteral(" <a href=\"fold:%1\">%2</a>").arg(id, tr("fold"));
+    const QString shortForm = QStringLiteral("%1%2 …(%3 digits)… %4")
+                                  .arg(hex ? QStringLiteral("0x") : QString(), digits.left(kKeep))
+                                  .arg(digits.size())
+                                  .arg(digits.right(kKeep));
+    return monospace(shortForm) +
+           QStringLiteral(" <a href=\"unfold:%1\">%2</a>").arg(id, tr("show all"));
+}
+
+void RsaPage::toggleFold(const QUrl &link)
+{
+    const QString id = link.path();
+    if (link.scheme() == QLatin1String("unfold"))
+        m_unfolded.insert(id);
+    else if (link.scheme() == QLatin1String("fold"))
+        m_unfolded.remove(id);
+    else
+        return;
+    redraw();
 }
 
 QString RsaPage::shownKeyNumber(const QString &name)
@@ -1240,45 +1292,47 @@ QString RsaPage::malleateHtml(const RsaLabState &s) const
     const auto m = parseNumber(m_mallM->text()).value_or(BigInt());
     const auto sFactor = parseNumber(m_mallS->text()).value_or(BigInt(1));
     const RsaPublicKey pub = m_key.publicKey();
-    QString h =
-        tr("<h3>Textbook RSA is malleable</h3>"
-           "<p>Key: n = %1, e = %2. The attacker sees the public key and the ciphertext, "
-           "nothing else.</p>")
-            .arg(monospace(shownNumber(pub.n.toBytes())), monospace(shownNumber(pub.e.toBytes())));
+    QString h = tr("<h3>Textbook RSA is malleable</h3>"
+                   "<p>Key: n = %1, e = %2. The attacker sees the public key and the ciphertext, "
+                   "nothing else.</p>")
+                    .arg(foldedNumber(QStringLiteral("n"), pub.n.toBytes()),
+                         foldedNumber(QStringLiteral("e"), pub.e.toBytes()));
     h += kTable + headerRow({tr("who"), tr("does"), tr("value")});
     const QString now = opaqueColor(freshColor());
     auto latest = [&](const RsaOperation *op) {
         return !s.operations.empty() && op == &s.operations.back();
     };
-    h += row({tr("owner"), tr("message m"), monospace(shownNumber(m.toBytes()))});
+    h += row({tr("owner"), tr("message m"), foldedNumber(QStringLiteral("m"), m.toBytes())});
     if (enc)
-        h += row(
-            {tr("owner"), tr("c = m<sup>e</sup> mod n"),
-             enc->output.empty() ? faded(tr("(computing)")) : monospace(shownNumber(enc->output))},
-            latest(enc) ? now : QString());
+        h += row({tr("owner"), tr("c = m<sup>e</sup> mod n"),
+                  enc->output.empty() ? faded(tr("(computing)"))
+                                      : foldedNumber(QStringLiteral("c"), enc->output)},
+                 latest(enc) ? now : QString());
     if (mall) {
         const BigInt sE = modPow(sFactor, pub.e, pub.n, ExponentKind::Public);
         h += row({tr("attacker"), tr("picks s, computes s<sup>e</sup> mod n"),
                   tr("s = %1, s<sup>e</sup> mod n = %2")
-                      .arg(monospace(shownNumber(sFactor.toBytes())),
-                           monospace(shownNumber(sE.toBytes())))});
-        h += row(
-            {tr("attacker"), tr("c′ = c · s<sup>e</sup> mod n"),
-             mall->malleated ? monospace(shownNumber(mall->cPrime)) : faded(tr("(computing)"))},
-            latest(mall) ? now : QString());
+                      .arg(foldedNumber(QStringLiteral("s"), sFactor.toBytes()),
+                           foldedNumber(QStringLiteral("se"), sE.toBytes()))});
+        h += row({tr("attacker"), tr("c′ = c · s<sup>e</sup> mod n"),
+                  mall->malleated ? foldedNumber(QStringLiteral("cprime"), mall->cPrime)
+                                  : faded(tr("(computing)"))},
+                 latest(mall) ? now : QString());
     }
     if (dec) {
         h += row({tr("owner"), tr("decrypts c′: c′<sup>d</sup> mod n"),
                   dec->output.empty() || !dec->crtCombined
                       ? faded(tr("(step on: CRT exponentiations)"))
-                      : QStringLiteral("<b>%1</b>").arg(monospace(shownNumber(dec->output)))},
+                      : QStringLiteral("<b>%1</b>")
+                            .arg(foldedNumber(QStringLiteral("out"), dec->output))},
                  latest(dec) ? now : QString());
         if (!dec->output.empty() && dec->crtCombined) {
             const BigInt expected = m * sFactor % pub.n;
             const bool ok = BigInt::fromBytes(dec->output) == expected;
             h +=
                 row({QString(), tr("compare: m · s mod n"),
-                     monospace(shownNumber(expected.toBytes())) + QStringLiteral(" &nbsp; ") +
+                     foldedNumber(QStringLiteral("ms"), expected.toBytes()) +
+                         QStringLiteral(" &nbsp; ") +
                          (ok ? verdict(false,
                                        tr("equal: the attacker changed the plaintext predictably, "
                                           "without the private key"))

@@ -12,7 +12,9 @@
 #include "workbench/ui/modulepage.h"
 #include "workbench/ui/stepcontroller.h"
 
+#include <QSet>
 #include <QTimer>
+#include <QUrl>
 
 #include <array>
 #include <memory>
@@ -54,9 +56,9 @@ public:
     // The learner's controls, for tests and the screenshot hook.
     void showSection(Section section);
     Section currentSection() const;
-    void useTutorialKey();                 // p 61, q 53, e 17, d from phi
-    void startGeneration(int bits);        // on a worker thread; keyChanged() when done
-    void cancelGeneration();               // the key being made is thrown away
+    void useTutorialKey();          // p 61, q 53, e 17, d from phi
+    void startGeneration(int bits); // on a worker thread; keyChanged() when done
+    void cancelGeneration();        // the key being made is thrown away
     bool generating() const { return m_generating; }
     QString statusText() const;
     const RsaPrivateKey &key() const { return m_key; }
@@ -70,7 +72,7 @@ public:
 
     // What the current section shows at the cursor.
     const RsaLabState &stateAtCursor();
-    QString shownKeyNumber(const QString &name); // "n", "d", "dp", ... as displayed
+    QString shownKeyNumber(const QString &name);       // "n", "d", "dp", ... as displayed
     QString shownNumber(const Bytes &bigEndian) const; // in the current number base
     QString shownHtml() const;
 
@@ -108,6 +110,10 @@ private:
     QString paddingHtml(const RsaLabState &s) const;
     QString malleateHtml(const RsaLabState &s) const;
     QString runHtml(const ModexpRun &run, bool current) const;
+    // shownNumber(), folded to its first and last digits when long; `id` names it for the
+    // "show all" link.
+    QString foldedNumber(const QString &id, const Bytes &bigEndian) const;
+    void toggleFold(const QUrl &link);
 
     wb::ui::StepController *m_controller;
     wb::ui::TraceTable *m_table;
@@ -117,8 +123,9 @@ private:
 
     RsaPrivateKey m_key;
     std::optional<RsaPrivateKey> m_bigKey; // for OAEP when the current key is a toy
-    QString m_keyHow;                       // "the tutorial's key", "generated 2048-bit key"
+    QString m_keyHow;                      // "the tutorial's key", "generated 2048-bit key"
     NumberBase m_base = NumberBase::Auto;
+    QSet<QString> m_unfolded; // long numbers the reader asked to see whole
 
     // Key generation runs on a worker; generateRsaKey cannot be interrupted, so a cancelled
     // worker is left to finish on its own and joined when its result arrives (or at shutdown).

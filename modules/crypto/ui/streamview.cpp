@@ -3,6 +3,7 @@
 
 #include "crypto/core/arc4.h"
 
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 
@@ -27,6 +28,45 @@ void Arc4Canvas::setState(const Arc4ReplayState &state)
     update();
 }
 
+int Arc4Canvas::legendHeight(int width) const
+{
+    // The legend below the grid wraps at the same places as in paintEvent().
+    const QFontMetrics fm(font());
+    const QString items[] = {tr("i"), tr("j"), tr("the two entries just swapped"),
+                             tr("S[t]: the keystream byte")};
+    int lx = 12, lines = 1;
+    for (const QString &t : items) {
+        if (lx > 12 && lx + 18 + fm.horizontalAdvance(t) > width - 8) {
+            lx = 12;
+            ++lines;
+        }
+        lx += 18 + fm.horizontalAdvance(t) + 20;
+    }
+    return lines * (fm.height() + 4) + 6;
+}
+
+int Arc4Canvas::minimumCellPixels() const
+{
+    // A little larger than running text: these digits are what the class reads off.
+    return int(QFontInfo(monoFontLike(font())).pixelSize() * 1.15 + 0.5);
+}
+
+int Arc4Canvas::minimumCell() const
+{
+    QFont f = monoFontLike(font());
+    f.setPixelSize(minimumCellPixels());
+    return QFontMetrics(f).horizontalAdvance(QStringLiteral("00")) + 12;
+}
+
+QSize Arc4Canvas::minimumSizeHint() const
+{
+    // The grid at its smallest cells, with the lines above and below it.
+    const QFontMetrics fm(font()), mfm(monoFontLike(font()));
+    const int cell = minimumCell();
+    const int left = mfm.horizontalAdvance(QStringLiteral("f_")) + 16;
+    return {left + 16 * cell + 12, 16 * cell + 10 * fm.height() + 4 * (mfm.height() + 4)};
+}
+
 void Arc4Canvas::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
@@ -35,7 +75,7 @@ void Arc4Canvas::paintEvent(QPaintEvent *)
     const QColor text = palette().color(QPalette::Text);
     const QColor faded = palette().color(QPalette::PlaceholderText);
     const QColor accent = wb::ui::stateColor("accent");
-    const QFont mono = monoFont();
+    const QFont mono = monoFontLike(font());
     const QFontMetrics fm(font()), mfm(mono);
     QFont bold = font();
     bold.setBold(true);
@@ -45,29 +85,49 @@ void Arc4Canvas::paintEvent(QPaintEvent *)
     p.setPen(text);
     using Phase = Arc4ReplayState::Phase;
     const QString title = s.phase == Phase::Start ? tr("Start: S = 0, 1, …, 255")
-                          : s.phase == Phase::KeySchedule ? tr("Key schedule, step i = %1 of 256").arg(s.i)
-                                                          : tr("Keystream byte %1").arg(s.keystream.size() - 1);
-    const QString formula = s.phase == Phase::Start ? tr("Press → to run the key schedule.")
-                            : s.phase == Phase::KeySchedule
-                                ? tr("j = j + S[i] + key[i mod len] = %1 (key byte %2); swap S[%3] ↔ S[%1]")
-                                      .arg(s.j).arg(hexWord(std::uint64_t(s.keyByte), 2)).arg(s.i)
-                                : tr("i = %1; j = j + S[i] = %2; swap S[i] ↔ S[j]; k = S[(S[i] + S[j]) mod 256] = S[%3] = %4")
-                                      .arg(s.i).arg(s.j).arg(s.t)
-                                      .arg(hexWord(s.keystream.empty() ? 0 : s.keystream.back(), 2));
-    p.drawText(12, y + QFontMetrics(bold).ascent(), title);
-    y += QFontMetrics(bold).height() + 2;
+                          : s.phase == Phase::KeySchedule
+                              ? tr("Key schedule, step i = %1 of 256").arg(s.i)
+                              : tr("Keystream byte %1").arg(s.keystream.size() - 1);
+    const QString formula =
+        s.phase == Phase::Start ? tr("Press → to run the key schedule.")
+        : s.phase == Phase::KeySchedule
+            ? tr("j = j + S[i] + key[i mod len] = %1 (key byte %2); swap S[%3] ↔ S[%1]")
+                  .arg(s.j)
+                  .arg(hexWord(std::uint64_t(s.keyByte), 2))
+                  .arg(s.i)
+            : tr("i = %1; j = j + S[i] = %2; swap S[i] ↔ S[j]; k = S[(S[i] + S[j]) mod 256] = "
+                 "S[%3] = %4")
+                  .arg(s.i)
+                  .arg(s.j)
+                  .arg(s.t)
+                  .arg(hexWord(s.keystream.empty() ? 0 : s.keystream.back(), 2));
+    QRect used;
+    p.drawText(QRect(12, y, std::max(40, width() - 24), 3 * QFontMetrics(bold).height()),
+               Qt::TextWordWrap, title, &used);
+    y += used.height() + 2;
     p.setFont(font());
-    p.drawText(12, y + fm.ascent(), formula);
-    y += fm.height() + 8;
+    p.drawText(QRect(12, y, std::max(40, width() - 24), 4 * fm.height()), Qt::TextWordWrap,
+               formula, &used);
+    y += used.height() + 8;
 
-    const int cell = std::max(18, std::min({(width() - 60) / 16, (height() - y - 150) / 16, 40}));
-    const int left = 44;
-    p.setFont(mono);
+    // The grid takes the room left over by the text around it; the digits in its cells
+    // grow with the cells, never smaller than the page's fixed-width font.
+    const int left = mfm.horizontalAdvance(QStringLiteral("f_")) + 16;
+    const int below = legendHeight(width()) + 4 * (mfm.height() + 4) + 16;
+    const int minCell = minimumCell();
+    const int cell =
+        std::max(minCell, std::min({(width() - left - 12) / 16,
+                                    (height() - y - mfm.height() - below) / 16, 3 * minCell}));
+    QFont cellFont = mono;
+    cellFont.setPixelSize(std::max(minimumCellPixels(), int(cell * 0.5)));
+    const QFontMetrics cfm(cellFont);
+    p.setFont(cellFont);
     for (int c = 0; c < 16; ++c) {
         p.setPen(faded);
-        p.drawText(QRect(left + c * cell, y, cell, mfm.height()), Qt::AlignCenter, QStringLiteral("_%1").arg(c, 0, 16));
+        p.drawText(QRect(left + c * cell, y, cell, cfm.height()), Qt::AlignCenter,
+                   QStringLiteral("_%1").arg(c, 0, 16));
     }
-    y += mfm.height();
+    y += cfm.height();
     const int top = y;
     for (int n = 0; n < 256; ++n) {
         const QRect r(left + (n % 16) * cell, top + (n / 16) * cell, cell - 2, cell - 2);
@@ -85,17 +145,26 @@ void Arc4Canvas::paintEvent(QPaintEvent *)
             p.setPen(QPen(wb::ui::stateColor("blocked"), 2.5, Qt::DashLine));
             p.drawRect(r.adjusted(3, 3, -3, -3));
         }
+        p.setFont(cellFont);
         p.setPen(text);
-        p.drawText(r, Qt::AlignCenter, s.s.empty() ? hexWord(std::uint64_t(n), 2) : hexWord(s.s[std::size_t(n)], 2));
+        p.drawText(r, Qt::AlignCenter,
+                   s.s.empty() ? hexWord(std::uint64_t(n), 2) : hexWord(s.s[std::size_t(n)], 2));
     }
+    p.setFont(cellFont);
     for (int row = 0; row < 16; ++row) {
         p.setPen(faded);
-        p.drawText(QRect(4, top + row * cell, left - 8, cell), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("%1_").arg(row, 0, 16));
+        p.drawText(QRect(4, top + row * cell, left - 8, cell), Qt::AlignRight | Qt::AlignVCenter,
+                   QStringLiteral("%1_").arg(row, 0, 16));
     }
     y = top + 16 * cell + 8;
     p.setFont(font());
-    int lx = left;
-    auto legend = [&](const QColor &c, const QString &t, bool outline = false, Qt::PenStyle style = Qt::SolidLine) {
+    int lx = 12;
+    auto legend = [&](const QColor &c, const QString &t, bool outline = false,
+                      Qt::PenStyle style = Qt::SolidLine) {
+        if (lx > 12 && lx + 18 + fm.horizontalAdvance(t) > width() - 8) { // wrap
+            lx = 12;
+            y += fm.height() + 4;
+        }
         if (outline) {
             p.setPen(QPen(c, 2.5, style));
             p.drawRect(lx, y + 2, 14, fm.height() - 4);
@@ -113,14 +182,21 @@ void Arc4Canvas::paintEvent(QPaintEvent *)
     y += fm.height() + 10;
     if (!s.keystream.empty()) {
         p.setFont(mono);
-        const int labelW = fm.horizontalAdvance(tr("ciphertext ")) + 20;
+        const int labelW = fm.horizontalAdvance(tr("keystream ⊕")) + 20;
+        // Long messages: the last bytes that fit, so the newest keystream byte shows.
+        const int fits =
+            std::max(1, (width() - 12 - labelW) / mfm.horizontalAdvance(QStringLiteral("00 ")));
         auto line = [&](const QString &label, const Bytes &b) {
             p.setFont(font());
             p.setPen(faded);
             p.drawText(12, y + mfm.ascent(), label);
             p.setFont(mono);
             p.setPen(text);
-            p.drawText(12 + labelW, y + mfm.ascent(), hexBytes(b));
+            const std::size_t from =
+                b.size() > std::size_t(fits) ? b.size() - std::size_t(fits) + 1 : 0;
+            p.drawText(12 + labelW, y + mfm.ascent(),
+                       (from ? QStringLiteral("… ") : QString()) +
+                           hexBytes(Bytes(b.begin() + std::ptrdiff_t(from), b.end())));
             y += mfm.height() + 4;
         };
         line(tr("plaintext"), s.in);
@@ -134,23 +210,33 @@ StreamPage::StreamPage(QWidget *parent)
       m_table(new wb::ui::TraceTable)
 {
     m_key = new QLineEdit(QStringLiteral("01234567"));
+    m_key->setAccessibleName(tr("Key"));
     m_text = new QLineEdit(QStringLiteral("abcdefghijklmnop"));
+    m_text->setAccessibleName(tr("Plaintext"));
+    m_text->setMinimumWidth(
+        m_text->fontMetrics().horizontalAdvance(QStringLiteral("0").repeated(24)));
     m_error = new QLabel;
-    m_error->setStyleSheet(QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
-    auto *top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Key (text):")));
-    top->addWidget(m_key);
-    top->addWidget(new QLabel(tr("Plaintext:")));
-    top->addWidget(m_text, 1);
-    top->addWidget(m_error);
-    auto *split = new QSplitter(Qt::Horizontal);
-    split->addWidget(m_canvas);
-    split->addWidget(m_table);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 1);
+    setErrorColor(m_error);
+    m_error->setWordWrap(true);
+    m_error->hide(); // shown only while there is an error to report
+    auto *top = new wb::ui::FlowLayout;
+    top->addWidget(labelled(tr("Key (text):"), m_key));
+    top->addWidget(labelled(tr("Plaintext:"), m_text));
     setupEventTable(m_table);
+    m_table->setMinimumHeight(240);
+    m_table->setAccessibleName(tr("ARC4 events"));
+    m_canvas->setAccessibleName(tr("ARC4 state"));
+    m_canvas->setAccessibleDescription(
+        tr("The 256 entries of S as a 16 by 16 grid with i, j and the entries just swapped "
+           "marked, then the plaintext, keystream and ciphertext bytes"));
+    // The event list beside the grid while both fit at a readable width, below it otherwise.
+    auto *split = new wb::ui::AdaptiveSplit(m_canvas, m_table);
+    split->setStretch(3, 2);
+    const int tableWidth = eventTableMinimumWidth(m_table);
+    split->setSideWidth(tableWidth, tableWidth + 160);
     auto *col = new QVBoxLayout(this);
     col->addLayout(top);
+    col->addWidget(m_error);
     col->addWidget(split, 1);
     m_table->setController(m_controller);
     connect(m_controller, &wb::ui::StepController::positionChanged, this, &StreamPage::redraw);
@@ -190,12 +276,15 @@ bool StreamPage::rerun()
         m_controller->setTrace(nullptr);
         m_replayer.reset();
         m_trace = trace;
-        m_replayer = std::make_unique<wb::Replayer<Arc4ReplayState>>(*m_trace, Arc4ReplayState{}, applyArc4Event, 32);
+        m_replayer = std::make_unique<wb::Replayer<Arc4ReplayState>>(*m_trace, Arc4ReplayState{},
+                                                                     applyArc4Event, 32);
     } catch (const CryptoError &e) {
         m_error->setText(QString::fromUtf8(e.what()));
+        m_error->show();
         return false;
     }
     m_error->clear();
+    m_error->hide();
     // Open on the first keystream byte; Home shows the key schedule from its start.
     const auto first = m_trace->findNext("arc4_prga", 0);
     m_controller->setTrace(m_trace, first ? qsizetype(*first + 1) : 0);

@@ -25,12 +25,17 @@ class Arc4Canvas : public QWidget
 public:
     explicit Arc4Canvas(QWidget *parent = nullptr);
     void setState(const Arc4ReplayState &state);
-    QSize minimumSizeHint() const override { return {600, 560}; }
+    QSize minimumSizeHint() const override;
 
 protected:
     void paintEvent(QPaintEvent *) override;
 
 private:
+    int legendHeight(int width) const;
+    // The smallest cell of the grid and the smallest size of the digits in it.
+    int minimumCell() const;
+    int minimumCellPixels() const;
+
     Arc4ReplayState m_state;
 };
 

@@ -47,8 +47,8 @@ TEST(ListObject, PopLeavesAStalePointerThatStillReadsTheObject)
     const IntObject *twenty = l.slot(1);
     EXPECT_EQ(l.pop(), 20);
     EXPECT_EQ(l.size(), 1);
-    EXPECT_EQ(l.slot(1), twenty);   // the same pointer, past ob_size
-    EXPECT_EQ(twenty->refcnt, 0);   // and the object it points to is gone ("freed")
+    EXPECT_EQ(l.slot(1), twenty); // the same pointer, past ob_size
+    EXPECT_EQ(twenty->refcnt, 0); // and the object it points to is gone ("freed")
     EXPECT_EQ(l.heap().alive(), 1u);
 }
 
@@ -81,8 +81,8 @@ TEST(ListObject, InsertShiftsAndSliceAssignmentReplaces)
     ListObject l(GrowthPolicy::CPython311);
     l.extend({1, 2, 3, 4, 5});
     l.insert(0, 0);
-    l.insert(-1, 9);   // before the last element, as Python does
-    l.insert(100, 7);  // past the end appends
+    l.insert(-1, 9);  // before the last element, as Python does
+    l.insert(100, 7); // past the end appends
     EXPECT_EQ(l.values(), (std::vector<std::int64_t>{0, 1, 2, 3, 4, 9, 5, 7}));
     l.assignSlice(1, 3, {8, 8, 8, 8});
     EXPECT_EQ(l.values(), (std::vector<std::int64_t>{0, 8, 8, 8, 8, 3, 4, 9, 5, 7}));

@@ -128,8 +128,8 @@ TEST(TimsortVsPython, SameOrderAndExactlyTheSameComparisons)
         std::vector<Rec> recs(c.keys.size());
         for (std::size_t i = 0; i < recs.size(); ++i)
             recs[i] = {c.keys[i], static_cast<std::int64_t>(i)};
-        const auto st = timsort(std::span(recs),
-                                [](const Rec &a, const Rec &b) { return a.key < b.key; });
+        const auto st =
+            timsort(std::span(recs), [](const Rec &a, const Rec &b) { return a.key < b.key; });
         std::vector<std::int64_t> order(recs.size());
         for (std::size_t i = 0; i < recs.size(); ++i)
             order[i] = recs[i].index;

@@ -133,8 +133,8 @@ TEST(SortReplay, ReplayReproducesArrayStackAndCounters)
                     const auto &s = r.stateAt(i + 1);
                     const auto base = trace[i].intField("base");
                     const auto len = trace[i].intField("length");
-                    EXPECT_TRUE(std::is_sorted(s.values.begin() + base,
-                                               s.values.begin() + base + len));
+                    EXPECT_TRUE(
+                        std::is_sorted(s.values.begin() + base, s.values.begin() + base + len));
                     std::int64_t stacked = 0, pushed = 0;
                     for (const auto &p : s.stack)
                         stacked += p.length;
@@ -149,16 +149,15 @@ TEST(SortReplay, ReplayReproducesArrayStackAndCounters)
 
 TEST(SortReplay, Example130StackBeforeTheFinalCollapse)
 {
-    std::vector<std::int64_t> v = {107, 44, 97, 121, 26, 11, 24, 100, 79, 19, 109, 7, 52, 93,
-                                   70, 94, 124, 117, 92, 32, 115, 83, 9, 112, 84, 22, 65, 95,
-                                   89, 74, 64, 23, 101, 68, 119, 127, 90, 80, 91, 75, 4, 20,
-                                   114, 16, 103, 34, 96, 125, 47, 77, 81, 3, 30, 14, 25, 29,
-                                   104, 102, 98, 69, 78, 60, 33, 12, 31, 37, 76, 10, 5, 105,
-                                   35, 48, 85, 106, 63, 71, 54, 39, 8, 6, 62, 67, 42, 72, 118,
-                                   116, 27, 46, 38, 99, 126, 40, 28, 113, 43, 41, 59, 2, 56,
-                                   61, 88, 18, 45, 128, 58, 73, 1, 13, 129, 49, 0, 82, 123,
-                                   111, 57, 86, 110, 51, 15, 36, 120, 108, 66, 55, 53, 87, 122,
-                                   17, 21, 50};
+    std::vector<std::int64_t> v = {
+        107, 44,  97,  121, 26, 11,  24,  100, 79,  19, 109, 7,   52, 93,  70,  94,  124,
+        117, 92,  32,  115, 83, 9,   112, 84,  22,  65, 95,  89,  74, 64,  23,  101, 68,
+        119, 127, 90,  80,  91, 75,  4,   20,  114, 16, 103, 34,  96, 125, 47,  77,  81,
+        3,   30,  14,  25,  29, 104, 102, 98,  69,  78, 60,  33,  12, 31,  37,  76,  10,
+        5,   105, 35,  48,  85, 106, 63,  71,  54,  39, 8,   6,   62, 67,  42,  72,  118,
+        116, 27,  46,  38,  99, 126, 40,  28,  113, 43, 41,  59,  2,  56,  61,  88,  18,
+        45,  128, 58,  73,  1,  13,  129, 49,  0,   82, 123, 111, 57, 86,  110, 51,  15,
+        36,  120, 108, 66,  55, 53,  87,  122, 17,  21, 50};
     wb::Trace trace;
     timsort(std::span(v), std::less<>{}, {MergePolicy::CPython311, &trace, false});
     // The position just after the fourth push: stack 66 | 33 | 31 with powers 1, 2.

@@ -5,6 +5,7 @@
 
 #include "workbench/ui/modulepage.h"
 
+class QCPTextElement;
 class QCustomPlot;
 class QLabel;
 class QSpinBox;
@@ -20,10 +21,17 @@ public:
     QStringList sourceFiles() const override;
     void recompute();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void styleTitles();
+
     QSpinBox *m_appends;
     QCustomPlot *m_capacity;
     QCustomPlot *m_moves;
+    QCPTextElement *m_capacityTitle;
+    QCPTextElement *m_movesTitle;
     QLabel *m_summary;
 };
 

@@ -26,12 +26,4 @@ wb::ui::ModulePage *ListModule::createView(const QString &viewId, QWidget *paren
     return nullptr;
 }
 
-QStringList coreSources(const QStringList &names)
-{
-    QStringList paths;
-    for (const auto &n : names)
-        paths << QStringLiteral(":/modules/list/%1").arg(n);
-    return paths;
-}
-
 } // namespace wb::list::ui

@@ -3,18 +3,19 @@
 
 #include "list/core/ops.h"
 
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
-#include <QToolButton>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPushButton>
 #include <QSplitter>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace wb::list::ui {
@@ -28,10 +29,18 @@ SlotCanvas::SlotCanvas(QWidget *parent) : QWidget(parent)
     setBackgroundRole(QPalette::Base);
 }
 
-void SlotCanvas::setState(const ListViewState &state)
+void SlotCanvas::setState(const ListViewState &state, const SlotFocus &focus)
 {
     m_state = state;
+    m_focus = focus;
     update();
+}
+
+QSize SlotCanvas::minimumSizeHint() const
+{
+    // Text wraps and the slots wrap onto more rows, so the drawing fits a narrow column.
+    const int line = fontMetrics().height();
+    return {std::max(280, 16 * line), std::max(240, 12 * line)};
 }
 
 namespace {
@@ -42,7 +51,7 @@ void drawArrow(QPainter &p, QPointF from, QPointF to, const QColor &color, qreal
     p.drawLine(from, to);
     const QLineF line(to, from);
     const qreal angle = std::atan2(-line.dy(), line.dx());
-    const qreal s = 7;
+    const qreal s = 5 + 1.5 * width;
     QPolygonF head;
     head << to << to + QPointF(std::sin(angle + M_PI / 3) * s, std::cos(angle + M_PI / 3) * s)
          << to + QPointF(std::sin(angle + M_PI - M_PI / 3) * s,
@@ -52,6 +61,22 @@ void drawArrow(QPainter &p, QPointF from, QPointF to, const QColor &color, qreal
     p.setBrush(Qt::NoBrush);
 }
 
+// Draws `text` wrapped to `width` from (x, y) in the painter's font; returns the height used.
+int drawWrapped(QPainter &p, int x, int y, int width, const QString &text)
+{
+    const QRect r(x, y, std::max(width, 40), 100000);
+    const QRect used = p.fontMetrics().boundingRect(r, Qt::TextWordWrap, text);
+    p.drawText(r, Qt::TextWordWrap, text);
+    return used.height();
+}
+
+QColor mix(const QColor &a, const QColor &b, double t)
+{
+    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
+                            a.greenF() + (b.greenF() - a.greenF()) * t,
+                            a.blueF() + (b.blueF() - a.blueF()) * t);
+}
+
 } // namespace
 
 void SlotCanvas::paintEvent(QPaintEvent *)
@@ -59,8 +84,10 @@ void SlotCanvas::paintEvent(QPaintEvent *)
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const ListViewState &s = m_state;
+    const SlotFocus &f = m_focus;
     const QPalette pal = palette();
     const QColor text = pal.color(QPalette::Text);
+    const QColor muted = mix(text, pal.color(QPalette::Base), 0.35);
     const QColor faded = pal.color(QPalette::PlaceholderText);
     const QColor accent = wb::ui::stateColor("accent");
     const QColor live = wb::ui::stateColor("running");
@@ -68,7 +95,12 @@ void SlotCanvas::paintEvent(QPaintEvent *)
     const QColor warn = wb::ui::stateColor("blocked");
     const QFontMetrics fm(font());
     const int line = fm.height();
-    int y = 10;
+    const int margin = std::max(12, line / 2);
+    const int textWidth = width() - 2 * margin;
+    const bool popping = f.kind == "pop";
+    const ResizeView &r = s.lastResize;
+    const bool resizing = f.kind == "resize";
+    int y = margin;
 
     // Header: what was just done, and the two numbers the object keeps.
     QFont big = font();
@@ -77,63 +109,90 @@ void SlotCanvas::paintEvent(QPaintEvent *)
     p.setFont(big);
     p.setPen(text);
     const QString op = s.lastOp.empty() ? tr("l = []") : QString::fromStdString(s.lastOp);
-    p.drawText(12, y + QFontMetrics(big).ascent(), op);
-    y += QFontMetrics(big).height() + 6;
+    y += drawWrapped(p, margin, y, textWidth, op) + line / 3;
     p.setFont(font());
     const QString counters =
-        tr("ob_size = %1     allocated = %2     ob_item = %3     growth: %4")
+        tr("ob_size = %1  ·  allocated = %2  ·  ob_item %3  ·  growth: %4")
             .arg(s.size)
             .arg(s.allocated)
-            .arg(s.hasBlock ? tr("→ block of %1 bytes").arg(s.allocated * 8) : tr("NULL"))
+            .arg(s.hasBlock ? tr("→ block of %1 bytes").arg(s.allocated * 8) : tr("= NULL"))
             .arg(s.policy.empty() ? QStringLiteral("-") : QString::fromStdString(s.policy));
-    p.drawText(12, y + fm.ascent(), counters);
-    y += line + 4;
-    if (!s.lastResize.formula.empty()) {
-        const auto &r = s.lastResize;
-        QString what = r.realloc ? tr("realloc %1 → %2 slots%3%4")
-                                       .arg(r.oldAllocated)
-                                       .arg(r.newAllocated)
-                                       .arg(r.moved ? tr(", block moved") : tr(", in place"))
-                                       .arg(r.copied ? tr(", %1 pointers copied").arg(r.copied)
-                                                     : QString())
-                                 : tr("no realloc: %1 ≤ %2 ≤ %3, only ob_size changes")
-                                       .arg(r.oldAllocated / 2)
-                                       .arg(r.newSize)
-                                       .arg(r.oldAllocated);
+    y += drawWrapped(p, margin, y, textWidth, counters) + line / 4;
+    if (f.resizeInOp && !r.formula.empty()) {
+        QString what =
+            r.realloc ? tr("realloc %1 → %2 slots%3%4")
+                            .arg(r.oldAllocated)
+                            .arg(r.newAllocated)
+                            .arg(r.moved ? tr(", block moved") : tr(", in place"))
+                            .arg(r.copied ? tr(", %1 pointers copied").arg(r.copied) : QString())
+                      : tr("no realloc: %1 ≤ %2 ≤ %3, only ob_size changes")
+                            .arg(r.oldAllocated / 2)
+                            .arg(r.newSize)
+                            .arg(r.oldAllocated);
         p.setPen(accent);
-        p.drawText(12, y + fm.ascent(),
-                   tr("list_resize(%1): %2   —   %3")
-                       .arg(r.newSize)
-                       .arg(QString::fromStdString(r.formula), what));
-        y += line + 4;
+        y += drawWrapped(p, margin, y, textWidth,
+                         tr("list_resize(%1): %2  —  %3")
+                             .arg(r.newSize)
+                             .arg(QString::fromStdString(r.formula), what)) +
+             line / 4;
+    }
+    if (popping) {
+        p.setPen(warn);
+        y += drawWrapped(p, margin, y, textWidth,
+                         tr("pop reads ob_item[%1] → %2 and hands that reference to the caller")
+                             .arg(f.index)
+                             .arg(f.value)) +
+             line / 4;
     }
     if (!s.lastError.empty()) {
         p.setPen(warn);
-        p.drawText(12, y + fm.ascent(), QString::fromStdString(s.lastError));
-        y += line + 4;
+        y += drawWrapped(p, margin, y, textWidth, QString::fromStdString(s.lastError)) + line / 4;
     }
-    y += 18;
+    y += line / 2;
 
-    // The slot array, wrapped onto several rows when it is long.
-    const int count = static_cast<int>(std::max<std::int64_t>(s.allocated, 0));
+    // The slot array, wrapped onto several rows when it is long. A realloc that shrank the
+    // block leaves the slots it gave back drawn as crossed-out ghosts for one step.
+    const int allocated = static_cast<int>(std::max<std::int64_t>(s.allocated, 0));
+    const int ghostEnd = resizing && r.realloc && r.oldAllocated > r.newAllocated
+                             ? static_cast<int>(std::min<std::int64_t>(r.oldAllocated, 4096))
+                             : allocated;
+    const int count = std::max(allocated, ghostEnd);
     if (count == 0) {
-        p.setPen(faded);
-        p.drawText(12, y + fm.ascent(),
-                   s.hasBlock ? tr("ob_item points to a block of 0 slots.")
-                              : tr("No item array yet: ob_item is NULL and allocated is 0."));
+        p.setPen(muted);
+        drawWrapped(p, margin, y, textWidth,
+                    s.hasBlock ? tr("ob_item points to a block of 0 slots.")
+                               : tr("No item array yet: ob_item is NULL and allocated is 0."));
         return;
     }
-    const int left = 40;
-    const int usable = std::max(200, width() - left - 16);
-    const int box = std::clamp(usable / std::max(1, std::min(count, 16)), 30, 64);
-    const int perRow = std::max(1, usable / box);
-    const int rowHeight = box + 2 * line + box + 26;
     QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    const int smallLine = QFontMetrics(small).height();
+    const int usable = std::max(120, textWidth);
+    // Slots as large as the width allows (all on one row if they fit), no smaller than the
+    // text inside them needs, and smaller again if the rows would not fit the height.
+    const int minBox = std::max(28, line * 2);
+    const int maxBox = std::max(72, line * 6);
+    const int legendHeight = 3 * smallLine + line;
+    auto rowHeightFor = [&](int b) {
+        return line + smallLine + b + line + b + smallLine + 8;
+    };
+    int box = std::clamp(usable / count, minBox, maxBox);
+    int perRow = std::max(1, usable / box);
+    int rows = (count + perRow - 1) / perRow;
+    while (box > minBox && y + rows * rowHeightFor(box) + legendHeight > height()) {
+        box -= 2;
+        perRow = std::max(1, usable / box);
+        rows = (count + perRow - 1) / perRow;
+    }
+    const int rowHeight = rowHeightFor(box);
+    const double pen = std::max(1.2, line / 12.0);
+    // The values inside the objects grow with the boxes.
+    QFont valueFont = font();
+    valueFont.setPointSizeF(valueFont.pointSizeF() * std::max(1.0, box / (3.5 * line)));
 
     auto slotRect = [&](int i) {
-        const int r = i / perRow, c = i % perRow;
-        return QRectF(left + c * box, y + line + r * rowHeight, box - 4, box - 4);
+        const int row = i / perRow, c = i % perRow;
+        return QRectF(margin + c * box, y + line + smallLine + row * rowHeight, box - 4, box - 4);
     };
     // Shift arrows first, under the boxes: each moved pointer from its old slot to its new.
     if (s.shiftCount > 0 && s.shiftCount <= 64) {
@@ -146,74 +205,120 @@ void SlotCanvas::paintEvent(QPaintEvent *)
             QPainterPath path(QPointF(a.center().x(), a.top()));
             path.cubicTo(a.center().x(), a.top() - line * 1.2, b.center().x(),
                          b.top() - line * 1.2, b.center().x(), b.top() - 2);
-            p.setPen(QPen(accent, 1.4));
+            p.setPen(QPen(accent, pen));
             p.drawPath(path);
-            drawArrow(p, QPointF(b.center().x(), b.top() - 8), QPointF(b.center().x(), b.top() - 1),
-                      accent);
+            drawArrow(p, QPointF(b.center().x(), b.top() - 8),
+                      QPointF(b.center().x(), b.top() - 1), accent, pen);
         }
     }
+    // Slots whose side of ob_size the current resize changed.
+    const int changedLo = resizing ? static_cast<int>(std::min(r.oldSize, r.newSize)) : 0;
+    const int changedHi = resizing ? static_cast<int>(std::max(r.oldSize, r.newSize)) : 0;
     for (int i = 0; i < count; ++i) {
-        const QRectF r = slotRect(i);
-        const bool isLive = i < s.size;
-        const std::uint64_t id = i < static_cast<int>(s.obItem.size()) ? s.obItem[i] : 0;
+        const QRectF rect = slotRect(i);
         p.setFont(small);
-        p.setPen(faded);
-        p.drawText(QRectF(r.left(), r.top() - line, r.width(), line), Qt::AlignCenter,
-                   QString::number(i));
-        QPen border(isLive ? text : faded, i == s.stored ? 3 : 1.2,
-                    isLive ? Qt::SolidLine : Qt::DashLine);
-        if (i == s.stored)
+        p.setPen(muted);
+        p.drawText(QRectF(rect.left() - 4, rect.top() - smallLine, rect.width() + 8, smallLine),
+                   Qt::AlignCenter, QString::number(i));
+        if (i >= allocated) {
+            p.setPen(QPen(faded, pen, Qt::DashLine));
+            p.drawRect(rect);
+            p.drawLine(rect.topLeft(), rect.bottomRight());
+            p.drawLine(rect.topRight(), rect.bottomLeft());
+            p.setPen(muted);
+            p.drawText(
+                QRectF(rect.left() - 8, rect.bottom() + 4, rect.width() + 16, 2 * smallLine),
+                Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, tr("given back"));
+            continue;
+        }
+        const bool isLive = i < s.size;
+        const bool isPopped = popping && i == f.index;
+        const bool changed = i >= changedLo && i < changedHi;
+        const std::uint64_t id = i < static_cast<int>(s.obItem.size()) ? s.obItem[i] : 0;
+        QPen border(isLive ? text : faded, pen, isLive ? Qt::SolidLine : Qt::DashLine);
+        if (i == s.stored || changed) {
             border.setColor(accent);
+            border.setWidthF(pen * 2.5);
+        }
+        if (isPopped) {
+            border.setColor(warn);
+            border.setWidthF(pen * 2.5);
+        }
         p.setPen(border);
         p.setBrush(isLive ? QColor(live.red(), live.green(), live.blue(), 60) : spare);
-        p.drawRect(r);
+        p.drawRect(rect);
         p.setBrush(Qt::NoBrush);
         if (!id) {
-            p.setPen(faded);
-            p.drawText(r, Qt::AlignCenter, QStringLiteral("∅"));
+            p.setFont(font());
+            p.setPen(muted);
+            p.drawText(rect, Qt::AlignCenter, QStringLiteral("∅"));
             continue;
         }
         // The object this slot points to, drawn below it.
         const auto it = s.objects.find(id);
         const bool freed = it != s.objects.end() && it->second.freed;
-        const QColor objColor = isLive ? text : faded;
+        const QColor objColor = isPopped ? warn : isLive ? text : faded;
         p.setBrush(objColor);
         p.setPen(Qt::NoPen);
-        p.drawEllipse(r.center(), 3.5, 3.5);
+        p.drawEllipse(rect.center(), 2 + pen * 1.5, 2 + pen * 1.5);
         p.setBrush(Qt::NoBrush);
-        const QRectF obj(r.left() + 2, r.bottom() + line * 1.6, r.width() - 4, r.width() - 4);
-        drawArrow(p, r.center() + QPointF(0, 4), QPointF(obj.center().x(), obj.top()), objColor,
-                  isLive ? 1.4 : 1.0);
-        p.setPen(QPen(objColor, isLive ? 1.6 : 1.0, isLive ? Qt::SolidLine : Qt::DotLine));
+        const QRectF obj(rect.left() + 2, rect.bottom() + line, rect.width() - 4,
+                         rect.width() - 4);
+        drawArrow(p, rect.center() + QPointF(0, 4), QPointF(obj.center().x(), obj.top()), objColor,
+                  isLive || isPopped ? pen : pen * 0.7);
+        p.setPen(QPen(objColor, isLive || isPopped ? pen * 1.2 : pen * 0.8,
+                      isLive || isPopped ? Qt::SolidLine : Qt::DotLine));
         p.drawEllipse(obj);
-        p.setFont(font());
+        p.setFont(valueFont);
+        p.setPen(isLive || isPopped ? text : muted);
         p.drawText(obj, Qt::AlignCenter,
                    it == s.objects.end() ? QStringLiteral("?")
                                          : QString::number(it->second.value));
-        if (!isLive) {
-            p.setFont(small);
-            p.drawText(QRectF(obj.left() - 10, obj.bottom() + 1, obj.width() + 20, line),
-                       Qt::AlignCenter, freed ? tr("freed") : tr("stale"));
+        const QRectF under(obj.left() - box / 2.0, obj.bottom() + 2, obj.width() + box, smallLine);
+        p.setFont(small);
+        if (isPopped) {
+            p.setPen(warn);
+            p.drawText(under, Qt::AlignCenter, tr("popped"));
+        } else if (!isLive) {
+            p.setPen(muted);
+            p.drawText(under, Qt::AlignCenter, freed ? tr("freed") : tr("stale"));
         }
     }
+    // ob_size: a bar between the last item and the first spare slot, labelled above the row.
+    {
+        const int at = static_cast<int>(std::clamp<std::int64_t>(s.size, 0, count));
+        const QRectF ref = at < count ? slotRect(at) : slotRect(count - 1);
+        const double x = at < count ? ref.left() - 2 : ref.right() + 2;
+        const QColor c = resizing && r.oldSize != r.newSize ? accent : text;
+        p.setPen(QPen(c, pen * 2));
+        p.drawLine(QPointF(x, ref.top() - smallLine - 2), QPointF(x, ref.bottom() + 2));
+        p.setFont(small);
+        const QString label = resizing && r.oldSize != r.newSize
+                                  ? tr("ob_size %1 → %2").arg(r.oldSize).arg(r.newSize)
+                                  : tr("ob_size = %1").arg(s.size);
+        const int w = QFontMetrics(small).horizontalAdvance(label) + 4;
+        const double lx = std::clamp<double>(x - w / 2.0, margin, width() - margin - w);
+        p.drawText(QRectF(lx, ref.top() - smallLine - line, w, line),
+                   Qt::AlignCenter | Qt::AlignBottom, label);
+    }
     // Legend and the recycle array.
-    const int rows = (count + perRow - 1) / perRow;
-    int ly = y + line + rows * rowHeight + 4;
+    int ly = y + line + smallLine + rows * rowHeight;
     p.setFont(small);
-    p.setPen(faded);
-    p.drawText(left, ly + fm.ascent(),
-               tr("solid: items [0, ob_size)   dashed: spare slots [ob_size, allocated)   "
-                  "a spare slot still pointing at an object holds a stale pointer"));
+    p.setPen(muted);
+    ly += drawWrapped(p, margin, ly, textWidth,
+                      tr("solid: items [0, ob_size)  ·  dashed: spare slots [ob_size, allocated)  "
+                         "·  a spare slot still pointing at an object holds a stale pointer"));
     if (!s.recycle.empty()) {
         QStringList ids;
-        for (auto r : s.recycle) {
-            auto it = s.objects.find(r);
-            ids << (it == s.objects.end() ? QStringLiteral("?") : QString::number(it->second.value));
+        for (auto id : s.recycle) {
+            auto it = s.objects.find(id);
+            ids << (it == s.objects.end() ? QStringLiteral("?")
+                                          : QString::number(it->second.value));
         }
         p.setPen(accent);
-        p.drawText(left, ly + line + fm.ascent(),
-                   tr("recycle (released after the list is consistent again): [%1]")
-                       .arg(ids.join(", ")));
+        drawWrapped(
+            p, margin, ly + 2, textWidth,
+            tr("recycle (released after the list is consistent again): [%1]").arg(ids.join(", ")));
     }
 }
 
@@ -221,8 +326,8 @@ void SlotCanvas::paintEvent(QPaintEvent *)
 // The page
 
 SlotsPage::SlotsPage(QWidget *parent)
-    : ModulePage(parent), m_controller(new wb::ui::StepController(this)),
-      m_canvas(new SlotCanvas), m_table(new wb::ui::TraceTable)
+    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_canvas(new SlotCanvas),
+      m_table(new wb::ui::TraceTable)
 {
     m_policy = new QComboBox;
     m_policy->addItem(tr("CPython ≤ 3.8 growth (the tutorial's)"), "cpython27");
@@ -238,27 +343,42 @@ SlotsPage::SlotsPage(QWidget *parent)
     auto *resetButton = new QPushButton(tr("New list"));
     resetButton->setToolTip(tr("Start again from l = []"));
 
-    auto *top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Growth:")));
+    m_policy->setAccessibleName(tr("Growth formula"));
+    m_command->setAccessibleName(tr("Operation"));
+    m_command->setAccessibleDescription(
+        tr("A list operation to run on l, such as l.append(7) or l.pop(0); Enter runs it"));
+    m_command->setMinimumWidth(160);
+    auto *policyLabel = new QLabel(tr("Growth:"));
+    policyLabel->setBuddy(m_policy);
+
+    // Controls wrap onto more lines instead of widening the page.
+    auto *top = new wb::ui::FlowLayout;
+    top->addWidget(policyLabel);
     top->addWidget(m_policy);
-    top->addWidget(m_command, 1);
-    top->addWidget(runButton);
     top->addWidget(example);
     top->addWidget(resetButton);
+    auto *commandRow = new QHBoxLayout;
+    commandRow->addWidget(m_command, 1);
+    commandRow->addWidget(runButton);
 
-    auto *quick = new QHBoxLayout;
+    auto *quick = new wb::ui::FlowLayout;
     quick->addWidget(new QLabel(tr("Quick:")));
-    const QList<QPair<QString, QString>> quickOps{
-        {tr("append"), "append %n"}, {tr("insert(0, x)"), "insert 0 %n"}, {tr("pop()"), "pop"},
-        {tr("pop(0)"), "pop 0"},     {tr("remove first"), "remove %first"},
-        {tr("del l[0:2]"), "del 0 2"}, {tr("extend ×5"), "extend %5"},
-        {tr("sort"), "sort"},       {tr("reverse"), "reverse"}, {tr("clear"), "clear"}};
+    const QList<QPair<QString, QString>> quickOps{{tr("append"), "append %n"},
+                                                  {tr("insert(0, x)"), "insert 0 %n"},
+                                                  {tr("pop()"), "pop"},
+                                                  {tr("pop(0)"), "pop 0"},
+                                                  {tr("remove first"), "remove %first"},
+                                                  {tr("del l[0:2]"), "del 0 2"},
+                                                  {tr("extend ×5"), "extend %5"},
+                                                  {tr("sort"), "sort"},
+                                                  {tr("reverse"), "reverse"},
+                                                  {tr("clear"), "clear"}};
     for (const auto &[title, pattern] : quickOps) {
-        // Tool buttons: the whole row fits beside the lesson pane at the default window size.
         auto *b = new QToolButton;
         b->setText(title);
-        b->setFocusPolicy(Qt::NoFocus);
-        connect(b, &QPushButton::clicked, this, [this, pattern] {
+        b->setAccessibleName(tr("Run %1").arg(title));
+        b->setToolTip(tr("Run l.%1 now").arg(title));
+        connect(b, &QToolButton::clicked, this, [this, pattern] {
             QString cmd = pattern;
             const qint64 next = m_list ? m_list->heap().created() + 1 : 1;
             cmd.replace("%n", QString::number(next * 7 % 100));
@@ -276,22 +396,32 @@ SlotsPage::SlotsPage(QWidget *parent)
         });
         quick->addWidget(b);
     }
-    quick->addStretch(1);
 
     m_history = new QLabel;
     m_history->setWordWrap(true);
     m_history->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message = new QLabel;
-    m_message->setStyleSheet(QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    m_message->setWordWrap(true);
+    m_message->hide();
+    m_message->setStyleSheet(
+        QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
 
+    m_canvas->setAccessibleName(tr("Slot array"));
+    m_canvas->setAccessibleDescription(
+        tr("The list's ob_item array at the cursor: live slots solid, spare slots dashed, each "
+           "pointing to its object below; the ob_size bar marks the end of the items"));
+    m_table->setAccessibleName(tr("Trace"));
+    m_table->setAccessibleDescription(tr("Every step the list object took, one per row"));
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_canvas);
     split->addWidget(m_table);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
 
     auto *col = new QVBoxLayout(this);
     col->addLayout(top);
+    col->addLayout(commandRow);
     col->addLayout(quick);
     col->addWidget(m_message);
     col->addWidget(m_history);
@@ -333,11 +463,11 @@ void SlotsPage::reset()
     m_list.reset();
     m_trace = std::make_shared<wb::Trace>();
     m_list = std::make_unique<ListObject>(policy(), m_trace.get());
-    m_replayer = std::make_unique<wb::Replayer<ListViewState>>(*m_trace, ListViewState{},
-                                                                applyListEvent);
+    m_replayer =
+        std::make_unique<wb::Replayer<ListViewState>>(*m_trace, ListViewState{}, applyListEvent);
     m_statements.clear();
     m_history->setText(tr("A new, empty list. Type an operation above."));
-    m_message->clear();
+    setMessage({});
     m_controller->setTrace(m_trace, static_cast<qsizetype>(m_trace->size()));
 }
 
@@ -349,11 +479,11 @@ bool SlotsPage::run(const QString &statement)
     std::string error;
     const auto op = parseListOp(text.toStdString(), error);
     if (!op) {
-        m_message->setText(QString::fromStdString(error));
+        setMessage(QString::fromStdString(error));
         emit statusMessage(QString::fromStdString(error));
         return false;
     }
-    m_message->clear();
+    setMessage({});
     const auto before = static_cast<qsizetype>(m_trace->size());
     QString shown = text;
     try {
@@ -361,7 +491,7 @@ bool SlotsPage::run(const QString &statement)
             shown += tr(" → %1").arg(*popped);
     } catch (const PyException &e) {
         shown += tr(" → %1").arg(QString::fromUtf8(e.what()));
-        m_message->setText(QString::fromUtf8(e.what()));
+        setMessage(QString::fromUtf8(e.what()));
     }
     m_statements << shown;
     m_history->setText(tr("Run so far: %1").arg(m_statements.join(QStringLiteral("  ·  "))));
@@ -397,10 +527,40 @@ QString SlotsPage::message() const
     return m_message->text();
 }
 
+void SlotsPage::setMessage(const QString &text)
+{
+    m_message->setText(text);
+    m_message->setVisible(!text.isEmpty());
+}
+
+SlotFocus SlotsPage::focusAtCursor() const
+{
+    SlotFocus f;
+    const wb::Event *e = m_controller->currentEvent();
+    if (!e || !m_trace)
+        return f;
+    f.kind = e->kind;
+    if (e->kind == "pop") {
+        f.index = e->intField("index", -1);
+        f.value = e->intField("value");
+    }
+    // The resize shown is the current operation's: walk back to the operation's first event.
+    for (auto i = static_cast<std::size_t>(m_controller->position()); i-- > 0;) {
+        const std::string &kind = (*m_trace)[i].kind;
+        if (kind == "resize") {
+            f.resizeInOp = true;
+            break;
+        }
+        if (kind == "op" || kind == "new")
+            break;
+    }
+    return f;
+}
+
 void SlotsPage::redraw()
 {
     if (m_replayer)
-        m_canvas->setState(stateAtCursor());
+        m_canvas->setState(stateAtCursor(), focusAtCursor());
 }
 
 QString SlotsPage::lessonMarkdown() const

@@ -22,19 +22,30 @@ class TraceTable;
 
 namespace wb::list::ui {
 
+// What the event at the cursor did, beyond what the state shows: the slot a pop takes its
+// value from, and whether the list_resize of the current operation has run yet.
+struct SlotFocus
+{
+    std::string kind;        // the event at the cursor ("pop", "resize", ...), empty at the start
+    std::int64_t index = -1; // pop: the slot read
+    std::int64_t value = 0;  // pop: the value returned
+    bool resizeInOp = false; // the state's lastResize belongs to the operation at the cursor
+};
+
 class SlotCanvas : public QWidget
 {
     Q_OBJECT
 public:
     explicit SlotCanvas(QWidget *parent = nullptr);
-    void setState(const ListViewState &state);
-    QSize minimumSizeHint() const override { return {480, 300}; }
+    void setState(const ListViewState &state, const SlotFocus &focus = {});
+    QSize minimumSizeHint() const override;
 
 protected:
     void paintEvent(QPaintEvent *) override;
 
 private:
     ListViewState m_state;
+    SlotFocus m_focus;
 };
 
 class SlotsPage : public wb::ui::ModulePage
@@ -62,6 +73,8 @@ public:
 
 private:
     GrowthPolicy policy() const;
+    SlotFocus focusAtCursor() const;
+    void setMessage(const QString &text); // shown in red, hidden while empty
     void redraw();
 
     std::shared_ptr<wb::Trace> m_trace;

@@ -5,10 +5,12 @@
 
 #include "workbench/core/rng.h"
 #include "workbench/ui/plot.h"
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -19,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace wb::list::ui {
@@ -56,6 +59,20 @@ void SortCanvas::setState(const SortViewState &state)
     update();
 }
 
+void SortCanvas::setHighlight(const SortHighlight &highlight)
+{
+    m_highlight = highlight;
+    update();
+}
+
+QSize SortCanvas::minimumSizeHint() const
+{
+    // Narrower than this the bars of the lesson's 130 numbers would merge into a blur; the
+    // page then puts the side panel below the bars instead of beside them.
+    const int line = fontMetrics().height();
+    return {std::max(420, 26 * line), std::max(160, 9 * line)};
+}
+
 void SortCanvas::updateColumns(int width)
 {
     if (m_columnsWidth == width)
@@ -76,49 +93,115 @@ void SortCanvas::updateColumns(int width)
     }
 }
 
+namespace {
+
+QColor mix(const QColor &a, const QColor &b, double t)
+{
+    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
+                            a.greenF() + (b.greenF() - a.greenF()) * t,
+                            a.blueF() + (b.blueF() - a.blueF()) * t);
+}
+
+} // namespace
+
 void SortCanvas::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const SortViewState &s = m_state;
+    const SortHighlight &h = m_highlight;
     const QPalette pal = palette();
     const QColor text = pal.color(QPalette::Text);
+    const QColor base = pal.color(QPalette::Base);
+    const QColor muted = mix(text, base, 0.35);
     const QColor faded = pal.color(QPalette::PlaceholderText);
     const QColor accent = wb::ui::stateColor("accent");
     const QFontMetrics fm(font());
     const int line = fm.height();
-
-    const int panel = std::min(300, width() / 3); // the stack and counters, on the right
-    const QRect bars(12, 12 + 2 * line, width() - panel - 36, height() - 4 * line - 40);
-    const QRect side(width() - panel - 12, 12, panel, height() - 24);
+    const int margin = 12;
     const auto n = static_cast<int>(s.values.size());
+    const bool comparing = h.x >= 0 && h.y >= 0 && h.x < n && h.y < n;
+    // Bracket rows under the bars: the runs (row 0) and what the merge moves (row 1).
+    const int bracketRow = line + 8;
+    const QRect bars(margin, margin + 3 * line + 4, width() - 2 * margin,
+                     height() - 3 * line - 2 * bracketRow - 2 * margin - 4);
 
-    // Title line: where the sort is.
-    p.setPen(text);
+    // Title lines: where the sort is, its parameters, and the comparison at the cursor.
     QString where =
         s.done ? tr("Sorted.")
         : s.merge.active
             ? (s.merge.routine.empty()
                    ? tr("Merging")
                    : tr("Merging with %1").arg(QString::fromStdString(s.merge.routine)))
-        : s.haveRun ? tr("Scanning for runs")
-                    : tr("Ready");
+        : h.mergedBase >= 0 ? tr("Merge done")
+        : s.haveRun         ? tr("Scanning for runs")
+                            : tr("Ready");
     if (s.galloping)
         where +=
             tr("  —  galloping: run %1 keeps winning").arg(QString::fromStdString(s.gallopRun));
     QFont bold = font();
     bold.setBold(true);
     p.setFont(bold);
-    p.drawText(12, 12 + fm.ascent(), where);
+    p.setPen(text);
+    p.drawText(QRect(margin, margin, width() - 2 * margin, line), Qt::AlignLeft | Qt::AlignVCenter,
+               QFontMetrics(bold).elidedText(where, Qt::ElideRight, width() - 2 * margin));
     p.setFont(font());
-    p.setPen(faded);
-    p.drawText(12, 12 + line + fm.ascent(),
-               tr("n = %1   minrun = %2   policy: %3")
-                   .arg(s.n)
-                   .arg(s.minrun)
-                   .arg(QString::fromStdString(s.policy)));
-    if (n == 0)
+    p.setPen(muted);
+    p.drawText(QRect(margin, margin + line, width() - 2 * margin, line),
+               Qt::AlignLeft | Qt::AlignVCenter,
+               fm.elidedText(tr("n = %1   minrun = %2   policy: %3")
+                                 .arg(s.n)
+                                 .arg(s.minrun)
+                                 .arg(QString::fromStdString(s.policy)),
+                             Qt::ElideRight, width() - 2 * margin));
+    if (s.merge.active && !comparing) {
+        // The merge's runs in words, for when their brackets are too narrow to be labelled.
+        p.setPen(text);
+        p.drawText(QRect(margin, margin + 2 * line, width() - 2 * margin, line),
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   fm.elidedText(tr("run A: %1 elements at %2   run B: %3 elements at %4")
+                                     .arg(s.merge.lengthA)
+                                     .arg(s.merge.base)
+                                     .arg(s.merge.lengthB)
+                                     .arg(s.merge.base + s.merge.lengthA),
+                                 Qt::ElideRight, width() - 2 * margin));
+    }
+    if (comparing) {
+        const auto xv = s.values[static_cast<std::size_t>(h.x)];
+        const auto yv = s.values[static_cast<std::size_t>(h.y)];
+        p.setPen(text);
+        p.drawText(QRect(margin, margin + 2 * line, width() - 2 * margin, line),
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   fm.elidedText(tr("comparison %1: is x < y?  %2 < %3 → %4")
+                                     .arg(h.number)
+                                     .arg(xv)
+                                     .arg(yv)
+                                     .arg(h.less ? tr("yes") : tr("no")),
+                                 Qt::ElideRight, width() - 2 * margin));
+    }
+    if (n == 0 || bars.width() < 10 || bars.height() < 10)
         return;
+
+    const double w = double(bars.width()) / n;
+    auto xOf = [&](std::int64_t i) {
+        return bars.left() + i * w;
+    };
+    // The elements the merge at the cursor moves: all of A and B until merge_trim has found
+    // the ends already in place, then only the rest; after merge_end, the merged run.
+    std::int64_t moveLo = -1, moveHi = -1;
+    if (s.merge.active) {
+        moveLo = s.merge.base + s.merge.skippedA;
+        moveHi = s.merge.base + s.merge.lengthA + s.merge.lengthB - s.merge.keptB;
+    } else if (h.mergedBase >= 0) {
+        moveLo = h.mergedBase;
+        moveHi = h.mergedBase + h.mergedLength;
+    }
+    if (moveHi > moveLo) {
+        const QRectF band(xOf(moveLo) - 2, bars.top(), (moveHi - moveLo) * w + 3, bars.height());
+        QColor fill = accent;
+        fill.setAlpha(28);
+        p.fillRect(band, fill);
+    }
 
     // The colour of index i: the merge's two runs, else the pending run holding it (the
     // stack is at most a few dozen runs deep), else sorted / not yet scanned.
@@ -133,7 +216,11 @@ void SortCanvas::paintEvent(QPaintEvent *)
                 return wb::ui::seriesColor(static_cast<int>(k));
         return s.done ? wb::ui::seriesColor(2) : faded;
     };
-    const double w = double(bars.width()) / n;
+    const auto [minIt, maxIt] = std::minmax_element(s.values.begin(), s.values.end());
+    const double lo = std::min<double>(0, *minIt), hi = std::max<double>(*maxIt, lo + 1);
+    auto barHeight = [&](std::int64_t i) {
+        return (s.values[static_cast<std::size_t>(i)] - lo) / (hi - lo) * (bars.height() - 4) + 2;
+    };
     p.setRenderHint(QPainter::Antialiasing, false); // bars on whole pixels
     if (n > bars.width()) {
         // More elements than pixels: one column per pixel, as high as its tallest element
@@ -146,8 +233,8 @@ void SortCanvas::paintEvent(QPaintEvent *)
         std::vector<int> top(static_cast<std::size_t>(bw));
         std::vector<QRgb> colour(static_cast<std::size_t>(bw));
         for (int x = 0; x < bw; ++x) {
-            const double h = (m_columnMax[static_cast<std::size_t>(x)] - m_low) * scale + 2;
-            top[static_cast<std::size_t>(x)] = std::clamp(bh - static_cast<int>(h), 0, bh);
+            const double ch = (m_columnMax[static_cast<std::size_t>(x)] - m_low) * scale + 2;
+            top[static_cast<std::size_t>(x)] = std::clamp(bh - static_cast<int>(ch), 0, bh);
             colour[static_cast<std::size_t>(x)] =
                 colourOf(static_cast<std::int64_t>(n) * x / bw).rgba();
         }
@@ -162,33 +249,93 @@ void SortCanvas::paintEvent(QPaintEvent *)
         }
         p.drawImage(bars.topLeft(), m_columns);
     } else {
-        const auto [minIt, maxIt] = std::minmax_element(s.values.begin(), s.values.end());
-        const double lo = std::min<double>(0, *minIt), hi = std::max<double>(*maxIt, lo + 1);
         for (int i = 0; i < n; ++i) {
-            const double h =
-                (s.values[static_cast<std::size_t>(i)] - lo) / (hi - lo) * (bars.height() - 4) + 2;
-            p.fillRect(QRectF(bars.left() + i * w, bars.bottom() - h, std::max(1.0, w - 1), h),
-                       colourOf(i));
+            const double bh = barHeight(i);
+            p.fillRect(QRectF(xOf(i), bars.bottom() - bh, std::max(1.0, w - 1), bh), colourOf(i));
         }
     }
     p.setRenderHint(QPainter::Antialiasing);
+
+    // A comparison: both operands outlined and tagged "x" and "y" above their bars.
+    if (comparing) {
+        const double pen = std::max(2.0, line / 8.0);
+        QRectF tags[2];
+        int k = 0;
+        for (const auto &[i, name] : {std::pair{h.x, tr("x")}, std::pair{h.y, tr("y")}}) {
+            const double bh = std::min<double>(barHeight(i), bars.height());
+            const QRectF bar(xOf(i) - 1, bars.bottom() - bh - 1, std::max(3.0, w + 1), bh + 2);
+            p.setPen(QPen(text, pen));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(bar);
+            const QString label =
+                tr("%1 = %2").arg(name).arg(s.values[static_cast<std::size_t>(i)]);
+            const int tw = fm.horizontalAdvance(label) + 10;
+            double tx = std::clamp(bar.center().x() - tw / 2.0, double(bars.left()),
+                                   double(bars.right() - tw));
+            QRectF tag(tx, std::max<double>(bars.top(), bar.top() - line - 8), tw, line + 2);
+            if (k == 1 && tag.intersects(tags[0])) {
+                // Side by side the tags would overlap: stack the second above (or below) it.
+                tag.moveTop(tags[0].top() - line - 4);
+                if (tag.top() < bars.top())
+                    tag.moveTop(tags[0].bottom() + 2);
+            }
+            tags[k++] = tag;
+            p.setPen(QPen(text, 1));
+            p.setBrush(base);
+            p.drawRoundedRect(tag, 3, 3);
+            p.drawLine(QPointF(bar.center().x(), tag.bottom()),
+                       QPointF(bar.center().x(), bar.top()));
+            p.drawText(tag, Qt::AlignCenter, label);
+        }
+        p.setBrush(Qt::NoBrush);
+    }
+
+    // Brackets under the bars, each labelled, so the runs read without their colours.
     auto bracket = [&](std::int64_t from, std::int64_t len, const QString &label, QColor c,
-                       int row) {
+                       int row, bool dashed = false) {
         if (len <= 0)
             return;
-        const double x0 = bars.left() + from * w, x1 = bars.left() + (from + len) * w - 1;
-        const double y = bars.bottom() + 6 + row * (line + 4);
-        p.setPen(QPen(c, 2));
+        const double x0 = xOf(from), x1 = xOf(from + len) - 1;
+        const double y = bars.bottom() + 6 + row * bracketRow;
+        p.setPen(QPen(c, 2, dashed ? Qt::DashLine : Qt::SolidLine));
         p.drawLine(QPointF(x0, y), QPointF(x1, y));
         p.drawLine(QPointF(x0, y - 4), QPointF(x0, y));
         p.drawLine(QPointF(x1, y - 4), QPointF(x1, y));
-        p.drawText(QRectF(x0, y + 1, std::max(x1 - x0, 60.0), line), Qt::AlignLeft, label);
+        // The label goes under its bracket, shortened to its width; a bracket too narrow for
+        // even a few letters goes without (the title line names the merge's runs then).
+        const int room = static_cast<int>(x1 - x0) + 4;
+        if (room < fm.horizontalAdvance(label.left(4) + QStringLiteral("…")))
+            return;
+        p.setPen(c == faded ? muted : text);
+        p.drawText(QRectF(x0, y + 1, room, line), Qt::AlignLeft,
+                   fm.elidedText(label, Qt::ElideRight, room));
     };
+    // Pending runs outside the merge, each named by its stack slot.
+    for (std::size_t k = 0; k < s.stack.size(); ++k) {
+        const auto &run = s.stack[k];
+        if (s.merge.active && static_cast<std::int64_t>(k) == s.merge.index)
+            continue;
+        if (s.haveRun && !s.merge.active && !s.done && run.base == s.currentRun.start)
+            continue;
+        bracket(run.base, run.length, tr("pending[%1]").arg(k), wb::ui::seriesColor(int(k)), 0);
+    }
     if (s.merge.active) {
-        bracket(s.merge.base, s.merge.lengthA, tr("A (%1)").arg(s.merge.lengthA),
+        bracket(s.merge.base, s.merge.lengthA, tr("run A (%1)").arg(s.merge.lengthA),
                 wb::ui::seriesColor(0), 0);
-        bracket(s.merge.base + s.merge.lengthA, s.merge.lengthB, tr("B (%1)").arg(s.merge.lengthB),
-                wb::ui::seriesColor(1), 0);
+        bracket(s.merge.base + s.merge.lengthA, s.merge.lengthB,
+                tr("run B (%1)").arg(s.merge.lengthB), wb::ui::seriesColor(1), 0);
+        const bool trimmed = !s.merge.routine.empty();
+        bracket(moveLo, moveHi - moveLo,
+                trimmed ? tr("moved by the merge: %1").arg(moveHi - moveLo)
+                        : tr("the merge may move these %1").arg(moveHi - moveLo),
+                accent, 1);
+        if (trimmed) {
+            bracket(s.merge.base, s.merge.skippedA, tr("in place"), faded, 1, true);
+            bracket(moveHi, s.merge.keptB, tr("in place"), faded, 1, true);
+        }
+    } else if (h.mergedBase >= 0) {
+        bracket(h.mergedBase, h.mergedLength, tr("merged: %1 in order").arg(h.mergedLength),
+                accent, 1);
     } else if (s.haveRun && !s.done) {
         const auto &r = s.currentRun;
         bracket(r.start, r.naturalLength,
@@ -199,31 +346,110 @@ void SortCanvas::paintEvent(QPaintEvent *)
             bracket(r.start, r.length, tr("boosted to %1 by binary insertion").arg(r.length),
                     faded, 1);
     }
+    if (moveHi > moveLo) {
+        // The moved range outlined across the bars' full height.
+        p.setPen(QPen(accent, 1.5, Qt::DashLine));
+        p.drawRect(QRectF(xOf(moveLo) - 2, bars.top(), (moveHi - moveLo) * w + 3, bars.height()));
+    }
+}
 
-    // Side panel: counters, then the pending-run stack (bottom of the stack at the bottom).
-    int y = side.top();
-    p.setPen(text);
-    p.setFont(bold);
-    p.drawText(side.left(), y + fm.ascent(), tr("Comparisons"));
-    y += line;
-    p.setFont(font());
-    const double nlogn = s.n > 1 ? s.n * std::log2(double(s.n)) : 0;
-    p.drawText(side.left(), y + fm.ascent(),
-               tr("%1 so far   (n·log2 n = %2)").arg(s.comparisons).arg(nlogn, 0, 'f', 0));
-    y += line;
-    const double frac = nlogn > 0 ? std::min(1.0, s.comparisons / nlogn) : 0;
-    p.setPen(faded);
-    p.drawRect(side.left(), y + 2, side.width() - 4, 8);
-    p.fillRect(QRectF(side.left() + 1, y + 3, (side.width() - 6) * frac, 6), accent);
-    y += 18;
-    p.setPen(text);
-    p.drawText(side.left(), y + fm.ascent(),
-               tr("min_gallop = %1   gallop entries = %2").arg(s.minGallop).arg(s.gallopEntries));
-    y += line + 10;
-    if (s.merge.active && !s.merge.reason.empty()) {
-        p.setPen(accent);
-        const QRect r(side.left(), y, side.width(), 3 * line);
-        const QString reason = QString::fromStdString(s.merge.reason);
+// ---------------------------------------------------------------------------------------------
+// The side panel
+
+SortSidePanel::SortSidePanel(QWidget *parent) : QWidget(parent)
+{
+    setAutoFillBackground(true);
+    setBackgroundRole(QPalette::Base);
+    QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    policy.setHeightForWidth(true);
+    setSizePolicy(policy);
+}
+
+void SortSidePanel::setState(const SortViewState &state)
+{
+    m_n = state.n;
+    m_comparisons = state.comparisons;
+    m_minGallop = state.minGallop;
+    m_gallopEntries = state.gallopEntries;
+    m_merge = state.merge;
+    m_stack = state.stack;
+    updateGeometry();
+    update();
+}
+
+int SortSidePanel::heightForWidth(int width) const
+{
+    return arrange(nullptr, width, std::numeric_limits<int>::max() / 2);
+}
+
+QSize SortSidePanel::sizeHint() const
+{
+    const int w = 20 * fontMetrics().height();
+    return {w, heightForWidth(w)};
+}
+
+QSize SortSidePanel::minimumSizeHint() const
+{
+    const int line = fontMetrics().height();
+    return {14 * line, 6 * line};
+}
+
+void SortSidePanel::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    arrange(&p, width(), height());
+}
+
+int SortSidePanel::arrange(QPainter *p, int width, int height) const
+{
+    const QPalette pal = palette();
+    const QColor text = pal.color(QPalette::Text);
+    const QColor muted = mix(text, pal.color(QPalette::Base), 0.35);
+    const QColor accent = wb::ui::stateColor("accent");
+    const QFontMetrics fm(font());
+    const int line = fm.height();
+    const int margin = std::max(8, line / 2);
+    QFont bold = font();
+    bold.setBold(true);
+    // Two columns when the panel is wide (below the bars): counters left, stack right.
+    const int inner = width - 2 * margin;
+    const bool twoColumns = inner >= 30 * line;
+    const int colWidth = twoColumns ? (inner - margin) / 2 : inner;
+
+    // One block of wrapped text at (x, y); returns its height.
+    auto block = [&](int x, int y, int w, const QString &s, const QFont &f, const QColor &c) {
+        const QRect r(x, y, std::max(w, 20), 100000);
+        const int used = QFontMetrics(f).boundingRect(r, Qt::TextWordWrap, s).height();
+        if (p && y < height) {
+            p->setFont(f);
+            p->setPen(c);
+            p->drawText(r, Qt::TextWordWrap, s);
+        }
+        return used;
+    };
+
+    int x = margin, y = margin;
+    y += block(x, y, colWidth, tr("Comparisons"), bold, text);
+    const double nlogn = m_n > 1 ? m_n * std::log2(double(m_n)) : 0;
+    y += block(x, y, colWidth,
+               tr("%1 so far  (n·log2 n = %2)").arg(m_comparisons).arg(nlogn, 0, 'f', 0), font(),
+               text);
+    const double frac = nlogn > 0 ? std::min(1.0, m_comparisons / nlogn) : 0;
+    const int barH = std::max(8, line / 2);
+    if (p) {
+        p->setPen(muted);
+        p->setBrush(Qt::NoBrush);
+        p->drawRect(QRectF(x + 0.5, y + 2.5, colWidth - 1, barH));
+        p->fillRect(QRectF(x + 2, y + 4, (colWidth - 4) * frac, barH - 3), accent);
+    }
+    y += barH + 8;
+    y += block(x, y, colWidth,
+               tr("min_gallop = %1  ·  gallop entries = %2").arg(m_minGallop).arg(m_gallopEntries),
+               font(), text) +
+         line / 2;
+    if (m_merge.active && !m_merge.reason.empty()) {
+        const QString reason = QString::fromStdString(m_merge.reason);
         QString why = reason;
         if (reason == "power")
             why = tr("powersort: the boundary below the new run is at least as deep in the "
@@ -234,54 +460,66 @@ void SortCanvas::paintEvent(QPaintEvent *)
             why = tr("the tutorial's order (CPython never does this)");
         else if (reason.startsWith('|'))
             why = tr("stack invariant broken: %1").arg(reason);
-        p.drawText(r, Qt::TextWordWrap, tr("merge_at(%1) because %2").arg(s.merge.index).arg(why));
-        y += 3 * line;
-        p.setPen(text);
+        y += block(x, y, colWidth, tr("merge_at(%1) because %2").arg(m_merge.index).arg(why),
+                   font(), accent) +
+             line / 4;
         // merge_lo / merge_hi and the temp area are chosen after gallop trims both runs.
-        p.drawText(side.left(), y + fm.ascent(),
-                   s.merge.routine.empty() ? tr("temp area: sized after trimming the runs")
+        y += block(x, y, colWidth,
+                   m_merge.routine.empty() ? tr("temp area: sized after trimming the runs")
                                            : tr("%1, temp area: %2 elements")
-                                                 .arg(QString::fromStdString(s.merge.routine))
-                                                 .arg(s.merge.temp));
-        y += line + 6;
+                                                 .arg(QString::fromStdString(m_merge.routine))
+                                                 .arg(m_merge.temp),
+                   font(), text) +
+             line / 2;
     }
-    p.setFont(bold);
-    p.setPen(text);
-    p.drawText(side.left(), y + fm.ascent(), tr("Pending runs (stack)"));
-    p.setFont(font());
-    y += line + 4;
-    const int boxH = std::max(line + 6, 22);
-    const int room = (side.bottom() - y) / (boxH + 4);
-    const int shown = std::min<int>(static_cast<int>(s.stack.size()), std::max(room, 1));
-    for (int k = shown - 1; k >= 0; --k) {
-        const auto idx = s.stack.size() - static_cast<std::size_t>(shown - k);
-        const auto &run = s.stack[idx];
-        const QRect box(side.left(), y, side.width() - 4, boxH);
-        p.setPen(Qt::NoPen);
-        QColor c = wb::ui::seriesColor(static_cast<int>(idx));
-        c.setAlpha(90);
-        p.setBrush(c);
-        p.drawRoundedRect(box, 4, 4);
-        p.setBrush(Qt::NoBrush);
-        p.setPen(text);
+    const int leftBottom = y;
+
+    // The pending-run stack, top of the stack first.
+    if (twoColumns) {
+        x = margin + colWidth + margin;
+        y = margin;
+    }
+    y += block(x, y, colWidth, tr("Pending runs (stack)"), bold, text) + 4;
+    if (m_stack.empty())
+        y += block(x, y, colWidth, tr("(empty)"), font(), muted);
+    for (std::size_t shown = 0; shown < m_stack.size(); ++shown) {
+        const std::size_t idx = m_stack.size() - 1 - shown;
+        const auto &run = m_stack[idx];
         // Numbered as CPython's pending[] is, so merge_at(i) names the entry it grows.
         QString label =
             tr("pending[%1]: base %2, length %3").arg(idx).arg(run.base).arg(run.length);
-        if (s.merge.active && static_cast<std::int64_t>(idx) == s.merge.index)
-            label = tr("pending[%1]: base %2, merging %3 + %4")
+        if (m_merge.active && static_cast<std::int64_t>(idx) == m_merge.index)
+            label = tr("pending[%1]: base %2, merging A %3 + B %4")
                         .arg(idx)
                         .arg(run.base)
-                        .arg(s.merge.lengthA)
-                        .arg(s.merge.lengthB);
+                        .arg(m_merge.lengthA)
+                        .arg(m_merge.lengthB);
         if (run.power > 0)
             label += tr(", power %1").arg(run.power);
-        p.drawText(box.adjusted(6, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft, label);
+        const QRect textRect(x + 6, y + 3, colWidth - 12, 100000);
+        const int th = fm.boundingRect(textRect, Qt::TextWordWrap, label).height();
+        const int boxH = std::max(th + 6, line + 6);
+        if (p && y + boxH > height - margin) {
+            // No room for the rest: say how many are not drawn.
+            block(x, y, colWidth, tr("… %1 more below").arg(m_stack.size() - shown), font(),
+                  muted);
+            y += line;
+            break;
+        }
+        if (p) {
+            QColor c = wb::ui::seriesColor(static_cast<int>(idx));
+            c.setAlpha(90);
+            p->setPen(Qt::NoPen);
+            p->setBrush(c);
+            p->drawRoundedRect(QRect(x, y, colWidth - 2, boxH), 4, 4);
+            p->setBrush(Qt::NoBrush);
+            p->setFont(font());
+            p->setPen(text);
+            p->drawText(textRect, Qt::TextWordWrap, label);
+        }
         y += boxH + 4;
     }
-    if (s.stack.empty()) {
-        p.setPen(faded);
-        p.drawText(side.left(), y + fm.ascent(), tr("(empty)"));
-    }
+    return std::max(leftBottom, y) + margin;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,7 +527,7 @@ void SortCanvas::paintEvent(QPaintEvent *)
 
 SortPage::SortPage(QWidget *parent)
     : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_canvas(new SortCanvas),
-      m_table(new wb::ui::TraceTable)
+      m_side(new SortSidePanel), m_table(new wb::ui::TraceTable)
 {
     m_preset = new QComboBox;
     m_preset->addItem(tr("The lesson's 130 numbers"), "tutorial");
@@ -315,29 +553,66 @@ SortPage::SortPage(QWidget *parent)
     m_custom->setPlaceholderText(tr("Your numbers, separated by spaces or commas"));
     auto *sortButton = new QPushButton(tr("Sort"));
     sortButton->setDefault(true);
+    m_preset->setAccessibleName(tr("Input"));
+    m_size->setAccessibleName(tr("Number of elements"));
+    m_seed->setAccessibleName(tr("Random seed"));
+    m_policy->setAccessibleName(tr("Merge policy"));
+    m_custom->setAccessibleName(tr("Your numbers"));
     m_message = new QLabel;
+    m_message->setWordWrap(true);
+    m_message->hide();
     m_message->setStyleSheet(
         QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
 
-    auto *row = new QHBoxLayout;
-    row->addWidget(new QLabel(tr("Input:")));
-    row->addWidget(m_preset);
+    // The input row wraps onto more lines when narrow; each label stays with its control.
+    auto *inputLabel = new QLabel(tr("Input:"));
+    inputLabel->setBuddy(m_preset);
+    auto *policyLabel = new QLabel(tr("Merge policy:"));
+    policyLabel->setBuddy(m_policy);
+    auto pair = [](QWidget *label, QWidget *control) {
+        auto *box = new QWidget;
+        auto *h = new QHBoxLayout(box);
+        h->setContentsMargins(0, 0, 0, 0);
+        h->addWidget(label);
+        h->addWidget(control, 1);
+        return box;
+    };
+    auto *row = new wb::ui::FlowLayout;
+    row->addWidget(pair(inputLabel, m_preset));
     row->addWidget(m_size);
     row->addWidget(m_seed);
-    row->addWidget(new QLabel(tr("Merge policy:")));
-    row->addWidget(m_policy);
+    row->addWidget(pair(policyLabel, m_policy));
     row->addWidget(sortButton);
-    row->addStretch(1);
-    auto *split = new QSplitter(Qt::Vertical);
-    split->addWidget(m_canvas);
-    split->addWidget(m_table);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 1);
+
+    m_canvas->setAccessibleName(tr("Array bars"));
+    m_canvas->setAccessibleDescription(
+        tr("The array at the cursor as bars: the runs and the merge's runs A and B bracketed "
+           "and named below the bars, the two elements of a comparison tagged x and y"));
+    m_side->setAccessibleName(tr("Sort counters and pending runs"));
+    m_side->setAccessibleDescription(
+        tr("Comparisons so far against n·log2 n, why the current merge happens, and the "
+           "pending-run stack, top first"));
+    m_table->setAccessibleName(tr("Trace"));
+    m_table->setAccessibleDescription(tr("Every step the sort took, one per row"));
+    // The panel sits beside the bars while both fit, below them otherwise.
+    auto *drawing = new wb::ui::AdaptiveSplit(m_canvas, m_side);
+    drawing->setStretch(5, 2);
+    m_canvas->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    m_split = new QSplitter(Qt::Vertical);
+    m_split->addWidget(drawing);
+    m_split->addWidget(m_table);
+    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(1, 1);
+    m_split->setChildrenCollapsible(false);
+    // The splitter takes the height left over, down to an explicit minimum (see changeEvent):
+    // its preferred height, the sum of its parts', would make the page scroll at 1024x768.
+    m_split->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
+    updateMinimumHeight();
     auto *col = new QVBoxLayout(this);
     col->addLayout(row);
     col->addWidget(m_custom);
     col->addWidget(m_message);
-    col->addWidget(split, 1);
+    col->addWidget(m_split, 1);
 
     m_table->setController(m_controller);
     auto updateEnabled = [this] {
@@ -362,6 +637,7 @@ SortPage::~SortPage()
     stopWorker();
     m_controller->setTrace(nullptr);
     m_replayer.reset();
+    m_compared.reset();
 }
 
 void SortPage::stopWorker()
@@ -418,7 +694,7 @@ void SortPage::runSort()
 {
     QString error;
     std::vector<std::int64_t> values = input(&error);
-    m_message->setText(error);
+    setMessage(error);
     if (!error.isEmpty())
         return;
     stopWorker();
@@ -427,6 +703,49 @@ void SortPage::runSort()
     options.policy = parseMergePolicy(m_policy->currentData().toString().toStdString())
                          .value_or(MergePolicy::CPython311);
     options.eachComparison = values.size() <= 400;
+    if (options.eachComparison) {
+        // Small enough to show every comparison, and which two elements it reads. The sort
+        // runs on records that carry their starting slot: the comparator notes the two slots
+        // of each call, and the same sort again, with events carrying the slots instead of
+        // the values, tells where each element stands at every step.
+        struct Item
+        {
+            std::int64_t value;
+            std::int32_t slot;
+        };
+        std::vector<Item> items(values.size());
+        for (std::size_t i = 0; i < values.size(); ++i)
+            items[i] = {values[i], static_cast<std::int32_t>(i)};
+        std::vector<Item> again = items;
+        auto compared = std::make_unique<ComparedElements>();
+        auto trace = std::make_shared<wb::Trace>();
+        options.trace = trace.get();
+        auto &operands = compared->operands;
+        timsort(
+            std::span<Item>(items),
+            [&operands](const Item &a, const Item &b) {
+                operands.emplace_back(a.slot, b.slot);
+                return a.value < b.value;
+            },
+            options, [](const Item &x) { return x.value; });
+        compared->slotTrace = std::make_shared<wb::Trace>();
+        SortOptions slotOptions = options;
+        slotOptions.trace = compared->slotTrace.get();
+        timsort(
+            std::span<Item>(again), [](const Item &a, const Item &b) { return a.value < b.value; },
+            slotOptions, [](const Item &x) { return static_cast<std::int64_t>(x.slot); });
+        for (std::size_t i = 0; i < trace->size(); ++i)
+            if ((*trace)[i].kind == "compare")
+                compared->events.push_back(i);
+        if (compared->slotTrace->size() == trace->size() &&
+            compared->events.size() == compared->operands.size())
+            compared->where = std::make_unique<wb::Replayer<SortViewState>>(
+                *compared->slotTrace, SortViewState{}, applySortEvent);
+        else
+            compared.reset();
+        showTrace(std::move(trace), std::move(compared));
+        return;
+    }
     if (values.size() <= kInlineSort) {
         auto trace = std::make_shared<wb::Trace>();
         options.trace = trace.get();
@@ -437,7 +756,7 @@ void SortPage::runSort()
     // Larger inputs are sorted on a thread of their own; the page shows the trace when it is
     // there. A newer sort or closing the page cancels it: its next comparison throws, and
     // timsort leaves the (private) array a permutation.
-    m_message->setText(tr("Sorting %1 elements…").arg(values.size()));
+    setMessage(tr("Sorting %1 elements…").arg(values.size()));
     m_sorting = true;
     m_worker = std::thread([this, values = std::move(values), options, generation]() mutable {
         struct Cancelled
@@ -462,18 +781,20 @@ void SortPage::runSort()
             [this, trace = std::move(trace), generation]() mutable {
                 if (generation != m_generation)
                     return;
-                m_message->clear();
+                setMessage({});
                 showTrace(std::move(trace));
             },
             Qt::QueuedConnection);
     });
 }
 
-void SortPage::showTrace(std::shared_ptr<wb::Trace> trace)
+void SortPage::showTrace(std::shared_ptr<wb::Trace> trace,
+                         std::unique_ptr<ComparedElements> compared)
 {
     m_sorting = false;
     m_controller->setTrace(nullptr);
     m_replayer.reset();
+    m_compared = std::move(compared);
     m_trace = std::move(trace);
     m_replayer =
         std::make_unique<wb::Replayer<SortViewState>>(*m_trace, SortViewState{}, applySortEvent);
@@ -481,15 +802,73 @@ void SortPage::showTrace(std::shared_ptr<wb::Trace> trace)
     m_controller->nextOfKind("sort_begin");
 }
 
+void SortPage::updateMinimumHeight()
+{
+    // Bars and side panel stacked at their minimum, and a few rows of the trace.
+    const int line = fontMetrics().height();
+    m_split->setMinimumHeight(m_canvas->minimumSizeHint().height() +
+                              m_side->minimumSizeHint().height() + 5 * line);
+}
+
+void SortPage::changeEvent(QEvent *event)
+{
+    ModulePage::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        updateMinimumHeight();
+}
+
+void SortPage::setMessage(const QString &text)
+{
+    m_message->setText(text);
+    m_message->setVisible(!text.isEmpty());
+}
+
 const SortViewState &SortPage::stateAtCursor()
 {
     return m_replayer->stateAt(static_cast<std::size_t>(m_controller->position()));
 }
 
+SortHighlight SortPage::highlightAtCursor()
+{
+    SortHighlight h;
+    const wb::Event *e = m_controller->currentEvent();
+    if (!e)
+        return h;
+    if (e->kind == "merge_end") {
+        h.mergedBase = e->intField("base");
+        h.mergedLength = e->intField("length");
+        return h;
+    }
+    if (e->kind != "compare" || !m_compared)
+        return h;
+    const auto position = static_cast<std::size_t>(m_controller->position());
+    const auto &events = m_compared->events;
+    const auto it = std::lower_bound(events.begin(), events.end(), position - 1);
+    if (it == events.end() || *it != position - 1)
+        return h;
+    const auto call = static_cast<std::size_t>(it - events.begin());
+    const auto [a, b] = m_compared->operands[call];
+    // Where the two elements stand in the array as drawn at this position.
+    const auto &layout = m_compared->where->stateAt(position).values;
+    for (std::size_t i = 0; i < layout.size(); ++i) {
+        if (layout[i] == a)
+            h.x = static_cast<std::int64_t>(i);
+        if (layout[i] == b)
+            h.y = static_cast<std::int64_t>(i);
+    }
+    h.less = e->intField("less") != 0;
+    h.number = call + 1;
+    return h;
+}
+
 void SortPage::redraw()
 {
-    if (m_replayer)
-        m_canvas->setState(stateAtCursor());
+    if (!m_replayer)
+        return;
+    m_canvas->setHighlight(highlightAtCursor());
+    const SortViewState &s = stateAtCursor();
+    m_canvas->setState(s);
+    m_side->setState(s);
 }
 
 QString SortPage::lessonMarkdown() const
@@ -499,7 +878,10 @@ QString SortPage::lessonMarkdown() const
 
 QStringList SortPage::sourceFiles() const
 {
-    return coreSources({"core/include/list/core/timsort.h", "core/src/timsort.cpp"});
+    return coreSources({"core/include/list/core/timsort.h",
+                        "core/include/list/core/detail/timsort_runs.h",
+                        "core/include/list/core/detail/timsort_gallop.h",
+                        "core/include/list/core/detail/timsort_merge.h", "core/src/timsort.cpp"});
 }
 
 } // namespace wb::list::ui

@@ -19,6 +19,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
+class QSplitter;
 
 namespace wb::ui {
 class TraceTable;
@@ -26,13 +27,26 @@ class TraceTable;
 
 namespace wb::list::ui {
 
+// What the event at the cursor looks at, beyond what the state holds: the two elements a
+// comparison reads, and the run a merge has just written.
+struct SortHighlight
+{
+    std::int64_t x = -1, y = -1;  // slots of less(x, y)'s operands, as the bars stand
+    bool less = false;            // what the comparison answered
+    std::uint64_t number = 0;     // its number in the sort
+    std::int64_t mergedBase = -1; // merge_end: the merged run
+    std::int64_t mergedLength = 0;
+};
+
+// The array as bars, with the runs and the merge in progress marked below them.
 class SortCanvas : public QWidget
 {
     Q_OBJECT
 public:
     explicit SortCanvas(QWidget *parent = nullptr);
     void setState(const SortViewState &state);
-    QSize minimumSizeHint() const override { return {520, 300}; }
+    void setHighlight(const SortHighlight &highlight);
+    QSize minimumSizeHint() const override;
 
 protected:
     void paintEvent(QPaintEvent *) override;
@@ -43,10 +57,41 @@ private:
     void updateColumns(int width);
 
     SortViewState m_state;
+    SortHighlight m_highlight;
     std::vector<std::int64_t> m_columnMax;
     int m_columnsWidth = -1;
     double m_low = 0, m_high = 1;
     QImage m_columns; // the columns' pixels, reused from frame to frame
+};
+
+// Beside or below the bars: the comparison counter, why the merge at the cursor happens, and
+// the pending-run stack. Its text wraps to the width it is given.
+class SortSidePanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SortSidePanel(QWidget *parent = nullptr);
+    void setState(const SortViewState &state);
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override;
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent *) override;
+
+private:
+    // Lays the panel out in `width` and paints it when `p` is set, stopping at `height`;
+    // returns the height the whole panel needs.
+    int arrange(QPainter *p, int width, int height) const;
+
+    // The parts of the state the panel shows (not the values, which can be many).
+    std::int64_t m_n = 0;
+    std::uint64_t m_comparisons = 0;
+    std::int64_t m_minGallop = 0;
+    std::int64_t m_gallopEntries = 0;
+    MergeView m_merge;
+    std::vector<PendingRunView> m_stack;
 };
 
 class SortPage : public wb::ui::ModulePage
@@ -71,16 +116,37 @@ public:
 
     static constexpr std::size_t kInlineSort = 5000;
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    // For sorts small enough to record every comparison: which two elements each one reads.
+    struct ComparedElements
+    {
+        // The same sort again, its events carrying each element's starting slot instead of
+        // its value: replayed, it tells where every element stands at any position.
+        std::shared_ptr<wb::Trace> slotTrace;
+        std::unique_ptr<wb::Replayer<SortViewState>> where;
+        std::vector<std::pair<std::int32_t, std::int32_t>> operands; // starting slots, per call
+        std::vector<std::size_t> events; // trace positions of the "compare" events, in order
+    };
+
     void redraw();
-    void showTrace(std::shared_ptr<wb::Trace> trace);
+    void setMessage(const QString &text); // shown in red, hidden while empty
+    void updateMinimumHeight();
+    SortHighlight highlightAtCursor();
+    void showTrace(std::shared_ptr<wb::Trace> trace,
+                   std::unique_ptr<ComparedElements> compared = nullptr);
     void stopWorker();
 
     std::shared_ptr<wb::Trace> m_trace;
     std::unique_ptr<wb::Replayer<SortViewState>> m_replayer;
     wb::ui::StepController *m_controller;
     SortCanvas *m_canvas;
+    SortSidePanel *m_side;
+    std::unique_ptr<ComparedElements> m_compared;
     wb::ui::TraceTable *m_table;
+    QSplitter *m_split;
     QComboBox *m_preset;
     QComboBox *m_policy;
     QSpinBox *m_size;

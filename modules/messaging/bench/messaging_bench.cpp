@@ -64,8 +64,7 @@ void BM_PublishDeliverAckBatched(benchmark::State &state)
     for (auto _ : state) {
         for (int k = 0; k < batch; ++k) {
             const bool isOdd = (++i & 1) != 0;
-            s.producer->basicPublish("integers", isOdd ? "odd" : "even",
-                                     isOdd ? s.odd : s.even);
+            s.producer->basicPublish("integers", isOdd ? "odd" : "even", isOdd ? s.odd : s.even);
         }
         std::uint64_t last = 0;
         for (int k = 0; k < batch; ++k)
@@ -90,8 +89,7 @@ void BM_PublishDeliverAckPersistent(benchmark::State &state)
         std::uint64_t i = 0;
         for (auto _ : state) {
             const bool isOdd = (++i & 1) != 0;
-            s.producer->basicPublish("integers", isOdd ? "odd" : "even",
-                                     isOdd ? s.odd : s.even);
+            s.producer->basicPublish("integers", isOdd ? "odd" : "even", isOdd ? s.odd : s.even);
             auto d = s.consumer->nextDelivery(std::chrono::milliseconds(0));
             s.consumer->basicAck(d->deliveryTag);
         }

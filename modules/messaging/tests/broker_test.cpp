@@ -101,8 +101,8 @@ TEST_F(MessagingBroker, TopicAndHeadersExchangesRoute)
 
     ch->exchangeDeclare("match", ExchangeType::Headers);
     ch->queueDeclare("pdf");
-    ch->queueBind("pdf", "match", "", {{"x-match", std::string("any")},
-                                       {"format", std::string("pdf")}});
+    ch->queueBind("pdf", "match", "",
+                  {{"x-match", std::string("any")}, {"format", std::string("pdf")}});
     auto m = textMessage("doc");
     m.properties.headers["format"] = std::string("pdf");
     ch->basicPublish("match", "", m);
@@ -315,7 +315,7 @@ TEST_F(MessagingBroker, PrefetchLimitsUnackedDeliveries)
     ASSERT_TRUE(d3);
     EXPECT_EQ(d3->message.body, "2");
     EXPECT_FALSE(ch->nextDelivery(kNoWait));
-    ch->basicAck(d3->deliveryTag, true); // multiple: d2 and d3
+    ch->basicAck(d3->deliveryTag, true);     // multiple: d2 and d3
     EXPECT_EQ(queueRow("work").unacked, 2u); // "3" and "4" arrived
     ch->basicQos(0);
 }

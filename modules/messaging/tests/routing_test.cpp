@@ -31,33 +31,21 @@ INSTANTIATE_TEST_SUITE_P(
         TopicCase{"compute.host1", "compute.host1", true},
         TopicCase{"compute.host1", "compute.host2", false},
         TopicCase{"compute.*", "compute.host1", true},
-        TopicCase{"compute.*", "compute", false},          // * is exactly one word
+        TopicCase{"compute.*", "compute", false}, // * is exactly one word
         TopicCase{"compute.*", "compute.a.b", false},
-        TopicCase{"compute.#", "compute", true},           // # may match zero words
-        TopicCase{"compute.#", "compute.a.b.c", true},
-        TopicCase{"#", "", true},                           // "" has no words
-        TopicCase{"#", "anything.at.all", true},
-        TopicCase{"*", "", false},
-        TopicCase{"*", "word", true},
-        TopicCase{"", "", true},
-        TopicCase{"", "a", false},
-        TopicCase{"#.error", "error", true},
-        TopicCase{"#.error", "app.db.error", true},
-        TopicCase{"#.error", "app.error.db", false},
-        TopicCase{"a.#.b", "a.b", true},
-        TopicCase{"a.#.b", "a.x.y.b", true},
-        TopicCase{"a.#.#.b", "a.b", true},
-        TopicCase{"*.*", "a.", true},                      // empty second word
-        TopicCase{"a.*", "a.", true},
-        TopicCase{"a.*.c", "a..c", true},                   // empty middle word
-        TopicCase{"a..c", "a..c", true},
-        TopicCase{"a..c", "a.b.c", false},
-        TopicCase{"*", ".", false},                         // "." is two empty words
-        TopicCase{"*.*", ".", true},
-        TopicCase{"#.*", "a", true},
-        TopicCase{"#.*", "", false},
-        TopicCase{"odd", "odd", true},
-        TopicCase{"odd", "odds", false}));
+        TopicCase{"compute.#", "compute", true}, // # may match zero words
+        TopicCase{"compute.#", "compute.a.b.c", true}, TopicCase{"#", "", true}, // "" has no words
+        TopicCase{"#", "anything.at.all", true}, TopicCase{"*", "", false},
+        TopicCase{"*", "word", true}, TopicCase{"", "", true}, TopicCase{"", "a", false},
+        TopicCase{"#.error", "error", true}, TopicCase{"#.error", "app.db.error", true},
+        TopicCase{"#.error", "app.error.db", false}, TopicCase{"a.#.b", "a.b", true},
+        TopicCase{"a.#.b", "a.x.y.b", true}, TopicCase{"a.#.#.b", "a.b", true},
+        TopicCase{"*.*", "a.", true},                                   // empty second word
+        TopicCase{"a.*", "a.", true}, TopicCase{"a.*.c", "a..c", true}, // empty middle word
+        TopicCase{"a..c", "a..c", true}, TopicCase{"a..c", "a.b.c", false},
+        TopicCase{"*", ".", false}, // "." is two empty words
+        TopicCase{"*.*", ".", true}, TopicCase{"#.*", "a", true}, TopicCase{"#.*", "", false},
+        TopicCase{"odd", "odd", true}, TopicCase{"odd", "odds", false}));
 
 TEST(MessagingDirectExchange, RoutesOnExactKeyOnly)
 {
@@ -82,7 +70,8 @@ TEST(MessagingHeadersExchange, AllRequiresEveryArgument)
                           {"format", std::string("pdf")},
                           {"type", std::string("report")}};
     EXPECT_TRUE(h.matches({"", binding}, "ignored",
-                          {{"format", std::string("pdf")}, {"type", std::string("report")},
+                          {{"format", std::string("pdf")},
+                           {"type", std::string("report")},
                            {"extra", std::int64_t{1}}}));
     EXPECT_FALSE(h.matches({"", binding}, "", {{"format", std::string("pdf")}}));
     EXPECT_FALSE(h.matches({"", binding}, "",

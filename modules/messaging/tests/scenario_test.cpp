@@ -84,9 +84,8 @@ TEST(MessagingTutorial, RecordedOutputOfTheThreeHosts)
     EXPECT_TRUE(producer.waitForConfirms(kWait));
     EXPECT_EQ(odd.wait(2), 2u);
     EXPECT_EQ(even.wait(2), 2u);
-    EXPECT_EQ(producerOut,
-              (std::vector<std::string>{"integer: 14", "integer: 47", "integer: 6",
-                                        "integer: 83"}));
+    EXPECT_EQ(producerOut, (std::vector<std::string>{"integer: 14", "integer: 47", "integer: 6",
+                                                     "integer: 83"}));
     EXPECT_EQ(oddOut, (std::vector<std::string>{"odd integer: 47", "odd integer: 83"}));
     EXPECT_EQ(evenOut, (std::vector<std::string>{"even integer: 14", "even integer: 6"}));
 }

@@ -242,7 +242,9 @@ void MessagingRabbitUiTest::killedConsumerMessagesAreRedelivered()
     QVERIFY(session);
     TopologyPage page(session);
     QVERIFY(session->start(c, "kill-before-ack"));
-    const auto now = [&] { return session->stateAt(session->trace()->size()); };
+    const auto now = [&] {
+        return session->stateAt(session->trace()->size());
+    };
     QTRY_COMPARE_WITH_TIMEOUT(now().totals.published, std::uint64_t{20}, 15000);
     // Everything but odds-1's three is acked; it has read one of them.
     QTRY_COMPARE_WITH_TIMEOUT(now().totals.acked, std::uint64_t{17}, 15000);

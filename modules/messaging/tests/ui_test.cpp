@@ -149,8 +149,8 @@ void MessagingUiTest::oddEvenRunGivesExactTables()
     QCOMPARE(b->rowCount(), static_cast<int>(brokerBindings.size()));
     bool oddBinding = false;
     for (int r = 0; r < b->rowCount(); ++r)
-        oddBinding |= b->cell(r, 0) == "integers" && b->cell(r, 1) == "odds" &&
-                      b->cell(r, 2) == "odd";
+        oddBinding |=
+            b->cell(r, 0) == "integers" && b->cell(r, 1) == "odds" && b->cell(r, 2) == "odd";
     QVERIFY(oddBinding);
     // The plot's depth series exist for both queues and the rates add up to the publishes.
     std::uint64_t published = 0;
@@ -193,11 +193,10 @@ void MessagingUiTest::killedConsumerMessagesAreRedelivered()
     auto session = freshSession(c, "kill-before-ack");
     QVERIFY(session);
     TopologyPage page(session);
-    QTRY_VERIFY_WITH_TIMEOUT(session->stateAt(session->trace()->size()).consumer("odds-1") &&
-                                 session->stateAt(session->trace()->size())
-                                         .consumer("odds-1")
-                                         ->holding.size() == 3,
-                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        session->stateAt(session->trace()->size()).consumer("odds-1") &&
+            session->stateAt(session->trace()->size()).consumer("odds-1")->holding.size() == 3,
+        10000);
     QTRY_COMPARE_WITH_TIMEOUT(session->stateAt(session->trace()->size()).totals.published,
                               std::uint64_t{20}, 10000);
     const auto held = session->stateAt(session->trace()->size()).consumer("odds-1")->holding;
@@ -357,7 +356,7 @@ void MessagingUiTest::variationsRouteAsTheirExchangeSays()
     struct Case
     {
         const char *preset;
-        std::uint64_t routed;    // queue copies for 20 integers
+        std::uint64_t routed; // queue copies for 20 integers
         std::uint64_t unroutable;
         std::uint64_t returned;
     };
@@ -365,9 +364,8 @@ void MessagingUiTest::variationsRouteAsTheirExchangeSays()
     std::uint64_t small = 0;
     for (int v : oddEvenIntegers(20, 4))
         small += v <= 50;
-    const Case cases[] = {{"fanout", 40, 0, 0},
-                          {"topic", 20 + small, 0, 0},
-                          {"headers", 20 + small, 0, 0}};
+    const Case cases[] = {
+        {"fanout", 40, 0, 0}, {"topic", 20 + small, 0, 0}, {"headers", 20 + small, 0, 0}};
     for (const Case &k : cases) {
         LiveConfig c = presetConfig(k.preset);
         c.count = 20;

@@ -20,9 +20,15 @@ std::vector<QueueSpec> queuesFor(ExchangeType type)
     case ExchangeType::Topic:
         return {{"odds", "odd.*", {}}, {"evens", "even.*", {}}, {"smalls", "*.small", {}}};
     case ExchangeType::Headers:
-        return {{"odds", "parity=odd", {{"x-match", std::string("all")}, {"parity", std::string("odd")}}},
-                {"evens", "parity=even", {{"x-match", std::string("all")}, {"parity", std::string("even")}}},
-                {"smalls", "size=small", {{"x-match", std::string("all")}, {"size", std::string("small")}}}};
+        return {{"odds",
+                 "parity=odd",
+                 {{"x-match", std::string("all")}, {"parity", std::string("odd")}}},
+                {"evens",
+                 "parity=even",
+                 {{"x-match", std::string("all")}, {"parity", std::string("even")}}},
+                {"smalls",
+                 "size=small",
+                 {{"x-match", std::string("all")}, {"size", std::string("small")}}}};
     }
     return {};
 }
@@ -56,12 +62,10 @@ struct LiveRun::Role
     std::thread worker;
 };
 
-LiveRun::LiveRun(LiveConfig config, Broker *broker, std::optional<BrokerUrl> url,
-                 wb::Trace &trace)
+LiveRun::LiveRun(LiveConfig config, Broker *broker, std::optional<BrokerUrl> url, wb::Trace &trace)
     : m_config(std::move(config)), m_broker(broker), m_url(std::move(url)), m_trace(trace),
       m_rate(m_config.rate), m_prefetch(m_config.prefetch)
-{
-}
+{}
 
 LiveRun::~LiveRun()
 {
@@ -172,8 +176,7 @@ std::vector<ConsumerStatus> LiveRun::consumers() const
     std::lock_guard lock(m_mutex);
     std::vector<ConsumerStatus> out;
     for (const auto &r : m_roles)
-        out.push_back({r->tag, r->queue, r->workMs, r->connected, r->kill || r->stop,
-                       r->handled});
+        out.push_back({r->tag, r->queue, r->workMs, r->connected, r->kill || r->stop, r->handled});
     return out;
 }
 
@@ -195,7 +198,8 @@ bool LiveRun::sleepFor(int ms, const std::function<bool()> &until) const
     while (Clock::now() < end) {
         if (m_stop || until())
             return false;
-        std::this_thread::sleep_for(std::min<Clock::duration>(milliseconds(20), end - Clock::now()));
+        std::this_thread::sleep_for(
+            std::min<Clock::duration>(milliseconds(20), end - Clock::now()));
     }
     return !m_stop && !until();
 }
@@ -235,12 +239,13 @@ void LiveRun::declareTopology(Channel &ch, bool queues, std::int32_t thread)
         ch.queueBind(name, m_config.exchange, q.bindingKey, q.arguments);
         if (record) {
             m_trace.add("queue.declare", "queue " + name + " declared",
-                        {{"queue", name}, {"durable", m_config.durable},
-                         {"exclusive", false}, {"auto_delete", false}},
+                        {{"queue", name},
+                         {"durable", m_config.durable},
+                         {"exclusive", false},
+                         {"auto_delete", false}},
                         thread);
             m_trace.add("bind", "queue " + name + " bound with '" + q.bindingKey + "'",
-                        {{"exchange", m_config.exchange}, {"queue", name},
-                         {"key", q.bindingKey}},
+                        {{"exchange", m_config.exchange}, {"queue", name}, {"key", q.bindingKey}},
                         thread);
         }
     }
@@ -278,7 +283,9 @@ void LiveRun::startConsumers()
 void LiveRun::producerLoop()
 {
     const bool record = recordsClientSide();
-    const auto never = [] { return false; };
+    const auto never = [] {
+        return false;
+    };
     wb::Rng rng(m_config.seed);
     std::uint64_t n = 0;
     if (m_config.publishBeforeBind == 0) {
@@ -330,9 +337,12 @@ void LiveRun::producerLoop()
                 ch->basicPublish(m_config.exchange, key, m, m_config.mandatory);
                 ++m_published;
                 if (record)
-                    m_trace.add("publish", "integer " + m.body + " published with key '" + key + "'",
-                                {{"msg", n}, {"exchange", m_config.exchange},
-                                 {"routing_key", key}, {"body", m.body},
+                    m_trace.add("publish",
+                                "integer " + m.body + " published with key '" + key + "'",
+                                {{"msg", n},
+                                 {"exchange", m_config.exchange},
+                                 {"routing_key", key},
+                                 {"body", m.body},
                                  {"persistent", m_config.persistent},
                                  {"mandatory", m_config.mandatory}},
                                 1);
@@ -393,8 +403,11 @@ void LiveRun::consumerLoop(Role &r)
             ch->basicConsume(r.queue, r.tag, m_config.autoAck);
             if (record)
                 m_trace.add("consume", r.tag + " consumes from " + r.queue,
-                            {{"queue", r.queue}, {"consumer", r.tag}, {"channel", 1},
-                             {"no_ack", m_config.autoAck}, {"prefetch", prefetch}},
+                            {{"queue", r.queue},
+                             {"consumer", r.tag},
+                             {"channel", 1},
+                             {"no_ack", m_config.autoAck},
+                             {"prefetch", prefetch}},
                             r.thread);
             r.connected = true;
             while (!m_stop && !r.stop && !r.kill) {
@@ -412,7 +425,9 @@ void LiveRun::consumerLoop(Role &r)
                     std::strtoull(d->message.properties.messageId.c_str() + 4, nullptr, 10);
                 if (record)
                     m_trace.add("deliver", "integer " + d->message.body + " delivered to " + r.tag,
-                                {{"msg", msg}, {"queue", r.queue}, {"consumer", r.tag},
+                                {{"msg", msg},
+                                 {"queue", r.queue},
+                                 {"consumer", r.tag},
                                  {"redelivered", d->redelivered},
                                  {"no_ack", m_config.autoAck}},
                                 r.thread);
@@ -433,7 +448,8 @@ void LiveRun::consumerLoop(Role &r)
                 ch->basicCancel(r.tag);
             if (record) // the node drops the consumer with its connection; say so in the trace
                 m_trace.add("cancel", r.tag + (r.kill ? " killed" : " left"),
-                            {{"queue", r.queue}, {"consumer", r.tag},
+                            {{"queue", r.queue},
+                             {"consumer", r.tag},
                              {"reason", std::string(r.kill ? "connection dropped" : "closed")}},
                             r.thread);
             // Killed or stopped: whatever the channel still holds unacked goes back to the queue.
@@ -445,7 +461,9 @@ void LiveRun::consumerLoop(Role &r)
                 fail(r.tag + ": " + e.what());
             if (!e.connectionLevel() && e.code() != ConnectionForced)
                 return;
-            sleepFor(200, [&] { return r.kill.load(); }); // the broker restarted: reconnect and declare again
+            sleepFor(200, [&] {
+                return r.kill.load();
+            }); // the broker restarted: reconnect and declare again
         } catch (const std::exception &e) {
             r.connected = false;
             fail(r.tag + ": " + e.what());

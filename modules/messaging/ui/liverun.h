@@ -58,10 +58,10 @@ struct LiveConfig
     bool persistent = true; // delivery_mode 2
     bool mandatory = false;
     bool autoAck = false;
-    int rate = 4;           // messages per second; 0 pauses the producer
+    int rate = 4;            // messages per second; 0 pauses the producer
     std::uint64_t count = 0; // stop publishing after this many (0: until stopped)
     std::uint64_t seed = 1;
-    int prefetch = 10;      // 0: unlimited (the tutorial sets none)
+    int prefetch = 10; // 0: unlimited (the tutorial sets none)
     std::vector<ConsumerSpec> consumers;
     // The producer publishes this many before any consumer declares its queue.
     std::uint64_t publishBeforeBind = 0;
@@ -96,7 +96,7 @@ public:
     LiveRun &operator=(const LiveRun &) = delete;
 
     void start();
-    void stop(); // joins every role
+    void stop();           // joins every role
     bool finished() const; // the producer is done and every queue drained (or stopped)
 
     void setRate(int perSecond);

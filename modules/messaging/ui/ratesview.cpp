@@ -4,11 +4,12 @@
 
 #include "workbench/ui/plot.h"
 #include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/theme.h"
 
-#include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -119,6 +120,23 @@ QList<QStringList> bindingRows(const MessagingState &s)
 
 namespace {
 
+// A rate's line whose legend entry also shows the marker its points carry (the markers are
+// a separate graph, placed differently for each rate).
+class RateGraph : public QCPGraph
+{
+public:
+    using QCPGraph::QCPGraph;
+    QCPScatterStyle marker;
+
+protected:
+    void drawLegendIcon(QCPPainter *painter, const QRectF &rect) const override
+    {
+        QCPGraph::drawLegendIcon(painter, rect);
+        marker.applyTo(painter, pen());
+        marker.drawShape(painter, rect.center());
+    }
+};
+
 QTableView *tableFor(RowsModel *model)
 {
     auto *view = new QTableView;
@@ -133,15 +151,6 @@ QTableView *tableFor(RowsModel *model)
     return view;
 }
 
-QWidget *titled(const QString &title, QWidget *inner)
-{
-    auto *box = new QGroupBox(title);
-    auto *l = new QVBoxLayout(box);
-    l->setContentsMargins(4, 4, 4, 4);
-    l->addWidget(inner);
-    return box;
-}
-
 } // namespace
 
 RatesPage::RatesPage(std::shared_ptr<MessagingSession> session, QWidget *parent)
@@ -154,14 +163,22 @@ RatesPage::RatesPage(std::shared_ptr<MessagingSession> session, QWidget *parent)
       m_bindings(new RowsModel({tr("source"), tr("destination"), tr("routing key")}, this)),
       m_note(new QLabel)
 {
-    wb::ui::setupPlot(m_plot, tr("seconds since the run started"), tr("messages in the queue"));
+    wb::ui::setupPlot(m_plot, tr("seconds since the run started"), tr("queue depth (messages)"));
+    m_plot->setAccessibleName(tr("Queue depths and rates"));
+    m_plot->setAccessibleDescription(
+        tr("Each queue's depth over the run on the left axis (filled steps) and the publish, "
+           "deliver and ack rates per second on the right axis (lines with markers); a "
+           "vertical line marks the cursor."));
+    // Rates have their own axis on the right: messages per second are not queue depths.
     m_plot->yAxis2->setVisible(true);
-    m_plot->yAxis2->setLabel(tr("messages per second"));
+    m_plot->yAxis2->setLabel(tr("rate (messages/s)"));
     m_plot->yAxis2->setTickLabelColor(m_plot->yAxis->tickLabelColor());
     m_plot->yAxis2->setLabelColor(m_plot->yAxis->labelColor());
     m_plot->yAxis2->setBasePen(m_plot->yAxis->basePen());
     m_plot->yAxis2->setTickPen(m_plot->yAxis->tickPen());
     m_plot->yAxis2->setSubTickPen(m_plot->yAxis->subTickPen());
+    m_plot->yAxis2->setTickLabelFont(m_plot->yAxis->tickLabelFont());
+    m_plot->yAxis2->setLabelFont(m_plot->yAxis->labelFont());
     // The legend goes in a row of its own under the axes, where it never covers a line.
     if (m_plot->axisRect()->insetLayout()->take(m_plot->legend)) {
         m_plot->axisRect()->insetLayout()->simplify();
@@ -170,26 +187,42 @@ RatesPage::RatesPage(std::shared_ptr<MessagingSession> session, QWidget *parent)
         m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
         m_plot->legend->setWrap(3);
         m_plot->legend->setBorderPen(Qt::NoPen);
-        m_plot->legend->setMargins(QMargins(4, 0, 4, 2));
+        m_plot->legend->setMargins(QMargins(4, 0, 4, 6));
     }
-    m_plot->setMinimumHeight(240);
+    // Most of the page's height: a dozen lines of text at the least.
+    m_plot->setMinimumHeight(fontMetrics().height() * 12);
     m_cursor = wb::ui::cursorLine(m_plot);
     m_note->setWordWrap(true);
+    m_note->setAlignment(Qt::AlignTop | Qt::AlignLeft);
 
-    // list_queues across the page, list_exchanges and list_bindings side by side under it:
-    // every column shows at the width of the page beside the lesson.
-    auto *lists = new QSplitter(Qt::Horizontal);
-    lists->addWidget(titled(tr("list_exchanges"), tableFor(m_exchanges)));
-    lists->addWidget(titled(tr("list_bindings"), tableFor(m_bindings)));
-    lists->setStretchFactor(0, 3);
-    lists->setStretchFactor(1, 2);
+    // Under the plot: the rabbitmqctl lists as tabs (list_queues first: it is what the plot
+    // shows), and under them a note on what they are.
+    auto *tables = new QTabWidget;
+    tables->setAccessibleName(tr("Broker objects"));
+    tables->setDocumentMode(true);
+    auto addTable = [&](RowsModel *model, const QString &name, const QString &what) {
+        QTableView *view = tableFor(model);
+        view->setAccessibleName(name);
+        view->setAccessibleDescription(what);
+        view->setMinimumHeight(view->horizontalHeader()->sizeHint().height() +
+                               view->verticalHeader()->defaultSectionSize() * 3 + 4);
+        tables->addTab(view, name);
+    };
+    addTable(m_queues, tr("list_queues"),
+             tr("Each queue with its ready and unacknowledged messages, consumers and "
+                "durability, at the cursor"));
+    addTable(m_exchanges, tr("list_exchanges"),
+             tr("Each exchange with its type, durability and auto-delete flag, at the cursor"));
+    addTable(m_bindings, tr("list_bindings"),
+             tr("Each binding: source exchange, destination queue and routing key, at the "
+                "cursor"));
     auto *split = new QSplitter(Qt::Vertical);
+    split->setChildrenCollapsible(false);
     split->addWidget(m_plot);
-    split->addWidget(titled(tr("list_queues"), tableFor(m_queues)));
-    split->addWidget(lists);
-    split->setStretchFactor(0, 4);
+    split->addWidget(tables);
+    split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
-    split->setStretchFactor(2, 3);
+    split->setSizes({3000, 1000}); // in proportion: three quarters for the plot
 
     auto *col = new QVBoxLayout(this);
     col->addWidget(m_runPanel);
@@ -232,15 +265,14 @@ void RatesPage::refreshTables()
     m_exchanges->setRows(exchangeRows(s));
     m_queues->setRows(queueRows(s));
     m_bindings->setRows(bindingRows(s));
-    m_note->setText(m_session->isEmbedded()
-                        ? tr("The tables are the broker at the cursor; list_queues with the "
-                             "columns name, messages_ready, messages_unacknowledged, consumers "
-                             "(plain list_queues shows name and messages, which is ready plus "
-                             "unacknowledged).")
-                        : tr("AMQP has no method to list a broker's objects: the tables show "
-                             "what this session declared and the ready counts of passive "
-                             "declares. On the broker's host: rabbitmqctl list_queues name "
-                             "messages_ready messages_unacknowledged."));
+    m_note->setText(
+        m_session->isEmbedded()
+            ? tr("The broker at the cursor, as rabbitmqctl lists it: list_queues name "
+                 "messages_ready messages_unacknowledged consumers durable (plain list_queues "
+                 "prints their sum as messages).")
+            : tr("AMQP cannot list a broker's objects: these are what this session declared, "
+                 "with ready counts from passive declares. On the broker's host: rabbitmqctl "
+                 "list_queues name messages_ready messages_unacknowledged."));
 }
 
 void RatesPage::redrawPlot()
@@ -248,12 +280,19 @@ void RatesPage::redrawPlot()
     const RateSeries &r = m_session->rates();
     const double bucketSeconds = static_cast<double>(r.bucketNs) / 1e9;
     m_plot->clearGraphs();
+    // Depths are filled steps on the left axis; rates are lines with markers on the right,
+    // each with its own width, dash and marker, so one that runs on top of another (deliver
+    // and ack when consumers keep up) still shows.
+    const double pen = wb::ui::fontScale();
     int index = 0;
     double maxDepth = 1, maxRate = 1;
     for (const auto &[queue, series] : r.depth) {
         auto *g = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis);
-        g->setName(tr("%1 depth (ready + unacked)").arg(QString::fromStdString(queue)));
-        g->setPen(QPen(wb::ui::seriesColor(index++), 2.2));
+        g->setName(tr("%1 depth").arg(QString::fromStdString(queue)));
+        QColor colour = wb::ui::seriesColor(index++);
+        g->setPen(QPen(colour, 2.2 * pen));
+        colour.setAlpha(45);
+        g->setBrush(colour);
         g->setLineStyle(QCPGraph::lsStepLeft);
         QVector<double> x, y;
         for (const auto &[bucket, depth] : series) {
@@ -272,16 +311,32 @@ void RatesPage::redrawPlot()
         QString name;
         std::uint64_t RateSeries::Bucket::*field;
         Qt::PenStyle style;
+        double width;
+        QCPScatterStyle::ScatterShape marker;
+        double size; // hollow markers of three sizes stay apart where the lines coincide
     };
-    const Rate rates[] = {{tr("publish /s"), &RateSeries::Bucket::published, Qt::DashLine},
-                          {tr("deliver /s"), &RateSeries::Bucket::delivered, Qt::DotLine},
-                          {tr("ack /s"), &RateSeries::Bucket::acked, Qt::DashDotLine}};
+    // Colours apart from the depths' and from the cursor line (the highlight colour).
+    auto rateColour = [&](int i) {
+        return i == 0   ? wb::ui::seriesColor(3)
+               : i == 1 ? wb::ui::seriesColor(5)
+                        : m_plot->palette().color(QPalette::Text);
+    };
+    const Rate rates[] = {{tr("publish /s"), &RateSeries::Bucket::published, Qt::SolidLine, 4.5,
+                           QCPScatterStyle::ssCircle, 15},
+                          {tr("deliver /s"), &RateSeries::Bucket::delivered, Qt::DashLine, 2.2,
+                           QCPScatterStyle::ssTriangle, 10},
+                          {tr("ack /s"), &RateSeries::Bucket::acked, Qt::DotLine, 1.4,
+                           QCPScatterStyle::ssSquare, 5}};
     // Rates over a one-second window, so a few messages a second do not read as spikes.
     const int window = std::max(1, static_cast<int>(std::lround(1.0 / bucketSeconds)));
+    // About a dozen markers along each line, at different points for each rate.
+    const int markerEvery = std::max<int>(1, static_cast<int>(r.buckets.size() / 12));
+    int rateIndex = 0;
     for (const Rate &rate : rates) {
-        auto *g = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis2);
+        auto *g = new RateGraph(m_plot->xAxis, m_plot->yAxis2);
         g->setName(rate.name);
-        g->setPen(QPen(wb::ui::seriesColor(index++), 1.6, rate.style));
+        const QColor colour = rateColour(rateIndex);
+        g->setPen(QPen(colour, rate.width * pen, rate.style));
         QVector<double> x, y;
         std::uint64_t sum = 0;
         for (std::size_t i = 0; i < r.buckets.size(); ++i) {
@@ -295,8 +350,24 @@ void RatesPage::redrawPlot()
             maxRate = std::max(maxRate, perSecond);
         }
         g->setData(x, y, true);
+        // The markers: a second graph with the same points, thinned out and shifted for each
+        // rate, drawn without a line and left out of the legend.
+        auto *marks = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis2);
+        marks->setLineStyle(QCPGraph::lsNone);
+        marks->setScatterStyle(
+            QCPScatterStyle(rate.marker, QPen(colour, 1.6 * pen), Qt::NoBrush, rate.size * pen));
+        QVector<double> mx, my;
+        const int offset = rateIndex++ * markerEvery / 3;
+        for (int i = offset; i < x.size(); i += markerEvery) {
+            mx << x[i];
+            my << y[i];
+        }
+        marks->setData(mx, my, true);
+        marks->removeFromLegend();
+        g->marker = marks->scatterStyle();
     }
-    const double end = std::max(1.0, static_cast<double>(r.buckets.size()) * bucketSeconds);
+    const double end =
+        std::max(4 * bucketSeconds, static_cast<double>(r.buckets.size()) * bucketSeconds);
     m_plot->xAxis->setRange(0, end);
     m_plot->yAxis->setRange(0, maxDepth * 1.15);
     m_plot->yAxis2->setRange(0, maxRate * 1.15);
@@ -305,7 +376,35 @@ void RatesPage::redrawPlot()
                                ? static_cast<double>(m_session->trace()->at(pos - 1).tNs) / 1e9
                                : 0.0;
     wb::ui::moveCursorLine(m_cursor, cursorX);
+    fitLegend();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void RatesPage::fitLegend()
+{
+    // As many entries on a line as the plot's width holds (the legend's columns are as wide
+    // as their widest entry), so a wide plot spends one line on it, not two.
+    QCPLegend *legend = m_plot->legend;
+    const QFontMetrics fm(legend->font());
+    int widest = 0;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (auto *item = qobject_cast<QCPPlottableLegendItem *>(legend->item(i)))
+            widest = std::max(widest, fm.horizontalAdvance(item->plottable()->name()));
+    const int entry = widest + legend->iconSize().width() + legend->iconTextPadding() +
+                      legend->columnSpacing() + 16;
+    const int perLine =
+        std::clamp(m_plot->width() / std::max(1, entry), 1, std::max(1, legend->itemCount()));
+    if (perLine != legend->wrap())
+        legend->setWrap(perLine);
+}
+
+void RatesPage::resizeEvent(QResizeEvent *event)
+{
+    ModulePage::resizeEvent(event);
+    const int wrap = m_plot->legend->wrap();
+    fitLegend();
+    if (wrap != m_plot->legend->wrap())
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 wb::ui::StepController *RatesPage::controller() const

@@ -65,9 +65,11 @@ public:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void redrawPlot();
+    void fitLegend();
     void refreshTables();
     void refresh();
     bool m_shown = false;

@@ -1,15 +1,16 @@
 #include "runpanel.h"
 
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QVBoxLayout>
 
 namespace wb::messaging::ui {
 
@@ -25,7 +26,7 @@ RunPanel::RunPanel(std::shared_ptr<MessagingSession> session, QWidget *parent)
     m_brokerChoice->addItem(tr("RabbitMQ at a URL"));
     m_url->setPlaceholderText(QStringLiteral("amqp://user:password@host:5672/"));
     m_url->setText(QStringLiteral("amqp://guest:guest@127.0.0.1:5672/"));
-    m_url->setMinimumWidth(260);
+    m_url->setMinimumWidth(160);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setWordWrap(true);
 
@@ -33,8 +34,8 @@ RunPanel::RunPanel(std::shared_ptr<MessagingSession> session, QWidget *parent)
         m_preset->addItem(p.title, p.id);
     m_preset->setToolTip(tr("The tutorial's scenario and its variations; each fills in the "
                             "settings beside it"));
-    for (auto t : {ExchangeType::Direct, ExchangeType::Fanout, ExchangeType::Topic,
-                   ExchangeType::Headers})
+    for (auto t :
+         {ExchangeType::Direct, ExchangeType::Fanout, ExchangeType::Topic, ExchangeType::Headers})
         m_type->addItem(exchangeTypeTitle(t), int(t));
     m_type->setToolTip(tr("The exchange type of “integers”. Changing the type of an existing "
                           "exchange is a 406 error, so it applies on the next Run."));
@@ -50,40 +51,43 @@ RunPanel::RunPanel(std::shared_ptr<MessagingSession> session, QWidget *parent)
     m_count->setToolTip(tr("Stop publishing after this many integers (no limit: until Stop)"));
     m_about->setWordWrap(true);
 
-    auto *grid = new QGridLayout(this);
-    grid->setContentsMargins(0, 0, 0, 0);
+    m_brokerChoice->setAccessibleName(tr("Broker"));
+    m_url->setAccessibleName(tr("Broker URL"));
+    m_status->setAccessibleName(tr("Broker status"));
+    m_preset->setAccessibleName(tr("Scenario"));
+    m_type->setAccessibleName(tr("Exchange type"));
+    m_early->setAccessibleName(tr("Publish before bind"));
+    m_count->setAccessibleName(tr("Count"));
+
+    // The broker line keeps the status beside the choice, where it wraps; the scenario's
+    // settings and Run / Stop flow onto as many lines as the width needs.
+    auto *col = new QVBoxLayout(this);
+    col->setContentsMargins(0, 0, 0, 0);
+    col->setSpacing(4);
     auto *brokerRow = new QHBoxLayout;
+    brokerRow->addWidget(new QLabel(tr("Broker")));
     brokerRow->addWidget(m_brokerChoice);
     brokerRow->addWidget(m_url, 1);
     brokerRow->addWidget(m_connect);
     brokerRow->addWidget(m_status, 2);
-    grid->addWidget(new QLabel(tr("Broker")), 0, 0);
-    grid->addLayout(brokerRow, 0, 1);
+    col->addLayout(brokerRow);
 
-    // Two rows, so the panel fits beside the lesson: what is declared, then how the run goes.
-    auto *declareRow = new QHBoxLayout;
-    declareRow->addWidget(m_preset);
-    declareRow->addSpacing(8);
-    declareRow->addWidget(new QLabel(tr("exchange")));
-    declareRow->addWidget(m_type);
-    declareRow->addWidget(m_durable);
-    declareRow->addWidget(m_persistent);
-    declareRow->addWidget(m_mandatory);
-    declareRow->addStretch(1);
-    auto *runRow = new QHBoxLayout;
-    runRow->addWidget(new QLabel(tr("publish before bind")));
-    runRow->addWidget(m_early);
-    runRow->addSpacing(8);
-    runRow->addWidget(new QLabel(tr("count")));
-    runRow->addWidget(m_count);
-    runRow->addStretch(1);
-    runRow->addWidget(m_run);
-    runRow->addWidget(m_stop);
-    grid->addWidget(new QLabel(tr("Scenario")), 1, 0);
-    grid->addLayout(declareRow, 1, 1);
-    grid->addLayout(runRow, 2, 1);
-    grid->addWidget(m_about, 3, 1);
-    grid->setColumnStretch(1, 1);
+    auto *settings = new wb::ui::FlowLayout;
+    settings->addWidget(labelled(tr("Scenario"), m_preset));
+    settings->addWidget(labelled(tr("exchange"), m_type));
+    settings->addWidget(m_durable);
+    settings->addWidget(m_persistent);
+    settings->addWidget(m_mandatory);
+    settings->addWidget(labelled(tr("publish before bind"), m_early));
+    settings->addWidget(labelled(tr("count"), m_count));
+    auto *buttons = new QWidget;
+    auto *buttonRow = new QHBoxLayout(buttons);
+    buttonRow->setContentsMargins(0, 0, 0, 0);
+    buttonRow->addWidget(m_run);
+    buttonRow->addWidget(m_stop);
+    settings->addWidget(buttons);
+    col->addLayout(settings);
+    col->addWidget(m_about);
 
     MessagingSession *s = m_session.get();
     connect(m_brokerChoice, &QComboBox::currentIndexChanged, this, [this](int i) {
@@ -136,9 +140,8 @@ LiveConfig RunPanel::configuration() const
     const auto queues = queuesFor(c.type);
     const bool hasSmalls = std::any_of(queues.begin(), queues.end(),
                                        [](const QueueSpec &q) { return q.name == "smalls"; });
-    std::erase_if(c.consumers, [&](const ConsumerSpec &s) {
-        return s.queue == "smalls" && !hasSmalls;
-    });
+    std::erase_if(c.consumers,
+                  [&](const ConsumerSpec &s) { return s.queue == "smalls" && !hasSmalls; });
     if (hasSmalls && std::none_of(c.consumers.begin(), c.consumers.end(),
                                   [](const ConsumerSpec &s) { return s.queue == "smalls"; }))
         c.consumers.push_back({"smalls", 150});
@@ -167,15 +170,21 @@ void RunPanel::refreshBroker()
     QString colour;
     switch (st) {
     case BrokerStatus::Embedded:
-    case BrokerStatus::Connected: colour = wb::ui::stateColor("running").name(); break;
-    case BrokerStatus::Connecting: colour = wb::ui::stateColor("waiting").name(); break;
-    case BrokerStatus::Failed: colour = wb::ui::stateColor("blocked").name(); break;
+    case BrokerStatus::Connected:
+        colour = wb::ui::stateColor("running").name();
+        break;
+    case BrokerStatus::Connecting:
+        colour = wb::ui::stateColor("waiting").name();
+        break;
+    case BrokerStatus::Failed:
+        colour = wb::ui::stateColor("blocked").name();
+        break;
     }
     QString text = m_session->brokerText();
     if (url && st == BrokerStatus::Embedded)
         text = tr("enter a URL and press Connect (the embedded broker is used until then)");
-    m_status->setText(QStringLiteral("<span style='color:%1'>●</span> %2")
-                          .arg(colour, text.toHtmlEscaped()));
+    m_status->setText(
+        QStringLiteral("<span style='color:%1'>●</span> %2").arg(colour, text.toHtmlEscaped()));
     refreshRun();
 }
 

@@ -5,6 +5,8 @@
 
 #include "session.h"
 
+#include "workbench/ui/responsive.h"
+
 #include <QWidget>
 
 #include <memory>
@@ -17,6 +19,8 @@ class QPushButton;
 class QSpinBox;
 
 namespace wb::messaging::ui {
+
+using wb::ui::labelled;
 
 class RunPanel : public QWidget
 {

@@ -1,6 +1,7 @@
 #include "topologyview.h"
 #include "runpanel.h"
 
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 
@@ -42,15 +43,60 @@ namespace {
 
 constexpr qint64 kTravelNs = 600'000'000; // how long a token takes along one edge, live
 constexpr int kTokensPerEdge = 8;         // more than this on one edge: a stream with a count
-constexpr double kToken = 12;
+constexpr double kPad = 8;                // around the drawing
+constexpr double kBandGap = 10;           // between the queues' bands
+constexpr double kConsumerGap = 6;        // between the consumers of one queue
+constexpr double kAckStub = 56;           // the line acked messages leave a consumer along
+// Below this the drawing is not shrunk further (the canvas's minimum size keeps it there in
+// the usual scenarios); text under about three quarters of its size is hard to read.
+constexpr double kLegibleScale = 0.75;
+// With room to spare (a large window) the drawing grows, up to this, for the back rows.
+constexpr double kLargestScale = 1.6;
 
-// Where each box of the topology is, for one size of the canvas and one state.
+// The shape of a routing key's tokens, so odd and even differ by more than their colour.
+enum class Shape { Circle, Square, Diamond };
+
+Shape keyShape(const std::string &key)
+{
+    if (key.rfind("odd", 0) == 0 || key.find("parity=odd") != std::string::npos)
+        return Shape::Circle;
+    if (key.rfind("even", 0) == 0 || key.find("parity=even") != std::string::npos)
+        return Shape::Square;
+    return Shape::Diamond;
+}
+
+// The fonts of the drawing and the sizes that follow from them.
+struct Fonts
+{
+    explicit Fonts(const QFont &base) : bold(base), small(base), fb(bold), fs(small)
+    {
+        bold.setBold(true);
+        fb = QFontMetricsF(bold);
+        fs = QFontMetricsF(small);
+        token = std::max(12.0, std::round(fs.height() * 0.75));
+    }
+    QFont bold, small;
+    QFontMetricsF fb, fs;
+    double token;
+};
+
+// What the producer and exchange boxes say, line by line: the layout sizes them to fit.
+struct Captions
+{
+    QStringList producer, exchange;
+    QString bin;
+};
+
+// Where each box of the topology is, for one size of the canvas and one state. The rects
+// are in the drawing's own coordinates; `scale` maps them onto the widget.
 struct Layout
 {
+    double scale = 1;
     QRectF producer, exchange, dropped;
-    std::map<std::string, QRectF> queues;
+    std::map<std::string, QRectF> queueNames;  // the name line above a queue's box
+    std::map<std::string, QRectF> queues;      // the box holding the ready tokens
+    std::map<std::string, QRectF> queueStatus; // the counts under it
     std::map<std::string, QRectF> consumers;
-    std::string exchangeName;
 };
 
 // The queues in the scenario's order (odds, evens, smalls), then any other.
@@ -66,47 +112,200 @@ std::vector<std::string> queueOrder(const MessagingState &s)
     return out;
 }
 
-Layout layOut(const QRectF &area, const MessagingState &s, const std::string &exchange)
+QString queueStatusText(const QueueView &q)
+{
+    return QObject::tr("ready %1 · unacked %2").arg(q.ready).arg(q.unacked);
+}
+
+QString bindingLabel(const std::string &key)
+{
+    return QString::fromStdString(key.empty() ? "(empty key)" : key);
+}
+
+double widest(const QFontMetricsF &fm, const QStringList &lines)
+{
+    double w = 0;
+    for (const QString &l : lines)
+        w = std::max(w, fm.horizontalAdvance(l));
+    return w;
+}
+
+// The part of the drawing's size that does not depend on the canvas: the boxes sized to
+// their text, the gaps to the tokens and binding keys on the edges.
+struct Needs
+{
+    double producer, exchange, queue, consumer; // widths
+    double gap1, gap2, gap3; // producer-exchange, exchange-queues, queues-consumers
+    double legend, producerH, exchangeH, binH, queueBlock, queueBox, consumerH;
+    std::vector<double> bands; // per queue
+    double width() const
+    {
+        return 2 * kPad + producer + gap1 + exchange + gap2 + queue + gap3 + consumer;
+    }
+    double height(bool bin) const
+    {
+        double h = 0;
+        for (double b : bands)
+            h += b;
+        h += kBandGap * static_cast<double>(std::max<std::size_t>(1, bands.size()) - 1);
+        h = std::max({h, producerH, exchangeH + (bin ? 20 + binH : 0)});
+        return 2 * kPad + legend + h;
+    }
+};
+
+// Consumers per queue, in the order of the consumers' tags.
+std::map<std::string, std::vector<std::string>> consumersByQueue(const MessagingState &s)
+{
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto &[tag, c] : s.consumers)
+        out[c.queue].push_back(tag);
+    return out;
+}
+
+Needs needsFor(const MessagingState &s, const Captions &cap, const Fonts &f,
+               const std::vector<std::string> &order)
+{
+    Needs n;
+    const double line = f.fs.height(), bline = f.fb.height();
+    n.producer = std::max(f.fb.horizontalAdvance(cap.producer.value(0)),
+                          widest(f.fs, cap.producer.mid(1))) +
+                 16;
+    n.exchange = std::max(f.fb.horizontalAdvance(cap.exchange.value(0)),
+                          widest(f.fs, cap.exchange.mid(1))) +
+                 16;
+    n.producerH = bline + line * static_cast<double>(cap.producer.size() - 1) + 14;
+    n.exchangeH = bline + line * static_cast<double>(cap.exchange.size() - 1) + 14;
+    n.binH = 2 * line + 12;
+    // Queues: the name (and durability) above, at least a few tokens, the counts below.
+    n.queue = std::max(
+        {f.fs.horizontalAdvance(QObject::tr("ready 99 · unacked 99")), 6 * (f.token + 3) + 12});
+    for (const std::string &name : order)
+        n.queue = std::max(n.queue, f.fb.horizontalAdvance(QString::fromStdString(name)) +
+                                        f.fs.horizontalAdvance(QObject::tr(" · transient")));
+    n.queueBox = f.token + 14;
+    n.queueBlock = bline + 2 + n.queueBox + 8 + line;
+    // Consumers: tag and prefetch on the first line, the held tokens, the counts.
+    double tag = f.fb.horizontalAdvance(QStringLiteral("odds-10"));
+    for (const auto &[t, c] : s.consumers)
+        tag = std::max(tag, f.fb.horizontalAdvance(QString::fromStdString(t)));
+    // The middle line holds six tokens (more show as a count) and, on its right, the stub acks
+    // leave along.
+    n.consumer = std::max({tag + 12 + f.fs.horizontalAdvance(QObject::tr("prefetch 100")),
+                           f.fs.horizontalAdvance(QObject::tr("unacked 99 · acked 999")),
+                           6 * (f.token * 0.8 + 3) + kAckStub + 8}) +
+                 14;
+    n.consumerH = bline + f.token * 0.8 + 6 + line + 10;
+    // Edges: room for a few travelling tokens and, after the exchange, the binding keys.
+    double pill = 0;
+    for (const auto &b : s.bindings)
+        pill = std::max(pill, f.fs.horizontalAdvance(bindingLabel(b.key)) + 14);
+    n.gap1 = 2 * f.token + 16;
+    n.gap2 = std::max(n.gap1, pill + 2 * f.token + 16);
+    n.gap3 = 2 * f.token + 12;
+    n.legend = std::max(f.fb.height(), f.token) + 12;
+    const auto mine = consumersByQueue(s);
+    for (const std::string &name : order) {
+        const auto it = mine.find(name);
+        const double k = it == mine.end() ? 0 : static_cast<double>(it->second.size());
+        n.bands.push_back(std::max(n.queueBlock, k * n.consumerH + (k - 1) * kConsumerGap));
+    }
+    return n;
+}
+
+Layout layOut(QSizeF size, const MessagingState &s, const Captions &cap, const Fonts &f)
 {
     Layout l;
-    const double w = area.width(), h = area.height();
-    const double midY = area.top() + h * 0.42;
-    l.producer = QRectF(area.left() + 8, midY - 36, std::min(140.0, w * 0.13), 72);
-    l.exchange = QRectF(area.left() + w * 0.19, midY - 40, std::min(180.0, w * 0.24), 80);
-    l.dropped = QRectF(l.exchange.left(), area.bottom() - 58, l.exchange.width(), 48);
-    l.exchangeName = exchange;
     const auto order = queueOrder(s);
-    const double top = area.top() + 6;
-    const double band = order.empty() ? h : (h - 12) / static_cast<double>(order.size());
-    const double qLeft = area.left() + w * 0.47, qWidth = w * 0.27;
-    const double cLeft = area.left() + w * 0.80, cWidth = area.right() - cLeft - 4;
+    const Needs n = needsFor(s, cap, f, order);
+    const bool bin = s.totals.unroutable > 0;
+    l.scale = std::min({kLargestScale, size.width() / n.width(), size.height() / n.height(bin)});
+    const double w = size.width() / l.scale, h = size.height() / l.scale;
+
+    // Extra width goes mostly to the queues (more tokens in a line) and the edges; the boxes
+    // of text grow a little, up to a limit.
+    double extra = w - n.width();
+    auto grow = [&](double need, double share, double cap) {
+        return need + std::min(extra * share, std::max(0.0, cap - need));
+    };
+    const double pw = grow(n.producer, 0.06, 190), ew = grow(n.exchange, 0.08, 250);
+    const double cw = grow(n.consumer, 0.12, 300);
+    const double g1 = grow(n.gap1, 0.10, 160), g3 = grow(n.gap3, 0.10, 160);
+    const double g2 = grow(n.gap2, 0.20, 260);
+    const double qw = w - 2 * kPad - pw - g1 - ew - g2 - g3 - cw;
+
+    const double x0 = kPad;
+    const double top = kPad + n.legend, bottom = h - kPad;
+    double bandsHeight =
+        kBandGap * static_cast<double>(std::max<std::size_t>(1, order.size()) - 1);
+    for (double b : n.bands)
+        bandsHeight += b;
+    const double spare = std::max(0.0, (bottom - top) - bandsHeight);
+    const double perBand = order.empty() ? 0 : spare / static_cast<double>(order.size());
+    const double boxH = n.queueBox + std::min(perBand * 0.4, 30.0);
+    const double qLeft = x0 + pw + g1 + ew + g2, cLeft = qLeft + qw + g3;
+    const auto mine = consumersByQueue(s);
+    double y = top;
     for (std::size_t i = 0; i < order.size(); ++i) {
-        const double y0 = top + band * static_cast<double>(i);
-        const double qh = std::min(64.0, band - 26);
-        l.queues[order[i]] = QRectF(qLeft, y0 + (band - qh) / 2, qWidth, qh);
-        std::vector<const ConsumerView *> mine;
-        for (const auto &[tag, c] : s.consumers)
-            if (c.queue == order[i])
-                mine.push_back(&c);
-        const double ch = std::min(58.0, (band - 8) / std::max<double>(1, mine.size()) - 6);
-        const double stack = (ch + 6) * static_cast<double>(mine.size()) - 6;
-        for (std::size_t k = 0; k < mine.size(); ++k)
-            l.consumers[mine[k]->tag] =
-                QRectF(cLeft, y0 + (band - stack) / 2 + (ch + 6) * static_cast<double>(k),
-                       cWidth, ch);
+        const std::string &name = order[i];
+        const double band = n.bands[i] + perBand;
+        const double block = n.queueBlock - n.queueBox + boxH;
+        const double bTop = y + (band - block) / 2;
+        l.queueNames[name] = QRectF(qLeft, bTop, qw, f.fb.height());
+        const QRectF box(qLeft, bTop + f.fb.height() + 2, qw, boxH);
+        l.queues[name] = box;
+        l.queueStatus[name] = QRectF(qLeft, box.bottom() + 8, qw, f.fs.height());
+        const auto it = mine.find(name);
+        if (it != mine.end()) {
+            const double k = static_cast<double>(it->second.size());
+            const double stack = k * n.consumerH + (k - 1) * kConsumerGap;
+            const double cTop = std::clamp(box.center().y() - stack / 2, y, y + band - stack);
+            for (std::size_t j = 0; j < it->second.size(); ++j)
+                l.consumers[it->second[j]] =
+                    QRectF(cLeft, cTop + (n.consumerH + kConsumerGap) * static_cast<double>(j), cw,
+                           n.consumerH);
+        }
+        y += band + kBandGap;
     }
+    // Producer and exchange face the middle of the queues; the bin of unroutable messages
+    // hangs under the exchange.
+    double midY = top + (bottom - top) / 2;
+    if (bin)
+        midY = std::min(midY, bottom - n.binH - 20 - n.exchangeH / 2);
+    l.producer = QRectF(x0, midY - n.producerH / 2, pw, n.producerH);
+    l.exchange = QRectF(x0 + pw + g1, midY - n.exchangeH / 2, ew, n.exchangeH);
+    l.dropped = QRectF(l.exchange.left(), l.exchange.bottom() + 20, ew, n.binH);
     return l;
 }
 
-void drawToken(QPainter &p, QPointF at, const QColor &c, double size = kToken, bool ring = false)
+void drawShape(QPainter &p, QPointF at, Shape shape, double size)
 {
-    p.setPen(QPen(c.darker(140), ring ? 2.0 : 1.0));
+    const double r = size / 2;
+    switch (shape) {
+    case Shape::Circle:
+        p.drawEllipse(at, r, r);
+        break;
+    case Shape::Square:
+        p.drawRect(QRectF(at.x() - r * 0.9, at.y() - r * 0.9, r * 1.8, r * 1.8));
+        break;
+    case Shape::Diamond:
+        p.drawPolygon(QPolygonF{at + QPointF(0, -r * 1.1), at + QPointF(r * 1.1, 0),
+                                at + QPointF(0, r * 1.1), at + QPointF(-r * 1.1, 0)});
+        break;
+    }
+}
+
+// One message: its routing key's colour and shape; redelivered ones carry a ring inside.
+void paintToken(QPainter &p, QPointF at, const std::string &key, double size, bool ring = false)
+{
+    const QColor c = keyColor(key);
+    const Shape shape = keyShape(key);
+    p.setPen(QPen(c.darker(150), 1.0));
     p.setBrush(c);
-    p.drawEllipse(at, size / 2, size / 2);
-    if (ring) { // redelivered: a white ring inside
+    drawShape(p, at, shape, size);
+    if (ring) {
         p.setPen(QPen(Qt::white, 1.5));
         p.setBrush(Qt::NoBrush);
-        p.drawEllipse(at, size / 2 - 3, size / 2 - 3);
+        drawShape(p, at, shape, size - 6);
     }
 }
 
@@ -115,6 +314,45 @@ void drawBox(QPainter &p, const QRectF &r, const QColor &fill, const QColor &edg
     p.setPen(QPen(edge, 1.4));
     p.setBrush(fill);
     p.drawRoundedRect(r, radius, radius);
+}
+
+// Lines of text centred in `r` from the top, the first one bold.
+void drawLines(QPainter &p, const QRectF &r, const QStringList &lines, const Fonts &f,
+               const QColor &first, const QColor &rest)
+{
+    double y = r.top();
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        p.setFont(i == 0 ? f.bold : f.small);
+        p.setPen(i == 0 ? first : rest);
+        const double lh = i == 0 ? f.fb.height() : f.fs.height();
+        p.drawText(QRectF(r.left(), y, r.width(), lh), Qt::AlignCenter, lines[i]);
+        y += lh;
+    }
+}
+
+Captions captionsFor(MessagingSession *session)
+{
+    const auto &cfg = session->config();
+    const MessagingState &s = session->stateAtCursor();
+    const std::string exchange = cfg.exchange;
+    Captions c;
+    c.producer = QStringList{QObject::tr("producer"), QObject::tr("%1 /s").arg(cfg.rate),
+                             cfg.persistent ? QObject::tr("persistent") : QObject::tr("transient"),
+                             QObject::tr("published %1").arg(s.totals.published)};
+    const auto ex = s.exchanges.find(exchange);
+    c.exchange = QStringList{QStringLiteral("“%1”").arg(QString::fromStdString(exchange))};
+    if (ex != s.exchanges.end())
+        c.exchange << QObject::tr("%1 exchange").arg(QString::fromStdString(ex->second.type))
+                   << (ex->second.durable ? QObject::tr("durable") : QObject::tr("transient"));
+    else
+        c.exchange << QObject::tr("exchange") << QObject::tr("not declared yet");
+    return c;
+}
+
+// The middle line of a consumer's box, where the tokens it holds sit.
+double consumerTokenRow(const QRectF &consumer, const Fonts &f)
+{
+    return consumer.top() + 4 + f.fb.height() + f.token * 0.4 + 3;
 }
 
 QPointF along(QPointF a, QPointF b, double t)
@@ -129,9 +367,14 @@ QPointF along(QPointF a, QPointF b, double t)
 TopologyCanvas::TopologyCanvas(MessagingSession *session, QWidget *parent)
     : QWidget(parent), m_session(session)
 {
-    setMinimumSize(640, 340);
     setAutoFillBackground(true);
     setBackgroundRole(QPalette::Base);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    setAccessibleName(tr("Topology"));
+    setAccessibleDescription(
+        tr("The producer publishes to the exchange, which routes each message by its routing "
+           "key along the bindings to the queues; consumers take messages from the queues. "
+           "Odd keys are orange circles, even keys blue squares."));
     m_frames.setInterval(33); // about 30 frames a second while a run is followed
     connect(&m_frames, &QTimer::timeout, this, &TopologyCanvas::animate);
     connect(session->controller(), &wb::ui::StepController::positionChanged, this,
@@ -145,6 +388,30 @@ TopologyCanvas::TopologyCanvas(MessagingSession *session, QWidget *parent)
     });
     if (session->isRunning())
         m_frames.start();
+}
+
+QSize TopologyCanvas::minimumSizeHint() const
+{
+    // The odd/even scenario with three queues and a consumer on each, drawn at the smallest
+    // legible scale.
+    MessagingState typical;
+    for (const char *q : {"odds", "evens", "smalls"}) {
+        typical.queues[q].name = q;
+        typical.consumers[std::string(q) + "-1"].queue = q;
+    }
+    typical.bindings.push_back({});
+    typical.bindings.back().key = "odd.small";
+    const Fonts f(font());
+    const Needs n = needsFor(typical, captionsFor(m_session), f, queueOrder(typical));
+    return {static_cast<int>(std::ceil(n.width() * kLegibleScale)),
+            static_cast<int>(std::ceil(n.height(false) * kLegibleScale))};
+}
+
+QSize TopologyCanvas::sizeHint() const
+{
+    const QSize min = minimumSizeHint();
+    return {static_cast<int>(min.width() / kLegibleScale * 1.2),
+            static_cast<int>(min.height() / kLegibleScale * 1.2)};
 }
 
 void TopologyCanvas::animate()
@@ -166,16 +433,13 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
     const QColor boxFill = pal.color(QPalette::AlternateBase);
     const QColor edge = pal.color(QPalette::Mid);
     const QColor accent = wb::ui::stateColor("accent");
-    const QFont base = font();
-    QFont bold = base;
-    bold.setBold(true);
-    QFont small = base;
-    small.setPointSizeF(base.pointSizeF() * 0.9);
-
-    const MessagingState &s = m_session->stateAtCursor();
-    const std::string exchange = m_session->config().exchange;
-    const QRectF area = rect().adjusted(10, 10, -10, -10);
-    const Layout l = layOut(area, s, exchange);
+    const Fonts f(font());
+    const double token = f.token;
+    // Every message token goes through here, so the legend knows which kinds were drawn.
+    auto drawToken = [&](QPointF at, const std::string &key, double size, bool ring = false) {
+        m_stats.otherKeys |= keyShape(key) == Shape::Diamond;
+        paintToken(p, at, key, size, ring);
+    };
 
     if (!m_session->trace()) {
         p.setPen(muted);
@@ -183,22 +447,12 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
         return;
     }
 
-    // --- legend: what the token colours mean --------------------------------------------------
-    p.setFont(small);
-    {
-        QPointF at(area.left() + 8, area.top() + 10);
-        const std::pair<std::string, QString> items[] = {
-            {"odd", tr("routing key odd")}, {"even", tr("routing key even")}};
-        for (const auto &[key, label] : items) {
-            drawToken(p, at, keyColor(key));
-            p.setPen(muted);
-            p.drawText(at + QPointF(10, 4), label);
-            at += QPointF(p.fontMetrics().horizontalAdvance(label) + 30, 0);
-        }
-        drawToken(p, at, keyColor("odd"), kToken, true);
-        p.setPen(muted);
-        p.drawText(at + QPointF(10, 4), tr("redelivered"));
-    }
+    const MessagingState &s = m_session->stateAtCursor();
+    const std::string exchange = m_session->config().exchange;
+    const Captions cap = captionsFor(m_session);
+    const Layout l = layOut(QSizeF(size()), s, cap, f);
+    p.scale(l.scale, l.scale);
+    const QRectF area(0, 0, width() / l.scale, height() / l.scale);
 
     // --- edges and binding keys -----------------------------------------------------------
     // Binding keys go on top of everything, drawn last.
@@ -226,33 +480,13 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
         p.drawLine(QPointF(q.right(), q.center().y()), QPointF(r.left(), r.center().y()));
     }
 
-    // --- producer ---------------------------------------------------------------------------
-    p.setFont(bold);
+    // --- producer and exchange --------------------------------------------------------------
     drawBox(p, l.producer, boxFill, edge, 6);
-    p.setPen(text);
-    p.drawText(l.producer.adjusted(6, 6, -6, -6), Qt::AlignTop | Qt::AlignHCenter,
-               tr("producer"));
-    p.setFont(small);
-    const auto &cfg = m_session->config();
-    p.drawText(l.producer.adjusted(6, 24, -6, -4), Qt::AlignTop | Qt::AlignHCenter,
-               tr("%1/s · %2\npublished %3")
-                   .arg(cfg.rate)
-                   .arg(cfg.persistent ? tr("persistent") : tr("transient"))
-                   .arg(s.totals.published));
-
-    // --- exchange ---------------------------------------------------------------------------
+    drawLines(p, l.producer.adjusted(6, 7, -6, -4), cap.producer, f, text, text);
     drawBox(p, l.exchange, haveExchange ? boxFill : pal.color(QPalette::Base),
             haveExchange ? accent : muted, 10);
-    p.setFont(bold);
-    p.setPen(haveExchange ? text : muted);
-    p.drawText(l.exchange.adjusted(6, 8, -6, -6), Qt::AlignTop | Qt::AlignHCenter,
-               tr("exchange “%1”").arg(QString::fromStdString(exchange)));
-    p.setFont(small);
-    p.drawText(l.exchange.adjusted(6, 28, -6, -6), Qt::AlignTop | Qt::AlignHCenter,
-               haveExchange ? tr("%1 · %2")
-                                  .arg(QString::fromStdString(ex->second.type),
-                                       ex->second.durable ? tr("durable") : tr("transient"))
-                            : tr("not declared yet"));
+    drawLines(p, l.exchange.adjusted(6, 7, -6, -4), cap.exchange, f, haveExchange ? text : muted,
+              haveExchange ? text : muted);
 
     // --- the unroutable bin -----------------------------------------------------------------
     const bool showBin = s.totals.unroutable > 0;
@@ -261,44 +495,45 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
         p.drawLine(QPointF(l.exchange.center().x(), l.exchange.bottom()),
                    QPointF(l.dropped.center().x(), l.dropped.top()));
         drawBox(p, l.dropped, pal.color(QPalette::Base), wb::ui::stateColor("blocked"), 6);
-        p.setPen(text);
-        p.drawText(l.dropped, Qt::AlignCenter,
-                   tr("no route: %1\n%2")
-                       .arg(s.totals.unroutable)
-                       .arg(s.totals.returned ? tr("returned %1 (mandatory)").arg(s.totals.returned)
-                                              : tr("dropped silently")));
+        drawLines(p, l.dropped.adjusted(4, 5, -4, -4),
+                  {tr("no route: %1").arg(s.totals.unroutable),
+                   s.totals.returned ? tr("returned %1").arg(s.totals.returned)
+                                     : tr("dropped silently")},
+                  f, text, text);
     }
 
     // --- queues, with their ready messages as tokens -----------------------------------------
     for (const auto &[name, r] : l.queues) {
         const QueueView &q = s.queues.at(name);
         drawBox(p, r, boxFill, edge, 4);
-        p.setFont(bold);
+        const QRectF nameLine = l.queueNames.at(name);
+        const QString title = QString::fromStdString(name);
+        p.setFont(f.bold);
         p.setPen(text);
-        p.drawText(QRectF(r.left(), r.top() - 20, r.width(), 18), Qt::AlignLeft | Qt::AlignBottom,
-                   QString::fromStdString(name));
-        p.setFont(small);
+        p.drawText(nameLine, Qt::AlignLeft | Qt::AlignBottom, title);
+        p.setFont(f.small);
         p.setPen(muted);
-        p.drawText(QRectF(r.left(), r.top() - 20, r.width(), 18), Qt::AlignRight | Qt::AlignBottom,
-                   tr("%1 · ready %2 · unacked %3")
-                       .arg(q.durable ? tr("durable") : tr("transient"))
-                       .arg(q.ready)
-                       .arg(q.unacked));
+        p.drawText(nameLine.adjusted(f.fb.horizontalAdvance(title), 0, 0, 0),
+                   Qt::AlignLeft | Qt::AlignBottom,
+                   q.durable ? tr(" · durable") : tr(" · transient"));
+        p.setPen(text);
+        p.drawText(l.queueStatus.at(name), Qt::AlignLeft | Qt::AlignVCenter, queueStatusText(q));
         // Head of the queue on the right, next to the consumers.
         const QRectF inner = r.adjusted(6, 6, -6, -6);
-        const int capacity = std::max(1, static_cast<int>(inner.width() / (kToken + 3)));
+        const double step = token + 3;
+        const int capacity = std::max(1, static_cast<int>(inner.width() / step));
         const auto shown = std::min<std::size_t>(q.waiting.size(), capacity);
         const bool more = q.waiting.size() > static_cast<std::size_t>(capacity);
         for (std::size_t i = 0; i < shown - (more ? 1 : 0) && shown > 0; ++i) {
-            const QPointF at(inner.right() - (kToken + 3) * (static_cast<double>(i) + 0.5),
+            const QPointF at(inner.right() - step * (static_cast<double>(i) + 0.5),
                              inner.center().y());
             const auto &w = q.waiting[i];
-            drawToken(p, at, keyColor(w.msg ? s.routingKeyOf(w.msg) : w.routingKey));
+            drawToken(at, w.msg ? s.routingKeyOf(w.msg) : w.routingKey, token);
             ++m_stats.tokens;
         }
         if (more) {
             p.setPen(text);
-            p.drawText(QRectF(inner.left(), inner.top(), kToken * 3, inner.height()),
+            p.drawText(QRectF(inner.left(), inner.top(), step * 3, inner.height()),
                        Qt::AlignVCenter | Qt::AlignLeft,
                        tr("+%1").arg(q.waiting.size() - shown + 1));
             ++m_stats.aggregated;
@@ -307,7 +542,7 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
         const double total = static_cast<double>(q.ready + q.unacked);
         if (total > 0) {
             const double scale = r.width() / std::max(total, std::max<double>(capacity, 1) * 2);
-            const QRectF bar(r.left(), r.bottom() + 3, 0, 5);
+            const QRectF bar(r.left(), r.bottom() + 2, 0, 5);
             p.setPen(Qt::NoPen);
             p.setBrush(accent);
             p.drawRect(bar.adjusted(0, 0, std::min(r.width(), scale * q.ready), 0));
@@ -321,23 +556,34 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
     for (const auto &[tag, r] : l.consumers) {
         const ConsumerView &c = s.consumers.at(tag);
         drawBox(p, r, boxFill, wb::ui::stateColor("running"), 6);
-        p.setFont(bold);
+        const QRectF inner = r.adjusted(7, 4, -7, -4);
+        p.setFont(f.bold);
         p.setPen(text);
-        p.drawText(r.adjusted(6, 3, -6, -3), Qt::AlignTop | Qt::AlignLeft,
-                   QString::fromStdString(tag));
-        p.setFont(small);
+        p.drawText(inner, Qt::AlignTop | Qt::AlignLeft, QString::fromStdString(tag));
+        p.setFont(f.small);
         p.setPen(muted);
-        p.drawText(r.adjusted(6, 3, -6, -3), Qt::AlignTop | Qt::AlignRight,
+        p.drawText(QRectF(inner.left(), inner.top(), inner.width(), f.fb.height()),
+                   Qt::AlignVCenter | Qt::AlignRight,
                    tr("prefetch %1").arg(c.prefetch ? QString::number(c.prefetch) : tr("∞")));
-        p.drawText(r.adjusted(6, 3, -6, -3), Qt::AlignBottom | Qt::AlignRight,
+        p.setPen(text);
+        p.drawText(inner, Qt::AlignBottom | Qt::AlignRight,
                    tr("unacked %1 · acked %2").arg(c.holding.size()).arg(c.acked));
-        const int capacity = std::max(1, static_cast<int>((r.width() - 12) / (kToken * 0.8 + 2)));
-        const auto shown = std::min<std::size_t>(c.holding.size(), capacity);
+        const double held = token * 0.8, step = held + 3;
+        const int capacity = std::max(1, static_cast<int>((inner.width() - kAckStub - 8) / step));
+        const bool more = c.holding.size() > static_cast<std::size_t>(capacity);
+        const auto shown =
+            std::min<std::size_t>(c.holding.size(), std::max(0, capacity - (more ? 2 : 0)));
+        const double rowY = consumerTokenRow(r, f);
         for (std::size_t i = 0; i < shown; ++i) {
-            const QPointF at(r.left() + 10 + (kToken * 0.8 + 2) * static_cast<double>(i),
-                             r.center().y() + 1);
-            drawToken(p, at, keyColor(s.routingKeyOf(c.holding[i])), kToken * 0.8);
+            const QPointF at(inner.left() + held / 2 + step * static_cast<double>(i), rowY);
+            drawToken(at, s.routingKeyOf(c.holding[i]), held);
             ++m_stats.tokens;
+        }
+        if (more) {
+            p.setPen(text);
+            p.drawText(QRectF(inner.left() + step * static_cast<double>(shown),
+                              rowY - f.fs.height() / 2, step * 3, f.fs.height()),
+                       Qt::AlignVCenter | Qt::AlignLeft, tr("+%1").arg(c.holding.size() - shown));
         }
     }
 
@@ -359,7 +605,7 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
     struct Travel
     {
         double t;
-        QColor colour;
+        std::string key;
         bool redelivered;
     };
     std::map<EdgeKey, std::vector<Travel>> edges;
@@ -406,14 +652,15 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
         case MoveKind::Ack:
             if (!c)
                 continue;
-            // Settled: the token leaves along the bottom of the consumer's box.
-            a = {c->left() + 10, c->bottom() - 9};
-            z = {c->left() + 70, c->bottom() - 9};
+            // Settled: the token leaves along a stub at the right of the held tokens.
+            a = {c->right() - 7 - kAckStub, consumerTokenRow(*c, f)};
+            z = {c->right() - 7, consumerTokenRow(*c, f)};
             break;
         case MoveKind::Requeue:
             if (!q)
                 continue;
-            a = c ? QPointF(c->left(), c->center().y() + 8) : QPointF(q->right() + 40, q->center().y());
+            a = c ? QPointF(c->left(), c->center().y() + 8)
+                  : QPointF(q->right() + 40, q->center().y());
             z = {q->right(), q->center().y() + 8};
             break;
         case MoveKind::Drop:
@@ -431,7 +678,7 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
             z = {l.producer.right(), l.producer.center().y() + 14};
             break;
         }
-        edges[{a, z}].push_back({t, keyColor(m.routingKey), m.redelivered});
+        edges[{a, z}].push_back({t, m.routingKey, m.redelivered});
         if (!live) {
             p.setPen(QPen(accent, 3));
             p.drawLine(a, z);
@@ -444,13 +691,13 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
         s.moves.size() >= MessagingState::kMoves)
         scale = static_cast<double>(kTravelNs) /
                 static_cast<double>(std::max<qint64>(1, now - s.moves.front().tNs));
-    p.setFont(small);
+    p.setFont(f.small);
     const double phase = live ? std::fmod(static_cast<double>(now) / kTravelNs, 1.0) : 0.0;
     for (const auto &[e, travels] : edges) {
         const bool many = travels.size() > static_cast<std::size_t>(kTokensPerEdge);
         if (!many) {
             for (const Travel &tr0 : travels) {
-                drawToken(p, along(e.a, e.z, tr0.t), tr0.colour, kToken, tr0.redelivered);
+                drawToken(along(e.a, e.z, tr0.t), tr0.key, token, tr0.redelivered);
                 ++m_stats.tokens;
             }
             continue;
@@ -462,14 +709,21 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
             const double t = std::fmod(static_cast<double>(i) / kTokensPerEdge + phase, 1.0);
             const Travel &sample = travels[travels.size() * static_cast<std::size_t>(i) /
                                            static_cast<std::size_t>(kTokensPerEdge)];
-            drawToken(p, along(e.a, e.z, t), sample.colour, kToken * 0.85, sample.redelivered);
+            drawToken(along(e.a, e.z, t), sample.key, token * 0.85, sample.redelivered);
             ++m_stats.tokens;
         }
-        if (QLineF(e.a, e.z).length() <= 60)
+        if (QLineF(e.a, e.z).length() <= kAckStub + 1)
             continue; // the ack stub: the consumer box already counts them
-        const QPointF mid = along(e.a, e.z, 0.3) + QPointF(0, -16);
+        // The count sits beside the edge, near its start, clear of the binding key.
+        const QLineF line(e.a, e.z);
+        QPointF normal(-(e.z.y() - e.a.y()), e.z.x() - e.a.x());
+        normal /= std::max(1.0, line.length());
+        if (normal.y() > 0)
+            normal = -normal;
+        const QPointF mid = along(e.a, e.z, 0.22) + normal * (f.fs.height() * 0.5 + token);
         p.setPen(text);
-        p.drawText(QRectF(mid.x() - 40, mid.y() - 9, 80, 18), Qt::AlignCenter,
+        p.drawText(QRectF(mid.x() - 40, mid.y() - f.fs.height() / 2, 80, f.fs.height()),
+                   Qt::AlignCenter,
                    tr("×%1").arg(qRound(static_cast<double>(travels.size()) * scale)));
     }
     for (const auto &[at, k] : pills) {
@@ -480,6 +734,31 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
         p.setPen(text);
         p.drawText(pill, Qt::AlignCenter, key);
     }
+    // --- legend: what the token colours and shapes mean, on top of the drawing --------------
+    p.setFont(f.small);
+    {
+        QPointF at(kPad + token / 2, kPad + (f.fb.height()) / 2);
+        const std::pair<std::string, QString> items[] = {{"odd", tr("routing key odd")},
+                                                         {"even", tr("routing key even")}};
+        auto label = [&](const QString &what) {
+            p.setPen(text);
+            p.drawText(QRectF(at.x() + token * 0.8, at.y() - f.fs.height() / 2,
+                              f.fs.horizontalAdvance(what) + 4, f.fs.height()),
+                       Qt::AlignLeft | Qt::AlignVCenter, what);
+            at += QPointF(token * 0.8 + f.fs.horizontalAdvance(what) + 2 * token, 0);
+        };
+        for (const auto &[key, what] : items) {
+            drawToken(at, key, token);
+            label(what);
+        }
+        drawToken(at, "odd", token, true);
+        label(tr("redelivered"));
+        if (m_stats.otherKeys) {
+            drawToken(at, "", token);
+            label(tr("other key"));
+        }
+    }
+
     m_stats.nanoseconds = clock.nsecsElapsed();
 }
 
@@ -514,31 +793,32 @@ TopologyPage::TopologyPage(std::shared_ptr<MessagingSession> session, QWidget *p
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    // Two rows, so the page fits beside the lesson: the producer and new consumers, then the
-    // running consumers and the broker.
-    auto *tuneRow = new QHBoxLayout;
-    tuneRow->addWidget(new QLabel(tr("Rate")));
-    tuneRow->addWidget(m_rate);
-    tuneRow->addWidget(new QLabel(tr("prefetch")));
-    tuneRow->addWidget(m_prefetch);
-    tuneRow->addSpacing(12);
-    tuneRow->addWidget(m_add);
-    tuneRow->addWidget(new QLabel(tr("on")));
-    tuneRow->addWidget(m_queue);
-    tuneRow->addWidget(new QLabel(tr("working")));
-    tuneRow->addWidget(m_work);
-    tuneRow->addStretch(1);
-    auto *consumerRow = new QHBoxLayout;
-    consumerRow->addWidget(new QLabel(tr("Consumer")));
-    consumerRow->addWidget(m_consumer);
-    consumerRow->addWidget(m_stopConsumer);
-    consumerRow->addWidget(m_kill);
-    consumerRow->addSpacing(12);
-    consumerRow->addWidget(m_restart);
-    consumerRow->addStretch(1);
-    auto *controls = new QVBoxLayout;
-    controls->addLayout(tuneRow);
-    controls->addLayout(consumerRow);
+    m_rate->setAccessibleName(tr("Publish rate"));
+    m_prefetch->setAccessibleName(tr("Prefetch"));
+    m_queue->setAccessibleName(tr("Queue of the new consumer"));
+    m_work->setAccessibleName(tr("Work per message"));
+    m_consumer->setAccessibleName(tr("Consumer"));
+
+    // The live controls flow onto as many lines as the width needs, each group kept whole:
+    // the producer, a new consumer, a running consumer, the broker.
+    auto *controls = new wb::ui::FlowLayout;
+    controls->addWidget(labelled(tr("Rate"), m_rate));
+    controls->addWidget(labelled(tr("prefetch"), m_prefetch));
+    auto *add = new QWidget;
+    auto *addRow = new QHBoxLayout(add);
+    addRow->setContentsMargins(0, 0, 0, 0);
+    addRow->addWidget(m_add);
+    addRow->addWidget(labelled(tr("on"), m_queue));
+    addRow->addWidget(labelled(tr("working"), m_work));
+    controls->addWidget(add);
+    auto *running = new QWidget;
+    auto *runningRow = new QHBoxLayout(running);
+    runningRow->setContentsMargins(0, 0, 0, 0);
+    runningRow->addWidget(labelled(tr("Consumer"), m_consumer));
+    runningRow->addWidget(m_stopConsumer);
+    runningRow->addWidget(m_kill);
+    controls->addWidget(running);
+    controls->addWidget(m_restart);
 
     auto *col = new QVBoxLayout(this);
     col->addWidget(m_runPanel);
@@ -627,7 +907,8 @@ QString TopologyPage::summaryText() const
     if (!error.isEmpty())
         line += QStringLiteral("\n") + tr("Last error: %1").arg(error);
     else if (!s.lastError.empty())
-        line += QStringLiteral("\n") + tr("Last error: %1").arg(QString::fromStdString(s.lastError));
+        line +=
+            QStringLiteral("\n") + tr("Last error: %1").arg(QString::fromStdString(s.lastError));
     return line;
 }
 
@@ -658,8 +939,8 @@ void TopologyPage::shutdown()
 
 QString lessonFor(const QString &view, const QString &preset)
 {
-    const QString lesson = wb::ui::readTextResource(
-        QStringLiteral(":/modules/messaging/ui/lessons/%1.md").arg(view));
+    const QString lesson =
+        wb::ui::readTextResource(QStringLiteral(":/modules/messaging/ui/lessons/%1.md").arg(view));
     const QString notes = wb::ui::readTextResource(
         QStringLiteral(":/modules/messaging/ui/lessons/scenario-%1.md").arg(preset));
     if (notes.isEmpty())
@@ -670,6 +951,8 @@ QString lessonFor(const QString &view, const QString &preset)
 QStringList messagingSources()
 {
     return {QStringLiteral(":/modules/messaging/core/src/broker.cpp"),
+            QStringLiteral(":/modules/messaging/core/src/broker_topology.cpp"),
+            QStringLiteral(":/modules/messaging/core/src/broker_connections.cpp"),
             QStringLiteral(":/modules/messaging/core/include/messaging/core/routing.h"),
             QStringLiteral(":/modules/messaging/core/src/tutorial.cpp")};
 }

@@ -38,13 +38,17 @@ public:
 
     struct PaintStats
     {
-        int tokens = 0;      // token shapes drawn
-        int aggregated = 0;  // edges drawn as a stream with a count instead of every token
+        int tokens = 0;         // token shapes drawn
+        int aggregated = 0;     // edges drawn as a stream with a count instead of every token
+        bool otherKeys = false; // tokens of keys that are neither odd nor even
         qint64 nanoseconds = 0;
     };
     const PaintStats &lastPaint() const { return m_stats; }
 
-    QSize sizeHint() const override { return {900, 460}; }
+    // Sized from the fonts: the drawing lays itself out in whatever it gets and scales down
+    // (to a legible limit) when the boxes do not fit.
+    QSize minimumSizeHint() const override;
+    QSize sizeHint() const override;
 
 protected:
     void paintEvent(QPaintEvent *event) override;

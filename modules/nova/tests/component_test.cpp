@@ -30,7 +30,9 @@ class novaComponents : public ::testing::Test
 protected:
     void SetUp() override
     {
-        connect = [this](const std::string &name) { return broker.connect("nova-" + name); };
+        connect = [this](const std::string &name) {
+            return broker.connect("nova-" + name);
+        };
         start(NovaRole::Api, {});
         start(NovaRole::Network, {});
         start(NovaRole::Scheduler, {});
@@ -85,14 +87,13 @@ std::vector<std::string> stateNames(const std::vector<StateChange> &s)
 
 TEST_F(novaComponents, EachComponentConsumesItsOwnQueue)
 {
-    EXPECT_EQ(processes[0]->component->queues(),
-              (std::vector<std::string>{"api", "cloud", "db"}));
+    EXPECT_EQ(processes[0]->component->queues(), (std::vector<std::string>{"api", "cloud", "db"}));
     EXPECT_EQ(processes[3]->component->queues(), (std::vector<std::string>{"compute.host1"}));
     std::set<std::string> queues;
     for (const auto &q : broker.listQueues())
         queues.insert(q.name);
-    for (const char *q : {"api", "cloud", "db", "network", "scheduler", "compute.host1",
-                          "compute.host2"})
+    for (const char *q :
+         {"api", "cloud", "db", "network", "scheduler", "compute.host1", "compute.host2"})
         EXPECT_TRUE(queues.count(q)) << q;
 }
 
@@ -112,8 +113,7 @@ TEST_F(novaComponents, LaunchFollowsTheNumberedFlowAcrossComponents)
               (std::vector<std::string>{"building/scheduling", "building/networking",
                                         "building/block_device_mapping", "building/spawning",
                                         "active/none"}));
-    EXPECT_NE(r.domainXml.find("<parameter name=\"IP\" value=\"10.0.0.3\" />"),
-              std::string::npos);
+    EXPECT_NE(r.domainXml.find("<parameter name=\"IP\" value=\"10.0.0.3\" />"), std::string::npos);
 
     // The reports of every component came back: the numbered arrows, in order.
     const std::string compute = "compute." + r.instance.host;
@@ -138,9 +138,8 @@ TEST_F(novaComponents, LaunchFollowsTheNumberedFlowAcrossComponents)
     };
     std::size_t at = 0;
     for (const auto &w : wants) {
-        while (at < r.steps.size() &&
-               !(r.steps[at].kind == w.kind && r.steps[at].from == w.from &&
-                 r.steps[at].method == w.method))
+        while (at < r.steps.size() && !(r.steps[at].kind == w.kind && r.steps[at].from == w.from &&
+                                        r.steps[at].method == w.method))
             ++at;
         ASSERT_LT(at, r.steps.size()) << w.n << " " << w.kind << " " << w.method << " from "
                                       << w.from << " missing or out of order";

@@ -31,17 +31,16 @@ TEST(novaImagePlan, VlanRunInjectsTheKeyThroughNbd0)
         if (!s.argv.empty() && s.phase != "copy")
             commands.push_back(joined(s));
     const std::string base = "/opt/novascript/trunk/nova/..//instances/instance-00000001";
-    const std::vector<std::string> expected{
-        "sudo qemu-nbd -c /dev/nbd0 " + base + "/disk",
-        "test -e /sys/block/nbd0/pid",
-        "sudo tune2fs -c 0 -i 0 /dev/nbd0",
-        "sudo mount /dev/nbd0 /tmp/tmpXXXXXX",
-        "sudo mkdir -p /tmp/tmpXXXXXX/root/.ssh",
-        "sudo chown root /tmp/tmpXXXXXX/root/.ssh",
-        "sudo chmod 700 /tmp/tmpXXXXXX/root/.ssh",
-        "sudo tee -a /tmp/tmpXXXXXX/root/.ssh/authorized_keys",
-        "sudo umount /dev/nbd0",
-        "sudo qemu-nbd -d /dev/nbd0"};
+    const std::vector<std::string> expected{"sudo qemu-nbd -c /dev/nbd0 " + base + "/disk",
+                                            "test -e /sys/block/nbd0/pid",
+                                            "sudo tune2fs -c 0 -i 0 /dev/nbd0",
+                                            "sudo mount /dev/nbd0 /tmp/tmpXXXXXX",
+                                            "sudo mkdir -p /tmp/tmpXXXXXX/root/.ssh",
+                                            "sudo chown root /tmp/tmpXXXXXX/root/.ssh",
+                                            "sudo chmod 700 /tmp/tmpXXXXXX/root/.ssh",
+                                            "sudo tee -a /tmp/tmpXXXXXX/root/.ssh/authorized_keys",
+                                            "sudo umount /dev/nbd0",
+                                            "sudo qemu-nbd -d /dev/nbd0"};
     EXPECT_EQ(commands, expected);
     EXPECT_EQ(plan.steps.front().phase, "write");
     int copies = 0;

@@ -42,8 +42,10 @@ TEST(novaInstanceLifecycle, SuccessfulLaunchFollowsNovasOrder)
     EXPECT_EQ(inst.launchedAtNs.value(), 1234);
 
     const std::vector<std::pair<std::string, std::string>> expected{
-        {"building", "scheduling"},         {"building", "networking"},
-        {"building", "block_device_mapping"}, {"building", "spawning"},
+        {"building", "scheduling"},
+        {"building", "networking"},
+        {"building", "block_device_mapping"},
+        {"building", "spawning"},
         {"active", "none"}};
     ASSERT_EQ(trace.size(), expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {

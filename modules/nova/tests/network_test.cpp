@@ -44,8 +44,8 @@ TEST(novaAddr, CidrRejectsHostBitsAndBadPrefixes)
     EXPECT_EQ(net.broadcast().toString(), "10.0.0.31");
     EXPECT_TRUE(net.contains(ip("10.0.0.31")));
     EXPECT_FALSE(net.contains(ip("10.0.0.32")));
-    for (const char *bad : {"10.0.0.3/27", "10.0.0.0/33", "10.0.0.0", "10.0.0.0/", "/24",
-                            "10.0.0.0/2x"})
+    for (const char *bad :
+         {"10.0.0.3/27", "10.0.0.0/33", "10.0.0.0", "10.0.0.0/", "/24", "10.0.0.0/2x"})
         EXPECT_FALSE(Ipv4Network::parse(bad)) << bad;
     EXPECT_EQ(Ipv4Network::parse("0.0.0.0/0").value().size(), 1ull << 32);
 }
@@ -53,8 +53,8 @@ TEST(novaAddr, CidrRejectsHostBitsAndBadPrefixes)
 TEST(novaAddr, MacParseGenerateAndDerivedNames)
 {
     EXPECT_EQ(MacAddress::parse("02:16:3E:17:35:39").value().toString(), "02:16:3e:17:35:39");
-    for (const char *bad : {"02:16:3e:17:35", "02-16-3e-17-35-39", "02:16:3e:17:35:3g",
-                            "02:16:3e:17:35:390"})
+    for (const char *bad :
+         {"02:16:3e:17:35", "02-16-3e-17-35-39", "02:16:3e:17:35:3g", "02:16:3e:17:35:390"})
         EXPECT_FALSE(MacAddress::parse(bad)) << bad;
 
     const auto host = MacAddress::parse("12:31:39:04:58:f5").value();

@@ -133,8 +133,7 @@ TEST(novaSimulation, TraceRecordsOnePlacementPerPlacedInstance)
 namespace {
 
 // The decision (or the NoValidHost reason) as one string, to compare two ways of deciding.
-template <class Decide>
-std::string outcome(Decide &&decide)
+template <class Decide> std::string outcome(Decide &&decide)
 {
     try {
         return std::to_string(decide());

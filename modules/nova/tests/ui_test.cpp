@@ -11,6 +11,7 @@
 #include "workbench/core/trace.h"
 #include "workbench/ui/stepcontroller.h"
 
+#include <QFile>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -25,6 +26,7 @@ class NovaUiTest : public QObject
 private slots:
     void launchDiagramShowsTheStepsInOrder();
     void steppingBackMovesTheHighlightAndTheState();
+    void sourceHighlightIsTheComponentsOwnLine();
     void moreLaunchesGrowTheInstancesTable();
     void packetWalkEndsInTheBriefsVerdicts();
     void packetWalkRejectsABadAddress();
@@ -85,6 +87,49 @@ void NovaUiTest::launchDiagramShowsTheStepsInOrder()
             QCOMPARE(page.diagram()->model().lifelines[std::size_t(row.toColumn)].title,
                      QStringLiteral("libvirt"));
     }
+}
+
+void NovaUiTest::sourceHighlightIsTheComponentsOwnLine()
+{
+    LaunchPage page;
+    QVERIFY(page.run()->waitIdle(20000));
+    auto *c = page.controller();
+    // Each step's highlight is a line of a file the Source pane shows, and the line holds the
+    // component's own call: the scheduler's "schedule" in launch_scheduler.cpp, the compute
+    // worker's call to the network in launch_compute.cpp.
+    const QStringList files = page.sourceFiles();
+    int checked = 0;
+    for (qsizetype i = 1; i <= c->count(); ++i) {
+        c->seek(i);
+        const wb::Event *e = c->currentEvent();
+        const auto marks = page.sourceHighlights();
+        if (e->kind != "local" && e->kind != "cast" && e->kind != "call")
+            continue;
+        QCOMPARE(marks.size(), 1);
+        QString path;
+        for (const QString &f : files)
+            if (f.endsWith("/" + marks[0].fileName))
+                path = f;
+        QVERIFY2(!path.isEmpty(), qPrintable(marks[0].fileName + " is not in the Source pane"));
+        // The test has no plugin resources: read the same file from the source tree.
+        QFile source(QStringLiteral(WB_NOVA_CORE_SRC "/") + marks[0].fileName);
+        QVERIFY2(source.open(QIODevice::ReadOnly), qPrintable(source.fileName()));
+        const QString line =
+            QString::fromUtf8(source.readAll()).split('\n').value(marks[0].line - 1);
+        const QString method = QString::fromStdString(e->stringField("method"));
+        const QString kind = QString::fromStdString(e->kind);
+        QVERIFY2(line.contains(kind == "local" ? QStringLiteral("local(") : kind + "(") ||
+                     line.contains(method),
+                 qPrintable(marks[0].fileName + ":" + QString::number(marks[0].line) + ": " +
+                            line + " for " + QString::fromStdString(e->label)));
+        QCOMPARE(marks[0].label, QString::number(e->intField("n")));
+        if (e->kind == "local" && method == "schedule")
+            QCOMPARE(marks[0].fileName, QStringLiteral("launch_scheduler.cpp"));
+        if (e->kind == "call" && method == "allocate_fixed_ip")
+            QCOMPARE(marks[0].fileName, QStringLiteral("launch_compute.cpp"));
+        ++checked;
+    }
+    QVERIFY(checked >= 15);
 }
 
 void NovaUiTest::steppingBackMovesTheHighlightAndTheState()
@@ -164,7 +209,8 @@ void NovaUiTest::moreLaunchesGrowTheInstancesTable()
 
 void NovaUiTest::packetWalkEndsInTheBriefsVerdicts()
 {
-    SpawnPage page;
+    SpawnPage page; // opens on the XML: the walk is on the iptables tab
+    page.showTab(SpawnPage::RulesTab);
     auto *c = page.controller();
     // Inside the project network: FORWARD -> nova-local -> nova-inst-1 -> nova-sg-1, TCP rule.
     page.setRules(SpawnPage::Rules::RecordedLoadable);
@@ -233,6 +279,7 @@ void NovaUiTest::domainXmlWarnsAboutWhatLibvirtAndNovaRefuse()
 void NovaUiTest::packetWalkRejectsABadAddress()
 {
     SpawnPage page;
+    page.showTab(SpawnPage::RulesTab);
     page.choosePreset(0);
     QVERIFY(page.walk());
     // A typo in the source address: a message, and the previous walk stays.

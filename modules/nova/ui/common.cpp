@@ -2,8 +2,17 @@
 
 #include "workbench/ui/modulepage.h"
 
+#include <QEvent>
 #include <QFontDatabase>
-#include <QHash>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLayout>
+#include <QResizeEvent>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace wb::nova::ui {
 
@@ -28,21 +37,70 @@ QFont monoFont(double scale)
     return f;
 }
 
-int sourceLineOf(const QString &path, const QStringList &needles)
+namespace {
+
+// Resizes the columns of the table whose viewport it watches.
+class ColumnSharer : public QObject
 {
-    static QHash<QString, QStringList> cache;
-    auto it = cache.find(path);
-    if (it == cache.end())
-        it = cache.insert(path, wb::ui::readTextResource(path).split(QLatin1Char('\n')));
-    const QStringList &lines = *it;
-    for (int i = 0; i < lines.size(); ++i) {
-        bool all = true;
-        for (const auto &n : needles)
-            all = all && lines[i].contains(n);
-        if (all)
-            return i + 1;
+public:
+    ColumnSharer(QTableWidget *table, QList<int> weights, int minimum)
+        : QObject(table), m_table(table), m_weights(std::move(weights)), m_minimum(minimum)
+    {
+        QHeaderView *h = table->horizontalHeader();
+        h->setStretchLastSection(false);
+        for (int c = 0; c < m_weights.size(); ++c)
+            h->setSectionResizeMode(c, m_weights[c] ? QHeaderView::Interactive
+                                                    : QHeaderView::ResizeToContents);
+        table->setWordWrap(true);
+        table->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+        table->viewport()->installEventFilter(this);
     }
-    return 0;
+
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Resize && watched == m_table->viewport())
+            share();
+        return false;
+    }
+
+private:
+    void share()
+    {
+        QHeaderView *h = m_table->horizontalHeader();
+        int fixed = 0, total = 0;
+        for (int c = 0; c < m_weights.size(); ++c) {
+            if (m_weights[c])
+                total += m_weights[c];
+            else
+                fixed += h->sectionSize(c);
+        }
+        if (!total)
+            return;
+        const int room = m_table->viewport()->width() - fixed;
+        int used = 0, last = -1;
+        for (int c = 0; c < m_weights.size(); ++c) {
+            if (!m_weights[c])
+                continue;
+            const int w = std::max(m_minimum, room * m_weights[c] / total);
+            h->resizeSection(c, w);
+            used += w;
+            last = c;
+        }
+        if (last >= 0 && used < room) // the rounding's leftover to the last shared column
+            h->resizeSection(last, h->sectionSize(last) + room - used);
+        m_table->resizeRowsToContents();
+    }
+
+    QTableWidget *m_table;
+    QList<int> m_weights;
+    int m_minimum;
+};
+
+} // namespace
+
+void shareColumns(QTableWidget *table, const QList<int> &weights, int minimum)
+{
+    new ColumnSharer(table, weights, minimum);
 }
 
 } // namespace wb::nova::ui

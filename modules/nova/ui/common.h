@@ -2,9 +2,16 @@
 // Small pieces the nova views share: resource paths, fonts, and finding the line of the core
 // source that did what an event describes.
 
+#include "workbench/ui/responsive.h"
+
 #include <QFont>
+#include <QList>
 #include <QString>
 #include <QStringList>
+#include <QWidget>
+
+class QLayout;
+class QTableWidget;
 
 #include <string>
 #include <string_view>
@@ -27,8 +34,13 @@ inline QString qs(std::string_view s)
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
 }
 
-// The 1-based number of the first line of the resource `path` that contains every one of
-// `needles` (in any order), or 0. The text of each resource is read once and kept.
-int sourceLineOf(const QString &path, const QStringList &needles);
+using wb::ui::labelled;
+using wb::ui::reflow;
+using wb::ui::ReflowBox;
+
+// Shares a table's width among its columns by weight (0: as wide as its contents; others at
+// least `minimum` px) whenever the table is resized, and grows the rows to their wrapped
+// text, so a narrow table wraps its prose instead of cutting it.
+void shareColumns(QTableWidget *table, const QList<int> &weights, int minimum = 60);
 
 } // namespace wb::nova::ui

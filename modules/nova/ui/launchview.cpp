@@ -2,13 +2,12 @@
 #include "common.h"
 
 #include "workbench/core/trace.h"
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 
 #include <QComboBox>
 #include <QDateTime>
-#include <QGroupBox>
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
@@ -16,6 +15,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -27,8 +27,6 @@
 namespace wb::nova::ui {
 
 namespace {
-
-const QString kLaunchSource = QStringLiteral(":/modules/nova/core/src/launch.cpp");
 
 QString code(const QString &s)
 {
@@ -210,6 +208,8 @@ QString explainLaunchEvent(const wb::Event &e)
 
 StateMachineView::StateMachineView(QWidget *parent) : QWidget(parent)
 {
+    setToolTip(tr("vm_state and task_state as Diablo (2011.3) records them; 2011.1 kept a "
+                  "state_description and a power_state instead"));
     setAutoFillBackground(true);
     setBackgroundRole(QPalette::Base);
 }
@@ -226,6 +226,65 @@ QString StateMachineView::litState() const
         return {};
     const auto &s = m_history.back();
     return QStringLiteral("%1/%2").arg(qs(vmStateName(s.vmState)), qs(taskStateName(s.taskState)));
+}
+
+QString StateMachineView::title() const
+{
+    return m_history.empty() ? tr("Instance state: not created yet")
+                             : tr("Instance state at the cursor");
+}
+
+StateMachineView::Geometry StateMachineView::geometry(double w) const
+{
+    const QFontMetricsF fm(font());
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetricsF bfm(bold);
+    const double lh = fm.height();
+    Geometry g;
+    g.boxHeight = lh + 6;
+    g.gap = std::max(7.0, lh * 0.45);
+    const QRectF titleBox =
+        bfm.boundingRect(QRectF(8, 4, w - 16, 10 * lh), Qt::TextWordWrap, title());
+    g.title = QRectF(8, 4, w - 16, titleBox.height());
+    const double cw = std::min(
+        w - 16,
+        std::max(260.0, bfm.horizontalAdvance(QStringLiteral("block_device_mapping")) + 60));
+    const double cx = (w - cw) / 2;
+    g.headingsStacked = bfm.horizontalAdvance(tr("vm_state building")) +
+                            fm.horizontalAdvance(tr("task_state")) + 28 >
+                        cw;
+    g.headingHeight = g.headingsStacked ? 2 * lh : lh;
+    g.container = QRectF(cx, g.title.bottom() + 8, cw,
+                         g.headingHeight + 8 + 4 * g.boxHeight + 3 * g.gap + 8);
+    const double endY = g.container.bottom() + g.gap + 12;
+    const double ew = (cw - 12) / 2;
+    g.active = QRectF(cx, endY, ew, g.boxHeight + 4);
+    g.error = QRectF(cx + ew + 12, endY, ew, g.boxHeight + 4);
+    g.notesStacked = fm.horizontalAdvance(tr("launched_at set")) +
+                         fm.horizontalAdvance(tr("any step can fail")) + 16 >
+                     cw;
+    g.height = g.active.bottom() + 4 + (g.notesStacked ? 2 : 1) * lh + 6;
+    return g;
+}
+
+QSize StateMachineView::minimumSizeHint() const
+{
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetricsF bfm(bold);
+    // The longest task state in its box, and the two end states side by side.
+    const double width =
+        std::max(bfm.horizontalAdvance(QStringLiteral("block_device_mapping")) + 40 + 16 + 12,
+                 2 * (bfm.horizontalAdvance(tr("active · none")) + 14) + 12 + 16);
+    return {static_cast<int>(std::ceil(width)),
+            static_cast<int>(std::ceil(geometry(width).height))};
+}
+
+QSize StateMachineView::sizeHint() const
+{
+    const int w = std::max(300, minimumSizeHint().width());
+    return {w, static_cast<int>(std::ceil(geometry(w).height))};
 }
 
 void StateMachineView::paintEvent(QPaintEvent *)
@@ -278,61 +337,58 @@ void StateMachineView::paintEvent(QPaintEvent *)
         p.setBrush(Qt::NoBrush);
     };
 
-    const double w = width(), lh = fm.height();
+    const Geometry g = geometry(width());
+    const double lh = fm.height();
     p.setFont(bold);
     p.setPen(text);
-    p.drawText(QRectF(8, 4, w - 16, lh), Qt::AlignLeft | Qt::AlignVCenter,
-               any ? tr("Instance state at the cursor (Diablo 2011.3 model)")
-                   : tr("Instance state: not created yet"));
+    p.drawText(g.title, Qt::AlignLeft | Qt::TextWordWrap, title());
 
     // "building" holds the four task states of the launch.
-    const double boxH = lh + 8, gap = 9;
-    const double cw = std::min(w - 16, 250.0);
-    const double cx = (w - cw) / 2;
-    const QRectF container(cx, lh + 12, cw, lh + 10 + 4 * boxH + 3 * gap + 8);
+    const QRectF &container = g.container;
+    const double cx = container.left(), cw = container.width();
     const bool building = any && now.vmState == VmState::Building;
     p.setPen(QPen(building ? accent : pal.color(QPalette::Mid), building ? 2 : 1, Qt::DashLine));
     p.drawRoundedRect(container, 8, 8);
     p.setFont(bold);
     p.setPen(building ? accent : faded);
-    p.drawText(QRectF(container.left() + 8, container.top() + 3, cw - 16, lh), Qt::AlignLeft,
-               tr("vm_state building"));
+    const QRectF heading(container.left() + 8, container.top() + 3, cw - 16, lh);
+    p.drawText(heading, Qt::AlignLeft, tr("vm_state building"));
     p.setFont(font());
     p.setPen(faded);
-    p.drawText(QRectF(container.left() + 8, container.top() + 3, cw - 16, lh), Qt::AlignRight,
-               tr("task_state"));
+    p.drawText(g.headingsStacked ? heading.translated(0, lh) : heading, Qt::AlignRight,
+               g.headingsStacked ? tr("task_state:") : tr("task_state"));
     const TaskState tasks[] = {TaskState::Scheduling, TaskState::Networking,
                                TaskState::BlockDeviceMapping, TaskState::Spawning};
     const double bw = cw - 40;
-    double y = container.top() + lh + 8;
+    double y = container.top() + g.headingHeight + 8;
     for (int i = 0; i < 4; ++i) {
-        const QRectF r(cx + 20, y, bw, boxH);
+        const QRectF r(cx + 20, y, bw, g.boxHeight);
         const bool lit = building && now.taskState == tasks[i];
         box(r, qs(taskStateName(tasks[i])), lit, visited(VmState::Building, tasks[i]), accent);
         if (i < 3)
             arrow(QPointF(r.center().x(), r.bottom() + 1),
-                  QPointF(r.center().x(), r.bottom() + gap - 1),
+                  QPointF(r.center().x(), r.bottom() + g.gap - 1),
                   visited(VmState::Building, tasks[i + 1]) ? accent : pal.color(QPalette::Mid));
-        y += boxH + gap;
+        y += g.boxHeight + g.gap;
     }
 
     // The two ends: active (launched_at set) or error; task_state none in both.
-    const double endY = container.bottom() + 22;
-    const double ew = (cw - 12) / 2;
-    const QRectF active(cx, endY, ew, boxH + 4);
-    const QRectF error(cx + ew + 12, endY, ew, boxH + 4);
+    const QRectF &active = g.active, &error = g.error;
     const bool isActive = any && now.vmState == VmState::Active;
     const bool isError = any && now.vmState == VmState::Error;
-    arrow(QPointF(active.center().x(), container.bottom()), QPointF(active.center().x(), endY - 1),
+    arrow(QPointF(active.center().x(), container.bottom()),
+          QPointF(active.center().x(), active.top() - 1),
           isActive ? good : pal.color(QPalette::Mid));
-    arrow(QPointF(error.center().x(), container.bottom()), QPointF(error.center().x(), endY - 1),
-          isError ? bad : pal.color(QPalette::Mid));
+    arrow(QPointF(error.center().x(), container.bottom()),
+          QPointF(error.center().x(), error.top() - 1), isError ? bad : pal.color(QPalette::Mid));
     box(active, tr("active · none"), isActive, false, good);
     box(error, tr("error · none"), isError, false, bad);
     p.setPen(faded);
     p.setFont(font());
-    p.drawText(QRectF(cx, active.bottom() + 2, cw, lh), Qt::AlignLeft, tr("launched_at set"));
-    p.drawText(QRectF(cx, active.bottom() + 2, cw, lh), Qt::AlignRight, tr("any step can fail"));
+    const QRectF notes(cx, active.bottom() + 2, cw, lh);
+    p.drawText(notes, Qt::AlignLeft, tr("launched_at set"));
+    p.drawText(g.notesStacked ? notes.translated(0, lh) : notes, Qt::AlignRight,
+               tr("any step can fail"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -360,35 +416,37 @@ LaunchPage::LaunchPage(QWidget *parent)
                             "on the same deployment"));
     m_status->setWordWrap(true);
 
-    auto *controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Scheduler:")));
-    controls->addWidget(m_scheduler);
-    controls->addSpacing(8);
-    controls->addWidget(new QLabel(tr("Hosts:")));
-    controls->addWidget(m_hosts);
-    controls->addSpacing(8);
-    controls->addWidget(new QLabel(tr("Seed:")));
-    controls->addWidget(m_seed);
-    controls->addSpacing(8);
+    m_scheduler->setAccessibleName(tr("Scheduler"));
+    m_hosts->setAccessibleName(tr("Compute hosts"));
+    m_seed->setAccessibleName(tr("Seed"));
+    m_launch->setAccessibleName(tr("Launch instance"));
+    m_diagram->setAccessibleName(tr("Launch sequence diagram"));
+    m_diagram->setAccessibleDescription(
+        tr("One lifeline per Nova component and the exchange nova; one row per message or "
+           "step of the launch up to the cursor, the current one highlighted"));
+    m_states->setAccessibleName(tr("Instance state"));
+    m_states->setAccessibleDescription(
+        tr("The instance's vm_state and task_state at the cursor: scheduling, networking, "
+           "block_device_mapping, spawning inside building, then active or error"));
+    m_explain->setAccessibleName(tr("What this step does"));
+    m_instances->setAccessibleName(tr("euca-describe-instances"));
+    m_instances->setAccessibleDescription(
+        tr("The instances as euca-describe-instances lists them at the cursor"));
+
+    // The controls wrap onto a second line when the page is narrow; each label stays with
+    // its field.
+    auto *controlsRow = new ReflowBox;
+    auto *controlsCol = new QVBoxLayout(controlsRow);
+    controlsCol->setContentsMargins(0, 0, 0, 0);
+    auto *controls = new wb::ui::FlowLayout;
+    controlsCol->addLayout(controls);
+    controlsCol->addWidget(m_status);
+    controls->addWidget(labelled(tr("Scheduler:"), m_scheduler));
+    controls->addWidget(labelled(tr("Hosts:"), m_hosts));
+    controls->addWidget(labelled(tr("Seed:"), m_seed));
     controls->addWidget(m_launch);
-    controls->addWidget(m_status, 1);
 
     m_explain->setOpenLinks(false);
-    m_explain->setMinimumWidth(250);
-    auto *side = new QSplitter(Qt::Vertical);
-    side->addWidget(m_states);
-    side->addWidget(m_explain);
-    side->setStretchFactor(0, 0);
-    side->setStretchFactor(1, 1);
-    side->setChildrenCollapsible(false);
-
-    auto *top = new QSplitter(Qt::Horizontal);
-    top->addWidget(m_diagram);
-    top->addWidget(side);
-    top->setStretchFactor(0, 3);
-    top->setStretchFactor(1, 1);
-    top->setSizes({800, 265});
-    top->setChildrenCollapsible(false);
 
     const QStringList headers{tr("Instance"),   tr("Image"), tr("State"), tr("Public IP"),
                               tr("Private IP"), tr("Key"),   tr("Type"),  tr("Launched"),
@@ -404,21 +462,29 @@ LaunchPage::LaunchPage(QWidget *parent)
     m_instances->setToolTip(tr("euca-describe-instances at the cursor: rows appear when the "
                                "cloud controller creates the instance; the state follows "
                                "task_state until the instance runs"));
-    auto *table = new QGroupBox(tr("euca-describe-instances (at the cursor)"));
-    auto *tcol = new QVBoxLayout(table);
-    tcol->setContentsMargins(4, 4, 4, 4);
-    tcol->addWidget(m_instances);
+    // Under the drawing, which keeps the whole width: what the step at the cursor does and
+    // the instances as the user would list them at that moment, in two tabs, with the state
+    // machine beside them (below them when the page is too narrow for both).
+    m_details = new QTabWidget;
+    m_details->setAccessibleName(tr("Step details"));
+    m_details->addTab(m_explain, tr("What this step does"));
+    m_details->addTab(m_instances, tr("euca-describe-instances"));
+    m_details->setTabToolTip(1, m_instances->toolTip());
+    m_details->setMinimumWidth(280);
+    m_details->setMinimumHeight(QFontMetrics(font()).height() * 8);
+    auto *bottom = new wb::ui::AdaptiveSplit(m_details, m_states);
+    bottom->setStretch(3, 1);
 
     auto *split = new QSplitter(Qt::Vertical);
-    split->addWidget(top);
-    split->addWidget(table);
-    split->setStretchFactor(0, 4);
-    split->setStretchFactor(1, 1);
-    split->setSizes({560, 130});
+    split->addWidget(m_diagram);
+    split->addWidget(bottom);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({420, 260});
     split->setChildrenCollapsible(false);
 
     auto *col = new QVBoxLayout(this);
-    col->addLayout(controls);
+    col->addWidget(controlsRow);
     col->addWidget(split, 1);
 
     connect(m_controller, &wb::ui::StepController::positionChanged, this, &LaunchPage::redraw);
@@ -679,34 +745,23 @@ QString LaunchPage::lessonMarkdown() const
 
 QStringList LaunchPage::sourceFiles() const
 {
-    return coreSources({"core/src/launch.cpp", "core/src/rpc.cpp", "core/src/instance.cpp",
-                        "core/src/scheduler.cpp", "core/src/network.cpp"});
+    // One file per component, as Nova is split; every leg and local step records the line of
+    // the component that did it.
+    return coreSources(
+        {"core/src/launch_api.cpp", "core/src/launch_scheduler.cpp", "core/src/launch_compute.cpp",
+         "core/src/launch_network.cpp", "core/src/launch_actor.cpp", "core/src/launch.cpp",
+         "core/src/launch_deployment.cpp", "core/src/launch_db.cpp", "core/src/rpc.cpp",
+         "core/src/instance.cpp", "core/src/scheduler.cpp", "core/src/network.cpp"});
 }
 
 QList<wb::ui::SourceHighlight> LaunchPage::sourceHighlights() const
 {
-    // The legs and local steps are recorded by two helpers in launch.cpp; the line that
-    // matters is the component's call of them, found by its step number and method.
-    const wb::Event *e = m_controller->currentEvent();
-    if (!e)
-        return {};
-    const QString n = QString::number(e->intField("n"));
-    const QString method = qs(e->stringField("method"));
-    const QString to = qs(e->stringField("to"));
-    int line = 0;
-    if (e->kind == "local")
-        line = sourceLineOf(kLaunchSource, {QStringLiteral("local(%1, \"%2\"").arg(n, method)});
-    else if (e->kind == "cast" || e->kind == "call") {
-        line =
-            sourceLineOf(kLaunchSource, {QStringLiteral("%1(%2, \"%3\"").arg(qs(e->kind), n, to)});
-        if (!line)
-            line = sourceLineOf(kLaunchSource, {QStringLiteral("%1(%2,").arg(qs(e->kind), n)});
-    } else if (e->kind == "reply")
-        line = sourceLineOf(kLaunchSource, {QStringLiteral("m_rpc->reply(")});
-    if (line > 0)
-        return {wb::ui::SourceHighlight{QStringLiteral("launch.cpp"), line, QColor(),
-                                        QStringLiteral("%1").arg(n)}};
-    return ModulePage::sourceHighlights();
+    // The event's own line, labelled with the tutorial's step number in the margin.
+    QList<wb::ui::SourceHighlight> marks = ModulePage::sourceHighlights();
+    if (const wb::Event *e = m_controller->currentEvent(); e && !marks.isEmpty())
+        if (const std::int64_t n = e->intField("n"); n > 0)
+            marks.first().label = QString::number(n);
+    return marks;
 }
 
 } // namespace wb::nova::ui

@@ -13,6 +13,7 @@ class QComboBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 class QTableWidget;
 class QTextBrowser;
 
@@ -36,13 +37,30 @@ public:
     void setHistory(std::vector<StateChange> history);
     // "building/networking", or "" before the instance exists.
     QString litState() const;
-    QSize sizeHint() const override { return {300, 250}; }
-    QSize minimumSizeHint() const override { return {260, 230}; }
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
 
 protected:
     void paintEvent(QPaintEvent *) override;
 
 private:
+    // Where the parts go at a width, from the font: the title wraps, and the container's
+    // two headings and the two notes under the end states go onto two lines when narrow.
+    struct Geometry
+    {
+        QRectF title;
+        QRectF container;
+        double headingHeight = 0;
+        bool headingsStacked = false;
+        double boxHeight = 0;
+        double gap = 0;
+        QRectF active, error;
+        bool notesStacked = false;
+        double height = 0;
+    };
+    Geometry geometry(double width) const;
+    QString title() const;
+
     std::vector<StateChange> m_history;
 };
 
@@ -66,6 +84,7 @@ public:
     SequenceDiagram *diagram() const { return m_diagram; }
     StateMachineView *stateMachine() const { return m_states; }
     QTableWidget *instancesTable() const { return m_instances; }
+    QTabWidget *details() const { return m_details; }
     QString explanation() const;
 
 private:
@@ -81,6 +100,7 @@ private:
     StateMachineView *m_states;
     QTextBrowser *m_explain;
     QTableWidget *m_instances;
+    QTabWidget *m_details;
     QComboBox *m_scheduler;
     QSpinBox *m_hosts;
     QSpinBox *m_seed;

@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include "workbench/core/trace.h"
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 
@@ -11,7 +12,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollBar>
-#include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTextBrowser>
@@ -66,15 +66,13 @@ NovaShPage::NovaShPage(QWidget *parent)
         meaning->setData(Qt::UserRole, qs(v.defaultValue));
         m_variables->setItem(r, VarMeaning, meaning);
     }
-    m_variables->horizontalHeader()->setSectionResizeMode(VarName, QHeaderView::ResizeToContents);
-    m_variables->setColumnWidth(VarValue, 150);
-    m_variables->horizontalHeader()->setStretchLastSection(true);
-    m_variables->setWordWrap(true);
+    // The names as wide as they are; the values and their meanings share the rest of the
+    // width, the meanings wrapped onto as many lines as they need.
+    shareColumns(m_variables, {0, 2, 3});
     m_variables->resizeRowsToContents();
-    // Wrapped meanings need taller rows once the table has its real width (and whenever the
-    // window changes it), not only the width it had while being built.
-    connect(m_variables->horizontalHeader(), &QHeaderView::sectionResized, m_variables,
-            &QTableWidget::resizeRowsToContents);
+    m_variables->setAccessibleName(tr("Variables"));
+    m_variables->setAccessibleDescription(
+        tr("nova.sh's variables: name, value (editable) and meaning"));
     m_variables->setEditTriggers(QAbstractItemView::AllEditTriggers);
     // The full meaning of the current row, under the table: a narrow column only has room
     // for its first words.
@@ -106,7 +104,12 @@ NovaShPage::NovaShPage(QWidget *parent)
         e->setFont(monoFont(0.95));
         e->setLineWrapMode(QTextEdit::NoWrap);
     }
-    m_summary->setWordWrap(true);
+    m_command->setAccessibleName(tr("nova.sh command"));
+    m_plan->setAccessibleName(tr("The plan"));
+    m_plan->setAccessibleDescription(tr("The steps the script would run, in order; ⚑ marks "
+                                        "the ones run as root"));
+    m_conf->setAccessibleName(tr("nova.conf"));
+    m_novarc->setAccessibleName(tr("novarc"));
 
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("<b>sudo ./nova.sh</b>")));
@@ -116,28 +119,27 @@ NovaShPage::NovaShPage(QWidget *parent)
     auto *varBox = new QGroupBox(tr("Variables (VAR=value on the command line; edit a value)"));
     auto *vcol = new QVBoxLayout(varBox);
     vcol->addWidget(m_variables, 1);
-    vcol->addWidget(m_detail);
-    vcol->addWidget(m_message);
+    vcol->addWidget(reflow(m_detail));
+    m_messageBox = reflow(m_message);
+    m_messageBox->hide();
+    vcol->addWidget(m_messageBox);
+    varBox->setMinimumWidth(320);
 
-    auto *files = new QTabWidget;
-    files->addTab(m_conf, tr("$NOVA_DIR/bin/nova.conf"));
-    files->addTab(m_novarc, tr("novarc"));
-
-    auto *left = new QSplitter(Qt::Vertical);
-    left->addWidget(varBox);
-    left->addWidget(files);
-    left->setSizes({420, 220});
-    auto *planBox =
-        new QGroupBox(tr("The plan: what the script would run, in order (⚑ = as root)"));
-    auto *pcol = new QVBoxLayout(planBox);
-    pcol->addWidget(m_plan);
-    auto *split = new QSplitter(Qt::Horizontal);
-    split->addWidget(left);
-    split->addWidget(planBox);
-    split->setSizes({600, 460});
+    // What the script would do and write, one at a time, beside the variables (below them
+    // when the page is narrow).
+    auto *outputs = new QTabWidget;
+    outputs->setAccessibleName(tr("What the script would do"));
+    outputs->addTab(m_plan, tr("The plan (⚑ = as root)"));
+    outputs->setTabToolTip(0, tr("What the script would run, in order: step through it with "
+                                 "the transport bar"));
+    outputs->addTab(m_conf, tr("$NOVA_DIR/bin/nova.conf"));
+    outputs->addTab(m_novarc, tr("novarc"));
+    outputs->setMinimumWidth(300);
+    auto *split = new wb::ui::AdaptiveSplit(varBox, outputs);
+    split->setStretch(1, 1);
 
     auto *col = new QVBoxLayout(this);
-    col->addLayout(top);
+    col->addWidget(reflow(top));
     col->addWidget(split, 1);
 
     m_debounce.setSingleShot(true);
@@ -212,6 +214,7 @@ void NovaShPage::replan()
                                  tr("\n(bash accepts these values; the plan uses them as "
                                     "written)"));
     m_message->setVisible(!problems.isEmpty());
+    m_messageBox->setVisible(!problems.isEmpty());
 
     const auto command = static_cast<NovaShCommand>(m_command->currentData().toInt());
     m_trace = std::make_shared<wb::Trace>();

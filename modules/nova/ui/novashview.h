@@ -58,7 +58,8 @@ private:
     QComboBox *m_command;
     QTableWidget *m_variables;
     QLabel *m_message;
-    QLabel *m_detail; // the current variable: what it means, its default, where it comes from
+    QWidget *m_messageBox; // the message's ReflowBox, hidden when all values are valid
+    QLabel *m_detail;      // the current variable: what it means, its default, where it comes from
     QTextBrowser *m_plan;
     QTextBrowser *m_conf;
     QTextBrowser *m_novarc;

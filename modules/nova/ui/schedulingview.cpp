@@ -3,13 +3,15 @@
 
 #include "workbench/core/trace.h"
 #include "workbench/ui/plot.h"
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
 
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -44,6 +46,98 @@ void categories(QCustomPlot *plot, const QStringList &names)
     plot->xAxis->setRange(0.4, names.size() + 0.6);
 }
 
+// The charts in a grid that reflows: as many across as fit at their minimum width (all
+// three on a wide page), the last one spanning the row when it is left alone. The minimum
+// size of a chart is given in lines of text, so it follows the font.
+class PlotGrid : public QWidget
+{
+public:
+    PlotGrid(const QList<QWidget *> &plots, QSizeF cellInLines)
+        : m_plots(plots), m_cellInLines(cellInLines), m_grid(new QGridLayout(this))
+    {
+        m_grid->setContentsMargins(0, 0, 0, 0);
+        arrange(static_cast<int>(m_plots.size()));
+    }
+
+    QSize minimumSizeHint() const override
+    {
+        const QSize cell = this->cell();
+        const int rows = rowsFor(m_columns);
+        return {cell.width(), rows * cell.height() + (rows - 1) * m_grid->spacing()};
+    }
+    QSize sizeHint() const override
+    {
+        const QSize cell = this->cell();
+        const int n = static_cast<int>(m_plots.size());
+        return {n * cell.width() + (n - 1) * m_grid->spacing(),
+                rowsFor(m_columns) * cell.height() * 5 / 4};
+    }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override
+    {
+        arrangeFor(event->size().width());
+        QWidget::resizeEvent(event);
+    }
+    void changeEvent(QEvent *event) override
+    {
+        QWidget::changeEvent(event);
+        if (event->type() == QEvent::FontChange) { // the minimum chart size changed
+            arrangeFor(width());
+            updateGeometry();
+        }
+    }
+
+private:
+    QSize cell() const
+    {
+        const int lh = fontMetrics().height();
+        return {static_cast<int>(m_cellInLines.width() * lh),
+                static_cast<int>(m_cellInLines.height() * lh)};
+    }
+
+    int rowsFor(int columns) const
+    {
+        return (static_cast<int>(m_plots.size()) + columns - 1) / columns;
+    }
+
+    void arrangeFor(int width)
+    {
+        const int spacing = std::max(0, m_grid->spacing());
+        const int fit = (width + spacing) / (cell().width() + spacing);
+        arrange(std::clamp(fit, 1, static_cast<int>(m_plots.size())));
+    }
+
+    void arrange(int columns)
+    {
+        if (columns == m_columns)
+            return;
+        m_columns = columns;
+        for (QWidget *p : m_plots)
+            m_grid->removeWidget(p);
+        for (int c = 0; c < m_grid->columnCount(); ++c)
+            m_grid->setColumnStretch(c, 0);
+        for (int r = 0; r < m_grid->rowCount(); ++r)
+            m_grid->setRowStretch(r, 0);
+        const int n = static_cast<int>(m_plots.size());
+        for (int i = 0; i < n; ++i) {
+            const int row = i / columns, column = i % columns;
+            const bool alone = i == n - 1 && column == 0 && columns > 1;
+            m_grid->addWidget(m_plots[i], row, column, 1, alone ? columns : 1);
+        }
+        for (int c = 0; c < columns; ++c)
+            m_grid->setColumnStretch(c, 1);
+        for (int r = 0; r < rowsFor(columns); ++r)
+            m_grid->setRowStretch(r, 1);
+        updateGeometry();
+    }
+
+    QList<QWidget *> m_plots;
+    QSizeF m_cellInLines;
+    QGridLayout *m_grid;
+    int m_columns = 0;
+};
+
 } // namespace
 
 SchedulingPage::SchedulingPage(QWidget *parent)
@@ -70,28 +164,39 @@ SchedulingPage::SchedulingPage(QWidget *parent)
     m_progress->setFormat(tr("%p %"));
     m_status->setWordWrap(true);
 
-    auto *controls = new QHBoxLayout;
-    controls->addWidget(new QLabel(tr("Requests:")));
-    controls->addWidget(m_requests);
-    controls->addWidget(new QLabel(tr("Hosts:")));
-    controls->addWidget(m_hosts);
-    controls->addWidget(new QLabel(tr("Seed:")));
-    controls->addWidget(m_seed);
+    m_requests->setAccessibleName(tr("Requests"));
+    m_hosts->setAccessibleName(tr("Compute hosts"));
+    m_seed->setAccessibleName(tr("Seed"));
+    m_seed->setToolTip(tr("Seeds the arrivals, the flavors and the schedulers' random choices"));
+    m_progress->setAccessibleName(tr("Progress"));
+    m_progress->setMinimumWidth(160);
+
+    auto *controls = new wb::ui::FlowLayout;
+    controls->addWidget(labelled(tr("Requests:"), m_requests));
+    controls->addWidget(labelled(tr("Hosts:"), m_hosts));
+    controls->addWidget(labelled(tr("Seed:"), m_seed));
     controls->addWidget(m_run);
     controls->addWidget(m_cancel);
-    controls->addWidget(m_progress, 1);
+    controls->addWidget(m_progress);
 
-    wb::ui::setupPlot(m_perHost, tr("instances placed on a host over the run"), tr("hosts"));
-    titled(m_perHost, tr("How the instances spread over the hosts"));
+    wb::ui::setupPlot(m_perHost, tr("instances placed on a host"), tr("hosts"));
+    titled(m_perHost, tr("Spread over the hosts"));
     wb::ui::setupPlot(m_failures, QString(), tr("requests that failed"));
     titled(m_failures, tr("Failures per scheduler"));
     categories(m_failures, {kindName(0), kindName(1), kindName(2)});
     wb::ui::setupPlot(m_phases, QString(), tr("p95 latency (ms, log scale)"));
-    titled(m_phases, tr("How long each phase took (95th percentile)"));
+    titled(m_phases, tr("Time per phase (p95)"));
     m_phases->yAxis->setScaleType(QCPAxis::stLogarithmic);
     m_phases->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-    for (QCustomPlot *p : {m_perHost, m_failures, m_phases})
-        p->setMinimumSize(300, 200);
+    m_perHost->setAccessibleName(tr("Spread over the hosts"));
+    m_perHost->setAccessibleDescription(
+        tr("Histogram per scheduler: how many hosts received how many instances"));
+    m_failures->setAccessibleName(tr("Failures per scheduler"));
+    m_failures->setAccessibleDescription(
+        tr("Failed requests per scheduler: NoValidHost and rejected by the host, stacked"));
+    m_phases->setAccessibleName(tr("Phase latency"));
+    m_phases->setAccessibleDescription(
+        tr("95th percentile latency of each launch phase per scheduler, log scale"));
 
     const QStringList headers{tr("Scheduler"),   tr("Placed"),   tr("Failed"),
                               tr("NoValidHost"), tr("Rejected"), tr("Busiest host"),
@@ -104,20 +209,24 @@ SchedulingPage::SchedulingPage(QWidget *parent)
     m_table->horizontalHeaderItem(7)->setToolTip(tr("Simulated time until the last event"));
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
+    m_table->setAccessibleName(tr("Scheduler comparison"));
+    m_table->setAccessibleDescription(
+        tr("Per scheduler: requests placed and failed, why they failed, the busiest host, "
+           "idle hosts and the simulated time"));
+    // The counts as wide as they are; the busiest host takes the rest, wrapped when narrow.
+    shareColumns(m_table, {0, 0, 0, 0, 0, 1, 0, 0}, 120);
+    // Every row shown, whatever the rows' wrapped heights: the table is as tall as its
+    // contents.
     m_table->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_table->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     m_table->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
-    auto *plots = new QHBoxLayout;
-    plots->addWidget(m_perHost, 1);
-    plots->addWidget(m_failures, 1);
-    plots->addWidget(m_phases, 1);
+    auto *plots = new PlotGrid({m_perHost, m_failures, m_phases}, QSizeF(15, 11));
     auto *col = new QVBoxLayout(this);
-    col->addLayout(controls);
-    col->addLayout(plots, 1);
+    col->addWidget(reflow(controls));
+    col->addWidget(plots, 1);
     col->addWidget(m_table);
-    col->addWidget(m_status);
+    col->addWidget(reflow(m_status));
 
     connect(m_run, &QPushButton::clicked, this, &SchedulingPage::start);
     connect(m_cancel, &QPushButton::clicked, this, &SchedulingPage::cancel);
@@ -316,7 +425,7 @@ void SchedulingPage::plot()
     nvhBars->setWidth(0.5);
     nvhBars->setData(ticks, nvh);
     auto *rejBars = new QCPBars(m_failures->xAxis, m_failures->yAxis);
-    rejBars->setName(tr("rejected by the host (no room; the simulation's rule)"));
+    rejBars->setName(tr("host refused"));
     rejBars->setBrush(wb::ui::stateColor("waiting"));
     rejBars->setPen(Qt::NoPen);
     rejBars->setWidth(0.5);
@@ -325,7 +434,7 @@ void SchedulingPage::plot()
     double top = 1;
     for (int i = 0; i < nvh.size(); ++i)
         top = std::max(top, nvh[i] + rejected[i]);
-    m_failures->yAxis->setRange(0, top * 1.6); // room for the legend above the bars
+    m_failures->yAxis->setRange(0, top * 1.9); // room for the legend above the bars
     m_failures->legend->setVisible(true);
     m_failures->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     m_failures->replot();
@@ -335,15 +444,11 @@ void SchedulingPage::plot()
     QStringList phaseNames;
     if (!m_results.empty())
         for (const auto &p : m_results.front().phases)
-            phaseNames << qs(p.phase)
-                              .replace(QStringLiteral("block_device_mapping"),
-                                       QStringLiteral("block\ndevices"))
-                              .replace(QStringLiteral("scheduling"),
-                                       QStringLiteral("sched-\nuling"))
-                              .replace(QStringLiteral("networking"),
-                                       QStringLiteral("net-\nworking"))
-                              .replace(QStringLiteral("spawning"), QStringLiteral("spawn-\ning"));
+            phaseNames << qs(p.phase).replace(QStringLiteral("block_device_mapping"),
+                                              QStringLiteral("block dev."));
     categories(m_phases, phaseNames);
+    // Five phases in a third of the width: slanted names never run into each other.
+    m_phases->xAxis->setTickLabelRotation(-35);
     auto *pgroup = new QCPBarsGroup(m_phases);
     double low = 1e9, high = 1;
     for (int s = 0; s < static_cast<int>(m_results.size()); ++s) {

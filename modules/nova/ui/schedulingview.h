@@ -67,9 +67,9 @@ private:
 
     std::thread m_worker;
     std::atomic<bool> m_stop{false};
-    std::atomic<int> m_done{0};               // simulations finished in this run
+    std::atomic<int> m_done{0}; // simulations finished in this run
     std::mutex m_traceMutex;
-    std::shared_ptr<wb::Trace> m_current;     // the running simulation's trace: progress
+    std::shared_ptr<wb::Trace> m_current; // the running simulation's trace: progress
     int m_requestsRunning = 0;
     bool m_running = false;
     QTimer m_poll;

@@ -30,11 +30,16 @@ bool isDriverMethod(const QString &m)
 QColor kindColor(RowKind k, const QPalette &pal)
 {
     switch (k) {
-    case RowKind::Call: return wb::ui::seriesColor(0);
-    case RowKind::Cast: return wb::ui::seriesColor(5);
-    case RowKind::Reply: return wb::ui::seriesColor(2);
-    case RowKind::Driver: return wb::ui::seriesColor(3).darker(115);
-    case RowKind::Local: break;
+    case RowKind::Call:
+        return wb::ui::seriesColor(0);
+    case RowKind::Cast:
+        return wb::ui::seriesColor(5);
+    case RowKind::Reply:
+        return wb::ui::seriesColor(2);
+    case RowKind::Driver:
+        return wb::ui::seriesColor(3).darker(115);
+    case RowKind::Local:
+        break;
     }
     return pal.color(QPalette::Text);
 }
@@ -58,17 +63,40 @@ void arrowHead(QPainter &p, QPointF tip, double dir, const QColor &c, bool fille
 }
 
 constexpr int kScrollWidth = 12;
+constexpr double kMargin = 6;    // left and right of the columns
+constexpr double kHeaderPad = 8; // inside a header box, around its text
+
+// The components in column order; `host` names the compute host once one is chosen.
+std::vector<Lifeline> standardLifelines(const QString &host)
+{
+    return {{QObject::tr("user"), QObject::tr("euca2ools")},
+            {QObject::tr("api"), QObject::tr("EC2 API")},
+            {QObject::tr("cloud"), QObject::tr("controller")},
+            {QObject::tr("scheduler"), QObject::tr("picks a host")},
+            {QObject::tr("nova"), QObject::tr("exchange")},
+            {QObject::tr("network"), QObject::tr("fixed IPs")},
+            {QObject::tr("compute"), host.isEmpty() ? QObject::tr("a host") : host},
+            {QObject::tr("libvirt"), QObject::tr("qemu")}};
+}
+
+// The smallest the header fonts get, as a share of the widget's font.
+constexpr double kSmallestHeader = 0.8;
 
 } // namespace
 
 QString rowKindName(RowKind k)
 {
     switch (k) {
-    case RowKind::Cast: return QStringLiteral("cast");
-    case RowKind::Call: return QStringLiteral("call");
-    case RowKind::Reply: return QStringLiteral("reply");
-    case RowKind::Driver: return QStringLiteral("driver");
-    case RowKind::Local: break;
+    case RowKind::Cast:
+        return QStringLiteral("cast");
+    case RowKind::Call:
+        return QStringLiteral("call");
+    case RowKind::Reply:
+        return QStringLiteral("reply");
+    case RowKind::Driver:
+        return QStringLiteral("driver");
+    case RowKind::Local:
+        break;
     }
     return QStringLiteral("local");
 }
@@ -135,14 +163,7 @@ void SequenceModel::build(const wb::Trace &trace, qsizetype begin, qsizetype end
         }
         rows.push_back(r);
     }
-    lifelines = {{QObject::tr("user"), QObject::tr("euca2ools")},
-                 {QObject::tr("api"), QObject::tr("EC2 API")},
-                 {QObject::tr("cloud"), QObject::tr("controller")},
-                 {QObject::tr("scheduler"), QObject::tr("picks a host")},
-                 {QObject::tr("nova"), QObject::tr("exchange")},
-                 {QObject::tr("network"), QObject::tr("fixed IPs")},
-                 {QObject::tr("compute"), host.isEmpty() ? QObject::tr("a host") : host.mid(8)},
-                 {QObject::tr("libvirt"), QObject::tr("qemu")}};
+    lifelines = standardLifelines(host.mid(8));
 }
 
 int SequenceModel::currentRow(qsizetype cursor) const
@@ -168,8 +189,10 @@ SequenceDiagram::SequenceDiagram(QWidget *parent) : QWidget(parent), m_scroll(ne
 
 int SequenceDiagram::headerHeight() const
 {
-    const QFontMetrics fm(font());
-    return fm.height() * 2 + 16;
+    // The name, then its subtitle on one line, or on two when the columns are too narrow
+    // for it on one.
+    const QFontMetrics tfm(m_columns.title), sfm(m_columns.subtitle);
+    return tfm.height() + sfm.height() * (m_columns.subtitles ? 1 : 2) + 16;
 }
 
 int SequenceDiagram::legendHeight() const
@@ -191,11 +214,86 @@ int SequenceDiagram::legendHeight() const
     return rows * (sfm.height() + 4) + 8;
 }
 
+SequenceDiagram::Columns SequenceDiagram::layoutColumns(double usable) const
+{
+    const std::vector<Lifeline> lifelines =
+        m_model.lifelines.empty() ? standardLifelines(QString()) : m_model.lifelines;
+    const std::size_t n = lifelines.size();
+    Columns cols;
+    std::vector<double> need(n);
+    auto measure = [&](double scale, bool subtitles) {
+        cols.title = font();
+        cols.title.setBold(true);
+        cols.title.setPointSizeF(font().pointSizeF() * scale);
+        cols.subtitle = font();
+        cols.subtitle.setPointSizeF(font().pointSizeF() * scale * 0.88);
+        cols.subtitles = subtitles;
+        const QFontMetricsF tfm(cols.title), sfm(cols.subtitle);
+        double total = 0;
+        for (std::size_t c = 0; c < n; ++c) {
+            double w = tfm.horizontalAdvance(lifelines[c].title);
+            if (subtitles)
+                w = std::max(w, sfm.horizontalAdvance(lifelines[c].subtitle));
+            need[c] = w + 2 * kHeaderPad;
+            total += need[c];
+        }
+        return total;
+    };
+    // Full names with their subtitles if they fit; then smaller; then names alone.
+    bool fits = false;
+    for (bool subtitles : {true, false}) {
+        for (double scale : {1.0, 0.9, kSmallestHeader}) {
+            if (measure(scale, subtitles) <= usable) {
+                fits = true;
+                break;
+            }
+        }
+        if (fits)
+            break;
+    }
+    if (!fits)
+        measure(kSmallestHeader, false); // narrower than the minimum: names are elided
+    double total = 0;
+    for (double w : need)
+        total += w;
+    const double extra = (usable - total) / std::max<std::size_t>(1, n);
+    double x = kMargin;
+    for (std::size_t c = 0; c < n; ++c) {
+        const double w = std::max(16.0, need[c] + extra);
+        cols.width.push_back(w);
+        cols.centre.push_back(x + w / 2);
+        x += w;
+    }
+    return cols;
+}
+
+void SequenceDiagram::relayout()
+{
+    m_columns = layoutColumns(width() - kScrollWidth - 2 * kMargin);
+}
+
+QSize SequenceDiagram::minimumSizeHint() const
+{
+    // As wide as the names at the smallest header font, without their subtitles.
+    const std::vector<Lifeline> lifelines =
+        m_model.lifelines.empty() ? standardLifelines(QString()) : m_model.lifelines;
+    QFont title = font();
+    title.setBold(true);
+    title.setPointSizeF(font().pointSizeF() * kSmallestHeader);
+    const QFontMetricsF tfm(title);
+    double total = 0;
+    for (const auto &l : lifelines)
+        total += tfm.horizontalAdvance(l.title) + 2 * kHeaderPad;
+    const int lh = QFontMetrics(font()).height();
+    return {static_cast<int>(std::ceil(total + kScrollWidth + 2 * kMargin)),
+            headerHeight() + 6 * lh + 4 * lh};
+}
+
 double SequenceDiagram::columnX(int column) const
 {
-    const double usable = width() - kScrollWidth - 24;
-    const double spacing = usable / static_cast<int>(ColumnCount);
-    return 12 + spacing * (column + 0.5);
+    if (column < 0 || column >= static_cast<int>(m_columns.centre.size()))
+        return kMargin;
+    return m_columns.centre[static_cast<std::size_t>(column)];
 }
 
 double SequenceDiagram::rowHeight(const DiagramRow &r) const
@@ -203,18 +301,20 @@ double SequenceDiagram::rowHeight(const DiagramRow &r) const
     const double lh = QFontMetrics(font()).height();
     switch (r.kind) {
     case RowKind::Cast:
-    case RowKind::Call: return lh + 30;
+    case RowKind::Call:
+        return lh + 30;
     case RowKind::Reply:
-    case RowKind::Driver: return lh + 18;
-    case RowKind::Local: break;
+    case RowKind::Driver:
+        return lh + 18;
+    case RowKind::Local:
+        break;
     }
     return lh + 8;
 }
 
 double SequenceDiagram::contentHeight() const
 {
-    return m_rowTops.empty() ? 0.0
-                             : m_rowTops.back() + rowHeight(m_model.rows.back()) + 10;
+    return m_rowTops.empty() ? 0.0 : m_rowTops.back() + rowHeight(m_model.rows.back()) + 10;
 }
 
 double SequenceDiagram::rowTop(int index) const
@@ -225,6 +325,8 @@ double SequenceDiagram::rowTop(int index) const
 void SequenceDiagram::setModel(SequenceModel model)
 {
     m_model = std::move(model);
+    relayout();
+    updateGeometry();
     m_rowTops.clear();
     double y = 6;
     for (const auto &r : m_model.rows) {
@@ -249,8 +351,19 @@ int SequenceDiagram::drawnRows() const
     return m_current + 1;
 }
 
+void SequenceDiagram::changeEvent(QEvent *e)
+{
+    QWidget::changeEvent(e);
+    if (e->type() == QEvent::FontChange) {
+        relayout();
+        updateGeometry();
+        resizeEvent(nullptr);
+    }
+}
+
 void SequenceDiagram::resizeEvent(QResizeEvent *)
 {
+    relayout();
     m_scroll->setGeometry(width() - kScrollWidth, headerHeight(), kScrollWidth,
                           std::max(0, height() - headerHeight() - legendHeight()));
     updateScroll(true);
@@ -317,7 +430,6 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
     const QFontMetrics sfm(small);
     const int head = headerHeight();
     const int legend = legendHeight();
-    const double spacing = columnX(1) - columnX(0);
     const double right = width() - kScrollWidth - 4;
 
     // Lifelines: dashed verticals under a box with the component's name.
@@ -397,7 +509,8 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
             p.setBrush(c);
             p.drawEllipse(QPointF(ex, y), 3, 3);
             p.setBrush(Qt::NoBrush);
-            words = QStringLiteral("%1 %2   key %3").arg(rowKindName(r.kind), r.method, r.routingKey);
+            words =
+                QStringLiteral("%1 %2   key %3").arg(rowKindName(r.kind), r.method, r.routingKey);
             const double w = fm.horizontalAdvance(words) + 6;
             const double start = std::min(x0, ex) + 14;
             const QRectF at = label(QRectF(start + lh, top + 2, w, lh), words,
@@ -410,8 +523,7 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
             p.setPen(QPen(c, penWidth, Qt::DashLine));
             p.drawLine(QPointF(x0, y), QPointF(x1, y));
             arrowHead(p, QPointF(x1, y), x1 > x0 ? 1 : -1, c, false);
-            words = tr("reply %1   via direct exchange %2…")
-                        .arg(r.method, r.msgId.left(8));
+            words = tr("reply %1   via direct exchange %2…").arg(r.method, r.msgId.left(8));
             const double w = fm.horizontalAdvance(words) + 6;
             const double start = std::min(x0, x1) + 14;
             const QRectF at = label(QRectF(start + lh, top + 2, w, lh), words,
@@ -424,18 +536,21 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
             p.setPen(QPen(c, penWidth));
             p.drawLine(QPointF(x0, y), QPointF(x1, y));
             arrowHead(p, QPointF(x1, y), 1, c, true);
-            words = r.detail.isEmpty() ? r.method : QStringLiteral("%1: %2").arg(r.method, r.detail);
+            words =
+                r.detail.isEmpty() ? r.method : QStringLiteral("%1: %2").arg(r.method, r.detail);
             const double w = (current ? bfm : fm).horizontalAdvance(words) + 6;
             // Right-aligned at the libvirt lifeline: the driver is the far right column.
-            const QRectF at = label(QRectF(x1 + spacing * 0.45 - w, top + 2, w, lh), words,
-                                    current ? text : c.darker(120), current);
+            const QRectF at =
+                label(QRectF(x1 + m_columns.width[Libvirt] * 0.45 - w, top + 2, w, lh), words,
+                      current ? text : c.darker(120), current);
             badge(QPointF(at.left() - lh * 0.5 - 3, top + 2 + lh / 2), r.n, c);
             break;
         }
         case RowKind::Local: {
             const QRectF box(x0 - 4, top + 3, 8, h - 6);
             p.fillRect(box, current ? accent : pal.color(QPalette::Mid));
-            words = r.detail.isEmpty() ? r.method : QStringLiteral("%1: %2").arg(r.method, r.detail);
+            words =
+                r.detail.isEmpty() ? r.method : QStringLiteral("%1: %2").arg(r.method, r.detail);
             const double w = (current ? bfm : fm).horizontalAdvance(words) + 6;
             // Text on the side with more room.
             const bool leftSide = x0 > width() * 0.6;
@@ -459,23 +574,32 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
 
     // Header boxes, drawn over the rows that scroll under them.
     p.fillRect(QRectF(0, 0, width(), head), pal.color(QPalette::Window));
+    const QFontMetrics tfm(m_columns.title), stfm(m_columns.subtitle);
     for (int c = 0; c < static_cast<int>(m_model.lifelines.size()); ++c) {
         const double x = columnX(c);
+        const double colWidth = m_columns.width[static_cast<std::size_t>(c)];
         const bool exchange = c == m_model.exchangeColumn;
-        const QRectF box(x - spacing / 2 + 3, 4, spacing - 6, head - 8);
+        const QRectF box(x - colWidth / 2 + 2, 4, colWidth - 4, head - 8);
         p.setPen(QPen(exchange ? accent : pal.color(QPalette::Mid), exchange ? 2 : 1));
         p.setBrush(base);
         p.drawRoundedRect(box, 4, 4);
         p.setBrush(Qt::NoBrush);
         const auto &l = m_model.lifelines[static_cast<std::size_t>(c)];
-        p.setFont(bold);
+        const QRectF inner = box.adjusted(2, 3, -2, -3);
+        p.setFont(m_columns.title);
         p.setPen(exchange ? accent : text);
-        p.drawText(QRectF(box.left(), box.top() + 3, box.width(), bfm.height()), Qt::AlignCenter,
-                   bfm.elidedText(l.title, Qt::ElideRight, int(box.width()) - 4));
-        p.setFont(small);
+        p.drawText(QRectF(inner.left(), inner.top(), inner.width(), tfm.height()), Qt::AlignCenter,
+                   tfm.elidedText(l.title, Qt::ElideRight, int(inner.width())));
+        // The subtitle on one line when it fits, else wrapped onto two.
+        p.setFont(m_columns.subtitle);
         p.setPen(faded);
-        p.drawText(QRectF(box.left(), box.top() + 3 + bfm.height(), box.width(), sfm.height() + 2),
-                   Qt::AlignCenter, sfm.elidedText(l.subtitle, Qt::ElideRight, int(box.width()) - 4));
+        const QRectF sub(inner.left(), inner.top() + tfm.height(), inner.width(),
+                         inner.bottom() - inner.top() - tfm.height());
+        if (stfm.horizontalAdvance(l.subtitle) <= inner.width())
+            p.drawText(QRectF(sub.left(), sub.top(), sub.width(), stfm.height() + 2),
+                       Qt::AlignCenter, l.subtitle);
+        else
+            p.drawText(sub, Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, l.subtitle);
     }
 
     // Legend, on as many rows as the width needs.
@@ -496,7 +620,8 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
             const QColor c = kindColor(it.kind, pal);
             p.setPen(QPen(c, 1.8, it.kind == RowKind::Reply ? Qt::DashLine : Qt::SolidLine));
             p.drawLine(QPointF(lx, my), QPointF(lx + 26, my));
-            arrowHead(p, QPointF(lx + 28, my), 1, c, it.kind != RowKind::Cast && it.kind != RowKind::Reply);
+            arrowHead(p, QPointF(lx + 28, my), 1, c,
+                      it.kind != RowKind::Cast && it.kind != RowKind::Reply);
         }
         p.setPen(text);
         p.drawText(QPointF(lx + 34, my + sfm.ascent() / 2.0 - 1), it.name);

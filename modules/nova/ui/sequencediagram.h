@@ -8,6 +8,7 @@
 // the compute host is a plain function call. Rows up to the cursor are drawn, the current one
 // highlighted; the layout is fixed for the whole launch, so stepping never moves a row.
 
+#include <QFont>
 #include <QScrollBar>
 #include <QString>
 #include <QStringList>
@@ -27,12 +28,12 @@ struct DiagramRow
 {
     qsizetype seq = 0; // the event's trace position
     RowKind kind = RowKind::Local;
-    int n = 0;         // the tutorial's step number (9: the spawn)
+    int n = 0; // the tutorial's step number (9: the spawn)
     int fromColumn = 0;
     int toColumn = 0;
     QString method;
     QString routingKey;
-    QString detail;    // local work: what was checked or done
+    QString detail; // local work: what was checked or done
     QString msgId;
 };
 
@@ -70,7 +71,8 @@ public:
     void setCursor(qsizetype cursor);
     int highlightedRow() const { return m_current; }
     int drawnRows() const; // rows whose event is before the cursor
-    QSize minimumSizeHint() const override { return {560, 260}; }
+    QSize minimumSizeHint() const override;
+    QSize sizeHint() const override { return {720, 420}; }
     // The labels the last paint drew and where: for checking that none overlap.
     const std::vector<QRectF> &labelRects() const { return m_labelRects; }
 
@@ -78,12 +80,24 @@ signals:
     void rowClicked(qsizetype seq);
 
 protected:
+    void changeEvent(QEvent *) override;
     void paintEvent(QPaintEvent *) override;
     void resizeEvent(QResizeEvent *) override;
     void wheelEvent(QWheelEvent *) override;
     void mousePressEvent(QMouseEvent *) override;
 
 private:
+    // Where the lifelines go: each column as wide as its header needs, the rest of the width
+    // shared out evenly. The header fonts shrink (to a legible floor) and the subtitles give
+    // way before a name would be cut.
+    struct Columns
+    {
+        std::vector<double> centre, width;
+        QFont title, subtitle;
+        bool subtitles = true;
+    };
+    Columns layoutColumns(double usable) const;
+    void relayout();
     double columnX(int column) const;
     double rowHeight(const DiagramRow &r) const;
     double contentHeight() const;
@@ -99,6 +113,7 @@ private:
     std::vector<LegendItem> legendItems() const;
 
     SequenceModel m_model;
+    Columns m_columns;
     std::vector<double> m_rowTops;
     qsizetype m_cursor = 0;
     int m_current = -1;

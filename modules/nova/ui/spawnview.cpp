@@ -5,6 +5,7 @@
 #include "nova/core/libvirt_xml.h"
 
 #include "workbench/core/trace.h"
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 
@@ -21,10 +22,10 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
-#include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTextBlock>
+#include <QTextBrowser>
 #include <QTextCursor>
 #include <QTextDocument>
 #include <QTimer>
@@ -90,6 +91,7 @@ QTableWidget *makeTable(const QStringList &headers)
 SpawnPage::SpawnPage(QWidget *parent)
     : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_tabs(new QTabWidget)
 {
+    m_tabs->setAccessibleName(tr("What the compute host builds"));
     m_tabs->addTab(buildXmlTab(), tr("libvirt XML"));
     m_tabs->addTab(buildRulesTab(), tr("iptables and the packet walk"));
     m_tabs->addTab(buildImageTab(), tr("Image preparation"));
@@ -102,10 +104,9 @@ SpawnPage::SpawnPage(QWidget *parent)
     renderXml();
     renderRules();
     renderImage();
-    // Opens on the tutorial's inside packet, walked to its verdict (Home replays it).
-    m_tabs->setCurrentIndex(RulesTab);
+    // Opens on the domain XML; the packet tab holds the tutorial's inside packet, shown
+    // walked to its verdict when that tab is opened (Home replays it).
     walk();
-    m_controller->toEnd();
 }
 
 SpawnPage::~SpawnPage() = default;
@@ -120,7 +121,8 @@ void SpawnPage::tabChanged(int index)
     const auto &trace = index == XmlTab     ? m_xmlTrace
                         : index == RulesTab ? m_walkTrace
                                             : m_imageTrace;
-    m_controller->setTrace(trace, index == XmlTab && trace ? qsizetype(trace->size()) : 0);
+    // A tab opens on its finished result: the whole XML, the walk's verdict, the plan.
+    m_controller->setTrace(trace, index != ImageTab && trace ? qsizetype(trace->size()) : 0);
     if (index == XmlTab) // the wrapped meanings, once the table has its final width
         QTimer::singleShot(0, m_annotations, &QTableWidget::resizeRowsToContents);
     emit sourcesChanged();
@@ -145,56 +147,68 @@ QWidget *SpawnPage::buildXmlTab()
     m_xml->setReadOnly(true);
     m_xml->setFont(monoFont(0.95));
     m_xml->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_xml->setAccessibleName(tr("Domain XML"));
+    m_xml->setAccessibleDescription(tr("The libvirt domain XML that to_xml() renders for "
+                                       "instance-00000001"));
     m_comments = new QCheckBox(tr("Show the template's two comments"));
     m_annotations = makeTable({tr("Element"), tr("Value"), tr("Meaning")});
-    m_annotations->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_annotations->setColumnWidth(1, 150);
-    // Wrapped meanings need the rows to grow once the columns have their widths.
-    connect(m_annotations->horizontalHeader(), &QHeaderView::sectionResized, m_annotations,
-            &QTableWidget::resizeRowsToContents);
+    m_annotations->setAccessibleName(tr("What each part means"));
+    m_annotations->setAccessibleDescription(
+        tr("One row per element of the domain XML: its value and what it means"));
+    // The element as wide as it needs; the value and its meaning share the rest, wrapped.
+    shareColumns(m_annotations, {0, 3, 4});
     m_checks = new QLabel;
-    m_checks->setWordWrap(true);
     m_checks->setTextFormat(Qt::RichText);
     m_xmlIp = new QLineEdit(QStringLiteral("10.0.0.3"));
+    m_xmlIp->setAccessibleName(tr("Fixed IP"));
     m_xmlIp->setToolTip(tr("The fixed IP: an address of the project network 10.0.0.0/27 "
                            "that Nova would hand out (not .0, .1, .2 or .31)"));
     m_xmlMac = new QLineEdit(QStringLiteral("02:16:3e:17:35:39"));
+    m_xmlMac->setAccessibleName(tr("MAC address"));
     m_xmlMac->setToolTip(tr("The instance's MAC: six hex pairs, unicast (the first octet "
                             "even)"));
+    const int fieldWidth =
+        QFontMetrics(m_xmlMac->font()).horizontalAdvance(QStringLiteral("02:16:3e:17:35:39 ")) +
+        16;
+    m_xmlIp->setMinimumWidth(fieldWidth);
+    m_xmlMac->setMinimumWidth(fieldWidth);
     m_xmlWarning = new QLabel;
-    m_xmlWarning->setWordWrap(true);
     m_xmlWarning->setStyleSheet(
         QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
-    m_xmlWarning->hide();
     m_xmlTitle = new QLabel;
 
-    auto *address = new QHBoxLayout;
-    address->addWidget(new QLabel(tr("Fixed IP:")));
-    address->addWidget(m_xmlIp);
-    address->addWidget(new QLabel(tr("MAC:")));
-    address->addWidget(m_xmlMac);
+    auto *address = new wb::ui::FlowLayout;
+    address->addWidget(labelled(tr("Fixed IP:"), m_xmlIp));
+    address->addWidget(labelled(tr("MAC:"), m_xmlMac));
     auto *left = new QWidget;
     auto *lcol = new QVBoxLayout(left);
     lcol->setContentsMargins(0, 0, 0, 0);
-    lcol->addLayout(address);
-    lcol->addWidget(m_xmlWarning);
-    lcol->addWidget(m_xmlTitle);
+    lcol->addWidget(reflow(address));
+    m_xmlWarningBox = reflow(m_xmlWarning);
+    m_xmlWarningBox->hide();
+    lcol->addWidget(m_xmlWarningBox);
+    lcol->addWidget(reflow(m_xmlTitle));
     lcol->addWidget(m_xml, 1);
     lcol->addWidget(m_comments);
-    auto *right = new QWidget;
-    auto *rcol = new QVBoxLayout(right);
-    rcol->setContentsMargins(0, 0, 0, 0);
-    rcol->addWidget(new QLabel(tr("<b>What each part means</b> (click a row to find it in "
-                                  "the XML):")));
-    rcol->addWidget(m_annotations, 1);
-    auto *checks = new QGroupBox(tr("Values that must agree"));
+    left->setMinimumWidth(360);
+    // The meanings and the cross-checks in two tabs: both need room to be read.
+    auto *meanings = new QWidget;
+    auto *mcol = new QVBoxLayout(meanings);
+    mcol->setContentsMargins(4, 4, 4, 4);
+    mcol->addWidget(reflow(new QLabel(tr("Click a row to find the element in the XML."))));
+    mcol->addWidget(m_annotations, 1);
+    auto *checks = new QWidget;
     auto *ccol = new QVBoxLayout(checks);
-    ccol->addWidget(m_checks);
-    rcol->addWidget(checks);
-    auto *split = new QSplitter(Qt::Horizontal);
-    split->addWidget(left);
-    split->addWidget(right);
-    split->setSizes({560, 520});
+    ccol->addWidget(reflow(m_checks));
+    ccol->addStretch(1);
+    auto *right = new QTabWidget;
+    right->setAccessibleName(tr("About the XML"));
+    right->addTab(meanings, tr("What each part means"));
+    right->addTab(checks, tr("Values that must agree"));
+    right->setMinimumWidth(320);
+    // Side by side when both fit, the explanations under the XML otherwise.
+    auto *split = new wb::ui::AdaptiveSplit(left, right);
+    split->setStretch(1, 1);
 
     connect(m_comments, &QCheckBox::toggled, this, &SpawnPage::renderXml);
     connect(m_xmlIp, &QLineEdit::textChanged, this, &SpawnPage::renderXml);
@@ -250,7 +264,7 @@ void SpawnPage::renderXml()
     m_xmlWarning->setText(warnings.isEmpty()
                               ? QString()
                               : QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
-    m_xmlWarning->setVisible(!warnings.isEmpty());
+    m_xmlWarningBox->setVisible(!warnings.isEmpty());
     m_xmlTitle->setText(tr("<b>to_xml()</b> for instance-00000001 (%1, %2, m1.tiny):")
                             .arg(qs(spec.ip), qs(spec.mac)));
     m_xmlTrace = std::make_shared<wb::Trace>();
@@ -348,9 +362,17 @@ QWidget *SpawnPage::buildRulesTab()
     m_listing = new QListWidget;
     m_listing->setFont(monoFont(0.95));
     m_listing->setSelectionMode(QAbstractItemView::NoSelection);
-    m_defects = new QLabel;
-    m_defects->setWordWrap(true);
-    m_defects->setTextFormat(Qt::RichText);
+    // A long rule wraps rather than hiding its target past the right edge.
+    m_listing->setWordWrap(true);
+    m_listing->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_listing->setResizeMode(QListView::Adjust);
+    m_listing->setAccessibleName(tr("Filter table"));
+    m_listing->setAccessibleDescription(
+        tr("The instance's filter rules in iptables-save form; the rule being matched at the "
+           "cursor is bold, defects are marked with a warning sign"));
+    m_defects = new QTextBrowser;
+    m_defects->setAccessibleName(tr("About this table"));
+    m_defects->setMinimumHeight(QFontMetrics(m_defects->font()).height() * 5);
 
     m_preset = new QComboBox;
     for (const auto &p : kPresets)
@@ -361,6 +383,8 @@ QWidget *SpawnPage::buildRulesTab()
     m_dport = new QLineEdit;
     m_sport->setPlaceholderText(tr("any"));
     m_dport->setPlaceholderText(tr("any"));
+    m_sport->setToolTip(tr("Source port (empty: any)"));
+    m_dport->setToolTip(tr("Destination port (empty: any)"));
     m_proto = new QComboBox;
     for (auto p : {Proto::Tcp, Proto::Udp, Proto::Icmp})
         m_proto->addItem(qs(protoName(p)));
@@ -392,54 +416,77 @@ QWidget *SpawnPage::buildRulesTab()
     m_verdict->setFont(big);
     m_verdict->setWordWrap(true);
 
+    m_preset->setAccessibleName(tr("Packet preset"));
+    m_src->setAccessibleName(tr("Source address"));
+    m_dst->setAccessibleName(tr("Destination address"));
+    m_proto->setAccessibleName(tr("Protocol"));
+    m_sport->setAccessibleName(tr("Source port"));
+    m_dport->setAccessibleName(tr("Destination port"));
+    m_icmpType->setAccessibleName(tr("ICMP type"));
+    m_icmpCode->setAccessibleName(tr("ICMP code"));
+    m_state->setAccessibleName(tr("Connection state"));
+    m_state->setToolTip(tr("The connection tracking state of the packet"));
+    m_walkLog->setAccessibleName(tr("The walk"));
+    m_walkLog->setAccessibleDescription(
+        tr("The packet's way through the chains up to the cursor: each chain entered, each "
+           "rule tried and whether it matched, and the verdict"));
+    // The preset names are long: the combo box may be narrower than the longest one.
+    m_preset->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_preset->setMinimumContentsLength(14);
+    m_preset->setToolTip(tr("A packet of the tutorial, or one that shows a defect of the "
+                            "listing"));
+
     auto *form = new QFormLayout;
     form->addRow(tr("Preset:"), m_preset);
     form->addRow(tr("Source:"), m_src);
     form->addRow(tr("Destination:"), m_dst);
     form->addRow(tr("Protocol:"), m_proto);
-    form->addRow(tr("Source port:"), m_sport);
-    form->addRow(tr("Destination port:"), m_dport);
-    form->addRow(tr("ICMP type:"), m_icmpType);
-    form->addRow(tr("ICMP code:"), m_icmpCode);
-    form->addRow(tr("Connection state:"), m_state);
+    // Two fields to a row where they belong together: the ports, ICMP's type and code.
+    auto pair = [](QWidget *a, const QString &between, QWidget *b) {
+        auto *row = new QHBoxLayout;
+        row->addWidget(a, 1);
+        row->addWidget(new QLabel(between));
+        row->addWidget(b, 1);
+        return row;
+    };
+    form->addRow(tr("Ports:"), pair(m_sport, tr("→"), m_dport));
+    form->addRow(tr("ICMP type:"), pair(m_icmpType, tr("code:"), m_icmpCode));
+    form->addRow(tr("State:"), m_state);
     auto *packetBox = new QGroupBox(tr("The packet"));
     auto *pcol = new QVBoxLayout(packetBox);
     pcol->addLayout(form);
     pcol->addWidget(walkButton);
-    pcol->addWidget(m_walkMessage);
+    pcol->addWidget(reflow(m_walkMessage));
+    pcol->addStretch(1);
 
-    auto *walkBox = new QGroupBox(tr("The walk at the cursor (step with the transport bar)"));
+    auto *walkBox = new QGroupBox(tr("The walk at the cursor"));
+    walkBox->setToolTip(tr("Step through the walk with the transport bar"));
     auto *wcol = new QVBoxLayout(walkBox);
-    wcol->addWidget(m_breadcrumb);
+    wcol->addWidget(reflow(m_breadcrumb));
     wcol->addWidget(m_walkLog, 1);
-    wcol->addWidget(m_verdict);
+    wcol->addWidget(reflow(m_verdict));
+    m_walkLog->setMinimumHeight(QFontMetrics(m_walkLog->font()).height() * 6);
 
-    // The table's title on a line of its own keeps the listing narrow enough for the packet
-    // and the walk beside it.
-    auto *which = new QHBoxLayout;
+    auto *which = new wb::ui::FlowLayout;
     which->addWidget(m_recorded);
     which->addWidget(m_loadable);
     which->addWidget(m_corrected);
-    which->addStretch(1);
     auto *left = new QWidget;
     auto *lcol = new QVBoxLayout(left);
     lcol->setContentsMargins(0, 0, 0, 0);
-    lcol->addWidget(new QLabel(tr("<b>Filter table</b> of instance-00000001, in "
-                                  "iptables-save form:")));
-    lcol->addLayout(which);
+    lcol->addWidget(reflow(new QLabel(tr("<b>Filter table</b> of instance-00000001, in "
+                                         "iptables-save form:"))));
+    lcol->addWidget(reflow(which));
     lcol->addWidget(m_listing, 3);
-    lcol->addWidget(m_defects, 0);
-    auto *right = new QWidget;
-    auto *rcol = new QVBoxLayout(right);
-    rcol->setContentsMargins(0, 0, 0, 0);
-    rcol->addWidget(packetBox);
-    rcol->addWidget(walkBox, 1);
-    auto *split = new QSplitter(Qt::Horizontal);
-    split->addWidget(left);
-    split->addWidget(right);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
-    split->setSizes({620, 420});
+    lcol->addWidget(m_defects, 2);
+    m_listing->setMinimumHeight(QFontMetrics(m_listing->font()).height() * 8);
+    left->setMinimumWidth(320);
+    // The packet above its walk when they sit beside the table; side by side when they go
+    // below it.
+    auto *right = new wb::ui::AdaptiveSplit(packetBox, walkBox);
+    right->setStretch(1, 1);
+    auto *split = new wb::ui::AdaptiveSplit(left, right);
+    split->setStretch(3, 2);
 
     connect(m_preset, &QComboBox::currentIndexChanged, this, [this](int i) {
         choosePreset(i);
@@ -607,7 +654,7 @@ void SpawnPage::renderRules()
                   "accepts all ICMP from the project network. The table loads with "
                   "<code>iptables-restore</code>.");
     }
-    m_defects->setText(html);
+    m_defects->setHtml(html);
 }
 
 bool SpawnPage::walk()
@@ -644,7 +691,7 @@ bool SpawnPage::walk()
         }
     }
     m_walkMessage->setText(problem);
-    m_walkMessage->setVisible(!problem.isEmpty());
+    m_walkMessage->parentWidget()->setVisible(!problem.isEmpty()); // its ReflowBox
     if (!problem.isEmpty())
         return false;
     m_walkTrace = std::make_shared<wb::Trace>();
@@ -785,34 +832,41 @@ QStringList SpawnPage::chainStack() const
 QWidget *SpawnPage::buildImageTab()
 {
     m_sshKey = new QLineEdit(QStringLiteral("ssh-rsa AAAAB3NzaC1yc2E... test"));
+    m_sshKey->setAccessibleName(tr("SSH key"));
+    m_sshKey->setToolTip(tr("The public key inject_data() writes into the image's "
+                            "/root/.ssh/authorized_keys"));
+    m_sshKey->setMinimumWidth(QFontMetrics(m_sshKey->font()).horizontalAdvance(m_sshKey->text()) +
+                              24);
     m_neverUp = new QCheckBox(tr("qemu-nbd's device never shows up"));
     m_busy = new QSpinBox;
     m_busy->setRange(0, NbdPool::kDevices);
+    m_busy->setAccessibleName(tr("Busy nbd devices"));
     m_busy->setToolTip(tr("nbd devices other instances hold already (of /dev/nbd0-15)"));
-    m_imageTable = makeTable({tr("#"), tr("Phase"), tr("Command (as it would run)"), tr("Root"),
-                              tr("What it does"), tr("Pitfall")});
-    m_imageTable->setColumnWidth(0, 30);
-    m_imageTable->setColumnWidth(1, 70);
-    m_imageTable->setColumnWidth(2, 330);
-    m_imageTable->setColumnWidth(3, 45);
-    m_imageTable->setColumnWidth(4, 300);
+    m_imageTable = makeTable(
+        {tr("#"), tr("Phase"), tr("Command"), tr("Root"), tr("What it does"), tr("Pitfall")});
+    m_imageTable->horizontalHeaderItem(2)->setToolTip(tr("The command as it would run"));
+    m_imageTable->setAccessibleName(tr("Image preparation plan"));
+    m_imageTable->setAccessibleDescription(
+        tr("The steps _create_image() and inject_data() would run, in order: the command, "
+           "whether it needs root, what it does and what can go wrong"));
+    // The number, phase and root columns as wide as their contents; the command and the
+    // prose share the rest, wrapped.
+    shareColumns(m_imageTable, {0, 0, 4, 0, 4, 3}, 70);
     m_imageStatus = new QLabel;
-    m_imageStatus->setWordWrap(true);
 
-    auto *options = new QHBoxLayout;
-    options->addWidget(new QLabel(tr("SSH key:")));
-    options->addWidget(m_sshKey, 1);
-    options->addWidget(new QLabel(tr("Busy nbd devices:")));
-    options->addWidget(m_busy);
+    auto *options = new wb::ui::FlowLayout;
+    options->addWidget(labelled(tr("SSH key:"), m_sshKey));
+    options->addWidget(labelled(tr("Busy nbd devices:"), m_busy));
     options->addWidget(m_neverUp);
     auto *w = new QWidget;
     auto *col = new QVBoxLayout(w);
-    col->addWidget(new QLabel(tr("<b>_create_image()</b> and <b>disk.inject_data()</b> for "
-                                 "instance-00000001, as a plan: what the 2011 driver would run "
-                                 "on the compute host. <i>Nothing here is executed.</i>")));
-    col->addLayout(options);
+    col->addWidget(reflow(new QLabel(tr("<b>_create_image()</b> and <b>disk.inject_data()</b> "
+                                        "for instance-00000001, as a plan: what the 2011 "
+                                        "driver would run on the compute host. <i>Nothing "
+                                        "here is executed.</i>"))));
+    col->addWidget(reflow(options));
     col->addWidget(m_imageTable, 1);
-    col->addWidget(m_imageStatus);
+    col->addWidget(reflow(m_imageStatus));
     connect(m_sshKey, &QLineEdit::textChanged, this, &SpawnPage::renderImage);
     connect(m_neverUp, &QCheckBox::toggled, this, &SpawnPage::renderImage);
     connect(m_busy, &QSpinBox::valueChanged, this, &SpawnPage::renderImage);

@@ -23,6 +23,7 @@ class QRadioButton;
 class QSpinBox;
 class QTabWidget;
 class QTableWidget;
+class QTextBrowser;
 
 namespace wb {
 class Trace;
@@ -93,12 +94,13 @@ private:
     QCheckBox *m_comments;
     QLineEdit *m_xmlIp, *m_xmlMac;
     QLabel *m_xmlWarning;
+    QWidget *m_xmlWarningBox; // the warning's ReflowBox, hidden with no warning
     QLabel *m_xmlTitle;
 
     // Rules and the walk
     QRadioButton *m_recorded, *m_loadable, *m_corrected;
     QListWidget *m_listing;
-    QLabel *m_defects;
+    QTextBrowser *m_defects;
     QComboBox *m_preset;
     QLineEdit *m_src, *m_dst, *m_sport, *m_dport;
     QComboBox *m_proto, *m_state;

@@ -22,8 +22,7 @@ struct Modern
     static std::unique_ptr<Backend> make() { return modernBackend(); }
 };
 
-template <class B>
-class ThreadsPrimitives : public ::testing::Test
+template <class B> class ThreadsPrimitives : public ::testing::Test
 {
 protected:
     std::unique_ptr<Backend> backend = B::make();
@@ -32,8 +31,7 @@ protected:
 using Backends = ::testing::Types<Classic, Modern>;
 TYPED_TEST_SUITE(ThreadsPrimitives, Backends);
 
-template <class Fn>
-std::string pythonError(Fn fn)
+template <class Fn> std::string pythonError(Fn fn)
 {
     try {
         fn();
@@ -44,8 +42,7 @@ std::string pythonError(Fn fn)
 }
 
 // Polls a condition that another thread makes true; a bound, not a timing assertion.
-template <class Pred>
-bool eventually(Pred pred)
+template <class Pred> bool eventually(Pred pred)
 {
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!pred()) {
@@ -62,7 +59,7 @@ TYPED_TEST(ThreadsPrimitives, LockAcquireBlocksOthersUntilReleased)
 {
     auto lock = this->backend->makeLock();
     EXPECT_TRUE(lock->acquire());
-    EXPECT_FALSE(lock->acquire(false)); // held: a non-blocking acquire fails at once
+    EXPECT_FALSE(lock->acquire(false));      // held: a non-blocking acquire fails at once
     EXPECT_FALSE(lock->acquire(true, 0.01)); // a timed acquire gives up
     lock->release();
     EXPECT_TRUE(lock->acquire(false));

@@ -221,9 +221,9 @@ TEST(ThreadsRuntime, RecordsFromManyThreadsReachTheTraceInSeqOrderWhileItIsFlush
             writers.emplace_back([&, w] {
                 const std::vector<std::int64_t> items = {w, w + 1};
                 for (int i = 0; i < kEach; ++i)
-                    seqs[w].push_back(i % 2 ? rt.recordList(Form::QueuePut, ref, {w, 0, i}, items)
-                                            : rt.recordText(Form::Print, ref, {},
-                                                            "line " + std::to_string(i)));
+                    seqs[w].push_back(
+                        i % 2 ? rt.recordList(Form::QueuePut, ref, {w, 0, i}, items)
+                              : rt.recordText(Form::Print, ref, {}, "line " + std::to_string(i)));
             });
         for (auto &t : writers)
             t.join();

@@ -122,13 +122,13 @@ TEST(ThreadsScenarios, FetchWithLockKeepsPagesWhole)
 TEST(ThreadsScenarios, ConditionReproducesTheBriefsTraceForSomeSeed)
 {
     const std::vector<std::string> brief = {
-        "condition acquired by Thread-1", "159 appended to list by Thread-1",
-        "condition notified by Thread-1", "condition released by Thread-1",
-        "condition acquired by Thread-2", "159 popped from list by Thread-2",
-        "condition released by Thread-2", "condition acquired by Thread-2",
-        "condition wait by Thread-2",     "condition acquired by Thread-1",
+        "condition acquired by Thread-1",   "159 appended to list by Thread-1",
+        "condition notified by Thread-1",   "condition released by Thread-1",
+        "condition acquired by Thread-2",   "159 popped from list by Thread-2",
+        "condition released by Thread-2",   "condition acquired by Thread-2",
+        "condition wait by Thread-2",       "condition acquired by Thread-1",
         "116 appended to list by Thread-1", "condition notified by Thread-1",
-        "condition released by Thread-1", "116 popped from list by Thread-2",
+        "condition released by Thread-1",   "116 popped from list by Thread-2",
         "condition released by Thread-2"};
     bool reproduced = false;
     for (std::uint64_t seed = 0; seed < 16; ++seed) {
@@ -194,8 +194,7 @@ TEST(ThreadsScenarios, EventPulseLosesItemsAndTheConditionFixDoesNot)
         const Summary s = runScenario("event", stepped(seed), t);
         ASSERT_TRUE(s.produced && s.consumed);
         EXPECT_EQ(*s.produced, 4);
-        EXPECT_LT(*s.consumed, *s.produced) << "the busy consumer misses a pulse, seed "
-                                            << seed;
+        EXPECT_LT(*s.consumed, *s.produced) << "the busy consumer misses a pulse, seed " << seed;
         EXPECT_EQ(extraInt(s, "left_in_list"), *s.produced - *s.consumed);
         EXPECT_EQ(extraInt(s, "fix_produced"), 4);
         EXPECT_EQ(extraInt(s, "fix_consumed"), 4);

@@ -10,7 +10,11 @@
 #include <memory>
 
 class QComboBox;
+class QCPItemText;
+class QCPTextElement;
 class QCustomPlot;
+class QLabel;
+class QMouseEvent;
 
 namespace wb::threads::ui {
 
@@ -36,9 +40,16 @@ public:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void redraw();
+    // Colours, patterns and fonts from the palette and font (dark theme, presentation mode).
+    void restyle();
+    // Once the plot knows its size: the labels above the bars in the longest form that fits
+    // a bar's width, and room above the bars for them.
+    void fitLabels();
+    void showBarTip(QMouseEvent *event);
     // A page the learner has seen and then left (another tab) redraws when shown again.
     bool m_shown = false;
     bool m_stale = false;
@@ -47,6 +58,11 @@ private:
     RunBar *m_runBar;
     QComboBox *m_unit;
     QCustomPlot *m_plot;
+    QCPTextElement *m_title;
+    // The legend above the plot: one swatch and one name per state.
+    QList<std::pair<QLabel *, ThreadState>> m_swatches;
+    QList<QCPItemText *> m_labels; // one per thread, in the order of m_totals
+    double m_whole = 1;            // the tallest bar of the whole run
     std::map<int, TimelineData::Totals> m_totals;
 };
 

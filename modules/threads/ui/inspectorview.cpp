@@ -5,8 +5,10 @@
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 
+#include <QHelpEvent>
 #include <QPainter>
 #include <QScrollArea>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <set>
@@ -122,6 +124,13 @@ InspectorCanvas::InspectorCanvas(QWidget *parent) : QWidget(parent)
 {
     setAutoFillBackground(true);
     setBackgroundRole(QPalette::Base);
+    QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    policy.setHeightForWidth(true);
+    setSizePolicy(policy);
+    setAccessibleName(tr("Primitives"));
+    setAccessibleDescription(tr("Each thread's state at the cursor, then every primitive "
+                                "grouped by the object it belongs to, with its inside: "
+                                "semaphore values, owners, waiters, flags and queue items"));
 }
 
 void InspectorCanvas::setContent(std::vector<InspectorRow> rows, QStringList threadLines,
@@ -130,34 +139,51 @@ void InspectorCanvas::setContent(std::vector<InspectorRow> rows, QStringList thr
     m_rows = std::move(rows);
     m_threads = std::move(threadLines);
     m_banner = std::move(banner);
-    setMinimumHeight(contentHeight());
     updateGeometry();
     update();
 }
 
 QSize InspectorCanvas::sizeHint() const
 {
-    return {600, contentHeight()};
+    const int w = fontMetrics().averageCharWidth() * 90;
+    return {w, heightForWidth(w)};
 }
 
-int InspectorCanvas::contentHeight() const
+QSize InspectorCanvas::minimumSizeHint() const
 {
-    const int line = fontMetrics().height() + 8;
-    int groups = 0;
-    QString last;
-    for (const auto &r : m_rows)
-        if (r.group != last) {
-            ++groups;
-            last = r.group;
-        }
-    return 40 + line * (m_threads.size() + 2) + groups * (line + 22) +
-           line * static_cast<int>(m_rows.size()) + (m_banner.isEmpty() ? 0 : line + 8);
+    return {fontMetrics().averageCharWidth() * 30, fontMetrics().height() * 4};
+}
+
+int InspectorCanvas::heightForWidth(int width) const
+{
+    return layOut(width, nullptr);
+}
+
+bool InspectorCanvas::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        const QPoint at = static_cast<QHelpEvent *>(event)->pos();
+        for (const auto &[rect, tip] : m_rowRects)
+            if (rect.contains(at)) {
+                QToolTip::showText(static_cast<QHelpEvent *>(event)->globalPos(), tip, this);
+                return true;
+            }
+        QToolTip::hideText();
+        event->ignore();
+        return true;
+    }
+    return QWidget::event(event);
 }
 
 void InspectorCanvas::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
+    layOut(width(), &p);
+}
+
+int InspectorCanvas::layOut(int width, QPainter *p) const
+{
     const QPalette pal = palette();
     const QColor text = pal.color(QPalette::Text);
     const QColor faded = pal.color(QPalette::PlaceholderText);
@@ -168,95 +194,148 @@ void InspectorCanvas::paintEvent(QPaintEvent *)
     bold.setBold(true);
     QFont mono = font();
     mono.setFamily(QStringLiteral("DejaVu Sans Mono"));
+    const QFontMetrics mfm(mono);
+    const int w = std::max(width, fm.averageCharWidth() * 20);
+    if (p)
+        m_rowRects.clear();
+
+    // A paragraph that wraps at `textWidth`; returns its height.
+    auto para = [&](const QFont &f, const QColor &c, int x, int y, int textWidth,
+                    const QString &s) {
+        const QFontMetrics m(f);
+        textWidth = std::max(textWidth, m.averageCharWidth() * 8);
+        const int h = std::max(
+            m.height(),
+            m.boundingRect(QRect(0, 0, textWidth, 1 << 20), Qt::TextWordWrap, s).height());
+        if (p) {
+            p->setFont(f);
+            p->setPen(c);
+            p->drawText(QRect(x, y, textWidth, h), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+                        s);
+        }
+        return h;
+    };
+
     int y = 10;
-
-    if (!m_banner.isEmpty()) {
-        p.setFont(bold);
-        p.setPen(wb::ui::stateColor("blocked"));
-        p.drawText(QRect(12, y, width() - 24, line), Qt::AlignLeft | Qt::AlignVCenter, m_banner);
-        y += line + 8;
-    }
+    if (!m_banner.isEmpty())
+        y += para(bold, wb::ui::stateColor("blocked"), 12, y, w - 24, m_banner) + 12;
     // The first line says where the cursor is; the rest is one line per thread.
-    p.setFont(bold);
-    p.setPen(text);
-    if (!m_threads.isEmpty()) {
-        p.drawText(QRect(12, y, width() - 24, line), Qt::AlignLeft | Qt::AlignVCenter,
-                   fm.elidedText(m_threads.first(), Qt::ElideRight, width() - 24));
-        y += line + 6;
-    }
-    p.drawText(QPoint(12, y + fm.ascent()), tr("Threads"));
-    y += line;
-    p.setFont(font());
-    for (const QString &t : m_threads.mid(1)) {
-        p.setPen(text);
-        p.drawText(QRect(24, y, width() - 36, line), Qt::AlignLeft | Qt::AlignVCenter, t);
-        y += line;
-    }
-    y += 10;
+    if (!m_threads.isEmpty())
+        y += para(bold, text, 12, y, w - 24, m_threads.first()) + 10;
+    y += para(bold, text, 12, y, w - 24, tr("Threads")) + 4;
+    for (const QString &t : m_threads.mid(1))
+        y += para(font(), text, 24, y, w - 36, t) + 4;
+    y += 12;
     if (m_rows.empty()) {
-        p.setPen(faded);
-        p.drawText(QRect(12, y, width() - 24, line * 3), Qt::AlignLeft | Qt::TextWordWrap,
-                   m_emptyText.isEmpty() ? tr("No primitive has been used up to the cursor.")
-                                         : m_emptyText);
-        return;
+        y += para(font(), faded, 12, y, w - 24,
+                  m_emptyText.isEmpty() ? tr("No primitive has been used up to the cursor.")
+                                        : m_emptyText);
+        return y + 12;
     }
 
-    const int nameWidth = std::min(280, width() / 3);
+    // Each row: the layer as a badge, the name, the state. The states line up in one column
+    // when there is room for it; otherwise each goes under its name.
+    auto indentOf = [](const InspectorRow &r) {
+        return 20 + 18 * std::max(0, r.depth - 1) + (r.depth > 0 ? 14 : 0);
+    };
+    auto badgeWidth = [&](const InspectorRow &r) {
+        return fm.horizontalAdvance(r.layer) + 12;
+    };
+    int badgeEnd = 0, longestName = 0;
+    for (const auto &r : m_rows) {
+        badgeEnd = std::max(badgeEnd, indentOf(r) + badgeWidth(r));
+        longestName =
+            std::max(longestName, mfm.horizontalAdvance(r.name) + mfm.averageCharWidth());
+    }
+    const int nameWidth = std::min(longestName, w / 3);
+    const int textX = badgeEnd + 8 + nameWidth + 14;
+    const bool columns = w - 16 - textX >= fm.averageCharWidth() * 24;
+    struct Geometry
+    {
+        int nameX, nameWidth, textX, textWidth, height;
+    };
+    auto geometry = [&](const InspectorRow &r) {
+        Geometry g;
+        g.nameX = indentOf(r) + badgeWidth(r) + 8;
+        if (columns) {
+            g.nameWidth = textX - 14 - g.nameX;
+            g.textX = textX;
+        } else {
+            g.nameWidth = w - 16 - g.nameX;
+            g.textX = std::min(g.nameX, w / 3);
+        }
+        g.textWidth = w - 16 - g.textX;
+        QFont f = r.changed ? bold : font();
+        const int textH = QFontMetrics(f)
+                              .boundingRect(QRect(0, 0, std::max(1, g.textWidth), 1 << 20),
+                                            Qt::TextWordWrap, r.text)
+                              .height();
+        g.height = columns ? std::max(line, textH + 8) : line + textH + 4;
+        return g;
+    };
+
     QString group;
     for (std::size_t i = 0; i < m_rows.size(); ++i) {
         const InspectorRow &r = m_rows[i];
         if (r.group != group) {
             group = r.group;
-            std::size_t n = i;
-            while (n < m_rows.size() && m_rows[n].group == group)
-                ++n;
-            const QRectF card(8, y, width() - 16, line * (n - i) + line + 10);
-            p.setPen(QPen(pal.color(QPalette::Mid), 1));
-            p.setBrush(pal.color(QPalette::AlternateBase));
-            p.drawRoundedRect(card, 6, 6);
-            p.setBrush(Qt::NoBrush);
-            p.setFont(bold);
-            p.setPen(text);
-            p.drawText(QRectF(card.left() + 10, y + 2, card.width() - 20, line),
-                       Qt::AlignLeft | Qt::AlignVCenter, group);
+            int cardH = line + 4 + 6;
+            for (std::size_t n = i; n < m_rows.size() && m_rows[n].group == group; ++n)
+                cardH += geometry(m_rows[n]).height;
+            if (p) {
+                const QRectF card(8, y, w - 16, cardH);
+                p->setPen(QPen(pal.color(QPalette::Mid), 1));
+                p->setBrush(pal.color(QPalette::AlternateBase));
+                p->drawRoundedRect(card, 6, 6);
+                p->setBrush(Qt::NoBrush);
+                p->setFont(bold);
+                p->setPen(text);
+                p->drawText(
+                    QRectF(card.left() + 10, y + 2, card.width() - 20, line),
+                    Qt::AlignLeft | Qt::AlignVCenter,
+                    QFontMetrics(bold).elidedText(group, Qt::ElideRight, int(card.width() - 20)));
+            }
             y += line + 4;
         }
-        const QRectF rowRect(14, y, width() - 28, line - 2);
-        if (r.changed) {
-            QColor hl = accent;
-            hl.setAlpha(45);
-            p.fillRect(rowRect, hl);
+        const Geometry g = geometry(r);
+        if (p) {
+            const QRect rowRect(14, y, w - 28, g.height - 2);
+            m_rowRects.emplace_back(rowRect,
+                                    QStringLiteral("%1 (%2): %3").arg(r.name, r.layer, r.text));
+            if (r.changed) {
+                QColor hl = accent;
+                hl.setAlpha(45);
+                p->fillRect(rowRect, hl);
+            }
+            // The layer as a small badge, then the name and the state.
+            const QRectF b(indentOf(r), y + 3, badgeWidth(r), line - 8);
+            QColor bc = r.layer == QLatin1String("Lock")        ? wb::ui::stateColor("sleeping")
+                        : r.layer == QLatin1String("Condition") ? wb::ui::stateColor("waiting")
+                        : r.layer == QLatin1String("RLock")     ? wb::ui::stateColor("running")
+                                                                : accent;
+            if (r.idle)
+                bc = wb::ui::stateColor("done");
+            p->setPen(Qt::NoPen);
+            p->setBrush(bc);
+            p->drawRoundedRect(b, 4, 4);
+            p->setBrush(Qt::NoBrush);
+            p->setFont(font());
+            p->setPen(Qt::white);
+            p->drawText(b, Qt::AlignCenter, r.layer);
+            p->setPen(r.idle ? faded : text);
+            p->setFont(mono);
+            p->drawText(QRectF(g.nameX, y, g.nameWidth, line - 2),
+                        Qt::AlignLeft | Qt::AlignVCenter,
+                        mfm.elidedText(r.name, Qt::ElideMiddle, g.nameWidth));
         }
-        const int indent = 20 + 18 * std::max(0, r.depth - 1) + (r.depth > 0 ? 14 : 0);
-        // The layer as a small badge, then the name and the state.
-        p.setFont(font());
-        const QString badge = r.layer;
-        const int bw = fm.horizontalAdvance(badge) + 12;
-        const QRectF b(indent, y + 3, bw, line - 8);
-        QColor bc = r.layer == QLatin1String("Lock")        ? wb::ui::stateColor("sleeping")
-                    : r.layer == QLatin1String("Condition") ? wb::ui::stateColor("waiting")
-                    : r.layer == QLatin1String("RLock")     ? wb::ui::stateColor("running")
-                                                            : accent;
-        if (r.idle)
-            bc = wb::ui::stateColor("done");
-        p.setPen(Qt::NoPen);
-        p.setBrush(bc);
-        p.drawRoundedRect(b, 4, 4);
-        p.setBrush(Qt::NoBrush);
-        p.setPen(Qt::white);
-        p.drawText(b, Qt::AlignCenter, badge);
-        p.setPen(r.idle ? faded : text);
-        p.setFont(mono);
-        p.drawText(QRectF(b.right() + 8, y, nameWidth, line - 2), Qt::AlignLeft | Qt::AlignVCenter,
-                   QFontMetrics(mono).elidedText(r.name, Qt::ElideMiddle, nameWidth));
-        p.setFont(r.changed ? bold : font());
-        const double tx = b.right() + 16 + nameWidth;
-        p.drawText(QRectF(tx, y, width() - tx - 16, line - 2), Qt::AlignLeft | Qt::AlignVCenter,
-                   fm.elidedText(r.text, Qt::ElideRight, int(width() - tx - 16)));
-        y += line;
+        const int textY = columns ? y + 4 : y + line;
+        para(r.changed ? bold : font(), r.idle ? faded : text, g.textX, textY, g.textWidth,
+             r.text);
+        y += g.height;
         if (i + 1 == m_rows.size() || m_rows[i + 1].group != group)
             y += 14;
     }
+    return y + 4;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -268,6 +347,9 @@ InspectorPage::InspectorPage(std::shared_ptr<ThreadsSession> session, QWidget *p
 {
     m_scroll->setWidget(m_canvas);
     m_scroll->setWidgetResizable(true);
+    // The rows wrap to the width, so there is nothing to scroll sideways to.
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setAccessibleName(tr("Primitives at the cursor"));
     auto *col = new QVBoxLayout(this);
     col->addWidget(m_runBar);
     col->addWidget(m_scroll, 1);

@@ -20,11 +20,11 @@ class RunBar;
 // One line of the inspector, as drawn: also what the tests read.
 struct InspectorRow
 {
-    QString group;   // "queue"
-    QString name;    // "queue.not_full.waiter#1"
-    QString layer;   // "Lock"
-    QString text;    // "sem_t value 0 (locked) · waiter lock of Thread-1"
-    int depth = 0;   // nesting under the group's object
+    QString group;        // "queue"
+    QString name;         // "queue.not_full.waiter#1"
+    QString layer;        // "Lock"
+    QString text;         // "sem_t value 0 (locked) · waiter lock of Thread-1"
+    int depth = 0;        // nesting under the group's object
     bool changed = false; // touched by the event just applied
     bool idle = false;    // a waiter lock nobody uses any more
 };
@@ -40,13 +40,21 @@ public:
     void setContent(std::vector<InspectorRow> rows, QStringList threadLines, QString banner);
     void setEmptyText(const QString &text) { m_emptyText = text; }
     QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+    // The rows wrap into the width given, so the height follows the width.
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override;
 
 protected:
     void paintEvent(QPaintEvent *) override;
+    bool event(QEvent *event) override;
 
 private:
-    int contentHeight() const;
+    // Lays the content out for `width` and, with a painter, draws it; returns the height.
+    int layOut(int width, QPainter *p) const;
 
+    // Where the last paint put each primitive's row, for its tooltip.
+    mutable std::vector<std::pair<QRect, QString>> m_rowRects;
     std::vector<InspectorRow> m_rows;
     QStringList m_threads;
     QString m_banner;

@@ -6,6 +6,7 @@
 #include "threads/core/pythontwin.h"
 
 #include "workbench/core/output_file.h"
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 
@@ -80,7 +81,7 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     : QWidget(parent), m_session(std::move(session)), m_scenario(new QComboBox),
       m_mode(new QComboBox), m_seed(new QSpinBox), m_run(new QPushButton(tr("Run"))),
       m_stop(new QPushButton(tr("Stop"))), m_status(new QLabel), m_choiceRow(new QWidget),
-      m_choices(new QHBoxLayout), m_choiceHint(new QLabel), m_scriptPanel(new QWidget),
+      m_choices(new wb::ui::FlowLayout), m_choiceHint(new QLabel), m_scriptPanel(new QWidget),
       m_editor(new ScriptEditor), m_preset(new QComboBox), m_scriptError(new QLabel),
       m_scriptTabs(new QTabWidget), m_python(new QPlainTextEdit),
       m_savePython(new QPushButton(tr("Save as…")))
@@ -103,23 +104,41 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto *top = new QHBoxLayout;
+    m_scenario->setAccessibleName(tr("Scenario"));
+    m_mode->setAccessibleName(tr("Scheduling mode"));
+    m_seed->setAccessibleName(tr("Seed"));
+    m_run->setAccessibleName(tr("Run"));
+    m_stop->setAccessibleName(tr("Stop"));
+    m_status->setAccessibleName(tr("Run status"));
+    // Long scenario titles must not make the row wider than a narrow window: the combo box
+    // shrinks to a few dozen characters and its list still shows the whole titles.
+    m_scenario->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_scenario->setMinimumContentsLength(22);
+    m_scenario->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+
+    // The controls wrap onto a second line when the row is narrow, so Run and Stop stay in
+    // sight; the label stays with the combo box it names.
+    auto *scenarioBox = new QWidget;
+    auto *scenarioRow = new QHBoxLayout(scenarioBox);
+    scenarioRow->setContentsMargins(0, 0, 0, 0);
+    auto *scenarioLabel = new QLabel(tr("Scenario:"));
+    scenarioLabel->setBuddy(m_scenario);
+    scenarioRow->addWidget(scenarioLabel);
+    scenarioRow->addWidget(m_scenario, 1);
+    auto *top = new wb::ui::FlowLayout;
     top->setContentsMargins(0, 0, 0, 0);
-    top->addWidget(new QLabel(tr("Scenario:")));
-    top->addWidget(m_scenario);
+    top->addWidget(scenarioBox);
     top->addWidget(m_mode);
     top->addWidget(m_seed);
     top->addWidget(m_run);
     top->addWidget(m_stop);
-    top->addStretch(1);
 
     m_choices->setContentsMargins(0, 0, 0, 0);
     m_choiceHint->setText(tr("<b>Your turn.</b> Who goes next?"));
-    auto *row = new QHBoxLayout(m_choiceRow);
+    auto *row = new QVBoxLayout(m_choiceRow);
     row->setContentsMargins(0, 0, 0, 0);
-    row->addWidget(m_choiceHint);
     row->addLayout(m_choices);
-    row->addStretch(1);
+    m_choices->addWidget(m_choiceHint);
 
     // The playground: a script editor, presets, a short reminder of the language.
     m_editor->setObjectName(QStringLiteral("script-editor"));
@@ -131,6 +150,8 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     for (const auto &p : scriptPresets())
         m_preset->addItem(QString::fromStdString(p.title), QString::fromStdString(p.id));
     m_preset->setToolTip(tr("Replaces the script (Ctrl+Z in the editor brings yours back)"));
+    m_editor->setAccessibleName(tr("Script"));
+    m_preset->setAccessibleName(tr("Preset"));
     auto *help = new QLabel(
         tr("<b>Declare</b> <code>lock A</code>, <code>rlock R</code>, "
            "<code>semaphore S 2</code>, <code>bounded B 1</code>, <code>event E</code>, "
@@ -143,6 +164,7 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
            "add N k · sleep ms · print text {Q} {N}"));
     help->setWordWrap(true);
     help->setTextFormat(Qt::RichText);
+    help->setMinimumWidth(help->fontMetrics().averageCharWidth() * 24);
     m_scriptError->setObjectName(QStringLiteral("script-errors"));
     m_scriptError->setWordWrap(true);
     m_scriptError->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -155,12 +177,18 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     // The Python tab: the same program for CPython, to read beside the script or save.
     m_python->setObjectName(QStringLiteral("python-twin"));
     m_python->setReadOnly(true);
-    m_python->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    // The family only: the size follows the application's font (presentation mode).
+    QFont mono;
+    mono.setFamily(QFontDatabase::systemFont(QFontDatabase::FixedFont).family());
+    mono.setStyleHint(QFont::TypeWriter);
+    m_python->setFont(mono);
+    m_python->setAccessibleName(tr("Python twin"));
     m_python->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_python->setToolTip(tr("The script as a Python 3 program (threading, queue, time.sleep); "
                             "where the playground reports a deadlock, CPython just hangs"));
     m_savePython->setObjectName(QStringLiteral("save-python"));
     m_savePython->setToolTip(tr("Write this program to a .py file"));
+    m_savePython->setAccessibleName(tr("Save the Python twin"));
     auto *pythonPage = new QWidget;
     auto *pythonCol = new QVBoxLayout(pythonPage);
     pythonCol->setContentsMargins(0, 0, 0, 0);
@@ -170,6 +198,7 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     saveRow->addWidget(m_savePython);
     pythonCol->addLayout(saveRow);
     m_scriptTabs->setObjectName(QStringLiteral("script-tabs"));
+    m_scriptTabs->setAccessibleName(tr("Script and Python twin"));
     m_scriptTabs->addTab(m_editor, tr("Script"));
     m_scriptTabs->addTab(pythonPage, tr("Python"));
     m_scriptTabs->setMaximumHeight(m_editor->maximumHeight() +
@@ -223,6 +252,7 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
         m_scenario->setCurrentIndex(std::max(0, m_scenario->findData(m_session->scenario())));
         m_mode->setCurrentIndex(std::max(0, m_mode->findData(int(m_session->mode()))));
         m_seed->setValue(static_cast<int>(m_session->seed()));
+        showScriptPanel();
     });
     if (m_session->trace()) {
         const QSignalBlocker b1(m_scenario), b2(m_mode);

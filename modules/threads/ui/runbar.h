@@ -8,12 +8,15 @@
 #include <memory>
 
 class QComboBox;
-class QHBoxLayout;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
+
+namespace wb::ui {
+class FlowLayout;
+}
 
 namespace wb::threads::ui {
 
@@ -67,7 +70,7 @@ private:
     QPushButton *m_stop;
     QLabel *m_status;
     QWidget *m_choiceRow;
-    QHBoxLayout *m_choices;
+    wb::ui::FlowLayout *m_choices;
     QLabel *m_choiceHint;
     QList<QPushButton *> m_buttons;
     QWidget *m_scriptPanel;

@@ -27,7 +27,12 @@ private:
 ScriptEditor::ScriptEditor(QWidget *parent)
     : QPlainTextEdit(parent), m_margin(new LineNumberMargin(this))
 {
-    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    // Only the family is set: the size stays the application's, so it grows with
+    // presentation mode's larger fonts.
+    QFont mono;
+    mono.setFamily(QFontDatabase::systemFont(QFontDatabase::FixedFont).family());
+    mono.setStyleHint(QFont::TypeWriter);
+    setFont(mono);
     setLineWrapMode(QPlainTextEdit::NoWrap);
     setTabChangesFocus(true);
     connect(this, &QPlainTextEdit::blockCountChanged, this,
@@ -83,8 +88,7 @@ void ScriptEditor::paintLineNumbers(QPaintEvent *event)
             const int line = block.blockNumber() + 1;
             const bool error = std::any_of(m_errors.begin(), m_errors.end(),
                                            [&](const auto &e) { return e.first == line; });
-            p.setPen(error ? QColor(200, 30, 30)
-                           : palette().color(QPalette::PlaceholderText));
+            p.setPen(error ? QColor(200, 30, 30) : palette().color(QPalette::PlaceholderText));
             p.drawText(0, top, m_margin->width() - 6, height, Qt::AlignRight | Qt::AlignVCenter,
                        QString::number(line));
         }

@@ -2,16 +2,20 @@
 #include "runbar.h"
 
 #include "workbench/ui/plot.h"
+#include "workbench/ui/responsive.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 
 #include <QFontDatabase>
+#include <QHash>
 #include <QLabel>
 #include <QListView>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPixmap>
+#include <QResizeEvent>
 #include <QSplitter>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -26,40 +30,102 @@ QColor threadColor(int number)
     return wb::ui::seriesColor(std::max(0, number - 1));
 }
 
-namespace {
-
-QColor laneColor(ThreadState s)
+QColor stateColor(ThreadState state)
 {
-    switch (s) {
-    case ThreadState::Blocked: return wb::ui::stateColor("blocked");
-    case ThreadState::Waiting: return wb::ui::stateColor("waiting");
-    case ThreadState::Sleeping: return wb::ui::stateColor("sleeping");
-    case ThreadState::Done: return wb::ui::stateColor("done");
-    default: return wb::ui::stateColor("running");
+    switch (state) {
+    case ThreadState::Blocked:
+        return wb::ui::stateColor("blocked");
+    case ThreadState::Waiting:
+        return wb::ui::stateColor("waiting");
+    case ThreadState::Sleeping:
+        return wb::ui::stateColor("sleeping");
+    case ThreadState::Done:
+        return wb::ui::stateColor("done");
+    default:
+        return wb::ui::stateColor("running");
     }
 }
+
+QBrush stateBrush(ThreadState state)
+{
+    const QColor base = stateColor(state);
+    if (state != ThreadState::Blocked && state != ThreadState::Waiting &&
+        state != ThreadState::Sleeping)
+        return QBrush(base);
+    // One tile of the pattern, repeated: diagonals that leave the tile re-enter on the other
+    // side, so neighbouring tiles join without seams.
+    const int n = std::max(6, static_cast<int>(std::lround(8 * wb::ui::fontScale())));
+    static QHash<QString, QPixmap> tiles;
+    const QString key = QStringLiteral("%1/%2/%3").arg(int(state)).arg(base.rgba()).arg(n);
+    auto it = tiles.find(key);
+    if (it == tiles.end()) {
+        QPixmap tile(n, n);
+        tile.fill(base);
+        QPainter p(&tile);
+        p.setRenderHint(QPainter::Antialiasing);
+        const QColor ink(0, 0, 0, 125);
+        p.setPen(QPen(ink, std::max(1.2, n / 5.0)));
+        for (int k = -n; k <= n; k += n) {
+            if (state != ThreadState::Sleeping)
+                p.drawLine(QPointF(k, n), QPointF(k + n, 0)); // "/"
+            if (state == ThreadState::Blocked)
+                p.drawLine(QPointF(k, 0), QPointF(k + n, n)); // "\", making a cross-hatch
+        }
+        if (state == ThreadState::Sleeping) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(ink);
+            p.drawEllipse(QPointF(n / 2.0, n / 2.0), n / 5.0, n / 5.0);
+        }
+        p.end();
+        it = tiles.insert(key, tile);
+    }
+    return QBrush(*it);
+}
+
+QPixmap stateSwatch(ThreadState state, QSize size)
+{
+    QPixmap pix(size);
+    pix.fill(Qt::transparent);
+    QPainter p(&pix);
+    const QRectF all(0.5, 0.5, size.width() - 1, size.height() - 1);
+    // Done is the thin bar it is on the timeline; the others are full bars.
+    const QRectF bar = state == ThreadState::Done
+                           ? QRectF(all.left(), all.center().y() - size.height() * 0.18,
+                                    all.width(), size.height() * 0.36)
+                           : all;
+    p.fillRect(bar, stateBrush(state));
+    p.setPen(QPen(stateColor(state).darker(140), 1));
+    p.drawRect(bar);
+    return pix;
+}
+
+namespace {
 
 QString stateWords(const ThreadView &t)
 {
     const QString on = QString::fromStdString(t.on);
     switch (t.state) {
-    case ThreadState::Blocked: return QObject::tr("blocked on %1").arg(on);
-    case ThreadState::Waiting: return QObject::tr("waiting on %1").arg(on);
-    case ThreadState::Sleeping: return QObject::tr("sleeping");
-    case ThreadState::Done: return QObject::tr("done");
-    case ThreadState::Starting: return QObject::tr("not started");
-    default: return QObject::tr("running");
+    case ThreadState::Blocked:
+        return QObject::tr("blocked on %1").arg(on);
+    case ThreadState::Waiting:
+        return QObject::tr("waiting on %1").arg(on);
+    case ThreadState::Sleeping:
+        return QObject::tr("sleeping");
+    case ThreadState::Done:
+        return QObject::tr("done");
+    case ThreadState::Starting:
+        return QObject::tr("not started");
+    default:
+        return QObject::tr("running");
     }
 }
 
-void drawArrowHead(QPainter &p, QPointF tip, QPointF from, const QColor &c)
+void drawArrowHead(QPainter &p, QPointF tip, QPointF from, const QColor &c, double s)
 {
     const QLineF line(tip, from);
     const double angle = std::atan2(-line.dy(), line.dx());
-    const double s = 7;
     QPolygonF head;
-    head << tip
-         << tip + QPointF(std::sin(angle + M_PI / 3) * s, std::cos(angle + M_PI / 3) * s)
+    head << tip << tip + QPointF(std::sin(angle + M_PI / 3) * s, std::cos(angle + M_PI / 3) * s)
          << tip + QPointF(std::sin(angle + M_PI - M_PI / 3) * s,
                           std::cos(angle + M_PI - M_PI / 3) * s);
     p.setPen(Qt::NoPen);
@@ -68,9 +134,55 @@ void drawArrowHead(QPainter &p, QPointF tip, QPointF from, const QColor &c)
     p.setBrush(Qt::NoBrush);
 }
 
-constexpr int LabelWidth = 150;
-constexpr int HeaderHeight = 46;
-constexpr int LegendHeight = 24;
+// How the part of the run after the cursor is veiled: still there to see where the run
+// goes, but clearly not yet happened.
+QColor futureVeil(const QPalette &pal)
+{
+    QColor veil = pal.color(QPalette::Base);
+    veil.setAlpha(190);
+    return veil;
+}
+
+// One entry of the legend under the lanes, placed by legendLayout().
+struct LegendEntry
+{
+    enum Kind { State, Future, Text } kind = Text;
+    ThreadState state = ThreadState::Running;
+    QString text;
+    QColor colour;
+    QRectF box; // swatch and text
+};
+
+// Places the entries left to right, starting a new line when one does not fit `width`;
+// returns the height used.
+int legendLayout(QList<LegendEntry> &entries, const QFontMetrics &fm, int width)
+{
+    const int lineH = fm.height() + 4;
+    const int swatchW = fm.height() * 3 / 2;
+    double x = 8;
+    int line = 0;
+    for (LegendEntry &e : entries) {
+        const double w =
+            (e.kind == LegendEntry::Text ? 0 : swatchW + 6) + fm.horizontalAdvance(e.text);
+        if (x > 8 && x + w > width - 8) {
+            x = 8;
+            ++line;
+        }
+        e.box = QRectF(x, line * lineH, w, lineH);
+        x += w + fm.averageCharWidth() * 2;
+    }
+    return (line + 1) * lineH + 6;
+}
+
+// A round step between axis labels: 1, 2 or 5 times a power of ten, at least `minimum`.
+double niceStep(double minimum)
+{
+    const double base = std::pow(10.0, std::floor(std::log10(std::max(1.0, minimum))));
+    for (double f : {1.0, 2.0, 5.0, 10.0})
+        if (base * f >= minimum)
+            return base * f;
+    return base * 10;
+}
 
 } // namespace
 
@@ -83,14 +195,84 @@ TimelineCanvas::TimelineCanvas(ThreadsSession *session, QWidget *parent)
     setAutoFillBackground(true);
     setBackgroundRole(QPalette::Base);
     setMouseTracking(true);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setToolTip(tr("Wheel: zoom around the mouse. Drag: pan. Click: move the cursor there. "
                   "Double-click: show the whole run."));
+    setAccessibleName(tr("Timeline"));
+    setAccessibleDescription(
+        tr("One lane per thread over the steps of the run, up to the cursor: running (solid), "
+           "blocked on a lock (cross-hatched), waiting on a condition (striped), sleeping "
+           "(dotted) or done (thin bar); arrows from each release or notify to the thread it "
+           "woke. The steps after the cursor are faded."));
 }
 
-QRectF TimelineCanvas::plotRect() const
+QSize TimelineCanvas::minimumSizeHint() const
 {
-    return QRectF(LabelWidth, HeaderHeight, std::max(50, width() - LabelWidth - 14),
-                  std::max(20, height() - HeaderHeight - LegendHeight - 6));
+    // The header, a legend on two lines and a lane of two lines of text per thread.
+    const QFontMetrics fm(font()), sfm(smallFont());
+    const int lanes = std::max<int>(2, static_cast<int>(m_session->timeline().lanes.size()));
+    const int legend = 2 * (sfm.height() + 4) + 6;
+    return {fm.averageCharWidth() * 75,
+            headerHeight() + legend + 6 + lanes * (fm.height() + sfm.height() + 8)};
+}
+
+QSize TimelineCanvas::sizeHint() const
+{
+    const QFontMetrics fm(font());
+    return {fm.averageCharWidth() * 100, minimumSizeHint().height() + fm.height() * 3};
+}
+
+void TimelineCanvas::refresh()
+{
+    const std::size_t lanes = m_session->timeline().lanes.size();
+    if (lanes != m_lanes) {
+        m_lanes = lanes;
+        updateGeometry();
+    }
+    update();
+}
+
+QFont TimelineCanvas::smallFont() const
+{
+    // Axis numbers and the legend: a little smaller than the text, never below 8 points.
+    QFont small = font();
+    small.setPointSizeF(std::max(8.0, small.pointSizeF() * 0.88));
+    return small;
+}
+
+int TimelineCanvas::labelWidth() const
+{
+    const QFontMetrics fm(font());
+    const int wanted = fm.averageCharWidth() * 30;
+    return std::clamp(wanted, std::min(wanted, 90), std::max(90, width() * 24 / 100));
+}
+
+int TimelineCanvas::headerHeight() const
+{
+    const QFontMetrics fm(font()), sfm(smallFont());
+    return fm.height() + 8 + sfm.height() + 8;
+}
+
+void TimelineCanvas::layOutPlot()
+{
+    const int lw = labelWidth(), hh = headerHeight();
+    const int legend =
+        m_legendHeight > 0 ? m_legendHeight : QFontMetrics(smallFont()).height() + 10;
+    m_plotRect =
+        QRectF(lw, hh, std::max(50, width() - lw - 14), std::max(20, height() - hh - legend - 6));
+}
+
+void TimelineCanvas::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    layOutPlot();
+}
+
+void TimelineCanvas::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        layOutPlot();
 }
 
 void TimelineCanvas::setRange(double first, double last)
@@ -147,21 +329,64 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     const QColor text = pal.color(QPalette::Text);
     const QColor faded = pal.color(QPalette::PlaceholderText);
     const QFontMetrics fm(font());
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
+    const QFont small = smallFont();
     const QFontMetrics sfm(small);
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics bfm(bold);
+    const double scale = std::max(1.0, fm.height() / 16.0); // lines and arrow heads
     m_painted = 0;
 
     const TimelineData &t = m_session->timeline();
     const wb::Trace *trace = m_session->trace();
     const qint64 count = t.processed;
     const qint64 cursor = std::min<qint64>(m_session->position(), count);
-    const QRectF r = plotRect();
     const double first = firstVisible(), last = lastVisible();
 
+    // Wake-up arrows in view: too many of them are a smear, so the legend says to zoom in.
+    qint64 maxSpan = 0;
+    for (const auto &a : t.arrows)
+        maxSpan = std::max(maxSpan, a.to - a.from);
+    auto from = std::lower_bound(t.arrows.begin(), t.arrows.end(), static_cast<qint64>(first),
+                                 [](const WakeArrow &a, qint64 v) { return a.to < v; });
+    int visibleArrows = 0;
+    for (auto a = from; a != t.arrows.end() && a->to <= last + maxSpan; ++a)
+        if (a->from <= last)
+            ++visibleArrows;
+    const bool drawArrows = visibleArrows <= 600;
+
+    // The legend first: how many lines it takes decides the height left for the lanes.
+    const QColor releaseColour = wb::ui::stateColor("accent");
+    const QColor notifyColour = wb::ui::stateColor("waiting").darker(115);
+    QList<LegendEntry> legend;
+    auto stateEntry = [&](ThreadState s, const QString &name) {
+        LegendEntry e;
+        e.kind = LegendEntry::State;
+        e.state = s;
+        e.text = name;
+        legend << e;
+    };
+    stateEntry(ThreadState::Running, tr("running"));
+    stateEntry(ThreadState::Blocked, tr("blocked"));
+    stateEntry(ThreadState::Waiting, tr("waiting"));
+    stateEntry(ThreadState::Sleeping, tr("sleeping"));
+    stateEntry(ThreadState::Done, tr("done"));
+    if (drawArrows) {
+        legend << LegendEntry{LegendEntry::Text, {}, tr("→ release wakes"), releaseColour, {}}
+               << LegendEntry{LegendEntry::Text, {}, tr("→ notify wakes"), notifyColour, {}};
+    } else {
+        legend << LegendEntry{LegendEntry::Text,
+                              {},
+                              tr("(%1 wake-up arrows: zoom in to see them)").arg(visibleArrows),
+                              releaseColour,
+                              {}};
+    }
+    legend << LegendEntry{LegendEntry::Future, {}, tr("after the cursor: not yet run"), faded, {}};
+    m_legendHeight = legendLayout(legend, sfm, width());
+    layOutPlot();
+    const QRectF r = plotRect();
+
     // Header: where the cursor is and what just happened.
-    QFont bold = font();
-    bold.setBold(true);
     p.setFont(bold);
     p.setPen(text);
     QString head = tr("Step %1 of %2").arg(cursor).arg(count);
@@ -171,34 +396,52 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     } else if (!trace) {
         head = tr("Nothing has run yet: pick a scenario and press Run.");
     }
-    p.drawText(QRectF(8, 2, width() - 16, fm.height() + 2), Qt::AlignLeft | Qt::AlignVCenter,
-               fm.elidedText(head, Qt::ElideRight, width() - 16));
+    p.drawText(QRectF(8, 4, width() - 16, bfm.height() + 2), Qt::AlignLeft | Qt::AlignVCenter,
+               bfm.elidedText(head, Qt::ElideRight, width() - 16));
 
-    // Axis: trace positions (events), with a readable number of ticks.
+    // Axis: trace positions (events), labels far enough apart to read.
     p.setFont(small);
     const double span = last - first;
-    double step = std::pow(10.0, std::floor(std::log10(std::max(1.0, span / 8))));
-    if (span / step > 16)
-        step *= 5;
-    else if (span / step > 8)
-        step *= 2;
-    step = std::max(1.0, step);
+    const double labelGap = sfm.horizontalAdvance(QStringLiteral("00000")) + 10;
+    const double step =
+        std::max(1.0, niceStep(span / std::max(1.0, std::floor(r.width() / labelGap))));
+    const double axisY = r.top() - sfm.height() - 6;
     p.setPen(faded);
-    p.drawText(QRectF(8, HeaderHeight - sfm.height() - 4, LabelWidth - 12, sfm.height()),
-               Qt::AlignLeft, tr("step →"));
+    p.drawText(QRectF(8, axisY, labelWidth() - 12, sfm.height()), Qt::AlignLeft, tr("step →"));
     for (double v = std::ceil(first / step) * step; v <= last; v += step) {
         const double x = xOf(v);
         p.setPen(QPen(pal.color(QPalette::Mid), 0.5, Qt::DotLine));
         p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()));
         p.setPen(faded);
-        p.drawText(QRectF(x - 40, HeaderHeight - sfm.height() - 4, 80, sfm.height()),
-                   Qt::AlignCenter, QString::number(static_cast<qint64>(v)));
+        p.drawText(QRectF(x - labelGap / 2, axisY, labelGap, sfm.height()), Qt::AlignCenter,
+                   QString::number(static_cast<qint64>(v)));
+    }
+
+    // Legend, under the lanes.
+    const double legendTop = height() - m_legendHeight + 2;
+    const int swatchW = sfm.height() * 3 / 2, swatchH = sfm.height() * 2 / 3;
+    for (const LegendEntry &e : legend) {
+        const QRectF box = e.box.translated(0, legendTop);
+        double tx = box.left();
+        if (e.kind != LegendEntry::Text) {
+            const QRectF sw(box.left(), box.center().y() - swatchH / 2.0, swatchW, swatchH);
+            if (e.kind == LegendEntry::State) {
+                p.drawPixmap(sw.topLeft(), stateSwatch(e.state, sw.size().toSize()));
+            } else {
+                p.drawPixmap(sw.topLeft(), stateSwatch(ThreadState::Running, sw.size().toSize()));
+                p.fillRect(sw, futureVeil(pal));
+            }
+            tx += swatchW + 6;
+        }
+        p.setPen(e.kind == LegendEntry::Text ? e.colour : text);
+        p.drawText(QRectF(tx, box.top(), box.right() - tx + 2, box.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter, e.text);
     }
 
     if (t.lanes.empty()) {
         p.setPen(faded);
         p.setFont(font());
-        p.drawText(r, Qt::AlignCenter,
+        p.drawText(r, Qt::AlignCenter | Qt::TextWordWrap,
                    trace ? tr("Waiting for the first event…") : tr("No run yet."));
         return;
     }
@@ -206,8 +449,8 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     // Lanes.
     const ThreadsState &state = m_session->stateAtCursor();
     const int lanes = static_cast<int>(t.lanes.size());
-    const double laneH = std::min(76.0, r.height() / lanes);
-    const double barH = std::max(6.0, laneH * 0.55);
+    const double laneH = std::min(fm.height() * 8.0, r.height() / lanes);
+    const double barH = std::clamp(laneH * 0.55, 6.0, fm.height() * 3.0);
     std::map<int, double> laneY; // centre of each lane
     int row = 0;
     p.save();
@@ -231,8 +474,8 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
         for (; it != segs.end(); ++it) {
             // A state starts at the middle of the event that caused it (where its tick is).
             const double a = static_cast<double>(it->start) + 0.5;
-            const double b = it->end < 0 ? static_cast<double>(count)
-                                         : static_cast<double>(it->end) + 0.5;
+            const double b =
+                it->end < 0 ? static_cast<double>(count) : static_cast<double>(it->end) + 0.5;
             if (a - 0.5 > last)
                 break;
             double x0 = xOf(a), x1 = xOf(std::max(a, b));
@@ -245,7 +488,7 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
             if (static_cast<int>(x1) <= lastPx) {
                 if (it->state == ThreadState::Blocked && lastBlockedPx != lastPx) {
                     lastBlockedPx = lastPx;
-                    p.fillRect(QRectF(lastPx, cy - barH / 2, 1, barH), laneColor(it->state));
+                    p.fillRect(QRectF(lastPx, cy - barH / 2, 1, barH), stateColor(it->state));
                     ++m_painted;
                 }
                 continue;
@@ -253,8 +496,7 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
             lastPx = static_cast<int>(x1);
             x1 = std::max(x1, x0 + 1.0);
             const double h = done ? barH * 0.3 : barH;
-            QColor c = laneColor(it->state);
-            p.fillRect(QRectF(x0, cy - h / 2, x1 - x0, h), c);
+            p.fillRect(QRectF(x0, cy - h / 2, x1 - x0, h), stateBrush(it->state));
             ++m_painted;
         }
         // Event ticks, when there is room to tell them apart.
@@ -264,40 +506,27 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
             p.setPen(QPen(text, 1));
             for (; e != lane.events.end() && *e <= last; ++e) {
                 const double x = xOf(*e + 0.5);
-                p.drawLine(QPointF(x, cy - barH / 2 - 3), QPointF(x, cy - barH / 2 + 1));
+                p.drawLine(QPointF(x, cy - barH / 2 - 3 * scale), QPointF(x, cy - barH / 2 + 1));
             }
         }
     }
 
     // Wake-up arrows: from each release / notify to the wake-up it caused.
-    qint64 maxSpan = 0;
-    for (const auto &a : t.arrows)
-        maxSpan = std::max(maxSpan, a.to - a.from);
-    auto from = std::lower_bound(t.arrows.begin(), t.arrows.end(), static_cast<qint64>(first),
-                                 [](const WakeArrow &a, qint64 v) { return a.to < v; });
-    int visibleArrows = 0;
-    for (auto a = from; a != t.arrows.end() && a->to <= last + maxSpan; ++a)
-        if (a->from <= last)
-            ++visibleArrows;
-    const bool drawArrows = visibleArrows <= 600;
     if (drawArrows) {
         for (auto a = from; a != t.arrows.end() && a->to <= last + maxSpan; ++a) {
             if (a->from > last || !laneY.count(a->fromThread) || !laneY.count(a->toThread))
                 continue;
-            const bool past = a->to < cursor;
-            QColor c = a->notify ? wb::ui::stateColor("waiting").darker(115)
-                                 : wb::ui::stateColor("accent");
-            if (!past)
-                c.setAlpha(90);
+            const QColor c = a->notify ? notifyColour : releaseColour;
             const double y0 = laneY[a->fromThread], y1 = laneY[a->toThread];
             const QPointF p0(xOf(a->from + 0.5), y0 + (y1 > y0 ? barH / 2 : -barH / 2));
             const QPointF p1(xOf(a->to + 0.5), y1 + (y1 > y0 ? -barH / 2 : barH / 2));
             QPainterPath path(p0);
             const double bend = std::clamp((p1.x() - p0.x()) * 0.5, 8.0, 60.0);
             path.cubicTo(p0 + QPointF(bend, 0), p1 - QPointF(bend, 0), p1);
-            p.setPen(QPen(c, past ? 1.6 : 1.0));
+            p.setPen(QPen(c, 1.6 * scale));
             p.drawPath(path);
-            drawArrowHead(p, p1, p1 - QPointF(bend * 0.3, y1 > y0 ? -bend * 0.3 : bend * 0.3), c);
+            drawArrowHead(p, p1, p1 - QPointF(bend * 0.3, y1 > y0 ? -bend * 0.3 : bend * 0.3), c,
+                          7 * scale);
             ++m_painted;
         }
     }
@@ -307,65 +536,66 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
         if (d < first - 1 || d > last)
             continue;
         const double x = xOf(d + 0.5);
-        p.setPen(QPen(wb::ui::stateColor("blocked"), 2, Qt::DashLine));
+        p.setPen(QPen(wb::ui::stateColor("blocked"), 2 * scale, Qt::DashLine));
         p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()));
         p.setFont(bold);
-        p.drawText(QPointF(x + 4, r.top() + fm.ascent()), tr("deadlock"));
+        const QString word = tr("deadlock");
+        const double w = bfm.horizontalAdvance(word);
+        // Left of the rule when there is no room on its right.
+        const double tx = x + 4 + w > r.right() ? x - 4 - w : x + 4;
+        p.drawText(QPointF(tx, r.top() + bfm.ascent()), word);
     }
+
+    // After the cursor: veiled, so stepping shows time advancing lane by lane.
+    const double xc = std::clamp(xOf(cursor), r.left() - 2, r.right() + 2);
+    if (xc < r.right() + 2)
+        p.fillRect(QRectF(xc, r.top() - 2, r.right() + 2 - xc, r.height() + 4), futureVeil(pal));
 
     // The cursor.
     if (cursor >= first - 1 && cursor <= last + 1) {
         const double x = xOf(cursor);
-        p.setPen(QPen(text, 2));
+        p.setPen(QPen(text, 2 * scale));
         p.drawLine(QPointF(x, r.top() - 4), QPointF(x, r.bottom()));
     }
     p.restore();
 
-    // Lane labels: the thread's name and its state at the cursor.
+    // Lane labels: the thread's name and its state at the cursor (with the state's swatch,
+    // so the words and the lane match without relying on colour).
+    const int lw = labelWidth();
+    const bool twoLines = laneH >= fm.height() + sfm.height() + 4;
+    m_labelRects.clear();
     for (const auto &[number, y] : laneY) {
+        m_labelRects.emplace_back(number, QRectF(0, y - laneH / 2, lw, laneH));
         const auto st = state.threads.find(number);
         p.setFont(bold);
         p.setPen(threadColor(number));
-        const QRectF badge(6, y - fm.height() / 2.0 - (laneH > 34 ? 7 : 0), 26, fm.height());
-        p.drawText(badge, Qt::AlignLeft | Qt::AlignVCenter, threadLabel(number));
+        const QString badgeText = threadLabel(number);
+        const double top =
+            twoLines ? y - (fm.height() + sfm.height()) / 2.0 : y - fm.height() / 2.0;
+        const double badgeW = bfm.horizontalAdvance(badgeText);
+        p.drawText(QRectF(6, top, badgeW + 2, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                   badgeText);
         p.setPen(text);
         p.setFont(font());
-        p.drawText(QRectF(34, badge.top(), LabelWidth - 40, fm.height()),
-                   Qt::AlignLeft | Qt::AlignVCenter, QString::fromStdString(threadName(number)));
-        if (laneH > 34) {
+        const double nameX = 6 + badgeW + fm.averageCharWidth();
+        p.drawText(QRectF(nameX, top, lw - nameX - 6, fm.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   fm.elidedText(QString::fromStdString(threadName(number)), Qt::ElideRight,
+                                 static_cast<int>(lw - nameX - 6)));
+        if (twoLines) {
             p.setFont(small);
             const ThreadView tv = st == state.threads.end() ? ThreadView{} : st->second;
-            p.setPen(st == state.threads.end() ? faded : laneColor(tv.state).darker(110));
-            p.drawText(QRectF(6, badge.bottom(), LabelWidth - 10, sfm.height()),
+            const QRectF sw(6, top + fm.height() + 2, swatchW * 0.8, sfm.height() - 4);
+            double wx = 6;
+            if (st != state.threads.end() && tv.state != ThreadState::Starting) {
+                p.drawPixmap(sw.topLeft(), stateSwatch(tv.state, sw.size().toSize()));
+                wx = sw.right() + 5;
+            }
+            p.setPen(st == state.threads.end() ? faded : text);
+            p.drawText(QRectF(wx, top + fm.height(), lw - wx - 4, sfm.height()),
                        Qt::AlignLeft | Qt::AlignVCenter,
-                       sfm.elidedText(stateWords(tv), Qt::ElideRight, LabelWidth - 10));
+                       sfm.elidedText(stateWords(tv), Qt::ElideRight, int(lw - wx - 4)));
         }
-    }
-
-    // Legend.
-    p.setFont(small);
-    double lx = 8;
-    const double ly = height() - LegendHeight + 4;
-    auto item = [&](const QColor &c, const QString &name) {
-        p.fillRect(QRectF(lx, ly + 3, 14, 10), c);
-        p.setPen(text);
-        p.drawText(QPointF(lx + 18, ly + sfm.ascent()), name);
-        lx += 24 + sfm.horizontalAdvance(name) + 8;
-    };
-    item(wb::ui::stateColor("running"), tr("running"));
-    item(wb::ui::stateColor("blocked"), tr("blocked"));
-    item(wb::ui::stateColor("waiting"), tr("waiting"));
-    item(wb::ui::stateColor("sleeping"), tr("sleeping"));
-    item(wb::ui::stateColor("done"), tr("done"));
-    p.setPen(wb::ui::stateColor("accent"));
-    const QString arrowText = drawArrows ? tr("→ release wakes")
-                                         : tr("(%1 wake-up arrows: zoom in to see them)")
-                                               .arg(visibleArrows);
-    p.drawText(QPointF(lx, ly + sfm.ascent()), arrowText);
-    lx += sfm.horizontalAdvance(arrowText) + 12;
-    if (drawArrows) {
-        p.setPen(wb::ui::stateColor("waiting").darker(130));
-        p.drawText(QPointF(lx, ly + sfm.ascent()), tr("→ notify wakes"));
     }
 }
 
@@ -411,11 +641,26 @@ void TimelineCanvas::mouseMoveEvent(QMouseEvent *e)
         i < m_session->timeline().processed) {
         const wb::Event &ev = trace->at(static_cast<std::size_t>(i));
         QToolTip::showText(e->globalPosition().toPoint(),
-                           tr("#%1 %2: %3").arg(i + 1).arg(
-                               QString::fromStdString(threadName(ev.thread)),
-                               QString::fromStdString(ev.label)),
+                           tr("#%1 %2: %3")
+                               .arg(i + 1)
+                               .arg(QString::fromStdString(threadName(ev.thread)),
+                                    QString::fromStdString(ev.label)),
                            this);
+        return;
     }
+    // Over a lane's label: its thread and state in full (the label may be elided).
+    for (const auto &[number, rect] : m_labelRects)
+        if (rect.contains(e->position())) {
+            const ThreadsState &state = m_session->stateAtCursor();
+            const auto st = state.threads.find(number);
+            QToolTip::showText(e->globalPosition().toPoint(),
+                               tr("%1: %2").arg(QString::fromStdString(threadName(number)),
+                                                st == state.threads.end()
+                                                    ? tr("not started")
+                                                    : stateWords(st->second)),
+                               this);
+            return;
+        }
 }
 
 void TimelineCanvas::mouseReleaseEvent(QMouseEvent *e)
@@ -440,8 +685,7 @@ void TimelineCanvas::mouseDoubleClickEvent(QMouseEvent *)
 
 ConsoleModel::ConsoleModel(ThreadsSession *session, QObject *parent)
     : QAbstractListModel(parent), m_session(session)
-{
-}
+{}
 
 int ConsoleModel::rowCount(const QModelIndex &parent) const
 {
@@ -456,11 +700,16 @@ QVariant ConsoleModel::data(const QModelIndex &index, int role) const
     const PrintLine &line = prints[static_cast<std::size_t>(index.row())];
     if (role == Qt::DisplayRole)
         return line.text;
-    if (role == Qt::ForegroundRole && line.thread > 0)
-        return threadColor(line.thread).darker(150);
+    if (role == Qt::ForegroundRole && line.thread > 0) {
+        // The writer's colour, deepened on the light palette and lifted on the dark one so
+        // the text keeps its contrast.
+        const QColor c = threadColor(line.thread);
+        return wb::ui::currentTheme() == wb::ui::Theme::Dark ? c.lighter(150) : c.darker(150);
+    }
     if (role == Qt::ToolTipRole)
-        return tr("step %1, %2").arg(line.index + 1).arg(
-            QString::fromStdString(threadName(line.thread)));
+        return tr("step %1, %2")
+            .arg(line.index + 1)
+            .arg(QString::fromStdString(threadName(line.thread)));
     return {};
 }
 
@@ -490,23 +739,59 @@ FileBytesView::FileBytesView(QWidget *parent) : QWidget(parent)
 {
     setAutoFillBackground(true);
     setBackgroundRole(QPalette::Base);
-    setMinimumHeight(90);
+    QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    policy.setHeightForWidth(true);
+    setSizePolicy(policy);
+    setMinimumHeight(QFontMetrics(monoFont()).height() * 3 + 8);
+    setAccessibleName(tr("output.txt"));
+    setAccessibleDescription(tr("The bytes of output.txt at the cursor, each on the colour of "
+                                "the thread that wrote it"));
 }
 
-void FileBytesView::setFile(const std::string &bytes, const std::vector<int> &writers)
+QFont FileBytesView::monoFont() const
 {
-    if (bytes == m_bytes && writers == m_writers)
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    mono.setPointSizeF(font().pointSizeF() * 0.95);
+    return mono;
+}
+
+QSize FileBytesView::sizeHint() const
+{
+    const QFontMetrics fm(monoFont());
+    const int w = fm.horizontalAdvance(QLatin1Char('M')) * 40 + 8;
+    return {w, heightForWidth(w)};
+}
+
+int FileBytesView::heightForWidth(int width) const
+{
+    const QFontMetrics fm(monoFont());
+    const int cw = std::max(1, fm.horizontalAdvance(QLatin1Char('M')));
+    const int columns = std::max(8, (width - 8) / cw);
+    const std::size_t bytes = std::max(m_bytes.size(), m_reserve);
+    const int lines = std::max<int>(3, static_cast<int>((bytes + columns - 1) / columns));
+    return 8 + lines * (fm.height() + 2);
+}
+
+void FileBytesView::setFile(const std::string &bytes, const std::vector<int> &writers,
+                            const void *run)
+{
+    if (bytes == m_bytes && writers == m_writers && run == m_run)
         return;
+    const std::size_t reserve = run == m_run ? std::max(m_reserve, bytes.size()) : bytes.size();
+    m_run = run;
     m_bytes = bytes;
     m_writers = writers;
+    if (reserve != m_reserve) {
+        m_reserve = reserve;
+        updateGeometry();
+    }
     update();
 }
 
 void FileBytesView::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
-    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    mono.setPointSizeF(font().pointSizeF() * 0.9);
+    const QFont mono = monoFont();
     p.setFont(mono);
     const QFontMetrics fm(mono);
     const int cw = std::max(1, fm.horizontalAdvance(QLatin1Char('M')));
@@ -538,14 +823,15 @@ QStringList threadsSources()
     return {QStringLiteral(":/modules/threads/core/src/scenarios.cpp"),
             QStringLiteral(":/modules/threads/core/src/classic.cpp"),
             QStringLiteral(":/modules/threads/core/include/threads/core/classic.h"),
-            QStringLiteral(":/modules/threads/core/src/runtime.cpp")};
+            QStringLiteral(":/modules/threads/core/src/runtime.cpp"),
+            QStringLiteral(":/modules/threads/core/src/runtime_waitfor.cpp"),
+            QStringLiteral(":/modules/threads/core/src/scenarios_playground.cpp")};
 }
 
 QString lessonWithScenario(const QString &viewLesson, const QString &scenario)
 {
-    const QString notes =
-        wb::ui::readTextResource(QStringLiteral(":/modules/threads/ui/lessons/scenario-%1.md")
-                                     .arg(scenario));
+    const QString notes = wb::ui::readTextResource(
+        QStringLiteral(":/modules/threads/ui/lessons/scenario-%1.md").arg(scenario));
     if (notes.isEmpty())
         return viewLesson;
     return viewLesson + QStringLiteral("\n\n---\n\n") + notes;
@@ -569,34 +855,134 @@ QList<wb::ui::SourceHighlight> threadHighlights(ThreadsSession &session)
     return out;
 }
 
+namespace {
+
+// The console and output.txt: one above the other in the narrow column beside the timeline,
+// side by side when they are below it with the page's whole width to share.
+class ConsoleFilePanel : public QWidget
+{
+public:
+    ConsoleFilePanel(QWidget *console, QWidget *file, QLabel *fileTitle, FileBytesView *bytes)
+        : m_box(new QBoxLayout(QBoxLayout::TopToBottom, this)), m_console(console), m_file(file),
+          m_fileTitle(fileTitle), m_bytes(bytes)
+    {
+        m_box->setContentsMargins(0, 0, 0, 0);
+        m_box->addWidget(console, 3);
+        m_box->addWidget(file, 2);
+    }
+
+    // Its titles wrap, but the panel does not ask for a height to match its width: beside or
+    // under the timeline it takes the height the split gives it, and the drawing keeps its
+    // share.
+    bool hasHeightForWidth() const override { return false; }
+
+    // Side by side, at least the height that shows every byte of output.txt.
+    QSize minimumSizeHint() const override
+    {
+        QSize size = QWidget::minimumSizeHint();
+        if (m_box->direction() == QBoxLayout::LeftToRight && !m_file->isHidden()) {
+            const int half = (width() - m_box->spacing()) / 2;
+            size.setHeight(std::max(size.height(), m_fileTitle->heightForWidth(half) +
+                                                       m_box->spacing() +
+                                                       m_bytes->heightForWidth(half)));
+        }
+        return size;
+    }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override
+    {
+        const int column = fontMetrics().averageCharWidth() * 30;
+        const bool across = event->size().width() >= 2 * column;
+        const auto direction = across ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
+        if (direction != m_box->direction()) {
+            m_box->setDirection(direction);
+            m_box->setStretchFactor(m_console, across ? 1 : 3);
+            m_box->setStretchFactor(m_file, across ? 1 : 2);
+        }
+        QWidget::resizeEvent(event);
+        if (event->size().width() != event->oldSize().width())
+            updateGeometry(); // the minimum height above follows the width
+    }
+
+private:
+    QBoxLayout *m_box;
+    QWidget *m_console;
+    QWidget *m_file;
+    QLabel *m_fileTitle;
+    FileBytesView *m_bytes;
+};
+
+// The console list: a few lines are enough to ask for; it grows with the room it gets.
+class ConsoleList : public QListView
+{
+public:
+    QSize sizeHint() const override
+    {
+        return {QListView::sizeHint().width(), fontMetrics().lineSpacing() * 6 + 8};
+    }
+};
+
+// A splitter that asks for little more than its minimum height. The page is as tall as its
+// parts prefer (the controls above it wrap, so the page's height follows its width), and a
+// tall preference would push the trace table below the window; any height the window has
+// left over still goes to the drawing.
+class CompactSplitter : public QSplitter
+{
+public:
+    using QSplitter::QSplitter;
+    QSize sizeHint() const override
+    {
+        QSize hint = QSplitter::sizeHint();
+        hint.setHeight(minimumSizeHint().height() + fontMetrics().height() * 4);
+        return hint;
+    }
+};
+
+} // namespace
+
 TimelinePage::TimelinePage(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     : ModulePage(parent), m_session(std::move(session)), m_runBar(new RunBar(m_session)),
       m_canvas(new TimelineCanvas(m_session.get())),
-      m_console(new ConsoleModel(m_session.get(), this)), m_consoleView(new QListView),
-      m_fileTitle(new QLabel), m_file(new FileBytesView), m_table(new wb::ui::TraceTable)
+      m_console(new ConsoleModel(m_session.get(), this)), m_consoleView(new ConsoleList),
+      m_fileTitle(new QLabel), m_file(new FileBytesView), m_fileBox(new QWidget),
+      m_table(new wb::ui::TraceTable)
 {
     m_consoleView->setModel(m_console);
-    m_consoleView->setUniformItemSizes(true);
     m_consoleView->setSelectionMode(QAbstractItemView::NoSelection);
     m_consoleView->setToolTip(tr("What the scenario printed, up to the cursor"));
+    m_consoleView->setAccessibleName(tr("Console"));
+    m_consoleView->setAccessibleDescription(tr("What the scenario printed, up to the cursor"));
+    // Long lines wrap instead of scrolling sideways.
+    m_consoleView->setWordWrap(true);
+    m_consoleView->setResizeMode(QListView::Adjust);
+    m_consoleView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_consoleView->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    m_consoleView->setMinimumHeight(m_consoleView->fontMetrics().lineSpacing() * 3 + 8);
     m_fileTitle->setText(tr("<b>output.txt</b> — each byte on its writer's colour"));
+    m_fileTitle->setWordWrap(true);
 
-    auto *right = new QWidget;
-    auto *rightCol = new QVBoxLayout(right);
-    rightCol->setContentsMargins(0, 0, 0, 0);
-    rightCol->addWidget(new QLabel(tr("<b>Console</b> (up to the cursor)")));
-    rightCol->addWidget(m_consoleView, 3);
-    rightCol->addWidget(m_fileTitle);
-    rightCol->addWidget(m_file, 2);
+    auto *consoleTitle = new QLabel(tr("<b>Console</b> (up to the cursor)"));
+    consoleTitle->setWordWrap(true);
+    auto *consoleBox = new QWidget;
+    auto *consoleCol = new QVBoxLayout(consoleBox);
+    consoleCol->setContentsMargins(0, 0, 0, 0);
+    consoleCol->addWidget(consoleTitle);
+    consoleCol->addWidget(m_consoleView, 1);
+    auto *fileCol = new QVBoxLayout(m_fileBox);
+    fileCol->setContentsMargins(0, 0, 0, 0);
+    fileCol->addWidget(m_fileTitle);
+    fileCol->addWidget(m_file, 1);
+    fileCol->addStretch(0);
 
-    auto *across = new QSplitter(Qt::Horizontal);
-    across->addWidget(m_canvas);
-    across->addWidget(right);
-    across->setStretchFactor(0, 3);
-    across->setStretchFactor(1, 1);
-    across->setSizes({700, 300});
+    // The console beside the timeline while both fit, below it otherwise.
+    m_across = new wb::ui::AdaptiveSplit(
+        m_canvas, new ConsoleFilePanel(consoleBox, m_fileBox, m_fileTitle, m_file));
+    m_across->setStretch(3, 1);
+    sizeSidePanel();
+    auto *across = m_across;
 
-    auto *down = new QSplitter(Qt::Vertical);
+    auto *down = new CompactSplitter(Qt::Vertical);
     down->addWidget(across);
     down->addWidget(m_table);
     down->setStretchFactor(0, 3);
@@ -611,8 +997,7 @@ TimelinePage::TimelinePage(std::shared_ptr<ThreadsSession> session, QWidget *par
     ThreadsSession *s = m_session.get();
     connect(s->controller(), &wb::ui::StepController::positionChanged, this,
             &TimelinePage::redraw);
-    connect(s->controller(), &wb::ui::StepController::traceReplaced, this,
-            &TimelinePage::redraw);
+    connect(s->controller(), &wb::ui::StepController::traceReplaced, this, &TimelinePage::redraw);
     connect(s, &ThreadsSession::timelineGrew, this, &TimelinePage::redraw);
     connect(s, &ThreadsSession::runStarted, this, [this] {
         m_canvas->fit();
@@ -645,6 +1030,18 @@ void TimelinePage::showEvent(QShowEvent *event)
         redraw();
 }
 
+void TimelinePage::changeEvent(QEvent *event)
+{
+    ModulePage::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        sizeSidePanel();
+}
+
+void TimelinePage::sizeSidePanel()
+{
+    m_across->setSideWidth(fontMetrics().averageCharWidth() * 34, 0);
+}
+
 void TimelinePage::redraw()
 {
     if (m_shown && !isVisible()) {
@@ -656,11 +1053,10 @@ void TimelinePage::redraw()
     m_consoleView->scrollToBottom();
     const ThreadsState &s = m_session->stateAtCursor();
     const bool fetch = m_session->scenario().startsWith(QLatin1String("fetch"));
-    m_fileTitle->setVisible(fetch);
-    m_file->setVisible(fetch);
+    m_fileBox->setVisible(fetch);
     if (fetch)
-        m_file->setFile(s.file, s.fileWriters);
-    m_canvas->update();
+        m_file->setFile(s.file, s.fileWriters, m_session->trace());
+    m_canvas->refresh();
     emit highlightsChanged();
 }
 

@@ -16,8 +16,9 @@ class QLabel;
 class QListView;
 
 namespace wb::ui {
+class AdaptiveSplit;
 class TraceTable;
-}
+} // namespace wb::ui
 
 namespace wb::threads::ui {
 
@@ -25,17 +26,29 @@ class RunBar;
 
 // Colour of thread `number` wherever a thread is named (labels, bytes, highlights).
 QColor threadColor(int number);
+// Colour of a thread state (running, blocked, waiting, sleeping, done).
+QColor stateColor(ThreadState state);
+// How a thread state is filled: its colour plus a pattern of its own, so the states differ
+// without colour too: running solid, blocked cross-hatched, waiting striped, sleeping dotted
+// (done is drawn as a thin bar). The pattern grows with presentation mode's font scale.
+QBrush stateBrush(ThreadState state);
+// A legend swatch of `state`, `size` large, filled as the lanes and bars are.
+QPixmap stateSwatch(ThreadState state, QSize size);
 
 class TimelineCanvas : public QWidget
 {
     Q_OBJECT
 public:
     explicit TimelineCanvas(ThreadsSession *session, QWidget *parent = nullptr);
-    QSize minimumSizeHint() const override { return {420, 200}; }
+    // Room for a readable drawing; more width spreads the steps out.
+    QSize minimumSizeHint() const override;
+    QSize sizeHint() const override;
 
     // The visible range of trace positions; empty (0, 0) means "fit everything".
     void setRange(double first, double last);
     void fit();
+    // Repaints, and asks the layout for more height when the run has more threads.
+    void refresh();
     double firstVisible() const;
     double lastVisible() const;
     // How many items the last paint drew (lane pieces + arrows): the cost of a frame.
@@ -48,11 +61,20 @@ protected:
     void mouseMoveEvent(QMouseEvent *) override;
     void mouseReleaseEvent(QMouseEvent *) override;
     void mouseDoubleClickEvent(QMouseEvent *) override;
+    void resizeEvent(QResizeEvent *) override;
+    void changeEvent(QEvent *) override;
 
 private:
     double xOf(double position) const;
     double positionAt(double x) const;
-    QRectF plotRect() const;
+    // The lanes' rectangle as last laid out (xOf() runs once per segment, so it must not
+    // measure fonts); layOutPlot() measures it again.
+    QRectF plotRect() const { return m_plotRect; }
+    void layOutPlot();
+    // The parts of the drawing, sized from the font and the widget's size.
+    int labelWidth() const;
+    int headerHeight() const;
+    QFont smallFont() const;
 
     ThreadsSession *m_session;
     bool m_fit = true;
@@ -61,6 +83,10 @@ private:
     double m_dragX = 0, m_dragFirst = 0;
     bool m_moved = false;
     int m_painted = 0;
+    int m_legendHeight = 0; // the legend's lines as last laid out
+    QRectF m_plotRect;
+    std::size_t m_lanes = 0;                          // lanes the size hints were given for
+    std::vector<std::pair<int, QRectF>> m_labelRects; // each lane's label, as last painted
 };
 
 // The console lines recorded before the cursor.
@@ -85,15 +111,23 @@ class FileBytesView : public QWidget
     Q_OBJECT
 public:
     explicit FileBytesView(QWidget *parent = nullptr);
-    void setFile(const std::string &bytes, const std::vector<int> &writers);
-    QSize sizeHint() const override { return {320, 130}; }
+    // `run` names the run the bytes come from: the height kept for the file only grows
+    // within one run, so stepping back and forth does not make the page jump.
+    void setFile(const std::string &bytes, const std::vector<int> &writers, const void *run);
+    QSize sizeHint() const override;
+    // Tall enough for every byte at the width it gets.
+    bool hasHeightForWidth() const override { return true; }
+    int heightForWidth(int width) const override;
 
 protected:
     void paintEvent(QPaintEvent *) override;
 
 private:
+    QFont monoFont() const;
     std::string m_bytes;
     std::vector<int> m_writers;
+    const void *m_run = nullptr;
+    std::size_t m_reserve = 0; // the longest file shown for m_run
 };
 
 class TimelinePage : public wb::ui::ModulePage
@@ -116,9 +150,12 @@ public:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void redraw();
+    // The console's width beside the timeline, from the font (presentation mode grows it).
+    void sizeSidePanel();
     // A page the learner has seen and then left (another tab) redraws when shown again.
     bool m_shown = false;
     bool m_stale = false;
@@ -130,6 +167,8 @@ private:
     QListView *m_consoleView;
     QLabel *m_fileTitle;
     FileBytesView *m_file;
+    QWidget *m_fileBox;
+    wb::ui::AdaptiveSplit *m_across;
     wb::ui::TraceTable *m_table;
     QString m_lessonScenario;
 };

@@ -263,8 +263,8 @@ void appendRegisters(std::vector<wb::Field> &fields, const std::uint32_t *regs, 
 }
 } // namespace
 
-void recordStep(wb::Trace *trace, const char *alg, std::uint64_t index, int round, int step,
-                int word, const std::uint32_t *regs, int count, std::source_location where)
+void recordStep(std::source_location where, wb::Trace *trace, const char *alg, std::uint64_t index,
+                int round, int step, int word, const std::uint32_t *regs, int count)
 {
     std::vector<wb::Field> fields = {
         {"alg", alg}, {"index", index}, {"round", round}, {"step", step}};
@@ -277,9 +277,9 @@ void recordStep(wb::Trace *trace, const char *alg, std::uint64_t index, int roun
                std::move(fields), 0, where);
 }
 
-void recordBlock(wb::Trace *trace, const char *alg, std::uint64_t index, const std::uint8_t *block,
-                 const char *scheduleLabel, const std::uint32_t *schedule, int scheduleCount,
-                 std::source_location where)
+void recordBlock(std::source_location where, wb::Trace *trace, const char *alg,
+                 std::uint64_t index, const std::uint8_t *block, const char *scheduleLabel,
+                 const std::uint32_t *schedule, int scheduleCount)
 {
     trace->add("block", std::string(alg) + " block " + std::to_string(index),
                {{"alg", alg}, {"index", index}, {"bytes", Bytes(block, block + 64)}}, 0, where);
@@ -290,8 +290,8 @@ void recordBlock(wb::Trace *trace, const char *alg, std::uint64_t index, const s
                0, where);
 }
 
-void recordState(wb::Trace *trace, const char *alg, std::uint64_t index, const std::uint32_t *h,
-                 int count, std::source_location where)
+void recordState(std::source_location where, wb::Trace *trace, const char *alg,
+                 std::uint64_t index, const std::uint32_t *h, int count)
 {
     std::vector<wb::Field> fields = {{"alg", alg}, {"index", index}};
     appendRegisters(fields, h, count);

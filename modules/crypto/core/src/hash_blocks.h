@@ -37,24 +37,24 @@ extern const std::uint32_t kSha256RoundConstants[64];
 // Records a "step" event from inside an unrolled round loop: registers a, b, c, ... =
 // regs[0..count). Kept out of line so the unrolled traced body stays small (64 inlined
 // event constructions make a function that takes minutes to compile under sanitizers);
-// `where` is the caller's std::source_location::current(), so the event still points at the
-// round code. word < 0 means "no message word field".
-[[gnu::noinline, gnu::cold]] void recordStep(wb::Trace *trace, const char *alg,
-                                             std::uint64_t index, int round, int step, int word,
-                                             const std::uint32_t *regs, int count,
-                                             std::source_location where);
+// `where` is the caller's std::source_location::current(), taken first so that it sits on the
+// line that names the call and the event points at the round code, not at a continuation
+// line. word < 0 means "no message word field".
+[[gnu::noinline, gnu::cold]] void recordStep(std::source_location where, wb::Trace *trace,
+                                             const char *alg, std::uint64_t index, int round,
+                                             int step, int word, const std::uint32_t *regs,
+                                             int count);
 
 // The "block" event (the 64 bytes) and the "schedule" event (its message words, described
 // by `scheduleLabel`) that open each MD4/MD5/SHA block.
-[[gnu::noinline, gnu::cold]] void recordBlock(wb::Trace *trace, const char *alg,
-                                              std::uint64_t index, const std::uint8_t *block,
-                                              const char *scheduleLabel,
-                                              const std::uint32_t *schedule, int scheduleCount,
-                                              std::source_location where);
+[[gnu::noinline, gnu::cold]] void recordBlock(std::source_location where, wb::Trace *trace,
+                                              const char *alg, std::uint64_t index,
+                                              const std::uint8_t *block, const char *scheduleLabel,
+                                              const std::uint32_t *schedule, int scheduleCount);
 // The "state" event after a block's feed-forward: chaining registers a, b, c, ... = h.
-[[gnu::noinline, gnu::cold]] void recordState(wb::Trace *trace, const char *alg,
-                                              std::uint64_t index, const std::uint32_t *h,
-                                              int count, std::source_location where);
+[[gnu::noinline, gnu::cold]] void recordState(std::source_location where, wb::Trace *trace,
+                                              const char *alg, std::uint64_t index,
+                                              const std::uint32_t *h, int count);
 
 // Runs compress(traced, block, index) on `count` consecutive BlockSize-byte blocks, where
 // `traced` is std::true_type when a trace is attached and std::false_type otherwise, so each
@@ -99,7 +99,8 @@ inline std::uint32_t loadBe32(const std::uint8_t *p)
            std::uint32_t(p[3]);
 }
 // A 64-byte block as its 16 message words: little-endian for MD4/MD5, big-endian for SHA.
-template <std::endian Order> inline void loadBlockWords(std::uint32_t *w, const std::uint8_t *block)
+template <std::endian Order>
+inline void loadBlockWords(std::uint32_t *w, const std::uint8_t *block)
 {
     for (int i = 0; i < 16; ++i)
         w[i] = Order == std::endian::little ? loadLe32(block + 4 * i) : loadBe32(block + 4 * i);
@@ -118,6 +119,5 @@ inline void storeBe32(std::uint8_t *p, std::uint32_t v)
     p[2] = std::uint8_t(v >> 8);
     p[3] = std::uint8_t(v);
 }
-
 
 } // namespace wb::crypto::detail

@@ -19,8 +19,8 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
     std::uint32_t x[16];
     loadBlockWords<std::endian::little>(x, block);
     if constexpr (Traced)
-        recordBlock(trace, "md4", index, block, "md4 words X[0..15] (little-endian)", x, 16,
-                    std::source_location::current());
+        recordBlock(std::source_location::current(), trace, "md4", index, block,
+                    "md4 words X[0..15] (little-endian)", x, 16);
 
     std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
     // Same register rotation as MD5: each step makes a new b from a; a <- d, d <- c, c <- b.
@@ -48,13 +48,13 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
         b = next;
         if constexpr (Traced) {
             const std::uint32_t regs[4] = {a, b, c, d};
-            recordStep(trace, "md4", index, round + 1, i, kWord[round][i % 16], regs, 4,
-                       std::source_location::current());
+            recordStep(std::source_location::current(), trace, "md4", index, round + 1, i,
+                       kWord[round][i % 16], regs, 4);
         }
     }
     feedForward(h, {a, b, c, d});
     if constexpr (Traced)
-        recordState(trace, "md4", index, h, 4, std::source_location::current());
+        recordState(std::source_location::current(), trace, "md4", index, h, 4);
 }
 
 } // namespace

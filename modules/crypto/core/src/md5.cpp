@@ -42,8 +42,8 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
     std::uint32_t x[16];
     loadBlockWords<std::endian::little>(x, block);
     if constexpr (Traced)
-        recordBlock(trace, "md5", index, block, "md5 words X[0..15] (little-endian)", x, 16,
-                    std::source_location::current());
+        recordBlock(std::source_location::current(), trace, "md5", index, block,
+                    "md5 words X[0..15] (little-endian)", x, 16);
 
     std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
     // Invariant: after step i, (a, b, c, d) are the registers RFC 1321 names for step i + 1;
@@ -73,13 +73,13 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
         b = b + rotated;
         if constexpr (Traced) {
             const std::uint32_t regs[4] = {a, b, c, d};
-            recordStep(trace, "md5", index, i / 16 + 1, i, wordIndex(i), regs, 4,
-                       std::source_location::current());
+            recordStep(std::source_location::current(), trace, "md5", index, i / 16 + 1, i,
+                       wordIndex(i), regs, 4);
         }
     }
     feedForward(h, {a, b, c, d});
     if constexpr (Traced)
-        recordState(trace, "md5", index, h, 4, std::source_location::current());
+        recordState(std::source_location::current(), trace, "md5", index, h, 4);
 }
 
 } // namespace

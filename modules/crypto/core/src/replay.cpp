@@ -84,8 +84,8 @@ void applyHashEvent(HashReplayState &s, const wb::Event &e)
         const auto regs = registersOf(e);
         s.fresh.assign(regs.size(), false);
         for (std::size_t r = 0; r < regs.size(); ++r)
-            s.fresh[r] = std::find(s.registers.begin(), s.registers.end(), regs[r]) ==
-                         s.registers.end();
+            s.fresh[r] =
+                std::find(s.registers.begin(), s.registers.end(), regs[r]) == s.registers.end();
         s.registers = regs;
         s.round = static_cast<int>(e.intField("round"));
         s.step = static_cast<int>(e.intField("step"));

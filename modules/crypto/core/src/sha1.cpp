@@ -18,8 +18,8 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
     for (int t = 16; t < 80; ++t)
         w[t] = std::rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
     if constexpr (Traced)
-        recordBlock(trace, "sha1", index, block, "sha1 message schedule W[0..79]", w, 80,
-                    std::source_location::current());
+        recordBlock(std::source_location::current(), trace, "sha1", index, block,
+                    "sha1 message schedule W[0..79]", w, 80);
 
     std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
 #pragma GCC unroll 80
@@ -44,13 +44,13 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
         a = temp;
         if constexpr (Traced) {
             const std::uint32_t regs[5] = {a, b, c, d, e};
-            recordStep(trace, "sha1", index, t / 20 + 1, t, -1, regs, 5,
-                       std::source_location::current());
+            recordStep(std::source_location::current(), trace, "sha1", index, t / 20 + 1, t, -1,
+                       regs, 5);
         }
     }
     feedForward(h, {a, b, c, d, e});
     if constexpr (Traced)
-        recordState(trace, "sha1", index, h, 5, std::source_location::current());
+        recordState(std::source_location::current(), trace, "sha1", index, h, 5);
 }
 
 } // namespace

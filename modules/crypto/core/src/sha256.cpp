@@ -47,8 +47,8 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
     for (int t = 16; t < 64; ++t)
         w[t] = smallSigma1(w[t - 2]) + w[t - 7] + smallSigma0(w[t - 15]) + w[t - 16];
     if constexpr (Traced)
-        recordBlock(trace, "sha256", index, block, "sha256 message schedule W[0..63]", w, 64,
-                    std::source_location::current());
+        recordBlock(std::source_location::current(), trace, "sha256", index, block,
+                    "sha256 message schedule W[0..63]", w, 64);
 
     std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
     std::uint32_t e = h[4], f = h[5], g = h[6], hh = h[7];
@@ -68,12 +68,12 @@ void compress(std::uint32_t *h, const std::uint8_t *block, std::uint64_t index, 
         a = t1 + t2;
         if constexpr (Traced) {
             const std::uint32_t regs[8] = {a, b, c, d, e, f, g, hh};
-            recordStep(trace, "sha256", index, 1, t, -1, regs, 8, std::source_location::current());
+            recordStep(std::source_location::current(), trace, "sha256", index, 1, t, -1, regs, 8);
         }
     }
     feedForward(h, {a, b, c, d, e, f, g, hh});
     if constexpr (Traced)
-        recordState(trace, "sha256", index, h, 8, std::source_location::current());
+        recordState(std::source_location::current(), trace, "sha256", index, h, 8);
 }
 
 } // namespace

@@ -43,6 +43,9 @@ signals:
     void lessonChanged();
     void sourcesChanged();
     void highlightsChanged();
+    // controller() now returns another controller (or null): an inner tab that steps its own
+    // trace, or has none, was brought to the front. The shell hands the new one to the bar.
+    void controllerChanged();
     // A short line for the status bar.
     void statusMessage(const QString &text);
 };

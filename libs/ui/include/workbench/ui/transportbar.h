@@ -23,7 +23,11 @@ public:
     void setController(StepController *controller);
     StepController *controller() const { return m_controller; }
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void restyle();
     void refresh();
     void refreshSpeed();
 
