@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config clang libclang-rt-14-dev
+  build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-l10n-tools
   libqcustomplot-dev libqcustomplot2.1-qt6
   libssl-dev openssl librabbitmq-dev rabbitmq-server

@@ -21,9 +21,8 @@ static void BM_ReplayerStepBack(benchmark::State &state)
     wb::Trace t;
     for (int i = 0; i < 1'000'000; ++i)
         t.add("step", "", {{"d", 1}});
-    wb::Replayer<std::int64_t> r(t, 0, [](std::int64_t &s, const wb::Event &e) {
-        s += e.intField("d");
-    });
+    wb::Replayer<std::int64_t> r(
+        t, 0, [](std::int64_t &s, const wb::Event &e) { s += e.intField("d"); });
     r.stateAt(t.size());
     std::size_t p = t.size();
     for (auto _ : state) {

@@ -78,7 +78,8 @@ const Event &Trace::appendStamped(Event e, std::int64_t steadyNs)
         return m_events.back();
     }
     e.seq = m_events.size();
-    e.tNs = std::max<std::int64_t>(steadyNs - m_startNs, m_events.empty() ? 0 : m_events.back().tNs);
+    e.tNs =
+        std::max<std::int64_t>(steadyNs - m_startNs, m_events.empty() ? 0 : m_events.back().tNs);
     m_events.push_back(std::move(e));
     return m_events.back();
 }

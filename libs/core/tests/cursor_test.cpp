@@ -71,10 +71,13 @@ TEST(Replayer, StateAtAnyPositionEqualsAFreshReplay)
 {
     Trace t;
     fill(t, 5000);
-    Replayer<Sum> r(t, Sum{}, [](Sum &s, const Event &e) {
-        s.total += e.intField("delta");
-        ++s.applied;
-    }, 64);
+    Replayer<Sum> r(
+        t, Sum{},
+        [](Sum &s, const Event &e) {
+            s.total += e.intField("delta");
+            ++s.applied;
+        },
+        64);
     for (std::size_t p : {4999u, 17u, 5000u, 0u, 2500u, 2499u, 64u, 63u, 1u}) {
         std::int64_t expected = 0;
         for (std::size_t i = 0; i < p; ++i)

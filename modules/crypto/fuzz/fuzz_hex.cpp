@@ -81,7 +81,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const std::string hex = toHex(std::span<const std::uint8_t>(data, size));
     FUZZ_CHECK(hex.size() == 2 * size);
     const auto back = fromHex(hex);
-    FUZZ_CHECK(back && back->size() == size &&
-               std::equal(back->begin(), back->end(), data));
+    FUZZ_CHECK(back && back->size() == size && std::equal(back->begin(), back->end(), data));
     return 0;
 }

@@ -103,9 +103,8 @@ void checkPemText(std::string_view text)
 
 void checkDer(std::uint8_t choice, std::span<const std::uint8_t> der)
 {
-    static constexpr std::string_view kLabels[] = {"PRIVATE KEY", "PUBLIC KEY",
-                                                   "RSA PRIVATE KEY", "RSA PUBLIC KEY",
-                                                   "CERTIFICATE"};
+    static constexpr std::string_view kLabels[] = {"PRIVATE KEY", "PUBLIC KEY", "RSA PRIVATE KEY",
+                                                   "RSA PUBLIC KEY", "CERTIFICATE"};
     const std::string_view label = kLabels[(choice >> 1) % std::size(kLabels)];
     RsaKeyFile file;
     if (!refused([&] { file = parseRsaKeyDer(label, der); }))

@@ -40,8 +40,8 @@ constexpr std::size_t kMaxPlaintext = 4096;
 const fs::path &workDir()
 {
     static const fs::path dir = [] {
-        const fs::path base = access("/dev/shm", W_OK) == 0 ? fs::path("/dev/shm")
-                                                            : fs::temp_directory_path();
+        const fs::path base =
+            access("/dev/shm", W_OK) == 0 ? fs::path("/dev/shm") : fs::temp_directory_path();
         std::string pattern = (base / "wb-fuzz-sealed-XXXXXX").string();
         if (!mkdtemp(pattern.data())) {
             std::perror("mkdtemp");

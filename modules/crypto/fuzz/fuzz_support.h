@@ -13,13 +13,13 @@
 // driver (regression_main.cpp) for every seed and mutation.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size);
 
-#define FUZZ_CHECK(cond)                                                                       \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            std::fprintf(stderr, "%s:%d: fuzz invariant failed: %s\n", __FILE__, __LINE__,     \
-                         #cond);                                                               \
-            std::abort();                                                                      \
-        }                                                                                      \
+#define FUZZ_CHECK(cond)                                                                          \
+    do {                                                                                          \
+        if (!(cond)) {                                                                            \
+            std::fprintf(stderr, "%s:%d: fuzz invariant failed: %s\n", __FILE__, __LINE__,        \
+                         #cond);                                                                  \
+            std::abort();                                                                         \
+        }                                                                                         \
     } while (0)
 
 namespace wb::crypto::fuzz {
@@ -30,10 +30,7 @@ public:
     InputReader(const std::uint8_t *data, std::size_t size) : m_data(data), m_size(size) {}
 
     // One byte, or 0 once the input is used up.
-    std::uint8_t byte()
-    {
-        return m_at < m_size ? m_data[m_at++] : 0;
-    }
+    std::uint8_t byte() { return m_at < m_size ? m_data[m_at++] : 0; }
     // Big-endian, missing bytes read as 0.
     std::uint16_t u16()
     {

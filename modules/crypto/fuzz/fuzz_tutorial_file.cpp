@@ -62,13 +62,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const auto content = in.take(kMaxData);
 
     // Mostly valid sizes, sometimes not: 16, 24, or any length 0..24.
-    const std::size_t keyLength =
-        keyChoice % 4 == 0 ? 16 : keyChoice % 4 == 1 ? 24 : (keyChoice >> 2) % 25;
+    const std::size_t keyLength = keyChoice % 4 == 0   ? 16
+                                  : keyChoice % 4 == 1 ? 24
+                                                       : (keyChoice >> 2) % 25;
     const auto key = keyBytes.first(std::min(keyLength, keyBytes.size()));
     // Mostly the 8 bytes read, sometimes a length 0..8.
-    const auto iv = ivBytes.first(
-        ivChoice % 8 == 0 ? std::min<std::size_t>((ivChoice >> 3) % 9, ivBytes.size())
-                          : ivBytes.size());
+    const auto iv = ivBytes.first(ivChoice % 8 == 0
+                                      ? std::min<std::size_t>((ivChoice >> 3) % 9, ivBytes.size())
+                                      : ivBytes.size());
     const bool valid = (key.size() == 16 || key.size() == 24) && iv.size() == 8 && chunkSize > 0;
 
     Bytes decrypted, encrypted;

@@ -68,7 +68,8 @@ Input mutate(const Input &seed, const Input &other, Generator &gen)
         case 3: // delete a short range
             if (!out.empty())
                 out.erase(out.begin() + std::ptrdiff_t(at),
-                          out.begin() + std::ptrdiff_t(std::min(out.size(), at + 1 + gen.below(8))));
+                          out.begin() +
+                              std::ptrdiff_t(std::min(out.size(), at + 1 + gen.below(8))));
             break;
         case 4: // truncate
             out.resize(at);
@@ -91,7 +92,8 @@ std::string g_label;
 void describeFailedInput(int)
 {
     if (g_current) {
-        std::fprintf(stderr, "failing input: %s, %zu bytes:\n", g_label.c_str(), g_current->size());
+        std::fprintf(stderr, "failing input: %s, %zu bytes:\n", g_label.c_str(),
+                     g_current->size());
         for (std::size_t i = 0; i < g_current->size() && i < 4096; ++i)
             std::fprintf(stderr, "%02x%s", (*g_current)[i], i % 32 == 31 ? "\n" : "");
         std::fprintf(stderr, "\n");

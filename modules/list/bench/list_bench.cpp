@@ -42,8 +42,7 @@ const std::vector<std::uint64_t> &input(Shape shape)
     return v;
 }
 
-template <Shape S>
-void BM_Timsort311(benchmark::State &state)
+template <Shape S> void BM_Timsort311(benchmark::State &state)
 {
     const auto &in = input(S);
     std::vector<std::uint64_t> v;
@@ -55,8 +54,7 @@ void BM_Timsort311(benchmark::State &state)
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kN));
 }
 
-template <Shape S>
-void BM_StdStableSort(benchmark::State &state)
+template <Shape S> void BM_StdStableSort(benchmark::State &state)
 {
     const auto &in = input(S);
     std::vector<std::uint64_t> v;
@@ -126,20 +124,23 @@ void pairedSorts(benchmark::State &state, Shape shape, SortA sortA, SortB sortB)
         benchmark::DoNotOptimize(v.data());
         return t;
     };
-    const auto [a, b] =
-        alternate(state, [&] { return timed(sortA); }, [&] { return timed(sortB); });
+    const auto [a, b] = alternate(
+        state, [&] { return timed(sortA); }, [&] { return timed(sortB); });
     const auto n = static_cast<double>(state.iterations());
     state.counters["a_ms"] = a / n;
     state.counters["b_ms"] = b / n;
     state.counters["ratio"] = a / b;
 }
 
-const auto kTimsort = [](std::vector<std::uint64_t> &v) { timsort(std::span(v)); };
-const auto kStable = [](std::vector<std::uint64_t> &v) { std::stable_sort(v.begin(), v.end()); };
+const auto kTimsort = [](std::vector<std::uint64_t> &v) {
+    timsort(std::span(v));
+};
+const auto kStable = [](std::vector<std::uint64_t> &v) {
+    std::stable_sort(v.begin(), v.end());
+};
 
 // A = timsort (cpython311) B = std::stable_sort, per input shape.
-template <Shape S>
-void BM_PairTimsortVsStable(benchmark::State &state)
+template <Shape S> void BM_PairTimsortVsStable(benchmark::State &state)
 {
     pairedSorts(state, S, kTimsort, kStable);
 }

@@ -53,9 +53,18 @@ void scheduleDecisions(benchmark::State &state, SchedulerKind kind)
         benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-void BM_ScheduleSimple(benchmark::State &s) { scheduleDecisions(s, SchedulerKind::Simple); }
-void BM_ScheduleChance(benchmark::State &s) { scheduleDecisions(s, SchedulerKind::Chance); }
-void BM_ScheduleZone(benchmark::State &s) { scheduleDecisions(s, SchedulerKind::Zone); }
+void BM_ScheduleSimple(benchmark::State &s)
+{
+    scheduleDecisions(s, SchedulerKind::Simple);
+}
+void BM_ScheduleChance(benchmark::State &s)
+{
+    scheduleDecisions(s, SchedulerKind::Chance);
+}
+void BM_ScheduleZone(benchmark::State &s)
+{
+    scheduleDecisions(s, SchedulerKind::Zone);
+}
 BENCHMARK(BM_ScheduleSimple)->Arg(1000);
 BENCHMARK(BM_ScheduleChance)->Arg(1000);
 BENCHMARK(BM_ScheduleZone)->Arg(1000);
@@ -78,9 +87,18 @@ void simulate(benchmark::State &state, SchedulerKind kind)
     state.counters["decisions/s"] = benchmark::Counter(decisions, benchmark::Counter::kIsRate);
 }
 
-void BM_SimulateSimple(benchmark::State &s) { simulate(s, SchedulerKind::Simple); }
-void BM_SimulateChance(benchmark::State &s) { simulate(s, SchedulerKind::Chance); }
-void BM_SimulateZone(benchmark::State &s) { simulate(s, SchedulerKind::Zone); }
+void BM_SimulateSimple(benchmark::State &s)
+{
+    simulate(s, SchedulerKind::Simple);
+}
+void BM_SimulateChance(benchmark::State &s)
+{
+    simulate(s, SchedulerKind::Chance);
+}
+void BM_SimulateZone(benchmark::State &s)
+{
+    simulate(s, SchedulerKind::Zone);
+}
 BENCHMARK(BM_SimulateSimple)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SimulateChance)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SimulateZone)->Arg(100000)->Unit(benchmark::kMillisecond);
@@ -93,7 +111,8 @@ void BM_LaunchMessageFlow(benchmark::State &state)
         state.PauseTiming();
         wb::messaging::Broker broker;
         wb::Trace trace;
-        NovaDeployment d({}, [&](const std::string &n) { return broker.connect(n); }, &trace);
+        NovaDeployment d(
+            {}, [&](const std::string &n) { return broker.connect(n); }, &trace);
         d.start();
         state.ResumeTiming();
         const auto id = d.runInstances();

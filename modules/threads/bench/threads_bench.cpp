@@ -92,8 +92,7 @@ BENCHMARK(BM_Uncontended_RawSemT);
 
 // ---- contended hand-off: a ping-pong between two threads; one iteration = two hand-offs ----
 
-template <class Signal>
-void pingPong(benchmark::State &state, Signal &ping, Signal &pong)
+template <class Signal> void pingPong(benchmark::State &state, Signal &ping, Signal &pong)
 {
     std::atomic<bool> done{false};
     std::thread partner([&] {
@@ -147,8 +146,7 @@ BENCHMARK(BM_HandOff_RawSemT)->UseRealTime();
 
 // ---- Queue throughput: one producer thread, the benchmark thread consumes ------------------
 
-template <class Q>
-void queueThroughput(benchmark::State &state, Q &q)
+template <class Q> void queueThroughput(benchmark::State &state, Q &q)
 {
     constexpr std::int64_t kBatch = 10000;
     for (auto _ : state) {
@@ -208,8 +206,9 @@ void BM_RecordEvent(benchmark::State &state)
     wb::Trace trace;
     Runtime rt(&trace);
     const PrimitiveRef ref = rt.ref(rt.addPrimitive("lock", "Lock"));
-    recordLoop(state, trace, rt,
-               [&](std::int64_t n) { rt.record(Form::LockAttempt, ref, {n & 1, true}); });
+    recordLoop(state, trace, rt, [&](std::int64_t n) {
+        rt.record(Form::LockAttempt, ref, {n & 1, true});
+    });
 }
 BENCHMARK(BM_RecordEvent);
 
@@ -228,8 +227,9 @@ void BM_RecordEventWithList(benchmark::State &state)
     Runtime rt(&trace);
     const PrimitiveRef ref = rt.ref(rt.addPrimitive("queue", "Queue"));
     const std::deque<std::int64_t> items = {159, 116, 42};
-    recordLoop(state, trace, rt,
-               [&](std::int64_t) { rt.recordList(Form::QueuePut, ref, {3, 0, 42}, items); });
+    recordLoop(state, trace, rt, [&](std::int64_t) {
+        rt.recordList(Form::QueuePut, ref, {3, 0, 42}, items);
+    });
 }
 BENCHMARK(BM_RecordEventWithList);
 

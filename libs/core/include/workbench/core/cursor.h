@@ -41,8 +41,7 @@ private:
     std::size_t m_pos = 0;
 };
 
-template <class State>
-class Replayer
+template <class State> class Replayer
 {
 public:
     using Apply = std::function<void(State &, const Event &)>;

@@ -43,12 +43,10 @@ struct Field
     Field(std::string k, Value v) : key(std::move(k)), value(std::move(v)) {}
     // Integers of any width become int64/uint64 so call sites need no casts.
     template <class T>
-        requires std::is_integral_v<T> && (!std::is_same_v<T, bool>)
-    Field(std::string k, T v)
+    requires std::is_integral_v<T> &&(!std::is_same_v<T, bool>)Field(std::string k, T v)
         : key(std::move(k)), value(std::is_signed_v<T> ? Value(static_cast<std::int64_t>(v))
                                                        : Value(static_cast<std::uint64_t>(v)))
-    {
-    }
+    {}
     Field(std::string k, const char *v) : key(std::move(k)), value(std::string(v)) {}
 };
 
