@@ -27,16 +27,24 @@
 
 #include <utility>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#endif
+
 namespace wb::crypto::adx {
 
 using Limb = std::uint64_t;
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 
+// CPUID leaf 7, sub-leaf 0, EBX: bit 8 BMI2 (mulx), bit 19 ADX (adcx, adox). Read directly:
+// GCC's __builtin_cpu_supports knows "adx", clang 14's does not.
 bool available()
 {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx");
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        return false;
+    return (b & (1u << 8)) != 0 && (b & (1u << 19)) != 0;
 }
 
 namespace {
