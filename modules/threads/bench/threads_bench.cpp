@@ -9,7 +9,6 @@
 #include <deque>
 #include <mutex>
 #include <semaphore.h>
-#include <semaphore>
 #include <thread>
 #include <vector>
 
@@ -121,12 +120,14 @@ void BM_HandOff_ClassicLock(benchmark::State &state)
 }
 BENCHMARK(BM_HandOff_ClassicLock)->UseRealTime();
 
-void BM_HandOff_StdBinarySemaphore(benchmark::State &state)
+void BM_HandOff_ModernLock(benchmark::State &state)
 {
-    std::binary_semaphore ping{0}, pong{0};
+    modern::Lock ping, pong;
+    ping.acquire();
+    pong.acquire();
     pingPong(state, ping, pong);
 }
-BENCHMARK(BM_HandOff_StdBinarySemaphore)->UseRealTime();
+BENCHMARK(BM_HandOff_ModernLock)->UseRealTime();
 
 struct RawSem
 {

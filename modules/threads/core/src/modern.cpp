@@ -11,18 +11,57 @@ std::chrono::nanoseconds seconds(double s)
 }
 } // namespace
 
+// ---- Permits ------------------------------------------------------------------------------
+
+bool Permits::tryAcquire()
+{
+    std::lock_guard g(m_mutex);
+    if (m_count == 0)
+        return false;
+    --m_count;
+    return true;
+}
+
+void Permits::acquire()
+{
+    std::unique_lock g(m_mutex);
+    m_cv.wait(g, [this] { return m_count > 0; });
+    --m_count;
+}
+
+bool Permits::acquireFor(std::chrono::nanoseconds timeout)
+{
+    std::unique_lock g(m_mutex);
+    if (!m_cv.wait_for(g, timeout, [this] { return m_count > 0; }))
+        return false;
+    --m_count;
+    return true;
+}
+
+void Permits::release(std::int64_t n)
+{
+    {
+        std::lock_guard g(m_mutex);
+        m_count += n;
+    }
+    if (n == 1)
+        m_cv.notify_one();
+    else
+        m_cv.notify_all();
+}
+
 // ---- Lock ---------------------------------------------------------------------------------
 
 bool Lock::acquire(bool blocking, double timeout, std::source_location)
 {
     bool got;
     if (!blocking)
-        got = m_sem.try_acquire();
+        got = m_sem.tryAcquire();
     else if (timeout < 0) {
         m_sem.acquire();
         got = true;
     } else
-        got = m_sem.try_acquire_for(seconds(timeout));
+        got = m_sem.acquireFor(seconds(timeout));
     if (got)
         m_locked.store(true);
     return got;
@@ -30,9 +69,8 @@ bool Lock::acquire(bool blocking, double timeout, std::source_location)
 
 void Lock::release(std::source_location)
 {
-    // The guard is the flag, not a trial try_acquire(): libstdc++ 12's
-    // counting_semaphore::try_acquire() may wait (GCC PR 104928), which would make every
-    // release slow.
+    // The guard is the flag, not a trial tryAcquire() undone afterwards: that would let
+    // another thread's acquire() fail in between.
     if (!m_locked.exchange(false))
         throw RuntimeError("release unlocked lock");
     m_sem.release();
@@ -169,7 +207,7 @@ void Condition::notifyAll(std::source_location loc)
 // ---- Semaphore ----------------------------------------------------------------------------
 
 Semaphore::Semaphore(std::int64_t value, bool bounded)
-    : m_sem(value < 0 ? 0 : static_cast<std::ptrdiff_t>(value)), m_value(value), m_initial(value),
+    : m_sem(value < 0 ? 0 : value), m_value(value), m_initial(value),
       m_bounded(bounded)
 {
     if (value < 0)
@@ -182,12 +220,12 @@ bool Semaphore::acquire(bool blocking, double timeout, std::source_location)
         throw ValueError("can't specify timeout for non-blocking acquire");
     bool got;
     if (!blocking)
-        got = m_sem.try_acquire();
+        got = m_sem.tryAcquire();
     else if (timeout < 0) {
         m_sem.acquire();
         got = true;
     } else
-        got = m_sem.try_acquire_for(seconds(timeout));
+        got = m_sem.acquireFor(seconds(timeout));
     if (got)
         m_value.fetch_sub(1);
     return got;

@@ -1,24 +1,44 @@
 #pragma once
 // The same contracts on the C++20 standard library, for comparison with the classic layering.
 // Not traced and not gated: these are what a modern program would use directly.
-//   Lock      std::binary_semaphore (ownerless, like Python's Lock; std::mutex may not be
-//             released by another thread)
+//   Lock      Permits holding one permit (ownerless, like Python's Lock; std::mutex may not
+//             be released by another thread)
 //   RLock     std::timed_mutex held once by the owner + owner + count
 //   Condition std::condition_variable with an explicit FIFO of waiters (notify(n) wakes the
 //             n oldest, and no spurious wake-ups reach the caller)
-//   Semaphore std::counting_semaphore + a counter for value() and the bound check
+//   Semaphore Permits + a counter for value() and the bound check
+// Permits is std::mutex + std::condition_variable + a count, not std::counting_semaphore:
+// libstdc++ 12 (Debian 12's GCC 12.2) can leave a waiter asleep after the release that should
+// have woken it (GCC PR 104928, fixed in GCC 13); a stress test of four threads hung about
+// once in 400 runs.
 //   Event     std::mutex + std::condition_variable + flag + a generation counter
 //   Queue     std::mutex + three std::condition_variables
 
 #include "threads/core/primitives.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <semaphore>
 
 namespace wb::threads::modern {
+
+// A counting semaphore on a mutex and a condition variable.
+class Permits
+{
+public:
+    explicit Permits(std::int64_t count) : m_count(count) {}
+    bool tryAcquire();
+    void acquire();
+    bool acquireFor(std::chrono::nanoseconds timeout);
+    void release(std::int64_t n = 1);
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::int64_t m_count;
+};
 
 class Lock final : public Lockable
 {
@@ -33,7 +53,7 @@ public:
     std::string_view name() const override { return m_name; }
 
 private:
-    std::binary_semaphore m_sem{1};
+    Permits m_sem{1};
     std::atomic<bool> m_locked{false};
     std::string m_name;
 };
@@ -93,7 +113,7 @@ public:
     std::int64_t value() const override { return m_value.load(); }
 
 private:
-    std::counting_semaphore<> m_sem;
+    Permits m_sem;
     std::atomic<std::int64_t> m_value;
     std::int64_t m_initial;
     bool m_bounded;

@@ -3,9 +3,9 @@
 //   classic - CPython 2.6's layering (classic.h): Lock on a POSIX semaphore, RLock over a
 //             Lock, Condition over a lock plus per-waiter Locks, Semaphore/Event/Queue over
 //             Condition(Lock()). Instrumented; runs under a Runtime's gate.
-//   modern  - the same contracts on std::binary_semaphore, std::timed_mutex,
-//             std::condition_variable and std::counting_semaphore (modern.h). Not traced;
-//             the comparison point of the tests and the benchmark.
+//   modern  - the same contracts on the C++ standard library: std::mutex and
+//             std::condition_variable (a counting semaphore of its own), std::timed_mutex
+//             (modern.h). Not traced; the comparison point of the tests and the benchmark.
 // Both throw the same Python errors with the same messages.
 //
 // Timeouts are in seconds; kForever (any negative value) means no timeout. With a Runtime
