@@ -1,6 +1,8 @@
 // The list object: CPython's Objects/listobject.c routines, re-implemented and instrumented.
 #include "list/core/listobject.h"
 
+#include "list/core/events.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cstdlib>
@@ -151,13 +153,10 @@ ListObject::ListObject(GrowthPolicy policy, wb::Trace *trace, std::int64_t size)
     m_size = size;
     setAllocated(size);
     if (m_trace)
-        m_trace->add("new",
-                     "PyList_New(" + num(size) + "): " + num(size * kSlotBytes) + " bytes, " +
-                         (size ? "slots cleared" : "ob_item = NULL"),
-                     {{"size", size},
-                      {"allocated", size},
-                      {"bytes", size * kSlotBytes},
-                      {"policy", std::string(policyName(policy))}});
+        wb::record(m_trace,
+                   events::New{size, size, size * kSlotBytes, std::string(policyName(policy))},
+                   "PyList_New(" + num(size) + "): " + num(size * kSlotBytes) + " bytes, " +
+                       (size ? "slots cleared" : "ob_item = NULL"));
 }
 
 void ListObject::traceResizeKept(std::int64_t newsize)
@@ -165,25 +164,18 @@ void ListObject::traceResizeKept(std::int64_t newsize)
     const std::int64_t allocated = m_allocated;
     const ResizePlan plan{m_size, newsize, allocated, allocated, false, false};
     const std::int64_t bytes = allocated * kSlotBytes;
-    m_trace->add("resize", "list_resize(" + num(newsize) + "): " + describeResize(m_policy, plan),
-                 {{"old_size", m_size},
-                  {"new_size", newsize},
-                  {"old_allocated", allocated},
-                  {"new_allocated", allocated},
-                  {"realloc", false},
-                  {"exact", false},
-                  {"old_bytes", bytes},
-                  {"new_bytes", bytes},
-                  {"moved", false},
-                  {"copied", 0},
-                  {"policy", std::string(policyName(m_policy))},
-                  {"formula", describeResize(m_policy, plan)}});
+    std::string formula = describeResize(m_policy, plan);
+    std::string label = "list_resize(" + num(newsize) + "): " + formula;
+    wb::record(m_trace,
+               events::Resize{m_size, newsize, allocated, allocated, false, false, bytes, bytes,
+                              false, 0, std::string(policyName(m_policy)), std::move(formula)},
+               std::move(label));
 }
 
 void ListObject::traceStore(std::int64_t index, const IntObject *v)
 {
-    m_trace->add("store", "ob_item[" + num(index) + "] = " + num(v->value),
-                 {{"index", index}, {"object", v->id}, {"value", v->value}});
+    wb::record(m_trace, events::Store{index, v->id, v->value},
+               "ob_item[" + num(index) + "] = " + num(v->value));
 }
 
 void ListObject::app1Slow(IntObject *v)
@@ -217,8 +209,7 @@ std::vector<std::int64_t> ListObject::values() const
 void ListObject::raise(const char *type, const char *message) const
 {
     if (m_trace)
-        m_trace->add("error", std::string(type) + ": " + message,
-                     {{"type", type}, {"message", message}});
+        wb::record(m_trace, events::Error{type, message}, std::string(type) + ": " + message);
     throw PyException(type, message);
 }
 
@@ -228,11 +219,10 @@ void ListObject::release(IntObject *v, const char *why)
         return;
     --v->refcnt;
     if (m_trace)
-        m_trace->add("release",
-                     "Py_DECREF(" + num(v->value) + ")" +
-                         (v->refcnt == 0 ? ": freed" : ", refcnt " + num(v->refcnt)) + " (" + why +
-                         ")",
-                     {{"object", v->id}, {"value", v->value}, {"refcnt", v->refcnt}});
+        wb::record(m_trace, events::Release{v->id, v->value, v->refcnt},
+                   "Py_DECREF(" + num(v->value) + ")" +
+                       (v->refcnt == 0 ? ": freed" : ", refcnt " + num(v->refcnt)) + " (" + why +
+                       ")");
 }
 
 ResizeReport ListObject::reallocate(std::int64_t newsize)
@@ -267,21 +257,14 @@ ResizeReport ListObject::reallocate(std::int64_t newsize)
 void ListObject::traceResize(const ResizeReport &r)
 {
     const ResizePlan &plan = r.plan;
-    m_trace->add("resize",
-                 "list_resize(" + num(plan.newSize) + "): " + describeResize(m_policy, plan) +
-                     (r.moved ? ", block moved" : ", block kept its address"),
-                 {{"old_size", plan.oldSize},
-                  {"new_size", plan.newSize},
-                  {"old_allocated", plan.oldAllocated},
-                  {"new_allocated", plan.newAllocated},
-                  {"realloc", true},
-                  {"exact", plan.exactRule},
-                  {"old_bytes", r.oldBytes},
-                  {"new_bytes", r.newBytes},
-                  {"moved", r.moved},
-                  {"copied", r.copied},
-                  {"policy", std::string(policyName(m_policy))},
-                  {"formula", describeResize(m_policy, plan)}});
+    std::string formula = describeResize(m_policy, plan);
+    std::string label = "list_resize(" + num(plan.newSize) + "): " + formula +
+                        (r.moved ? ", block moved" : ", block kept its address");
+    wb::record(m_trace,
+               events::Resize{plan.oldSize, plan.newSize, plan.oldAllocated, plan.newAllocated,
+                              true, plan.exactRule, r.oldBytes, r.newBytes, r.moved, r.copied,
+                              std::string(policyName(m_policy)), std::move(formula)},
+               std::move(label));
 }
 
 void ListObject::listPreallocateExact(std::int64_t size)
@@ -294,21 +277,13 @@ void ListObject::listPreallocateExact(std::int64_t size)
     if (!m_items)
         throw std::bad_alloc();
     if (m_trace)
-        m_trace->add("resize",
-                     "list_preallocate_exact(" + num(size) + "): ob_item was NULL, " + num(size) +
-                         " slots, no over-allocation",
-                     {{"old_size", m_size},
-                      {"new_size", m_size},
-                      {"old_allocated", m_allocated},
-                      {"new_allocated", size},
-                      {"realloc", true},
-                      {"exact", true},
-                      {"old_bytes", m_allocated * kSlotBytes},
-                      {"new_bytes", size * kSlotBytes},
-                      {"moved", false},
-                      {"copied", 0},
-                      {"policy", std::string(policyName(m_policy))},
-                      {"formula", "(" + num(size) + " + 1) & ~1 = " + num(size)}});
+        wb::record(m_trace,
+                   events::Resize{m_size, m_size, m_allocated, size, true, true,
+                                  m_allocated * kSlotBytes, size * kSlotBytes, false, 0,
+                                  std::string(policyName(m_policy)),
+                                  "(" + num(size) + " + 1) & ~1 = " + num(size)},
+                   "list_preallocate_exact(" + num(size) + "): ob_item was NULL, " + num(size) +
+                       " slots, no over-allocation");
     setAllocated(size);
     ++m_reallocations;
 }
@@ -329,14 +304,13 @@ void ListObject::ins1(std::int64_t where, IntObject *v)
     for (std::int64_t i = n; --i >= where;)
         m_items[i + 1] = m_items[i];
     if (m_trace && n > where)
-        m_trace->add("shift",
-                     "move ob_item[" + num(where) + ".." + num(n - 1) + "] one slot right",
-                     {{"from", where}, {"to", where + 1}, {"count", n - where}});
+        wb::record(m_trace, events::Shift{where, where + 1, n - where},
+                   "move ob_item[" + num(where) + ".." + num(n - 1) + "] one slot right");
     ++v->refcnt;
     m_items[where] = v;
     if (m_trace)
-        m_trace->add("store", "ob_item[" + num(where) + "] = " + num(v->value),
-                     {{"index", where}, {"object", v->id}, {"value", v->value}});
+        wb::record(m_trace, events::Store{where, v->id, v->value},
+                   "ob_item[" + num(where) + "] = " + num(v->value));
 }
 
 IntObject *ListObject::listpop(std::optional<std::int64_t> index)
@@ -350,10 +324,9 @@ IntObject *ListObject::listpop(std::optional<std::int64_t> index)
         raise("IndexError", "pop index out of range");
     IntObject *v = m_items[i];
     if (m_trace)
-        m_trace->add("pop",
-                     "pop ob_item[" + num(i) + "] -> " + num(v->value) +
-                         (i == m_size - 1 ? " (the slot keeps its pointer)" : ""),
-                     {{"index", i}, {"object", v->id}, {"value", v->value}});
+        wb::record(m_trace, events::Pop{i, v->id, v->value},
+                   "pop ob_item[" + num(i) + "] -> " + num(v->value) +
+                       (i == m_size - 1 ? " (the slot keeps its pointer)" : ""));
     if (i == m_size - 1) {
         listResize(m_size - 1); // the list's reference passes to the caller
         return v;
@@ -368,10 +341,9 @@ void ListObject::listremove(std::int64_t value)
     for (std::int64_t i = 0; i < m_size; ++i) {
         if (m_items[i]->value == value) {
             if (m_trace)
-                m_trace->add("found",
-                             "remove: ob_item[" + num(i) + "] == " + num(value) + " after " +
-                                 num(i + 1) + " comparisons",
-                             {{"index", i}, {"value", value}, {"comparisons", i + 1}});
+                wb::record(m_trace, events::Found{i, value, i + 1},
+                           "remove: ob_item[" + num(i) + "] == " + num(value) + " after " +
+                               num(i + 1) + " comparisons");
             listAssSlice(i, i + 1, nullptr);
             return;
         }
@@ -395,19 +367,17 @@ void ListObject::listAssSlice(std::int64_t low, std::int64_t high,
     // code (a __del__) that looks at this list, so that waits until the list is consistent.
     std::vector<IntObject *> recycle(m_items + low, m_items + high);
     if (m_trace && norig > 0)
-        m_trace->add("recycle",
-                     "recycle " + num(norig) + " item(s) from ob_item[" + num(low) + ".." +
-                         num(high - 1) + "]",
-                     {{"low", low}, {"high", high}, {"objects", idsOf(recycle.data(), norig)}});
+        wb::record(m_trace, events::Recycle{low, high, idsOf(recycle.data(), norig)},
+                   "recycle " + num(norig) + " item(s) from ob_item[" + num(low) + ".." +
+                       num(high - 1) + "]");
     if (d < 0) {
         const std::int64_t tail = m_size - high;
         std::memmove(m_items + high + d, m_items + high,
                      static_cast<std::size_t>(tail) * sizeof(IntObject *));
         if (m_trace && tail > 0)
-            m_trace->add("shift",
-                         "move ob_item[" + num(high) + ".." + num(m_size - 1) + "] " + num(-d) +
-                             " slot(s) left",
-                         {{"from", high}, {"to", high + d}, {"count", tail}});
+            wb::record(m_trace, events::Shift{high, high + d, tail},
+                       "move ob_item[" + num(high) + ".." + num(m_size - 1) + "] " + num(-d) +
+                           " slot(s) left");
         listResize(m_size + d);
     } else if (d > 0) {
         const std::int64_t k = m_size;
@@ -415,18 +385,17 @@ void ListObject::listAssSlice(std::int64_t low, std::int64_t high,
         std::memmove(m_items + high + d, m_items + high,
                      static_cast<std::size_t>(k - high) * sizeof(IntObject *));
         if (m_trace && k > high)
-            m_trace->add("shift",
-                         "move ob_item[" + num(high) + ".." + num(k - 1) + "] " + num(d) +
-                             " slot(s) right",
-                         {{"from", high}, {"to", high + d}, {"count", k - high}});
+            wb::record(m_trace, events::Shift{high, high + d, k - high},
+                       "move ob_item[" + num(high) + ".." + num(k - 1) + "] " + num(d) +
+                           " slot(s) right");
     }
     for (std::int64_t k = 0; k < n; ++k) {
         IntObject *w = (*v)[static_cast<std::size_t>(k)];
         ++w->refcnt;
         m_items[low + k] = w;
         if (m_trace)
-            m_trace->add("store", "ob_item[" + num(low + k) + "] = " + num(w->value),
-                         {{"index", low + k}, {"object", w->id}, {"value", w->value}});
+            wb::record(m_trace, events::Store{low + k, w->id, w->value},
+                       "ob_item[" + num(low + k) + "] = " + num(w->value));
     }
     for (std::int64_t k = norig; k-- > 0;)
         release(recycle[static_cast<std::size_t>(k)], "deferred release of a removed item");
@@ -450,13 +419,9 @@ void ListObject::listExtend(const std::vector<IntObject *> &items)
         m_items[m + i] = o;
     }
     if (m_trace)
-        m_trace->add("store_many",
-                     "ob_item[" + num(m) + ".." + num(m + n - 1) + "] = the " + num(n) +
-                         " new items",
-                     {{"index", m},
-                      {"count", n},
-                      {"objects", idsOf(m_items + m, n)},
-                      {"values", valuesOf(items)}});
+        wb::record(m_trace, events::StoreMany{m, n, idsOf(m_items + m, n), valuesOf(items)},
+                   "ob_item[" + num(m) + ".." + num(m + n - 1) + "] = the " + num(n) +
+                       " new items");
 }
 
 void ListObject::listClear()
@@ -469,10 +434,9 @@ void ListObject::listClear()
     const std::int64_t oldAllocated = m_allocated;
     setAllocated(0);
     if (m_trace)
-        m_trace->add("clear",
-                     "_list_clear: ob_item = NULL, size 0, allocated 0; then release " + num(n) +
-                         " item(s)",
-                     {{"old_size", n}, {"old_allocated", oldAllocated}});
+        wb::record(m_trace, events::Clear{n, oldAllocated},
+                   "_list_clear: ob_item = NULL, size 0, allocated 0; then release " + num(n) +
+                       " item(s)");
     for (std::int64_t i = n; i-- > 0;)
         release(items[i], "clear");
     std::free(items);
@@ -483,8 +447,8 @@ void ListObject::listReverse()
     if (m_size > 1)
         std::reverse(m_items, m_items + m_size);
     if (m_trace)
-        m_trace->add("reverse", "reverse ob_item[0.." + num(m_size - 1) + "] in place",
-                     {{"low", 0}, {"high", m_size}});
+        wb::record(m_trace, events::Reverse{0, m_size, std::nullopt},
+                   "reverse ob_item[0.." + num(m_size - 1) + "] in place");
 }
 
 SortStats ListObject::listSort(MergePolicy policy, bool eachComparison)
@@ -514,8 +478,9 @@ SortStats ListObject::listSort(MergePolicy policy, bool eachComparison)
     m_size = n;
     setAllocated(allocated);
     if (m_trace)
-        m_trace->add("sorted", "the sorted item pointers are back in ob_item",
-                     {{"objects", idsOf(m_items, n)}, {"comparisons", stats.comparisons}});
+        wb::record(m_trace,
+                   events::Sorted{idsOf(m_items, n), static_cast<std::int64_t>(stats.comparisons)},
+                   "the sorted item pointers are back in ob_item");
     return stats;
 }
 
@@ -526,8 +491,8 @@ IntObject *ListObject::listItem(std::int64_t i) const
     if (i < 0 || i >= m_size)
         raise("IndexError", "list index out of range");
     if (m_trace)
-        m_trace->add("item", "ob_item[" + num(i) + "] -> " + num(m_items[i]->value),
-                     {{"index", i}, {"object", m_items[i]->id}, {"value", m_items[i]->value}});
+        wb::record(m_trace, events::Item{i, m_items[i]->id, m_items[i]->value},
+                   "ob_item[" + num(i) + "] -> " + num(m_items[i]->value));
     return m_items[i];
 }
 
@@ -537,7 +502,8 @@ IntObject *ListObject::listItem(std::int64_t i) const
 void ListObject::append(std::int64_t value)
 {
     if (m_trace)
-        m_trace->add("op", "l.append(" + num(value) + ")", {{"op", "append"}, {"value", value}});
+        wb::record(m_trace, events::Op{.op = "append", .value = value},
+                   "l.append(" + num(value) + ")");
     IntObject *o = m_heap.fromLong(value);
     app1(o);
     --o->refcnt; // the temporary's reference: the list now holds the only one
@@ -546,8 +512,8 @@ void ListObject::append(std::int64_t value)
 void ListObject::insert(std::int64_t where, std::int64_t value)
 {
     if (m_trace)
-        m_trace->add("op", "l.insert(" + num(where) + ", " + num(value) + ")",
-                     {{"op", "insert"}, {"index", where}, {"value", value}});
+        wb::record(m_trace, events::Op{.op = "insert", .index = where, .value = value},
+                   "l.insert(" + num(where) + ", " + num(value) + ")");
     IntObject *o = m_heap.fromLong(value);
     ins1(where, o);
     --o->refcnt;
@@ -556,8 +522,8 @@ void ListObject::insert(std::int64_t where, std::int64_t value)
 std::int64_t ListObject::pop(std::optional<std::int64_t> index)
 {
     if (m_trace)
-        m_trace->add("op", index ? "l.pop(" + num(*index) + ")" : std::string("l.pop()"),
-                     {{"op", "pop"}, {"index", index.value_or(-1)}});
+        wb::record(m_trace, events::Op{.op = "pop", .index = index.value_or(-1)},
+                   index ? "l.pop(" + num(*index) + ")" : std::string("l.pop()"));
     IntObject *o = listpop(index);
     const std::int64_t v = o->value;
     release(o, "the popped value is discarded");
@@ -567,16 +533,16 @@ std::int64_t ListObject::pop(std::optional<std::int64_t> index)
 void ListObject::remove(std::int64_t value)
 {
     if (m_trace)
-        m_trace->add("op", "l.remove(" + num(value) + ")", {{"op", "remove"}, {"value", value}});
+        wb::record(m_trace, events::Op{.op = "remove", .value = value},
+                   "l.remove(" + num(value) + ")");
     listremove(value);
 }
 
 void ListObject::extend(const std::vector<std::int64_t> &values)
 {
     if (m_trace)
-        m_trace->add("op",
-                     "l.extend(<" + num(static_cast<std::int64_t>(values.size())) + " items>)",
-                     {{"op", "extend"}, {"values", values}});
+        wb::record(m_trace, events::Op{.op = "extend", .values = values},
+                   "l.extend(<" + num(static_cast<std::int64_t>(values.size())) + " items>)");
     std::vector<IntObject *> objs;
     objs.reserve(values.size());
     for (auto v : values)
@@ -599,8 +565,8 @@ std::int64_t sliceIndex(std::int64_t i, std::int64_t size)
 void ListObject::delSlice(std::int64_t low, std::int64_t high)
 {
     if (m_trace)
-        m_trace->add("op", "del l[" + num(low) + ":" + num(high) + "]",
-                     {{"op", "del"}, {"low", low}, {"high", high}});
+        wb::record(m_trace, events::Op{.op = "del", .low = low, .high = high},
+                   "del l[" + num(low) + ":" + num(high) + "]");
     listAssSlice(sliceIndex(low, m_size), sliceIndex(high, m_size), nullptr);
 }
 
@@ -608,10 +574,9 @@ void ListObject::assignSlice(std::int64_t low, std::int64_t high,
                              const std::vector<std::int64_t> &values)
 {
     if (m_trace)
-        m_trace->add("op",
-                     "l[" + num(low) + ":" + num(high) + "] = <" +
-                         num(static_cast<std::int64_t>(values.size())) + " items>",
-                     {{"op", "assign"}, {"low", low}, {"high", high}, {"values", values}});
+        wb::record(m_trace, events::Op{.op = "assign", .low = low, .high = high, .values = values},
+                   "l[" + num(low) + ":" + num(high) + "] = <" +
+                       num(static_cast<std::int64_t>(values.size())) + " items>");
     std::vector<IntObject *> objs;
     objs.reserve(values.size());
     for (auto v : values)
@@ -624,29 +589,30 @@ void ListObject::assignSlice(std::int64_t low, std::int64_t high,
 void ListObject::clear()
 {
     if (m_trace)
-        m_trace->add("op", "l.clear()", {{"op", "clear"}});
+        wb::record(m_trace, events::Op{.op = "clear"}, "l.clear()");
     listClear();
 }
 
 void ListObject::reverse()
 {
     if (m_trace)
-        m_trace->add("op", "l.reverse()", {{"op", "reverse"}});
+        wb::record(m_trace, events::Op{.op = "reverse"}, "l.reverse()");
     listReverse();
 }
 
 SortStats ListObject::sort(MergePolicy policy)
 {
     if (m_trace)
-        m_trace->add("op", "l.sort()",
-                     {{"op", "sort"}, {"policy", std::string(mergePolicyName(policy))}});
+        wb::record(m_trace,
+                   events::Op{.op = "sort", .policy = std::string(mergePolicyName(policy))},
+                   "l.sort()");
     return listSort(policy);
 }
 
 std::int64_t ListObject::getItem(std::int64_t i) const
 {
     if (m_trace)
-        m_trace->add("op", "l[" + num(i) + "]", {{"op", "item"}, {"index", i}});
+        wb::record(m_trace, events::Op{.op = "item", .index = i}, "l[" + num(i) + "]");
     return listItem(i)->value;
 }
 

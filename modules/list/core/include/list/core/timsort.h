@@ -30,6 +30,7 @@
 // detail/timsort_runs.h (the scan, binary insertion, the merge policies), timsort_gallop.h
 // and timsort_merge.h, which it includes.
 
+#include "list/core/events.h"
 #include "workbench/core/trace.h"
 
 #include <algorithm>
@@ -237,16 +238,12 @@ public:
         st.n = m_listlen;
         st.minrun = mergeComputeMinrun(m_listlen);
         if (probing())
-            m_trace->add("sort_begin",
-                         "sort " + std::to_string(m_listlen) + " elements, minrun " +
-                             std::to_string(st.minrun) + ", " +
-                             std::string(mergePolicyName(m_policy)),
-                         {{"n", m_listlen},
-                          {"minrun", st.minrun},
-                          {"policy", std::string(mergePolicyName(m_policy))},
-                          {"min_gallop", kMinGallop},
-                          {"values", values(m_base, m_listlen)},
-                          {"comparisons", 0}});
+            wb::record(
+                m_trace,
+                events::SortBegin{m_listlen, st.minrun, std::string(mergePolicyName(m_policy)),
+                                  kMinGallop, values(m_base, m_listlen), 0},
+                "sort " + std::to_string(m_listlen) + " elements, minrun " +
+                    std::to_string(st.minrun) + ", " + std::string(mergePolicyName(m_policy)));
         if (m_listlen >= 2) {
             // Every run but the last has at least minrun elements: room for all of them
             // (and the merges) up front instead of growing the vectors run by run.
@@ -257,13 +254,12 @@ public:
         }
         st.minGallop = m_minGallop;
         if (probing())
-            m_trace->add("sort_end",
-                         "sorted with " + std::to_string(m_comparisons) + " comparisons, " +
-                             std::to_string(st.merges.size()) + " merges",
-                         {{"comparisons", m_comparisons},
-                          {"runs", static_cast<std::int64_t>(st.runs.size())},
-                          {"merges", static_cast<std::int64_t>(st.merges.size())},
-                          {"values", values(m_base, m_listlen)}});
+            wb::record(m_trace,
+                       events::SortEnd{m_comparisons, static_cast<std::int64_t>(st.runs.size()),
+                                       static_cast<std::int64_t>(st.merges.size()),
+                                       values(m_base, m_listlen)},
+                       "sorted with " + std::to_string(m_comparisons) + " comparisons, " +
+                           std::to_string(st.merges.size()) + " merges");
         st.comparisons = m_comparisons;
         return st;
     }
@@ -441,9 +437,9 @@ private:
         ++c.n;
         const bool r = m_less(x, y);
         if constexpr (Fine)
-            m_trace->add("compare",
-                         "comparison " + std::to_string(c.n) + ": " + (r ? "less" : "not less"),
-                         {{"comparisons", c.n}, {"less", r}}, 0, loc);
+            wb::record(m_trace, events::Compare{c.n, r},
+                       "comparison " + std::to_string(c.n) + ": " + (r ? "less" : "not less"), 0,
+                       loc);
         else
             (void)loc;
         return r;

@@ -112,9 +112,9 @@ template <class T, class Less, class Project, ProbeMode Mode>
 inline void TimSort<T, Less, Project, Mode>::setMinGallop(std::int64_t v, std::source_location loc)
 {
     if (probing() && v != m_minGallop)
-        m_trace->add("min_gallop",
-                     "min_gallop " + std::to_string(m_minGallop) + " -> " + std::to_string(v),
-                     {{"old", m_minGallop}, {"new", v}, {"comparisons", m_comparisons}}, 0, loc);
+        wb::record(m_trace, events::MinGallop{m_minGallop, v, m_comparisons},
+                   "min_gallop " + std::to_string(m_minGallop) + " -> " + std::to_string(v), 0,
+                   loc);
     m_minGallop = v;
 }
 
@@ -123,12 +123,10 @@ inline void TimSort<T, Less, Project, Mode>::gallopEvent(const char *what, const
                                                          std::int64_t k, std::source_location loc)
 {
     if (probing())
-        m_trace->add(
-            "gallop",
-            std::string(what) + ": " + std::to_string(k) + " element(s) of " + run +
-                " moved as a block",
-            {{"search", what}, {"run", run}, {"count", k}, {"comparisons", m_comparisons}}, 0,
-            loc);
+        wb::record(m_trace, events::Gallop{what, run, k, m_comparisons},
+                   std::string(what) + ": " + std::to_string(k) + " element(s) of " + run +
+                       " moved as a block",
+                   0, loc);
 }
 
 } // namespace wb::list::detail

@@ -17,22 +17,15 @@ inline void TimSort<T, Less, Project, Mode>::mergeAt(std::int64_t i, const char 
     std::int64_t nb = m_pending[i + 1].len;
     m_stats.merges.push_back({idx(ssa), na, nb, na + nb, i});
     if (probing())
-        m_trace->add("merge_begin",
-                     "merge_at(" + std::to_string(i) + "): " + std::to_string(na) + " + " +
-                         std::to_string(nb) + " at " + std::to_string(idx(ssa)) + " (" +
-                         mergeReasonLabel(reason, m_pending[i].power) +
-                         (std::string_view(reason) == "power" ? " > " + std::to_string(newPower)
-                                                              : std::string()) +
-                         ")",
-                     {{"index", i},
-                      {"base", idx(ssa)},
-                      {"length_a", na},
-                      {"length_b", nb},
-                      {"length", na + nb},
-                      {"reason", reason},
-                      {"power", m_pending[i].power},
-                      {"new_power", newPower},
-                      {"comparisons", m_comparisons}});
+        wb::record(m_trace,
+                   events::MergeBegin{i, idx(ssa), na, nb, na + nb, reason, m_pending[i].power,
+                                      newPower, m_comparisons},
+                   "merge_at(" + std::to_string(i) + "): " + std::to_string(na) + " + " +
+                       std::to_string(nb) + " at " + std::to_string(idx(ssa)) + " (" +
+                       mergeReasonLabel(reason, m_pending[i].power) +
+                       (std::string_view(reason) == "power" ? " > " + std::to_string(newPower)
+                                                            : std::string()) +
+                       ")");
     const T *mergedBase = ssa;
     const std::int64_t mergedLength = na + nb;
 
@@ -55,17 +48,12 @@ inline void TimSort<T, Less, Project, Mode>::mergeAt(std::int64_t i, const char 
     }
     const char *routine = na == 0 || nb == 0 ? "none" : (na <= nb ? "merge_lo" : "merge_hi");
     if (probing())
-        m_trace->add("merge_trim",
-                     std::to_string(k) + " of A already in place, " + std::to_string(keptB) +
-                         " of B stay; " + routine + " with a temp area of " +
-                         std::to_string(na && nb ? std::min(na, nb) : 0),
-                     {{"skipped_a", k},
-                      {"kept_b", keptB},
-                      {"na", na},
-                      {"nb", nb},
-                      {"routine", routine},
-                      {"temp", na && nb ? std::min(na, nb) : std::int64_t{0}},
-                      {"comparisons", m_comparisons}});
+        wb::record(m_trace,
+                   events::MergeTrim{k, keptB, na, nb, routine,
+                                     na && nb ? std::min(na, nb) : std::int64_t{0}, m_comparisons},
+                   std::to_string(k) + " of A already in place, " + std::to_string(keptB) +
+                       " of B stay; " + routine + " with a temp area of " +
+                       std::to_string(na && nb ? std::min(na, nb) : 0));
     if (na > 0 && nb > 0) {
         if (na <= nb)
             mergeLo(ssa, na, ssb, nb);
@@ -73,15 +61,11 @@ inline void TimSort<T, Less, Project, Mode>::mergeAt(std::int64_t i, const char 
             mergeHi(ssa, na, ssb, nb);
     }
     if (probing())
-        m_trace->add("merge_end",
-                     "merged run of " + std::to_string(mergedLength) + " at " +
-                         std::to_string(idx(mergedBase)),
-                     {{"index", i},
-                      {"base", idx(mergedBase)},
-                      {"length", mergedLength},
-                      {"values", values(mergedBase, mergedLength)},
-                      {"min_gallop", m_minGallop},
-                      {"comparisons", m_comparisons}});
+        wb::record(m_trace,
+                   events::MergeEnd{i, idx(mergedBase), mergedLength,
+                                    values(mergedBase, mergedLength), m_minGallop, m_comparisons},
+                   "merged run of " + std::to_string(mergedLength) + " at " +
+                       std::to_string(idx(mergedBase)));
 }
 
 // merge_getmem + the copy of the shorter run: the temp area grows to at least twice its
@@ -212,16 +196,13 @@ inline void TimSort<T, Less, Project, Mode>::mergeLo(T *ssa, std::int64_t na, T 
                 ++m_stats.gallopEntries;
                 c.sink = c.n;
                 if (probing())
-                    m_trace->add("gallop_enter",
-                                 std::string("galloping: ") + (acount0 ? "A" : "B") + " won " +
-                                     std::to_string(acount0 ? acount0 : bcount0) +
-                                     " times in a row (min_gallop " + std::to_string(minGallop) +
-                                     ")",
-                                 {{"run", acount0 ? "A" : "B"},
-                                  {"wins", acount0 ? acount0 : bcount0},
-                                  {"min_gallop", minGallop},
-                                  {"routine", "merge_lo"},
-                                  {"comparisons", m_comparisons}});
+                    wb::record(
+                        m_trace,
+                        events::GallopEnter{acount0 ? "A" : "B", acount0 ? acount0 : bcount0,
+                                            minGallop, "merge_lo", m_comparisons},
+                        std::string("galloping: ") + (acount0 ? "A" : "B") + " won " +
+                            std::to_string(acount0 ? acount0 : bcount0) +
+                            " times in a row (min_gallop " + std::to_string(minGallop) + ")");
                 ++minGallop;
                 std::int64_t acount = 0;
                 std::int64_t bcount = 0;
@@ -265,9 +246,8 @@ inline void TimSort<T, Less, Project, Mode>::mergeLo(T *ssa, std::int64_t na, T 
                 ++minGallop; // leaving gallop mode costs a point
                 setMinGallop(minGallop);
                 if (probing())
-                    m_trace->add("gallop_leave",
-                                 "leave galloping, min_gallop " + std::to_string(minGallop),
-                                 {{"min_gallop", minGallop}, {"comparisons", m_comparisons}});
+                    wb::record(m_trace, events::GallopLeave{minGallop, m_comparisons},
+                               "leave galloping, min_gallop " + std::to_string(minGallop));
             }
         }
     Succeed:
@@ -376,16 +356,13 @@ inline void TimSort<T, Less, Project, Mode>::mergeHi(T *ssa, std::int64_t na, T 
                 ++m_stats.gallopEntries;
                 c.sink = c.n;
                 if (probing())
-                    m_trace->add("gallop_enter",
-                                 std::string("galloping: ") + (acount0 ? "A" : "B") + " won " +
-                                     std::to_string(acount0 ? acount0 : bcount0) +
-                                     " times in a row (min_gallop " + std::to_string(minGallop) +
-                                     ")",
-                                 {{"run", acount0 ? "A" : "B"},
-                                  {"wins", acount0 ? acount0 : bcount0},
-                                  {"min_gallop", minGallop},
-                                  {"routine", "merge_hi"},
-                                  {"comparisons", m_comparisons}});
+                    wb::record(
+                        m_trace,
+                        events::GallopEnter{acount0 ? "A" : "B", acount0 ? acount0 : bcount0,
+                                            minGallop, "merge_hi", m_comparisons},
+                        std::string("galloping: ") + (acount0 ? "A" : "B") + " won " +
+                            std::to_string(acount0 ? acount0 : bcount0) +
+                            " times in a row (min_gallop " + std::to_string(minGallop) + ")");
                 ++minGallop;
                 std::int64_t acount = 0;
                 std::int64_t bcount = 0;
@@ -431,9 +408,8 @@ inline void TimSort<T, Less, Project, Mode>::mergeHi(T *ssa, std::int64_t na, T 
                 ++minGallop;
                 setMinGallop(minGallop);
                 if (probing())
-                    m_trace->add("gallop_leave",
-                                 "leave galloping, min_gallop " + std::to_string(minGallop),
-                                 {{"min_gallop", minGallop}, {"comparisons", m_comparisons}});
+                    wb::record(m_trace, events::GallopLeave{minGallop, m_comparisons},
+                               "leave galloping, min_gallop " + std::to_string(minGallop));
             }
         }
     Succeed:

@@ -18,35 +18,24 @@ inline void TimSort<T, Less, Project, Mode>::scan(std::int64_t minrun)
         std::int64_t n = countRun(lo, lo + nremaining, descending);
         RunInfo info{idx(lo), n, n, descending};
         if (probing())
-            m_trace->add("run",
-                         "natural run at " + std::to_string(idx(lo)) + ", length " +
-                             std::to_string(n) + (descending ? ", strictly descending" : ""),
-                         {{"start", idx(lo)},
-                          {"natural_length", n},
-                          {"descending", descending},
-                          {"comparisons", m_comparisons}});
+            wb::record(m_trace, events::Run{idx(lo), n, descending, m_comparisons},
+                       "natural run at " + std::to_string(idx(lo)) + ", length " +
+                           std::to_string(n) + (descending ? ", strictly descending" : ""));
         if (descending) {
             std::reverse(lo, lo + n);
             if (probing())
-                m_trace->add(
-                    "reverse",
-                    "reverse [" + std::to_string(idx(lo)) + ", " + std::to_string(idx(lo) + n) +
-                        ") in place",
-                    {{"low", idx(lo)}, {"high", idx(lo) + n}, {"comparisons", m_comparisons}});
+                wb::record(m_trace, events::Reverse{idx(lo), idx(lo) + n, m_comparisons},
+                           "reverse [" + std::to_string(idx(lo)) + ", " +
+                               std::to_string(idx(lo) + n) + ") in place");
         }
         if (n < minrun) {
             const std::int64_t force = nremaining <= minrun ? nremaining : minrun;
             binarysort(lo, lo + force, lo + n);
             if (probing())
-                m_trace->add("boost",
-                             "binary insertion sort over [" + std::to_string(idx(lo)) + ", " +
-                                 std::to_string(idx(lo) + force) + "), sorted prefix " +
-                                 std::to_string(n),
-                             {{"start", idx(lo)},
-                              {"natural_length", n},
-                              {"length", force},
-                              {"values", values(lo, force)},
-                              {"comparisons", m_comparisons}});
+                wb::record(
+                    m_trace, events::Boost{idx(lo), n, force, values(lo, force), m_comparisons},
+                    "binary insertion sort over [" + std::to_string(idx(lo)) + ", " +
+                        std::to_string(idx(lo) + force) + "), sorted prefix " + std::to_string(n));
             n = force;
         }
         info.length = n;
@@ -77,14 +66,9 @@ inline void TimSort<T, Less, Project, Mode>::push(T *lo, std::int64_t n)
         std::vector<std::int64_t> lens;
         for (int i = 0; i < m_n; ++i)
             lens.push_back(m_pending[i].len);
-        m_trace->add("push",
-                     "push run [" + std::to_string(idx(lo)) + ", " + std::to_string(idx(lo) + n) +
-                         "), stack depth " + std::to_string(m_n),
-                     {{"index", m_n - 1},
-                      {"base", idx(lo)},
-                      {"length", n},
-                      {"stack", std::move(lens)},
-                      {"comparisons", m_comparisons}});
+        wb::record(m_trace, events::Push{m_n - 1, idx(lo), n, std::move(lens), m_comparisons},
+                   "push run [" + std::to_string(idx(lo)) + ", " + std::to_string(idx(lo) + n) +
+                       "), stack depth " + std::to_string(m_n));
     }
 }
 
@@ -170,10 +154,9 @@ inline void TimSort<T, Less, Project, Mode>::binarysort(T *lo, T *hi, T *start)
             *l = std::move(tmp);
         }
         if constexpr (Fine)
-            m_trace->add("insert",
-                         "insert element " + std::to_string(idx(start)) + " at " +
-                             std::to_string(idx(l)),
-                         {{"from", idx(start)}, {"to", idx(l)}, {"comparisons", c.n}});
+            wb::record(m_trace, events::Insert{idx(start), idx(l), c.n},
+                       "insert element " + std::to_string(idx(start)) + " at " +
+                           std::to_string(idx(l)));
     }
 }
 
@@ -245,16 +228,10 @@ inline void TimSort<T, Less, Project, Mode>::foundNewRun(std::int64_t n2)
         mergeAt(m_n - 2, "power", power);
     p[m_n - 1].power = power;
     if (probing())
-        m_trace->add("power",
-                     "powerloop(" + std::to_string(s1) + ", " + std::to_string(n1) + ", " +
-                         std::to_string(n2) + ", " + std::to_string(m_listlen) + ") = " +
-                         std::to_string(power) + " for pending[" + std::to_string(m_n - 1) + "]",
-                     {{"index", m_n - 1},
-                      {"power", power},
-                      {"s1", s1},
-                      {"n1", n1},
-                      {"n2", n2},
-                      {"comparisons", m_comparisons}});
+        wb::record(m_trace, events::Power{m_n - 1, power, s1, n1, n2, m_comparisons},
+                   "powerloop(" + std::to_string(s1) + ", " + std::to_string(n1) + ", " +
+                       std::to_string(n2) + ", " + std::to_string(m_listlen) + ") = " +
+                       std::to_string(power) + " for pending[" + std::to_string(m_n - 1) + "]");
 }
 
 template <class T, class Less, class Project, ProbeMode Mode>
