@@ -6,6 +6,7 @@
 #include "workbench/ui/transportbar.h"
 
 #include <QAbstractButton>
+#include <QAbstractItemView>
 #include <QAbstractSlider>
 #include <QAbstractSpinBox>
 #include <QAccessible>
@@ -13,10 +14,14 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMetaEnum>
+#include <QPlainTextEdit>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSet>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QTextEdit>
 
 namespace wb::shell {
 
@@ -28,7 +33,8 @@ void settle()
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
 }
 
-// How a widget is named in a report: its object name, else its text, else its class.
+// How a widget is named in a report: its class with its object name and its text, or with
+// the name a screen reader gives it when it has neither.
 QString describe(const QWidget *w)
 {
     QString text;
@@ -44,6 +50,8 @@ QString describe(const QWidget *w)
         name += " '" + w->objectName() + "'";
     if (!text.isEmpty())
         name += " \"" + text + "\"";
+    else if (w->objectName().isEmpty() && !w->accessibleName().isEmpty())
+        name += " named \"" + w->accessibleName().simplified() + "\"";
     return name;
 }
 
@@ -70,6 +78,67 @@ bool partOfCompound(const QWidget *w)
             qobject_cast<const QTabBar *>(p))
             return true;
     return false;
+}
+
+// What a keyboard user works with: each must be a stop of the Tab key. A list's or a
+// table's own parts (its headers, its corner button) are reached through the list.
+bool takesKeyboardInput(const QWidget *w)
+{
+    for (const QWidget *p = w->parentWidget(); p; p = p->parentWidget())
+        if (qobject_cast<const QAbstractItemView *>(p))
+            return false;
+    return isControl(w) || qobject_cast<const QTabBar *>(w) ||
+           qobject_cast<const QAbstractItemView *>(w) || qobject_cast<const QTextEdit *>(w) ||
+           qobject_cast<const QPlainTextEdit *>(w);
+}
+
+// The widgets the Tab key stops at in `window`, chosen as Qt chooses them: along the focus
+// chain, each enabled and visible widget whose focus policy includes Tab and that hands its
+// focus to no proxy.
+QSet<const QWidget *> tabStops(QWidget *window)
+{
+    QSet<const QWidget *> stops;
+    QWidget *w = window;
+    do {
+        if (w->isEnabled() && w->isVisibleTo(window) && (w->focusPolicy() & Qt::TabFocus) &&
+            !w->focusProxy())
+            stops.insert(w);
+        w = w->nextInFocusChain();
+    } while (w && w != window);
+    return stops;
+}
+
+// Why Tab never reaches `w`, or an empty string when it does. A widget with a focus proxy
+// (a tab widget's tab bar, a spin box's editor) is reached through the proxy.
+QString whyNotATabStop(const QWidget *w, const QSet<const QWidget *> &stops)
+{
+    const QWidget *target = w;
+    while (target->focusProxy())
+        target = target->focusProxy();
+    if (stops.contains(target))
+        return {};
+    if (!(target->focusPolicy() & Qt::TabFocus)) {
+        const QMetaEnum policies = QMetaEnum::fromType<Qt::FocusPolicy>();
+        const char *name = policies.valueToKey(target->focusPolicy());
+        return QStringLiteral("its focus policy is %1")
+            .arg(name ? QString::fromLatin1(name) : QString::number(target->focusPolicy()));
+    }
+    return QStringLiteral("it is not in the focus chain");
+}
+
+// How a widget keeps the Tab key for itself, so that a keyboard user who enters it cannot get
+// out: an editable text types a tab character, a table moves from cell to cell and wraps.
+QString keepsTheTabKey(const QWidget *w)
+{
+    const auto *text = qobject_cast<const QTextEdit *>(w);
+    const auto *plain = qobject_cast<const QPlainTextEdit *>(w);
+    if ((text && !text->isReadOnly() && !text->tabChangesFocus()) ||
+        (plain && !plain->isReadOnly() && !plain->tabChangesFocus()))
+        return QStringLiteral("takes Tab as text (setTabChangesFocus(true))");
+    if (const auto *view = qobject_cast<const QAbstractItemView *>(w);
+        view && view->tabKeyNavigation())
+        return QStringLiteral("moves between its cells with Tab (setTabKeyNavigation(false))");
+    return {};
 }
 
 bool startsOrStopsWork(const QAbstractButton *b)
@@ -101,7 +170,8 @@ void widestCulprits(const QWidget *w, int limit, QStringList &out)
                    .arg(std::max(w->minimumSizeHint().width(), w->minimumWidth()));
 }
 
-void checkView(QScrollArea *area, const QString &where, QStringList &problems)
+void checkView(QScrollArea *area, const QString &where, QStringList &problems,
+               QStringList &warnings)
 {
     QWidget *page = area->widget();
     QWidget *viewport = area->viewport();
@@ -119,9 +189,19 @@ void checkView(QScrollArea *area, const QString &where, QStringList &problems)
                                 .arg(culprits.join("; "));
     }
     const QList<QWidget *> widgets = page->findChildren<QWidget *>();
+    const QSet<const QWidget *> stops = tabStops(page->window());
     for (QWidget *w : widgets) {
         if (!shown(w, page))
             continue;
+        if (takesKeyboardInput(w) && w->isEnabled() && !partOfCompound(w)) {
+            const QString why = whyNotATabStop(w, stops);
+            if (!why.isEmpty())
+                problems << where + QStringLiteral(": %1 cannot be reached with Tab (%2)")
+                                        .arg(describe(w), why);
+            else if (const QString trap = keepsTheTabKey(w); !trap.isEmpty())
+                warnings << where + QStringLiteral(": %1 %2, so the key never leaves it")
+                                        .arg(describe(w), trap);
+        }
         // A widget hidden inside a collapsed splitter or a zero-sized parent is not seen.
         const QRect r(w->mapTo(viewport, QPoint(0, 0)), w->size());
         if (isControl(w) && w->isEnabled() && !partOfCompound(w)) {
@@ -160,14 +240,15 @@ void checkView(QScrollArea *area, const QString &where, QStringList &problems)
 }
 
 // A view's own tabs (DES rounds / modes / ECB picture): each is checked as shown.
-void checkWithInnerTabs(QScrollArea *area, const QString &where, QStringList &problems)
+void checkWithInnerTabs(QScrollArea *area, const QString &where, QStringList &problems,
+                        QStringList &warnings)
 {
     QList<QTabWidget *> inner;
     for (QTabWidget *t : area->widget()->findChildren<QTabWidget *>())
         if (t->isVisibleTo(area->widget()))
             inner << t;
     if (inner.isEmpty()) {
-        checkView(area, where, problems);
+        checkView(area, where, problems, warnings);
         return;
     }
     for (QTabWidget *t : inner) {
@@ -175,18 +256,22 @@ void checkWithInnerTabs(QScrollArea *area, const QString &where, QStringList &pr
         for (int i = 0; i < t->count(); ++i) {
             t->setCurrentIndex(i);
             settle();
-            checkView(area, where + " [" + t->tabText(i).remove(QLatin1Char('&')) + "]", problems);
+            checkView(area, where + " [" + t->tabText(i).remove(QLatin1Char('&')) + "]", problems,
+                      warnings);
         }
         t->setCurrentIndex(was);
     }
     problems.removeDuplicates();
+    warnings.removeDuplicates();
 }
 
 } // namespace
 
-QStringList checkLayout(MainWindow &window, const LayoutCheckOptions &options)
+QStringList checkLayout(MainWindow &window, const LayoutCheckOptions &options,
+                        QStringList *warnings)
 {
     QStringList problems;
+    QStringList cautions;
     QList<bool> modes;
     if (options.normal)
         modes << false;
@@ -220,7 +305,7 @@ QStringList checkLayout(MainWindow &window, const LayoutCheckOptions &options)
                     problems << where + ": the view did not open";
                     continue;
                 }
-                checkWithInnerTabs(area, where, problems);
+                checkWithInnerTabs(area, where, problems, cautions);
                 const int line = window.transportBar()->fontMetrics().height();
                 if (window.transportBar()->height() > 3 * line)
                     problems << where + QStringLiteral(": the transport bar is %1 px tall, "
@@ -230,6 +315,8 @@ QStringList checkLayout(MainWindow &window, const LayoutCheckOptions &options)
         }
     }
     window.setPresentationMode(false, false);
+    if (warnings)
+        *warnings = cautions;
     return problems;
 }
 

@@ -20,6 +20,9 @@ struct LayoutCheckOptions
 };
 
 // One line per problem: "list/sort 1280x720 presentation: …". Empty when all is whole.
-QStringList checkLayout(MainWindow &window, const LayoutCheckOptions &options);
+// A control Tab cannot reach is a problem. One that Tab enters but cannot leave (a table
+// moving from cell to cell, an editor typing a tab) is a warning, put in `warnings`.
+QStringList checkLayout(MainWindow &window, const LayoutCheckOptions &options,
+                        QStringList *warnings = nullptr);
 
 } // namespace wb::shell

@@ -230,11 +230,18 @@ int main(int argc, char **argv)
         check.moduleId = moduleId;
         check.viewId = viewId;
         window.show();
-        const QStringList problems = wb::shell::checkLayout(window, check);
+        QStringList warnings;
+        const QStringList problems = wb::shell::checkLayout(window, check, &warnings);
         for (const QString &p : problems)
             std::printf("%s\n", wb::cli::printable(p.toStdString()).c_str());
-        std::printf("workbench: %lld layout problem%s\n", static_cast<long long>(problems.size()),
+        for (const QString &w : warnings)
+            std::printf("warning: %s\n", wb::cli::printable(w.toStdString()).c_str());
+        std::printf("workbench: %lld layout problem%s", static_cast<long long>(problems.size()),
                     problems.size() == 1 ? "" : "s");
+        if (!warnings.isEmpty())
+            std::printf(" (and %lld keyboard warning%s)", static_cast<long long>(warnings.size()),
+                        warnings.size() == 1 ? "" : "s");
+        std::printf("\n");
         window.close();
         const int flushed = flushedStdout();
         return flushed ? flushed : problems.isEmpty() ? 0 : 1;

@@ -10,12 +10,17 @@
 #include "workbench/ui/theme.h"
 #include "workbench/ui/transportbar.h"
 
+#include <QAbstractButton>
+#include <QAbstractItemView>
+#include <QAbstractSlider>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QGuiApplication>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
@@ -25,8 +30,13 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyleOptionDockWidget>
+#include <QStylePainter>
+#include <QTabBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -50,6 +60,59 @@ constexpr int TitleRole = Qt::UserRole + 2;
 // screen readers), so a projector's 1280 px go to the view.
 constexpr int kCompactTopicsBelow = 1400;
 const QString HomeId = QStringLiteral("home");
+
+// A dock that draws its title in its own font. QDockWidget draws the title in the font the
+// application had when the dock was made, so presentation mode would leave "Lesson" and
+// "Source" at a desk's size while everything else grows.
+class PaneDock : public QDockWidget
+{
+public:
+    using QDockWidget::QDockWidget;
+
+protected:
+    void paintEvent(QPaintEvent *event) override
+    {
+        // A floating pane may be framed by the window manager; Qt knows when.
+        if (isFloating() || titleBarWidget()) {
+            QDockWidget::paintEvent(event);
+            return;
+        }
+        QStylePainter painter(this);
+        QStyleOptionDockWidget title;
+        initStyleOption(&title);
+        painter.drawControl(QStyle::CE_DockWidgetTitle, title);
+    }
+};
+
+// Whether the focused widget `w` of a view does something with the unmodified key `key` that
+// the transport would otherwise take: pressing a button with Space, moving along a slider, a
+// tab bar or a table with the arrows, Home and End. Text inputs and spin boxes claim their
+// keys themselves.
+bool controlUsesKey(const QWidget *w, int key)
+{
+    const bool sideways = key == Qt::Key_Left || key == Qt::Key_Right;
+    const bool ends = key == Qt::Key_Home || key == Qt::Key_End;
+    if (const auto *b = qobject_cast<const QAbstractButton *>(w))
+        return key == Qt::Key_Space || (sideways && b->autoExclusive());
+    if (qobject_cast<const QAbstractSlider *>(w))
+        return sideways || ends;
+    if (qobject_cast<const QTabBar *>(w))
+        return sideways;
+    if (const auto *combo = qobject_cast<const QComboBox *>(w))
+        return !combo->isEditable() && (key == Qt::Key_Space || ends);
+    if (const auto *view = qobject_cast<const QAbstractItemView *>(w)) {
+        if (qobject_cast<const QTreeView *>(w) && (key == Qt::Key_Plus || key == Qt::Key_Minus))
+            return true;
+        // A list of whole rows (a trace whose selected row is the cursor) has no use for
+        // them: they keep stepping.
+        if (view->selectionBehavior() == QAbstractItemView::SelectRows)
+            return false;
+        return sideways || ends ||
+               (key == Qt::Key_Space &&
+                view->selectionMode() == QAbstractItemView::MultiSelection);
+    }
+    return false;
+}
 
 QIcon moduleIcon(const ModuleEntry &e)
 {
@@ -88,7 +151,7 @@ MainWindow::MainWindow(ModuleRegistry &registry, QWidget *parent)
     }
     m_sidebar->setAccessibleName(tr("Topics"));
     m_sidebar->setAccessibleDescription(tr("The home page and one entry per topic"));
-    m_topicsDock = new QDockWidget(tr("Topics"), this);
+    m_topicsDock = new PaneDock(tr("Topics"), this);
     m_topicsDock->setObjectName("TopicsDock");
     m_topicsDock->setWidget(m_sidebar);
     m_topicsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
@@ -119,6 +182,7 @@ MainWindow::MainWindow(ModuleRegistry &registry, QWidget *parent)
 
     buildDocks();
     buildMenus();
+    qApp->installEventFilter(this);
     const auto loaded = std::count_if(registry.entries().begin(), registry.entries().end(),
                                       [](const ModuleEntry &e) { return e.available(); });
     statusBar()->showMessage(loaded == 1 ? tr("1 topic loaded")
@@ -219,14 +283,14 @@ void MainWindow::buildDocks()
     constexpr int kPaneMinimumWidth = 250;
     m_lesson = new wb::ui::LessonView;
     m_lesson->setMinimumWidth(kPaneMinimumWidth);
-    m_lessonDock = new QDockWidget(tr("Lesson"), this);
+    m_lessonDock = new PaneDock(tr("Lesson"), this);
     m_lessonDock->setObjectName("LessonDock");
     m_lessonDock->setWidget(m_lesson);
     addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
 
     m_source = new wb::ui::SourceView;
     m_source->setMinimumWidth(kPaneMinimumWidth);
-    m_sourceDock = new QDockWidget(tr("Source"), this);
+    m_sourceDock = new PaneDock(tr("Source"), this);
     m_sourceDock->setObjectName("SourceDock");
     m_sourceDock->setWidget(m_source);
     addDockWidget(Qt::RightDockWidgetArea, m_sourceDock);
@@ -243,10 +307,12 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *step = menuBar()->addMenu(tr("&Step"));
-    auto stepAction = [this, step](const QString &text, const QList<QKeySequence> &keys,
-                                   auto slot) {
-        QAction *a = step->addAction(text);
-        a->setShortcuts(keys);
+    // Each action answers to its first key and to a second one that works with the focus
+    // anywhere; the menu lists both after the name.
+    using TA = wb::ui::TransportAction;
+    auto stepAction = [this, step](const QString &text, TA action, auto slot) {
+        QAction *a = step->addAction(text + QLatin1Char('\t') + wb::ui::transportKeyText(action));
+        a->setShortcuts(wb::ui::transportKeys(action));
         connect(a, &QAction::triggered, this, [this, slot] {
             if (auto *c = m_transport->controller())
                 (c->*slot)();
@@ -254,14 +320,14 @@ void MainWindow::buildMenus()
         return a;
     };
     using SC = wb::ui::StepController;
-    stepAction(tr("Play / Pause"), {Qt::Key_Space}, &SC::togglePlay);
-    stepAction(tr("Step Forward"), {Qt::Key_Right}, &SC::stepForward);
-    stepAction(tr("Step Back"), {Qt::Key_Left}, &SC::stepBack);
-    stepAction(tr("Jump to Start"), {Qt::Key_Home}, &SC::toStart);
-    stepAction(tr("Jump to End"), {Qt::Key_End}, &SC::toEnd);
+    stepAction(tr("Play / Pause"), TA::PlayPause, &SC::togglePlay);
+    stepAction(tr("Step Forward"), TA::StepForward, &SC::stepForward);
+    stepAction(tr("Step Back"), TA::StepBack, &SC::stepBack);
+    stepAction(tr("Jump to Start"), TA::ToStart, &SC::toStart);
+    stepAction(tr("Jump to End"), TA::ToEnd, &SC::toEnd);
     step->addSeparator();
-    stepAction(tr("Faster"), {Qt::Key_Plus, Qt::Key_Equal}, &SC::faster);
-    stepAction(tr("Slower"), {Qt::Key_Minus}, &SC::slower);
+    stepAction(tr("Faster"), TA::Faster, &SC::faster);
+    stepAction(tr("Slower"), TA::Slower, &SC::slower);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *topicsToggle = m_topicsDock->toggleViewAction();
@@ -338,6 +404,30 @@ void MainWindow::closeEvent(QCloseEvent *event)
                 if (auto *p = pageIn(tabs->widget(i)))
                     p->shutdown();
     event->accept();
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::FocusIn && qobject_cast<QAbstractButton *>(watched)) {
+        const auto reason = static_cast<QFocusEvent *>(event)->reason();
+        if (reason == Qt::TabFocusReason || reason == Qt::BacktabFocusReason ||
+            reason == Qt::ShortcutFocusReason)
+            m_tabbedButton = static_cast<QWidget *>(watched);
+        else if (reason != Qt::ActiveWindowFocusReason) // not the window coming back
+            m_tabbedButton = nullptr;
+    } else if (event->type() == QEvent::ShortcutOverride && watched->isWidgetType()) {
+        auto *w = static_cast<QWidget *>(watched);
+        const auto *key = static_cast<QKeyEvent *>(event);
+        const auto modifiers = key->modifiers() & ~Qt::KeypadModifier;
+        const bool otherButton = qobject_cast<QAbstractButton *>(w) && w != m_tabbedButton;
+        // Only in the view: in the topics list and the panes the keys keep stepping.
+        if (modifiers == Qt::NoModifier && m_stack->isAncestorOf(w) && !otherButton &&
+            controlUsesKey(w, key->key())) {
+            event->accept(); // the key goes to the control, not to a shortcut
+            return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::selectSidebarRow(const QString &id)
@@ -506,8 +596,17 @@ void MainWindow::activatePage(wb::ui::ModulePage *page)
                               << connect(controller, &wb::ui::StepController::speedChanged, this,
                                          [this](double s) { m_savedSpeed = s; });
     }
-    refreshLesson();
-    refreshSources();
+    // The lesson's markdown and the source files are laid out on the next turn of the event
+    // loop: the page appears first, and neither wait adds to the other.
+    QTimer::singleShot(0, this, [this, p = QPointer<wb::ui::ModulePage>(page)] {
+        if (p != m_page)
+            return;
+        refreshLesson();
+        QTimer::singleShot(0, this, [this, p] {
+            if (p == m_page)
+                refreshSources();
+        });
+    });
 }
 
 void MainWindow::refreshLesson()
@@ -617,11 +716,16 @@ void MainWindow::showShortcuts()
 {
     QMessageBox::information(
         this, tr("Keyboard Shortcuts"),
-        tr("<table cellpadding=3>"
-           "<tr><td><b>Space</b></td><td>play / pause</td></tr>"
-           "<tr><td><b>→ / ←</b></td><td>step forward / back</td></tr>"
-           "<tr><td><b>Home / End</b></td><td>jump to start / end</td></tr>"
-           "<tr><td><b>+ / −</b></td><td>faster / slower (0.25× to 64×)</td></tr>"
+        tr("<p>Each step key has a second key that works wherever the focus is, even in a "
+           "text field, a list or a table.</p><table cellpadding=3>"
+           "<tr><td><b>Space</b> or <b>F5</b></td><td>play / pause</td></tr>"
+           "<tr><td><b>→ / ←</b> or <b>Alt+→ / Alt+←</b></td><td>step forward / back</td></tr>"
+           "<tr><td><b>Home / End</b> or <b>Alt+Home / Alt+End</b></td>"
+           "<td>jump to start / end</td></tr>"
+           "<tr><td><b>+ / −</b> or <b>Alt++ / Alt+−</b></td>"
+           "<td>faster / slower (0.25× to 64×)</td></tr>"
+           "<tr><td><b>Tab / Shift+Tab</b></td><td>the next / previous control of the "
+           "view</td></tr>"
            "<tr><td><b>F11</b></td><td>presentation mode</td></tr>"
            "<tr><td><b>F6 / F7 / F8</b></td><td>show or hide topics / lesson / source</td></tr>"
            "<tr><td><b>Ctrl+Shift+D</b></td><td>dark palette</td></tr>"

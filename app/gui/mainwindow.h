@@ -70,6 +70,10 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    // Lets a focused control of the view keep the transport's first keys it uses itself
+    // (Space for a button Tab moved to, the arrows for a slider, a tab bar or a table); the
+    // second keys always step.
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void buildMenus();
@@ -113,6 +117,9 @@ private:
     bool m_topicsWereVisible = true;
     bool m_sourceWasVisible = true;
     double m_savedSpeed = 1.0;
+    // The button the keyboard moved the focus to, the only one that keeps Space for itself:
+    // Space after clicking Run, or on a button a view focused when it opened, still plays.
+    QPointer<QWidget> m_tabbedButton;
 };
 
 } // namespace wb::shell

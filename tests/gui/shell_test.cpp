@@ -10,21 +10,33 @@
 #include "workbench/ui/responsive.h"
 #include "workbench/ui/sourceview.h"
 #include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 #include "workbench/ui/transportbar.h"
 
-#include <QDockWidget>
-#include <QSettings>
+#include "workbench/ui/lessonview.h"
 
+#include <QApplication>
+#include <QComboBox>
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSet>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
+#include <QTextFrame>
+#include <QTextTable>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 #include <memory>
 
@@ -56,6 +68,12 @@ private slots:
     void adaptiveSplitStacksWhenBothDoNotFit();
     void aPageCanHandTheBarAnotherController();
     void plotsFollowTheFontAndPalette();
+    void stateAndSeriesColoursKeepTheirContrastInBothPalettes();
+    void secondKeysDriveTheTransportWhereverTheFocusIs();
+    void theStepMenuAndTheBarNameTheSecondKeys();
+    void layoutCheckNamesControlsTabNeverReaches();
+    void narrowLessonPaneShowsWideTablesAsCards();
+    void lessonCodeAndPaneTitlesGrowWithPresentationMode();
 
 private:
     // The good fixture module in a shown window of `size`, its panes arranged as for a screen
@@ -226,7 +244,9 @@ void ShellTest::sourcePaneHighlightsTheCurrentEventLine()
     QCOMPARE(highlights.first().fileName, QStringLiteral("fixtureplugin.cpp"));
     auto *source = w.findChild<wb::ui::SourceView *>();
     QVERIFY(source);
-    QCOMPARE(source->currentFileName(), QStringLiteral("fixtureplugin.cpp"));
+    // The panes fill in on the event loop's next turns, after the page has appeared.
+    QCOMPARE(source->currentFileName(), QString());
+    QTRY_COMPARE(source->currentFileName(), QStringLiteral("fixtureplugin.cpp"));
     const auto selections = source->editor()->extraSelections();
     QCOMPARE(selections.size(), 1);
     const QString line = selections.first().cursor.block().text();
@@ -245,7 +265,7 @@ void ShellTest::unavailableModuleDoesNotStopTheShell()
     QVERIFY(!w.showModule("no-such-module"));
     QVERIFY(w.showModule("fixture-good", "second"));
     QCOMPARE(w.currentPage()->objectName(), QStringLiteral("second"));
-    QCOMPARE(w.tourStops().size(), 1 + 3 + 3); // home, three views, three unavailable
+    QCOMPARE(w.tourStops().size(), 1 + 4 + 3); // home, four views, three unavailable
 }
 
 void ShellTest::traceTableFollowsTheCursor()
@@ -558,4 +578,351 @@ void ShellTest::plotsFollowTheFontAndPalette()
     QCOMPARE(plot.xAxis->tickLabelColor(), QColor(230, 230, 230));
 }
 
+void ShellTest::stateAndSeriesColoursKeepTheirContrastInBothPalettes()
+{
+    // The formula's known answers: black on white is 21:1, a colour on itself 1:1.
+    QCOMPARE(qRound(wb::ui::contrastRatio(Qt::black, Qt::white) * 100), 2100);
+    QCOMPARE(wb::ui::contrastRatio(QColor(120, 30, 200), QColor(120, 30, 200)), 1.0);
+    // #767676 on white is the lightest grey that reaches 4.5:1.
+    QVERIFY(wb::ui::contrastRatio(QColor(0x76, 0x76, 0x76), Qt::white) >= 4.5);
+    QVERIFY(wb::ui::contrastRatio(QColor(0x77, 0x77, 0x77), Qt::white) < 4.5);
+
+    auto *app = qobject_cast<QApplication *>(QCoreApplication::instance());
+    QVERIFY(app);
+    const QPalette saved = app->palette();
+    const wb::ui::Theme savedTheme = wb::ui::currentTheme();
+    QStringList failures;
+    for (const auto theme : {wb::ui::Theme::Light, wb::ui::Theme::Dark}) {
+        wb::ui::applyTheme(*app, theme);
+        const QPalette p = app->palette();
+        const QString name = theme == wb::ui::Theme::Dark ? "dark" : "light";
+        const QList<QColor> backgrounds = {p.color(QPalette::Window), p.color(QPalette::Base),
+                                           p.color(QPalette::AlternateBase)};
+        auto check = [&](const QString &what, const QColor &c) {
+            for (const QColor &bg : backgrounds) {
+                const double r = wb::ui::contrastRatio(c, bg);
+                if (r < 4.5)
+                    failures << QStringLiteral("%1 %2 %3 on %4: %5:1")
+                                    .arg(name, what, c.name(), bg.name())
+                                    .arg(r, 0, 'f', 2);
+            }
+        };
+        for (const QString role : {"running", "blocked", "waiting", "sleeping", "done", "accent"})
+            check(role, wb::ui::stateColor(role));
+        for (int i = 0; i < 8; ++i)
+            check(QStringLiteral("series %1").arg(i), wb::ui::seriesColor(i));
+        // Text on a spare slot uses the palette's Text colour.
+        const double onSpare =
+            wb::ui::contrastRatio(p.color(QPalette::Text), wb::ui::stateColor("spare"));
+        if (onSpare < 4.5)
+            failures << QStringLiteral("%1 text on spare: %2:1").arg(name).arg(onSpare);
+        // readableOn reaches the minimum and keeps the hue.
+        for (const QColor &bg : backgrounds) {
+            const QColor yellow(240, 228, 66);
+            const QColor r = wb::ui::readableOn(yellow, bg);
+            QVERIFY2(wb::ui::contrastRatio(r, bg) >= 4.5, qPrintable(name + " " + r.name()));
+            QVERIFY(qAbs(r.hslHue() - yellow.hslHue()) <= 2);
+        }
+    }
+    wb::ui::applyTheme(*app, savedTheme);
+    app->setPalette(saved);
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join("; ")));
+}
+
 #include "shell_test.moc"
+
+void ShellTest::secondKeysDriveTheTransportWhereverTheFocusIs()
+{
+    ModuleRegistry r;
+    r.scan({m_fixtures});
+    r.loadAll();
+    MainWindow w(r);
+    QVERIFY(w.showModule("fixture-good", "controls"));
+    w.resize(1280, 720);
+    w.show();
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    wb::ui::ModulePage *page = w.currentPage();
+    QVERIFY(page);
+    auto *c = w.transportBar()->controller();
+    QVERIFY(c && c->count() == 20);
+
+    auto *edit = page->findChild<QLineEdit *>("Name");
+    auto *notes = page->findChild<QPlainTextEdit *>("Notes");
+    auto *spin = page->findChild<QSpinBox *>("Count");
+    auto *combo = page->findChild<QComboBox *>("Choice");
+    auto *grid = page->findChild<QTableWidget *>("Grid");
+    auto *apply = page->findChild<QPushButton *>("Apply");
+    QVERIFY(edit && notes && spin && combo && grid && apply);
+    const QList<QWidget *> focusTargets{edit, notes, spin, combo, grid, apply};
+    for (QWidget *target : focusTargets) {
+        const QByteArray name = target->objectName().toUtf8();
+        target->setFocus(Qt::TabFocusReason);
+        QTRY_VERIFY2(target->hasFocus(), name.constData());
+        c->pause();
+        c->toStart();
+        QWidget *focus = QApplication::focusWidget();
+        QTest::keyClick(focus, Qt::Key_Right, Qt::AltModifier);
+        QTest::keyClick(focus, Qt::Key_Right, Qt::AltModifier);
+        QVERIFY2(c->position() == 2, name.constData());
+        QTest::keyClick(focus, Qt::Key_Left, Qt::AltModifier);
+        QVERIFY2(c->position() == 1, name.constData());
+        QTest::keyClick(focus, Qt::Key_End, Qt::AltModifier);
+        QVERIFY2(c->position() == 20, name.constData());
+        QTest::keyClick(focus, Qt::Key_Home, Qt::AltModifier);
+        QVERIFY2(c->position() == 0, name.constData());
+        const double speed = c->speed();
+        QTest::keyClick(focus, Qt::Key_Equal, Qt::AltModifier);
+        QVERIFY2(c->speed() == speed * 2, name.constData());
+        QTest::keyClick(focus, Qt::Key_Minus, Qt::AltModifier);
+        QVERIFY2(c->speed() == speed, name.constData());
+        QTest::keyClick(focus, Qt::Key_F5);
+        QVERIFY2(c->isPlaying(), name.constData());
+        QTest::keyClick(focus, Qt::Key_F5);
+        QVERIFY2(!c->isPlaying(), name.constData());
+        QVERIFY2(target->hasFocus(), name.constData()); // the keys never move the focus
+    }
+    // The controls were left as they were: the second keys never reached them.
+    QCOMPARE(edit->text(), QStringLiteral("some text"));
+    QCOMPARE(notes->toPlainText(), QStringLiteral("a line of notes"));
+    QCOMPARE(spin->value(), 5);
+    QCOMPARE(combo->currentIndex(), 1);
+    QCOMPARE(grid->currentRow(), 1);
+    QCOMPARE(grid->currentColumn(), 1);
+
+    // The first keys stay with a control that uses them: the text cursor moves, Space
+    // presses the focused button, and neither steps nor plays.
+    edit->setFocus();
+    QTRY_VERIFY(edit->hasFocus());
+    edit->setCursorPosition(0);
+    c->toStart();
+    QTest::keyClick(edit, Qt::Key_Right);
+    QCOMPARE(edit->cursorPosition(), 1);
+    QCOMPARE(c->position(), 0);
+    apply->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(apply->hasFocus());
+    QSignalSpy pressed(apply, &QPushButton::clicked);
+    QTest::keyClick(apply, Qt::Key_Space);
+    QCOMPARE(pressed.count(), 1);
+    QVERIFY(!c->isPlaying());
+    // A button a view focused itself does not keep Space: it plays.
+    edit->setFocus();
+    QTRY_VERIFY(edit->hasFocus());
+    apply->setFocus(Qt::OtherFocusReason);
+    QTRY_VERIFY(apply->hasFocus());
+    QTest::keyClick(apply, Qt::Key_Space);
+    QCOMPARE(pressed.count(), 1);
+    QVERIFY(c->isPlaying());
+    c->pause();
+    // Nor does a button the mouse just pressed: it plays, as before the click.
+    edit->setFocus();
+    QTRY_VERIFY(edit->hasFocus());
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QCOMPARE(pressed.count(), 2);
+    QTRY_VERIFY(apply->hasFocus());
+    QTest::keyClick(apply, Qt::Key_Space);
+    QCOMPARE(pressed.count(), 2);
+    QVERIFY(c->isPlaying());
+    c->pause();
+    // Where the focus widget has no use for them (the trace, whose rows are selected whole),
+    // the first keys step; Down there moves the cursor to the next row.
+    auto *trace = page->findChild<wb::ui::TraceTable *>("FixtureTraceTable");
+    QVERIFY(trace);
+    trace->setFocus();
+    QTRY_VERIFY(trace->hasFocus());
+    QTest::keyClick(trace, Qt::Key_Right);
+    QCOMPARE(c->position(), 1);
+    QTest::keyClick(trace, Qt::Key_Down);
+    QCOMPARE(c->position(), 2);
+    QTest::keyClick(trace, Qt::Key_Home);
+    QCOMPARE(c->position(), 0);
+
+    // Tab reaches every control of the view, the trace included.
+    QSet<QWidget *> reached;
+    edit->setFocus();
+    QTRY_VERIFY(edit->hasFocus());
+    for (int i = 0; i < 40; ++i) {
+        reached.insert(QApplication::focusWidget());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    }
+    for (QWidget *target : focusTargets)
+        QVERIFY2(reached.contains(target) || reached.contains(target->focusProxy()),
+                 qPrintable(target->objectName()));
+    QVERIFY(reached.contains(trace));
+}
+
+void ShellTest::theStepMenuAndTheBarNameTheSecondKeys()
+{
+    ModuleRegistry r;
+    r.scan({m_fixtures});
+    r.loadAll();
+    MainWindow w(r);
+    QMenu *step = nullptr;
+    for (QAction *a : w.menuBar()->actions())
+        if (a->menu() && a->text().remove('&') == "Step")
+            step = a->menu();
+    QVERIFY(step);
+    QStringList lines;
+    for (QAction *a : step->actions())
+        if (!a->isSeparator())
+            lines << a->text();
+    const QString menu = lines.join('\n');
+    for (const char *keys :
+         {"Space, F5", "Right, Alt+Right", "Left, Alt+Left", "Home, Alt+Home", "End, Alt+End"})
+        QVERIFY2(menu.contains(QLatin1String(keys)), qPrintable(menu));
+    QStringList tips;
+    for (auto *b : w.transportBar()->findChildren<QToolButton *>())
+        tips << b->toolTip();
+    const QString all = tips.join('\n');
+    for (const char *keys : {"Space, F5", "Right, Alt+Right", "Left, Alt+Left"})
+        QVERIFY2(all.contains(QLatin1String(keys)), qPrintable(all));
+}
+
+void ShellTest::layoutCheckNamesControlsTabNeverReaches()
+{
+    ModuleRegistry r;
+    auto w = shownWindow(r, QSize(1280, 720), 1280);
+    QVERIFY(w);
+    wb::shell::LayoutCheckOptions options;
+    options.sizes = {QSize(1280, 720)};
+    options.presentation = false;
+    options.moduleId = "fixture-good";
+    options.viewId = "cramped";
+    QStringList warnings;
+    const QString report = wb::shell::checkLayout(*w, options, &warnings).join('\n');
+    QVERIFY2(report.contains("QPushButton 'MouseOnly' \"Reset\" cannot be reached with Tab (its "
+                             "focus policy is NoFocus)"),
+             qPrintable(report));
+    QVERIFY2(!report.contains("\"Run\" cannot be reached"), qPrintable(report));
+    // Controls Tab enters and cannot leave are warnings.
+    const QString warned = warnings.join('\n');
+    QVERIFY2(warned.contains("QPlainTextEdit 'Script' takes Tab as text"), qPrintable(warned));
+    QVERIFY2(warned.contains("QTableWidget 'Sheet' moves between its cells with Tab"),
+             qPrintable(warned));
+    QVERIFY2(!report.contains("'Sheet'"), qPrintable(report));
+
+    // What the warning says of a table: Tab goes round its cells and never on.
+    QWidget box;
+    auto *column = new QVBoxLayout(&box);
+    auto *sheet = new QTableWidget(2, 2);
+    auto *after = new QPushButton("after");
+    column->addWidget(sheet);
+    column->addWidget(after);
+    box.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&box));
+    box.activateWindow();
+    sheet->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(sheet->hasFocus());
+    for (int i = 0; i < 12; ++i)
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QVERIFY(!after->hasFocus());
+    sheet->setTabKeyNavigation(false);
+    QTest::keyClick(sheet, Qt::Key_Tab);
+    QVERIFY(after->hasFocus());
+
+    // One control of each kind, each a Tab stop: nothing to report.
+    options.viewId = "controls";
+    options.presentation = true;
+    const QStringList problems = wb::shell::checkLayout(*w, options);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
+}
+
+void ShellTest::narrowLessonPaneShowsWideTablesAsCards()
+{
+    const QString lesson = QStringLiteral(
+        "# Tables\n\n"
+        "| hash | digest | block | words | steps | length field | status |\n"
+        "|---|---|---|---|---|---|---|\n"
+        "| MD5 (RFC 1321, 1992) | 128 | 64 bytes | 32-bit | 64 | 64-bit, little-endian | "
+        "practical collisions since 2004 |\n"
+        "| SHA-256 (FIPS 180-2, 2002) | 256 | 64 bytes | 32-bit | 64 | 64-bit, big-endian | "
+        "**secure** |\n\n"
+        "| bar | the thread is… |\n"
+        "|---|---|\n"
+        "| grey | done |\n");
+    wb::ui::LessonView view;
+    view.resize(300, 600);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setLesson(lesson);
+    // The seven columns do not fit 300 px; the two short ones do.
+    QCOMPARE(view.tablesShownAsCards(), QList<bool>({true, false}));
+    const QString text = view.document()->toPlainText();
+    QVERIFY2(text.contains("digest: 128") && text.contains("status: secure") &&
+                 text.contains("length field: 64-bit, big-endian"),
+             qPrintable(text));
+    QVERIFY(text.contains("SHA-256 (FIPS 180-2, 2002)"));
+    int tables = 0, cards = 0;
+    for (QTextFrame *f : view.document()->rootFrame()->childFrames())
+        qobject_cast<QTextTable *>(f) ? ++tables : ++cards;
+    QCOMPARE(tables, 1);
+    QCOMPARE(cards, 2);
+    // The value keeps its emphasis on the card; the title is bold.
+    const int secure = text.indexOf("secure");
+    QTextCursor at(view.document());
+    at.setPosition(secure + 1);
+    QVERIFY(at.charFormat().fontWeight() >= QFont::Bold);
+
+    // A wide pane shows the table again.
+    view.resize(1400, 600);
+    QTRY_COMPARE(view.tablesShownAsCards(), QList<bool>({false, false}));
+    tables = 0;
+    for (QTextFrame *f : view.document()->rootFrame()->childFrames())
+        tables += qobject_cast<QTextTable *>(f) ? 1 : 0;
+    QCOMPARE(tables, 2);
+}
+
+void ShellTest::lessonCodeAndPaneTitlesGrowWithPresentationMode()
+{
+    ModuleRegistry r;
+    auto w = shownWindow(r, QSize(1280, 720), 1280);
+    QVERIFY(w);
+    auto *lesson = w->findChild<wb::ui::LessonView *>();
+    QVERIFY(lesson);
+    lesson->setLesson(QStringLiteral("Call `acquire()` first.\n\n```\nlock.acquire()\n```\n"));
+    auto codeSize = [lesson] {
+        const QTextDocument *doc = lesson->document();
+        const int at = doc->toPlainText().indexOf("acquire");
+        QTextCursor c(const_cast<QTextDocument *>(doc));
+        c.setPosition(at + 1);
+        return c.charFormat().font().resolve(doc->defaultFont()).pointSizeF();
+    };
+    auto blockSize = [lesson] {
+        const QTextDocument *doc = lesson->document();
+        const int at = doc->toPlainText().indexOf("lock.acquire");
+        QTextCursor c(const_cast<QTextDocument *>(doc));
+        c.setPosition(at + 1);
+        return c.charFormat().font().resolve(doc->defaultFont()).pointSizeF();
+    };
+    // Ink in the lesson pane's title strip: a larger title leaves more of it.
+    auto titleInk = [&w] {
+        auto *dock = w->findChild<QDockWidget *>("LessonDock");
+        const int strip = dock->widget()->geometry().top();
+        const QImage image = dock->grab(QRect(0, 0, dock->width() / 2, strip)).toImage();
+        const QColor text = dock->palette().color(QPalette::WindowText);
+        int ink = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                ink += wb::ui::contrastRatio(image.pixelColor(x, y),
+                                             dock->palette().color(QPalette::Window)) > 3.0 &&
+                       qAbs(image.pixelColor(x, y).lightness() - text.lightness()) < 60;
+        return ink;
+    };
+    const qreal bodyBefore = lesson->document()->defaultFont().pointSizeF();
+    const qreal codeBefore = codeSize();
+    const qreal blockBefore = blockSize();
+    const int inkBefore = titleInk();
+    QVERIFY(inkBefore > 0);
+    w->setPresentationMode(true, false);
+    QCoreApplication::processEvents();
+    const qreal bodyAfter = lesson->document()->defaultFont().pointSizeF();
+    QVERIFY(bodyAfter > bodyBefore * 1.2);
+    QVERIFY2(codeSize() > codeBefore * 1.2,
+             qPrintable(QStringLiteral("%1 -> %2").arg(codeBefore).arg(codeSize())));
+    QVERIFY2(blockSize() > blockBefore * 1.2,
+             qPrintable(QStringLiteral("%1 -> %2").arg(blockBefore).arg(blockSize())));
+    const int inkAfter = titleInk();
+    QVERIFY2(inkAfter > inkBefore * 1.3,
+             qPrintable(QStringLiteral("%1 -> %2").arg(inkBefore).arg(inkAfter)));
+    w->setPresentationMode(false, false);
+}

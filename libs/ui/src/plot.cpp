@@ -98,10 +98,15 @@ private:
 
 QColor seriesColor(int index)
 {
-    // Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-    static const QColor colors[] = {
-        QColor(0, 114, 178),  QColor(230, 159, 0), QColor(0, 158, 115),  QColor(204, 121, 167),
-        QColor(86, 180, 233), QColor(213, 94, 0),  QColor(240, 228, 66), QColor(120, 120, 120)};
+    // After Okabe and Ito (distinguishable with the common colour-vision deficiencies), each
+    // darkened or lightened for the palette until lines and labels keep 4.5:1 against it.
+    static const QColor light[] = {QColor(0, 112, 175),  QColor(166, 83, 0),   QColor(0, 122, 89),
+                                   QColor(176, 67, 128), QColor(90, 80, 190),  QColor(143, 99, 0),
+                                   QColor(0, 110, 130),  QColor(106, 106, 106)};
+    static const QColor dark[] = {
+        QColor(86, 180, 233),  QColor(230, 159, 0),  QColor(0, 190, 140),  QColor(225, 140, 185),
+        QColor(150, 150, 255), QColor(240, 228, 66), QColor(249, 120, 40), QColor(160, 160, 160)};
+    const auto &colors = currentTheme() == Theme::Dark ? dark : light;
     return colors[static_cast<unsigned>(index) % std::size(colors)];
 }
 

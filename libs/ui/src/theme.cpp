@@ -9,6 +9,9 @@
 #include <QStyleFactory>
 #include <QWidget>
 
+#include <algorithm>
+#include <cmath>
+
 namespace wb::ui {
 
 namespace {
@@ -121,18 +124,48 @@ QColor stateColor(const QString &role)
 {
     const bool dark = g_theme == Theme::Dark;
     if (role == "running")
-        return dark ? QColor(80, 190, 120) : QColor(46, 160, 67);
+        return dark ? QColor(80, 190, 120) : QColor(35, 122, 51);
     if (role == "blocked")
-        return dark ? QColor(235, 95, 95) : QColor(207, 34, 46);
+        return dark ? QColor(240, 115, 115) : QColor(200, 30, 42);
     if (role == "waiting")
-        return dark ? QColor(240, 180, 70) : QColor(191, 135, 0);
+        return dark ? QColor(240, 180, 70) : QColor(140, 99, 0);
     if (role == "sleeping")
-        return dark ? QColor(120, 160, 230) : QColor(84, 110, 200);
+        return dark ? QColor(120, 160, 230) : QColor(70, 98, 194);
     if (role == "done")
-        return dark ? QColor(120, 120, 125) : QColor(160, 160, 165);
+        return dark ? QColor(152, 152, 156) : QColor(106, 106, 112);
     if (role == "spare")
         return dark ? QColor(70, 74, 80) : QColor(225, 228, 232);
-    return dark ? QColor(110, 170, 255) : QColor(9, 105, 218); // accent
+    return dark ? QColor(110, 170, 255) : QColor(9, 100, 210); // accent
+}
+
+namespace {
+double channel(double c)
+{
+    return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+}
+double luminance(const QColor &c)
+{
+    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+}
+} // namespace
+
+double contrastRatio(const QColor &a, const QColor &b)
+{
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+QColor readableOn(const QColor &color, const QColor &background, double minimum)
+{
+    const bool lighten = luminance(background) < 0.18;
+    QColor c = color.toHsl();
+    float h, s, l, a;
+    c.getHslF(&h, &s, &l, &a);
+    for (int i = 0; i < 200 && contrastRatio(c, background) < minimum; ++i) {
+        l = std::clamp(l + (lighten ? 0.005f : -0.005f), 0.0f, 1.0f);
+        c = QColor::fromHslF(h < 0 ? 0 : h, s, l, a);
+    }
+    return c.toRgb();
 }
 
 } // namespace wb::ui

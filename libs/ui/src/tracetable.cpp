@@ -4,6 +4,7 @@
 #include <QEvent>
 #include <QFont>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QPalette>
 
 #include <algorithm>
@@ -161,7 +162,10 @@ TraceTable::TraceTable(QWidget *parent) : QTableView(parent), m_model(new TraceM
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setSelectionMode(QAbstractItemView::SingleSelection);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
-    setFocusPolicy(Qt::NoFocus);
+    // Tab reaches the table; the transport keeps Left, Right, Home, End and Space there (rows
+    // are selected whole, so the table has no use for them).
+    setFocusPolicy(Qt::StrongFocus);
+    setTabKeyNavigation(false); // Tab goes on to the next control
     setAccessibleName(tr("Trace"));
     setAccessibleDescription(tr("Every recorded step: its number, its kind and what happened; "
                                 "the selected row is the cursor"));
@@ -190,6 +194,18 @@ void TraceTable::setController(StepController *controller)
     if (controller)
         connect(controller, &StepController::positionChanged, this, &TraceTable::follow);
     follow();
+}
+
+void TraceTable::keyPressEvent(QKeyEvent *event)
+{
+    QTableView::keyPressEvent(event);
+    const int key = event->key();
+    if (!m_controller || (key != Qt::Key_Up && key != Qt::Key_Down && key != Qt::Key_PageUp &&
+                          key != Qt::Key_PageDown))
+        return;
+    const QModelIndex current = currentIndex();
+    if (current.isValid() && current.row() + 1 != m_controller->position())
+        m_controller->seek(current.row() + 1);
 }
 
 void TraceTable::follow()

@@ -14,6 +14,52 @@
 namespace wb::ui {
 
 namespace {
+struct KeyPair
+{
+    QList<QKeySequence> first;  // kept by a focused widget that uses them
+    QList<QKeySequence> second; // taken by no widget
+};
+
+KeyPair keysOf(TransportAction action)
+{
+    switch (action) {
+    case TransportAction::PlayPause:
+        return {{Qt::Key_Space}, {Qt::Key_F5, Qt::Key_MediaTogglePlayPause}};
+    case TransportAction::StepForward:
+        return {{Qt::Key_Right}, {QKeySequence(Qt::ALT | Qt::Key_Right)}};
+    case TransportAction::StepBack:
+        return {{Qt::Key_Left}, {QKeySequence(Qt::ALT | Qt::Key_Left)}};
+    case TransportAction::ToStart:
+        return {{Qt::Key_Home}, {QKeySequence(Qt::ALT | Qt::Key_Home)}};
+    case TransportAction::ToEnd:
+        return {{Qt::Key_End}, {QKeySequence(Qt::ALT | Qt::Key_End)}};
+    case TransportAction::Faster:
+        return {{Qt::Key_Plus, Qt::Key_Equal},
+                {QKeySequence(Qt::ALT | Qt::Key_Plus), QKeySequence(Qt::ALT | Qt::Key_Equal)}};
+    case TransportAction::Slower:
+        return {{Qt::Key_Minus}, {QKeySequence(Qt::ALT | Qt::Key_Minus)}};
+    }
+    return {};
+}
+} // namespace
+
+QList<QKeySequence> transportKeys(TransportAction action)
+{
+    const KeyPair keys = keysOf(action);
+    return keys.first + keys.second;
+}
+
+QString transportKeyText(TransportAction action)
+{
+    const KeyPair keys = keysOf(action);
+    QStringList names;
+    for (const QList<QKeySequence> *list : {&keys.first, &keys.second})
+        if (!list->isEmpty())
+            names << list->first().toString(QKeySequence::NativeText);
+    return names.join(QStringLiteral(", "));
+}
+
+namespace {
 enum class Glyph { Start, Back, Play, Pause, Forward, End };
 
 // The transport's glyphs drawn in the palette's text colour (and its disabled colour), so
@@ -128,16 +174,22 @@ TransportBar::TransportBar(QWidget *parent) : QWidget(parent)
     setObjectName("TransportBar");
     auto *row = new QHBoxLayout(this);
     row->setContentsMargins(6, 2, 6, 2);
-    m_start = makeButton(this, Glyph::Start, tr("Jump to start (Home)"));
-    m_back = makeButton(this, Glyph::Back, tr("Step back (Left)"));
-    m_play = makeButton(this, Glyph::Play, tr("Play / pause (Space)"));
-    m_forward = makeButton(this, Glyph::Forward, tr("Step forward (Right)"));
-    m_end = makeButton(this, Glyph::End, tr("Jump to end (End)"));
+    using TA = TransportAction;
+    m_start = makeButton(this, Glyph::Start,
+                         tr("Jump to start (%1)").arg(transportKeyText(TA::ToStart)));
+    m_back =
+        makeButton(this, Glyph::Back, tr("Step back (%1)").arg(transportKeyText(TA::StepBack)));
+    m_play = makeButton(this, Glyph::Play,
+                        tr("Play / pause (%1)").arg(transportKeyText(TA::PlayPause)));
+    m_forward = makeButton(this, Glyph::Forward,
+                           tr("Step forward (%1)").arg(transportKeyText(TA::StepForward)));
+    m_end = makeButton(this, Glyph::End, tr("Jump to end (%1)").arg(transportKeyText(TA::ToEnd)));
     for (auto *b : {m_start, m_back, m_play, m_forward, m_end})
         row->addWidget(b);
 
     m_speed = new QComboBox(this);
-    m_speed->setToolTip(tr("Playback speed (+ / -)"));
+    m_speed->setToolTip(tr("Playback speed (faster: %1; slower: %2)")
+                            .arg(transportKeyText(TA::Faster), transportKeyText(TA::Slower)));
     m_speed->setFocusPolicy(Qt::NoFocus);
     for (double s = StepController::MinSpeed; s <= StepController::MaxSpeed; s *= 2)
         m_speed->addItem(QStringLiteral("%1×").arg(s), s);

@@ -17,4 +17,19 @@ QColor seriesColor(int index);
 QCPItemStraightLine *cursorLine(QCustomPlot *plot);
 void moveCursorLine(QCPItemStraightLine *line, double x);
 
+// A plot that redraws once its size has settled: QCustomPlot redraws every layer at each
+// resize, and a page being laid out resizes its plots several times in a row.
+class SettlingPlot : public QCustomPlot
+{
+public:
+    using QCustomPlot::QCustomPlot;
+
+protected:
+    void resizeEvent(QResizeEvent *) override
+    {
+        setViewport(rect());
+        replot(rpQueuedReplot);
+    }
+};
+
 } // namespace wb::ui

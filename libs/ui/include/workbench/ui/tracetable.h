@@ -1,6 +1,7 @@
 #pragma once
 // Every event of a trace in a table (step, thread, kind, what happened), following the cursor:
-// the current event is selected and kept in view; double-clicking a row moves the cursor there.
+// the current event is selected and kept in view; double-clicking a row, or moving to it with
+// Up, Down, Page Up or Page Down while the table has the focus, moves the cursor there.
 // The model reads the trace lazily, so a million events cost nothing until scrolled to. The
 // Thread column shows only once some event was recorded on a thread other than 0.
 
@@ -48,6 +49,9 @@ class TraceTable : public QTableView
 public:
     explicit TraceTable(QWidget *parent = nullptr);
     void setController(StepController *controller);
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
 
 private:
     void follow();

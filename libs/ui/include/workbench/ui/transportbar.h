@@ -2,6 +2,8 @@
 // Play/pause, step back, step, jump to start/end, speed, a position slider and the event
 // counter with the current event's label, bound to whichever StepController is current.
 
+#include <QKeySequence>
+#include <QList>
 #include <QPointer>
 #include <QWidget>
 
@@ -13,6 +15,14 @@ class QComboBox;
 namespace wb::ui {
 
 class StepController;
+
+// What the transport's keys do. Each has a first key (Space, the arrows, Home, End, + and -)
+// that a focused text input, spin box, list or button may keep for itself, and a second key
+// (F5 and Alt with the first key) that no widget takes, so it works with the focus anywhere.
+enum class TransportAction { PlayPause, StepForward, StepBack, ToStart, ToEnd, Faster, Slower };
+QList<QKeySequence> transportKeys(TransportAction action);
+// The keys as a reader sees them: "Right, Alt+Right".
+QString transportKeyText(TransportAction action);
 
 class TransportBar : public QWidget
 {
