@@ -8,6 +8,8 @@
 
 #include "workbench/core/rng.h"
 
+#include "workbench/core/event_contract.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -19,43 +21,10 @@ using namespace wb::list;
 
 namespace {
 
-bool sameValue(const wb::Value &a, const wb::Value &b)
-{
-    // Integers may come back as the other signedness (a uint64 id read into int64 and out).
-    auto asInt = [](const wb::Value &v) -> std::optional<long double> {
-        if (auto i = std::get_if<std::int64_t>(&v))
-            return static_cast<long double>(*i);
-        if (auto u = std::get_if<std::uint64_t>(&v))
-            return static_cast<long double>(*u);
-        return std::nullopt;
-    };
-    if (asInt(a) && asInt(b))
-        return *asInt(a) == *asInt(b);
-    return a == b;
-}
-
-// Reads `e` as its declared struct and writes it again: the same fields in the same order.
 template <class Set> void expectRoundTrip(const wb::Event &e, std::set<std::string> &seen)
 {
-    ASSERT_TRUE(Set::contains(e.kind)) << "undeclared kind \"" << e.kind << "\"";
-    bool visited = false;
-    Set::visit(e, [&](const auto &typed) {
-        visited = true;
-        const std::vector<wb::Field> again = wb::fieldsOf(typed);
-        ASSERT_EQ(again.size(), e.fields.size()) << e.kind << ": " << e.label;
-        for (std::size_t i = 0; i < again.size(); ++i) {
-            EXPECT_EQ(again[i].key, e.fields[i].key) << e.kind;
-            EXPECT_TRUE(sameValue(again[i].value, e.fields[i].value))
-                << e.kind << "." << again[i].key;
-        }
-    });
-    EXPECT_TRUE(visited);
+    EXPECT_EQ(wb::contract::roundTripMismatch<Set>(e), "") << e.label;
     seen.insert(e.kind);
-}
-
-template <class Set> std::set<std::string> declaredKinds()
-{
-    return {Set::kinds.begin(), Set::kinds.end()};
 }
 
 TEST(ListEvents, EveryRecordedEventRoundTrips)
@@ -118,8 +87,8 @@ TEST(ListEvents, EveryRecordedEventRoundTrips)
         for (std::size_t i = 0; i < trace.size(); ++i)
             expectRoundTrip<events::SortEvents>(trace[i], sortSeen);
     }
-    EXPECT_EQ(listSeen, declaredKinds<events::ListEvents>());
-    EXPECT_EQ(sortSeen, declaredKinds<events::SortEvents>());
+    EXPECT_EQ(listSeen, wb::contract::declaredKinds<events::ListEvents>());
+    EXPECT_EQ(sortSeen, wb::contract::declaredKinds<events::SortEvents>());
 }
 
 TEST(ListEvents, AMissingFieldIsAnErrorNotZero)
@@ -135,55 +104,12 @@ TEST(ListEvents, AMissingFieldIsAnErrorNotZero)
     EXPECT_THROW(applyListEvent(s, e), wb::EventFieldError);
 }
 
-// The fields column of each `| `kind` | fields | notes |` row under one heading's tables.
-std::vector<std::map<std::string, std::string>> readmeTables()
-{
-    std::ifstream in(WB_LIST_README);
-    std::vector<std::map<std::string, std::string>> tables;
-    std::string line;
-    bool inTable = false;
-    while (std::getline(in, line)) {
-        if (line.rfind("| kind | fields | notes |", 0) == 0) {
-            tables.emplace_back();
-            inTable = true;
-            continue;
-        }
-        if (!inTable)
-            continue;
-        if (line.rfind("|---", 0) == 0)
-            continue;
-        if (line.rfind("| `", 0) != 0) {
-            inTable = false;
-            continue;
-        }
-        const auto kindEnd = line.find('`', 3);
-        const std::string kind = line.substr(3, kindEnd - 3);
-        const auto fieldsStart = line.find('|', kindEnd) + 2;
-        const auto fieldsEnd = line.find(" |", fieldsStart);
-        tables.back()[kind] = line.substr(fieldsStart, fieldsEnd - fieldsStart);
-    }
-    return tables;
-}
-
-template <class Set> std::map<std::string, std::string> declaredTable()
-{
-    std::map<std::string, std::string> out;
-    Set::forEachType([&](auto t) {
-        using E = typename decltype(t)::type;
-        std::string fields;
-        for (const auto &f : wb::fieldInfo<E>())
-            fields += (fields.empty() ? "" : ", ") + std::string(f.key) + (f.optional ? "?" : "");
-        out[std::string(E::kind)] = fields;
-    });
-    return out;
-}
-
 TEST(ListEvents, TheReadmeTablesMatchTheDeclarations)
 {
-    const auto tables = readmeTables();
+    const auto tables = wb::contract::readEventTables(WB_LIST_README);
     ASSERT_EQ(tables.size(), 2u) << "the README's two event tables";
-    EXPECT_EQ(tables[0], declaredTable<events::ListEvents>());
-    EXPECT_EQ(tables[1], declaredTable<events::SortEvents>());
+    EXPECT_EQ(tables[0], wb::contract::declaredTable<events::ListEvents>());
+    EXPECT_EQ(tables[1], wb::contract::declaredTable<events::SortEvents>());
 }
 
 } // namespace

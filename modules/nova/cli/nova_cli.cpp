@@ -2,6 +2,7 @@
 // the launch over the message bus, without a display. A new command is one entry in
 // kCommands.
 #include "nova/core/addr.h"
+#include "nova/core/events.h"
 #include "nova/core/iptables.h"
 #include "nova/core/launch.h"
 #include "nova/core/libvirt_xml.h"
@@ -667,15 +668,21 @@ std::size_t printSteps(std::ostream &out, const wb::Trace &trace, std::size_t fr
 {
     for (; from < trace.size(); ++from) {
         const wb::Event &e = trace.at(from);
-        if (e.kind == "cast" || e.kind == "call" || e.kind == "reply")
-            out << e.intField("n") << ' ' << e.kind << ' ' << e.stringField("from") << " -> "
-                << e.stringField("to") << ' ' << e.stringField("method") << " ["
-                << e.stringField("routing_key") << "]\n";
-        else if (e.kind == "local")
-            out << e.intField("n") << " local " << e.stringField("from") << ' '
-                << e.stringField("method") << ": " << e.stringField("detail") << '\n';
-        else if (e.kind == "service" || e.kind == "state" || e.kind == "component-error")
+        // The kinds a component reports (and no other: walkPacket's "return" shares its name
+        // with the broker's basic.return).
+        using Reported = wb::EventSet<events::Cast, events::Call, events::Reply, events::Local,
+                                      events::Service, events::State, events::ComponentError>;
+        const auto message = [&]<class Name>(const events::RpcMessage<Name> &m) {
+            out << m.n << ' ' << e.kind << ' ' << m.from << " -> " << m.to << ' ' << m.method
+                << " [" << m.routingKey << "]\n";
+        };
+        const auto local = [&](const events::Local &l) {
+            out << l.n << " local " << l.from << ' ' << l.method << ": " << l.detail << '\n';
+        };
+        const auto labelled = [&](const auto &) {
             out << e.kind << ' ' << e.label << '\n';
+        };
+        Reported::visit(e, events::Overloaded{message, local, labelled});
     }
     out.flush();
     return from;

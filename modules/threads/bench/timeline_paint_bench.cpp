@@ -32,7 +32,11 @@ std::shared_ptr<ThreadsSession> &session()
             trace->add("acquired", "acquired",
                        {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 0}}, a);
             trace->add("blocked", "blocked",
-                       {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 0}, {"waiter", false}},
+                       {{"primitive", "lock"},
+                        {"layer", "Lock"},
+                        {"value", 0},
+                        {"locked", true},
+                        {"waiter", false}},
                        b);
             const auto &rel =
                 trace->add("released", "released",
@@ -42,8 +46,10 @@ std::shared_ptr<ThreadsSession> &session()
                         {"layer", "Lock"},
                         {"cause", static_cast<std::int64_t>(rel.seq)}},
                        b);
-            trace->add("print", "print", {{"text", "tick"}, {"layer", "console"}}, a);
-            trace->add("sleep", "sleep", {{"primitive", "time"}, {"layer", "thread"}}, a);
+            trace->add("print", "print",
+                       {{"primitive", "console"}, {"layer", "console"}, {"text", "tick"}}, a);
+            trace->add("sleep", "sleep",
+                       {{"primitive", "time"}, {"layer", "thread"}, {"seconds", 0.5}}, a);
         }
         auto session = std::make_shared<ThreadsSession>();
         session->showTrace(trace, "fetch-lock");

@@ -1,4 +1,5 @@
 // `workbench-cli threads run SCENARIO [--seed N] [--mode free|step] [--json]`
+#include "threads/core/events.h"
 #include "threads/core/playground.h"
 #include "threads/core/pythontwin.h"
 #include "threads/core/scenarios.h"
@@ -10,6 +11,8 @@
 #include <fstream>
 #include <ostream>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace {
@@ -83,13 +86,21 @@ void writeSummary(wb::JsonWriter &j, const Summary &s)
 
 void writeEvent(wb::JsonWriter &j, const wb::Event &e)
 {
+    // Every declared event starts with its primitive and layer; reading it as its struct
+    // also checks it against its declaration (events.h).
+    std::string primitive, layer;
+    if (!events::ThreadsEvents::visit(e, [&](const auto &typed) {
+            primitive = typed.primitive;
+            layer = typed.layer;
+        }))
+        throw std::logic_error("threads: event kind \"" + e.kind + "\" is not declared");
     j.beginObject();
     j.key("seq").value(e.seq);
     j.key("t_ns").value(e.tNs);
     j.key("thread").value(std::string_view(threadName(e.thread)));
-    j.key("primitive").value(std::string_view(e.stringField("primitive")));
+    j.key("primitive").value(std::string_view(primitive));
     j.key("event").value(std::string_view(e.kind));
-    j.key("layer").value(std::string_view(e.stringField("layer")));
+    j.key("layer").value(std::string_view(layer));
     j.key("label").value(std::string_view(e.label));
     j.key("file").value(e.where.fileName());
     j.key("line").value(static_cast<std::uint64_t>(e.where.line));

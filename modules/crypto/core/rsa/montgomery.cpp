@@ -7,6 +7,7 @@
 // Algorithms", 1996: its FIPS variant for the fixed sizes RSA uses, CIOS for the others).
 #include "crypto/core/bigint.h"
 
+#include "crypto/core/events.h"
 #include "mont_adx.h"
 #include "mont_ifma.h"
 #include "mont_portable.h"
@@ -563,32 +564,27 @@ BigInt MontgomeryContext::modPow(const BigInt &base, const BigInt &exponent, Exp
     std::uint64_t squarings = 0, multiplications = 0;
     const std::string opName(name);
     if (trace)
-        trace->add("modexp_begin",
+        wb::record(trace,
+                   events::ModexpBegin{opName, base.toBytes(), exponent.toBytes(),
+                                       m_modulus.toBytes(), window,
+                                       kind == ExponentKind::Public ? "public" : "secret"},
                    opName + ": exponentiation modulo a " + std::to_string(m_modulus.bitLength()) +
-                       "-bit number",
-                   {{"name", opName},
-                    {"base", base.toBytes()},
-                    {"exponent", exponent.toBytes()},
-                    {"modulus", m_modulus.toBytes()},
-                    {"window", window},
-                    {"kind", kind == ExponentKind::Public ? "public" : "secret"}});
+                       "-bit number");
     auto square = [&] {
         mul.square(acc.data(), acc.data());
         ++squarings;
         if (trace)
-            trace->add("modexp_square", opName + ": square",
-                       {{"name", opName},
-                        {"step", squarings + multiplications},
-                        {"value", plainBytes(acc)}});
+            wb::record(trace,
+                       events::ModexpSquare{opName, squarings + multiplications, plainBytes(acc)},
+                       opName + ": square");
     };
     auto multiplied = [&](std::uint64_t digit) {
         ++multiplications;
         if (trace)
-            trace->add("modexp_multiply", opName + ": multiply by base^" + std::to_string(digit),
-                       {{"name", opName},
-                        {"step", squarings + multiplications},
-                        {"digit", digit},
-                        {"value", plainBytes(acc)}});
+            wb::record(trace,
+                       events::ModexpMultiply{opName, squarings + multiplications, digit,
+                                              plainBytes(acc)},
+                       opName + ": multiply by base^" + std::to_string(digit));
     };
 
     if (bits == 0) {
@@ -636,11 +632,8 @@ BigInt MontgomeryContext::modPow(const BigInt &base, const BigInt &exponent, Exp
     mul(acc.data(), acc.data(), one.data()); // out of Montgomery form
     BigInt result = BigInt::fromLimbs(acc);
     if (trace)
-        trace->add("modexp_end", opName + ": result",
-                   {{"name", opName},
-                    {"result", result.toBytes()},
-                    {"squarings", squarings},
-                    {"multiplications", multiplications}});
+        wb::record(trace, events::ModexpEnd{opName, result.toBytes(), squarings, multiplications},
+                   opName + ": result");
     std::fill(acc.begin(), acc.end(), 0);
     std::fill(x.begin(), x.end(), 0);
     return result;

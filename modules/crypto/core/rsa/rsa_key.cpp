@@ -2,6 +2,7 @@
 // primes, and validation (see rsa.h).
 #include "crypto/core/rsa.h"
 
+#include "crypto/core/events.h"
 #include "workbench/core/trace.h"
 
 #include <array>
@@ -79,15 +80,12 @@ bool millerRabin(const BigInt &n, int rounds, wb::Trace *trace, const PrimeLabel
                 break; // a nontrivial square root of 1: composite
         }
         if (trace)
-            trace->add("rsa_mr_round",
+            wb::record(trace,
+                       events::RsaMrRound{label.name, label.index, round + 1, a.toBytes(),
+                                          pass ? "pass" : "composite"},
                        std::string("Miller-Rabin round ") + std::to_string(round + 1) + " on " +
                            label.name + " candidate " + std::to_string(label.index) + ": " +
-                           (pass ? "pass" : "composite"),
-                       {{"prime", label.name},
-                        {"index", label.index},
-                        {"round", round + 1},
-                        {"base", a.toBytes()},
-                        {"outcome", pass ? "pass" : "composite"}});
+                           (pass ? "pass" : "composite"));
         if (!pass)
             return false;
     }
@@ -149,15 +147,15 @@ BigInt randomPrime(std::size_t bits, const BigInt &e, const char *name, wb::Trac
             result = "e shares a factor with p-1";
         }
         if (trace) {
-            std::vector<Field> fields = {{"prime", name},
-                                         {"index", index},
-                                         {"candidate", candidate.toBytes()},
-                                         {"result", result}};
+            events::RsaCandidate event;
+            event.prime = name;
+            event.index = index;
+            event.candidate = candidate.toBytes();
+            event.result = result;
             if (factor)
-                fields.emplace_back("factor", factor);
-            trace->add("rsa_candidate",
-                       std::string(name) + " candidate " + std::to_string(index) + ": " + result,
-                       std::move(fields));
+                event.factor = factor;
+            wb::record(trace, event,
+                       std::string(name) + " candidate " + std::to_string(index) + ": " + result);
         }
         if (ok)
             return candidate;
@@ -188,19 +186,13 @@ RsaPrivateKey assembleKey(BigInt p, BigInt q, const BigInt &e, PrivateExponent e
     key.p = std::move(p);
     key.q = std::move(q);
     if (trace)
-        trace->add("rsa_key", "key: n = p*q has " + std::to_string(key.n.bitLength()) + " bits",
-                   {{"p", key.p.toBytes()},
-                    {"q", key.q.toBytes()},
-                    {"n", key.n.toBytes()},
-                    {"phi", phi.toBytes()},
-                    {"lambda", lambda.toBytes()},
-                    {"e", key.e.toBytes()},
-                    {"d", key.d.toBytes()},
-                    {"dp", key.dP.toBytes()},
-                    {"dq", key.dQ.toBytes()},
-                    {"qinv", key.qInv.toBytes()},
-                    {"bits", key.n.bitLength()},
-                    {"exponent", exponent == PrivateExponent::Phi ? "phi" : "lambda"}});
+        wb::record(trace,
+                   events::RsaKey{key.p.toBytes(), key.q.toBytes(), key.n.toBytes(), phi.toBytes(),
+                                  lambda.toBytes(), key.e.toBytes(), key.d.toBytes(),
+                                  key.dP.toBytes(), key.dQ.toBytes(), key.qInv.toBytes(),
+                                  key.n.bitLength(),
+                                  exponent == PrivateExponent::Phi ? "phi" : "lambda"},
+                   "key: n = p*q has " + std::to_string(key.n.bitLength()) + " bits");
     return key;
 }
 
@@ -230,8 +222,8 @@ RsaPrivateKey generateRsaKey(std::size_t bits, wb::Trace *trace, const BigInt &e
     if (e.bitLength() >= bits)
         throw CryptoError("the public exponent must be smaller than the modulus");
     if (trace)
-        trace->add("rsa_keygen_begin", "generate a " + std::to_string(bits) + "-bit RSA key",
-                   {{"bits", bits}, {"e", e.toBytes()}});
+        wb::record(trace, events::RsaKeygenBegin{bits, e.toBytes()},
+                   "generate a " + std::to_string(bits) + "-bit RSA key");
     for (;;) {
         BigInt p = randomPrime(bits / 2, e, "p", trace);
         BigInt q = randomPrime(bits / 2, e, "q", trace);

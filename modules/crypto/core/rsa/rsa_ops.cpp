@@ -3,6 +3,7 @@
 #include "crypto/core/hash.h"
 #include "crypto/core/rsa.h"
 
+#include "crypto/core/events.h"
 #include "workbench/core/trace.h"
 
 #include <algorithm>
@@ -94,8 +95,8 @@ BigInt rsaPrivateOp(const RsaPrivateKey &key, const BigInt &c, wb::Trace *trace,
         return modPow(c, key.d, key.n, ExponentKind::Secret, trace, "private");
 
     if (trace)
-        trace->add("rsa_crt_begin", "private operation with the Chinese remainder theorem",
-                   {{"input", c.toBytes()}, {"dp", key.dP.toBytes()}, {"dq", key.dQ.toBytes()}});
+        wb::record(trace, events::RsaCrtBegin{c.toBytes(), key.dP.toBytes(), key.dQ.toBytes()},
+                   "private operation with the Chinese remainder theorem");
     // Garner's recombination: m = mq + q * (qInv * (mp - mq) mod p).
     BigInt mp, mq;
     if (trace) {
@@ -109,11 +110,9 @@ BigInt rsaPrivateOp(const RsaPrivateKey &key, const BigInt &c, wb::Trace *trace,
     BigInt h = (mp + key.p - mqModP) % key.p * key.qInv % key.p;
     BigInt m = mq + h * key.q;
     if (trace)
-        trace->add("rsa_crt_combine", "combine: m = mq + q * (qInv (mp - mq) mod p)",
-                   {{"mp", mp.toBytes()},
-                    {"mq", mq.toBytes()},
-                    {"h", h.toBytes()},
-                    {"result", m.toBytes()}});
+        wb::record(trace,
+                   events::RsaCrtCombine{mp.toBytes(), mq.toBytes(), h.toBytes(), m.toBytes()},
+                   "combine: m = mq + q * (qInv (mp - mq) mod p)");
     // A fault in one half would make m - (right answer) a multiple of exactly one prime and
     // leak it (Boneh-DeMillo-Lipton); re-encrypting catches that. Falls back to c^d mod n.
     if (m >= key.n || modPow(m, key.e, key.n, ExponentKind::Public) != c)
@@ -166,8 +165,8 @@ BigInt malleate(const RsaPublicKey &key, const BigInt &c, const BigInt &s, wb::T
     const BigInt sE = modPow(s, key.e, key.n, ExponentKind::Public);
     BigInt cPrime = c * sE % key.n;
     if (trace)
-        trace->add("rsa_malleate", "c' = c * s^e mod n decrypts to m * s mod n",
-                   {{"c", c.toBytes()}, {"s", s.toBytes()}, {"c_prime", cPrime.toBytes()}});
+        wb::record(trace, events::RsaMalleate{c.toBytes(), s.toBytes(), cPrime.toBytes()},
+                   "c' = c * s^e mod n decrypts to m * s mod n");
     return cPrime;
 }
 
@@ -237,16 +236,10 @@ Bytes oaepEncryptWithSeed(const RsaPublicKey &key, std::span<const std::uint8_t>
     em.insert(em.end(), maskedSeed.begin(), maskedSeed.end());
     em.insert(em.end(), maskedDb.begin(), maskedDb.end());
     if (trace)
-        trace->add("oaep_encode", "OAEP: EM = 00 || maskedSeed || maskedDB",
-                   {{"lhash", emptyLabelHash()},
-                    {"ps_length", psLen},
-                    {"db", db},
-                    {"seed", Bytes(seed.begin(), seed.end())},
-                    {"db_mask", dbMask},
-                    {"masked_db", maskedDb},
-                    {"seed_mask", seedMask},
-                    {"masked_seed", maskedSeed},
-                    {"em", em}});
+        wb::record(trace,
+                   events::OaepEncode{emptyLabelHash(), psLen, db, Bytes(seed.begin(), seed.end()),
+                                      dbMask, maskedDb, seedMask, maskedSeed, em},
+                   "OAEP: EM = 00 || maskedSeed || maskedDB");
     secureWipe(db);
     return rsaPublicOp(key, BigInt::fromBytes(em), trace).toBytes(k);
 }
@@ -294,8 +287,8 @@ Bytes oaepDecrypt(const RsaPrivateKey &key, std::span<const std::uint8_t> cipher
     }
     Bytes message(db.begin() + std::ptrdiff_t(oneIndex + 1), db.end());
     if (trace)
-        trace->add("oaep_decode", "OAEP: unmask seed and DB, check lHash and 00..01",
-                   {{"em", em}, {"seed", seed}, {"db", db}, {"message_length", message.size()}});
+        wb::record(trace, events::OaepDecode{em, seed, db, message.size()},
+                   "OAEP: unmask seed and DB, check lHash and 00..01");
     secureWipe(db);
     secureWipe(em);
     return message;
@@ -323,10 +316,9 @@ Bytes pkcs1v15SignDigest(const RsaPrivateKey &key, std::span<const std::uint8_t>
     if (trace) {
         Bytes info(kSha256DigestInfo.begin(), kSha256DigestInfo.end());
         info.insert(info.end(), digestBytes.begin(), digestBytes.end());
-        trace->add("pkcs1_encode", "PKCS#1 v1.5: EM = 00 01 FF..FF 00 || DigestInfo",
-                   {{"digest", Bytes(digestBytes.begin(), digestBytes.end())},
-                    {"digest_info", info},
-                    {"em", em}});
+        wb::record(trace,
+                   events::Pkcs1Encode{Bytes(digestBytes.begin(), digestBytes.end()), info, em},
+                   "PKCS#1 v1.5: EM = 00 01 FF..FF 00 || DigestInfo");
     }
     return rsaPrivateOp(key, BigInt::fromBytes(em), trace).toBytes(k);
 }
@@ -353,9 +345,8 @@ bool pkcs1v15VerifyDigest(const RsaPublicKey &key, std::span<const std::uint8_t>
     const Bytes recovered = rsaPublicOp(key, s, trace).toBytes(k);
     const bool valid = constantTimeEqual(expected, recovered);
     if (trace)
-        trace->add("pkcs1_verify",
-                   valid ? "PKCS#1 v1.5: signature valid" : "PKCS#1 v1.5: signature invalid",
-                   {{"expected_em", expected}, {"recovered_em", recovered}, {"valid", valid}});
+        wb::record(trace, events::Pkcs1Verify{expected, recovered, valid},
+                   valid ? "PKCS#1 v1.5: signature valid" : "PKCS#1 v1.5: signature invalid");
     return valid;
 }
 

@@ -1,5 +1,6 @@
 #include "crypto/core/arc4.h"
 
+#include "crypto/core/events.h"
 #include "workbench/core/trace.h"
 
 #include <bit>
@@ -28,9 +29,8 @@ Arc4::Arc4(std::span<const std::uint8_t> key, wb::Trace *trace) : m_trace(trace)
         j = std::uint8_t(j + m_s[i] + keyByte);
         std::swap(m_s[i], m_s[j]);
         if (trace)
-            trace->add(
-                "arc4_ksa", "ARC4 key schedule step " + std::to_string(i),
-                {{"i", i}, {"j", j}, {"key_byte", keyByte}, {"s", Bytes(m_s.begin(), m_s.end())}});
+            wb::record(trace, events::Arc4Ksa{i, j, keyByte, Bytes(m_s.begin(), m_s.end())},
+                       "ARC4 key schedule step " + std::to_string(i));
     }
 }
 
@@ -135,15 +135,10 @@ void Arc4::process(std::span<const std::uint8_t> in, std::uint8_t *out)
             const std::uint8_t k = s[t];
             const std::uint8_t x = in[n];
             out[n] = x ^ k;
-            m_trace->add("arc4_prga", "ARC4 keystream byte " + std::to_string(m_step),
-                         {{"step", m_step},
-                          {"i", i},
-                          {"j", j},
-                          {"t", t},
-                          {"k", k},
-                          {"in", x},
-                          {"out", std::uint8_t(x ^ k)},
-                          {"s", Bytes(m_s.begin(), m_s.end())}});
+            wb::record(m_trace,
+                       events::Arc4Prga{m_step, i, j, t, k, x, std::uint8_t(x ^ k),
+                                        Bytes(m_s.begin(), m_s.end())},
+                       "ARC4 keystream byte " + std::to_string(m_step));
             ++m_step;
         }
     }
@@ -172,11 +167,8 @@ Bytes xorCipher(std::span<const std::uint8_t> key, std::span<const std::uint8_t>
     for (std::size_t n = 0; n < data.size(); ++n) {
         out[n] = data[n] ^ key[n % key.size()];
         if (trace)
-            trace->add("xor_byte", "XOR byte " + std::to_string(n),
-                       {{"index", n},
-                        {"key_byte", key[n % key.size()]},
-                        {"in", data[n]},
-                        {"out", out[n]}});
+            wb::record(trace, events::XorByte{n, key[n % key.size()], data[n], out[n]},
+                       "XOR byte " + std::to_string(n));
     }
     return out;
 }

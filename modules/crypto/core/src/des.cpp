@@ -2,6 +2,7 @@
 // tables are derived from them at start-up, so the standard's tables stay the one source.
 #include "crypto/core/des.h"
 
+#include "crypto/core/events.h"
 #include "workbench/core/trace.h"
 
 #include <bit>
@@ -215,16 +216,10 @@ void desRounds(std::uint32_t &l, std::uint32_t &r, const std::uint64_t *subkeys,
                 xored = xored << 6 | boxInput[i];
                 sbox[i] = sBoxLookup(i, boxInput[i]);
             }
-            trace->add("des_round", "DES round " + std::to_string(round + 1),
-                       {{"stage", stage},
-                        {"round", round + 1},
-                        {"l", r},
-                        {"r", nextR},
-                        {"subkey", subkeys[k]},
-                        {"e", xored ^ subkeys[k]},
-                        {"e_xor_k", xored},
-                        {"sbox", std::move(sbox)},
-                        {"f", f}});
+            wb::record(trace,
+                       events::DesRound{stage, round + 1, r, nextR, subkeys[k], xored ^ subkeys[k],
+                                        xored, std::move(sbox), f},
+                       "DES round " + std::to_string(round + 1));
         }
         l = r;
         r = nextR;
@@ -240,15 +235,13 @@ std::uint64_t desCore(const std::uint64_t *subkeys, const std::uint32_t *keyEven
     const std::uint64_t permuted = kIp(block);
     std::uint32_t l = std::uint32_t(permuted >> 32), r = std::uint32_t(permuted);
     if constexpr (Traced)
-        trace->add("des_ip", "DES initial permutation",
-                   {{"stage", stage}, {"input", block}, {"output", permuted}, {"l", l}, {"r", r}});
+        wb::record(trace, events::DesIp{stage, block, permuted, l, r}, "DES initial permutation");
     desRounds<Traced>(l, r, subkeys, keyEven, keyOdd, decrypt, stage, trace);
     // The halves are swapped once more before FP: the preoutput is R16 L16.
     const std::uint64_t preoutput = std::uint64_t(r) << 32 | l;
     const std::uint64_t out = kFp(preoutput);
     if constexpr (Traced)
-        trace->add("des_fp", "DES final permutation",
-                   {{"stage", stage}, {"preoutput", preoutput}, {"output", out}});
+        wb::record(trace, events::DesFp{stage, preoutput, out}, "DES final permutation");
     return out;
 }
 
@@ -277,9 +270,8 @@ DesCipher::Schedule DesCipher::makeSchedule(std::uint64_t key, int stage, wb::Tr
         s.keyEven[round] = chunk(0) << 26 | chunk(2) << 18 | chunk(4) << 10 | chunk(6) << 2;
         s.keyOdd[round] = chunk(7) << 26 | chunk(1) << 18 | chunk(3) << 10 | chunk(5) << 2;
         if (trace)
-            trace->add(
-                "des_subkey", "DES subkey " + std::to_string(round + 1),
-                {{"stage", stage}, {"round", round + 1}, {"c", c}, {"d", d}, {"subkey", k}});
+            wb::record(trace, events::DesSubkey{stage, round + 1, c, d, k},
+                       "DES subkey " + std::to_string(round + 1));
     }
     return s;
 }

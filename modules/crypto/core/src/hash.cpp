@@ -2,6 +2,7 @@
 // compression functions in md2.cpp .. sha256.cpp.
 #include "crypto/core/hash.h"
 
+#include "crypto/core/events.h"
 #include "hash_blocks.h"
 #include "workbench/core/trace.h"
 
@@ -194,16 +195,16 @@ void Hasher::final(std::uint8_t *out)
         const std::size_t padLength = 16 - m_buffered;
         const Bytes pad(padLength, std::uint8_t(padLength));
         if (m_trace)
-            m_trace->add("padding",
-                         "md2 padding: " + std::to_string(padLength) + " bytes of value " +
-                             std::to_string(padLength),
-                         {{"alg", "md2"}, {"bytes", pad}, {"message_bits", m_length * 8}});
+            wb::record(m_trace, events::Padding{"md2", pad, m_length * 8},
+                       "md2 padding: " + std::to_string(padLength) + " bytes of value " +
+                           std::to_string(padLength));
         const std::uint64_t length = m_length;
         update(pad);
         m_length = length;
         if (m_trace)
-            m_trace->add("md2_append_checksum", "md2 appends the checksum as the last block",
-                         {{"alg", "md2"}, {"c", Bytes(m_md2C.begin(), m_md2C.end())}});
+            wb::record(m_trace,
+                       events::Md2AppendChecksum{"md2", Bytes(m_md2C.begin(), m_md2C.end())},
+                       "md2 appends the checksum as the last block");
         detail::md2ChecksumBlock(m_md2X.data(), m_md2C.data(), m_blocks, m_trace);
         ++m_blocks;
         std::memcpy(out, m_md2X.data(), 16);
@@ -219,15 +220,13 @@ void Hasher::final(std::uint8_t *out)
         for (int i = 0; i < 8; ++i)
             lengthField[i] = std::uint8_t(bits >> (littleEndian ? 8 * i : 56 - 8 * i));
         if (m_trace) {
-            m_trace->add("padding",
-                         name + " padding: 0x80 then " + std::to_string(padLength - 1) +
-                             " zero bytes",
-                         {{"alg", name}, {"bytes", pad}, {"message_bits", bits}});
-            m_trace->add("length", name + " length field: " + std::to_string(bits) + " bits",
-                         {{"alg", name},
-                          {"bytes", Bytes(lengthField, lengthField + 8)},
-                          {"bits", bits},
-                          {"endian", littleEndian ? "little" : "big"}});
+            wb::record(m_trace, events::Padding{name, pad, bits},
+                       name + " padding: 0x80 then " + std::to_string(padLength - 1) +
+                           " zero bytes");
+            wb::record(m_trace,
+                       events::Length{name, Bytes(lengthField, lengthField + 8), bits,
+                                      littleEndian ? "little" : "big"},
+                       name + " length field: " + std::to_string(bits) + " bits");
         }
         update(pad);
         update(std::span<const std::uint8_t>(lengthField, 8));
@@ -240,8 +239,8 @@ void Hasher::final(std::uint8_t *out)
         }
     }
     if (m_trace)
-        m_trace->add("digest", name + " digest",
-                     {{"alg", name}, {"digest", Bytes(out, out + digestSize())}});
+        wb::record(m_trace, events::Digest{name, Bytes(out, out + digestSize())},
+                   name + " digest");
     reset();
 }
 
@@ -253,50 +252,53 @@ Bytes Hasher::final()
 }
 
 namespace detail {
-namespace {
-// Registers a, b, c, ... = regs[0..count) as event fields.
-void appendRegisters(std::vector<wb::Field> &fields, const std::uint32_t *regs, int count)
-{
-    static constexpr const char *kNames[8] = {"a", "b", "c", "d", "e", "f", "g", "h"};
-    for (int r = 0; r < count; ++r)
-        fields.emplace_back(kNames[r], regs[r]);
-}
-} // namespace
 
 void recordStep(std::source_location where, wb::Trace *trace, const char *alg, std::uint64_t index,
                 int round, int step, int word, const std::uint32_t *regs, int count)
 {
-    std::vector<wb::Field> fields = {
-        {"alg", alg}, {"index", index}, {"round", round}, {"step", step}};
+    events::Step e;
+    e.alg = alg;
+    e.index = index;
+    e.round = round;
+    e.step = step;
     if (word >= 0)
-        fields.emplace_back("word", word);
-    appendRegisters(fields, regs, count);
-    trace->add("step",
+        e.word = word;
+    e.a = regs[0];
+    e.b = regs[1];
+    e.c = regs[2];
+    e.d = regs[3];
+    std::optional<std::uint32_t> *more[4] = {&e.e, &e.f, &e.g, &e.h};
+    for (int r = 4; r < count; ++r)
+        *more[r - 4] = regs[r];
+    wb::record(trace, e,
                std::string(alg) + " round " + std::to_string(round) + " step " +
                    std::to_string(step),
-               std::move(fields), 0, where);
+               0, where);
 }
 
 void recordBlock(std::source_location where, wb::Trace *trace, const char *alg,
                  std::uint64_t index, const std::uint8_t *block, const char *scheduleLabel,
                  const std::uint32_t *schedule, int scheduleCount)
 {
-    trace->add("block", std::string(alg) + " block " + std::to_string(index),
-               {{"alg", alg}, {"index", index}, {"bytes", Bytes(block, block + 64)}}, 0, where);
-    trace->add("schedule", scheduleLabel,
-               {{"alg", alg},
-                {"index", index},
-                {"words", std::vector<std::int64_t>(schedule, schedule + scheduleCount)}},
-               0, where);
+    wb::record(trace, events::Block{alg, index, Bytes(block, block + 64)},
+               std::string(alg) + " block " + std::to_string(index), 0, where);
+    wb::record(trace,
+               events::Schedule{alg, index,
+                                std::vector<std::int64_t>(schedule, schedule + scheduleCount)},
+               scheduleLabel, 0, where);
 }
 
 void recordState(std::source_location where, wb::Trace *trace, const char *alg,
                  std::uint64_t index, const std::uint32_t *h, int count)
 {
-    std::vector<wb::Field> fields = {{"alg", alg}, {"index", index}};
-    appendRegisters(fields, h, count);
-    trace->add("state", std::string(alg) + " state after block " + std::to_string(index),
-               std::move(fields), 0, where);
+    events::State e;
+    e.alg = alg;
+    e.index = index;
+    std::optional<std::uint32_t> *regs[8] = {&e.a, &e.b, &e.c, &e.d, &e.e, &e.f, &e.g, &e.h};
+    for (int r = 0; r < count; ++r)
+        *regs[r] = h[r];
+    wb::record(trace, e, std::string(alg) + " state after block " + std::to_string(index), 0,
+               where);
 }
 
 } // namespace detail

@@ -1,5 +1,6 @@
 // MD2 (RFC 1319): a byte-oriented hash over 16-byte blocks with a 48-byte state X and a
 // running 16-byte checksum C that is appended as one last block.
+#include "crypto/core/events.h"
 #include "hash_blocks.h"
 
 #include "workbench/core/trace.h"
@@ -37,12 +38,11 @@ void updateChecksum(std::uint8_t *c, std::uint8_t &l, const std::uint8_t *block,
         l = c[j];
     }
     if constexpr (Traced)
-        trace->add("md2_checksum", "md2 checksum after block " + std::to_string(index),
-                   {{"alg", "md2"},
-                    {"index", index},
-                    {"c", Bytes(c, c + 16)},
-                    {"l", l},
-                    {"variant", variant == Md2Checksum::Rfc1319 ? "rfc1319" : "draft"}});
+        wb::record(
+            trace,
+            events::Md2ChecksumUpdate{"md2", index, Bytes(c, c + 16), l,
+                                      variant == Md2Checksum::Rfc1319 ? "rfc1319" : "draft"},
+            "md2 checksum after block " + std::to_string(index));
 }
 
 // X[16..31] = block, X[32..47] = block ^ X[0..15], then 18 rounds of 48 substitutions.
@@ -50,8 +50,8 @@ template <bool Traced>
 void compress(std::uint8_t *x, const std::uint8_t *block, std::uint64_t index, wb::Trace *trace)
 {
     if constexpr (Traced)
-        trace->add("block", "md2 block " + std::to_string(index),
-                   {{"alg", "md2"}, {"index", index}, {"bytes", Bytes(block, block + 16)}});
+        wb::record(trace, events::Block{"md2", index, Bytes(block, block + 16)},
+                   "md2 block " + std::to_string(index));
     for (int j = 0; j < 16; ++j) {
         x[16 + j] = block[j];
         x[32 + j] = std::uint8_t(x[16 + j] ^ x[j]);
@@ -64,16 +64,16 @@ void compress(std::uint8_t *x, const std::uint8_t *block, std::uint64_t index, w
         }
         t = std::uint8_t(t + round);
         if constexpr (Traced)
-            trace->add("md2_round", "md2 round " + std::to_string(round),
-                       {{"alg", "md2"},
-                        {"index", index},
-                        {"round", round},
-                        {"t", t},
-                        {"x", Bytes(x, x + 48)}});
+            wb::record(trace, events::Md2Round{"md2", index, round, t, Bytes(x, x + 48)},
+                       "md2 round " + std::to_string(round));
     }
-    if constexpr (Traced)
-        trace->add("state", "md2 state after block " + std::to_string(index),
-                   {{"alg", "md2"}, {"index", index}, {"x", Bytes(x, x + 48)}});
+    if constexpr (Traced) {
+        events::State state;
+        state.alg = "md2";
+        state.index = index;
+        state.x = Bytes(x, x + 48);
+        wb::record(trace, state, "md2 state after block " + std::to_string(index));
+    }
 }
 
 } // namespace

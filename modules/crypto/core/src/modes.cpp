@@ -1,5 +1,6 @@
 #include "crypto/core/modes.h"
 
+#include "crypto/core/events.h"
 #include "workbench/core/trace.h"
 
 #include <algorithm>
@@ -224,15 +225,11 @@ void DesModeCipher::processTraced(std::span<const std::uint8_t> in, std::uint8_t
             break;
         }
         }
-        m_trace->add("mode_block", mode + " " + direction + " block " + std::to_string(m_index),
-                     {{"mode", mode},
-                      {"direction", direction},
-                      {"index", m_index},
-                      {"register", before},
-                      {"cipher_in", cipherIn},
-                      {"cipher_out", cipherOut},
-                      {"in", Bytes(in.begin() + i, in.begin() + i + len)},
-                      {"out", Bytes(out + i, out + i + len)}});
+        wb::record(m_trace,
+                   events::ModeBlock{mode, direction, m_index, before, cipherIn, cipherOut,
+                                     Bytes(in.begin() + i, in.begin() + i + len),
+                                     Bytes(out + i, out + i + len)},
+                   mode + " " + direction + " block " + std::to_string(m_index));
         ++m_index;
         i += len;
     }

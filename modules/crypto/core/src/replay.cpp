@@ -1,5 +1,6 @@
 #include "crypto/core/replay.h"
 
+#include "crypto/core/events.h"
 #include "workbench/core/trace.h"
 
 #include <algorithm>
@@ -10,39 +11,10 @@ namespace wb::crypto {
 
 namespace {
 
-Bytes bytesField(const wb::Event &e, std::string_view key)
+template <class... Fs> struct Overloaded : Fs...
 {
-    if (const wb::Value *v = e.field(key))
-        if (auto b = std::get_if<std::vector<std::uint8_t>>(v))
-            return *b;
-    return {};
-}
-
-std::vector<std::int64_t> intsField(const wb::Event &e, std::string_view key)
-{
-    if (const wb::Value *v = e.field(key))
-        if (auto w = std::get_if<std::vector<std::int64_t>>(v))
-            return *w;
-    return {};
-}
-
-std::uint64_t u64(const wb::Event &e, std::string_view key)
-{
-    return static_cast<std::uint64_t>(e.intField(key));
-}
-
-// Registers a, b, c, ... of a "step" or "state" event, as many as it has.
-std::vector<std::uint32_t> registersOf(const wb::Event &e)
-{
-    static constexpr const char *kNames[8] = {"a", "b", "c", "d", "e", "f", "g", "h"};
-    std::vector<std::uint32_t> regs;
-    for (const char *n : kNames) {
-        if (!e.field(n))
-            break;
-        regs.push_back(static_cast<std::uint32_t>(e.intField(n)));
-    }
-    return regs;
-}
+    using Fs::operator()...;
+};
 
 // The initial chaining values (RFC 1320/1321, FIPS 180-4): the trace records chaining values
 // only after each block, so the registers before the first step come from here.
@@ -62,127 +34,144 @@ std::vector<std::uint32_t> initialChaining(const std::string &alg)
 
 void applyHashEvent(HashReplayState &s, const wb::Event &e)
 {
-    const std::string &k = e.kind;
-    if (k == "block") {
-        s.blockIndex = e.intField("index");
-        s.block = bytesField(e, "bytes");
-        if (s.chaining.empty())
-            s.chaining = initialChaining(e.stringField("alg"));
-        s.schedule.clear();
-        s.step = -1;
-        s.round = 0;
-        s.word = -1;
-        // The working registers start from the chaining value.
-        s.registers = s.chaining;
-        s.fresh.assign(s.registers.size(), false);
-        if (s.md2X.empty() && s.block.size() == 16)
-            s.md2X.assign(48, 0);
-        s.md2Fresh.assign(s.md2X.size(), false);
-    } else if (k == "schedule") {
-        s.schedule = intsField(e, "words");
-    } else if (k == "step") {
-        const auto regs = registersOf(e);
-        s.fresh.assign(regs.size(), false);
-        for (std::size_t r = 0; r < regs.size(); ++r)
-            s.fresh[r] =
-                std::find(s.registers.begin(), s.registers.end(), regs[r]) == s.registers.end();
-        s.registers = regs;
-        s.round = static_cast<int>(e.intField("round"));
-        s.step = static_cast<int>(e.intField("step"));
-        s.word = static_cast<int>(e.intField("word", -1));
-    } else if (k == "state") {
-        if (e.field("x")) {
-            s.md2X = bytesField(e, "x");
-        } else {
-            s.chaining = registersOf(e);
+    using namespace events;
+    const Overloaded apply{
+        [&](const Block &b) {
+            s.blockIndex = static_cast<std::int64_t>(b.index);
+            s.block = b.bytes;
+            if (s.chaining.empty())
+                s.chaining = initialChaining(b.alg);
+            s.schedule.clear();
+            s.step = -1;
+            s.round = 0;
+            s.word = -1;
+            // The working registers start from the chaining value.
             s.registers = s.chaining;
-            s.fresh.assign(s.registers.size(), true);
-        }
-    } else if (k == "md2_round") {
-        const Bytes x = bytesField(e, "x");
-        s.md2Fresh.assign(x.size(), false);
-        for (std::size_t n = 0; n < x.size(); ++n)
-            s.md2Fresh[n] = n >= s.md2X.size() || s.md2X[n] != x[n];
-        s.md2X = x;
-        s.round = static_cast<int>(e.intField("round"));
-        s.step = s.round;
-    } else if (k == "md2_checksum" || k == "md2_append_checksum") {
-        s.md2C = bytesField(e, "c");
-    } else if (k == "padding") {
-        s.padding = bytesField(e, "bytes");
-        s.messageBits = u64(e, "message_bits");
-    } else if (k == "length") {
-        s.lengthField = bytesField(e, "bytes");
-    } else if (k == "digest") {
-        s.digest = bytesField(e, "digest");
-    }
+            s.fresh.assign(s.registers.size(), false);
+            if (s.md2X.empty() && s.block.size() == 16)
+                s.md2X.assign(48, 0);
+            s.md2Fresh.assign(s.md2X.size(), false);
+        },
+        [&](const Schedule &sc) { s.schedule = sc.words; },
+        [&](const Step &st) {
+            const auto regs = st.registers();
+            s.fresh.assign(regs.size(), false);
+            for (std::size_t r = 0; r < regs.size(); ++r)
+                s.fresh[r] = std::find(s.registers.begin(), s.registers.end(), regs[r]) ==
+                             s.registers.end();
+            s.registers = regs;
+            s.round = st.round;
+            s.step = st.step;
+            s.word = st.word.value_or(-1);
+        },
+        [&](const State &st) {
+            if (st.x) {
+                s.md2X = *st.x;
+            } else {
+                s.chaining = st.registers();
+                s.registers = s.chaining;
+                s.fresh.assign(s.registers.size(), true);
+            }
+        },
+        [&](const Md2Round &r) {
+            s.md2Fresh.assign(r.x.size(), false);
+            for (std::size_t n = 0; n < r.x.size(); ++n)
+                s.md2Fresh[n] = n >= s.md2X.size() || s.md2X[n] != r.x[n];
+            s.md2X = r.x;
+            s.round = r.round;
+            s.step = s.round;
+        },
+        [&](const Md2ChecksumUpdate &c) { s.md2C = c.c; },
+        [&](const Md2AppendChecksum &c) { s.md2C = c.c; },
+        [&](const Padding &p) {
+            s.padding = p.bytes;
+            s.messageBits = p.messageBits;
+        },
+        [&](const Length &l) { s.lengthField = l.bytes; },
+        [&](const Digest &d) { s.digest = d.digest; },
+    };
+    HashEvents::visit(e, apply);
 }
 
 void applyDesEvent(DesReplayState &s, const wb::Event &e)
 {
-    const std::string &k = e.kind;
-    if (k == "des_subkey") {
-        if (e.intField("round") == 1)
-            s.subkeys.clear();
-        s.subkeys.push_back(u64(e, "subkey"));
-    } else if (k == "des_ip") {
-        s.stage = static_cast<int>(e.intField("stage"));
-        s.round = 0;
-        s.done = false;
-        s.input = u64(e, "input");
-        s.permuted = u64(e, "output");
-        s.l = static_cast<std::uint32_t>(e.intField("l"));
-        s.r = static_cast<std::uint32_t>(e.intField("r"));
-        s.previousL = s.previousR = 0;
-        s.subkey = s.expanded = s.mixed = 0;
-        s.sbox.clear();
-        s.f = 0;
-        s.output = 0;
-    } else if (k == "des_round") {
-        s.previousL = s.l;
-        s.previousR = s.r;
-        s.round = static_cast<int>(e.intField("round"));
-        s.l = static_cast<std::uint32_t>(e.intField("l"));
-        s.r = static_cast<std::uint32_t>(e.intField("r"));
-        s.subkey = u64(e, "subkey");
-        s.expanded = u64(e, "e");
-        s.mixed = u64(e, "e_xor_k");
-        s.sbox = intsField(e, "sbox");
-        s.f = static_cast<std::uint32_t>(e.intField("f"));
-    } else if (k == "des_fp") {
-        s.output = u64(e, "output");
-        s.done = true;
-    }
+    using namespace events;
+    const Overloaded apply{
+        [&](const DesSubkey &k) {
+            if (k.round == 1)
+                s.subkeys.clear();
+            s.subkeys.push_back(k.subkey);
+        },
+        [&](const DesIp &ip) {
+            s.stage = ip.stage;
+            s.round = 0;
+            s.done = false;
+            s.input = ip.input;
+            s.permuted = ip.output;
+            s.l = ip.l;
+            s.r = ip.r;
+            s.previousL = s.previousR = 0;
+            s.subkey = s.expanded = s.mixed = 0;
+            s.sbox.clear();
+            s.f = 0;
+            s.output = 0;
+        },
+        [&](const DesRound &r) {
+            s.previousL = s.l;
+            s.previousR = s.r;
+            s.round = r.round;
+            s.l = r.l;
+            s.r = r.r;
+            s.subkey = r.subkey;
+            s.expanded = r.e;
+            s.mixed = r.eXorK;
+            s.sbox = r.sbox;
+            s.f = r.f;
+        },
+        [&](const DesFp &fp) {
+            s.output = fp.output;
+            s.done = true;
+        },
+        [](const ModeBlock &) {}, // the mode's view, not the block cipher's
+    };
+    DesEvents::visit(e, apply);
 }
 
 void applyArc4Event(Arc4ReplayState &s, const wb::Event &e)
 {
+    using namespace events;
     if (s.s.empty()) {
         s.s.resize(256);
         for (int n = 0; n < 256; ++n)
             s.s[n] = std::uint8_t(n);
     }
-    if (e.kind == "arc4_ksa") {
-        s.phase = Arc4ReplayState::Phase::KeySchedule;
-        s.i = static_cast<int>(e.intField("i"));
-        s.j = static_cast<int>(e.intField("j"));
-        s.keyByte = static_cast<int>(e.intField("key_byte"));
-        s.t = -1;
-    } else if (e.kind == "arc4_prga") {
-        s.phase = Arc4ReplayState::Phase::Keystream;
-        s.i = static_cast<int>(e.intField("i"));
-        s.j = static_cast<int>(e.intField("j"));
-        s.t = static_cast<int>(e.intField("t"));
-        s.keyByte = -1;
-        s.keystream.push_back(std::uint8_t(e.intField("k")));
-        s.in.push_back(std::uint8_t(e.intField("in")));
-        s.out.push_back(std::uint8_t(e.intField("out")));
-    } else {
-        return;
-    }
-    s.swapA = s.i;
-    s.swapB = s.j;
-    s.s = bytesField(e, "s");
+    const Overloaded apply{
+        [&](const Arc4Ksa &k) {
+            s.phase = Arc4ReplayState::Phase::KeySchedule;
+            s.i = k.i;
+            s.j = k.j;
+            s.keyByte = k.keyByte;
+            s.t = -1;
+            s.swapA = s.i;
+            s.swapB = s.j;
+            s.s = k.s;
+        },
+        [&](const Arc4Prga &p) {
+            s.phase = Arc4ReplayState::Phase::Keystream;
+            s.i = p.i;
+            s.j = p.j;
+            s.t = p.t;
+            s.keyByte = -1;
+            s.keystream.push_back(p.k);
+            s.in.push_back(p.in);
+            s.out.push_back(p.out);
+            s.swapA = s.i;
+            s.swapB = s.j;
+            s.s = p.s;
+        },
+        [](const XorByte &) {}, // XOR has no state to show
+    };
+    StreamEvents::visit(e, apply);
 }
 
 std::vector<int> avalancheByStep(HashAlg alg, std::span<const std::uint8_t> message,
@@ -196,7 +185,8 @@ std::vector<int> avalancheByStep(HashAlg alg, std::span<const std::uint8_t> mess
     wb::Trace a, b;
     digest(alg, message, &a);
     digest(alg, flipped, &b);
-    const char *kind = alg == HashAlg::Md2 ? "md2_round" : "step";
+    const std::string_view kind =
+        alg == HashAlg::Md2 ? events::Md2Round::kind : events::Step::kind;
     std::vector<int> out;
     std::size_t ia = 0, ib = 0;
     for (;;) {
@@ -206,11 +196,12 @@ std::vector<int> avalancheByStep(HashAlg alg, std::span<const std::uint8_t> mess
         const wb::Event &ea = a.at(*na), &eb = b.at(*nb);
         int diff = 0;
         if (alg == HashAlg::Md2) {
-            const Bytes xa = bytesField(ea, "x"), xb = bytesField(eb, "x");
+            const Bytes xa = wb::as<events::Md2Round>(ea)->x, xb = wb::as<events::Md2Round>(eb)->x;
             for (std::size_t n = 0; n < 16 && n < xa.size() && n < xb.size(); ++n)
                 diff += std::popcount(unsigned(xa[n] ^ xb[n]));
         } else {
-            const auto ra = registersOf(ea), rb = registersOf(eb);
+            const auto ra = wb::as<events::Step>(ea)->registers(),
+                       rb = wb::as<events::Step>(eb)->registers();
             for (std::size_t n = 0; n < ra.size() && n < rb.size(); ++n)
                 diff += std::popcount(ra[n] ^ rb[n]);
         }

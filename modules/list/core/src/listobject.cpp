@@ -478,8 +478,7 @@ SortStats ListObject::listSort(MergePolicy policy, bool eachComparison)
     m_size = n;
     setAllocated(allocated);
     if (m_trace)
-        wb::record(m_trace,
-                   events::Sorted{idsOf(m_items, n), static_cast<std::int64_t>(stats.comparisons)},
+        wb::record(m_trace, events::Sorted{idsOf(m_items, n), stats.comparisons},
                    "the sorted item pointers are back in ob_item");
     return stats;
 }

@@ -5,7 +5,8 @@
 #include "messaging/core/broker.h"
 
 #include "broker_state.h"
-#include "workbench/core/trace.h"
+#include "messaging/core/events.h"
+#include "workbench/core/typed_event.h"
 
 #include <algorithm>
 #include <utility>
@@ -28,17 +29,17 @@ std::uint64_t Broker::State::publish(ChannelState &ch, const std::string &exchan
         std::make_shared<StoredMessage>(StoredMessage{seq, exchange, routingKey, message});
     const auto thread = static_cast<std::int32_t>(ch.connection->id);
     if (trace)
-        trace->add("publish",
+        wb::record(trace,
+                   events::Publish{.msg = seq,
+                                   .exchange = exchange,
+                                   .routingKey = routingKey,
+                                   .body = bodyPreview(message.body),
+                                   .persistent = message.properties.persistent(),
+                                   .mandatory = mandatory,
+                                   .channel = ch.id},
                    "message " + std::to_string(seq) + " published to " +
                        (exchange.empty() ? std::string("(default)") : exchange) + " with key '" +
                        routingKey + "'",
-                   {{"msg", seq},
-                    {"exchange", exchange},
-                    {"routing_key", routingKey},
-                    {"body", bodyPreview(message.body)},
-                    {"persistent", message.properties.persistent()},
-                    {"mandatory", mandatory},
-                    {"channel", ch.id}},
                    thread);
     routed.clear();
     if (exchange.empty()) {
@@ -46,13 +47,8 @@ std::uint64_t Broker::State::publish(ChannelState &ch, const std::string &exchan
         if (auto it = queues.find(routingKey); it != queues.end()) {
             routed.push_back(it->second);
             if (trace)
-                trace->add("route",
+                wb::record(trace, events::Route{seq, exchange, routingKey, routingKey, routingKey},
                            "message " + std::to_string(seq) + " routed to queue " + routingKey,
-                           {{"msg", seq},
-                            {"exchange", exchange},
-                            {"routing_key", routingKey},
-                            {"queue", routingKey},
-                            {"binding_key", routingKey}},
                            thread);
         }
     } else {
@@ -63,38 +59,25 @@ std::uint64_t Broker::State::publish(ChannelState &ch, const std::string &exchan
                 continue; // one copy per queue, however many bindings match
             routed.push_back(b.queue);
             if (trace)
-                trace->add("route",
+                wb::record(trace,
+                           events::Route{seq, exchange, routingKey, b.queue->name, b.key.key},
                            "message " + std::to_string(seq) + " routed to queue " + b.queue->name,
-                           {{"msg", seq},
-                            {"exchange", exchange},
-                            {"routing_key", routingKey},
-                            {"queue", b.queue->name},
-                            {"binding_key", b.key.key}},
                            thread);
         }
     }
     if (routed.empty()) {
         ++stats.unroutable;
         if (trace)
-            trace->add("unroutable",
+            wb::record(trace, events::Unroutable{seq, exchange, routingKey, mandatory},
                        "message " + std::to_string(seq) + " matched no binding" +
                            (mandatory ? ", returned" : ", dropped"),
-                       {{"msg", seq},
-                        {"exchange", exchange},
-                        {"routing_key", routingKey},
-                        {"mandatory", mandatory}},
                        thread);
         if (mandatory) {
             ch.returns.push_back({NoRoute, "NO_ROUTE", exchange, routingKey, message});
             ++stats.returned;
             if (trace)
-                trace->add("return", "message " + std::to_string(seq) + " returned: 312 NO_ROUTE",
-                           {{"msg", seq},
-                            {"exchange", exchange},
-                            {"routing_key", routingKey},
-                            {"reply_code", NoRoute},
-                            {"channel", ch.id}},
-                           thread);
+                wb::record(trace, events::Return{seq, exchange, routingKey, NoRoute, ch.id},
+                           "message " + std::to_string(seq) + " returned: 312 NO_ROUTE", thread);
         }
     } else {
         for (const auto &q : routed)
@@ -106,8 +89,8 @@ std::uint64_t Broker::State::publish(ChannelState &ch, const std::string &exchan
     const auto confirmSeq = ++ch.publishSeq;
     ++stats.confirmed;
     if (trace)
-        trace->add("confirm", "publish " + std::to_string(confirmSeq) + " confirmed (ack)",
-                   {{"msg", seq}, {"channel", ch.id}, {"seq", confirmSeq}, {"ack", true}}, thread);
+        wb::record(trace, events::Confirm{seq, ch.id, confirmSeq, true},
+                   "publish " + std::to_string(confirmSeq) + " confirmed (ack)", thread);
     return confirmSeq;
 }
 
@@ -122,12 +105,10 @@ void Broker::State::enqueue(const std::shared_ptr<QueueState> &q, const MessageP
     q->ready.push_back(std::move(m));
     ++stats.routed;
     if (trace)
-        trace->add("enqueue", "message " + std::to_string(stored->seq) + " enqueued in " + q->name,
-                   {{"msg", stored->seq},
-                    {"queue", q->name},
-                    {"ready", q->ready.size()},
-                    {"unacked", q->unacked},
-                    {"on_disk", q->ready.back().journalId != 0}});
+        wb::record(trace,
+                   events::Enqueue{stored->seq, q->name, q->ready.size(), q->unacked,
+                                   q->ready.back().journalId != 0},
+                   "message " + std::to_string(stored->seq) + " enqueued in " + q->name);
     dispatch(q);
 }
 
@@ -188,18 +169,18 @@ void Broker::State::deliver(const std::shared_ptr<QueueState> &q,
     }
     if (trace) {
         p.queue = q->name;
-        trace->add("deliver",
+        wb::record(trace,
+                   events::Deliver{.msg = p.seq,
+                                   .queue = q->name,
+                                   .consumer = c->tag,
+                                   .channel = ch.id,
+                                   .deliveryTag = p.delivery.deliveryTag,
+                                   .redelivered = p.delivery.redelivered,
+                                   .noAck = c->noAck,
+                                   .ready = q->ready.size(),
+                                   .unacked = q->unacked},
                    "message " + std::to_string(p.seq) + " delivered from " + q->name + " to " +
                        c->tag,
-                   {{"msg", p.seq},
-                    {"queue", q->name},
-                    {"consumer", c->tag},
-                    {"channel", ch.id},
-                    {"delivery_tag", p.delivery.deliveryTag},
-                    {"redelivered", p.delivery.redelivered},
-                    {"no_ack", c->noAck},
-                    {"ready", q->ready.size()},
-                    {"unacked", q->unacked}},
                    static_cast<std::int32_t>(ch.connection->id));
     }
     ch.inbox.push_back(std::move(p));
@@ -228,12 +209,8 @@ std::string Broker::State::consume(ChannelState &ch, const std::string &queue, s
     q->consumers.push_back(c);
     ch.consumers[tag] = c;
     if (trace)
-        trace->add("consume", "consumer " + tag + " subscribed to " + queue,
-                   {{"queue", queue},
-                    {"consumer", tag},
-                    {"channel", ch.id},
-                    {"no_ack", noAck},
-                    {"prefetch", ch.prefetch}},
+        wb::record(trace, events::Consume{queue, tag, ch.id, noAck, ch.prefetch},
+                   "consumer " + tag + " subscribed to " + queue,
                    static_cast<std::int32_t>(ch.connection->id));
     dispatch(q);
     return tag;
@@ -256,8 +233,8 @@ void Broker::State::removeConsumer(std::shared_ptr<ConsumerState> c, const char 
     if (list.empty() || q->nextConsumer >= list.size())
         q->nextConsumer = 0;
     if (trace)
-        trace->add("cancel", "consumer " + c->tag + " cancelled (" + reason + ")",
-                   {{"queue", q->name}, {"consumer", c->tag}, {"reason", reason}});
+        wb::record(trace, events::Cancel{q->name, c->tag, reason},
+                   "consumer " + c->tag + " cancelled (" + reason + ")");
     if (q->flags.autoDelete && list.empty())
         removeQueue(q, "auto_delete: last consumer gone");
 }
@@ -295,17 +272,17 @@ std::optional<Delivery> Broker::State::get(ChannelState &ch, const std::string &
         ++q->unacked;
     }
     if (trace)
-        trace->add("deliver",
+        wb::record(trace,
+                   events::Deliver{.msg = seq,
+                                   .queue = queue,
+                                   .consumer = "",
+                                   .channel = ch.id,
+                                   .deliveryTag = d.deliveryTag,
+                                   .redelivered = d.redelivered,
+                                   .noAck = noAck,
+                                   .ready = q->ready.size(),
+                                   .unacked = q->unacked},
                    "message " + std::to_string(seq) + " fetched from " + queue + " (basic.get)",
-                   {{"msg", seq},
-                    {"queue", queue},
-                    {"consumer", ""},
-                    {"channel", ch.id},
-                    {"delivery_tag", d.deliveryTag},
-                    {"redelivered", d.redelivered},
-                    {"no_ack", noAck},
-                    {"ready", q->ready.size()},
-                    {"unacked", q->unacked}},
                    static_cast<std::int32_t>(ch.connection->id));
     return d;
 }
@@ -351,16 +328,10 @@ void Broker::State::settle(ChannelState &ch, UnackedDelivery &u, Settle how, con
         q.ready.push_front(std::move(u.message)); // back where it was: first in line
         ++stats.requeued;
         if (trace)
-            trace->add("requeue",
-                       "message " + std::to_string(seq) + " requeued to " + q.name + " (" +
-                           reason + ")",
-                       {{"msg", seq},
-                        {"queue", q.name},
-                        {"delivery_tag", u.tag},
-                        {"reason", reason},
-                        {"ready", q.ready.size()},
-                        {"unacked", q.unacked}},
-                       thread);
+            wb::record(
+                trace, events::Requeue{seq, q.name, u.tag, reason, q.ready.size(), q.unacked},
+                "message " + std::to_string(seq) + " requeued to " + q.name + " (" + reason + ")",
+                thread);
         return;
     }
     if (u.message.journalId && !q.deleted)
@@ -368,24 +339,24 @@ void Broker::State::settle(ChannelState &ch, UnackedDelivery &u, Settle how, con
     if (how == Settle::Ack) {
         ++stats.acked;
         if (trace)
-            trace->add("ack", "message " + std::to_string(seq) + " acked",
-                       {{"msg", seq},
-                        {"queue", q.name},
-                        {"channel", ch.id},
-                        {"delivery_tag", u.tag},
-                        {"ready", q.ready.size()},
-                        {"unacked", q.unacked}},
-                       thread);
+            wb::record(trace,
+                       events::Ack{.msg = seq,
+                                   .queue = q.name,
+                                   .channel = ch.id,
+                                   .deliveryTag = u.tag,
+                                   .ready = q.ready.size(),
+                                   .unacked = q.unacked},
+                       "message " + std::to_string(seq) + " acked", thread);
     } else {
         ++stats.dropped;
         if (trace)
-            trace->add("drop", "message " + std::to_string(seq) + " dropped (" + reason + ")",
-                       {{"msg", seq},
-                        {"queue", q.name},
-                        {"reason", reason},
-                        {"ready", q.ready.size()},
-                        {"unacked", q.unacked}},
-                       thread);
+            wb::record(trace,
+                       events::Drop{.msg = seq,
+                                    .queue = q.name,
+                                    .reason = reason,
+                                    .ready = q.ready.size(),
+                                    .unacked = q.unacked},
+                       "message " + std::to_string(seq) + " dropped (" + reason + ")", thread);
     }
     u.message.msg.reset();
 }
@@ -413,16 +384,17 @@ void Broker::State::nack(ChannelState &ch, std::uint64_t tag, bool multiple, boo
 {
     auto found = outstanding(ch, tag, multiple);
     ++stats.nacked;
-    if (trace)
-        trace->add(reject ? "reject" : "nack",
-                   std::string(reject ? "basic.reject " : "basic.nack ") + std::to_string(tag) +
-                       (requeue ? ", requeue" : ", no requeue"),
-                   {{"channel", ch.id},
-                    {"delivery_tag", tag},
-                    {"multiple", multiple},
-                    {"requeue", requeue},
-                    {"messages", found.size()}},
-                   static_cast<std::int32_t>(ch.connection->id));
+    if (trace) {
+        std::string label = std::string(reject ? "basic.reject " : "basic.nack ") +
+                            std::to_string(tag) + (requeue ? ", requeue" : ", no requeue");
+        const auto thread = static_cast<std::int32_t>(ch.connection->id);
+        if (reject)
+            wb::record(trace, events::Reject{ch.id, tag, multiple, requeue, found.size()},
+                       std::move(label), thread);
+        else
+            wb::record(trace, events::Nack{ch.id, tag, multiple, requeue, found.size()},
+                       std::move(label), thread);
+    }
     std::vector<std::shared_ptr<QueueState>> touched;
     // Newest first, so that pushing each to the front restores the original order.
     for (auto it = found.rbegin(); it != found.rend(); ++it) {
@@ -447,9 +419,8 @@ void Broker::State::setPrefetch(ChannelState &ch, std::uint16_t prefetch)
 {
     ch.prefetch = prefetch;
     if (trace)
-        trace->add("qos",
+        wb::record(trace, events::Qos{ch.id, prefetch},
                    "channel " + std::to_string(ch.id) + " prefetch " + std::to_string(prefetch),
-                   {{"channel", ch.id}, {"prefetch", prefetch}},
                    static_cast<std::int32_t>(ch.connection->id));
     std::vector<std::shared_ptr<QueueState>> touched;
     for (auto &[tag, c] : ch.consumers)
@@ -516,7 +487,7 @@ void Broker::restart()
     std::lock_guard lock(m_state->mutex);
     m_state->shutdown("broker forced connection closure with reason 'shutdown'");
     if (m_state->trace)
-        m_state->trace->add("restart", "broker restarting", {});
+        wb::record(m_state->trace, events::Restart{}, "broker restarting");
     m_state->recover();
 }
 

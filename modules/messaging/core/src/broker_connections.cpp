@@ -3,7 +3,8 @@
 
 #include "broker_state.h"
 
-#include "workbench/core/trace.h"
+#include "messaging/core/events.h"
+#include "workbench/core/typed_event.h"
 
 #include <type_traits>
 #include <utility>
@@ -27,14 +28,13 @@ void Broker::State::closeChannel(ChannelState &ch, int code, const std::string &
             continue;
         ++stats.dropped;
         if (trace)
-            trace->add("drop",
-                       "message " + std::to_string(p.seq) +
-                           " lost: auto-ack delivery on a closed channel",
-                       {{"msg", p.seq},
-                        {"queue", p.queue},
-                        {"reason", "auto-ack lost"},
-                        {"channel", ch.id}},
-                       thread);
+            wb::record(
+                trace,
+                events::Drop{
+                    .msg = p.seq, .queue = p.queue, .reason = "auto-ack lost", .channel = ch.id},
+                "message " + std::to_string(p.seq) +
+                    " lost: auto-ack delivery on a closed channel",
+                thread);
     }
     ch.inbox.clear();
     std::vector<std::shared_ptr<QueueState>> touched;
@@ -50,10 +50,10 @@ void Broker::State::closeChannel(ChannelState &ch, int code, const std::string &
         removeConsumer(c, "channel closed");
     redispatch(touched);
     if (trace)
-        trace->add("channel.close",
+        wb::record(trace, events::ChannelClose{ch.id, code, text},
                    "channel " + std::to_string(ch.id) + " closed: " + std::to_string(code) + " " +
                        std::string(replyCodeName(code)),
-                   {{"channel", ch.id}, {"code", code}, {"text", text}}, thread);
+                   thread);
     ch.arrived.notify_all();
 }
 
@@ -75,9 +75,8 @@ void Broker::State::closeConnection(ConnectionState &conn, int code, const std::
         removeQueue(q, "exclusive: owner connection closed");
     std::erase_if(connections, [&](const auto &c) { return c.get() == &conn; });
     if (trace)
-        trace->add("connection.close", "connection " + conn.name + " closed",
-                   {{"connection", conn.id}, {"name", conn.name}, {"code", code}},
-                   static_cast<std::int32_t>(conn.id));
+        wb::record(trace, events::ConnectionClose{conn.id, conn.name, code},
+                   "connection " + conn.name + " closed", static_cast<std::int32_t>(conn.id));
 }
 
 // A node going down: nothing of it reaches the journal.
@@ -236,10 +235,9 @@ private:
             return f();
         } catch (const AmqpError &e) {
             if (m_s->trace)
-                m_s->trace->add(
-                    "error", "channel " + std::to_string(m_ch->id) + " error: " + e.what(),
-                    {{"channel", m_ch->id}, {"code", e.code()}, {"text", e.replyText()}},
-                    static_cast<std::int32_t>(m_conn->id));
+                wb::record(m_s->trace, events::Error{m_ch->id, e.code(), e.replyText()},
+                           "channel " + std::to_string(m_ch->id) + " error: " + e.what(),
+                           static_cast<std::int32_t>(m_conn->id));
             m_s->closeChannel(*m_ch, e.code(), e.replyText());
             throw;
         }
@@ -268,9 +266,9 @@ public:
         ch->connection = m_conn.get();
         m_conn->channels.push_back(ch);
         if (m_s->trace)
-            m_s->trace->add("channel.open", "channel " + std::to_string(ch->id) + " opened",
-                            {{"channel", ch->id}, {"connection", m_conn->id}},
-                            static_cast<std::int32_t>(m_conn->id));
+            wb::record(m_s->trace, events::ChannelOpen{ch->id, m_conn->id},
+                       "channel " + std::to_string(ch->id) + " opened",
+                       static_cast<std::int32_t>(m_conn->id));
         return std::make_unique<EmbeddedChannel>(m_s, ch, m_conn);
     }
     bool isOpen() const override
@@ -302,9 +300,8 @@ std::unique_ptr<Connection> Broker::connect(std::string clientName)
     conn->name = clientName.empty() ? "client-" + std::to_string(conn->id) : clientName;
     m_state->connections.push_back(conn);
     if (m_state->trace)
-        m_state->trace->add("connection.open", "connection " + conn->name + " opened",
-                            {{"connection", conn->id}, {"name", conn->name}},
-                            static_cast<std::int32_t>(conn->id));
+        wb::record(m_state->trace, events::ConnectionOpen{conn->id, conn->name},
+                   "connection " + conn->name + " opened", static_cast<std::int32_t>(conn->id));
     return std::make_unique<EmbeddedConnection>(m_state, conn);
 }
 

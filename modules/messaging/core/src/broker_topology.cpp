@@ -4,7 +4,8 @@
 
 #include "broker_state.h"
 
-#include "workbench/core/trace.h"
+#include "messaging/core/events.h"
+#include "workbench/core/typed_event.h"
 
 #include <algorithm>
 
@@ -47,7 +48,7 @@ void Broker::State::recover()
                            ? image.error
                            : image.error + "; the broker keeps nothing on disk until it can";
         if (trace)
-            trace->add("recover", "broker started in memory: " + image.error, {});
+            wb::record(trace, events::Recover{}, "broker started in memory: " + image.error);
         return;
     }
     for (const auto &e : image.exchanges)
@@ -89,16 +90,16 @@ void Broker::State::recover()
         journalRecovery += "; it was left as it is";
     }
     if (trace)
-        trace->add("recover",
+        wb::record(trace,
+                   events::Recover{.exchanges = image.exchanges.size(),
+                                   .queues = image.queues.size(),
+                                   .bindings = image.bindings.size(),
+                                   .messages = image.messages.size(),
+                                   .records = image.records,
+                                   .ignoredBytes = image.ignoredBytes,
+                                   .skippedRanges = image.skipped.size()},
                    "broker started: " + std::to_string(image.queues.size()) + " durable queues, " +
-                       std::to_string(image.messages.size()) + " persistent messages recovered",
-                   {{"exchanges", image.exchanges.size()},
-                    {"queues", image.queues.size()},
-                    {"bindings", image.bindings.size()},
-                    {"messages", image.messages.size()},
-                    {"records", image.records},
-                    {"ignored_bytes", image.ignoredBytes},
-                    {"skipped_ranges", image.skipped.size()}});
+                       std::to_string(image.messages.size()) + " persistent messages recovered");
 }
 
 // --- lookups ---------------------------------------------------------------------------------
@@ -175,13 +176,13 @@ void Broker::State::exchangeDeclare(ChannelState &ch, const std::string &name, E
     if (flags.durable)
         journal.declareExchange({name, type, flags.autoDelete, flags.internal});
     if (trace)
-        trace->add("exchange.declare",
+        wb::record(trace,
+                   events::ExchangeDeclare{.exchange = name,
+                                           .type = std::string(exchangeTypeName(type)),
+                                           .durable = flags.durable,
+                                           .autoDelete = flags.autoDelete,
+                                           .channel = ch.id},
                    "exchange " + name + " (" + std::string(exchangeTypeName(type)) + ") declared",
-                   {{"exchange", name},
-                    {"type", std::string(exchangeTypeName(type))},
-                    {"durable", flags.durable},
-                    {"auto_delete", flags.autoDelete},
-                    {"channel", ch.id}},
                    static_cast<std::int32_t>(ch.connection->id));
 }
 
@@ -194,7 +195,7 @@ void Broker::State::removeExchange(const std::string &name)
         journal.deleteExchange(name);
     exchanges.erase(it);
     if (trace)
-        trace->add("exchange.delete", "exchange " + name + " deleted", {{"exchange", name}});
+        wb::record(trace, events::ExchangeDelete{name}, "exchange " + name + " deleted");
 }
 
 void Broker::State::exchangeDelete(const std::string &name, bool ifUnused)
@@ -250,13 +251,13 @@ QueueDeclareOk Broker::State::queueDeclare(ChannelState &ch, std::string name,
     if (q->journaled())
         journal.declareQueue({name, flags.autoDelete});
     if (trace)
-        trace->add("queue.declare", "queue " + name + " declared",
-                   {{"queue", name},
-                    {"durable", flags.durable},
-                    {"exclusive", flags.exclusive},
-                    {"auto_delete", flags.autoDelete},
-                    {"channel", ch.id}},
-                   static_cast<std::int32_t>(ch.connection->id));
+        wb::record(trace,
+                   events::QueueDeclare{.queue = name,
+                                        .durable = flags.durable,
+                                        .exclusive = flags.exclusive,
+                                        .autoDelete = flags.autoDelete,
+                                        .channel = ch.id},
+                   "queue " + name + " declared", static_cast<std::int32_t>(ch.connection->id));
     return {name, 0, 0};
 }
 
@@ -284,8 +285,8 @@ void Broker::State::removeQueue(const std::shared_ptr<QueueState> &q, const char
         journal.deleteQueue(q->name);
     stats.dropped += q->ready.size();
     if (trace)
-        trace->add("queue.delete", "queue " + q->name + " deleted (" + reason + ")",
-                   {{"queue", q->name}, {"messages", q->ready.size()}, {"reason", reason}});
+        wb::record(trace, events::QueueDelete{q->name, q->ready.size(), reason},
+                   "queue " + q->name + " deleted (" + reason + ")");
     q->ready.clear();
     queues.erase(q->name);
 }
@@ -317,8 +318,7 @@ std::uint32_t Broker::State::queuePurge(ChannelState &ch, const std::string &nam
     q->ready.clear();
     stats.dropped += n;
     if (trace)
-        trace->add("queue.purge", "queue " + name + " purged",
-                   {{"queue", name}, {"messages", n}, {"unacked", q->unacked}});
+        wb::record(trace, events::QueuePurge{name, n, q->unacked}, "queue " + name + " purged");
     return n;
 }
 
@@ -348,12 +348,16 @@ void Broker::State::queueBind(ChannelState &ch, const std::string &queue,
         if (durable)
             journal.unbind({exchange, queue, key, arguments});
     }
-    if (trace)
-        trace->add(bind ? "bind" : "unbind",
-                   "queue " + queue + (bind ? " bound to " : " unbound from ") + exchange +
-                       " with key '" + key + "'",
-                   {{"exchange", exchange}, {"queue", queue}, {"key", key}, {"channel", ch.id}},
-                   static_cast<std::int32_t>(ch.connection->id));
+    if (trace) {
+        std::string label = "queue " + queue + (bind ? " bound to " : " unbound from ") +
+                            exchange + " with key '" + key + "'";
+        const auto thread = static_cast<std::int32_t>(ch.connection->id);
+        if (bind)
+            wb::record(trace, events::Bind{exchange, queue, key, ch.id}, std::move(label), thread);
+        else
+            wb::record(trace, events::Unbind{exchange, queue, key, ch.id}, std::move(label),
+                       thread);
+    }
     if (!bind)
         unbound(e);
 }

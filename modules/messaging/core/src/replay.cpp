@@ -1,6 +1,11 @@
 #include "messaging/core/replay.h"
 
+#include "messaging/core/events.h"
+
 #include <algorithm>
+#include <optional>
+#include <type_traits>
+#include <utility>
 
 namespace wb::messaging {
 
@@ -18,10 +23,10 @@ std::string MessagingState::routingKeyOf(std::uint64_t msg) const
 
 namespace {
 
-std::uint64_t count(const wb::Event &e, std::string_view key)
+template <class... Fs> struct Overloaded : Fs...
 {
-    return static_cast<std::uint64_t>(std::max<std::int64_t>(0, e.intField(key)));
-}
+    using Fs::operator()...;
+};
 
 void addMove(MessagingState &s, const wb::Event &e, MoveKind kind, std::uint64_t msg,
              std::string queue = {}, std::string consumer = {}, bool redelivered = false)
@@ -32,13 +37,36 @@ void addMove(MessagingState &s, const wb::Event &e, MoveKind kind, std::uint64_t
         s.moves.pop_front();
 }
 
-// Takes the queue's depth from an event that reports it (enqueue, deliver, ack, ...).
-void takeDepth(QueueView &q, const wb::Event &e)
+std::optional<std::uint64_t> present(std::uint64_t v)
 {
-    if (e.field("ready"))
-        q.ready = count(e, "ready");
-    if (e.field("unacked"))
-        q.unacked = count(e, "unacked");
+    return v;
+}
+std::optional<std::uint64_t> present(const std::optional<std::uint64_t> &v)
+{
+    return v;
+}
+
+// The queue depth an event reports (enqueue, deliver, ack, ...): ready and unacked when it
+// carries them; either may be absent.
+template <class E>
+std::pair<std::optional<std::uint64_t>, std::optional<std::uint64_t>> depthOf(const E &ev)
+{
+    std::pair<std::optional<std::uint64_t>, std::optional<std::uint64_t>> d;
+    if constexpr (requires { ev.ready; })
+        d.first = present(ev.ready);
+    if constexpr (requires { ev.unacked; })
+        d.second = present(ev.unacked);
+    return d;
+}
+
+// Takes the queue's depth from an event that reports it.
+template <class E> void takeDepth(QueueView &q, const E &ev)
+{
+    const auto [ready, unacked] = depthOf(ev);
+    if (ready)
+        q.ready = *ready;
+    if (unacked)
+        q.unacked = *unacked;
 }
 
 // One queue copy of a message is settled (acked or dropped): forget the message after its
@@ -109,179 +137,230 @@ void restart(MessagingState &s)
     s.messages.clear();
 }
 
+void declareExchange(MessagingState &s, const std::string &name, const std::string &type,
+                     bool durable, bool autoDelete)
+{
+    ExchangeView x;
+    x.name = name;
+    x.type = type;
+    x.durable = durable;
+    x.autoDelete = autoDelete;
+    s.exchanges[x.name] = std::move(x);
+}
+
+QueueView &declareQueue(MessagingState &s, const std::string &name, bool durable, bool exclusive,
+                        bool autoDelete)
+{
+    auto &q = s.queues[name];
+    q.name = name;
+    q.durable = durable;
+    q.exclusive = exclusive;
+    q.autoDelete = autoDelete;
+    return q;
+}
+
+void addBinding(MessagingState &s, BindingView b)
+{
+    if (std::find(s.bindings.begin(), s.bindings.end(), b) == s.bindings.end())
+        s.bindings.push_back(std::move(b));
+}
+
+// Forgets what waits in a queue that is deleted or purged.
+void settleWaiting(MessagingState &s, QueueView &q)
+{
+    for (const auto &w : q.waiting)
+        settled(s, w.msg);
+}
+
 } // namespace
 
 void applyMessagingEvent(MessagingState &s, const wb::Event &e)
 {
+    using namespace events;
     ++s.events;
-    const std::string &k = e.kind;
-    const auto msg = count(e, "msg");
-    if (k == "publish") {
-        auto &m = s.messages[msg];
-        m.routingKey = e.stringField("routing_key");
-        m.body = e.stringField("body");
-        m.persistent = e.intField("persistent") != 0;
-        ++s.totals.published;
-        addMove(s, e, MoveKind::Publish, msg);
-    } else if (k == "route") {
-        ++s.totals.routed;
-        addMove(s, e, MoveKind::Route, msg, e.stringField("queue"));
-    } else if (k == "unroutable") {
-        ++s.totals.unroutable;
-        addMove(s, e, MoveKind::Unroutable, msg);
-        s.messages.erase(msg);
-    } else if (k == "return") {
-        ++s.totals.returned;
-        addMove(s, e, MoveKind::Return, msg);
-    } else if (k == "enqueue") {
-        auto &q = s.queues[e.stringField("queue")];
-        takeDepth(q, e);
-        ++q.enqueued;
-        q.waiting.push_back({msg, s.routingKeyOf(msg)});
-        ++s.messages[msg].copies;
-    } else if (k == "deliver") {
-        const std::string queue = e.stringField("queue");
-        const std::string tag = e.stringField("consumer");
-        auto &q = s.queues[queue];
-        takeWaiting(s, q, msg);
-        takeDepth(q, e);
-        ++q.delivered;
-        const bool redelivered = e.intField("redelivered") != 0;
-        const bool noAck = e.intField("no_ack") != 0;
-        ++s.totals.delivered;
-        if (redelivered)
-            ++s.totals.redelivered;
-        if (auto it = s.consumers.find(tag); it != s.consumers.end()) {
-            ++it->second.delivered;
-            if (redelivered)
-                ++it->second.redelivered;
-            if (!noAck)
-                it->second.holding.push_back(msg);
-        }
-        addMove(s, e, MoveKind::Deliver, msg, queue, tag, redelivered);
-        if (noAck)
-            settled(s, msg); // settled the moment it is sent
-    } else if (k == "ack") {
-        const std::string queue = e.stringField("queue");
-        auto &q = s.queues[queue];
-        takeDepth(q, e);
-        ++q.acked;
-        ++s.totals.acked;
-        std::string holder;
-        if (ConsumerView *c = release(s, queue, msg)) {
-            ++c->acked;
-            holder = c->tag;
-        }
-        addMove(s, e, MoveKind::Ack, msg, queue, holder);
-        settled(s, msg);
-    } else if (k == "requeue") {
-        const std::string queue = e.stringField("queue");
-        auto &q = s.queues[queue];
-        takeDepth(q, e);
-        ++s.totals.requeued;
-        std::string holder;
-        if (ConsumerView *c = release(s, queue, msg))
-            holder = c->tag;
-        q.waiting.push_front({msg, s.routingKeyOf(msg)});
-        addMove(s, e, MoveKind::Requeue, msg, queue, holder, true);
-    } else if (k == "drop") {
-        const std::string queue = e.stringField("queue");
-        ++s.totals.dropped;
-        if (auto it = s.queues.find(queue); it != s.queues.end()) {
-            takeDepth(it->second, e);
-            release(s, queue, msg);
-        }
-        addMove(s, e, MoveKind::Drop, msg, queue);
-        settled(s, msg);
-    } else if (k == "consume") {
-        ConsumerView c;
-        c.tag = e.stringField("consumer");
-        c.queue = e.stringField("queue");
-        c.connection = e.thread;
-        c.channel = e.intField("channel");
-        c.prefetch = e.intField("prefetch");
-        c.noAck = e.intField("no_ack") != 0;
-        s.consumers[c.tag] = std::move(c);
-    } else if (k == "cancel") {
-        s.consumers.erase(e.stringField("consumer"));
-    } else if (k == "qos") {
-        const auto channel = e.intField("channel");
-        for (auto &[tag, c] : s.consumers)
-            if (c.connection == e.thread && c.channel == channel)
-                c.prefetch = e.intField("prefetch");
-    } else if (k == "exchange.declare" || k == "state.exchange") {
-        ExchangeView x;
-        x.name = e.stringField("exchange");
-        x.type = e.stringField("type");
-        x.durable = e.intField("durable") != 0;
-        x.autoDelete = e.intField("auto_delete") != 0;
-        s.exchanges[x.name] = std::move(x);
-    } else if (k == "exchange.delete") {
-        const std::string name = e.stringField("exchange");
-        s.exchanges.erase(name);
-        std::erase_if(s.bindings, [&](const BindingView &b) { return b.exchange == name; });
-    } else if (k == "queue.declare" || k == "state.queue") {
-        auto &q = s.queues[e.stringField("queue")];
-        q.name = e.stringField("queue");
-        q.durable = e.intField("durable") != 0;
-        q.exclusive = e.intField("exclusive") != 0;
-        q.autoDelete = e.intField("auto_delete") != 0;
-        if (k == "state.queue") {
-            q.ready = count(e, "ready");
-            q.unacked = count(e, "unacked");
-            q.waiting.assign(q.ready, QueueView::Waiting{});
-        }
-    } else if (k == "queue.delete") {
-        const std::string name = e.stringField("queue");
-        if (auto it = s.queues.find(name); it != s.queues.end()) {
-            for (const auto &w : it->second.waiting)
-                settled(s, w.msg);
-            s.queues.erase(it);
-        }
-        std::erase_if(s.bindings, [&](const BindingView &b) { return b.queue == name; });
-        std::erase_if(s.consumers, [&](const auto &c) { return c.second.queue == name; });
-    } else if (k == "queue.purge") {
-        if (auto it = s.queues.find(e.stringField("queue")); it != s.queues.end()) {
-            for (const auto &w : it->second.waiting)
-                settled(s, w.msg);
-            it->second.waiting.clear();
-            it->second.ready = 0;
-        }
-    } else if (k == "bind" || k == "state.binding") {
-        BindingView b{e.stringField("exchange"), e.stringField("queue"), e.stringField("key")};
-        if (std::find(s.bindings.begin(), s.bindings.end(), b) == s.bindings.end())
-            s.bindings.push_back(std::move(b));
-    } else if (k == "unbind") {
-        std::erase(s.bindings, BindingView{e.stringField("exchange"), e.stringField("queue"),
-                                           e.stringField("key")});
-    } else if (k == "error") {
-        ++s.totals.errors;
-        s.lastError = std::to_string(e.intField("code")) + ": " + e.stringField("text");
-    } else if (k == "restart") {
-        restart(s);
-    } else if (k == "recover") {
-        // A broker without a journal comes back with its pre-declared exchanges only.
-        if (e.intField("exchanges") == 0 && e.intField("queues") == 0) {
-            std::erase_if(s.exchanges, [](const auto &x) {
-                return !x.first.empty() && x.first.rfind("amq.", 0) != 0;
-            });
-            s.queues.clear();
-            s.bindings.clear();
-        }
-    } else if (k == "queue.depth") {
-        // A count without the messages (a real broker's passive declare).
-        auto &q = s.queues[e.stringField("queue")];
-        q.ready = count(e, "ready");
-        while (q.waiting.size() > q.ready)
-            q.waiting.pop_front();
-        while (q.waiting.size() < q.ready)
-            q.waiting.push_back({});
-    } else if (k == "state.reset") {
-        const auto restarts = s.restarts;
-        s = MessagingState{};
-        s.restarts = restarts;
-        s.events = 1;
-    }
+    MessagingEvents::visit(
+        e, Overloaded{
+               [&](const Publish &p) {
+                   auto &m = s.messages[p.msg];
+                   m.routingKey = p.routingKey;
+                   m.body = p.body;
+                   m.persistent = p.persistent;
+                   ++s.totals.published;
+                   addMove(s, e, MoveKind::Publish, p.msg);
+               },
+               [&](const Route &r) {
+                   ++s.totals.routed;
+                   addMove(s, e, MoveKind::Route, r.msg, r.queue);
+               },
+               [&](const Unroutable &u) {
+                   ++s.totals.unroutable;
+                   addMove(s, e, MoveKind::Unroutable, u.msg);
+                   s.messages.erase(u.msg);
+               },
+               [&](const Return &r) {
+                   ++s.totals.returned;
+                   addMove(s, e, MoveKind::Return, r.msg);
+               },
+               [&](const Enqueue &en) {
+                   auto &q = s.queues[en.queue];
+                   takeDepth(q, en);
+                   ++q.enqueued;
+                   q.waiting.push_back({en.msg, s.routingKeyOf(en.msg)});
+                   ++s.messages[en.msg].copies;
+               },
+               [&](const Deliver &d) {
+                   auto &q = s.queues[d.queue];
+                   takeWaiting(s, q, d.msg);
+                   takeDepth(q, d);
+                   ++q.delivered;
+                   ++s.totals.delivered;
+                   if (d.redelivered)
+                       ++s.totals.redelivered;
+                   if (auto it = s.consumers.find(d.consumer); it != s.consumers.end()) {
+                       ++it->second.delivered;
+                       if (d.redelivered)
+                           ++it->second.redelivered;
+                       if (!d.noAck)
+                           it->second.holding.push_back(d.msg);
+                   }
+                   addMove(s, e, MoveKind::Deliver, d.msg, d.queue, d.consumer, d.redelivered);
+                   if (d.noAck)
+                       settled(s, d.msg); // settled the moment it is sent
+               },
+               [&](const Ack &a) {
+                   auto &q = s.queues[a.queue];
+                   takeDepth(q, a);
+                   ++q.acked;
+                   ++s.totals.acked;
+                   std::string holder;
+                   if (ConsumerView *c = release(s, a.queue, a.msg)) {
+                       ++c->acked;
+                       holder = c->tag;
+                   }
+                   addMove(s, e, MoveKind::Ack, a.msg, a.queue, holder);
+                   settled(s, a.msg);
+               },
+               // The requeue or drop of each settled delivery follows.
+               [&](const Nack &) {},
+               [&](const Reject &) {},
+               [&](const Requeue &r) {
+                   auto &q = s.queues[r.queue];
+                   takeDepth(q, r);
+                   ++s.totals.requeued;
+                   std::string holder;
+                   if (ConsumerView *c = release(s, r.queue, r.msg))
+                       holder = c->tag;
+                   q.waiting.push_front({r.msg, s.routingKeyOf(r.msg)});
+                   addMove(s, e, MoveKind::Requeue, r.msg, r.queue, holder, true);
+               },
+               [&](const Drop &d) {
+                   ++s.totals.dropped;
+                   if (auto it = s.queues.find(d.queue); it != s.queues.end()) {
+                       takeDepth(it->second, d);
+                       release(s, d.queue, d.msg);
+                   }
+                   addMove(s, e, MoveKind::Drop, d.msg, d.queue);
+                   settled(s, d.msg);
+               },
+               [&](const Confirm &) {},
+               [&](const Consume &c) {
+                   ConsumerView v;
+                   v.tag = c.consumer;
+                   v.queue = c.queue;
+                   v.connection = e.thread;
+                   v.channel = c.channel;
+                   v.prefetch = c.prefetch;
+                   v.noAck = c.noAck;
+                   s.consumers[v.tag] = std::move(v);
+               },
+               [&](const Cancel &c) { s.consumers.erase(c.consumer); },
+               [&](const Qos &qos) {
+                   for (auto &[tag, c] : s.consumers)
+                       if (c.connection == e.thread && c.channel == qos.channel)
+                           c.prefetch = qos.prefetch;
+               },
+               [&](const ExchangeDeclare &x) {
+                   declareExchange(s, x.exchange, x.type, x.durable, x.autoDelete);
+               },
+               [&](const StateExchange &x) {
+                   declareExchange(s, x.exchange, x.type, x.durable, x.autoDelete);
+               },
+               [&](const ExchangeDelete &x) {
+                   s.exchanges.erase(x.exchange);
+                   std::erase_if(s.bindings,
+                                 [&](const BindingView &b) { return b.exchange == x.exchange; });
+               },
+               [&](const QueueDeclare &q) {
+                   declareQueue(s, q.queue, q.durable, q.exclusive, q.autoDelete);
+               },
+               [&](const StateQueue &sq) {
+                   auto &q = declareQueue(s, sq.queue, sq.durable, sq.exclusive, sq.autoDelete);
+                   q.ready = sq.ready;
+                   q.unacked = sq.unacked;
+                   q.waiting.assign(q.ready, QueueView::Waiting{});
+               },
+               [&](const QueueDelete &d) {
+                   if (auto it = s.queues.find(d.queue); it != s.queues.end()) {
+                       settleWaiting(s, it->second);
+                       s.queues.erase(it);
+                   }
+                   std::erase_if(s.bindings,
+                                 [&](const BindingView &b) { return b.queue == d.queue; });
+                   std::erase_if(s.consumers,
+                                 [&](const auto &c) { return c.second.queue == d.queue; });
+               },
+               [&](const QueuePurge &p) {
+                   if (auto it = s.queues.find(p.queue); it != s.queues.end()) {
+                       settleWaiting(s, it->second);
+                       it->second.waiting.clear();
+                       it->second.ready = 0;
+                   }
+               },
+               [&](const Bind &b) {
+                   addBinding(s, {b.exchange, b.queue, b.key});
+               },
+               [&](const StateBinding &b) {
+                   addBinding(s, {b.exchange, b.queue, b.key});
+               },
+               [&](const Unbind &b) {
+                   std::erase(s.bindings, BindingView{b.exchange, b.queue, b.key});
+               },
+               [&](const Error &err) {
+                   ++s.totals.errors;
+                   s.lastError = std::to_string(err.code) + ": " + err.text;
+               },
+               [&](const ChannelOpen &) {},
+               [&](const ChannelClose &) {},
+               [&](const ConnectionOpen &) {},
+               [&](const ConnectionClose &) {},
+               [&](const Restart &) { restart(s); },
+               [&](const Recover &r) {
+                   // A broker without a journal comes back with its pre-declared exchanges only;
+                   // one whose journal could not be read (no counts) runs in memory, the same.
+                   if (r.exchanges.value_or(0) == 0 && r.queues.value_or(0) == 0) {
+                       std::erase_if(s.exchanges, [](const auto &x) {
+                           return !x.first.empty() && x.first.rfind("amq.", 0) != 0;
+                       });
+                       s.queues.clear();
+                       s.bindings.clear();
+                   }
+               },
+               [&](const QueueDepth &d) {
+                   // A count without the messages (a real broker's passive declare).
+                   auto &q = s.queues[d.queue];
+                   q.ready = d.ready;
+                   while (q.waiting.size() > q.ready)
+                       q.waiting.pop_front();
+                   while (q.waiting.size() < q.ready)
+                       q.waiting.push_back({});
+               },
+               [&](const StateReset &) {
+                   const auto restarts = s.restarts;
+                   s = MessagingState{};
+                   s.restarts = restarts;
+                   s.events = 1;
+               },
+           });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -302,23 +381,29 @@ void RateSeries::update(const wb::Trace &trace)
         while (buckets.size() <= index)
             buckets.push_back({0, 0, 0, 0, processed});
         Bucket &b = buckets[index];
-        if (e.kind == "publish") {
-            ++b.published;
-        } else if (e.kind == "deliver") {
-            ++b.delivered;
-            if (e.intField("redelivered"))
-                ++b.redelivered;
-        } else if (e.kind == "ack") {
-            ++b.acked;
-        }
-        if (e.field("ready") && e.field("unacked") && e.field("queue")) {
-            auto &series = depth[e.stringField("queue")];
-            const std::uint64_t d = count(e, "ready") + count(e, "unacked");
-            if (!series.empty() && series.back().first == index)
-                series.back().second = d;
-            else
-                series.emplace_back(index, d);
-        }
+        events::MessagingEvents::visit(e, [&](const auto &ev) {
+            using E = std::remove_cvref_t<decltype(ev)>;
+            if constexpr (std::is_same_v<E, events::Publish>) {
+                ++b.published;
+            } else if constexpr (std::is_same_v<E, events::Deliver>) {
+                ++b.delivered;
+                if (ev.redelivered)
+                    ++b.redelivered;
+            } else if constexpr (std::is_same_v<E, events::Ack>) {
+                ++b.acked;
+            }
+            if constexpr (requires { ev.queue; }) {
+                const auto [ready, unacked] = depthOf(ev);
+                if (!ready || !unacked)
+                    return;
+                auto &series = depth[ev.queue];
+                const std::uint64_t d = *ready + *unacked;
+                if (!series.empty() && series.back().first == index)
+                    series.back().second = d;
+                else
+                    series.emplace_back(index, d);
+            }
+        });
     }
 }
 

@@ -1,5 +1,7 @@
 #include "nova/core/image_plan.h"
 
+#include "nova/core/events.h"
+
 #include "workbench/core/trace.h"
 
 namespace wb::nova {
@@ -33,12 +35,10 @@ ImagePlan planImagePreparation(const ImagePlanSpec &spec, NbdPool &pool, wb::Tra
             std::string command;
             for (const auto &a : step.argv)
                 command += (command.empty() ? "" : " ") + a;
-            trace->add("image-step", command.empty() ? step.description : command,
-                       {{"instance", spec.instanceName},
-                        {"phase", step.phase},
-                        {"command", command},
-                        {"root", step.root},
-                        {"description", step.description}});
+            wb::record(trace,
+                       events::ImageStep{spec.instanceName, step.phase, command, step.root,
+                                         step.description},
+                       command.empty() ? step.description : command);
         }
         plan.steps.push_back(std::move(step));
     };

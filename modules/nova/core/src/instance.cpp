@@ -1,5 +1,7 @@
 #include "nova/core/instance.h"
 
+#include "nova/core/events.h"
+
 #include "workbench/core/trace.h"
 
 #include <cstdio>
@@ -136,13 +138,11 @@ void InstanceLifecycle::record(const std::string &why)
 {
     m_history.push_back({m_instance.vmState, m_instance.taskState});
     if (m_trace)
-        m_trace->add("state",
-                     m_instance.name() + ": " + std::string(vmStateName(m_instance.vmState)) +
-                         "/" + std::string(taskStateName(m_instance.taskState)),
-                     {{"instance", m_instance.name()},
-                      {"vm_state", std::string(vmStateName(m_instance.vmState))},
-                      {"task_state", std::string(taskStateName(m_instance.taskState))},
-                      {"why", why}});
+        wb::record(m_trace,
+                   events::State{m_instance.name(), std::string(vmStateName(m_instance.vmState)),
+                                 std::string(taskStateName(m_instance.taskState)), why},
+                   m_instance.name() + ": " + std::string(vmStateName(m_instance.vmState)) + "/" +
+                       std::string(taskStateName(m_instance.taskState)));
 }
 
 } // namespace wb::nova

@@ -1,5 +1,7 @@
 #include "nova/core/iptables.h"
 
+#include "nova/core/events.h"
+
 #include "workbench/core/trace.h"
 
 #include <algorithm>
@@ -445,14 +447,11 @@ PacketWalk walkPacket(const Ruleset &loaded, const Packet &packet, wb::Trace *tr
             ") and no nova chain filters the instance";
         walk.steps.push_back({"iptables-restore", 0, "", false, "not-loaded", why});
         if (trace)
-            trace->add("load",
+            wb::record(trace,
+                       events::Load{false, walk.load.failedLine, walk.load.failedRule,
+                                    walk.load.error, why},
                        "the ruleset failed to load at line " +
-                           std::to_string(walk.load.failedLine),
-                       {{"loaded", false},
-                        {"line", walk.load.failedLine},
-                        {"rule", walk.load.failedRule},
-                        {"error", walk.load.error},
-                        {"reason", why}});
+                           std::to_string(walk.load.failedLine));
     }
     struct Frame
     {
@@ -464,17 +463,17 @@ PacketWalk walkPacket(const Ruleset &loaded, const Packet &packet, wb::Trace *tr
     const auto enter = [&](const std::string &chain) {
         stack.push_back({chain, rules.chainRules(chain), 0});
         if (trace)
-            trace->add("chain", "enter " + chain,
-                       {{"chain", chain}, {"depth", static_cast<std::int64_t>(stack.size())}});
+            wb::record(trace, events::Chain{chain, static_cast<std::int64_t>(stack.size())},
+                       "enter " + chain);
     };
     const auto finish = [&](Verdict v, std::string decidedBy) {
         walk.verdict = v;
         walk.decidedBy = std::move(decidedBy);
         if (trace)
-            trace->add("verdict", "verdict: " + std::string(verdictName(v)),
-                       {{"verdict", std::string(verdictName(v))},
-                        {"decided_by", walk.decidedBy},
-                        {"packet", packet.describe()}});
+            wb::record(
+                trace,
+                events::Verdict{std::string(verdictName(v)), walk.decidedBy, packet.describe()},
+                "verdict: " + std::string(verdictName(v)));
         return walk;
     };
 
@@ -492,8 +491,8 @@ PacketWalk walkPacket(const Ruleset &loaded, const Packet &packet, wb::Trace *tr
                                       "end of FORWARD: the chain's policy " + policy +
                                           " (built-in default; the listing elides it)"});
                 if (trace)
-                    trace->add("return", "end of FORWARD: policy " + policy,
-                               {{"chain", chain}, {"action", "policy"}});
+                    wb::record(trace, events::Return{chain, "policy", std::nullopt},
+                               "end of FORWARD: policy " + policy);
                 return finish(rules.forwardPolicy,
                               "FORWARD policy " + policy +
                                   (walk.load.loaded ? "" : " (the ruleset did not load)"));
@@ -501,8 +500,8 @@ PacketWalk walkPacket(const Ruleset &loaded, const Packet &packet, wb::Trace *tr
             walk.steps.push_back({chain, 0, "", false, "return",
                                   "end of " + chain + ": back to " + stack.back().chain});
             if (trace)
-                trace->add("return", "end of " + chain + ", back to " + stack.back().chain,
-                           {{"chain", chain}, {"action", "return"}, {"to", stack.back().chain}});
+                wb::record(trace, events::Return{chain, "return", stack.back().chain},
+                           "end of " + chain + ", back to " + stack.back().chain);
             continue;
         }
         const Rule &r = *f.rules[f.next];
@@ -528,13 +527,10 @@ PacketWalk walkPacket(const Ruleset &loaded, const Packet &packet, wb::Trace *tr
         }
         walk.steps.push_back(step);
         if (trace)
-            trace->add("rule", step.ruleText + (step.matched ? "  => " + step.action : "  (no)"),
-                       {{"chain", step.chain},
-                        {"rule_number", number},
-                        {"rule", step.ruleText},
-                        {"matched", step.matched},
-                        {"action", step.action},
-                        {"reason", step.reason}});
+            wb::record(trace,
+                       events::Rule{step.chain, number, step.ruleText, step.matched, step.action,
+                                    step.reason},
+                       step.ruleText + (step.matched ? "  => " + step.action : "  (no)"));
         if (!step.matched)
             continue;
         if (r.target == TargetKind::Accept)

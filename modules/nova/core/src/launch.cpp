@@ -4,6 +4,8 @@
 
 #include "launch_actor.h"
 
+#include "nova/core/events.h"
+
 #include "messaging/core/amqp.h"
 #include "messaging/core/broker.h"
 #include "workbench/core/trace.h"
@@ -21,11 +23,13 @@ std::vector<LaunchStep> launchSteps(const wb::Trace &trace)
     std::vector<LaunchStep> steps;
     for (std::size_t i = 0; i < trace.size(); ++i) {
         const auto &e = trace.at(i);
-        if (e.kind != "cast" && e.kind != "call" && e.kind != "reply" && e.kind != "local")
-            continue;
-        steps.push_back({static_cast<int>(e.intField("n")), e.stringField("from"),
-                         e.stringField("to"), e.kind, e.stringField("method"),
-                         e.stringField("routing_key"), e.stringField("msg_id"), e.seq});
+        events::StepEvents::visit(e, [&](const auto &s) {
+            std::string msgId; // a local step has none
+            if constexpr (requires { s.msgId; })
+                msgId = s.msgId;
+            steps.push_back({static_cast<int>(s.n), s.from, s.to, e.kind, s.method, s.routingKey,
+                             std::move(msgId), e.seq});
+        });
     }
     std::stable_sort(steps.begin(), steps.end(),
                      [](const LaunchStep &a, const LaunchStep &b) { return a.n < b.n; });
@@ -157,8 +161,11 @@ LaunchResult launchOnComponents(const LaunchOptions &o, const ConnectionFactory 
             bool done = false;
             while (!done && std::chrono::steady_clock::now() < deadline) {
                 const wb::Event *e = take(50ms);
-                done = e && e->kind == "state" && e->stringField("instance") == name &&
-                       e->stringField("vm_state") != "building";
+                if (!e)
+                    continue;
+                const auto state = wb::as<events::State>(*e);
+                done = state && state->instance == name &&
+                       state->vmState != vmStateName(VmState::Building);
             }
             while (take(done ? 100ms : 0ms)) {
             }

@@ -1,8 +1,13 @@
 // The component base: a thread consuming its queue, answering calls, reporting its events.
 #include "launch_actor.h"
 
+#include "nova/core/events.h"
+
 #include "messaging/core/amqp.h"
 #include "workbench/core/trace.h"
+#include "workbench/core/typed_event.h"
+
+#include <stdexcept>
 
 namespace wb::nova {
 
@@ -11,19 +16,30 @@ using namespace std::chrono_literals;
 
 namespace detail {
 
+namespace {
+
+template <class E> wb::Event legEvent(const RpcLeg &l, std::string label)
+{
+    return wb::toEvent(E{l.n, l.from, l.to, l.method, l.routingKey, l.msgId, l.body},
+                       std::move(label));
+}
+
+} // namespace
+
 // An rpc message sent: the arrow of the sequence diagram.
 const wb::Event &addLeg(wb::Trace &trace, const RpcLeg &l, std::int32_t thread)
 {
+    std::string label =
+        std::to_string(l.n) + ". " + l.from + " -> " + l.to + ": " + l.kind + " " + l.method;
     wb::Event e;
-    e.kind = l.kind;
-    e.label = std::to_string(l.n) + ". " + l.from + " -> " + l.to + ": " + l.kind + " " + l.method;
-    e.fields = {{"n", l.n},
-                {"from", l.from},
-                {"to", l.to},
-                {"method", l.method},
-                {"routing_key", l.routingKey},
-                {"msg_id", l.msgId},
-                {"body", l.body}};
+    if (l.kind == events::Cast::kind)
+        e = legEvent<events::Cast>(l, std::move(label));
+    else if (l.kind == events::Call::kind)
+        e = legEvent<events::Call>(l, std::move(label));
+    else if (l.kind == events::Reply::kind)
+        e = legEvent<events::Reply>(l, std::move(label));
+    else
+        throw std::logic_error("an rpc leg of unknown kind \"" + l.kind + "\"");
     e.thread = thread;
     e.where = l.where; // the line of the component that sent it
     return trace.append(std::move(e));
@@ -31,14 +47,11 @@ const wb::Event &addLeg(wb::Trace &trace, const RpcLeg &l, std::int32_t thread)
 
 wb::Event stateEvent(const Instance &inst)
 {
-    wb::Event e;
-    e.kind = "state";
-    e.label = inst.name() + ": " + std::string(vmStateName(inst.vmState)) + "/" +
-              std::string(taskStateName(inst.taskState));
-    e.fields = {{"instance", inst.name()},
-                {"vm_state", std::string(vmStateName(inst.vmState))},
-                {"task_state", std::string(taskStateName(inst.taskState))}};
-    return e;
+    // The database keeps the states, not why each came: no `why`.
+    return wb::toEvent(events::State{inst.name(), std::string(vmStateName(inst.vmState)),
+                                     std::string(taskStateName(inst.taskState)), std::nullopt},
+                       inst.name() + ": " + std::string(vmStateName(inst.vmState)) + "/" +
+                           std::string(taskStateName(inst.taskState)));
 }
 
 } // namespace detail
@@ -54,15 +67,8 @@ const wb::Event &NovaDeployment::Impl::local(int n, const std::string &who,
                                              const std::string &detail, std::int32_t thread,
                                              wb::SourceLocation where)
 {
-    wb::Event e;
-    e.kind = "local";
-    e.label = std::to_string(n) + ". " + who + ": " + method + " " + detail;
-    e.fields = {{"n", n},
-                {"from", who},
-                {"to", who},
-                {"method", method},
-                {"routing_key", routingKey},
-                {"detail", detail}};
+    wb::Event e = wb::toEvent(events::Local{n, who, who, method, routingKey, detail},
+                              std::to_string(n) + ". " + who + ": " + method + " " + detail);
     e.thread = thread;
     e.where = where;
     return trace->append(std::move(e));
@@ -151,8 +157,8 @@ void Actor::run()
             signal(false, e.what());
         } else {
             ++m_d.lost;
-            m_d.trace->add("component-error", m_name + ": " + e.what(),
-                           {{"component", m_name}, {"error", std::string(e.what())}}, m_thread);
+            wb::record(m_d.trace, events::ComponentError{m_name, e.what(), std::nullopt},
+                       m_name + ": " + e.what(), m_thread);
         }
     }
     m_dbClient.reset();
@@ -169,8 +175,8 @@ void Actor::process(const msg::Delivery &delivery)
     if (auto it = props.headers.find("from"); it != props.headers.end())
         caller = msg::headerValueText(it->second);
     if (!request) {
-        m_d.trace->add("component-error", m_name + ": not an rpc message",
-                       {{"component", m_name}, {"body", delivery.message.body}}, m_thread);
+        wb::record(m_d.trace, events::ComponentError{m_name, std::nullopt, delivery.message.body},
+                   m_name + ": not an rpc message", m_thread);
         return;
     }
     RpcReply reply;
@@ -196,8 +202,8 @@ void Actor::process(const msg::Delivery &delivery)
                      reply);
     } catch (const msg::AmqpError &e) {
         // The caller gave up and deleted its reply exchange (404 closes our channel).
-        m_d.trace->add("component-error", m_name + ": reply lost: " + e.what(),
-                       {{"component", m_name}, {"error", std::string(e.what())}}, m_thread);
+        wb::record(m_d.trace, events::ComponentError{m_name, e.what(), std::nullopt},
+                   m_name + ": reply lost: " + e.what(), m_thread);
         if (!e.connectionLevel())
             openOut();
     }

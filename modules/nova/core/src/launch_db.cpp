@@ -4,6 +4,8 @@
 
 #include "launch_actor.h"
 
+#include "nova/core/events.h"
+
 #include <algorithm>
 
 namespace wb::nova::detail {
@@ -266,11 +268,9 @@ protected:
         if (m == "service_update") {
             const ComputeHost h = hostFromArgs(r.args);
             db.serviceUpdate(h);
-            relay(m_d.trace->add(
-                "service",
-                "compute." + h.name + (h.up ? " up" : " down") + " (" + std::to_string(h.vcpus) +
-                    " cores, zone " + h.zone + ")",
-                {{"host", h.name}, {"up", h.up}, {"zone", h.zone}, {"vcpus", h.vcpus}}));
+            relay(*wb::record(m_d.trace, events::Service{h.name, h.up, h.zone, h.vcpus},
+                              "compute." + h.name + (h.up ? " up" : " down") + " (" +
+                                  std::to_string(h.vcpus) + " cores, zone " + h.zone + ")"));
             return {};
         }
         if (m == "instance_set_host")

@@ -1,5 +1,7 @@
 #include "nova/core/libvirt_xml.h"
 
+#include "nova/core/events.h"
+
 #include "workbench/core/trace.h"
 
 #include <cctype>
@@ -86,13 +88,9 @@ std::string toDomainXml(const DomainSpec &s, wb::Trace *trace)
       << "</domain>\n";
     std::string xml = x.str();
     if (trace)
-        trace->add("libvirt-xml", "to_xml() for " + s.name,
-                   {{"instance", s.name},
-                    {"memory_kib", s.memoryKib},
-                    {"vcpus", s.vcpus},
-                    {"mac", s.mac},
-                    {"ip", s.ip},
-                    {"bytes", xml.size()}});
+        wb::record(trace,
+                   events::LibvirtXml{s.name, s.memoryKib, s.vcpus, s.mac, s.ip, xml.size()},
+                   "to_xml() for " + s.name);
     return xml;
 }
 

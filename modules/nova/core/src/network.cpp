@@ -1,5 +1,7 @@
 #include "nova/core/network.h"
 
+#include "nova/core/events.h"
+
 #include "workbench/core/trace.h"
 
 #include <bit>
@@ -102,15 +104,12 @@ std::vector<Network> createNetworks(const NetworkCreateRequest &request, Network
             n.bridge = request.flatBridge;
         }
         if (trace)
-            trace->add("network-create", n.label + " " + n.cidr.toString() + " on " + n.bridge,
-                       {{"label", n.label},
-                        {"cidr", n.cidr.toString()},
-                        {"gateway", n.gateway.toString()},
-                        {"broadcast", n.broadcast.toString()},
-                        {"netmask", n.netmask.toString()},
-                        {"dhcp_start", n.dhcpStart.toString()},
-                        {"bridge", n.bridge},
-                        {"vlan", static_cast<std::int64_t>(n.vlan.value_or(-1))}});
+            wb::record(trace,
+                       events::NetworkCreate{n.label, n.cidr.toString(), n.gateway.toString(),
+                                             n.broadcast.toString(), n.netmask.toString(),
+                                             n.dhcpStart.toString(), n.bridge,
+                                             n.vlan.value_or(-1)},
+                       n.label + " " + n.cidr.toString() + " on " + n.bridge);
         out.push_back(std::move(n));
     }
     return out;
@@ -157,16 +156,13 @@ std::optional<Ipv4Address> FixedIpAllocator::allocate(int instanceId, wb::Trace 
             continue;
         m_leases.emplace(a.value, instanceId);
         if (trace)
-            trace->add("fixed-ip",
-                       "fixed IP " + a.toString() + " for instance " + std::to_string(instanceId),
-                       {{"instance_id", instanceId},
-                        {"address", a.toString()},
-                        {"network", m_network.cidr.toString()}});
+            wb::record(trace, events::FixedIp{instanceId, a.toString(), m_network.cidr.toString()},
+                       "fixed IP " + a.toString() + " for instance " + std::to_string(instanceId));
         return a;
     }
     if (trace)
-        trace->add("fixed-ip-exhausted", "no fixed IP left in " + m_network.cidr.toString(),
-                   {{"instance_id", instanceId}, {"network", m_network.cidr.toString()}});
+        wb::record(trace, events::FixedIpExhausted{instanceId, m_network.cidr.toString()},
+                   "no fixed IP left in " + m_network.cidr.toString());
     return std::nullopt;
 }
 
@@ -176,9 +172,9 @@ bool FixedIpAllocator::release(int instanceId, wb::Trace *trace)
         if (it->second != instanceId)
             continue;
         if (trace)
-            trace->add(
-                "fixed-ip-release", "released " + Ipv4Address{it->first}.toString(),
-                {{"instance_id", instanceId}, {"address", Ipv4Address{it->first}.toString()}});
+            wb::record(trace,
+                       events::FixedIpRelease{instanceId, Ipv4Address{it->first}.toString()},
+                       "released " + Ipv4Address{it->first}.toString());
         m_leases.erase(it);
         return true;
     }

@@ -1,6 +1,7 @@
 #include "nova/core/novash.h"
 
 #include "nova/core/addr.h"
+#include "nova/core/events.h"
 #include "nova/core/network.h"
 
 #include "workbench/core/trace.h"
@@ -375,12 +376,10 @@ public:
     {
         m_plan.steps.push_back({phase, command, root, note});
         if (m_trace)
-            m_trace->add("novash-step", command.empty() ? note : command,
-                         {{"n", static_cast<std::int64_t>(m_plan.steps.size())},
-                          {"phase", phase},
-                          {"command", command},
-                          {"root", root},
-                          {"note", note}});
+            wb::record(m_trace,
+                       events::NovashStep{static_cast<std::int64_t>(m_plan.steps.size()), phase,
+                                          command, root, note},
+                       command.empty() ? note : command);
     }
     void apt(const std::string &phase, std::vector<std::string> packages,
              const std::string &note = "")

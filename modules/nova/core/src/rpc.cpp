@@ -1,5 +1,7 @@
 #include "nova/core/rpc.h"
 
+#include "nova/core/events.h"
+
 #include "messaging/core/amqp.h"
 #include "workbench/core/json.h"
 
@@ -426,6 +428,9 @@ std::optional<wb::Event> decodeEvent(std::string_view body)
         else
             e.fields.emplace_back(k, wb::Value(std::get<bool>(v)));
     }
+    // The fields came back in key order; a declared kind gets its declared order and types
+    // again (and a report that lacks a declared field throws wb::EventFieldError).
+    events::NovaEvents::visit(e, [&](const auto &typed) { e.fields = wb::fieldsOf(typed); });
     return e;
 }
 

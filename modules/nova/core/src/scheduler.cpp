@@ -1,5 +1,7 @@
 #include "nova/core/scheduler.h"
 
+#include "nova/core/events.h"
+
 #include "workbench/core/rng.h"
 #include "workbench/core/trace.h"
 
@@ -93,21 +95,18 @@ std::size_t schedule(SchedulerKind kind, const std::vector<ComputeHost> &hosts,
         }
     } catch (const NoValidHost &e) {
         if (trace)
-            trace->add("no-valid-host", std::string("NoValidHost: ") + e.what(),
-                       {{"scheduler", std::string(schedulerName(kind))},
-                        {"instance_id", request.instanceId},
-                        {"reason", std::string(e.what())}});
+            wb::record(trace,
+                       events::NoValidHost{std::string(schedulerName(kind)), request.instanceId,
+                                           e.what()},
+                       std::string("NoValidHost: ") + e.what());
         throw;
     }
     if (trace) {
         const auto &h = hosts[chosen];
-        trace->add("schedule", std::string(schedulerName(kind)) + " picked " + h.name,
-                   {{"scheduler", std::string(schedulerName(kind))},
-                    {"instance_id", request.instanceId},
-                    {"host", h.name},
-                    {"zone", h.zone},
-                    {"used_vcpus", h.usedVcpus},
-                    {"routing_key", "compute." + h.name}});
+        wb::record(trace,
+                   events::Schedule{std::string(schedulerName(kind)), request.instanceId, h.name,
+                                    h.zone, h.usedVcpus, "compute." + h.name},
+                   std::string(schedulerName(kind)) + " picked " + h.name);
     }
     return chosen;
 }

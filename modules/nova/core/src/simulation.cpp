@@ -1,5 +1,6 @@
 #include "nova/core/simulation.h"
 
+#include "nova/core/events.h"
 #include "nova/core/instance.h"
 
 #include "workbench/core/rng.h"
@@ -216,11 +217,9 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
             } catch (const NoValidHost &ex) {
                 ++result.noValidHost;
                 if (trace)
-                    trace->add("sim-no-valid-host",
-                               "request " + std::to_string(e.request + 1) + ": NoValidHost",
-                               {{"request", e.request + 1},
-                                {"reason", std::string(ex.what())},
-                                {"t_ms", now * 1000.0}});
+                    wb::record(trace,
+                               events::SimNoValidHost{e.request + 1, ex.what(), now * 1000.0},
+                               "request " + std::to_string(e.request + 1) + ": NoValidHost");
                 break;
             }
             auto &h = hosts[static_cast<std::size_t>(r.host)];
@@ -228,10 +227,9 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
                 // The compute worker cannot take it: the instance goes to error.
                 ++result.computeRejected;
                 if (trace)
-                    trace->add(
-                        "sim-rejected",
-                        "request " + std::to_string(e.request + 1) + ": " + h.name + " is full",
-                        {{"request", e.request + 1}, {"host", h.name}, {"t_ms", now * 1000.0}});
+                    wb::record(trace, events::SimRejected{e.request + 1, h.name, now * 1000.0},
+                               "request " + std::to_string(e.request + 1) + ": " + h.name +
+                                   " is full");
                 r.host = -1;
                 break;
             }
@@ -243,12 +241,9 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
             out.peakVcpus = std::max(out.peakVcpus, h.usedVcpus);
             out.peakMemoryMb = std::max(out.peakMemoryMb, h.usedMemoryMb);
             if (trace)
-                trace->add("sim-schedule",
-                           "request " + std::to_string(e.request + 1) + " -> " + h.name,
-                           {{"request", e.request + 1},
-                            {"host", h.name},
-                            {"used_vcpus", h.usedVcpus},
-                            {"t_ms", now * 1000.0}});
+                wb::record(trace,
+                           events::SimSchedule{e.request + 1, h.name, h.usedVcpus, now * 1000.0},
+                           "request " + std::to_string(e.request + 1) + " -> " + h.name);
             // The cast to compute.<host> through the broker: 1-2 ms.
             push(now + uniform(rng, 0.001, 0.002), Ev::ComputeArrive, e.request);
             break;
@@ -280,12 +275,12 @@ SimulationResult simulateLaunches(const SimulationConfig &config, wb::Trace *tra
             ++result.placed;
             ++result.hosts[static_cast<std::size_t>(r.host)].placed;
             if (trace)
-                trace->add("sim-active",
+                wb::record(trace,
+                           events::SimActive{e.request + 1,
+                                             hosts[static_cast<std::size_t>(r.host)].name,
+                                             now * 1000.0},
                            instanceName(e.request + 1) + " active on " +
-                               hosts[static_cast<std::size_t>(r.host)].name,
-                           {{"request", e.request + 1},
-                            {"host", hosts[static_cast<std::size_t>(r.host)].name},
-                            {"t_ms", now * 1000.0}});
+                               hosts[static_cast<std::size_t>(r.host)].name);
             push(now + exponential(rng, config.meanLifetimeSeconds), Ev::Terminate, e.request);
             break;
         }

@@ -1,5 +1,6 @@
 #include "threads/core/classic.h"
 
+#include "threads/core/events.h"
 #include "threads/core/runtime.h"
 
 #include <algorithm>
@@ -193,7 +194,7 @@ bool Lock::acquire(bool blocking, double timeout, std::source_location loc)
 void Lock::release(std::source_location loc)
 {
     if (m_rt)
-        m_rt->gate("released", m_ref, loc);
+        m_rt->gate(events::Released::kind, m_ref, loc);
     if (m_guard && tryWait()) {
         post(); // it was free: undo the trial acquire, then complain
         throw RuntimeError("release unlocked lock");
@@ -274,7 +275,7 @@ bool RLock::acquire(bool blocking, double timeout, std::source_location loc)
 void RLock::release(std::source_location loc)
 {
     if (m_rt)
-        m_rt->gate("released", m_ref, loc);
+        m_rt->gate(events::Released::kind, m_ref, loc);
     if (!isOwned())
         throw RuntimeError("cannot release un-acquired lock");
     const std::int64_t count = m_count.load() - 1;
@@ -574,14 +575,14 @@ Barrier::~Barrier()
         m_rt->removePrimitive(m_ref.id);
 }
 
-void Barrier::record(const char *kind, const std::string &label, std::source_location loc)
+template <class E> void Barrier::record(const std::string &label, std::source_location loc)
 {
     if (m_rt)
-        m_rt->pass(kind, m_ref, m_ref.name + ": " + label,
-                   {{"count", m_count.load()},
-                    {"parties", m_parties},
-                    {"state", std::int64_t(m_state.load())}},
-                   loc);
+        m_rt->pass(m_ref,
+                   E{.count = m_count.load(),
+                     .parties = m_parties,
+                     .state = std::int64_t(m_state.load())},
+                   m_ref.name + ": " + label, loc);
 }
 
 // _enter: wait while the barrier drains or resets; a broken barrier raises.
@@ -605,7 +606,7 @@ void Barrier::exit(std::source_location loc)
 void Barrier::breakBarrier(std::source_location loc)
 {
     m_state.store(kBroken);
-    record("broken", "broken", loc);
+    record<events::Broken>("broken", loc);
     m_cond.notifyAll(loc);
 }
 
@@ -617,8 +618,8 @@ std::int64_t Barrier::wait(double timeout, std::source_location loc)
         enter(loc);
         index = m_count.load();
         m_count.store(index + 1);
-        record("arrive",
-               "arrival " + std::to_string(index + 1) + " of " + std::to_string(m_parties), loc);
+        record<events::Arrive>(
+            "arrival " + std::to_string(index + 1) + " of " + std::to_string(m_parties), loc);
         // Python's try/finally: the count goes down and _exit runs on every way out but a
         // cancelled run.
         auto leave = [&] {
@@ -628,7 +629,7 @@ std::int64_t Barrier::wait(double timeout, std::source_location loc)
         try {
             if (index + 1 == m_parties) {
                 m_state.store(kDraining); // _release: everybody may go
-                record("pass", "released", loc);
+                record<events::Pass>("released", loc);
                 m_cond.notifyAll(loc);
             } else {
                 if (!m_cond.waitFor([&] { return m_state.load() != kFilling; }, timeout, loc)) {

@@ -207,8 +207,7 @@ void Condition::notifyAll(std::source_location loc)
 // ---- Semaphore ----------------------------------------------------------------------------
 
 Semaphore::Semaphore(std::int64_t value, bool bounded)
-    : m_sem(value < 0 ? 0 : value), m_value(value), m_initial(value),
-      m_bounded(bounded)
+    : m_sem(value < 0 ? 0 : value), m_value(value), m_initial(value), m_bounded(bounded)
 {
     if (value < 0)
         throw ValueError("semaphore initial value must be >= 0");

@@ -2,6 +2,8 @@
 // knows, and what a view may ask while they run.
 #include "runtime_internal.h"
 
+#include "threads/core/events.h"
+
 #include <algorithm>
 
 namespace wb::threads {
@@ -277,7 +279,7 @@ PrimitiveRef Runtime::ref(int id) const
 void Runtime::print(std::string text, std::source_location loc)
 {
     static const PrimitiveRef console{-1, "console", "console"};
-    gate("print", console, loc);
+    gate(events::Print::kind, console, loc);
     {
         std::lock_guard lk(m_mutex);
         m_console.push_back(text);
@@ -288,7 +290,7 @@ void Runtime::print(std::string text, std::source_location loc)
 void Runtime::printAtTurn(const std::function<std::string()> &text, std::source_location loc)
 {
     static const PrimitiveRef console{-1, "console", "console"};
-    gate("print", console, loc);
+    gate(events::Print::kind, console, loc);
     std::string line = text();
     {
         std::lock_guard lk(m_mutex);
@@ -311,7 +313,7 @@ void Runtime::threadError(ThreadRecord &r, const std::string &type, const std::s
         if (!m_firstError)
             m_firstError = ThreadError{type, message, r.number};
     }
-    record("error", thread, line, {{"type", type}, {"message", message}});
+    record(thread, events::Error{.type = type, .message = message}, line);
 }
 
 void Runtime::threadMain(ThreadRecord &r)

@@ -111,11 +111,4 @@ struct Runtime::Buffer
     std::deque<Chunk *> chunks; // oldest first; back() is current (under m_bufferMutex)
 };
 
-// The string-based recorder is defined in runtime_records.cpp; the deadlock report
-// (runtime_waitfor.cpp) uses this instantiation of it.
-extern template std::int64_t
-Runtime::recordFields<std::vector<wb::Field>>(std::string_view kind, const PrimitiveRef &p,
-                                              std::string &&label, std::vector<wb::Field> &&fields,
-                                              const std::source_location &loc, bool scripted);
-
 } // namespace wb::threads

@@ -1,9 +1,12 @@
 // Recording: compact records appended to a buffer owned by the calling thread.
 #include "runtime_internal.h"
 
+#include "threads/core/events.h"
+
 #include <algorithm>
 #include <iterator>
 #include <memory>
+#include <stdexcept>
 #include <type_traits>
 
 namespace wb::threads {
@@ -144,36 +147,44 @@ std::int64_t Runtime::recordText(Form f, const PrimitiveRef &p, Args args, std::
     return commit(s, static_cast<std::uint32_t>(text.size()));
 }
 
-// The string-based path: the Event is built here, carried by a Generic record.
-template <class Fields>
-std::int64_t Runtime::recordFields(std::string_view kind, const PrimitiveRef &p,
-                                   std::string &&label, Fields &&fields,
-                                   const std::source_location &loc, bool scripted)
+// A ready-made Event, carried by a Generic record.
+std::int64_t Runtime::recordEvent(wb::Event &&e, const std::source_location &loc, bool scripted)
 {
     if (!m_trace)
         return -1;
-    auto e = std::make_unique<wb::Event>();
-    e->thread = currentThread();
-    e->kind = kind;
-    e->label = std::move(label);
-    e->where = scripted ? whereOf(loc) : wb::SourceLocation::from(loc);
-    e->fields.reserve(fields.size() + 2);
-    e->fields.emplace_back("primitive", p.name);
-    e->fields.emplace_back("layer", p.layer);
-    if constexpr (std::is_rvalue_reference_v<Fields &&>)
-        e->fields.insert(e->fields.end(), std::make_move_iterator(fields.begin()),
-                         std::make_move_iterator(fields.end()));
-    else
-        e->fields.insert(e->fields.end(), fields.begin(), fields.end());
-    const Slot s = open(Form::Generic, p, {}, 0, loc);
-    s.record->extra = e.release();
+    auto owned = std::make_unique<wb::Event>(std::move(e));
+    owned->thread = currentThread();
+    owned->where = scripted ? whereOf(loc) : wb::SourceLocation::from(loc);
+    static const PrimitiveRef none;
+    const Slot s = open(Form::Generic, none, {}, 0, loc);
+    s.record->extra = owned.release();
     return commit(s, 0);
 }
 
-template std::int64_t
-Runtime::recordFields<std::vector<wb::Field>>(std::string_view kind, const PrimitiveRef &p,
-                                              std::string &&label, std::vector<wb::Field> &&fields,
-                                              const std::source_location &loc, bool scripted);
+// The string-based path: the Event is built here from a declared kind.
+template <class Fields>
+std::int64_t Runtime::recordFields(std::string_view kind, const PrimitiveRef &p,
+                                   std::string &&label, Fields &&fields,
+                                   const std::source_location &loc)
+{
+    if (!m_trace)
+        return -1;
+    if (!events::ThreadsEvents::contains(kind))
+        throw std::invalid_argument("threads: event kind \"" + std::string(kind) +
+                                    "\" is not declared in threads/core/events.h");
+    wb::Event e;
+    e.kind = kind;
+    e.label = std::move(label);
+    e.fields.reserve(fields.size() + 2);
+    e.fields.emplace_back("primitive", p.name);
+    e.fields.emplace_back("layer", p.layer);
+    if constexpr (std::is_rvalue_reference_v<Fields &&>)
+        e.fields.insert(e.fields.end(), std::make_move_iterator(fields.begin()),
+                        std::make_move_iterator(fields.end()));
+    else
+        e.fields.insert(e.fields.end(), fields.begin(), fields.end());
+    return recordEvent(std::move(e), loc, true);
+}
 
 std::int64_t Runtime::record(std::string_view kind, const PrimitiveRef &p, std::string label,
                              std::vector<wb::Field> fields, std::source_location loc)

@@ -2,6 +2,7 @@
 #include "runtime_internal.h"
 
 #include "threads/core/classic.h"
+#include "threads/core/events.h"
 
 #include <algorithm>
 
@@ -210,15 +211,16 @@ void Runtime::reportDeadlockLocked(Deadlock d)
             names += (names.empty() ? "" : " -> ") + threadName(n);
         if (!d.global && !d.threads.empty())
             names += " -> " + threadName(d.threads.front());
-        const PrimitiveRef runtime{-1, d.primitives.empty() ? std::string() : d.primitives.front(),
-                                   "runtime"};
-        recordFields("deadlock", runtime, "deadlock: " + d.description,
-                     std::vector<wb::Field>{{"cycle", cycle},
-                                            {"cycle_names", names},
-                                            {"stuck", stuck},
-                                            {"global", d.global},
-                                            {"description", d.description}},
-                     std::source_location::current(), false);
+        const events::Deadlock event{.primitive = d.primitives.empty() ? std::string()
+                                                                       : d.primitives.front(),
+                                     .layer = "runtime",
+                                     .cycle = std::move(cycle),
+                                     .cycleNames = std::move(names),
+                                     .stuck = std::move(stuck),
+                                     .global = d.global,
+                                     .description = d.description};
+        recordEvent(wb::toEvent(event, "deadlock: " + d.description),
+                    std::source_location::current(), false);
     }
     if (!m_deadlock)
         m_deadlock = std::move(d);

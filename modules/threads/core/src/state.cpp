@@ -1,92 +1,135 @@
 #include "threads/core/state.h"
 
+#include "threads/core/events.h"
+
+#include <optional>
+#include <type_traits>
+
 namespace wb::threads {
 
 namespace {
 
-ThreadState stateAfter(const wb::Event &e, ThreadState before)
+template <class... Fs> struct Overloaded : Fs...
 {
-    const std::string &k = e.kind;
-    if (k == "blocked")
-        return e.intField("waiter") ? ThreadState::Waiting : ThreadState::Blocked;
-    if (k == "sleep")
-        return ThreadState::Sleeping;
-    if (k == "exit" || k == "error")
-        return ThreadState::Done;
-    if (k == "deadlock")
-        return before;
+    using Fs::operator()...;
+};
+
+// A thread's lane after one of its events: blocked (or waiting, on a condition's waiter
+// lock), sleeping, done, or running.
+ThreadState stateAfter(const events::Blocked &b, ThreadState)
+{
+    return b.waiter ? ThreadState::Waiting : ThreadState::Blocked;
+}
+ThreadState stateAfter(const events::Sleep &, ThreadState)
+{
+    return ThreadState::Sleeping;
+}
+ThreadState stateAfter(const events::Exit &, ThreadState)
+{
+    return ThreadState::Done;
+}
+ThreadState stateAfter(const events::Error &, ThreadState)
+{
+    return ThreadState::Done;
+}
+template <class E> ThreadState stateAfter(const E &, ThreadState)
+{
     return ThreadState::Running;
 }
 
-template <class T> void copyIf(const wb::Event &e, std::string_view key, T &out)
+// Copies a state field the event carries (when an optional one is present).
+template <class T> void take(const T &from, T &to)
 {
-    const wb::Value *v = e.field(key);
-    if (!v)
+    to = from;
+}
+template <class T> void take(const std::optional<T> &from, T &to)
+{
+    if (from)
+        to = *from;
+}
+
+template <class T> struct IsOptional : std::false_type
+{
+};
+template <class T> struct IsOptional<std::optional<T>> : std::true_type
+{
+};
+
+// The primitive's state after the event: every state field the event's kind declares.
+template <class E> void applyPrimitive(ThreadsState &state, const wb::Event &raw, const E &e)
+{
+    if (e.layer.empty() || e.layer == "thread" || e.layer == "runtime")
         return;
-    if constexpr (std::is_same_v<T, bool>) {
-        if (auto b = std::get_if<bool>(v))
-            out = *b;
-    } else if constexpr (std::is_same_v<T, std::vector<std::int64_t>>) {
-        if (auto a = std::get_if<std::vector<std::int64_t>>(v))
-            out = *a;
-    } else {
-        out = e.intField(key, out);
+    PrimitiveView &p = state.primitives[e.primitive];
+    p.name = e.primitive;
+    p.layer = e.layer;
+    p.lastSeq = static_cast<std::int64_t>(raw.seq);
+    if constexpr (requires { e.value; })
+        take(e.value, p.value);
+    if constexpr (requires { e.locked; })
+        take(e.locked, p.locked);
+    if constexpr (requires { e.owner; })
+        take(e.owner, p.owner);
+    if constexpr (requires { e.count; })
+        take(e.count, p.count);
+    if constexpr (requires { e.waiters; })
+        take(e.waiters, p.waiters);
+    if constexpr (requires { e.flag; })
+        take(e.flag, p.flag);
+    if constexpr (requires { e.items; })
+        take(e.items, p.items);
+    if constexpr (requires { e.unfinished; })
+        take(e.unfinished, p.unfinished);
+    // A Lock is locked when its sem_t is at 0.
+    if constexpr (requires { e.value; }) {
+        bool hasValue = true;
+        if constexpr (IsOptional<decltype(E::value)>::value)
+            hasValue = e.value.has_value();
+        if (e.layer == "Lock" && hasValue)
+            p.locked = p.value == 0;
     }
 }
 
 } // namespace
 
-void applyThreadsEvent(ThreadsState &state, const wb::Event &e)
+void applyThreadsEvent(ThreadsState &state, const wb::Event &raw)
 {
-    // A deadlock is the runtime's finding about several threads, recorded by whichever thread
-    // gave up the turn last: it changes no thread's own line or primitive.
-    if (e.thread > 0 && e.kind != "deadlock") {
-        ThreadView &t = state.threads[e.thread];
-        t.number = e.thread;
-        t.name = threadName(e.thread);
-        t.state = stateAfter(e, t.state);
-        t.on = (t.state == ThreadState::Blocked || t.state == ThreadState::Waiting)
-                   ? e.stringField("primitive")
-                   : std::string();
-        t.file = std::string(e.where.fileName());
-        t.line = e.where.line;
-        t.lastSeq = static_cast<std::int64_t>(e.seq);
-    }
-    if (e.kind == "print") {
-        state.console.push_back(e.stringField("text"));
-        return;
-    }
-    if (e.kind == "error") // the label is the line CPython's excepthook starts with
-        state.console.push_back(e.label);
-    if (e.kind == "write") {
-        const std::string bytes = e.stringField("bytes");
-        state.file += bytes;
-        state.fileWriters.insert(state.fileWriters.end(), bytes.size(), e.thread);
-        return;
-    }
-    if (e.kind == "deadlock") {
-        state.deadlock = true;
-        copyIf(e, "cycle", state.cycle);
-        copyIf(e, "global", state.deadlockGlobal);
-        return;
-    }
-    const std::string layer = e.stringField("layer");
-    if (layer.empty() || layer == "thread" || layer == "runtime")
-        return;
-    PrimitiveView &p = state.primitives[e.stringField("primitive")];
-    p.name = e.stringField("primitive");
-    p.layer = layer;
-    p.lastSeq = static_cast<std::int64_t>(e.seq);
-    copyIf(e, "value", p.value);
-    copyIf(e, "locked", p.locked);
-    copyIf(e, "owner", p.owner);
-    copyIf(e, "count", p.count);
-    copyIf(e, "waiters", p.waiters);
-    copyIf(e, "flag", p.flag);
-    copyIf(e, "items", p.items);
-    copyIf(e, "unfinished", p.unfinished);
-    if (layer == "Lock" && e.field("value"))
-        p.locked = p.value == 0;
+    events::ThreadsEvents::visit(raw, [&](const auto &e) {
+        using E = std::remove_cvref_t<decltype(e)>;
+        // A deadlock is the runtime's finding about several threads, recorded by whichever
+        // thread gave up the turn last: it changes no thread's own line or primitive.
+        if constexpr (std::is_same_v<E, events::Deadlock>) {
+            state.deadlock = true;
+            state.cycle = e.cycle;
+            state.deadlockGlobal = e.global;
+            return;
+        } else {
+            if (raw.thread > 0) {
+                ThreadView &t = state.threads[raw.thread];
+                t.number = raw.thread;
+                t.name = threadName(raw.thread);
+                t.state = stateAfter(e, t.state);
+                t.on = (t.state == ThreadState::Blocked || t.state == ThreadState::Waiting)
+                           ? e.primitive
+                           : std::string();
+                t.file = std::string(raw.where.fileName());
+                t.line = raw.where.line;
+                t.lastSeq = static_cast<std::int64_t>(raw.seq);
+            }
+            Overloaded{
+                [&](const events::Print &p) { state.console.push_back(p.text); },
+                [&](const events::Write &w) {
+                    state.file += w.bytes;
+                    state.fileWriters.insert(state.fileWriters.end(), w.bytes.size(), raw.thread);
+                },
+                [&](const events::Error &) {
+                    // The label is the line CPython's excepthook starts with.
+                    state.console.push_back(raw.label);
+                },
+                [&](const auto &other) { applyPrimitive(state, raw, other); },
+            }(e);
+        }
+    });
 }
 
 } // namespace wb::threads

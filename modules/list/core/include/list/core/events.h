@@ -40,12 +40,12 @@ struct Op
 {
     static constexpr std::string_view kind = "op";
     std::string op;
-    std::optional<std::int64_t> index;
-    std::optional<std::int64_t> value;
-    std::optional<std::int64_t> low;
-    std::optional<std::int64_t> high;
-    std::optional<Ints> values;
-    std::optional<std::string> policy;
+    std::optional<std::int64_t> index = {};
+    std::optional<std::int64_t> value = {};
+    std::optional<std::int64_t> low = {};
+    std::optional<std::int64_t> high = {};
+    std::optional<Ints> values = {};
+    std::optional<std::string> policy = {};
     static constexpr auto fields()
     {
         return std::tuple{field("op", &Op::op),        field("index", &Op::index),
@@ -209,7 +209,7 @@ struct Reverse
     static constexpr std::string_view kind = "reverse";
     std::int64_t low = 0;
     std::int64_t high = 0;
-    std::optional<std::int64_t> comparisons;
+    std::optional<std::uint64_t> comparisons;
     static constexpr auto fields()
     {
         return std::tuple{field("low", &Reverse::low), field("high", &Reverse::high),
@@ -222,7 +222,7 @@ struct Sorted
 {
     static constexpr std::string_view kind = "sorted";
     Ints objects;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{field("objects", &Sorted::objects),
@@ -267,7 +267,7 @@ struct SortBegin
     std::string policy; // the merge policy's name
     std::int64_t minGallop = 0;
     Ints values;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{
@@ -284,7 +284,7 @@ struct Run
     std::int64_t start = 0;
     std::int64_t naturalLength = 0;
     bool descending = false;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{
@@ -301,7 +301,7 @@ struct Boost
     std::int64_t naturalLength = 0;
     std::int64_t length = 0;
     Ints values;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{field("start", &Boost::start),
@@ -317,7 +317,7 @@ struct Insert
     static constexpr std::string_view kind = "insert";
     std::int64_t from = 0;
     std::int64_t to = 0;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{field("from", &Insert::from), field("to", &Insert::to),
@@ -333,7 +333,7 @@ struct Push
     std::int64_t base = 0;
     std::int64_t length = 0;
     Ints stack;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{field("index", &Push::index), field("base", &Push::base),
@@ -351,7 +351,7 @@ struct Power
     std::int64_t s1 = 0;
     std::int64_t n1 = 0;
     std::int64_t n2 = 0;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{
@@ -373,7 +373,7 @@ struct MergeBegin
     std::string reason;
     std::int64_t power = 0;
     std::int64_t newPower = 0;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{field("index", &MergeBegin::index),
@@ -398,7 +398,7 @@ struct MergeTrim
     std::int64_t nb = 0;
     std::string routine; // "merge_lo", "merge_hi" or "none"
     std::int64_t temp = 0;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{field("skipped_a", &MergeTrim::skippedA),
@@ -419,7 +419,7 @@ struct MergeEnd
     std::int64_t length = 0;
     Ints values;
     std::int64_t minGallop = 0;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{field("index", &MergeEnd::index),
@@ -439,7 +439,7 @@ struct GallopEnter
     std::int64_t wins = 0;
     std::int64_t minGallop = 0;
     std::string routine;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{field("run", &GallopEnter::run), field("wins", &GallopEnter::wins),
@@ -456,7 +456,7 @@ struct Gallop
     std::string search; // gallop_left or gallop_right
     std::string run;
     std::int64_t count = 0;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{field("search", &Gallop::search), field("run", &Gallop::run),
@@ -469,7 +469,7 @@ struct GallopLeave
 {
     static constexpr std::string_view kind = "gallop_leave";
     std::int64_t minGallop = 0;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{field("min_gallop", &GallopLeave::minGallop),
@@ -482,7 +482,7 @@ struct MinGallop
     static constexpr std::string_view kind = "min_gallop";
     std::int64_t oldValue = 0;
     std::int64_t newValue = 0;
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     static constexpr auto fields()
     {
         return std::tuple{field("old", &MinGallop::oldValue), field("new", &MinGallop::newValue),
@@ -494,7 +494,7 @@ struct MinGallop
 struct Compare
 {
     static constexpr std::string_view kind = "compare";
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     bool less = false;
     static constexpr auto fields()
     {
@@ -506,7 +506,7 @@ struct Compare
 struct SortEnd
 {
     static constexpr std::string_view kind = "sort_end";
-    std::int64_t comparisons = 0;
+    std::uint64_t comparisons = 0;
     std::int64_t runs = 0;
     std::int64_t merges = 0;
     Ints values;

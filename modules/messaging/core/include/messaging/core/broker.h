@@ -7,9 +7,10 @@
 //     Broker broker({.dataDir = userDataFolder, .trace = &trace});
 //     auto conn = broker.connect("consumer1");
 //
-// Events (kinds, with their fields) are listed in modules/messaging/README.md; every
-// message event carries "msg", the broker's number for that publish, so a view can follow
-// one token from "publish" through "route" and "enqueue" to "deliver" and "ack".
+// Events (kinds, with their fields) are declared in events.h and listed in
+// modules/messaging/README.md; every message event carries "msg", the broker's number for
+// that publish, so a view can follow one token from "publish" through "route" and "enqueue"
+// to "deliver" and "ack".
 //
 // Lifetime: connections keep the broker's state alive; once the Broker object is destroyed
 // (or restart() runs) they report a closed connection (320 CONNECTION_FORCED).

@@ -8,14 +8,12 @@
 //     const MessagingState &s = replay.stateAt(cursor);
 //     s.queues.at("odds").ready;                     // what list_queues shows at the cursor
 //
-// Besides the broker's own events (README.md, "Events") it understands a few kinds a watcher
-// records to describe a broker it did not see start (after a restart, or a RabbitMQ node):
-//     "state.reset"                                  forget every definition and message
-//     "state.exchange" exchange, type, durable, auto_delete
-//     "state.queue"    queue, durable, exclusive, auto_delete, ready, unacked
-//     "state.binding"  exchange, queue, key
-//     "queue.depth"    queue, ready (a count without the messages: a passive declare)
-// Messages counted in a state.queue's `ready` have no number: waiting entries with msg 0.
+// Besides the broker's own events it understands a few kinds a watcher records to describe a
+// broker it did not see start (after a restart, or a RabbitMQ node): state.reset,
+// state.exchange, state.queue, state.binding and queue.depth. All of them are declared in
+// events.h (events::MessagingEvents) and listed in README.md, "Events". An event of another
+// kind is counted and otherwise ignored; one of these kinds that lacks a declared field
+// throws wb::EventFieldError.
 
 #include "workbench/core/trace.h"
 

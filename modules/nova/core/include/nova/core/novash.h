@@ -38,7 +38,7 @@ struct NovaShVariable
     // give the default; shellDefault, when not empty, is the default as a shell word
     // (INSTANCES_PATH: "$NOVA_DIR/instances"). HOST_IP is the exception: unset stands for
     // the recorded run's detection, empty runs the script's ifconfig detection.
-    std::string shellDefault;
+    std::string shellDefault = {};
 };
 // Every variable a user may set as VAR=VALUE, in the walkthrough's order.
 const std::vector<NovaShVariable> &novaShVariables();

@@ -165,6 +165,8 @@ void declareControlExchange(wb::messaging::Channel &channel,
 // A trace event as JSON, {"kind", "label", "thread", "fields": {...}}, for components in
 // separate processes to report what they do. Only string, integer and boolean fields travel
 // (unsigned ones above INT64_MAX and doubles as text; arrays and bytes are left out).
+// decodeEvent gives a kind declared in nova/core/events.h its declared field order and types
+// back, and throws wb::EventFieldError when such a report lacks a declared field.
 std::string encodeEvent(const wb::Event &e);
 std::optional<wb::Event> decodeEvent(std::string_view body);
 

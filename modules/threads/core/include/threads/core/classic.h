@@ -201,7 +201,8 @@ private:
     void enter(std::source_location loc);
     void exit(std::source_location loc);
     void breakBarrier(std::source_location loc);
-    void record(const char *kind, const std::string &label, std::source_location loc);
+    // Records a barrier event (events::Arrive, Pass or Broken) with the current count.
+    template <class E> void record(const std::string &label, std::source_location loc);
 
     Runtime *m_rt;
     PrimitiveRef m_ref;

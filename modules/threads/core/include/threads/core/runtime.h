@@ -39,6 +39,7 @@
 
 #include "workbench/core/rng.h"
 #include "workbench/core/trace.h"
+#include "workbench/core/typed_event.h"
 
 #include <atomic>
 #include <chrono>
@@ -82,10 +83,11 @@ struct PrimitiveRef
     std::string layer;
 };
 
-// What a compact record says. Each form fixes the event's kind, the wording of its label
-// and the names and types of its fields; the record carries only the numbers (Args) and, for
-// a few forms, a list of integers or a text. Generic carries a ready-made wb::Event (the
-// string-based record() and pass(), and rare events such as errors and deadlocks).
+// What a compact record says. Each form fixes the event's kind (one declared in
+// threads/core/events.h), the wording of its label and which of that kind's fields it fills;
+// the record carries only the numbers (Args) and, for a few forms, a list of integers or a
+// text. Generic carries a ready-made wb::Event (the typed and string-based record() and
+// pass(), for rare events such as errors, deadlocks and a barrier's).
 enum class Form : std::uint8_t {
     Generic,
     ThreadStart,       // "start"
@@ -217,18 +219,39 @@ public:
     void removePrimitive(int id);
     PrimitiveRef ref(int id) const;
 
-    // Waits at the gate (step: until chosen; paced: the pace), then appends the event.
+    // Waits at the gate (step: until chosen; paced: the pace), then appends `e`, one of the
+    // events declared in threads/core/events.h, with its primitive and layer taken from p.
     // Returns its seq (-1 without a trace). Throws Cancelled once the run is stopped.
-    // The event's fields are "primitive" and "layer" (from p), then `fields`. A braced list
-    // of fields picks the initializer_list overloads, which build the event's field vector
-    // in one allocation.
+    template <wb::TypedEvent E>
+    std::int64_t pass(const PrimitiveRef &p, E e, std::string label,
+                      std::source_location loc = std::source_location::current())
+    {
+        gate(E::kind, p, loc);
+        return record(p, std::move(e), std::move(label), loc);
+    }
+    // Appends without waiting: for an event that belongs to the step already granted.
+    template <wb::TypedEvent E>
+    std::int64_t record(const PrimitiveRef &p, E e, std::string label,
+                        std::source_location loc = std::source_location::current())
+    {
+        if (!m_trace)
+            return -1;
+        e.primitive = p.name;
+        e.layer = p.layer;
+        return recordEvent(wb::toEvent(e, std::move(label)), loc, true);
+    }
+
+    // The same with the kind and fields given as strings, for code outside the module (the
+    // benchmark): `kind` must be declared in events.h (std::invalid_argument otherwise) and
+    // `fields` must be its fields after "primitive" and "layer", which come from p. A braced
+    // list of fields picks the initializer_list overloads, which build the event's field
+    // vector in one allocation.
     std::int64_t pass(std::string_view kind, const PrimitiveRef &p, std::string label,
                       std::vector<wb::Field> fields = {},
                       std::source_location loc = std::source_location::current());
     std::int64_t pass(std::string_view kind, const PrimitiveRef &p, std::string label,
                       std::initializer_list<wb::Field> fields,
                       std::source_location loc = std::source_location::current());
-    // Appends without waiting: for an event that belongs to the step already granted.
     std::int64_t record(std::string_view kind, const PrimitiveRef &p, std::string label,
                         std::vector<wb::Field> fields = {},
                         std::source_location loc = std::source_location::current());
@@ -320,10 +343,12 @@ private:
     wb::Event decodeLocked(Record &r) const;
 
     ThreadRecord *self() const;
+    // Appends a ready-made event (a Generic record); `scripted`: a playground thread's
+    // script line replaces loc.
+    std::int64_t recordEvent(wb::Event &&e, const std::source_location &loc, bool scripted);
     template <class Fields>
     std::int64_t recordFields(std::string_view kind, const PrimitiveRef &p, std::string &&label,
-                              Fields &&fields, const std::source_location &loc,
-                              bool scripted = true);
+                              Fields &&fields, const std::source_location &loc);
     ThreadRecord *find(int number);
     bool stoppingLocked() const { return m_stop.load(std::memory_order_relaxed); }
     void waitForTurnLocked(std::unique_lock<std::mutex> &lk, ThreadRecord &r);
