@@ -9,8 +9,13 @@
 #include "crypto/core/checksum.h"
 #include "crypto/core/hash.h"
 
+#include "workbench/ui/plot.h"
 #include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
+
+#include <QApplication>
+#include <QLabel>
 
 #include <QHeaderView>
 #include <QTabWidget>
@@ -38,6 +43,7 @@ private slots:
     void arc4ReproducesTheBriefAndStepsBack();
     void checksumMatchesTheCoreAndCancels();
     void passwordsAndMeasureStopOnShutdown();
+    void textKeepsItsContrastInBothPalettes();
 };
 
 void CryptoUiTest::hashTableShowsTheCoreDigests()
@@ -268,6 +274,97 @@ void CryptoUiTest::passwordsAndMeasureStopOnShutdown()
     const auto start = std::chrono::steady_clock::now();
     page.shutdown();
     QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+}
+
+// Every text and line colour in `inks` keeps 4.5:1 against the colour it was drawn on; the
+// message names the first pair that does not.
+bool legible(const QList<QPair<QColor, QColor>> &inks, const QString &where, QString *why)
+{
+    if (inks.isEmpty()) {
+        *why = where + ": nothing was drawn";
+        return false;
+    }
+    for (const auto &[ink, paper] : inks) {
+        const double ratio = wb::ui::contrastRatio(ink, composite(paper, QColor(Qt::white)));
+        if (ink.alpha() != 255 || ratio < 4.5) {
+            *why = QStringLiteral("%1: %2 on %3 is %4:1")
+                       .arg(where, ink.name(QColor::HexArgb), paper.name(QColor::HexArgb))
+                       .arg(ratio, 0, 'f', 2);
+            return false;
+        }
+    }
+    return true;
+}
+
+// The hash and ARC4 drawings at several steps, in the light palette and again after a switch
+// to the dark one (the same pages: colours are taken when painting): every text and line
+// keeps 4.5:1 against what it is drawn on.
+void CryptoUiTest::textKeepsItsContrastInBothPalettes()
+{
+    auto &app = *qobject_cast<QApplication *>(QCoreApplication::instance());
+    wb::ui::applyTheme(app, wb::ui::Theme::Light);
+    HashPage hash;
+    StreamPage stream;
+    HashPage bad; // shows an error, in a colour that must follow the palette
+    bad.setInput("6g", true);
+    QLabel *error = nullptr;
+    for (QLabel *l : bad.findChildren<QLabel *>())
+        if (l->text() == bad.errorText())
+            error = l;
+    QVERIFY(error);
+    for (QWidget *page : {static_cast<QWidget *>(&hash), static_cast<QWidget *>(&stream)}) {
+        page->resize(1100, 760);
+        page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(page));
+    }
+    for (const auto theme : {wb::ui::Theme::Light, wb::ui::Theme::Dark}) {
+        wb::ui::applyTheme(app, theme);
+        QCoreApplication::processEvents();
+        const QString palette = theme == wb::ui::Theme::Dark ? "dark" : "light";
+        const QColor text = app.palette().color(QPalette::Text);
+        QString why;
+        for (HashAlg alg : kAllHashAlgs) {
+            hash.setStepAlgorithm(alg);
+            auto *c = hash.controller();
+            for (int at : {0, 1, 2}) {
+                if (at == 0)
+                    c->toStart();
+                else if (at == 2)
+                    c->toEnd();
+                else // the opening position: a step with fresh registers or bytes
+                    QVERIFY(c->nextOfKind(alg == HashAlg::Md2 ? "md2_round" : "step"));
+                hash.canvas()->grab();
+                const QString where = QStringLiteral("hash %1 %2 at %3")
+                                          .arg(palette, QString::number(int(alg)))
+                                          .arg(c->position());
+                QVERIFY2(legible(hash.canvas()->inksUsed(), where, &why), qPrintable(why));
+                QVERIFY2(hash.canvas()->inksUsed().front().first == text, qPrintable(where));
+            }
+        }
+        // The avalanche plot is made when its tab is first shown.
+        auto *side = hash.findChild<QTabWidget *>();
+        QVERIFY(side);
+        side->setCurrentIndex(1);
+        QVERIFY(hash.findChild<QCustomPlot *>());
+        QVERIFY2(legible(hash.inksUsed(), "hash page " + palette, &why), qPrintable(why));
+        QVERIFY2(legible({{error->palette().color(QPalette::WindowText),
+                           app.palette().color(QPalette::Window)}},
+                         "error text " + palette, &why),
+                 qPrintable(why));
+        QVERIFY(hash.inksUsed().size() >= 5 + 3 + 1); // verdicts, curves and cursor, selection
+        side->setCurrentIndex(0);
+        // The start, the key schedule, and the keystream (swapped and keystream cells).
+        auto *c = stream.controller();
+        for (qsizetype at :
+             {qsizetype(0), qsizetype(1), qsizetype(130), c->count() - 5, c->count()}) {
+            c->seek(at);
+            stream.canvas()->grab();
+            const QString where = QStringLiteral("arc4 %1 at %2").arg(palette).arg(at);
+            QVERIFY2(legible(stream.canvas()->inksUsed(), where, &why), qPrintable(why));
+            QVERIFY2(stream.canvas()->inksUsed().front().first == text, qPrintable(where));
+        }
+    }
+    wb::ui::applyTheme(app, wb::ui::Theme::Light);
 }
 
 QTEST_MAIN(CryptoUiTest)

@@ -9,6 +9,7 @@
 #include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
 
+#include <QApplication>
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -20,6 +21,7 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -50,6 +52,7 @@ AppsPage::AppsPage(QWidget *parent) : ModulePage(parent)
     m_sums = new QTableWidget(int(kAllHashAlgs.size()), 3);
     m_sums->setHorizontalHeaderLabels({tr("Function"), tr("Against attackers?"), tr("Digest")});
     m_sums->setAccessibleName(tr("File digests"));
+    m_sums->setTabKeyNavigation(false); // Tab moves on to the next control
     m_sums->setAccessibleDescription(
         tr("The chosen file's digest under each of the five hashes, and whether that hash "
            "still protects against an attacker"));
@@ -70,11 +73,11 @@ AppsPage::AppsPage(QWidget *parent) : ModulePage(parent)
             r, 0, new QTableWidgetItem(QString::fromLatin1(name.data(), qsizetype(name.size()))));
         auto *ok =
             new QTableWidgetItem(isConsideredSecure(alg) ? tr("Yes") : tr("No: accidents only"));
-        ok->setForeground(wb::ui::stateColor(isConsideredSecure(alg) ? "running" : "blocked"));
         m_sums->setItem(r, 1, ok);
         m_sums->setItem(r, 2, new QTableWidgetItem);
     }
     fitSumsTable();
+    applyColors();
     m_sums->installEventFilter(this);
     auto *fileRow = new QHBoxLayout;
     fileRow->addWidget(m_path, 1);
@@ -126,11 +129,26 @@ AppsPage::AppsPage(QWidget *parent) : ModulePage(parent)
     auto *pwBox = new QGroupBox(tr("Password storage"));
     pwBox->setLayout(form);
 
+    // Checksums and passwords share the first tab, the file encryption panel has the second:
+    // each tab whole on a classroom screen.
+    auto *tabs = new QTabWidget;
+    tabs->setDocumentMode(true);
+    tabs->setAccessibleName(tr("Applications"));
+    auto page = [](std::initializer_list<QWidget *> content) {
+        auto *w = new QWidget;
+        auto *v = new QVBoxLayout(w);
+        v->setContentsMargins(0, 6, 0, 0);
+        for (QWidget *c : content)
+            v->addWidget(c);
+        v->addStretch(1);
+        return w;
+    };
+    tabs->addTab(page({fileBox, pwBox}), tr("Checksums and passwords"));
+    tabs->addTab(page({new FileEncryptPanel}), tr("Password-protected files"));
+    if (requestedPart(QStringLiteral("apps")) == QLatin1String("files"))
+        tabs->setCurrentIndex(1);
     auto *col = new QVBoxLayout(this);
-    col->addWidget(fileBox);
-    col->addWidget(pwBox);
-    col->addWidget(new FileEncryptPanel);
-    col->addStretch(1);
+    col->addWidget(tabs, 1);
 
     connect(m_browse, &QPushButton::clicked, this, [this] {
         const QString f = QFileDialog::getOpenFileName(this, tr("File to checksum"));
@@ -154,6 +172,22 @@ void AppsPage::fitSumsTable()
     m_sums->setFixedHeight(m_sums->horizontalHeader()->sizeHint().height() +
                            int(kAllHashAlgs.size()) * m_sums->rowHeight(0) +
                            2 * m_sums->frameWidth() + 2);
+}
+
+void AppsPage::applyColors()
+{
+    const QColor base = QApplication::palette().color(QPalette::Base);
+    for (int r = 0; r < m_sums->rowCount(); ++r)
+        m_sums->item(r, 1)->setForeground(legibleOn(
+            wb::ui::stateColor(isConsideredSecure(kAllHashAlgs[r]) ? "running" : "blocked"),
+            base));
+}
+
+void AppsPage::changeEvent(QEvent *event)
+{
+    ModulePage::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        applyColors();
 }
 
 bool AppsPage::eventFilter(QObject *watched, QEvent *event)

@@ -65,9 +65,11 @@ signals:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void fitSumsTable();
+    void applyColors(); // the table's verdict colours, for the palette in use
     void updatePassword();
     void finishChecksum(const std::vector<Bytes> &digests, const QString &status);
 

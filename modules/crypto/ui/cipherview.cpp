@@ -63,9 +63,11 @@ int DesCanvas::naturalWidth() const
 int DesCanvas::paintContent(QPainter &p, int width) const
 {
     const DesReplayState &s = m_state;
+    // Taken at paint time (the palette can switch); text and lines legible on the page.
+    const QColor base = palette().color(QPalette::Base);
     const QColor text = palette().color(QPalette::Text);
-    const QColor faded = palette().color(QPalette::PlaceholderText);
-    const QColor accent = wb::ui::stateColor("accent");
+    const QColor faded = legibleOn(palette().color(QPalette::PlaceholderText), base);
+    const QColor accent = legibleOn(wb::ui::stateColor("accent"), base);
     QFont bold = font();
     bold.setBold(true);
     bold.setPointSizeF(bold.pointSizeF() * 1.2);
@@ -202,10 +204,12 @@ QSize ModesCanvas::minimumSizeHint() const
 
 int ModesCanvas::paintContent(QPainter &p, int width) const
 {
+    // Taken at paint time (the palette can switch); text and lines legible on the page.
+    const QColor base = palette().color(QPalette::Base);
     const QColor text = palette().color(QPalette::Text);
-    const QColor faded = palette().color(QPalette::PlaceholderText);
-    const QColor accent = wb::ui::stateColor("accent");
-    const QColor warn = wb::ui::stateColor("blocked");
+    const QColor faded = legibleOn(palette().color(QPalette::PlaceholderText), base);
+    const QColor accent = legibleOn(wb::ui::stateColor("accent"), base);
+    const QColor warn = legibleOn(wb::ui::stateColor("blocked"), base);
     const QFont mono = monoFontLike(font(), 0.9);
     const QFontMetrics mfm(mono), fm(font());
     // As many blocks as fit side by side, up to six (eight CFB-8 bytes).

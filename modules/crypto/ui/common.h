@@ -7,6 +7,9 @@
 
 #include <QColor>
 #include <QFont>
+#include <QHash>
+#include <QList>
+#include <QPair>
 #include <QSize>
 #include <QString>
 #include <QStringList>
@@ -71,10 +74,53 @@ protected:
 
 private:
     int contentHeight(double scale) const;
+    // Heights already measured for the current content and font, by unscaled width: a
+    // paint measures at several scales and a resize asks again, so each width is laid out
+    // once.
+    mutable QHash<int, int> m_heights;
 };
 
+// `top` (possibly translucent) painted over the opaque `under`: the colour the eye sees.
+QColor composite(const QColor &top, const QColor &under);
+// `ink` as text or a line on `paper` (a translucent paper is taken over the palette's Base):
+// the same hue, darkened or lightened until it keeps 4.5:1 against it.
+QColor legibleOn(const QColor &ink, const QColor &paper);
+
+// The colours a drawing wrote text and drew lines with, each with the opaque colour under
+// it, gathered while it paints: a test reads them back and checks every contrast.
+class InkLog
+{
+public:
+    void clear() { m_used.clear(); }
+    // Sets `p`'s pen to `ink` and notes it as drawn on `paper` (both as given: choosing a
+    // legible ink is the caller's work, which the notes let a test check).
+    void pen(QPainter &p, const QColor &ink, const QColor &paper, qreal width = 0,
+             Qt::PenStyle style = Qt::SolidLine);
+    // Notes a pair drawn some other way (a filled bar used as a marker).
+    QColor note(const QColor &ink, const QColor &paper);
+    const QList<QPair<QColor, QColor>> &used() const { return m_used; }
+
+private:
+    QList<QPair<QColor, QColor>> m_used;
+};
+
+// How the views fill a byte or a cell by its role: the translucent role colour, and for the
+// roles whose meaning must not rest on colour alone a hatching over it (padding: lines
+// slanting down, the length field or checksum: crossed lines, just written: lines slanting
+// up). Legends draw the same swatch.
+enum class Fill { Message, Padding, Length, Fresh, Keystream };
+QColor fillBase(Fill fill); // the translucent role colour (messageColor() etc.)
+Qt::BrushStyle fillPattern(Fill fill);
+// The opaque colour of the fill over `base`, and of its hatching (the fill itself when it has
+// none). The hatching is kept light enough for `text` to keep 4.5:1 on it.
+QColor fillColor(Fill fill, const QColor &base);
+QColor hatchColor(Fill fill, const QColor &base, const QColor &text);
+// Paints `box` with the fill; text drawn on it afterwards in `text` stays legible.
+void paintFill(QPainter &p, const QRectF &box, Fill fill, const QColor &base, const QColor &text);
+
 // Shows `label` in the error colour (or, with false, in the normal text colour again). A
-// palette rather than a style sheet, so the label keeps following the page's font.
+// palette rather than a style sheet, so the label keeps following the page's font; the
+// colour is chosen again when the application's palette changes (light and dark).
 void setErrorColor(QWidget *label, bool error = true);
 
 using wb::ui::labelled;
@@ -86,8 +132,9 @@ void setupEventTable(wb::ui::TraceTable *table);
 int eventTableMinimumWidth(const wb::ui::TraceTable *table);
 
 // Screenshot hook: with WB_CRYPTO_SHOW=<view>:<part> in the environment (for example
-// "cipher:modes", "cipher:image", "hash:md2"), the view named <view> opens on <part> when it
-// is created, so `workbench --screenshot` can render parts that sit behind a tab or a choice.
+// "cipher:modes", "cipher:image", "hash:md2", "hash:avalanche", "apps:files"), the view named
+// <view> opens on <part> when it is created, so `workbench --screenshot` can render parts
+// that sit behind a tab or a choice.
 // Returns <part> for `view`, or an empty string.
 QString requestedPart(const QString &view);
 

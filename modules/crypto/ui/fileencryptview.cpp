@@ -10,6 +10,7 @@
 
 #include <QCheckBox>
 #include <QDir>
+#include <QEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -190,7 +191,8 @@ FileEncryptPanel::FileEncryptPanel(QWidget *parent) : QWidget(parent)
     connect(m_decrypt, &QPushButton::clicked, this, &FileEncryptPanel::startDecrypt);
     connect(m_cancel, &QPushButton::clicked, this, &FileEncryptPanel::cancel);
     connect(m_sampleText, &QLineEdit::textChanged, this, &FileEncryptPanel::updatePitfall);
-    updatePitfall();
+    // The demo runs the sealed format on scratch files: done when the panel is first shown
+    // (or asked for), not while the page opens.
 }
 
 FileEncryptPanel::~FileEncryptPanel()
@@ -264,7 +266,13 @@ bool FileEncryptPanel::startDecrypt()
 
 void FileEncryptPanel::showResult(const QString &html, bool good)
 {
-    m_result->setText(html);
+    showResult([html] { return html; }, good);
+}
+
+void FileEncryptPanel::showResult(const std::function<QString()> &html, bool good)
+{
+    m_resultHtml = html;
+    m_result->setText(html());
     setErrorColor(m_result, !good);
 }
 
@@ -380,20 +388,24 @@ void FileEncryptPanel::finish(bool encrypt, bool done, bool authFailed, const QS
         m_progress->setValue(1000);
         const qint64 size = QFileInfo(m_jobOutput).size();
         const QString header = describeHeader(encrypt ? m_jobOutput : m_jobInput);
-        showResult(
-            encrypt
-                ? tr("Wrote <b>%1</b>: %L2 bytes = 36-byte header + %L3 bytes of ciphertext "
-                     "(exactly the input's length) + 32-byte tag.<br>%4")
-                      .arg(outName)
-                      .arg(size)
-                      .arg(size - qint64(kSealedHeaderSize + kSealedTagSize))
-                      .arg(header)
-                : tr("Tag verified (HMAC-SHA256) %1 — wrote <b>%2</b>: %L3 bytes, the original "
-                     "exactly.<br>%4")
-                      .arg(verdict(true, tr("OK")), outName)
-                      .arg(size)
-                      .arg(header),
-            true);
+        if (encrypt)
+            showResult(tr("Wrote <b>%1</b>: %L2 bytes = 36-byte header + %L3 bytes of "
+                          "ciphertext (exactly the input's length) + 32-byte tag.<br>%4")
+                           .arg(outName)
+                           .arg(size)
+                           .arg(size - qint64(kSealedHeaderSize + kSealedTagSize))
+                           .arg(header),
+                       true);
+        else // the verdict's colour follows the palette: built again when it changes
+            showResult(
+                [outName, size, header] {
+                    return tr("Tag verified (HMAC-SHA256) %1 — wrote <b>%2</b>: %L3 bytes, the "
+                              "original exactly.<br>%4")
+                        .arg(verdict(true, tr("OK")), outName)
+                        .arg(size)
+                        .arg(header);
+                },
+                true);
     }
     emit finished();
 }
@@ -405,30 +417,63 @@ void FileEncryptPanel::setSample(const QString &line)
     updatePitfall();
 }
 
+const Bytes &FileEncryptPanel::sample()
+{
+    ensurePitfall();
+    return m_sample;
+}
+
+const Bytes &FileEncryptPanel::tutorialRoundTrip()
+{
+    ensurePitfall();
+    return m_tutorialBack;
+}
+
+const Bytes &FileEncryptPanel::sealedRoundTrip()
+{
+    ensurePitfall();
+    return m_sealedBack;
+}
+
+void FileEncryptPanel::ensurePitfall()
+{
+    if (m_pitfallPending)
+        updatePitfall();
+}
+
+void FileEncryptPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    ensurePitfall();
+}
+
+void FileEncryptPanel::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // The demo's verdicts and shading carry palette colours in their rich text.
+    if (event->type() == QEvent::PaletteChange && !m_pitfallPending) {
+        showPitfall();
+        if (m_resultHtml)
+            m_result->setText(m_resultHtml());
+    }
+}
+
 void FileEncryptPanel::updatePitfall()
 {
+    m_pitfallPending = false;
     m_sample = utf8Bytes(m_sampleText->text() + QLatin1Char('\n'));
     const Bytes encrypted = tutorialEncrypt(m_sample, kTutorialKey, kTutorialIv);
+    m_tutorialEncrypted = encrypted.size();
     m_tutorialBack = tutorialDecrypt(encrypted, kTutorialKey, kTutorialIv);
-    const std::size_t extra = m_tutorialBack.size() - m_sample.size();
-    m_tutorialShown->setText(
-        tr("%1 bytes in, %2 encrypted, %3 back: %4<br>%5")
-            .arg(m_sample.size())
-            .arg(encrypted.size())
-            .arg(m_tutorialBack.size())
-            .arg(extra ? verdict(false,
-                                 tr("%1 trailing spaces (shaded ·) were added and never removed")
-                                     .arg(extra))
-                       : tr("the length is a multiple of 16 this time, so nothing was added"))
-            .arg(visibleBytes(m_tutorialBack, m_sample.size())));
 
     // The sealed format needs files: a scratch folder, removed at the end of this function.
     m_sealedBack.clear();
+    m_sealedSize = 0;
+    m_sealedError.clear();
     QTemporaryDir dir;
     const QString plain = dir.filePath("sample.txt"), sealed = dir.filePath("sample.wbef"),
                   back = dir.filePath("sample.back");
     QFile f(plain);
-    QString text;
     if (dir.isValid() && f.open(QIODevice::WriteOnly) &&
         f.write(reinterpret_cast<const char *>(m_sample.data()), qint64(m_sample.size())) ==
             qint64(m_sample.size())) {
@@ -444,22 +489,42 @@ void FileEncryptPanel::updatePitfall()
                 const QByteArray b = r.readAll();
                 m_sealedBack.assign(b.begin(), b.end());
             }
-            const bool same = m_sealedBack == m_sample;
-            text =
-                tr("%1 bytes in, file of %2 bytes (header + ciphertext + tag), %3 back: %4<br>%5")
-                    .arg(m_sample.size())
-                    .arg(QFileInfo(sealed).size())
-                    .arg(m_sealedBack.size())
-                    .arg(same ? verdict(true, tr("identical: CFB needs no padding"))
-                              : verdict(false, tr("different")))
-                    .arg(visibleBytes(m_sealedBack, m_sealedBack.size()));
+            m_sealedSize = QFileInfo(sealed).size();
         } catch (const std::exception &e) {
-            text = QString::fromUtf8(e.what()).toHtmlEscaped();
+            m_sealedError = QString::fromUtf8(e.what()).toHtmlEscaped();
         }
     } else {
-        text = tr("Cannot write a scratch file in %1.").arg(QDir::tempPath());
+        m_sealedError = tr("Cannot write a scratch file in %1.").arg(QDir::tempPath());
     }
-    m_sealedShown->setText(text);
+    showPitfall();
+}
+
+void FileEncryptPanel::showPitfall()
+{
+    const std::size_t extra = m_tutorialBack.size() - m_sample.size();
+    m_tutorialShown->setText(
+        tr("%1 bytes in, %2 encrypted, %3 back: %4<br>%5")
+            .arg(m_sample.size())
+            .arg(m_tutorialEncrypted)
+            .arg(m_tutorialBack.size())
+            .arg(extra ? verdict(false,
+                                 tr("%1 trailing spaces (shaded ·) were added and never removed")
+                                     .arg(extra))
+                       : tr("the length is a multiple of 16 this time, so nothing was added"))
+            .arg(visibleBytes(m_tutorialBack, m_sample.size())));
+    if (!m_sealedError.isEmpty()) {
+        m_sealedShown->setText(m_sealedError);
+        return;
+    }
+    const bool same = m_sealedBack == m_sample;
+    m_sealedShown->setText(
+        tr("%1 bytes in, file of %2 bytes (header + ciphertext + tag), %3 back: %4<br>%5")
+            .arg(m_sample.size())
+            .arg(m_sealedSize)
+            .arg(m_sealedBack.size())
+            .arg(same ? verdict(true, tr("identical: CFB needs no padding"))
+                      : verdict(false, tr("different")))
+            .arg(visibleBytes(m_sealedBack, m_sealedBack.size())));
 }
 
 } // namespace wb::crypto::ui

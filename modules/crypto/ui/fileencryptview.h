@@ -12,6 +12,7 @@
 #include <QWidget>
 
 #include <cstdint>
+#include <functional>
 
 class QCheckBox;
 class QLabel;
@@ -43,18 +44,27 @@ public:
 
     // The pitfall demo on `line` plus a newline, as the tutorial's file held it.
     void setSample(const QString &line);
-    const Bytes &sample() const { return m_sample; }
-    const Bytes &tutorialRoundTrip() const { return m_tutorialBack; }
-    const Bytes &sealedRoundTrip() const { return m_sealedBack; }
+    // Each runs the demo first if the panel has not been shown yet.
+    const Bytes &sample();
+    const Bytes &tutorialRoundTrip();
+    const Bytes &sealedRoundTrip();
 
 signals:
     void finished();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     bool start(bool encrypt);
     void finish(bool encrypt, bool done, bool authFailed, const QString &error);
     void showResult(const QString &html, bool good);
-    void updatePitfall();
+    // Keeps the builder, so that the text is made again with the new palette's colours.
+    void showResult(const std::function<QString()> &html, bool good);
+    void updatePitfall(); // runs the demo, then shows it
+    void ensurePitfall(); // runs it if it has not run yet
+    void showPitfall();
     void chooseInput();
     void chooseOutput();
 
@@ -63,6 +73,11 @@ private:
     std::uint32_t m_iterations = 200000;
     QString m_jobInput, m_jobOutput;
     Bytes m_sample, m_tutorialBack, m_sealedBack;
+    bool m_pitfallPending = true;
+    std::size_t m_tutorialEncrypted = 0;
+    qint64 m_sealedSize = 0;
+    QString m_sealedError;
+    std::function<QString()> m_resultHtml;
 
     QLineEdit *m_input, *m_output, *m_password, *m_again, *m_sampleText;
     QCheckBox *m_replace;

@@ -6,6 +6,7 @@
 #include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -14,7 +15,7 @@
 #include <QLineEdit>
 #include <QPainter>
 #include <QSpinBox>
-#include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -70,10 +71,24 @@ void HashCanvas::setState(const HashReplayState &state)
 
 int HashCanvas::paintContent(QPainter &p, int width) const
 {
+    // Colours are taken here, at paint time, so a switch of palette is followed; each text
+    // and line colour is made legible on what it is drawn on, and noted in m_inks.
+    m_inks.clear();
     const QPalette pal = palette();
+    const QColor base = pal.color(QPalette::Base);
     const QColor text = pal.color(QPalette::Text);
-    const QColor faded = pal.color(QPalette::PlaceholderText);
-    const QColor accent = wb::ui::stateColor("accent");
+    const QColor faded = legibleOn(pal.color(QPalette::PlaceholderText), base);
+    const QColor accent = legibleOn(wb::ui::stateColor("accent"), base);
+    auto ink = [&](const QColor &c, const QColor &paper, qreal w = 0) {
+        m_inks.pen(p, c, paper, w);
+    };
+    // Text on a role's fill: legible on the fill and on its hatching.
+    auto inkOnFill = [&](const QColor &c, Fill fill) {
+        const QColor hatch = hatchColor(fill, base, text);
+        const QColor shown = legibleOn(c, hatch);
+        m_inks.note(shown, fillColor(fill, base));
+        ink(shown, hatch);
+    };
     const HashReplayState &s = m_state;
     const bool md2 = m_alg == HashAlg::Md2;
     const std::size_t blockBytes = blockSize(m_alg);
@@ -88,7 +103,7 @@ int HashCanvas::paintContent(QPainter &p, int width) const
     // Headings wrap rather than run off a narrow drawing.
     auto heading = [&](const QString &t) {
         p.setFont(bold);
-        p.setPen(text);
+        ink(text, base);
         QRect used;
         p.drawText(QRect(10, y, std::max(40, width - 20), 4 * line), Qt::TextWordWrap, t, &used);
         y += std::max(line, used.height()) + 4;
@@ -98,7 +113,7 @@ int HashCanvas::paintContent(QPainter &p, int width) const
     QFont big = bold;
     big.setPointSizeF(big.pointSizeF() * 1.25);
     p.setFont(big);
-    p.setPen(text);
+    ink(text, base);
     QString where;
     if (s.blockIndex < 0)
         where =
@@ -124,7 +139,7 @@ int HashCanvas::paintContent(QPainter &p, int width) const
     QRect whereRect;
     p.drawText(QRect(10, y, std::max(40, width - 20), 4 * QFontMetrics(big).height()),
                Qt::TextWordWrap, where, &whereRect);
-    y += std::max(QFontMetrics(big).height(), whereRect.height()) + 8;
+    y += std::max(QFontMetrics(big).height(), whereRect.height()) + 6;
 
     // 2. The padded message, 16 bytes a row; the current block outlined.
     heading(tr("Padded message: %1 bytes = %2 block(s) of %3 bytes")
@@ -144,17 +159,17 @@ int HashCanvas::paintContent(QPainter &p, int width) const
     p.setFont(mono);
     for (std::size_t r = 0; r < rows; ++r) {
         const std::size_t row = firstRow + r;
-        p.setPen(faded);
+        ink(faded, base);
         p.drawText(10, y + mfm.ascent(), QStringLiteral("%1").arg(row * 16, 4, 10));
         for (std::size_t c = 0; c < 16 && row * 16 + c < m_padded.size(); ++c) {
             const std::size_t n = row * 16 + c;
             const QRect box(left + int(c) * cell, y, cell - 2, rowH - 1);
-            const QColor fill = n < m_messageBytes                    ? messageColor()
-                                : n < m_messageBytes + m_paddingBytes ? paddingColor()
-                                                                      : lengthColor();
-            p.fillRect(box, fill);
+            const Fill fill = n < m_messageBytes                    ? Fill::Message
+                              : n < m_messageBytes + m_paddingBytes ? Fill::Padding
+                                                                    : Fill::Length;
+            paintFill(p, box, fill, base, text);
             const bool inBlock = s.blockIndex >= 0 && n / blockBytes == std::size_t(s.blockIndex);
-            p.setPen(inBlock ? text : faded);
+            inkOnFill(inBlock ? text : pal.color(QPalette::PlaceholderText), fill);
             p.drawText(box, Qt::AlignCenter,
                        QStringLiteral("%1").arg(m_padded[n], 2, 16, QLatin1Char('0')));
         }
@@ -165,52 +180,54 @@ int HashCanvas::paintContent(QPainter &p, int width) const
         if (b0 >= firstRow && b0 < firstRow + rows) {
             const int top = y - int(rows) * rowH + int(b0 - firstRow) * rowH;
             const int h = int(std::min<std::size_t>(blockBytes / 16, firstRow + rows - b0)) * rowH;
-            p.setPen(QPen(accent, 2));
+            ink(accent, base, 2);
             p.drawRect(left - 3, top - 2, 16 * cell + 3, h + 3);
         }
     }
     y += 4;
-    // Legend with the numbers that matter.
+    // Legend with the numbers that matter: each swatch is filled and hatched as the bytes are.
     p.setFont(font());
     int lx = left;
-    auto legend = [&](const QColor &c, const QString &t) {
-        if (lx + 18 + fm.horizontalAdvance(t) > width - 8 && lx > left) {
+    auto legend = [&](Fill fill, const QString &t) {
+        if (lx + 22 + fm.horizontalAdvance(t) > width - 8 && lx > left) {
             lx = left;
             y += line + 2;
         }
-        p.fillRect(lx, y + 2, 14, line - 4, c);
-        p.setPen(text);
-        p.drawText(lx + 18, y + fm.ascent(), t);
-        lx += 18 + fm.horizontalAdvance(t) + 18;
+        const QRect swatch(lx, y + 1, 18, line - 2);
+        paintFill(p, swatch, fill, base, text);
+        ink(faded, base);
+        p.drawRect(swatch);
+        ink(text, base);
+        p.drawText(lx + 22, y + fm.ascent(), t);
+        lx += 22 + fm.horizontalAdvance(t) + 18;
     };
-    legend(messageColor(), tr("message (%1 bytes)").arg(m_messageBytes));
+    legend(Fill::Message, tr("message (%1 bytes)").arg(m_messageBytes));
     if (md2) {
-        legend(paddingColor(), tr("padding: %1 bytes of value %1").arg(m_paddingBytes));
-        legend(lengthColor(), tr("checksum C (16 bytes)"));
+        legend(Fill::Padding, tr("padding: %1 bytes of value %1").arg(m_paddingBytes));
+        legend(Fill::Length, tr("checksum C (16 bytes)"));
     } else {
-        legend(paddingColor(), tr("padding: 80 + %1 zero bytes").arg(m_paddingBytes - 1));
-        legend(
-            lengthColor(),
-            tr("length: %1 bits, %2-endian")
-                .arg(m_messageBytes * 8)
-                .arg(m_alg == HashAlg::Md4 || m_alg == HashAlg::Md5 ? tr("little") : tr("big")));
+        legend(Fill::Padding, tr("padding: 80 + %1 zero bytes").arg(m_paddingBytes - 1));
+        legend(Fill::Length, tr("length: %1 bits, %2-endian")
+                                 .arg(m_messageBytes * 8)
+                                 .arg(m_alg == HashAlg::Md4 || m_alg == HashAlg::Md5 ? tr("little")
+                                                                                     : tr("big")));
     }
-    y += line + 10;
+    y += line + 8;
 
     // 3. Message schedule (MD2: the running checksum).
     if (md2) {
         heading(tr("Checksum C (RFC 1319 form: C[j] ^= S[c ^ L])"));
         p.setFont(mono);
-        p.setPen(text);
+        ink(text, base);
         p.drawText(left, y + mfm.ascent(), s.md2C.empty() ? tr("—") : hexBytes(s.md2C));
-        y += rowH + 10;
+        y += rowH + 8;
     } else {
         const bool sha = m_alg == HashAlg::Sha1 || m_alg == HashAlg::Sha256;
         heading(sha ? tr("Message schedule W[0..%1] (W[0..15] = the block, big-endian; "
-                         "outlined = used by this step)")
+                         "outlined and hatched = used by this step)")
                           .arg(m_alg == HashAlg::Sha1 ? 79 : 63)
                     : tr("Message words X[0..15] (the block read as little-endian words; "
-                         "outlined = added by this step)"));
+                         "outlined and hatched = added by this step)"));
         const int used = sha ? s.step : s.word;
         const int wcell = mfm.horizontalAdvance(QStringLiteral("00000000")) + 10;
         const int perRow = std::max(1, (width - left - 10) / wcell);
@@ -218,28 +235,31 @@ int HashCanvas::paintContent(QPainter &p, int width) const
         for (int w = 0; w < int(s.schedule.size()); ++w) {
             const QRect box(left + (w % perRow) * wcell, y + (w / perRow) * rowH, wcell - 6,
                             rowH - 1);
-            if (w == used) { // filled and outlined: the mark does not rely on colour alone
-                p.fillRect(box, freshColor());
-                p.setPen(QPen(text, 2));
+            if (w == used) { // hatched and outlined: the mark does not rely on colour alone
+                paintFill(p, box, Fill::Fresh, base, text);
+                ink(text, base, 2);
                 p.drawRect(box.adjusted(-2, -1, 1, 0));
+                inkOnFill(text, Fill::Fresh);
+            } else {
+                ink(w < 16 ? text : faded, base);
             }
-            p.setPen(w < 16 ? text : faded);
             p.drawText(box, Qt::AlignCenter,
                        hexWord(std::uint64_t(s.schedule[w]) & 0xffffffffu, 8));
         }
         if (s.schedule.empty()) {
-            p.setPen(faded);
+            ink(faded, base);
             p.drawText(left, y + mfm.ascent(), tr("(no block loaded yet)"));
             y += rowH;
         }
-        y += int((s.schedule.size() + perRow - 1) / perRow) * rowH + 10;
+        y += int((s.schedule.size() + perRow - 1) / perRow) * rowH + 8;
     }
 
     // 4. Registers.
     if (md2) {
-        heading(tr("X buffer (48 bytes) after this round (red and underlined = changed by it)"));
+        heading(tr("X buffer (48 bytes) after this round (hatched and underlined = changed by "
+                   "it)"));
         p.setFont(font());
-        p.setPen(faded);
+        ink(faded, base);
         const QRect note(left, y, std::max(40, width - left - 10), 4 * line);
         QRect used;
         p.drawText(note, Qt::TextWordWrap,
@@ -249,23 +269,27 @@ int HashCanvas::paintContent(QPainter &p, int width) const
         y += used.height() + 4;
         p.setFont(mono);
         for (int r = 0; r < 3 && !s.md2X.empty(); ++r) { // row offsets, as in the message above
-            p.setPen(faded);
+            ink(faded, base);
             p.drawText(10, y + r * rowH + mfm.ascent(), QStringLiteral("X[%1]").arg(16 * r));
         }
         for (int n = 0; n < int(s.md2X.size()); ++n) {
             const QRect box(left + (n % 16) * cell, y + (n / 16) * rowH, cell - 2, rowH - 1);
             if (n < int(s.md2Fresh.size()) && s.md2Fresh[n]) {
-                p.fillRect(box, freshColor());
-                p.fillRect(QRect(box.left() + 2, box.bottom() - 2, box.width() - 4, 3), text);
+                paintFill(p, box, Fill::Fresh, base, text);
+                p.fillRect(QRect(box.left() + 2, box.bottom() - 2, box.width() - 4, 3),
+                           m_inks.note(legibleOn(text, fillColor(Fill::Fresh, base)),
+                                       fillColor(Fill::Fresh, base)));
+                inkOnFill(text, Fill::Fresh);
+            } else {
+                ink(text, base);
             }
-            p.setPen(text);
             p.drawText(box, Qt::AlignCenter,
                        QStringLiteral("%1").arg(s.md2X[n], 2, 16, QLatin1Char('0')));
         }
-        y += 3 * rowH + 10;
+        y += 3 * rowH + 8;
     } else {
         heading(s.step < 0 ? tr("Registers (the chaining value this block starts from)")
-                           : tr("Registers after step %1 (red with a thick border and ★ = "
+                           : tr("Registers after step %1 (★, thick border and hatching = "
                                 "computed by this step)")
                                  .arg(s.step));
         static const char *kNames = "ABCDEFGH";
@@ -274,31 +298,37 @@ int HashCanvas::paintContent(QPainter &p, int width) const
         const int regRows = (int(s.registers.size()) + perRow - 1) / perRow;
         p.setFont(mono);
         for (int r = 0; r < int(s.registers.size()); ++r) {
-            const QRect box(left + (r % perRow) * rcell, y + (r / perRow) * (rowH + 12), rcell - 8,
+            const QRect box(left + (r % perRow) * rcell, y + (r / perRow) * (rowH + 10), rcell - 8,
                             rowH + 6);
             const bool fresh = r < int(s.fresh.size()) && s.fresh[r] && s.step >= 0;
-            if (fresh)
-                p.fillRect(box, freshColor());
-            p.setPen(fresh ? QPen(text, 3) : QPen(faded, 1));
+            if (fresh) {
+                paintFill(p, box, Fill::Fresh, base, text);
+                ink(text, base, 3);
+            } else {
+                ink(faded, base, 1);
+            }
             p.drawRect(box);
-            p.setPen(text);
+            if (fresh)
+                inkOnFill(text, Fill::Fresh);
+            else
+                ink(text, base);
             p.drawText(box, Qt::AlignCenter,
                        QStringLiteral("%1 = %2%3")
                            .arg(QLatin1Char(kNames[r]))
                            .arg(hexWord(s.registers[r], 8))
                            .arg(fresh ? QStringLiteral(" ★") : QString()));
         }
-        y += regRows * (rowH + 12) + 4;
+        y += regRows * (rowH + 10) + 2;
         if (!s.chaining.empty()) {
             p.setFont(font());
-            p.setPen(faded);
+            ink(faded, base);
             QStringList h;
             for (auto v : s.chaining)
                 h << hexWord(v, 8);
             QRect used;
             p.drawText(QRect(left, y, std::max(40, width - left - 10), 4 * line), Qt::TextWordWrap,
                        tr("Chaining value: %1").arg(h.join(' ')), &used);
-            y += used.height() + 6;
+            y += used.height() + 4;
         }
     }
     return y;
@@ -330,13 +360,6 @@ HashPage::HashPage(QWidget *parent)
     m_error->setWordWrap(true);
     m_error->hide();
 
-    auto *top = new QHBoxLayout;
-    auto *inputLabel = new QLabel(tr("Input:"));
-    inputLabel->setBuddy(m_input);
-    top->addWidget(inputLabel);
-    top->addWidget(m_input, 1);
-    top->addWidget(m_format);
-
     // The brief's table, made live.
     m_digests = new QTableWidget(int(kAllHashAlgs.size()), 4);
     m_digests->setHorizontalHeaderLabels(
@@ -355,6 +378,7 @@ HashPage::HashPage(QWidget *parent)
     m_digests->setWordWrap(false);
     m_digests->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_digests->setAccessibleName(tr("Digests"));
+    m_digests->setTabKeyNavigation(false); // Tab moves on to the next control
     m_digests->setAccessibleDescription(
         tr("The input's digest under MD2, MD4, MD5, SHA-1 and SHA-256, with each function's "
            "output size and whether it is still considered secure"));
@@ -363,9 +387,7 @@ HashPage::HashPage(QWidget *parent)
         const bool secure = isConsideredSecure(alg);
         m_digests->setItem(r, 0, new QTableWidgetItem(algName(alg)));
         m_digests->setItem(r, 1, new QTableWidgetItem(tr("%1 bits").arg(digestSize(alg) * 8)));
-        auto *sec = new QTableWidgetItem(secure ? tr("Yes") : tr("No"));
-        sec->setForeground(wb::ui::stateColor(secure ? "running" : "blocked"));
-        m_digests->setItem(r, 2, sec);
+        m_digests->setItem(r, 2, new QTableWidgetItem(secure ? tr("Yes") : tr("No")));
         m_digests->setItem(r, 3, new QTableWidgetItem);
     }
     fitDigestTable();
@@ -380,10 +402,79 @@ HashPage::HashPage(QWidget *parent)
     m_bit = new QSpinBox;
     m_bit->setToolTip(tr("Which input bit the avalanche plot flips (0 = top bit of byte 0)"));
     m_bit->setAccessibleName(tr("Flipped input bit"));
-    auto *second = new wb::ui::FlowLayout;
-    second->addWidget(labelled(tr("Step through:"), m_alg, 0));
-    second->addWidget(labelled(tr("Avalanche: flip input bit"), m_bit, 0));
 
+    // The input, its format and the algorithm stepped, on one line while they fit.
+    auto *top = new QHBoxLayout;
+    auto *inputLabel = new QLabel(tr("Input:"));
+    inputLabel->setBuddy(m_input);
+    top->addWidget(inputLabel);
+    top->addWidget(m_input, 1);
+    top->addWidget(m_format);
+    top->addWidget(labelled(tr("Step through:"), m_alg, 0));
+
+    setupEventTable(m_table);
+    m_table->setMinimumHeight(200);
+    m_table->setAccessibleName(tr("Hash events"));
+    m_canvas->setAccessibleName(tr("Compression state"));
+    m_canvas->setAccessibleDescription(
+        tr("The padded message with the current block outlined, the message words or schedule, "
+           "and the registers after the current step"));
+    // Beside the drawing, the events and the avalanche plot share one place as tabs: the
+    // drawing of the current step keeps the height of the page.
+    m_avalanchePage = new QWidget;
+    auto *acol = new QVBoxLayout(m_avalanchePage);
+    acol->setContentsMargins(4, 4, 4, 4);
+    auto *bitRow = new wb::ui::FlowLayout;
+    bitRow->addWidget(labelled(tr("Flip input bit"), m_bit, 0));
+    acol->addLayout(bitRow);
+    m_side = new QTabWidget;
+    m_side->setDocumentMode(true);
+    m_side->setAccessibleName(tr("Events and avalanche"));
+    m_side->addTab(m_table, tr("Events"));
+    m_side->addTab(m_avalanchePage, tr("Avalanche"));
+    // Beside the drawing while both fit, below it on a narrow page.
+    auto *split = new wb::ui::AdaptiveSplit(m_canvas, m_side);
+    split->setStretch(3, 2);
+    split->setSideWidth(eventTableMinimumWidth(m_table) + 4, 0);
+
+    auto *col = new QVBoxLayout(this);
+    col->addLayout(top);
+    col->addWidget(m_error);
+    col->addWidget(m_digests);
+    col->addWidget(split, 1);
+
+    m_table->setController(m_controller);
+    connect(m_controller, &wb::ui::StepController::positionChanged, this, &HashPage::redraw);
+    connect(m_controller, &wb::ui::StepController::traceReplaced, this, &HashPage::redraw);
+    connect(m_input, &QLineEdit::textChanged, this, &HashPage::recompute);
+    connect(m_format, &QComboBox::currentIndexChanged, this, &HashPage::recompute);
+    connect(m_alg, &QComboBox::currentIndexChanged, this, [this] {
+        retrace();
+        emit sourcesChanged();
+    });
+    connect(m_digests, &QTableWidget::cellClicked, this,
+            [this](int row, int) { m_alg->setCurrentIndex(row); });
+    connect(m_bit, &QSpinBox::valueChanged, this, &HashPage::updateAvalanche);
+    // The plot is made when its tab is first shown (a plot lays itself out and draws on
+    // every resize, shown or not), and drawn only while the tab shows.
+    connect(m_side, &QTabWidget::currentChanged, this, [this](int index) {
+        if (m_side->widget(index) != m_avalanchePage)
+            return;
+        if (!m_plot)
+            makePlot();
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    });
+    const QString part = requestedPart(QStringLiteral("hash"));
+    if (const auto alg = parseHashAlg(part.toStdString()))
+        m_alg->setCurrentIndex(int(*alg));
+    if (part == QLatin1String("avalanche"))
+        m_side->setCurrentIndex(1);
+    applyColors();
+    recompute();
+}
+
+void HashPage::makePlot()
+{
     m_plot = new QCustomPlot;
     wb::ui::setupPlot(m_plot, tr("step"), tr("bits that differ"));
     m_plot->setMinimumHeight(200);
@@ -399,7 +490,7 @@ HashPage::HashPage(QWidget *parent)
         m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
         m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
         m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-        m_plot->legend->setWrap(2);
+        m_plot->legend->setWrap(1);
         m_plot->legend->setMargins(QMargins(4, 0, 4, 2));
     }
     // Counts and steps are never negative: dragging or zooming stops at zero.
@@ -410,46 +501,63 @@ HashPage::HashPage(QWidget *parent)
                         axis->setRange(0, range.size());
                 });
 
-    setupEventTable(m_table);
-    m_table->setMinimumHeight(200);
-    m_table->setAccessibleName(tr("Hash events"));
-    auto *left = new QSplitter(Qt::Vertical);
-    left->addWidget(m_canvas);
-    left->addWidget(m_plot);
-    left->setStretchFactor(0, 3);
-    left->setStretchFactor(1, 2);
-    left->setChildrenCollapsible(false);
-    m_canvas->setAccessibleName(tr("Compression state"));
-    m_canvas->setAccessibleDescription(
-        tr("The padded message with the current block outlined, the message words or schedule, "
-           "and the registers after the current step"));
-    // Beside the drawing while both fit, below it on a narrow page.
-    auto *split = new wb::ui::AdaptiveSplit(left, m_table);
-    split->setStretch(3, 1);
-    split->setSideWidth(eventTableMinimumWidth(m_table), 0);
+    m_avalanchePage->layout()->addWidget(m_plot);
+    static_cast<QVBoxLayout *>(m_avalanchePage->layout())->setStretchFactor(m_plot, 1);
+    showAvalanche();
+}
 
-    auto *col = new QVBoxLayout(this);
-    col->addLayout(top);
-    col->addWidget(m_error);
-    col->addWidget(m_digests);
-    col->addLayout(second);
-    col->addWidget(split, 1);
+void HashPage::applyColors()
+{
+    const QPalette pal = QApplication::palette();
+    for (int r = 0; r < int(kAllHashAlgs.size()); ++r)
+        m_digests->item(r, 2)->setForeground(legibleOn(
+            wb::ui::stateColor(isConsideredSecure(kAllHashAlgs[r]) ? "running" : "blocked"),
+            pal.color(QPalette::Base)));
+    // The current algorithm's row is selected: its text keeps 4.5:1 on the selection.
+    QPalette selection;
+    selection.setColor(
+        QPalette::Highlight,
+        wb::ui::readableOn(pal.color(QPalette::Highlight), pal.color(QPalette::HighlightedText)));
+    m_digests->setPalette(selection);
+    if (!m_plot)
+        return;
+    const QColor plotBase = pal.color(QPalette::Base);
+    if (m_plot->graphCount() >= 2) {
+        QPen curve = m_plot->graph(0)->pen(), half = m_plot->graph(1)->pen();
+        curve.setColor(legibleOn(wb::ui::seriesColor(0), plotBase));
+        half.setColor(legibleOn(wb::ui::seriesColor(1), plotBase));
+        m_plot->graph(0)->setPen(curve);
+        m_plot->graph(1)->setPen(half);
+    }
+    QPen cursor = m_cursorLine->pen();
+    cursor.setColor(legibleOn(pal.color(QPalette::Highlight), plotBase));
+    m_cursorLine->setPen(cursor);
+    if (m_plot->isVisible())
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
 
-    m_table->setController(m_controller);
-    connect(m_controller, &wb::ui::StepController::positionChanged, this, &HashPage::redraw);
-    connect(m_controller, &wb::ui::StepController::traceReplaced, this, &HashPage::redraw);
-    connect(m_input, &QLineEdit::textChanged, this, &HashPage::recompute);
-    connect(m_format, &QComboBox::currentIndexChanged, this, &HashPage::recompute);
-    connect(m_alg, &QComboBox::currentIndexChanged, this, [this] {
-        retrace();
-        emit sourcesChanged();
-    });
-    connect(m_digests, &QTableWidget::cellClicked, this,
-            [this](int row, int) { m_alg->setCurrentIndex(row); });
-    connect(m_bit, &QSpinBox::valueChanged, this, &HashPage::updateAvalanche);
-    if (const auto alg = parseHashAlg(requestedPart(QStringLiteral("hash")).toStdString()))
-        m_alg->setCurrentIndex(int(*alg));
-    recompute();
+void HashPage::changeEvent(QEvent *event)
+{
+    ModulePage::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        applyColors();
+}
+
+QList<QPair<QColor, QColor>> HashPage::inksUsed() const
+{
+    QList<QPair<QColor, QColor>> inks;
+    const QColor base = QApplication::palette().color(QPalette::Base);
+    for (int r = 0; r < m_digests->rowCount(); ++r)
+        inks.append({m_digests->item(r, 2)->foreground().color(), base});
+    if (m_plot) {
+        const QColor plotBase = m_plot->axisRect()->backgroundBrush().color();
+        for (int g = 0; g < m_plot->graphCount(); ++g)
+            inks.append({m_plot->graph(g)->pen().color(), plotBase});
+        inks.append({m_cursorLine->pen().color(), plotBase});
+    }
+    inks.append({m_digests->palette().color(QPalette::HighlightedText),
+                 m_digests->palette().color(QPalette::Highlight)});
+    return inks;
 }
 
 void HashPage::fitDigestTable()
@@ -586,15 +694,23 @@ const HashReplayState &HashPage::stateAtCursor()
 
 void HashPage::updateAvalanche()
 {
-    m_plot->clearGraphs();
     m_avalanche.clear();
-    const HashAlg alg = stepAlgorithm();
     if (!m_message.empty()) {
         const Bytes traced(m_message.begin(),
                            m_message.begin() +
                                std::ptrdiff_t(std::min(m_message.size(), kMaxTracedBytes)));
-        m_avalanche = avalancheByStep(alg, traced, std::size_t(m_bit->value()));
+        m_avalanche = avalancheByStep(stepAlgorithm(), traced, std::size_t(m_bit->value()));
     }
+    showAvalanche();
+    redraw();
+}
+
+void HashPage::showAvalanche()
+{
+    if (!m_plot)
+        return;
+    m_plot->clearGraphs();
+    const HashAlg alg = stepAlgorithm();
     QVector<double> xs, ys, half;
     for (int i = 0; i < int(m_avalanche.size()); ++i) {
         xs << i;
@@ -609,11 +725,12 @@ void HashPage::updateAvalanche()
     h->setName(tr("random: half of %1 bits").arg(registerBits(alg)));
     h->setPen(QPen(wb::ui::seriesColor(1), 1.5, Qt::DashLine));
     h->setData(xs, half);
+    applyColors();
     m_plot->xAxis->setRange(0, std::max<double>(1, xs.size()));
     m_plot->yAxis->setRange(0, registerBits(alg));
     m_plot->xAxis->setLabel(alg == HashAlg::Md2 ? tr("round (18 per block)")
                                                 : tr("step (all blocks)"));
-    redraw();
+    moveCursor();
 }
 
 void HashPage::redraw()
@@ -621,6 +738,14 @@ void HashPage::redraw()
     if (!m_replayer)
         return;
     m_canvas->setState(stateAtCursor());
+    moveCursor();
+    emit highlightsChanged();
+}
+
+void HashPage::moveCursor()
+{
+    if (!m_plot || !m_replayer)
+        return;
     // The avalanche cursor: how many steps have happened at this position.
     const auto pos = static_cast<std::size_t>(m_controller->position());
     const auto done = std::upper_bound(m_stepPositions.begin(), m_stepPositions.end(), pos) -
@@ -628,7 +753,6 @@ void HashPage::redraw()
     wb::ui::moveCursorLine(m_cursorLine, std::max<double>(0, double(done) - 1));
     if (m_plot->isVisible())
         m_plot->replot();
-    emit highlightsChanged();
 }
 
 QString HashPage::lessonMarkdown() const

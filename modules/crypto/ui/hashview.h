@@ -21,6 +21,7 @@ class QLabel;
 class QLineEdit;
 class QSpinBox;
 class QTableWidget;
+class QTabWidget;
 
 namespace wb::ui {
 class TraceTable;
@@ -38,6 +39,8 @@ public:
     void setMessage(HashAlg alg, const Bytes &padded, std::size_t messageBytes,
                     std::size_t paddingBytes);
     void setState(const HashReplayState &state);
+    // Every text and line colour of the last paint, each with the colour under it.
+    const QList<QPair<QColor, QColor>> &inksUsed() const { return m_inks.used(); }
 
 protected:
     int paintContent(QPainter &p, int width) const override;
@@ -48,6 +51,7 @@ private:
     Bytes m_padded;
     std::size_t m_messageBytes = 0, m_paddingBytes = 0;
     HashReplayState m_state;
+    mutable InkLog m_inks;
 };
 
 class HashPage : public wb::ui::ModulePage
@@ -70,16 +74,27 @@ public:
     QString errorText() const;
     const HashReplayState &stateAtCursor();
     const std::vector<int> &avalanche() const { return m_avalanche; }
+    HashCanvas *canvas() const { return m_canvas; }
+    // The colours the page gives text outside the drawing (the digest table's verdicts, the
+    // plot's curves and cursor), each with the colour under it.
+    QList<QPair<QColor, QColor>> inksUsed() const;
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void fitDigestTable();
+    // Colours that are not painted by the page itself (table items, plot pens), set again
+    // when the palette changes.
+    void applyColors();
     void recompute();
     void retrace();
     void redraw();
-    void updateAvalanche();
+    void updateAvalanche(); // computes the counts, then shows them
+    void makePlot();
+    void showAvalanche();
+    void moveCursor();
 
     Bytes m_message;
     std::shared_ptr<wb::Trace> m_trace;
@@ -95,7 +110,9 @@ private:
     QSpinBox *m_bit;
     QLabel *m_error;
     QTableWidget *m_digests;
-    QCustomPlot *m_plot;
+    QTabWidget *m_side;
+    QWidget *m_avalanchePage;
+    QCustomPlot *m_plot = nullptr;
     QCPItemStraightLine *m_cursorLine = nullptr;
 };
 

@@ -1,4 +1,5 @@
 #include "richtext.h"
+#include "common.h"
 
 #include "workbench/ui/theme.h"
 
@@ -30,16 +31,25 @@ QString monospace(const QString &html)
     return QStringLiteral("<span style=\"font-family:monospace\">%1</span>").arg(html);
 }
 
+namespace {
+// `c` legible as text on both the page (Window) and a text field or table (Base).
+QColor onPage(const QColor &c)
+{
+    const QPalette pal = QApplication::palette();
+    return legibleOn(legibleOn(c, pal.color(QPalette::Window)), pal.color(QPalette::Base));
+}
+} // namespace
+
 QString faded(const QString &html)
 {
     return QStringLiteral("<span style=\"color:%1\">%2</span>")
-        .arg(QApplication::palette().color(QPalette::PlaceholderText).name(), html);
+        .arg(onPage(QApplication::palette().color(QPalette::PlaceholderText)).name(), html);
 }
 
 QString verdict(bool good, const QString &html)
 {
     return QStringLiteral("<b style=\"color:%1\">%2</b>")
-        .arg(wb::ui::stateColor(good ? "running" : "blocked").name(), html);
+        .arg(onPage(wb::ui::stateColor(good ? "running" : "blocked")).name(), html);
 }
 
 } // namespace wb::crypto::ui

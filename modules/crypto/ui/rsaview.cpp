@@ -123,9 +123,14 @@ QString note(const QString &text)
     return QStringLiteral("<p>%1</p>").arg(faded(text));
 }
 
-const QString kTable = QStringLiteral(
-    "<table cellspacing=\"0\" cellpadding=\"4\" border=\"1\" style=\"border-collapse:collapse; "
-    "border-color:#c8c8c8\" width=\"100%\">");
+// A table whose rules keep 4.5:1 against the page in the palette in use.
+QString tableStart()
+{
+    const QColor base = QApplication::palette().color(QPalette::Base);
+    return QStringLiteral("<table cellspacing=\"0\" cellpadding=\"4\" border=\"1\" "
+                          "style=\"border-collapse:collapse; border-color:%1\" width=\"100%\">")
+        .arg(legibleOn(QApplication::palette().color(QPalette::Mid), base).name());
+}
 
 QString row(const QStringList &cells, const QString &background = {})
 {
@@ -467,6 +472,14 @@ const RsaLabState &RsaPage::stateAtCursor()
     if (!lab.replayer)
         return empty;
     return lab.replayer->stateAt(std::size_t(m_controller->position()));
+}
+
+void RsaPage::changeEvent(QEvent *event)
+{
+    ModulePage::changeEvent(event);
+    // The drawing is rich text with the palette's colours written into it: made again.
+    if (event->type() == QEvent::PaletteChange)
+        redraw();
 }
 
 void RsaPage::redraw()
@@ -909,7 +922,7 @@ QString RsaPage::keyGenHtml(const RsaLabState &s) const
                 "4<sup>−64</sup>.</p>")
                  .arg(s.bits / 2)
                  .arg(s.bits);
-        h += kTable +
+        h += tableStart() +
              headerRow({tr("prime"), tr("candidates tested"), tr("small factor (sieve)"),
                         tr("Miller–Rabin found a witness"), tr("gcd(e, p−1) ≠ 1"), tr("found")});
         for (const auto &[name, search] : {std::pair{"p", &s.p}, std::pair{"q", &s.q}})
@@ -919,7 +932,7 @@ QString RsaPage::keyGenHtml(const RsaLabState &s) const
                       search->accepted.empty() ? faded(tr("not yet")) : verdict(true, tr("yes"))});
         h += QStringLiteral("</table>");
         if (!s.recentCandidates.empty() || s.testing.index > 0) {
-            h += tr("<p><b>Latest candidates</b> (the newest last)</p>") + kTable +
+            h += tr("<p><b>Latest candidates</b> (the newest last)</p>") + tableStart() +
                  headerRow({tr("#"), tr("candidate"), tr("verdict")});
             // The latest few: with the counts above, they fit on one screen.
             constexpr std::size_t kShown = 8;
@@ -975,7 +988,7 @@ QString RsaPage::keyGenHtml(const RsaLabState &s) const
     const bool phi = k.exponent == "phi";
     h += (s.lastKind == "rsa_key" && s.bits > 0 ? kNowAnchor : QString()) +
          tr("<h3>The key: n has %1 bits</h3>").arg(k.bits);
-    h += kTable + headerRow({tr("number"), tr("value"), tr("role")});
+    h += tableStart() + headerRow({tr("number"), tr("value"), tr("role")});
     auto num = [&](const Bytes &b) {
         return monospace(shownNumber(b));
     };
@@ -1074,8 +1087,8 @@ QString RsaPage::runHtml(const ModexpRun &run, bool current) const
     } else if (bits > 0) {
         h += tr("<p>Exponent bits already in: %1 of %2.</p>").arg(consumed).arg(bits);
     }
-    h += kTable + headerRow({tr("step"), tr("operation"), tr("exponent so far"),
-                             tr("value = base<sup>exponent so far</sup> mod modulus")});
+    h += tableStart() + headerRow({tr("step"), tr("operation"), tr("exponent so far"),
+                                   tr("value = base<sup>exponent so far</sup> mod modulus")});
     auto stepRow = [&](const ModexpStep &st, bool last) {
         QString op;
         if (st.square)
@@ -1196,7 +1209,7 @@ QString RsaPage::paddingHtml(const RsaLabState &s) const
             return QString();
         return pair[0]->output == pair[1]->output ? verdict(false, yes) : verdict(true, no);
     };
-    h += kTable +
+    h += tableStart() +
          headerRow({tr("scheme"), tr("1st ciphertext"), tr("2nd ciphertext"), tr("equal?")});
     h += row({tr("<b>Textbook</b><br>c = m<sup>e</sup> mod n"), cipher(textbook[0]),
               cipher(textbook[1]),
@@ -1215,7 +1228,7 @@ QString RsaPage::paddingHtml(const RsaLabState &s) const
         const std::size_t ps = std::size_t(op.psLength);
         const Bytes message = slice(op.db, hashLen + ps + 1, op.db.size());
         h += tr("<h3>Inside %1 (RFC 8017 §7.1.1)</h3>").arg(fromStd(op.title).toHtmlEscaped());
-        h += kTable + headerRow({tr("block"), tr("bytes"), tr("hex")});
+        h += tableStart() + headerRow({tr("block"), tr("bytes"), tr("hex")});
         h += row({tr("lHash = SHA-256(label), label empty"), QString::number(hashLen),
                   coloredBytes({{op.lhash, lengthColor()}})});
         h += row({tr("DB = lHash ‖ PS ‖ 01 ‖ M<br>(PS: zero bytes filling up to k − 33)"),
@@ -1251,7 +1264,7 @@ QString RsaPage::paddingHtml(const RsaLabState &s) const
         const std::size_t ffLen = k - 3 - infoLen;
         const std::size_t prefixLen = infoLen - op.digest.size();
         h += tr("<h3>PKCS#1 v1.5 signature with SHA-256 (RFC 8017 §8.2.1)</h3>");
-        h += kTable + headerRow({tr("block"), tr("bytes"), tr("hex")});
+        h += tableStart() + headerRow({tr("block"), tr("bytes"), tr("hex")});
         h += row({tr("H = SHA-256(message)"), QString::number(op.digest.size()),
                   coloredBytes({{op.digest, messageColor()}})});
         h += row({tr("DigestInfo = DER prefix naming SHA-256 ‖ H"), QString::number(infoLen),
@@ -1297,7 +1310,7 @@ QString RsaPage::malleateHtml(const RsaLabState &s) const
                    "nothing else.</p>")
                     .arg(foldedNumber(QStringLiteral("n"), pub.n.toBytes()),
                          foldedNumber(QStringLiteral("e"), pub.e.toBytes()));
-    h += kTable + headerRow({tr("who"), tr("does"), tr("value")});
+    h += tableStart() + headerRow({tr("who"), tr("does"), tr("value")});
     const QString now = opaqueColor(freshColor());
     auto latest = [&](const RsaOperation *op) {
         return !s.operations.empty() && op == &s.operations.back();

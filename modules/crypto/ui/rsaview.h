@@ -79,6 +79,9 @@ public:
 signals:
     void keyChanged();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     struct Lab
     {

@@ -11,8 +11,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QSplitter>
 #include <QVBoxLayout>
+
+#include <functional>
+#include <optional>
 
 namespace wb::crypto::ui {
 
@@ -36,11 +40,11 @@ int Arc4Canvas::legendHeight(int width) const
                              tr("S[t]: the keystream byte")};
     int lx = 12, lines = 1;
     for (const QString &t : items) {
-        if (lx > 12 && lx + 18 + fm.horizontalAdvance(t) > width - 8) {
+        if (lx > 12 && lx + 24 + fm.horizontalAdvance(t) > width - 8) {
             lx = 12;
             ++lines;
         }
-        lx += 18 + fm.horizontalAdvance(t) + 20;
+        lx += 24 + fm.horizontalAdvance(t) + 20;
     }
     return lines * (fm.height() + 4) + 6;
 }
@@ -48,33 +52,59 @@ int Arc4Canvas::legendHeight(int width) const
 int Arc4Canvas::minimumCellPixels() const
 {
     // A little larger than running text: these digits are what the class reads off.
-    return int(QFontInfo(monoFontLike(font())).pixelSize() * 1.15 + 0.5);
+    return int(QFontInfo(monoFontLike(font())).pixelSize() * 1.05 + 0.5);
 }
 
 int Arc4Canvas::minimumCell() const
 {
     QFont f = monoFontLike(font());
     f.setPixelSize(minimumCellPixels());
-    return QFontMetrics(f).horizontalAdvance(QStringLiteral("00")) + 12;
+    return QFontMetrics(f).horizontalAdvance(QStringLiteral("00")) + 5;
 }
 
 QSize Arc4Canvas::minimumSizeHint() const
 {
-    // The grid at its smallest cells, with the lines above and below it.
+    // The grid at its smallest cells, with the lines above and below it as they wrap at the
+    // width the drawing has now.
     const QFontMetrics fm(font()), mfm(monoFontLike(font()));
+    QFont bold = font();
+    bold.setBold(true);
+    bold.setPointSizeF(bold.pointSizeF() * 1.2);
+    QFont cellFont = monoFontLike(font());
+    cellFont.setPixelSize(minimumCellPixels());
     const int cell = minimumCell();
     const int left = mfm.horizontalAdvance(QStringLiteral("f_")) + 16;
-    return {left + 16 * cell + 12, 16 * cell + 10 * fm.height() + 4 * (mfm.height() + 4)};
+    const int w = std::max(width(), left + 16 * cell + 12);
+    const int above = 10 + QFontMetrics(bold).height() + 2 + 2 * fm.height() + 6 +
+                      QFontMetrics(cellFont).height();
+    const int below = 8 + legendHeight(w) + 4 + 3 * (mfm.height() + 4) + 4;
+    return {left + 16 * cell + 12, above + 16 * cell + below};
+}
+
+void Arc4Canvas::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // The legend wraps differently at another width, and the minimum height with it.
+    if (event->size().width() != event->oldSize().width())
+        updateGeometry();
 }
 
 void Arc4Canvas::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
+    // Colours are taken here, at paint time, so a switch of palette is followed; each text
+    // and line colour is made legible on what it is drawn on, and noted in m_inks.
+    m_inks.clear();
     const Arc4ReplayState &s = m_state;
+    const QColor base = palette().color(QPalette::Base);
     const QColor text = palette().color(QPalette::Text);
-    const QColor faded = palette().color(QPalette::PlaceholderText);
-    const QColor accent = wb::ui::stateColor("accent");
+    const QColor faded = legibleOn(palette().color(QPalette::PlaceholderText), base);
+    const QColor spare = wb::ui::stateColor("spare");
+    auto ink = [&](const QColor &c, const QColor &paper, qreal w = 0,
+                   Qt::PenStyle style = Qt::SolidLine) {
+        m_inks.pen(p, c, paper, w, style);
+    };
     const QFont mono = monoFontLike(font());
     const QFontMetrics fm(font()), mfm(mono);
     QFont bold = font();
@@ -82,7 +112,7 @@ void Arc4Canvas::paintEvent(QPaintEvent *)
     bold.setPointSizeF(bold.pointSizeF() * 1.2);
     int y = 10;
     p.setFont(bold);
-    p.setPen(text);
+    ink(text, base);
     using Phase = Arc4ReplayState::Phase;
     const QString title = s.phase == Phase::Start ? tr("Start: S = 0, 1, …, 255")
                           : s.phase == Phase::KeySchedule
@@ -108,12 +138,12 @@ void Arc4Canvas::paintEvent(QPaintEvent *)
     p.setFont(font());
     p.drawText(QRect(12, y, std::max(40, width() - 24), 4 * fm.height()), Qt::TextWordWrap,
                formula, &used);
-    y += used.height() + 8;
+    y += used.height() + 6;
 
     // The grid takes the room left over by the text around it; the digits in its cells
     // grow with the cells, never smaller than the page's fixed-width font.
     const int left = mfm.horizontalAdvance(QStringLiteral("f_")) + 16;
-    const int below = legendHeight(width()) + 4 * (mfm.height() + 4) + 16;
+    const int below = 8 + legendHeight(width()) + 4 + 3 * (mfm.height() + 4) + 4;
     const int minCell = minimumCell();
     const int cell =
         std::max(minCell, std::min({(width() - left - 12) / 16,
@@ -123,63 +153,89 @@ void Arc4Canvas::paintEvent(QPaintEvent *)
     const QFontMetrics cfm(cellFont);
     p.setFont(cellFont);
     for (int c = 0; c < 16; ++c) {
-        p.setPen(faded);
+        ink(faded, base);
         p.drawText(QRect(left + c * cell, y, cell, cfm.height()), Qt::AlignCenter,
                    QStringLiteral("_%1").arg(c, 0, 16));
     }
     y += cfm.height();
     const int top = y;
+    // The keystream cell's mark: a bar under its digits, as in the legend.
+    auto keystreamBar = [&](const QRect &r, const QColor &under) {
+        p.fillRect(QRect(r.left() + 3, r.bottom() - 3, r.width() - 6, 3),
+                   m_inks.note(legibleOn(text, under), under));
+    };
     for (int n = 0; n < 256; ++n) {
         const QRect r(left + (n % 16) * cell, top + (n / 16) * cell, cell - 2, cell - 2);
-        QColor fill = wb::ui::stateColor("spare");
+        // Swapped entries are hatched, the keystream entry carries a bar: neither rests on
+        // its colour alone.
+        std::optional<Fill> fill;
         if (n == s.swapA || n == s.swapB)
-            fill = freshColor();
+            fill = Fill::Fresh;
         if (n == s.t)
-            fill = lengthColor();
-        p.fillRect(r, fill);
+            fill = Fill::Keystream;
+        QColor under = spare, hatch = spare;
+        if (fill) {
+            paintFill(p, r, *fill, spare, text);
+            under = fillColor(*fill, spare);
+            hatch = hatchColor(*fill, spare, text);
+            if (*fill == Fill::Keystream)
+                keystreamBar(r, under);
+        } else {
+            p.fillRect(r, spare);
+        }
         if (n == s.i && s.phase != Phase::Start) {
-            p.setPen(QPen(accent, 2.5));
+            ink(legibleOn(wb::ui::stateColor("accent"), hatch), under, 2.5);
+            m_inks.note(p.pen().color(), hatch);
             p.drawRect(r.adjusted(1, 1, -1, -1));
         }
         if (n == s.j && s.phase != Phase::Start) {
-            p.setPen(QPen(wb::ui::stateColor("blocked"), 2.5, Qt::DashLine));
+            ink(legibleOn(wb::ui::stateColor("blocked"), hatch), under, 2.5, Qt::DashLine);
+            m_inks.note(p.pen().color(), hatch);
             p.drawRect(r.adjusted(3, 3, -3, -3));
         }
         p.setFont(cellFont);
-        p.setPen(text);
+        ink(legibleOn(text, hatch), under);
+        m_inks.note(p.pen().color(), hatch);
         p.drawText(r, Qt::AlignCenter,
                    s.s.empty() ? hexWord(std::uint64_t(n), 2) : hexWord(s.s[std::size_t(n)], 2));
     }
     p.setFont(cellFont);
     for (int row = 0; row < 16; ++row) {
-        p.setPen(faded);
+        ink(faded, base);
         p.drawText(QRect(4, top + row * cell, left - 8, cell), Qt::AlignRight | Qt::AlignVCenter,
                    QStringLiteral("%1_").arg(row, 0, 16));
     }
     y = top + 16 * cell + 8;
     p.setFont(font());
     int lx = 12;
-    auto legend = [&](const QColor &c, const QString &t, bool outline = false,
-                      Qt::PenStyle style = Qt::SolidLine) {
-        if (lx > 12 && lx + 18 + fm.horizontalAdvance(t) > width() - 8) { // wrap
+    // Each swatch is drawn as the cells are: outline style, hatching and bar included.
+    auto legend = [&](const QString &t, const std::function<void(const QRect &)> &swatch) {
+        if (lx > 12 && lx + 24 + fm.horizontalAdvance(t) > width() - 8) { // wrap
             lx = 12;
             y += fm.height() + 4;
         }
-        if (outline) {
-            p.setPen(QPen(c, 2.5, style));
-            p.drawRect(lx, y + 2, 14, fm.height() - 4);
-        } else {
-            p.fillRect(lx, y + 2, 14, fm.height() - 4, c);
-        }
-        p.setPen(text);
-        p.drawText(lx + 18, y + fm.ascent(), t);
-        lx += 18 + fm.horizontalAdvance(t) + 20;
+        swatch(QRect(lx, y, 20, fm.height()));
+        ink(text, base);
+        p.drawText(lx + 24, y + fm.ascent(), t);
+        lx += 24 + fm.horizontalAdvance(t) + 20;
     };
-    legend(accent, tr("i"), true);
-    legend(wb::ui::stateColor("blocked"), tr("j"), true, Qt::DashLine);
-    legend(freshColor(), tr("the two entries just swapped"));
-    legend(lengthColor(), tr("S[t]: the keystream byte"));
-    y += fm.height() + 10;
+    legend(tr("i"), [&](const QRect &r) {
+        p.fillRect(r, spare);
+        ink(legibleOn(wb::ui::stateColor("accent"), spare), spare, 2.5);
+        p.drawRect(r.adjusted(1, 1, -1, -1));
+    });
+    legend(tr("j"), [&](const QRect &r) {
+        p.fillRect(r, spare);
+        ink(legibleOn(wb::ui::stateColor("blocked"), spare), spare, 2.5, Qt::DashLine);
+        p.drawRect(r.adjusted(2, 2, -2, -2));
+    });
+    legend(tr("the two entries just swapped"),
+           [&](const QRect &r) { paintFill(p, r, Fill::Fresh, spare, text); });
+    legend(tr("S[t]: the keystream byte"), [&](const QRect &r) {
+        paintFill(p, r, Fill::Keystream, spare, text);
+        keystreamBar(r, fillColor(Fill::Keystream, spare));
+    });
+    y += fm.height() + 8;
     if (!s.keystream.empty()) {
         p.setFont(mono);
         const int labelW = fm.horizontalAdvance(tr("keystream ⊕")) + 20;
@@ -188,10 +244,10 @@ void Arc4Canvas::paintEvent(QPaintEvent *)
             std::max(1, (width() - 12 - labelW) / mfm.horizontalAdvance(QStringLiteral("00 ")));
         auto line = [&](const QString &label, const Bytes &b) {
             p.setFont(font());
-            p.setPen(faded);
+            ink(faded, base);
             p.drawText(12, y + mfm.ascent(), label);
             p.setFont(mono);
-            p.setPen(text);
+            ink(text, base);
             const std::size_t from =
                 b.size() > std::size_t(fits) ? b.size() - std::size_t(fits) + 1 : 0;
             p.drawText(12 + labelW, y + mfm.ascent(),

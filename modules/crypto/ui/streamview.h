@@ -2,6 +2,7 @@
 // The stream view: ARC4's 256-byte state as a 16×16 grid with i, j and the swap of each step,
 // first the key schedule (256 steps), then the keystream, XORed into the plaintext.
 
+#include "common.h"
 #include "crypto/core/replay.h"
 
 #include "workbench/core/cursor.h"
@@ -26,9 +27,12 @@ public:
     explicit Arc4Canvas(QWidget *parent = nullptr);
     void setState(const Arc4ReplayState &state);
     QSize minimumSizeHint() const override;
+    // Every text and line colour of the last paint, each with the colour under it.
+    const QList<QPair<QColor, QColor>> &inksUsed() const { return m_inks.used(); }
 
 protected:
     void paintEvent(QPaintEvent *) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     int legendHeight(int width) const;
@@ -37,6 +41,7 @@ private:
     int minimumCellPixels() const;
 
     Arc4ReplayState m_state;
+    InkLog m_inks;
 };
 
 class StreamPage : public wb::ui::ModulePage
@@ -54,6 +59,7 @@ public:
     const Arc4ReplayState &stateAtCursor();
     const Bytes &ciphertext() const { return m_ciphertext; }
     QString errorText() const;
+    Arc4Canvas *canvas() const { return m_canvas; }
 
 private:
     bool rerun();

@@ -1,12 +1,17 @@
 // The list module's views, driven as a learner drives them: typed operations, the worked
-// example stepped forward and back, and a sort stepped to its end.
+// example stepped forward and back, and a sort stepped to its end; and the colours the views
+// draw with, readable in both palettes.
+#include "common.h"
 #include "slotsview.h"
 #include "sortview.h"
 
 #include "list/core/timsort.h"
 
+#include "workbench/ui/plot.h"
 #include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/theme.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QImage>
 #include <QSpinBox>
@@ -24,6 +29,9 @@ private slots:
     void pythonErrorsAreShownNotThrown();
     void sortViewEndsSortedWithCPythonMergeOrder();
     void largeSortRunsOnAWorkerAndDrawsEveryColumn();
+    void coloursKeepTheirContrastInBothPalettes();
+    void canvasesFollowAPaletteSwitch();
+    void cleanup() { wb::ui::applyTheme(*qApp, wb::ui::Theme::Light); }
 };
 
 void ListUiTest::workedExampleStepsForwardAndBack()
@@ -162,6 +170,77 @@ void ListUiTest::largeSortRunsOnAWorkerAndDrawsEveryColumn()
         closing.runSort();
         QVERIFY(closing.sorting());
     }
+}
+
+void ListUiTest::coloursKeepTheirContrastInBothPalettes()
+{
+    // Text and lines keep 4.5:1 against what they are drawn on: the views' Base background,
+    // or the fill under them. Fills themselves may be lighter.
+    QStringList failures;
+    for (const auto theme : {wb::ui::Theme::Light, wb::ui::Theme::Dark}) {
+        wb::ui::applyTheme(*qApp, theme);
+        const QPalette pal = QApplication::palette();
+        const ListColours c = listColours(pal);
+        const QString name = theme == wb::ui::Theme::Dark ? "dark" : "light";
+        auto check = [&](const QString &what, const QColor &fg, const QColor &bg) {
+            const double ratio = wb::ui::contrastRatio(fg, bg);
+            if (ratio < 4.5)
+                failures << QStringLiteral("%1: %2 is %3:1 (%4 on %5)")
+                                .arg(name, what)
+                                .arg(ratio, 0, 'f', 2)
+                                .arg(fg.name(), bg.name());
+        };
+        const std::pair<const char *, QColor> inks[] = {{"text", c.text},
+                                                        {"muted text", c.muted},
+                                                        {"stale and spare outlines", c.faded},
+                                                        {"accent", c.accent},
+                                                        {"errors", c.warn}};
+        for (const auto &[what, colour] : inks)
+            check(what, colour, c.base);
+        for (int k = 0; k < 8; ++k) {
+            check(QStringLiteral("bracket of run %1").arg(k), c.run(k), c.base);
+            check(QStringLiteral("text on the box of pending run %1").arg(k), c.text, c.runBox(k));
+        }
+        check("text in an item slot", c.text, c.liveFill);
+        check("text in a spare slot", c.text, c.spareFill);
+        check("x / y tags over the merge's range", c.text, c.moveBand);
+        // The growth plots: curves and their dots on Base, the diagonal in the muted colour.
+        for (int k : {0, 1, 5})
+            check(QStringLiteral("growth curve %1").arg(k), wb::ui::seriesColor(k), c.base);
+        // Error messages on the window, above the drawings.
+        check("error message",
+              wb::ui::readableOn(wb::ui::stateColor("blocked"), pal.color(QPalette::Window)),
+              pal.color(QPalette::Window));
+    }
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(QStringLiteral("; "))));
+}
+
+void ListUiTest::canvasesFollowAPaletteSwitch()
+{
+    // The canvases take their colours when they paint: after a switch to the dark palette the
+    // item slots are filled in the dark palette's colour, not the light one's.
+    SlotsPage page;
+    page.loadWorkedExample();
+    SlotCanvas canvas;
+    canvas.resize(900, 600);
+    canvas.setState(page.stateAtCursor());
+    auto count = [&](const QColor &colour) {
+        QImage image(canvas.size(), QImage::Format_ARGB32_Premultiplied);
+        canvas.render(&image);
+        int n = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                n += image.pixel(x, y) == colour.rgba();
+        return n;
+    };
+    wb::ui::applyTheme(*qApp, wb::ui::Theme::Light);
+    const QColor light = listColours(canvas.palette()).liveFill;
+    QVERIFY(count(light) > 1000);
+    wb::ui::applyTheme(*qApp, wb::ui::Theme::Dark);
+    const QColor dark = listColours(canvas.palette()).liveFill;
+    QVERIFY(light != dark);
+    QCOMPARE(count(light), 0);
+    QVERIFY(count(dark) > 1000);
 }
 
 QTEST_MAIN(ListUiTest)

@@ -1,6 +1,7 @@
 #include "growthview.h"
 #include "common.h"
 
+#include "list/core/events.h"
 #include "list/core/listobject.h"
 
 #include "workbench/ui/plot.h"
@@ -56,8 +57,8 @@ GrowthRun measure(GrowthPolicy policy, int n)
     for (int i = 0; i < n; ++i) {
         inserts.insert(0, i);
         for (; seen < trace.size(); ++seen)
-            if (trace[seen].kind == "shift")
-                shifted += trace[seen].intField("count");
+            if (const auto shift = wb::as<events::Shift>(trace[seen]))
+                shifted += shift->count;
         g.insertMoves << static_cast<double>(shifted + inserts.slotsCopied());
     }
     return g;
@@ -122,11 +123,24 @@ GrowthPage::GrowthPage(QWidget *parent)
     styleTitles();
 
     connect(m_appends, &QSpinBox::valueChanged, this, &GrowthPage::recompute);
-    recompute();
+    // The curves are measured and plotted once the page is on screen: opening the page lays
+    // out and paints the empty plots, and the data follows a moment later, so neither step
+    // keeps the event loop waiting long. A timer of its own (not a queued call) lets the
+    // event loop run in between.
+    auto *later = new QTimer(this);
+    later->setSingleShot(true);
+    later->setInterval(0);
+    connect(later, &QTimer::timeout, this, [this, later] {
+        later->deleteLater();
+        if (!m_computed)
+            recompute();
+    });
+    later->start();
 }
 
 void GrowthPage::recompute()
 {
+    m_computed = true;
     const int n = m_appends->value();
     const GrowthRun old = measure(GrowthPolicy::CPython27, n);
     const GrowthRun now = measure(GrowthPolicy::CPython311, n);
@@ -153,7 +167,7 @@ void GrowthPage::recompute()
     stairs(now, 1, tr("CPython 3.9+"), Qt::DashLine, false);
     QCPGraph *diag = m_capacity->addGraph();
     diag->setName(tr("allocated = size"));
-    diag->setPen(QPen(palette().color(QPalette::Mid), 1, Qt::DashLine));
+    diag->setPen(QPen(listColours(palette()).muted, 1, Qt::DashLine));
     diag->setData({0, double(n)}, {0, double(n)});
     m_capacity->rescaleAxes();
     if (isVisible()) // a hidden plot has no paint buffer yet; its first resize replots
@@ -183,7 +197,7 @@ void GrowthPage::recompute()
     };
     moves(old.appendMoves, 0, appendName(tr("≤ 3.8"), total27), Qt::SolidLine);
     moves(now.appendMoves, 1, appendName(tr("3.9+"), total311), Qt::DashLine);
-    moves(old.insertMoves, 5, tr("insert(0, x): all shift"), Qt::SolidLine);
+    moves(old.insertMoves, 5, tr("insert(0, x): all shift"), Qt::DashDotLine);
     m_moves->rescaleAxes();
     m_moves->yAxis->setRange(0.5, std::max(10.0, m_moves->yAxis->range().upper * 1.5));
     if (isVisible())
@@ -214,7 +228,7 @@ void GrowthPage::styleTitles()
     QFont f = font();
     f.setPointSizeF(f.pointSizeF() * 1.1);
     f.setBold(true);
-    const QColor fg = palette().color(QPalette::WindowText);
+    const QColor fg = palette().color(QPalette::Text); // on the plots' Base background
     for (QCPTextElement *title : {m_capacityTitle, m_movesTitle}) {
         title->setFont(f);
         title->setTextColor(fg);
@@ -228,7 +242,11 @@ void GrowthPage::changeEvent(QEvent *event)
         return;
     // Once the plots have their new font too, set it on every text part again and lay the
     // plots out anew: margins and legend sizes are cached from the old font otherwise.
-    QTimer::singleShot(0, this, [this] {
+    const bool palette = event->type() == QEvent::PaletteChange;
+    QTimer::singleShot(0, this, [this, palette] {
+        // The curves' colours are the palette's: plot them again in the new ones.
+        if (palette && m_computed)
+            recompute();
         styleTitles();
         const QFont f = font();
         for (QCustomPlot *plot : {m_capacity, m_moves}) {

@@ -19,6 +19,7 @@ public:
     explicit GrowthPage(QWidget *parent = nullptr);
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
+    // Measures both growth formulas for the chosen number of appends and plots them.
     void recompute();
 
 protected:
@@ -33,6 +34,7 @@ private:
     QCPTextElement *m_capacityTitle;
     QCPTextElement *m_movesTitle;
     QLabel *m_summary;
+    bool m_computed = false; // the plots hold data (see the constructor)
 };
 
 } // namespace wb::list::ui

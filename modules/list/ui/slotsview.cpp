@@ -1,6 +1,7 @@
 #include "slotsview.h"
 #include "common.h"
 
+#include "list/core/events.h"
 #include "list/core/ops.h"
 
 #include "workbench/ui/responsive.h"
@@ -8,6 +9,7 @@
 #include "workbench/ui/tracetable.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -70,13 +72,6 @@ int drawWrapped(QPainter &p, int x, int y, int width, const QString &text)
     return used.height();
 }
 
-QColor mix(const QColor &a, const QColor &b, double t)
-{
-    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
-                            a.greenF() + (b.greenF() - a.greenF()) * t,
-                            a.blueF() + (b.blueF() - a.blueF()) * t);
-}
-
 } // namespace
 
 void SlotCanvas::paintEvent(QPaintEvent *)
@@ -85,21 +80,20 @@ void SlotCanvas::paintEvent(QPaintEvent *)
     p.setRenderHint(QPainter::Antialiasing);
     const ListViewState &s = m_state;
     const SlotFocus &f = m_focus;
-    const QPalette pal = palette();
-    const QColor text = pal.color(QPalette::Text);
-    const QColor muted = mix(text, pal.color(QPalette::Base), 0.35);
-    const QColor faded = pal.color(QPalette::PlaceholderText);
-    const QColor accent = wb::ui::stateColor("accent");
-    const QColor live = wb::ui::stateColor("running");
-    const QColor spare = wb::ui::stateColor("spare");
-    const QColor warn = wb::ui::stateColor("blocked");
+    // Taken here, not once: a palette switch changes them.
+    const ListColours colours = listColours(palette());
+    const QColor text = colours.text;
+    const QColor muted = colours.muted;
+    const QColor faded = colours.faded;
+    const QColor accent = colours.accent;
+    const QColor warn = colours.warn;
     const QFontMetrics fm(font());
     const int line = fm.height();
     const int margin = std::max(12, line / 2);
     const int textWidth = width() - 2 * margin;
-    const bool popping = f.kind == "pop";
+    const bool popping = f.popping;
     const ResizeView &r = s.lastResize;
-    const bool resizing = f.kind == "resize";
+    const bool resizing = f.resizing;
     int y = margin;
 
     // Header: what was just done, and the two numbers the object keeps.
@@ -172,7 +166,7 @@ void SlotCanvas::paintEvent(QPaintEvent *)
     // text inside them needs, and smaller again if the rows would not fit the height.
     const int minBox = std::max(28, line * 2);
     const int maxBox = std::max(72, line * 6);
-    const int legendHeight = 3 * smallLine + line;
+    const int legendHeight = 4 * smallLine + line;
     auto rowHeightFor = [&](int b) {
         return line + smallLine + b + line + b + smallLine + 8;
     };
@@ -245,12 +239,12 @@ void SlotCanvas::paintEvent(QPaintEvent *)
             border.setWidthF(pen * 2.5);
         }
         p.setPen(border);
-        p.setBrush(isLive ? QColor(live.red(), live.green(), live.blue(), 60) : spare);
+        p.setBrush(isLive ? colours.liveFill : colours.spareFill);
         p.drawRect(rect);
         p.setBrush(Qt::NoBrush);
         if (!id) {
             p.setFont(font());
-            p.setPen(muted);
+            p.setPen(text); // on the slot's fill
             p.drawText(rect, Qt::AlignCenter, QStringLiteral("∅"));
             continue;
         }
@@ -304,10 +298,45 @@ void SlotCanvas::paintEvent(QPaintEvent *)
     // Legend and the recycle array.
     int ly = y + line + smallLine + rows * rowHeight;
     p.setFont(small);
+    {
+        // Each kind of slot as a small box drawn as the slots are, then its name: the
+        // outline tells them apart as well as the fill does.
+        const QFontMetrics sfm(small);
+        const QSizeF sw(smallLine * 1.6, smallLine * 0.85);
+        enum class Kind { Item, Spare, GivenBack };
+        const std::pair<Kind, QString> entries[] = {
+            {Kind::Item, tr("item: solid, in [0, ob_size)")},
+            {Kind::Spare, tr("spare slot: dashed, in [ob_size, allocated)")},
+            {Kind::GivenBack, tr("given back by a shrinking realloc: crossed out")}};
+        double x = margin;
+        for (const auto &[kind, label] : entries) {
+            const double w = sw.width() + 6 + sfm.horizontalAdvance(label);
+            if (x > margin && x + w > margin + textWidth) {
+                x = margin;
+                ly += smallLine + 2;
+            }
+            const QRectF box(x, ly + (smallLine - sw.height()) / 2, sw.width(), sw.height());
+            p.setPen(kind == Kind::Item ? QPen(text, pen) : QPen(faded, pen, Qt::DashLine));
+            p.setBrush(kind == Kind::Item    ? QBrush(colours.liveFill)
+                       : kind == Kind::Spare ? QBrush(colours.spareFill)
+                                             : QBrush(Qt::NoBrush));
+            p.drawRect(box);
+            p.setBrush(Qt::NoBrush);
+            if (kind == Kind::GivenBack) {
+                p.drawLine(box.topLeft(), box.bottomRight());
+                p.drawLine(box.topRight(), box.bottomLeft());
+            }
+            p.setPen(muted);
+            p.drawText(QRectF(box.right() + 6, ly, w - sw.width() - 6 + 2, smallLine),
+                       Qt::AlignLeft | Qt::AlignVCenter, label);
+            x += w + sfm.averageCharWidth() * 3;
+        }
+        ly += smallLine + 2;
+    }
     p.setPen(muted);
     ly += drawWrapped(p, margin, ly, textWidth,
-                      tr("solid: items [0, ob_size)  ·  dashed: spare slots [ob_size, allocated)  "
-                         "·  a spare slot still pointing at an object holds a stale pointer"));
+                      tr("a spare slot still pointing at an object (dotted circle) holds a stale "
+                         "pointer"));
     if (!s.recycle.empty()) {
         QStringList ids;
         for (auto id : s.recycle) {
@@ -403,8 +432,7 @@ SlotsPage::SlotsPage(QWidget *parent)
     m_message = new QLabel;
     m_message->setWordWrap(true);
     m_message->hide();
-    m_message->setStyleSheet(
-        QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    styleMessage(m_message);
 
     m_canvas->setAccessibleName(tr("Slot array"));
     m_canvas->setAccessibleDescription(
@@ -441,6 +469,13 @@ SlotsPage::SlotsPage(QWidget *parent)
     connect(resetButton, &QPushButton::clicked, this, &SlotsPage::reset);
 
     loadWorkedExample();
+}
+
+void SlotsPage::changeEvent(QEvent *event)
+{
+    ModulePage::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        styleMessage(m_message);
 }
 
 SlotsPage::~SlotsPage()
@@ -539,19 +574,20 @@ SlotFocus SlotsPage::focusAtCursor() const
     const wb::Event *e = m_controller->currentEvent();
     if (!e || !m_trace)
         return f;
-    f.kind = e->kind;
-    if (e->kind == "pop") {
-        f.index = e->intField("index", -1);
-        f.value = e->intField("value");
+    if (const auto pop = wb::as<events::Pop>(*e)) {
+        f.popping = true;
+        f.index = pop->index;
+        f.value = pop->value;
     }
+    f.resizing = e->kind == events::Resize::kind;
     // The resize shown is the current operation's: walk back to the operation's first event.
     for (auto i = static_cast<std::size_t>(m_controller->position()); i-- > 0;) {
         const std::string &kind = (*m_trace)[i].kind;
-        if (kind == "resize") {
+        if (kind == events::Resize::kind) {
             f.resizeInOp = true;
             break;
         }
-        if (kind == "op" || kind == "new")
+        if (kind == events::Op::kind || kind == events::New::kind)
             break;
     }
     return f;

@@ -26,7 +26,8 @@ namespace wb::list::ui {
 // value from, and whether the list_resize of the current operation has run yet.
 struct SlotFocus
 {
-    std::string kind;        // the event at the cursor ("pop", "resize", ...), empty at the start
+    bool popping = false;    // the event at the cursor is a pop
+    bool resizing = false;   // the event at the cursor is a list_resize
     std::int64_t index = -1; // pop: the slot read
     std::int64_t value = 0;  // pop: the value returned
     bool resizeInOp = false; // the state's lastResize belongs to the operation at the cursor
@@ -70,6 +71,9 @@ public:
     const ListViewState &stateAtCursor();
     const ListObject &list() const { return *m_list; }
     QString message() const;
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
     GrowthPolicy policy() const;

@@ -1,6 +1,7 @@
 #include "sortview.h"
 #include "common.h"
 
+#include "list/core/events.h"
 #include "list/core/timsort.h"
 
 #include "workbench/core/rng.h"
@@ -70,7 +71,7 @@ QSize SortCanvas::minimumSizeHint() const
     // Narrower than this the bars of the lesson's 130 numbers would merge into a blur; the
     // page then puts the side panel below the bars instead of beside them.
     const int line = fontMetrics().height();
-    return {std::max(420, 26 * line), std::max(160, 9 * line)};
+    return {std::max(420, 26 * line), std::max(170, 10 * line)};
 }
 
 void SortCanvas::updateColumns(int width)
@@ -93,38 +94,30 @@ void SortCanvas::updateColumns(int width)
     }
 }
 
-namespace {
-
-QColor mix(const QColor &a, const QColor &b, double t)
-{
-    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
-                            a.greenF() + (b.greenF() - a.greenF()) * t,
-                            a.blueF() + (b.blueF() - a.blueF()) * t);
-}
-
-} // namespace
-
 void SortCanvas::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const SortViewState &s = m_state;
     const SortHighlight &h = m_highlight;
-    const QPalette pal = palette();
-    const QColor text = pal.color(QPalette::Text);
-    const QColor base = pal.color(QPalette::Base);
-    const QColor muted = mix(text, base, 0.35);
-    const QColor faded = pal.color(QPalette::PlaceholderText);
-    const QColor accent = wb::ui::stateColor("accent");
+    // Taken here, not once: a palette switch changes them.
+    const ListColours colours = listColours(palette());
+    const QColor text = colours.text;
+    const QColor base = colours.base;
+    const QColor muted = colours.muted;
+    const QColor faded = colours.faded;
+    const QColor accent = colours.accent;
     const QFontMetrics fm(font());
     const int line = fm.height();
     const int margin = 12;
     const auto n = static_cast<int>(s.values.size());
     const bool comparing = h.x >= 0 && h.y >= 0 && h.x < n && h.y < n;
-    // Bracket rows under the bars: the runs (row 0) and what the merge moves (row 1).
+    // Bracket rows under the bars: the runs (row 0) and what the merge moves (row 1), then
+    // the legend.
     const int bracketRow = line + 8;
+    const int legendRow = line + 6;
     const QRect bars(margin, margin + 3 * line + 4, width() - 2 * margin,
-                     height() - 3 * line - 2 * bracketRow - 2 * margin - 4);
+                     height() - 3 * line - 2 * bracketRow - legendRow - 2 * margin - 4);
 
     // Title lines: where the sort is, its parameters, and the comparison at the cursor.
     QString where =
@@ -182,6 +175,50 @@ void SortCanvas::paintEvent(QPaintEvent *)
     if (n == 0 || bars.width() < 10 || bars.height() < 10)
         return;
 
+    // The legend, under the bracket rows: each swatch drawn as the bars are, so run A and run
+    // B, the compared pair and the merge's range read without their colours.
+    {
+        enum class Swatch { RunA, RunB, Compared, Moved, Unscanned };
+        const std::pair<Swatch, QString> entries[] = {{Swatch::RunA, tr("run A")},
+                                                      {Swatch::RunB, tr("run B (hatched)")},
+                                                      {Swatch::Compared, tr("x, y: compared")},
+                                                      {Swatch::Moved, tr("the merge's range")},
+                                                      {Swatch::Unscanned, tr("not in a run yet")}};
+        const double ly = bars.bottom() + 6 + 2 * bracketRow;
+        const QSizeF sw(line * 1.2, line * 0.75);
+        double x = margin;
+        for (const auto &[kind, label] : entries) {
+            const double w = sw.width() + 5 + fm.horizontalAdvance(label);
+            if (x + w > width() - margin)
+                break; // the rest is in the lesson; the brackets name the runs anyway
+            const QRectF box(x, ly + (line - sw.height()) / 2, sw.width(), sw.height());
+            switch (kind) {
+            case Swatch::RunA:
+                p.fillRect(box, colours.run(0));
+                break;
+            case Swatch::RunB:
+                p.fillRect(box, colours.run(1));
+                p.fillRect(box, QBrush(colours.hatch, Qt::BDiagPattern));
+                break;
+            case Swatch::Compared:
+                p.setPen(QPen(text, 2));
+                p.drawRect(box.adjusted(1, 1, -1, -1));
+                break;
+            case Swatch::Moved:
+                p.setPen(QPen(accent, 1.5, Qt::DashLine));
+                p.drawRect(box.adjusted(1, 1, -1, -1));
+                break;
+            case Swatch::Unscanned:
+                p.fillRect(box, colours.unscanned);
+                break;
+            }
+            p.setPen(muted);
+            p.drawText(QRectF(box.right() + 5, ly, w - sw.width() - 5 + 2, line),
+                       Qt::AlignLeft | Qt::AlignVCenter, label);
+            x += w + fm.averageCharWidth() * 3;
+        }
+    }
+
     const double w = double(bars.width()) / n;
     auto xOf = [&](std::int64_t i) {
         return bars.left() + i * w;
@@ -198,9 +235,7 @@ void SortCanvas::paintEvent(QPaintEvent *)
     }
     if (moveHi > moveLo) {
         const QRectF band(xOf(moveLo) - 2, bars.top(), (moveHi - moveLo) * w + 3, bars.height());
-        QColor fill = accent;
-        fill.setAlpha(28);
-        p.fillRect(band, fill);
+        p.fillRect(band, colours.moveBand);
     }
 
     // The colour of index i: the merge's two runs, else the pending run holding it (the
@@ -209,12 +244,18 @@ void SortCanvas::paintEvent(QPaintEvent *)
         if (s.merge.active) {
             const auto a0 = s.merge.base, b0 = a0 + s.merge.lengthA, b1 = b0 + s.merge.lengthB;
             if (i >= a0 && i < b1)
-                return i < b0 ? wb::ui::seriesColor(0) : wb::ui::seriesColor(1);
+                return i < b0 ? colours.run(0) : colours.run(1);
         }
         for (std::size_t k = s.stack.size(); k-- > 0;)
             if (i >= s.stack[k].base && i < s.stack[k].base + s.stack[k].length)
-                return wb::ui::seriesColor(static_cast<int>(k));
-        return s.done ? wb::ui::seriesColor(2) : faded;
+                return colours.run(static_cast<int>(k));
+        return s.done ? colours.run(2) : colours.unscanned;
+    };
+    // Run B's bars are hatched as well as coloured.
+    const std::int64_t hatchFrom = s.merge.active ? s.merge.base + s.merge.lengthA : 0;
+    const std::int64_t hatchTo = s.merge.active ? hatchFrom + s.merge.lengthB : 0;
+    auto hatched = [&](std::int64_t i) {
+        return i >= hatchFrom && i < hatchTo;
     };
     const auto [minIt, maxIt] = std::minmax_element(s.values.begin(), s.values.end());
     const double lo = std::min<double>(0, *minIt), hi = std::max<double>(*maxIt, lo + 1);
@@ -232,26 +273,32 @@ void SortCanvas::paintEvent(QPaintEvent *)
         const double scale = (bh - 4) / (m_high - m_low);
         std::vector<int> top(static_cast<std::size_t>(bw));
         std::vector<QRgb> colour(static_cast<std::size_t>(bw));
+        std::vector<char> stripes(static_cast<std::size_t>(bw));
         for (int x = 0; x < bw; ++x) {
             const double ch = (m_columnMax[static_cast<std::size_t>(x)] - m_low) * scale + 2;
             top[static_cast<std::size_t>(x)] = std::clamp(bh - static_cast<int>(ch), 0, bh);
-            colour[static_cast<std::size_t>(x)] =
-                colourOf(static_cast<std::int64_t>(n) * x / bw).rgba();
+            const std::int64_t first = static_cast<std::int64_t>(n) * x / bw;
+            colour[static_cast<std::size_t>(x)] = colourOf(first).rgba();
+            stripes[static_cast<std::size_t>(x)] = hatched(first);
         }
+        const QRgb hatch = colours.hatch.rgba();
         if (m_columns.size() != QSize(bw, bh))
             m_columns = QImage(bw, bh, QImage::Format_ARGB32_Premultiplied);
         for (int y = 0; y < bh; ++y) {
             auto *row = reinterpret_cast<QRgb *>(m_columns.scanLine(y));
-            for (int x = 0; x < bw; ++x)
-                row[x] = y >= top[static_cast<std::size_t>(x)]
-                             ? colour[static_cast<std::size_t>(x)]
-                             : 0;
+            for (int x = 0; x < bw; ++x) {
+                const auto c = static_cast<std::size_t>(x);
+                row[x] = y < top[c] ? 0 : stripes[c] && (x + y) % 6 == 0 ? hatch : colour[c];
+            }
         }
         p.drawImage(bars.topLeft(), m_columns);
     } else {
         for (int i = 0; i < n; ++i) {
             const double bh = barHeight(i);
-            p.fillRect(QRectF(xOf(i), bars.bottom() - bh, std::max(1.0, w - 1), bh), colourOf(i));
+            const QRectF bar(xOf(i), bars.bottom() - bh, std::max(1.0, w - 1), bh);
+            p.fillRect(bar, colourOf(i));
+            if (hatched(i))
+                p.fillRect(bar, QBrush(colours.hatch, Qt::BDiagPattern));
         }
     }
     p.setRenderHint(QPainter::Antialiasing);
@@ -317,13 +364,13 @@ void SortCanvas::paintEvent(QPaintEvent *)
             continue;
         if (s.haveRun && !s.merge.active && !s.done && run.base == s.currentRun.start)
             continue;
-        bracket(run.base, run.length, tr("pending[%1]").arg(k), wb::ui::seriesColor(int(k)), 0);
+        bracket(run.base, run.length, tr("pending[%1]").arg(k), colours.run(int(k)), 0);
     }
     if (s.merge.active) {
         bracket(s.merge.base, s.merge.lengthA, tr("run A (%1)").arg(s.merge.lengthA),
-                wb::ui::seriesColor(0), 0);
+                colours.run(0), 0);
         bracket(s.merge.base + s.merge.lengthA, s.merge.lengthB,
-                tr("run B (%1)").arg(s.merge.lengthB), wb::ui::seriesColor(1), 0);
+                tr("run B (%1)").arg(s.merge.lengthB), colours.run(1), 0);
         const bool trimmed = !s.merge.routine.empty();
         bracket(moveLo, moveHi - moveLo,
                 trimmed ? tr("moved by the merge: %1").arg(moveHi - moveLo)
@@ -403,10 +450,10 @@ void SortSidePanel::paintEvent(QPaintEvent *)
 
 int SortSidePanel::arrange(QPainter *p, int width, int height) const
 {
-    const QPalette pal = palette();
-    const QColor text = pal.color(QPalette::Text);
-    const QColor muted = mix(text, pal.color(QPalette::Base), 0.35);
-    const QColor accent = wb::ui::stateColor("accent");
+    const ListColours colours = listColours(palette());
+    const QColor text = colours.text;
+    const QColor muted = colours.muted;
+    const QColor accent = colours.accent;
     const QFontMetrics fm(font());
     const int line = fm.height();
     const int margin = std::max(8, line / 2);
@@ -441,7 +488,7 @@ int SortSidePanel::arrange(QPainter *p, int width, int height) const
         p->setPen(muted);
         p->setBrush(Qt::NoBrush);
         p->drawRect(QRectF(x + 0.5, y + 2.5, colWidth - 1, barH));
-        p->fillRect(QRectF(x + 2, y + 4, (colWidth - 4) * frac, barH - 3), accent);
+        p->fillRect(QRectF(x + 2, y + 4, (colWidth - 4) * frac, barH - 3), colours.meterFill);
     }
     y += barH + 8;
     y += block(x, y, colWidth,
@@ -507,10 +554,8 @@ int SortSidePanel::arrange(QPainter *p, int width, int height) const
             break;
         }
         if (p) {
-            QColor c = wb::ui::seriesColor(static_cast<int>(idx));
-            c.setAlpha(90);
             p->setPen(Qt::NoPen);
-            p->setBrush(c);
+            p->setBrush(colours.runBox(static_cast<int>(idx)));
             p->drawRoundedRect(QRect(x, y, colWidth - 2, boxH), 4, 4);
             p->setBrush(Qt::NoBrush);
             p->setFont(font());
@@ -561,8 +606,7 @@ SortPage::SortPage(QWidget *parent)
     m_message = new QLabel;
     m_message->setWordWrap(true);
     m_message->hide();
-    m_message->setStyleSheet(
-        QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    styleMessage(m_message);
 
     // The input row wraps onto more lines when narrow; each label stays with its control.
     auto *inputLabel = new QLabel(tr("Input:"));
@@ -735,7 +779,7 @@ void SortPage::runSort()
             std::span<Item>(again), [](const Item &a, const Item &b) { return a.value < b.value; },
             slotOptions, [](const Item &x) { return static_cast<std::int64_t>(x.slot); });
         for (std::size_t i = 0; i < trace->size(); ++i)
-            if ((*trace)[i].kind == "compare")
+            if ((*trace)[i].kind == events::Compare::kind)
                 compared->events.push_back(i);
         if (compared->slotTrace->size() == trace->size() &&
             compared->events.size() == compared->operands.size())
@@ -815,6 +859,8 @@ void SortPage::changeEvent(QEvent *event)
     ModulePage::changeEvent(event);
     if (event->type() == QEvent::FontChange)
         updateMinimumHeight();
+    if (event->type() == QEvent::PaletteChange)
+        styleMessage(m_message);
 }
 
 void SortPage::setMessage(const QString &text)
@@ -834,12 +880,13 @@ SortHighlight SortPage::highlightAtCursor()
     const wb::Event *e = m_controller->currentEvent();
     if (!e)
         return h;
-    if (e->kind == "merge_end") {
-        h.mergedBase = e->intField("base");
-        h.mergedLength = e->intField("length");
+    if (const auto merged = wb::as<events::MergeEnd>(*e)) {
+        h.mergedBase = merged->base;
+        h.mergedLength = merged->length;
         return h;
     }
-    if (e->kind != "compare" || !m_compared)
+    const auto compare = wb::as<events::Compare>(*e);
+    if (!compare || !m_compared)
         return h;
     const auto position = static_cast<std::size_t>(m_controller->position());
     const auto &events = m_compared->events;
@@ -856,7 +903,7 @@ SortHighlight SortPage::highlightAtCursor()
         if (layout[i] == b)
             h.y = static_cast<std::int64_t>(i);
     }
-    h.less = e->intField("less") != 0;
+    h.less = compare->less;
     h.number = call + 1;
     return h;
 }

@@ -2,6 +2,7 @@
 #include "support.h"
 
 #include "messaging/core/broker.h"
+#include "messaging/core/events.h"
 #include "workbench/core/trace.h"
 
 #include <gtest/gtest.h>
@@ -163,8 +164,8 @@ TEST_F(MessagingBroker, ConfirmsNumberEveryPublish)
     EXPECT_TRUE(ch->waitForConfirms(kWait));
     std::vector<std::uint64_t> seqs;
     for (std::size_t i = 0; i < trace.size(); ++i)
-        if (trace[i].kind == "confirm")
-            seqs.push_back(static_cast<std::uint64_t>(trace[i].intField("seq")));
+        if (auto c = wb::as<events::Confirm>(trace[i]))
+            seqs.push_back(c->seq);
     EXPECT_EQ(seqs, (std::vector<std::uint64_t>{1, 2, 3}));
 }
 
@@ -530,18 +531,21 @@ TEST_F(MessagingBroker, TraceFollowsOneMessageFromPublishToAck)
 
     const auto publish = trace.findNext("publish", 0);
     ASSERT_TRUE(publish);
-    const auto msg = trace[*publish].intField("msg");
+    const auto msg = wb::as<events::Publish>(trace[*publish])->msg;
     std::vector<std::string> kinds;
     for (std::size_t i = *publish; i < trace.size(); ++i)
-        if (trace[i].field("msg") && trace[i].intField("msg") == msg)
-            kinds.push_back(trace[i].kind);
+        events::BrokerEvents::visit(trace[i], [&](const auto &e) {
+            if constexpr (requires { e.msg; })
+                if (e.msg == msg)
+                    kinds.push_back(trace[i].kind);
+        });
     EXPECT_EQ(kinds, (std::vector<std::string>{"publish", "route", "enqueue", "deliver", "ack"}));
-    const auto &route = trace[*trace.findNext("route", *publish)];
-    EXPECT_EQ(route.stringField("queue"), "odds");
-    EXPECT_EQ(route.stringField("binding_key"), "odd");
-    const auto &deliver = trace[*trace.findNext("deliver", *publish)];
-    EXPECT_EQ(deliver.stringField("consumer"), "consumer");
-    EXPECT_EQ(deliver.where.fileName(), "broker.cpp");
+    const auto route = wb::as<events::Route>(trace[*trace.findNext("route", *publish)]);
+    EXPECT_EQ(route->queue, "odds");
+    EXPECT_EQ(route->bindingKey, "odd");
+    const auto &deliverEvent = trace[*trace.findNext("deliver", *publish)];
+    EXPECT_EQ(wb::as<events::Deliver>(deliverEvent)->consumer, "consumer");
+    EXPECT_EQ(deliverEvent.where.fileName(), "broker.cpp");
 }
 
 TEST_F(MessagingBroker, NoTraceGivesTheSameOutcome)

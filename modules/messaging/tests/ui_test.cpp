@@ -11,7 +11,9 @@
 #include "messaging/core/scenario.h"
 #include "workbench/core/trace.h"
 #include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/theme.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -96,6 +98,7 @@ private slots:
     void unreachableBrokerIsReportedWithoutBlocking();
     void shutdownMidRunNeverHangs();
     void topologyAggregatesAtAThousandPerSecond();
+    void coloursKeepTheirContrastInBothPalettes();
 };
 
 void MessagingUiTest::oddEvenRunGivesExactTables()
@@ -493,6 +496,40 @@ void MessagingUiTest::topologyAggregatesAtAThousandPerSecond()
     // Too many tokens to draw one by one: every frame drew some edge as a stream.
     QVERIFY(aggregated > frames / 2);
     QVERIFY(page.canvas()->lastPaint().tokens < 200);
+}
+
+void MessagingUiTest::coloursKeepTheirContrastInBothPalettes()
+{
+    // Every colour the views draw text and lines with, against what it is drawn on, in the
+    // light and the dark palette: at least 4.5:1.
+    int checked = 0;
+    QColor lightOdd;
+    for (auto theme : {wb::ui::Theme::Dark, wb::ui::Theme::Light}) {
+        wb::ui::applyTheme(*qApp, theme);
+        const QPalette pal = QApplication::palette();
+        for (const Ink &ink : messagingInks(pal)) {
+            const double ratio = wb::ui::contrastRatio(ink.color, ink.background);
+            QVERIFY2(ratio >= 4.5,
+                     qPrintable(QStringLiteral("%1 palette: %2 (%3 on %4) is %5:1")
+                                    .arg(theme == wb::ui::Theme::Dark ? "dark" : "light", ink.what,
+                                         ink.color.name(), ink.background.name())
+                                    .arg(ratio, 0, 'f', 2)));
+            ++checked;
+        }
+        if (theme == wb::ui::Theme::Light) {
+            // The check has teeth: the odd keys' token colour and the palette's Mid, drawn as
+            // lines as they are, would not pass on the light Base.
+            QVERIFY(wb::ui::contrastRatio(keyColor("odd"), pal.color(QPalette::Base)) < 4.5);
+            QVERIFY(wb::ui::contrastRatio(pal.color(QPalette::Mid), pal.color(QPalette::Base)) <
+                    4.5);
+            lightOdd = keyLineColor("odd", pal);
+        }
+    }
+    QVERIFY(checked > 40);
+    // The colours are taken when painting: the dark palette's lines differ from the light's.
+    wb::ui::applyTheme(*qApp, wb::ui::Theme::Dark);
+    QVERIFY(keyLineColor("odd", QApplication::palette()) != lightOdd);
+    wb::ui::applyTheme(*qApp, wb::ui::Theme::Light);
 }
 
 QTEST_MAIN(MessagingUiTest)

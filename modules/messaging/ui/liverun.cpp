@@ -74,7 +74,11 @@ LiveRun::~LiveRun()
 
 void LiveRun::start()
 {
-    m_producer = std::thread([this] { producerLoop(); });
+    ++m_threads;
+    m_producer = std::thread([this] {
+        producerLoop();
+        --m_threads;
+    });
 }
 
 void LiveRun::stop()
@@ -136,7 +140,11 @@ std::string LiveRun::addConsumer(const ConsumerSpec &spec)
     role->thread = static_cast<std::int32_t>(m_roles.size()) + 2; // 1 is the producer
     Role &r = *role;
     m_roles.push_back(std::move(role));
-    r.worker = std::thread([this, &r] { consumerLoop(r); });
+    ++m_threads;
+    r.worker = std::thread([this, &r] {
+        consumerLoop(r);
+        --m_threads;
+    });
     return r.tag;
 }
 

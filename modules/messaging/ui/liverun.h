@@ -98,6 +98,10 @@ public:
     void start();
     void stop();           // joins every role
     bool finished() const; // the producer is done and every queue drained (or stopped)
+    // Tells every role to stop without waiting for it; stop() joins them at once after
+    // threadsDone().
+    void requestStop() { m_stop = true; }
+    bool threadsDone() const { return m_threads == 0; }
 
     void setRate(int perSecond);
     void setPrefetch(int prefetch);
@@ -138,6 +142,7 @@ private:
     wb::Trace &m_trace;
 
     std::atomic<bool> m_stop{false};
+    std::atomic<int> m_threads{0}; // the producer's and the consumers' threads still running
     std::atomic<int> m_rate;
     std::atomic<int> m_prefetch;
     std::atomic<std::uint64_t> m_published{0};

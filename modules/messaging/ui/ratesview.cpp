@@ -6,6 +6,7 @@
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 
+#include <QEvent>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
@@ -147,6 +148,7 @@ QTableView *tableFor(RowsModel *model)
     view->setSelectionMode(QAbstractItemView::NoSelection);
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view->setAlternatingRowColors(true);
+    view->setTabKeyNavigation(false); // Tab moves on to the next control, arrows within
     view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
     return view;
 }
@@ -155,7 +157,7 @@ QTableView *tableFor(RowsModel *model)
 
 RatesPage::RatesPage(std::shared_ptr<MessagingSession> session, QWidget *parent)
     : ModulePage(parent), m_session(std::move(session)), m_runPanel(new RunPanel(m_session)),
-      m_plot(new QCustomPlot),
+      m_plot(new wb::ui::SettlingPlot),
       m_exchanges(new RowsModel({tr("name"), tr("type"), tr("durable"), tr("auto_delete")}, this)),
       m_queues(new RowsModel({tr("name"), tr("messages_ready"), tr("messages_unacknowledged"),
                               tr("consumers"), tr("durable")},
@@ -236,7 +238,20 @@ RatesPage::RatesPage(std::shared_ptr<MessagingSession> session, QWidget *parent)
     connect(s, &MessagingSession::runStarted, this, &ModulePage::lessonChanged);
     connect(s->controller(), &wb::ui::StepController::positionChanged, this,
             &ModulePage::highlightsChanged);
+    m_paletteBase = palette().color(QPalette::Base).rgba();
     m_session->ensureOpeningExample();
+    refresh();
+}
+
+void RatesPage::changeEvent(QEvent *event)
+{
+    ModulePage::changeEvent(event);
+    // The series in the new palette's colours, when they changed (not when the page merely
+    // moved into a parent).
+    const QRgb base = palette().color(QPalette::Base).rgba();
+    if (event->type() != QEvent::PaletteChange || base == m_paletteBase)
+        return;
+    m_paletteBase = base;
     refresh();
 }
 

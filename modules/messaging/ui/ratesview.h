@@ -64,6 +64,7 @@ public:
     QCustomPlot *plot() const { return m_plot; }
 
 protected:
+    void changeEvent(QEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
 
@@ -74,6 +75,7 @@ private:
     void refresh();
     bool m_shown = false;
     bool m_stale = false;
+    QRgb m_paletteBase = 0; // the Base colour the plot was last coloured for
 
     std::shared_ptr<MessagingSession> m_session;
     RunPanel *m_runPanel;

@@ -5,6 +5,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -186,6 +187,13 @@ void RunPanel::refreshBroker()
     m_status->setText(
         QStringLiteral("<span style='color:%1'>●</span> %2").arg(colour, text.toHtmlEscaped()));
     refreshRun();
+}
+
+void RunPanel::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        refreshBroker(); // the status dot in the new palette's colour
 }
 
 void RunPanel::refreshRun()

@@ -39,6 +39,9 @@ public:
     QPushButton *connectButton() const { return m_connect; }
     QLabel *brokerStatus() const { return m_status; }
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void refreshBroker();
     void refreshRun();

@@ -252,6 +252,8 @@ bool MessagingSession::waitFinished(int ms)
     while (m_run && m_running && !m_run->finished() && clock.elapsed() < ms)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     poll();
+    if (m_running && m_run && m_run->finished())
+        endRun(); // this caller waits anyway: join the roles now
     return !m_running;
 }
 
@@ -381,16 +383,25 @@ void MessagingSession::poll()
         }
     }
     if (m_running && m_run && m_run->finished()) {
-        m_run->stop();
-        m_running = false;
-        m_poll.stop();
-        m_rates.update(*m_trace);
-        m_controller->setLive(false);
-        emit traceGrew();
-        if (m_openingSeek)
-            seekOpeningPoint();
-        emit runFinished();
+        // The roles are told to stop and joined once they have left (a poll or two later):
+        // the GUI thread never waits for a consumer in the middle of its work.
+        m_run->requestStop();
+        if (m_run->threadsDone())
+            endRun();
     }
+}
+
+void MessagingSession::endRun()
+{
+    m_run->stop();
+    m_running = false;
+    m_poll.stop();
+    m_rates.update(*m_trace);
+    m_controller->setLive(false);
+    emit traceGrew();
+    if (m_openingSeek)
+        seekOpeningPoint();
+    emit runFinished();
 }
 
 } // namespace wb::messaging::ui

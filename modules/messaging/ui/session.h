@@ -111,6 +111,7 @@ signals:
 
 private:
     void poll();
+    void endRun(); // the run finished: join its roles, settle the rates, tell the views
     void probeDone(quint64 id, bool ok, const QString &text);
     void recordBrokerSnapshot();
     void seekOpeningPoint();

@@ -1,6 +1,7 @@
 #include "topologyview.h"
 #include "runpanel.h"
 
+#include "workbench/ui/plot.h"
 #include "workbench/ui/responsive.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 namespace wb::messaging::ui {
 
@@ -39,6 +41,40 @@ QColor keyColor(const std::string &key)
     return QColor::fromHsv(static_cast<int>(qHash(QString::fromStdString(key)) % 360), 160, 200);
 }
 
+QColor readable(const QColor &color, const QColor &background)
+{
+    // A little above 4.5:1, so rounding the colour to 8 bits per channel never takes it under.
+    return wb::ui::readableOn(color, background, 4.6);
+}
+
+QColor inkOn(const QColor &fill)
+{
+    const QColor white(Qt::white), black(Qt::black);
+    return wb::ui::contrastRatio(white, fill) >= wb::ui::contrastRatio(black, fill) ? white
+                                                                                    : black;
+}
+
+QColor keyLineColor(const std::string &key, const QPalette &pal)
+{
+    // The key's colour without the small / large shade: a line is one colour per parity.
+    std::string parity = key;
+    if (key.rfind("odd", 0) == 0 || key.find("parity=odd") != std::string::npos)
+        parity = "odd";
+    else if (key.rfind("even", 0) == 0 || key.find("parity=even") != std::string::npos)
+        parity = "even";
+    // Painting asks for this once per token: the search for a readable shade is done once per
+    // key and palette.
+    static std::map<std::tuple<std::string, QRgb, QRgb>, QColor> known;
+    const QColor base = pal.color(QPalette::Base), alternate = pal.color(QPalette::AlternateBase);
+    auto id = std::make_tuple(parity, base.rgba(), alternate.rgba());
+    const auto it = known.find(id);
+    if (it != known.end())
+        return it->second;
+    if (known.size() > 256) // keys from a hash: keep the cache small
+        known.clear();
+    return known[std::move(id)] = readable(readable(keyColor(parity), base), alternate);
+}
+
 namespace {
 
 constexpr qint64 kTravelNs = 600'000'000; // how long a token takes along one edge, live
@@ -55,6 +91,31 @@ constexpr double kLargestScale = 1.6;
 
 // The shape of a routing key's tokens, so odd and even differ by more than their colour.
 enum class Shape { Circle, Square, Diamond };
+
+// Topic keys end in ".small" (50 or less) or ".large": small tokens carry a dot.
+bool isSmallKey(const std::string &key)
+{
+    return key.find("small") != std::string::npos;
+}
+bool isLargeKey(const std::string &key)
+{
+    return key.find("large") != std::string::npos;
+}
+
+// What the canvas draws with, from its palette when it paints.
+struct Colours
+{
+    explicit Colours(const QPalette &pal)
+        : base(pal.color(QPalette::Base)), boxFill(pal.color(QPalette::AlternateBase)),
+          text(pal.color(QPalette::Text)),
+          // Muted text sits on Base and inside the boxes (AlternateBase).
+          muted(readable(readable(pal.color(QPalette::PlaceholderText), boxFill), base)),
+          // Edges and box outlines are lines on Base.
+          edge(readable(readable(pal.color(QPalette::Mid), base), boxFill)),
+          accent(wb::ui::stateColor("accent"))
+    {}
+    QColor base, boxFill, text, muted, edge, accent;
+};
 
 Shape keyShape(const std::string &key)
 {
@@ -294,18 +355,26 @@ void drawShape(QPainter &p, QPointF at, Shape shape, double size)
     }
 }
 
-// One message: its routing key's colour and shape; redelivered ones carry a ring inside.
-void paintToken(QPainter &p, QPointF at, const std::string &key, double size, bool ring = false)
+// One message: its routing key's colour and shape, outlined in the key's line colour; small
+// ones carry a dot in the middle, redelivered ones a ring inside.
+void paintToken(QPainter &p, const QPalette &pal, QPointF at, const std::string &key, double size,
+                bool ring = false)
 {
     const QColor c = keyColor(key);
     const Shape shape = keyShape(key);
-    p.setPen(QPen(c.darker(150), 1.0));
+    const QColor ink = inkOn(c);
+    p.setPen(QPen(keyLineColor(key, pal), 1.2));
     p.setBrush(c);
     drawShape(p, at, shape, size);
     if (ring) {
-        p.setPen(QPen(Qt::white, 1.5));
+        p.setPen(QPen(ink, 1.5));
         p.setBrush(Qt::NoBrush);
         drawShape(p, at, shape, size - 6);
+    }
+    if (isSmallKey(key)) {
+        p.setPen(Qt::NoPen);
+        p.setBrush(ink);
+        p.drawEllipse(at, size * 0.14 + 0.6, size * 0.14 + 0.6);
     }
 }
 
@@ -374,7 +443,7 @@ TopologyCanvas::TopologyCanvas(MessagingSession *session, QWidget *parent)
     setAccessibleDescription(
         tr("The producer publishes to the exchange, which routes each message by its routing "
            "key along the bindings to the queues; consumers take messages from the queues. "
-           "Odd keys are orange circles, even keys blue squares."));
+           "Odd keys are orange circles, even keys blue squares; small ones carry a dot."));
     m_frames.setInterval(33); // about 30 frames a second while a run is followed
     connect(&m_frames, &QTimer::timeout, this, &TopologyCanvas::animate);
     connect(session->controller(), &wb::ui::StepController::positionChanged, this,
@@ -428,17 +497,17 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const QPalette pal = palette();
-    const QColor text = pal.color(QPalette::Text);
-    const QColor muted = pal.color(QPalette::PlaceholderText);
-    const QColor boxFill = pal.color(QPalette::AlternateBase);
-    const QColor edge = pal.color(QPalette::Mid);
-    const QColor accent = wb::ui::stateColor("accent");
+    const Colours colours(pal);
+    const QColor &text = colours.text, &muted = colours.muted, &boxFill = colours.boxFill;
+    const QColor &edge = colours.edge, &accent = colours.accent;
     const Fonts f(font());
     const double token = f.token;
+    bool sizes = false; // tokens of small or large keys were drawn: the legend explains the dot
     // Every message token goes through here, so the legend knows which kinds were drawn.
     auto drawToken = [&](QPointF at, const std::string &key, double size, bool ring = false) {
         m_stats.otherKeys |= keyShape(key) == Shape::Diamond;
-        paintToken(p, at, key, size, ring);
+        sizes |= isSmallKey(key) || isLargeKey(key);
+        paintToken(p, pal, at, key, size, ring);
     };
 
     if (!m_session->trace()) {
@@ -468,7 +537,7 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
         const QRectF q = l.queues.at(b.queue);
         const QPointF a(l.exchange.right(), l.exchange.center().y());
         const QPointF z(q.left(), q.center().y());
-        p.setPen(QPen(keyColor(b.key).lighter(110), 2.0));
+        p.setPen(QPen(keyLineColor(b.key, pal), 2.0));
         p.drawLine(a, z);
         pills.push_back({along(a, z, 0.55), b.key});
     }
@@ -538,7 +607,7 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
                        tr("+%1").arg(q.waiting.size() - shown + 1));
             ++m_stats.aggregated;
         }
-        // A depth bar under the box: ready (solid) and unacked (light), on a log-like scale.
+        // A depth bar under the box: ready (solid) and unacked (outlined), on a log-like scale.
         const double total = static_cast<double>(q.ready + q.unacked);
         if (total > 0) {
             const double scale = r.width() / std::max(total, std::max<double>(capacity, 1) * 2);
@@ -546,9 +615,11 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
             p.setPen(Qt::NoPen);
             p.setBrush(accent);
             p.drawRect(bar.adjusted(0, 0, std::min(r.width(), scale * q.ready), 0));
-            p.setBrush(accent.lighter(160));
+            p.setPen(QPen(accent, 1.0));
+            p.setBrush(Qt::NoBrush);
             p.drawRect(QRectF(bar.left() + std::min(r.width(), scale * q.ready), bar.top(),
-                              std::min(r.width(), scale * q.unacked), 5));
+                              std::min(r.width(), scale * q.unacked), 5)
+                           .adjusted(0.5, 0.5, -0.5, -0.5));
         }
     }
 
@@ -730,7 +801,7 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
         const QString key = QString::fromStdString(k.empty() ? "(empty key)" : k);
         const QRectF box = p.fontMetrics().boundingRect(key).adjusted(-7, -3, 7, 3);
         const QRectF pill = box.translated(at - box.center());
-        drawBox(p, pill, pal.color(QPalette::Base), keyColor(k), pill.height() / 2);
+        drawBox(p, pill, pal.color(QPalette::Base), keyLineColor(k, pal), pill.height() / 2);
         p.setPen(text);
         p.drawText(pill, Qt::AlignCenter, key);
     }
@@ -757,9 +828,45 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
             drawToken(at, "", token);
             label(tr("other key"));
         }
+        if (sizes) {
+            drawToken(at, "odd.small", token);
+            label(tr("small (50 or less)"));
+        }
     }
 
     m_stats.nanoseconds = clock.nsecsElapsed();
+}
+
+QList<Ink> messagingInks(const QPalette &pal)
+{
+    const Colours c(pal);
+    const QColor window = pal.color(QPalette::Window);
+    QList<Ink> inks;
+    auto add = [&](const QString &what, const QColor &colour, const QColor &background) {
+        inks.append({what, colour, background});
+    };
+    // The topology: text on the canvas (Base) and in the boxes (AlternateBase), the edges and
+    // outlines, the routing keys' lines and the marks drawn on the tokens.
+    for (const QColor &bg : {c.base, c.boxFill}) {
+        const QString on = bg == c.base ? QStringLiteral(" on Base") : QStringLiteral(" in a box");
+        add("text" + on, c.text, bg);
+        add("muted text" + on, c.muted, bg);
+        add("edge and outline" + on, c.edge, bg);
+        add("exchange outline" + on, c.accent, bg);
+        add("consumer outline" + on, wb::ui::stateColor("running"), bg);
+        add("no-route outline" + on, wb::ui::stateColor("blocked"), bg);
+        for (const char *key : {"odd", "even", "odd.small", "even.large", "parity=odd", "", "x"})
+            add(QStringLiteral("key '%1' line%2").arg(key, on), keyLineColor(key, pal), bg);
+    }
+    for (const char *key :
+         {"odd", "even", "odd.small", "odd.large", "even.small", "even.large", "", "x"})
+        add(QStringLiteral("mark on a '%1' token").arg(key), inkOn(keyColor(key)), keyColor(key));
+    // The run panel's broker status (on Window) and the rates plot's lines (on Base).
+    for (const char *role : {"running", "waiting", "blocked"})
+        add(QStringLiteral("broker status %1").arg(role), wb::ui::stateColor(role), window);
+    for (int i : {0, 1, 2, 3, 5})
+        add(QStringLiteral("rates series %1").arg(i), wb::ui::seriesColor(i), c.base);
+    return inks;
 }
 
 // ---------------------------------------------------------------------------------------------

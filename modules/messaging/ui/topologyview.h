@@ -13,6 +13,7 @@
 #include "workbench/ui/modulepage.h"
 
 #include <QElapsedTimer>
+#include <QPalette>
 #include <QTimer>
 #include <QWidget>
 
@@ -27,8 +28,29 @@ namespace wb::messaging::ui {
 
 class RunPanel;
 
-// The colour of a routing key: odd keys warm, even keys cool, others from a hash.
+// The colour of a routing key's tokens (a fill): odd keys warm, even keys cool, others from a
+// hash; small ones lighter (and marked with a dot, so that colour is not all that tells them
+// apart).
 QColor keyColor(const std::string &routingKey);
+// The same key's colour for lines and outlines (binding edges, token outlines), readable on
+// the palette's Base and AlternateBase.
+QColor keyLineColor(const std::string &routingKey, const QPalette &pal);
+
+// Colours for text and lines that keep a contrast of at least 4.5:1 against what they are
+// drawn on, taken from the palette in use when painting.
+QColor readable(const QColor &color, const QColor &background);
+QColor inkOn(const QColor &fill); // black or white, whichever reads better on `fill`
+
+// One colour the messaging views draw text or lines with, and the background it is drawn on.
+struct Ink
+{
+    QString what;
+    QColor color;
+    QColor background;
+};
+// Every such pair of the messaging views for a palette and the theme in use (the ui test
+// checks them in both palettes).
+QList<Ink> messagingInks(const QPalette &pal);
 
 class TopologyCanvas : public QWidget
 {

@@ -1,18 +1,23 @@
 // The nova module's views, driven as a learner drives them: the launch stepped forward and
 // back, packets walked through the filter rules, nova.sh variables edited, the schedulers
 // simulated (and cancelled), and every view shut down while it works.
+#include "common.h"
 #include "launchview.h"
 #include "novashview.h"
 #include "schedulingview.h"
+#include "sequencediagram.h"
 #include "spawnview.h"
 
 #include "nova/core/simulation.h"
 
 #include "workbench/core/trace.h"
 #include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/theme.h"
 
+#include <QApplication>
 #include <QFile>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTest>
@@ -35,6 +40,8 @@ private slots:
     void simulationPlacesOrFailsEveryRequest();
     void simulationCancelKeepsThePreviousRun();
     void shutdownMidRunReturns();
+    void coloursKeepTheirContrastInBothPalettes();
+    void spawnFollowsAPaletteSwitch();
 };
 
 void NovaUiTest::launchDiagramShowsTheStepsInOrder()
@@ -363,8 +370,11 @@ void NovaUiTest::simulationPlacesOrFailsEveryRequest()
 void NovaUiTest::simulationCancelKeepsThePreviousRun()
 {
     SchedulingPage page;
+    // The opening comparison runs on the worker as the page opens; it fills the charts in.
+    QCOMPARE(page.results().size(), std::size_t{0});
+    QTRY_COMPARE_WITH_TIMEOUT(page.results().size(), std::size_t{3}, 60000);
+    QVERIFY(!page.running());
     const auto before = page.results();
-    QCOMPARE(before.size(), std::size_t{3});
     QSignalSpy done(&page, &SchedulingPage::finished);
     page.setParameters(200000, 500, 3);
     QVERIFY(page.start());
@@ -406,6 +416,72 @@ void NovaUiTest::shutdownMidRunReturns()
         LaunchPage page; // destroyed while launching (the opening launch)
         QVERIFY(page.run()->busy());
     }
+}
+
+void NovaUiTest::coloursKeepTheirContrastInBothPalettes()
+{
+    // Every colour the views draw text and lines with, against what it is drawn on, in the
+    // light and the dark palette: at least 4.5:1.
+    int checked = 0;
+    for (auto theme : {wb::ui::Theme::Dark, wb::ui::Theme::Light}) {
+        wb::ui::applyTheme(*qApp, theme);
+        const QPalette pal = QApplication::palette();
+        for (const Ink &ink : novaInks(pal)) {
+            const double ratio = wb::ui::contrastRatio(ink.color, ink.background);
+            QVERIFY2(ratio >= 4.5,
+                     qPrintable(QStringLiteral("%1 palette: %2 (%3 on %4) is %5:1")
+                                    .arg(theme == wb::ui::Theme::Dark ? "dark" : "light", ink.what,
+                                         ink.color.name(), ink.background.name())
+                                    .arg(ratio, 0, 'f', 2)));
+            ++checked;
+        }
+        // The check has teeth: the palette's own colours for lines and placeholders, drawn
+        // as they are, would not pass in at least one of the palettes.
+        if (theme == wb::ui::Theme::Light)
+            QVERIFY(wb::ui::contrastRatio(pal.color(QPalette::Mid), pal.color(QPalette::Base)) <
+                    4.5);
+    }
+    QVERIFY(checked > 60);
+    // A view painted in the dark palette takes its colours when it paints: its lines are the
+    // dark palette's, not those it was made with.
+    wb::ui::applyTheme(*qApp, wb::ui::Theme::Light);
+    const QColor lightLine = rowKindColor(RowKind::Call, QApplication::palette());
+    wb::ui::applyTheme(*qApp, wb::ui::Theme::Dark);
+    QVERIFY(rowKindColor(RowKind::Call, QApplication::palette()) != lightLine);
+    wb::ui::applyTheme(*qApp, wb::ui::Theme::Light);
+}
+
+void NovaUiTest::spawnFollowsAPaletteSwitch()
+{
+    // The listing's refused line is coloured when it is filled in; a palette switch recolours
+    // it for the new background.
+    wb::ui::applyTheme(*qApp, wb::ui::Theme::Light);
+    SpawnPage page;
+    page.showTab(SpawnPage::RulesTab);
+    auto *listing = page.findChild<QListWidget *>();
+    QVERIFY(listing);
+    QListWidgetItem *refused = nullptr;
+    for (int i = 0; i < listing->count(); ++i)
+        if (listing->item(i)->text().startsWith(QStringLiteral("✘")))
+            refused = listing->item(i);
+    QVERIFY(refused);
+    auto check = [&] {
+        const QColor fg = refused->foreground().color();
+        const QColor bg = refused->background().style() == Qt::NoBrush
+                              ? listing->palette().color(QPalette::Base)
+                              : refused->background().color();
+        return wb::ui::contrastRatio(fg, bg);
+    };
+    QVERIFY(check() >= 4.5);
+    const QColor before = refused->foreground().color();
+    wb::ui::applyTheme(*qApp, wb::ui::Theme::Dark);
+    QCoreApplication::processEvents();
+    for (int i = 0; i < listing->count(); ++i)
+        if (listing->item(i)->text().startsWith(QStringLiteral("✘")))
+            refused = listing->item(i);
+    QVERIFY(refused->foreground().color() != before);
+    QVERIFY(check() >= 4.5);
+    wb::ui::applyTheme(*qApp, wb::ui::Theme::Light);
 }
 
 QTEST_MAIN(NovaUiTest)

@@ -4,8 +4,10 @@
 
 #include "workbench/ui/responsive.h"
 
+#include <QColor>
 #include <QFont>
 #include <QList>
+#include <QPalette>
 #include <QString>
 #include <QStringList>
 #include <QWidget>
@@ -37,6 +39,27 @@ inline QString qs(std::string_view s)
 using wb::ui::labelled;
 using wb::ui::reflow;
 using wb::ui::ReflowBox;
+
+// Colours for text and lines that keep a contrast of at least 4.5:1 against what they are
+// drawn on. They are taken from the palette (and the light or dark state colours) in use when
+// painting, so a switch of palette is followed.
+QColor readable(const QColor &color, const QColor &background);
+QColor blend(const QColor &over, const QColor &under, double alpha); // `over` at `alpha`
+QColor fadedText(const QPalette &pal, const QColor &background);     // the palette's placeholder
+QColor lineColor(const QPalette &pal, const QColor &background);     // outlines, lifelines
+QColor inkOn(const QColor &fill);       // black or white, whichever reads better on `fill`
+QColor cursorBand(const QPalette &pal); // the row at the cursor: the accent faintly over Base
+
+// One colour the nova views draw text or lines with, and the background it is drawn on.
+struct Ink
+{
+    QString what;
+    QColor color;
+    QColor background;
+};
+// Every such pair of the nova views for a palette and the theme in use (the ui test checks
+// them in both palettes).
+QList<Ink> novaInks(const QPalette &pal);
 
 // Shares a table's width among its columns by weight (0: as wide as its contents; others at
 // least `minimum` px) whenever the table is resized, and grows the rows to their wrapped

@@ -8,6 +8,7 @@
 
 #include <QComboBox>
 #include <QDateTime>
+#include <QEvent>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
@@ -293,7 +294,9 @@ void StateMachineView::paintEvent(QPaintEvent *)
     p.setRenderHint(QPainter::Antialiasing);
     const QPalette pal = palette();
     const QColor text = pal.color(QPalette::Text);
-    const QColor faded = pal.color(QPalette::PlaceholderText);
+    const QColor base = pal.color(QPalette::Base);
+    const QColor faded = fadedText(pal, base);
+    const QColor lines = lineColor(pal, base);
     const QColor accent = wb::ui::stateColor("accent");
     const QColor good = wb::ui::stateColor("running");
     const QColor bad = wb::ui::stateColor("blocked");
@@ -311,14 +314,15 @@ void StateMachineView::paintEvent(QPaintEvent *)
         return false;
     };
     auto box = [&](const QRectF &r, const QString &name, bool lit, bool passed, const QColor &c) {
-        p.setPen(QPen(lit || passed ? c : pal.color(QPalette::Mid), lit ? 2.2 : 1.2));
-        QColor fill = c;
-        fill.setAlpha(lit ? 255 : passed ? 40 : 0);
-        p.setBrush(lit ? fill : (passed ? QBrush(fill) : QBrush(Qt::NoBrush)));
+        // Lit: filled, its name bold; passed: a solid outline on a tint; not reached: a dashed
+        // outline.
+        p.setPen(QPen(lit || passed ? c : lines, lit ? 2.2 : 1.2,
+                      lit || passed ? Qt::SolidLine : Qt::DashLine));
+        p.setBrush(lit ? c : passed ? blend(c, base, 40 / 255.0) : QColor(Qt::transparent));
         p.drawRoundedRect(r, 5, 5);
         p.setBrush(Qt::NoBrush);
         p.setFont(lit ? bold : font());
-        p.setPen(lit ? QColor(Qt::white) : (passed ? text : faded));
+        p.setPen(lit ? inkOn(c) : (passed ? text : faded));
         p.drawText(r, Qt::AlignCenter, name);
     };
     auto arrow = [&](QPointF a, QPointF b, const QColor &c) {
@@ -347,7 +351,7 @@ void StateMachineView::paintEvent(QPaintEvent *)
     const QRectF &container = g.container;
     const double cx = container.left(), cw = container.width();
     const bool building = any && now.vmState == VmState::Building;
-    p.setPen(QPen(building ? accent : pal.color(QPalette::Mid), building ? 2 : 1, Qt::DashLine));
+    p.setPen(QPen(building ? accent : lines, building ? 2 : 1, Qt::DashLine));
     p.drawRoundedRect(container, 8, 8);
     p.setFont(bold);
     p.setPen(building ? accent : faded);
@@ -368,7 +372,7 @@ void StateMachineView::paintEvent(QPaintEvent *)
         if (i < 3)
             arrow(QPointF(r.center().x(), r.bottom() + 1),
                   QPointF(r.center().x(), r.bottom() + g.gap - 1),
-                  visited(VmState::Building, tasks[i + 1]) ? accent : pal.color(QPalette::Mid));
+                  visited(VmState::Building, tasks[i + 1]) ? accent : lines);
         y += g.boxHeight + g.gap;
     }
 
@@ -377,10 +381,9 @@ void StateMachineView::paintEvent(QPaintEvent *)
     const bool isActive = any && now.vmState == VmState::Active;
     const bool isError = any && now.vmState == VmState::Error;
     arrow(QPointF(active.center().x(), container.bottom()),
-          QPointF(active.center().x(), active.top() - 1),
-          isActive ? good : pal.color(QPalette::Mid));
+          QPointF(active.center().x(), active.top() - 1), isActive ? good : lines);
     arrow(QPointF(error.center().x(), container.bottom()),
-          QPointF(error.center().x(), error.top() - 1), isError ? bad : pal.color(QPalette::Mid));
+          QPointF(error.center().x(), error.top() - 1), isError ? bad : lines);
     box(active, tr("active · none"), isActive, false, good);
     box(error, tr("error · none"), isError, false, bad);
     p.setPen(faded);
@@ -454,6 +457,7 @@ LaunchPage::LaunchPage(QWidget *parent)
     m_instances->setColumnCount(headers.size());
     m_instances->setHorizontalHeaderLabels(headers);
     m_instances->verticalHeader()->hide();
+    m_instances->setTabKeyNavigation(false); // Tab moves on to the next control, arrows within
     m_instances->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_instances->setSelectionMode(QAbstractItemView::NoSelection);
     m_instances->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -731,6 +735,13 @@ void LaunchPage::updateInstances(qsizetype cursor)
         }
         ++row;
     }
+}
+
+void LaunchPage::changeEvent(QEvent *event)
+{
+    ModulePage::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) // the states' colours follow the palette
+        updateInstances(m_controller->position());
 }
 
 QString LaunchPage::explanation() const

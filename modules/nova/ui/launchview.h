@@ -87,6 +87,9 @@ public:
     QTabWidget *details() const { return m_details; }
     QString explanation() const;
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     LaunchSettings settingsFromControls() const;
     void redraw();

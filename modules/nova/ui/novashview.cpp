@@ -7,11 +7,13 @@
 #include "workbench/ui/theme.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTextBrowser>
@@ -45,6 +47,7 @@ NovaShPage::NovaShPage(QWidget *parent)
     m_variables->setHorizontalHeaderLabels({tr("Variable"), tr("Value (edit)"), tr("Meaning")});
     m_variables->setRowCount(static_cast<int>(vars.size()));
     m_variables->verticalHeader()->hide();
+    m_variables->setTabKeyNavigation(false); // Tab moves on to the next control, arrows within
     for (int r = 0; r < static_cast<int>(vars.size()); ++r) {
         const auto &v = vars[static_cast<std::size_t>(r)];
         auto fixed = [](const QString &t) {
@@ -69,7 +72,6 @@ NovaShPage::NovaShPage(QWidget *parent)
     // The names as wide as they are; the values and their meanings share the rest of the
     // width, the meanings wrapped onto as many lines as they need.
     shareColumns(m_variables, {0, 2, 3});
-    m_variables->resizeRowsToContents();
     m_variables->setAccessibleName(tr("Variables"));
     m_variables->setAccessibleDescription(
         tr("nova.sh's variables: name, value (editable) and meaning"));
@@ -92,8 +94,7 @@ NovaShPage::NovaShPage(QWidget *parent)
     m_variables->setMouseTracking(true);
     showDetail(0);
     m_message->setWordWrap(true);
-    m_message->setStyleSheet(
-        QStringLiteral("color: %1; font-weight: bold").arg(wb::ui::stateColor("blocked").name()));
+    styleMessage();
     m_message->hide();
 
     m_plan->setOpenLinks(false);
@@ -148,7 +149,38 @@ NovaShPage::NovaShPage(QWidget *parent)
     connect(m_variables, &QTableWidget::cellChanged, this, &NovaShPage::cellEdited);
     connect(m_command, &QComboBox::currentIndexChanged, this, &NovaShPage::replan);
     connect(m_controller, &wb::ui::StepController::positionChanged, this, &NovaShPage::redraw);
+    m_paletteBase = palette().color(QPalette::Base).rgba();
+    // The plan and the files are filled in after the first paint: opening the page stays
+    // quick. Anything that needs them earlier (a command chosen, a value typed) plans at once.
+    QTimer::singleShot(0, this, [this] {
+        if (!m_trace)
+            replan();
+    });
+}
+
+void NovaShPage::styleMessage()
+{
+    m_message->setStyleSheet(
+        QStringLiteral("color: %1; font-weight: bold").arg(wb::ui::stateColor("blocked").name()));
+}
+
+void NovaShPage::changeEvent(QEvent *event)
+{
+    ModulePage::changeEvent(event);
+    // Only when the colours changed (not when the page merely moved into a parent).
+    const QRgb base = palette().color(QPalette::Base).rgba();
+    if (event->type() != QEvent::PaletteChange || !m_trace || m_recolouring ||
+        base == m_paletteBase)
+        return;
+    m_paletteBase = base;
+    // The plan, the files and the flagged values take the new palette's colours; the cursor
+    // stays where it was.
+    m_recolouring = true;
+    const qsizetype position = m_controller->position();
+    styleMessage();
     replan();
+    m_controller->seek(position);
+    m_recolouring = false;
 }
 
 NovaShPage::~NovaShPage() = default;
@@ -194,8 +226,12 @@ void NovaShPage::replan()
             if (qs(w).startsWith(name + QLatin1Char('=')))
                 warning = qs(w);
         const bool flagged = !ok || !warning.isEmpty();
-        value->setBackground(flagged ? QBrush(wb::ui::stateColor("blocked").lighter(175))
-                                     : QBrush());
+        // Flagged: a warning sign and a tint (the tooltip and the message below say why).
+        value->setBackground(
+            flagged ? QBrush(blend(wb::ui::stateColor("blocked"),
+                                   m_variables->palette().color(QPalette::Base), 0.22))
+                    : QBrush());
+        value->setIcon(flagged ? style()->standardIcon(QStyle::SP_MessageBoxWarning) : QIcon());
         QFont f = value->font();
         f.setBold(ok && value->text() != def);
         value->setFont(f);
@@ -248,7 +284,8 @@ void NovaShPage::showFile(QTextBrowser *view, const QString &text, const QString
     QString html = QStringLiteral("<pre style='margin:0'>");
     if (!note.isEmpty())
         html += QStringLiteral("<span style='color:%1'>%2</span>\n\n")
-                    .arg(palette().color(QPalette::PlaceholderText).name(), note.toHtmlEscaped());
+                    .arg(fadedText(palette(), palette().color(QPalette::Base)).name(),
+                         note.toHtmlEscaped());
     for (const QString &line : text.split(QLatin1Char('\n'))) {
         if (base.contains(line))
             html += line.toHtmlEscaped() + QLatin1Char('\n');
@@ -265,35 +302,35 @@ void NovaShPage::showFile(QTextBrowser *view, const QString &text, const QString
 void NovaShPage::redraw()
 {
     // Every step with what it does; the one at the cursor highlighted, the ones before it
-    // in full colour, the ones still to come faded.
+    // in full colour, the ones still to come faded. One paragraph per step (a table of this
+    // size takes the text layout several times as long).
     const qsizetype cursor = m_controller->position();
-    const QColor faded = palette().color(QPalette::PlaceholderText);
-    QColor band = wb::ui::stateColor("accent");
-    band.setAlpha(45);
-    QString html = QStringLiteral("<table width='100%' cellspacing='0' cellpadding='3'>");
+    const QColor base = m_plan->palette().color(QPalette::Base);
+    const QColor text = m_plan->palette().color(QPalette::Text);
+    const QColor band = cursorBand(m_plan->palette());
+    const QColor faded = fadedText(m_plan->palette(), base);
+    const QColor fadedHere = fadedText(m_plan->palette(), band);
+    QString html;
     for (int i = 0; i < static_cast<int>(m_steps.size()); ++i) {
         const PlanStep &s = m_steps[static_cast<std::size_t>(i)];
         const bool here = i + 1 == cursor;
         const bool done = i + 1 <= cursor;
-        const QString colour = done ? palette().color(QPalette::Text).name() : faded.name();
+        const QString colour = done ? text.name() : faded.name();
         html +=
-            QStringLiteral("<tr%1><td valign='top' align='right'><a name='s%2' href='#s%2' "
-                           "style='color:%3; text-decoration:none'>%2</a></td>"
-                           "<td valign='top'>%4</td><td valign='top' style='color:%3'>"
-                           "<span style='font-family:monospace'>%5</span>"
-                           "<br><span style='color:%6'>%7%8</span></td></tr>")
-                .arg(here ? QStringLiteral(" bgcolor='%1'").arg(band.name(QColor::HexArgb))
-                          : QString())
+            QStringLiteral("<p style='margin-top:0; margin-bottom:5px%1'><a name='s%2' "
+                           "href='#s%2' style='color:%3; text-decoration:none'>%2.</a> "
+                           "%4<span style='font-family:monospace; color:%3'>%5</span>"
+                           "<br><span style='color:%6'>%7%8</span></p>")
+                .arg(here ? QStringLiteral("; background-color:%1").arg(band.name()) : QString())
                 .arg(i + 1)
                 .arg(colour)
-                .arg(s.root ? QStringLiteral("⚑") : QString())
+                .arg(s.root ? QStringLiteral("⚑ ") : QString())
                 .arg(s.command.empty() ? tr("(inside the script)") : qs(s.command).toHtmlEscaped())
-                .arg(faded.name())
+                .arg((here ? fadedHere : faded).name())
                 .arg(QStringLiteral("<i>%1</i>").arg(qs(s.phase)),
                      s.note.empty() ? QString()
                                     : QStringLiteral(": ") + qs(s.note).toHtmlEscaped());
     }
-    html += QStringLiteral("</table>");
     m_plan->setHtml(html);
     if (cursor > 0)
         m_plan->scrollToAnchor(QStringLiteral("s%1").arg(cursor));

@@ -47,7 +47,11 @@ public:
     QString message() const; // the inline error for invalid values, "" when all are valid
     int planSteps() const;
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void styleMessage();
     void cellEdited(int row, int column);
     void redraw();
     void showFile(QTextBrowser *view, const QString &text, const QString &defaults,
@@ -67,6 +71,8 @@ private:
     QLabel *m_summary;
     QTimer m_debounce;
     bool m_filling = false;
+    bool m_recolouring = false;
+    QRgb m_paletteBase = 0; // the Base colour the page was last coloured for
 };
 
 } // namespace wb::nova::ui

@@ -6,6 +6,7 @@
 #include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
 
+#include <QEvent>
 #include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -18,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace wb::nova::ui {
 
@@ -33,7 +35,21 @@ QString kindName(int i)
 void titled(QCustomPlot *plot, const QString &title)
 {
     plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, QFont()));
+    auto *text = new QCPTextElement(plot, title, QFont());
+    // In the palette's text colour from the start (a palette switch restyles it later).
+    text->setTextColor(plot->palette().color(QPalette::WindowText));
+    plot->plotLayout()->addElement(0, 0, text);
+}
+
+// Each scheduler's bars: its series colour, and a fill pattern of its own so the three differ
+// by more than their colour (the legends show both).
+void styleSchedulerBars(QCPBars *bars, int scheduler)
+{
+    static const Qt::BrushStyle patterns[] = {Qt::SolidPattern, Qt::BDiagPattern,
+                                              Qt::CrossPattern};
+    const QColor c = wb::ui::seriesColor(scheduler);
+    bars->setBrush(QBrush(c, patterns[scheduler % 3]));
+    bars->setPen(QPen(c, 1.2));
 }
 
 // Category ticks ("chance", "zone", "simple" or phase names) on the x axis.
@@ -144,8 +160,8 @@ SchedulingPage::SchedulingPage(QWidget *parent)
     : ModulePage(parent), m_requests(new QSpinBox), m_hosts(new QSpinBox), m_seed(new QSpinBox),
       m_run(new QPushButton(tr("Run the three schedulers"))),
       m_cancel(new QPushButton(tr("Cancel"))), m_progress(new QProgressBar), m_status(new QLabel),
-      m_perHost(new QCustomPlot), m_failures(new QCustomPlot), m_phases(new QCustomPlot),
-      m_table(new QTableWidget)
+      m_perHost(new wb::ui::SettlingPlot), m_failures(new wb::ui::SettlingPlot),
+      m_phases(new wb::ui::SettlingPlot), m_table(new QTableWidget)
 {
     m_requests->setRange(10, 200000);
     m_requests->setValue(2000);
@@ -208,6 +224,7 @@ SchedulingPage::SchedulingPage(QWidget *parent)
            "worker never checked capacity (it overcommitted, or the spawn failed)"));
     m_table->horizontalHeaderItem(7)->setToolTip(tr("Simulated time until the last event"));
     m_table->verticalHeader()->hide();
+    m_table->setTabKeyNavigation(false); // Tab moves on to the next control, arrows within
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAccessibleName(tr("Scheduler comparison"));
     m_table->setAccessibleDescription(
@@ -233,17 +250,11 @@ SchedulingPage::SchedulingPage(QWidget *parent)
     m_poll.setInterval(100);
     connect(&m_poll, &QTimer::timeout, this, &SchedulingPage::poll);
 
-    // The opening comparison: small enough to be computed before the page shows.
-    std::vector<SimulationResult> opening;
-    for (auto k : kKinds) {
-        SimulationConfig c;
-        c.scheduler = k;
-        c.requests = m_requests->value();
-        c.hosts = m_hosts->value();
-        c.seed = static_cast<std::uint64_t>(m_seed->value());
-        opening.push_back(simulateLaunches(c));
-    }
-    finish(std::move(opening), false, {});
+    // The opening comparison runs on the worker like any other: the page shows at once and
+    // the charts fill in when it is done (a few tens of milliseconds).
+    m_paletteBase = palette().color(QPalette::Base).rgba();
+    m_opening = true;
+    start();
 }
 
 SchedulingPage::~SchedulingPage()
@@ -258,6 +269,8 @@ void SchedulingPage::shutdown()
         m_worker.join();
     m_poll.stop();
     m_running = false;
+    m_opening = false;
+    m_restart = false;
 }
 
 void SchedulingPage::setParameters(int requests, int hosts, quint64 seed)
@@ -269,6 +282,13 @@ void SchedulingPage::setParameters(int requests, int hosts, quint64 seed)
 
 bool SchedulingPage::start()
 {
+    if (m_running && m_opening) {
+        // The learner's run replaces the opening one: it starts as soon as the worker has
+        // stopped (after the simulation in progress).
+        m_stop = true;
+        m_restart = true;
+        return true;
+    }
     if (m_running)
         return false;
     if (m_worker.joinable())
@@ -279,7 +299,8 @@ bool SchedulingPage::start()
     m_run->setEnabled(false);
     m_cancel->setEnabled(true);
     m_progress->setValue(0);
-    m_status->setText(tr("Simulating on a worker thread…"));
+    m_status->setText(m_opening ? tr("Simulating the opening comparison on a worker thread…")
+                                : tr("Simulating on a worker thread…"));
     SimulationConfig base;
     base.requests = m_requests->value();
     base.hosts = m_hosts->value();
@@ -316,7 +337,13 @@ bool SchedulingPage::start()
             [this, results = std::move(results), cancelled, error]() mutable {
                 if (m_worker.joinable())
                     m_worker.join();
-                finish(std::move(results), cancelled, error);
+                const bool opening = std::exchange(m_opening, false);
+                if (std::exchange(m_restart, false)) {
+                    m_running = false;
+                    start();
+                    return;
+                }
+                finish(std::move(results), cancelled && !opening, error);
             },
             Qt::QueuedConnection);
     });
@@ -327,6 +354,7 @@ void SchedulingPage::cancel()
 {
     if (!m_running)
         return;
+    m_restart = false;
     m_stop = true; // honoured between two schedulers' simulations
     m_status->setText(tr("Cancelling after the simulation in progress…"));
     m_cancel->setEnabled(false);
@@ -399,8 +427,7 @@ void SchedulingPage::plot()
         auto *bars = new QCPBars(m_perHost->xAxis, m_perHost->yAxis);
         bars->setName(kindName(s));
         bars->setWidth(width / 4);
-        bars->setBrush(wb::ui::seriesColor(s));
-        bars->setPen(Qt::NoPen);
+        styleSchedulerBars(bars, s);
         bars->setData(keys, counts);
         bars->setBarsGroup(group);
         tallest = std::max(tallest, *std::max_element(counts.begin(), counts.end()));
@@ -409,7 +436,7 @@ void SchedulingPage::plot()
     m_perHost->yAxis->setRange(0, tallest * 1.45 + 1); // room for the legend
     m_perHost->legend->setVisible(true);
     m_perHost->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    m_perHost->replot();
+    m_perHost->replot(QCustomPlot::rpQueuedReplot);
 
     // Failures: NoValidHost and compute rejections stacked per scheduler.
     m_failures->clearPlottables();
@@ -421,13 +448,14 @@ void SchedulingPage::plot()
     auto *nvhBars = new QCPBars(m_failures->xAxis, m_failures->yAxis);
     nvhBars->setName(tr("NoValidHost"));
     nvhBars->setBrush(wb::ui::stateColor("blocked"));
-    nvhBars->setPen(Qt::NoPen);
+    nvhBars->setPen(QPen(wb::ui::stateColor("blocked"), 1.2));
     nvhBars->setWidth(0.5);
     nvhBars->setData(ticks, nvh);
     auto *rejBars = new QCPBars(m_failures->xAxis, m_failures->yAxis);
     rejBars->setName(tr("host refused"));
-    rejBars->setBrush(wb::ui::stateColor("waiting"));
-    rejBars->setPen(Qt::NoPen);
+    // Hatched, not only another colour: the two causes stay apart in grey.
+    rejBars->setBrush(QBrush(wb::ui::stateColor("waiting"), Qt::BDiagPattern));
+    rejBars->setPen(QPen(wb::ui::stateColor("waiting"), 1.2));
     rejBars->setWidth(0.5);
     rejBars->setData(ticks, rejected);
     rejBars->moveAbove(nvhBars);
@@ -437,7 +465,7 @@ void SchedulingPage::plot()
     m_failures->yAxis->setRange(0, top * 1.9); // room for the legend above the bars
     m_failures->legend->setVisible(true);
     m_failures->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    m_failures->replot();
+    m_failures->replot(QCustomPlot::rpQueuedReplot);
 
     // Phases: p95 per phase, grouped by scheduler.
     m_phases->clearPlottables();
@@ -464,8 +492,7 @@ void SchedulingPage::plot()
         auto *bars = new QCPBars(m_phases->xAxis, m_phases->yAxis);
         bars->setName(kindName(s));
         bars->setWidth(0.25);
-        bars->setBrush(wb::ui::seriesColor(s));
-        bars->setPen(Qt::NoPen);
+        styleSchedulerBars(bars, s);
         bars->setBaseValue(0.01);
         bars->setData(keys, values);
         bars->setBarsGroup(pgroup);
@@ -473,7 +500,7 @@ void SchedulingPage::plot()
     m_phases->yAxis->setRange(std::max(0.01, low / 3), high * 4);
     m_phases->legend->setVisible(true);
     m_phases->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    m_phases->replot();
+    m_phases->replot(QCustomPlot::rpQueuedReplot);
 
     m_table->setRowCount(static_cast<int>(m_results.size()));
     for (int s = 0; s < static_cast<int>(m_results.size()); ++s) {
@@ -504,6 +531,19 @@ void SchedulingPage::plot()
             m_table->setItem(s, c, it);
         }
     }
+}
+
+void SchedulingPage::changeEvent(QEvent *event)
+{
+    ModulePage::changeEvent(event);
+    // The bars and the schedulers' names in the new palette's colours, when they changed (not
+    // when the page merely moved into a parent).
+    const QRgb base = palette().color(QPalette::Base).rgba();
+    if (event->type() != QEvent::PaletteChange || base == m_paletteBase)
+        return;
+    m_paletteBase = base;
+    if (!m_results.empty())
+        plot();
 }
 
 QString SchedulingPage::lessonMarkdown() const

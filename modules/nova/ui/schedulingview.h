@@ -41,17 +41,21 @@ public:
     void shutdown() override;
 
     void setParameters(int requests, int hosts, quint64 seed);
-    // Starts the three simulations on a worker thread; false when one is running.
+    // Starts the three simulations on a worker thread; false when one is running (the
+    // opening comparison the page starts by itself is stopped and replaced instead).
     bool start();
     void cancel();
     bool running() const { return m_running; }
-    // The results shown (one per scheduler, in chance, zone, simple order); empty after a
-    // cancel.
+    // The results shown (one per scheduler, in chance, zone, simple order); empty until the
+    // opening comparison has finished.
     const std::vector<SimulationResult> &results() const { return m_results; }
     QString status() const;
 
 signals:
     void finished(bool cancelled);
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
     void poll();
@@ -72,6 +76,9 @@ private:
     std::shared_ptr<wb::Trace> m_current; // the running simulation's trace: progress
     int m_requestsRunning = 0;
     bool m_running = false;
+    bool m_opening = false; // the run is the opening comparison the page starts by itself
+    bool m_restart = false; // start() was called during it: run again when it stops
+    QRgb m_paletteBase = 0; // the Base colour the charts were last coloured for
     QTimer m_poll;
     std::vector<SimulationResult> m_results;
 };

@@ -1,4 +1,5 @@
 #include "sequencediagram.h"
+#include "common.h"
 
 #include "workbench/core/trace.h"
 #include "workbench/ui/plot.h"
@@ -11,6 +12,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <tuple>
 
 namespace wb::nova::ui {
 
@@ -25,23 +28,6 @@ bool isDriverMethod(const QString &m)
 {
     return m == QLatin1String("to_xml") || m == QLatin1String("apply_ruleset") ||
            m == QLatin1String("_create_image") || m == QLatin1String("createXML");
-}
-
-QColor kindColor(RowKind k, const QPalette &pal)
-{
-    switch (k) {
-    case RowKind::Call:
-        return wb::ui::seriesColor(0);
-    case RowKind::Cast:
-        return wb::ui::seriesColor(5);
-    case RowKind::Reply:
-        return wb::ui::seriesColor(2);
-    case RowKind::Driver:
-        return wb::ui::seriesColor(3).darker(115);
-    case RowKind::Local:
-        break;
-    }
-    return pal.color(QPalette::Text);
 }
 
 void arrowHead(QPainter &p, QPointF tip, double dir, const QColor &c, bool filled)
@@ -60,6 +46,13 @@ void arrowHead(QPainter &p, QPointF tip, double dir, const QColor &c, bool fille
         p.drawLine(b, tip);
     }
     p.restore();
+}
+
+// Driver calls are dotted, replies dashed, casts and calls solid: the kinds differ by more
+// than their colour (calls also have a filled head, casts an open one).
+Qt::PenStyle kindPenStyle(RowKind k)
+{
+    return k == RowKind::Reply ? Qt::DashLine : k == RowKind::Driver ? Qt::DotLine : Qt::SolidLine;
 }
 
 constexpr int kScrollWidth = 12;
@@ -99,6 +92,36 @@ QString rowKindName(RowKind k)
         break;
     }
     return QStringLiteral("local");
+}
+
+QColor rowKindColor(RowKind k, const QPalette &pal)
+{
+    const QColor base = pal.color(QPalette::Base), window = pal.color(QPalette::Window);
+    QColor c;
+    switch (k) {
+    case RowKind::Call:
+        c = wb::ui::seriesColor(0);
+        break;
+    case RowKind::Cast:
+        c = wb::ui::seriesColor(5);
+        break;
+    case RowKind::Reply:
+        c = wb::ui::seriesColor(2);
+        break;
+    case RowKind::Driver:
+        c = wb::ui::seriesColor(3);
+        break;
+    case RowKind::Local:
+        return lineColor(pal, base);
+    }
+    // Painting asks for these once per row: the search for a readable shade is done once per
+    // palette.
+    static std::map<std::tuple<int, QRgb, QRgb, QRgb>, QColor> known;
+    const auto key = std::make_tuple(static_cast<int>(k), c.rgba(), base.rgba(), window.rgba());
+    const auto it = known.find(key);
+    if (it != known.end())
+        return it->second;
+    return known[key] = readable(readable(c, base), window);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,8 +441,9 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
     m_labelRects.clear();
     const QPalette pal = palette();
     const QColor text = pal.color(QPalette::Text);
-    const QColor faded = pal.color(QPalette::PlaceholderText);
     const QColor base = pal.color(QPalette::Base);
+    const QColor faded = fadedText(pal, base);
+    const QColor lines = lineColor(pal, base);
     const QColor accent = wb::ui::stateColor("accent");
     const QFontMetrics fm(font());
     QFont bold = font();
@@ -437,8 +461,8 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
     for (int c = 0; c < static_cast<int>(m_model.lifelines.size()); ++c) {
         const double x = columnX(c);
         const bool exchange = c == m_model.exchangeColumn;
-        QColor line = exchange ? accent : pal.color(QPalette::Mid);
-        p.setPen(QPen(line, exchange ? 2.2 : 1, exchange ? Qt::SolidLine : Qt::DashLine));
+        p.setPen(QPen(exchange ? accent : lines, exchange ? 2.2 : 1,
+                      exchange ? Qt::SolidLine : Qt::DashLine));
         p.drawLine(QPointF(x, bodyTop), QPointF(x, bodyBottom));
     }
 
@@ -455,9 +479,7 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
             r.moveRight(right);
         if (r.left() < 4)
             r.moveLeft(4);
-        QColor back = base;
-        back.setAlpha(225);
-        p.fillRect(r.adjusted(-2, 0, 2, 0), back);
+        p.fillRect(r.adjusted(-2, 0, 2, 0), base); // opaque: the text keeps its contrast
         p.setFont(strong ? bold : font());
         p.setPen(c);
         p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, s);
@@ -471,7 +493,7 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
         p.drawEllipse(centre, rad, rad);
         p.setBrush(Qt::NoBrush);
         p.setFont(small);
-        p.setPen(Qt::white);
+        p.setPen(inkOn(c));
         p.drawText(QRectF(centre.x() - rad, centre.y() - rad, 2 * rad, 2 * rad), Qt::AlignCenter,
                    QString::number(n));
     };
@@ -483,12 +505,9 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
         if (top > bodyBottom || top + h < bodyTop)
             continue;
         const bool current = i == m_current;
-        if (current) {
-            QColor band = accent;
-            band.setAlpha(38);
-            p.fillRect(QRectF(0, top, right + 4, h), band);
-        }
-        const QColor c = kindColor(r.kind, pal);
+        if (current)
+            p.fillRect(QRectF(0, top, right + 4, h), cursorBand(pal));
+        const QColor c = rowKindColor(r.kind, pal);
         const double penWidth = current ? 2.6 : 1.6;
         const double x0 = columnX(r.fromColumn), x1 = columnX(r.toColumn);
         const double ex = columnX(m_model.exchangeColumn);
@@ -513,8 +532,8 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
                 QStringLiteral("%1 %2   key %3").arg(rowKindName(r.kind), r.method, r.routingKey);
             const double w = fm.horizontalAdvance(words) + 6;
             const double start = std::min(x0, ex) + 14;
-            const QRectF at = label(QRectF(start + lh, top + 2, w, lh), words,
-                                    current ? text : c.darker(120), current);
+            const QRectF at =
+                label(QRectF(start + lh, top + 2, w, lh), words, current ? text : c, current);
             badge(QPointF(at.left() - lh * 0.5 - 3, top + 2 + lh / 2), r.n, c);
             break;
         }
@@ -526,14 +545,14 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
             words = tr("reply %1   via direct exchange %2…").arg(r.method, r.msgId.left(8));
             const double w = fm.horizontalAdvance(words) + 6;
             const double start = std::min(x0, x1) + 14;
-            const QRectF at = label(QRectF(start + lh, top + 2, w, lh), words,
-                                    current ? text : c.darker(125), current);
+            const QRectF at =
+                label(QRectF(start + lh, top + 2, w, lh), words, current ? text : c, current);
             badge(QPointF(at.left() - lh * 0.5 - 3, top + 2 + lh / 2), r.n, c);
             break;
         }
         case RowKind::Driver: {
             const double y = top + lh + 8;
-            p.setPen(QPen(c, penWidth));
+            p.setPen(QPen(c, penWidth, kindPenStyle(r.kind)));
             p.drawLine(QPointF(x0, y), QPointF(x1, y));
             arrowHead(p, QPointF(x1, y), 1, c, true);
             words =
@@ -542,13 +561,13 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
             // Right-aligned at the libvirt lifeline: the driver is the far right column.
             const QRectF at =
                 label(QRectF(x1 + m_columns.width[Libvirt] * 0.45 - w, top + 2, w, lh), words,
-                      current ? text : c.darker(120), current);
+                      current ? text : c, current);
             badge(QPointF(at.left() - lh * 0.5 - 3, top + 2 + lh / 2), r.n, c);
             break;
         }
         case RowKind::Local: {
             const QRectF box(x0 - 4, top + 3, 8, h - 6);
-            p.fillRect(box, current ? accent : pal.color(QPalette::Mid));
+            p.fillRect(box, current ? accent : lines);
             words =
                 r.detail.isEmpty() ? r.method : QStringLiteral("%1: %2").arg(r.method, r.detail);
             const double w = (current ? bfm : fm).horizontalAdvance(words) + 6;
@@ -556,10 +575,10 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
             const bool leftSide = x0 > width() * 0.6;
             const double bx = leftSide ? x0 - 8 - w : x0 + 8 + lh + 4;
             const QRectF at = label(QRectF(bx, top + (h - lh) / 2, w, lh), words,
-                                    current ? text : faded.darker(130), current);
+                                    current ? text : faded, current);
             badge(QPointF(leftSide ? at.right() + lh * 0.5 + 3 : at.left() - lh * 0.5 - 3,
                           at.center().y()),
-                  r.n, current ? accent : pal.color(QPalette::Mid).darker(130));
+                  r.n, current ? accent : lines);
             break;
         }
         }
@@ -580,7 +599,7 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
         const double colWidth = m_columns.width[static_cast<std::size_t>(c)];
         const bool exchange = c == m_model.exchangeColumn;
         const QRectF box(x - colWidth / 2 + 2, 4, colWidth - 4, head - 8);
-        p.setPen(QPen(exchange ? accent : pal.color(QPalette::Mid), exchange ? 2 : 1));
+        p.setPen(QPen(exchange ? accent : lines, exchange ? 2 : 1));
         p.setBrush(base);
         p.drawRoundedRect(box, 4, 4);
         p.setBrush(Qt::NoBrush);
@@ -615,10 +634,11 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
             my += sfm.height() + 4;
         }
         if (it.kind == RowKind::Local) {
-            p.fillRect(QRectF(lx + 10, my - 6, 7, 12), pal.color(QPalette::Mid));
+            p.fillRect(QRectF(lx + 10, my - 6, 7, 12),
+                       lineColor(pal, pal.color(QPalette::Window)));
         } else {
-            const QColor c = kindColor(it.kind, pal);
-            p.setPen(QPen(c, 1.8, it.kind == RowKind::Reply ? Qt::DashLine : Qt::SolidLine));
+            const QColor c = rowKindColor(it.kind, pal);
+            p.setPen(QPen(c, 1.8, kindPenStyle(it.kind)));
             p.drawLine(QPointF(lx, my), QPointF(lx + 26, my));
             arrowHead(p, QPointF(lx + 28, my), 1, c,
                       it.kind != RowKind::Cast && it.kind != RowKind::Reply);

@@ -8,7 +8,9 @@
 // the compute host is a plain function call. Rows up to the cursor are drawn, the current one
 // highlighted; the layout is fixed for the whole launch, so stepping never moves a row.
 
+#include <QColor>
 #include <QFont>
+#include <QPalette>
 #include <QScrollBar>
 #include <QString>
 #include <QStringList>
@@ -58,6 +60,9 @@ struct SequenceModel
 };
 
 QString rowKindName(RowKind k); // "cast", "call", "reply", "local", "driver"
+// The colour of a kind of row's arrows and labels, readable on the palette's Base and Window
+// (the rows and the legend); local work is drawn in the palette's lines colour.
+QColor rowKindColor(RowKind k, const QPalette &pal);
 
 class SequenceDiagram : public QWidget
 {

@@ -11,6 +11,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -34,6 +35,29 @@
 namespace wb::nova::ui {
 
 namespace {
+
+// What a line of the filter listing is, for its colour: taken again when the line is lit by
+// the cursor or the palette changes.
+enum LineKind { PlainLine, DefectLine, OtherLine };
+constexpr int kLineKindRole = Qt::UserRole + 1;
+
+QColor lineForeground(const QPalette &pal, int kind, bool atCursor)
+{
+    const QColor background = atCursor ? cursorBand(pal) : pal.color(QPalette::Base);
+    switch (kind) {
+    case DefectLine:
+        return readable(wb::ui::stateColor("blocked"), background);
+    case OtherLine:
+        return fadedText(pal, background);
+    default:
+        return pal.color(QPalette::Text);
+    }
+}
+
+QString colourStyle(const char *role)
+{
+    return QStringLiteral("color: %1").arg(wb::ui::stateColor(role).name());
+}
 
 // The instance of both briefs: instance-00000001 at 10.0.0.3 on 10.0.0.0/27.
 const Ipv4Address kInstanceIp = *Ipv4Address::parse("10.0.0.3");
@@ -83,6 +107,7 @@ QTableWidget *makeTable(const QStringList &headers)
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
     t->setWordWrap(true);
     t->horizontalHeader()->setStretchLastSection(true);
+    t->setTabKeyNavigation(false); // Tab moves on to the next control, arrows within
     return t;
 }
 
@@ -101,11 +126,22 @@ SpawnPage::SpawnPage(QWidget *parent)
 
     connect(m_controller, &wb::ui::StepController::positionChanged, this, &SpawnPage::redraw);
     connect(m_tabs, &QTabWidget::currentChanged, this, &SpawnPage::tabChanged);
+    // Opens on the domain XML; the other two tabs are filled after the first paint (or as
+    // soon as something needs them), so opening the page stays quick.
     renderXml();
+    m_paletteBase = palette().color(QPalette::Base).rgba();
+    QTimer::singleShot(0, this, &SpawnPage::ensureHiddenTabs);
+}
+
+void SpawnPage::ensureHiddenTabs()
+{
+    if (m_hiddenTabsReady)
+        return;
+    m_hiddenTabsReady = true;
     renderRules();
     renderImage();
-    // Opens on the domain XML; the packet tab holds the tutorial's inside packet, shown
-    // walked to its verdict when that tab is opened (Home replays it).
+    // The packet tab holds the tutorial's inside packet, shown walked to its verdict when
+    // that tab is opened (Home replays it).
     walk();
 }
 
@@ -113,11 +149,13 @@ SpawnPage::~SpawnPage() = default;
 
 void SpawnPage::showTab(Tab tab)
 {
+    ensureHiddenTabs();
     m_tabs->setCurrentIndex(tab);
 }
 
 void SpawnPage::tabChanged(int index)
 {
+    ensureHiddenTabs();
     const auto &trace = index == XmlTab     ? m_xmlTrace
                         : index == RulesTab ? m_walkTrace
                                             : m_imageTrace;
@@ -173,8 +211,7 @@ QWidget *SpawnPage::buildXmlTab()
     m_xmlIp->setMinimumWidth(fieldWidth);
     m_xmlMac->setMinimumWidth(fieldWidth);
     m_xmlWarning = new QLabel;
-    m_xmlWarning->setStyleSheet(
-        QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    m_xmlWarning->setStyleSheet(colourStyle("blocked"));
     m_xmlTitle = new QLabel;
 
     auto *address = new wb::ui::FlowLayout;
@@ -403,8 +440,7 @@ QWidget *SpawnPage::buildRulesTab()
     auto *walkButton = new QPushButton(tr("Walk this packet"));
     m_walkMessage = new QLabel;
     m_walkMessage->setWordWrap(true);
-    m_walkMessage->setStyleSheet(
-        QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    m_walkMessage->setStyleSheet(colourStyle("blocked"));
     m_breadcrumb = new QLabel;
     m_breadcrumb->setWordWrap(true);
     m_walkLog = new QListWidget;
@@ -545,6 +581,7 @@ void SpawnPage::setCorrected(bool corrected)
 
 void SpawnPage::setRules(Rules rules)
 {
+    ensureHiddenTabs();
     (rules == Rules::Corrected          ? m_corrected
      : rules == Rules::RecordedLoadable ? m_loadable
                                         : m_recorded)
@@ -592,7 +629,7 @@ void SpawnPage::renderRules()
         const int ruleIndex = ruleOfLine[static_cast<std::size_t>(i)];
         if (!load.loaded && i + 1 == load.failedLine) {
             it->setText(QStringLiteral("✘ ") + lines[i]);
-            it->setForeground(wb::ui::stateColor("blocked"));
+            it->setData(kLineKindRole, DefectLine);
             it->setToolTip(tr("iptables-restore stops here (line %1): %2. Nothing of the "
                               "table is loaded.")
                                .arg(load.failedLine)
@@ -610,7 +647,7 @@ void SpawnPage::renderRules()
             const QString note = qs(rules.rules[static_cast<std::size_t>(ruleIndex)].note);
             if (!problems.isEmpty()) {
                 it->setText(QStringLiteral("⚠ ") + lines[i]);
-                it->setForeground(wb::ui::stateColor("blocked"));
+                it->setData(kLineKindRole, DefectLine);
                 it->setToolTip(problems.join(QLatin1Char('\n')));
             } else {
                 it->setText(QStringLiteral("  ") + lines[i]);
@@ -618,8 +655,9 @@ void SpawnPage::renderRules()
             }
         } else {
             it->setText(QStringLiteral("  ") + lines[i]);
-            it->setForeground(palette().color(QPalette::PlaceholderText));
+            it->setData(kLineKindRole, OtherLine);
         }
+        it->setForeground(lineForeground(palette(), it->data(kLineKindRole).toInt(), false));
         m_listing->addItem(it);
     }
     QString html;
@@ -659,6 +697,7 @@ void SpawnPage::renderRules()
 
 bool SpawnPage::walk()
 {
+    ensureHiddenTabs();
     Packet p;
     QString problem;
     auto port = [&](QLineEdit *e, std::optional<int> &out, const QString &what) {
@@ -756,7 +795,7 @@ void SpawnPage::redrawWalk()
                     .arg(matched ? QStringLiteral("→ %1").arg(currentAction) : QStringLiteral("·"),
                          qs(e.stringField("reason"))));
             it->setForeground(matched ? wb::ui::stateColor("accent")
-                                      : palette().color(QPalette::PlaceholderText).darker(140));
+                                      : fadedText(palette(), palette().color(QPalette::Base)));
             m_walkLog->addItem(it);
         } else if (e.kind == "return") {
             currentLine = -1;
@@ -774,7 +813,8 @@ void SpawnPage::redrawWalk()
     for (int i = 0; i < m_listing->count(); ++i) {
         QListWidgetItem *it = m_listing->item(i);
         const bool here = i == currentLine;
-        it->setBackground(here ? QBrush(wb::ui::stateColor("accent").lighter(170)) : QBrush());
+        it->setBackground(here ? QBrush(cursorBand(palette())) : QBrush());
+        it->setForeground(lineForeground(palette(), it->data(kLineKindRole).toInt(), here));
         QFont f = it->font();
         f.setBold(here);
         it->setFont(f);
@@ -792,9 +832,7 @@ void SpawnPage::redrawWalk()
     } else {
         m_verdict->setText(tr("%1: %2").arg(verdict, packet));
         m_verdict->setStyleSheet(
-            QStringLiteral("color: %1")
-                .arg(wb::ui::stateColor(verdict == QLatin1String("ACCEPT") ? "running" : "blocked")
-                         .name()));
+            colourStyle(verdict == QLatin1String("ACCEPT") ? "running" : "blocked"));
     }
 }
 
@@ -898,7 +936,7 @@ void SpawnPage::renderImage()
         m_imageTable->setItem(r, 3, item(s.root ? tr("sudo") : QString()));
         m_imageTable->setItem(r, 4, item(qs(s.description)));
         auto *pit = item(qs(s.pitfall));
-        pit->setForeground(wb::ui::stateColor("waiting").darker(120));
+        pit->setForeground(wb::ui::stateColor("waiting"));
         m_imageTable->setItem(r, 5, pit);
     }
     m_imageTable->resizeRowsToContents();
@@ -909,9 +947,7 @@ void SpawnPage::renderImage()
                 : tr("<b>The spawn fails:</b> %1. The instance would go to "
                      "vm_state error.")
                       .arg(qs(plan.error)));
-    m_imageStatus->setStyleSheet(
-        plan.ok ? QString()
-                : QStringLiteral("color: %1").arg(wb::ui::stateColor("blocked").name()));
+    m_imageStatus->setStyleSheet(plan.ok ? QString() : colourStyle("blocked"));
     if (m_tabs->currentIndex() == ImageTab)
         m_controller->setTrace(m_imageTrace, 0);
 }
@@ -924,6 +960,34 @@ void SpawnPage::redrawImage()
         m_imageTable->selectRow(static_cast<int>(cursor - 1));
         m_imageTable->scrollToItem(m_imageTable->item(static_cast<int>(cursor - 1), 0));
     }
+}
+
+void SpawnPage::changeEvent(QEvent *event)
+{
+    ModulePage::changeEvent(event);
+    // Only when the colours changed (not when the page merely moved into a parent).
+    const QRgb base = palette().color(QPalette::Base).rgba();
+    if (event->type() != QEvent::PaletteChange || m_recolouring || base == m_paletteBase)
+        return;
+    m_paletteBase = base;
+    // Everything coloured when it was filled in takes the new palette's colours; the cursor
+    // stays where it was.
+    m_recolouring = true;
+    const qsizetype position = m_controller->position();
+    m_xmlWarning->setStyleSheet(colourStyle("blocked"));
+    m_walkMessage->setStyleSheet(colourStyle("blocked"));
+    if (!m_imageStatus->styleSheet().isEmpty())
+        m_imageStatus->setStyleSheet(colourStyle("blocked"));
+    renderXml();
+    if (m_hiddenTabsReady) {
+        renderRules();
+        for (int r = 0; r < m_imageTable->rowCount(); ++r)
+            if (QTableWidgetItem *pit = m_imageTable->item(r, 5))
+                pit->setForeground(wb::ui::stateColor("waiting"));
+    }
+    m_controller->seek(position);
+    redraw();
+    m_recolouring = false;
 }
 
 int SpawnPage::imageSteps() const

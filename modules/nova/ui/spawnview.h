@@ -70,10 +70,14 @@ public:
     QString xmlWarning() const;
     int imageSteps() const;
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     QWidget *buildXmlTab();
     QWidget *buildRulesTab();
     QWidget *buildImageTab();
+    void ensureHiddenTabs(); // the iptables and image tabs filled, once
     void renderXml();
     void renderRules();
     void renderImage();
@@ -86,6 +90,9 @@ private:
     wb::ui::StepController *m_controller;
     QTabWidget *m_tabs;
     std::shared_ptr<wb::Trace> m_xmlTrace, m_walkTrace, m_imageTrace;
+    bool m_hiddenTabsReady = false;
+    bool m_recolouring = false; // setting style sheets sends palette changes of their own
+    QRgb m_paletteBase = 0;     // the Base colour the page was last coloured for
 
     // XML
     QPlainTextEdit *m_xml;

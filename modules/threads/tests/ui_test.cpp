@@ -1,7 +1,8 @@
 // The threads module's views, driven as a learner drives them: the opening example scrubbed
 // forward and back, a run where the learner picks every step, Stop and scenario switches
 // that must not hang, the inspector and the blocked-time bars against what the core did,
-// and a large trace that the timeline must draw without walking all of it.
+// and a large trace that the timeline must draw without walking all of it; and the colours
+// the views draw text and lines with, readable in both palettes.
 #include "blockedview.h"
 #include "inspectorview.h"
 #include "runbar.h"
@@ -13,7 +14,9 @@
 #include "threads/core/pythontwin.h"
 
 #include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/theme.h"
 
+#include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QPlainTextEdit>
@@ -74,6 +77,8 @@ private slots:
     void largeTraceDrawsOnlyTheVisibleRange();
     void playgroundScriptIsTypedAndRun();
     void pythonTabShowsAndSavesTheTwin();
+    void coloursKeepTheirContrastInBothPalettes();
+    void cleanup() { wb::ui::applyTheme(*qApp, wb::ui::Theme::Light); }
 };
 
 void ThreadsUiTest::openingExampleInterleavesTheFileAndStepsBack()
@@ -369,7 +374,12 @@ void ThreadsUiTest::largeTraceDrawsOnlyTheVisibleRange()
         trace->add("acquired", "acquired",
                    {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 0}}, a);
         trace->add("blocked", "blocked",
-                   {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 0}, {"waiter", false}}, b);
+                   {{"primitive", "lock"},
+                    {"layer", "Lock"},
+                    {"value", 0},
+                    {"locked", true},
+                    {"waiter", false}},
+                   b);
         const auto &rel = trace->add("released", "released",
                                      {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 1}}, a);
         trace->add("woken", "woken",
@@ -377,8 +387,10 @@ void ThreadsUiTest::largeTraceDrawsOnlyTheVisibleRange()
                     {"layer", "Lock"},
                     {"cause", static_cast<std::int64_t>(rel.seq)}},
                    b);
-        trace->add("print", "print", {{"text", "tick"}, {"layer", "console"}}, a);
-        trace->add("sleep", "sleep", {{"primitive", "time"}, {"layer", "thread"}}, a);
+        trace->add("print", "print",
+                   {{"primitive", "console"}, {"layer", "console"}, {"text", "tick"}}, a);
+        trace->add("sleep", "sleep",
+                   {{"primitive", "time"}, {"layer", "thread"}, {"seconds", 1.0}}, a);
     }
     auto session = std::make_shared<ThreadsSession>();
     QElapsedTimer clock;
@@ -550,6 +562,59 @@ void ThreadsUiTest::pythonTabShowsAndSavesTheTwin()
     QVERIFY(!bar->savePython(path, &error));
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll().toStdString(), twin);
+}
+
+void ThreadsUiTest::coloursKeepTheirContrastInBothPalettes()
+{
+    // Text and lines keep 4.5:1 against every background the views draw them on (Base,
+    // AlternateBase for the timeline's striped lanes and the inspector's cards, Window for the
+    // run bar), and text drawn on a fill keeps 4.5:1 against that fill.
+    QStringList failures;
+    for (const auto theme : {wb::ui::Theme::Light, wb::ui::Theme::Dark}) {
+        wb::ui::applyTheme(*qApp, theme);
+        const QPalette pal = QApplication::palette();
+        const QString name = theme == wb::ui::Theme::Dark ? "dark" : "light";
+        auto check = [&](const QString &what, const QColor &fg, const QColor &bg) {
+            const double ratio = wb::ui::contrastRatio(fg, bg);
+            if (ratio < 4.5)
+                failures << QStringLiteral("%1: %2 is %3:1 (%4 on %5)")
+                                .arg(name, what)
+                                .arg(ratio, 0, 'f', 2)
+                                .arg(fg.name(), bg.name());
+        };
+        const std::pair<const char *, QPalette::ColorRole> backgrounds[] = {
+            {"Base", QPalette::Base},
+            {"AlternateBase", QPalette::AlternateBase},
+            {"Window", QPalette::Window}};
+        const Inks ink = inks(pal);
+        std::vector<std::pair<QString, QColor>> lines = {{"text", ink.text},
+                                                         {"muted text", ink.muted},
+                                                         {"step lines and card edges", ink.grid},
+                                                         {"release arrows", ink.release},
+                                                         {"notify arrows", ink.notify},
+                                                         {"deadlocks and errors", ink.error}};
+        for (int n = 1; n <= 8; ++n)
+            lines.emplace_back(QStringLiteral("thread %1's name").arg(n), threadInk(n, pal));
+        for (const auto state : {ThreadState::Running, ThreadState::Blocked, ThreadState::Waiting,
+                                 ThreadState::Sleeping, ThreadState::Done})
+            lines.emplace_back(QStringLiteral("outline of state %1").arg(int(state)),
+                               stateOutline(state, pal));
+        for (const auto &[what, colour] : lines)
+            for (const auto &[where, role] : backgrounds)
+                check(QStringLiteral("%1 on %2").arg(what, where), colour, opaqueRole(pal, role));
+        // Text on fills: output.txt's bytes and the editor's thread lines, the inspector's
+        // changed rows and layer badges.
+        const QColor text = pal.color(QPalette::Text);
+        for (int n = 0; n <= 8; ++n)
+            check(QStringLiteral("text on thread %1's tint").arg(n), text, threadTint(n, pal));
+        check("text on a changed row", text, changedRowFill(pal));
+        for (const char *layer : {"Lock", "RLock", "Condition", "Semaphore", "Queue", "Event"})
+            for (const bool idle : {false, true})
+                check(QStringLiteral("the word on the %1 badge%2")
+                          .arg(QLatin1String(layer), idle ? " (idle)" : ""),
+                      layerBadgeText(pal), layerBadgeFill(QLatin1String(layer), idle, pal));
+    }
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(QStringLiteral("; "))));
 }
 
 QTEST_MAIN(ThreadsUiTest)

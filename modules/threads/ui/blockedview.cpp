@@ -158,7 +158,7 @@ void BlockedPage::restyle()
     for (int i = 0; i < bars.size() && i < int(std::size(kStacked)); ++i) {
         bars[i]->setBrush(stateBrush(kStacked[i]));
         QPen pen = bars[i]->pen();
-        pen.setColor(stateColor(kStacked[i]).darker(130));
+        pen.setColor(stateOutline(kStacked[i], palette()));
         bars[i]->setPen(pen);
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);

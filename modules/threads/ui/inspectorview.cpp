@@ -117,6 +117,32 @@ std::vector<InspectorRow> inspectorRows(const ThreadsState &state, const Timelin
     return rows;
 }
 
+QColor layerBadgeFill(const QString &layer, bool idle, const QPalette &palette)
+{
+    // Each fill keeps 4.5:1 against Base, so Base-coloured words on it keep it too.
+    const QColor c = idle                                  ? wb::ui::stateColor("done")
+                     : layer == QLatin1String("Lock")      ? wb::ui::stateColor("sleeping")
+                     : layer == QLatin1String("Condition") ? wb::ui::stateColor("waiting")
+                     : layer == QLatin1String("RLock")     ? wb::ui::stateColor("running")
+                                                           : wb::ui::stateColor("accent");
+    return wb::ui::readableOn(c, opaqueRole(palette, QPalette::Base));
+}
+
+QColor layerBadgeText(const QPalette &palette)
+{
+    return opaqueRole(palette, QPalette::Base);
+}
+
+QColor changedRowFill(const QPalette &palette)
+{
+    const QColor under = opaqueRole(palette, QPalette::AlternateBase);
+    const QColor accent = wb::ui::stateColor("accent");
+    constexpr double alpha = 0.18;
+    return QColor::fromRgbF(under.redF() + (accent.redF() - under.redF()) * alpha,
+                            under.greenF() + (accent.greenF() - under.greenF()) * alpha,
+                            under.blueF() + (accent.blueF() - under.blueF()) * alpha);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Canvas
 
@@ -184,10 +210,11 @@ void InspectorCanvas::paintEvent(QPaintEvent *)
 
 int InspectorCanvas::layOut(int width, QPainter *p) const
 {
+    // Taken here, not once: a palette switch changes them.
     const QPalette pal = palette();
-    const QColor text = pal.color(QPalette::Text);
-    const QColor faded = pal.color(QPalette::PlaceholderText);
-    const QColor accent = wb::ui::stateColor("accent");
+    const Inks ink = inks(pal);
+    const QColor text = ink.text;
+    const QColor faded = ink.muted;
     const QFontMetrics fm(font());
     const int line = fm.height() + 8;
     QFont bold = font();
@@ -218,7 +245,7 @@ int InspectorCanvas::layOut(int width, QPainter *p) const
 
     int y = 10;
     if (!m_banner.isEmpty())
-        y += para(bold, wb::ui::stateColor("blocked"), 12, y, w - 24, m_banner) + 12;
+        y += para(bold, ink.error, 12, y, w - 24, m_banner) + 12;
     // The first line says where the cursor is; the rest is one line per thread.
     if (!m_threads.isEmpty())
         y += para(bold, text, 12, y, w - 24, m_threads.first()) + 10;
@@ -284,7 +311,7 @@ int InspectorCanvas::layOut(int width, QPainter *p) const
                 cardH += geometry(m_rows[n]).height;
             if (p) {
                 const QRectF card(8, y, w - 16, cardH);
-                p->setPen(QPen(pal.color(QPalette::Mid), 1));
+                p->setPen(QPen(ink.grid, 1));
                 p->setBrush(pal.color(QPalette::AlternateBase));
                 p->drawRoundedRect(card, 6, 6);
                 p->setBrush(Qt::NoBrush);
@@ -302,25 +329,16 @@ int InspectorCanvas::layOut(int width, QPainter *p) const
             const QRect rowRect(14, y, w - 28, g.height - 2);
             m_rowRects.emplace_back(rowRect,
                                     QStringLiteral("%1 (%2): %3").arg(r.name, r.layer, r.text));
-            if (r.changed) {
-                QColor hl = accent;
-                hl.setAlpha(45);
-                p->fillRect(rowRect, hl);
-            }
+            if (r.changed)
+                p->fillRect(rowRect, changedRowFill(pal));
             // The layer as a small badge, then the name and the state.
             const QRectF b(indentOf(r), y + 3, badgeWidth(r), line - 8);
-            QColor bc = r.layer == QLatin1String("Lock")        ? wb::ui::stateColor("sleeping")
-                        : r.layer == QLatin1String("Condition") ? wb::ui::stateColor("waiting")
-                        : r.layer == QLatin1String("RLock")     ? wb::ui::stateColor("running")
-                                                                : accent;
-            if (r.idle)
-                bc = wb::ui::stateColor("done");
             p->setPen(Qt::NoPen);
-            p->setBrush(bc);
+            p->setBrush(layerBadgeFill(r.layer, r.idle, pal));
             p->drawRoundedRect(b, 4, 4);
             p->setBrush(Qt::NoBrush);
             p->setFont(font());
-            p->setPen(Qt::white);
+            p->setPen(layerBadgeText(pal));
             p->drawText(b, Qt::AlignCenter, r.layer);
             p->setPen(r.idle ? faded : text);
             p->setFont(mono);

@@ -9,6 +9,9 @@
 
 #include "workbench/ui/modulepage.h"
 
+#include <QColor>
+#include <QPalette>
+
 #include <memory>
 
 class QScrollArea;
@@ -31,6 +34,13 @@ struct InspectorRow
 
 std::vector<InspectorRow> inspectorRows(const ThreadsState &state, const TimelineData &timeline,
                                         qint64 currentSeq);
+
+// The badge naming a row's layer ("Lock", "Condition", ...): its fill, and the colour of the
+// word on it (4.5:1 on every fill). A waiter lock nobody uses any more is grey.
+QColor layerBadgeFill(const QString &layer, bool idle, const QPalette &palette);
+QColor layerBadgeText(const QPalette &palette);
+// Behind a row the event at the cursor changed (on its card), with palette Text on it.
+QColor changedRowFill(const QPalette &palette);
 
 class InspectorCanvas : public QWidget
 {

@@ -1,6 +1,7 @@
 #include "runbar.h"
 #include "scripteditor.h"
 #include "session.h"
+#include "timelineview.h"
 
 #include "threads/core/playground.h"
 #include "threads/core/pythontwin.h"
@@ -11,6 +12,7 @@
 #include "workbench/ui/theme.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -18,9 +20,12 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace wb::threads::ui {
@@ -75,6 +80,50 @@ QString summaryText(const Summary &s)
     return parts.join(QStringLiteral(" · "));
 }
 
+// The script and Python tabs: they ask for the editor's minimum height (six lines, enough
+// for every preset) rather than a text editor's usual size. The page is as tall as its parts
+// prefer, so a taller wish would push the timeline below the window; the tabs still grow to
+// the editor's maximum when there is height to spare.
+class CompactTabs : public QTabWidget
+{
+public:
+    QSize sizeHint() const override
+    {
+        QSize hint = QTabWidget::sizeHint();
+        int pages = 0;
+        for (int i = 0; i < count(); ++i)
+            pages = std::max(
+                {pages, widget(i)->minimumSizeHint().height(), widget(i)->minimumHeight()});
+        hint.setHeight(std::min(hint.height(), tabBar()->sizeHint().height() + pages + 8));
+        return hint;
+    }
+};
+
+// The reminder of the language beside the editor: it asks for a few lines only and scrolls
+// when the column is too short for all of it (presentation mode's larger font), so the editor
+// sets the panel's height and the drawing below keeps its room.
+class HelpScroll : public QScrollArea
+{
+public:
+    explicit HelpScroll(QWidget *content)
+    {
+        setWidget(content);
+        setWidgetResizable(true);
+        setFrameShape(QFrame::NoFrame);
+        setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        setBackgroundRole(QPalette::Window);
+        viewport()->setAutoFillBackground(false);
+    }
+    QSize sizeHint() const override
+    {
+        return {QScrollArea::sizeHint().width(), fontMetrics().lineSpacing() * 4};
+    }
+    QSize minimumSizeHint() const override
+    {
+        return {QScrollArea::minimumSizeHint().width(), fontMetrics().lineSpacing() * 3};
+    }
+};
+
 } // namespace
 
 RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
@@ -83,7 +132,7 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
       m_stop(new QPushButton(tr("Stop"))), m_status(new QLabel), m_choiceRow(new QWidget),
       m_choices(new wb::ui::FlowLayout), m_choiceHint(new QLabel), m_scriptPanel(new QWidget),
       m_editor(new ScriptEditor), m_preset(new QComboBox), m_scriptError(new QLabel),
-      m_scriptTabs(new QTabWidget), m_python(new QPlainTextEdit),
+      m_scriptTabs(new CompactTabs), m_python(new QPlainTextEdit),
       m_savePython(new QPushButton(tr("Save as…")))
 {
     for (const auto &s : scenarios())
@@ -144,8 +193,6 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     m_editor->setObjectName(QStringLiteral("script-editor"));
     m_editor->setPlainText(m_session->script());
     m_editor->setToolTip(tr("One declaration or one thread per line; Run starts it"));
-    m_editor->setMinimumHeight(m_editor->fontMetrics().lineSpacing() * 7 + 12);
-    m_editor->setMaximumHeight(m_editor->fontMetrics().lineSpacing() * 11 + 12);
     m_preset->addItem(tr("Load a preset…"), QString());
     for (const auto &p : scriptPresets())
         m_preset->addItem(QString::fromStdString(p.title), QString::fromStdString(p.id));
@@ -168,12 +215,12 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     m_scriptError->setObjectName(QStringLiteral("script-errors"));
     m_scriptError->setWordWrap(true);
     m_scriptError->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_scriptError->setStyleSheet(QStringLiteral("color: #c81e1e;"));
+    styleErrors();
     m_scriptError->hide();
     auto *side = new QVBoxLayout;
     side->setContentsMargins(0, 0, 0, 0);
     side->addWidget(m_preset);
-    side->addWidget(help, 1);
+    side->addWidget(new HelpScroll(help), 1);
     // The Python tab: the same program for CPython, to read beside the script or save.
     m_python->setObjectName(QStringLiteral("python-twin"));
     m_python->setReadOnly(true);
@@ -201,8 +248,7 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     m_scriptTabs->setAccessibleName(tr("Script and Python twin"));
     m_scriptTabs->addTab(m_editor, tr("Script"));
     m_scriptTabs->addTab(pythonPage, tr("Python"));
-    m_scriptTabs->setMaximumHeight(m_editor->maximumHeight() +
-                                   m_scriptTabs->tabBar()->sizeHint().height() + 8);
+    sizeEditor();
     auto *editorCol = new QVBoxLayout;
     editorCol->setContentsMargins(0, 0, 0, 0);
     editorCol->addWidget(m_scriptTabs);
@@ -422,14 +468,43 @@ void RunBar::refresh()
         const Summary &s = m_session->summary();
         const QString end = summaryText(s).toHtmlEscaped();
         const QString colour = (s.deadlock || s.error)
-                                   ? wb::ui::stateColor("blocked").name()
-                                   : QPalette().color(QPalette::WindowText).name();
+                                   ? inks(palette()).error.name()
+                                   : palette().color(QPalette::WindowText).name();
         text = tr("%1 ended after %2 events: <span style='color:%3'>%4</span>. <i>%5</i>")
                    .arg(what)
                    .arg(events)
                    .arg(colour, end, lesson);
     }
     m_status->setText(text);
+}
+
+void RunBar::sizeEditor()
+{
+    // Six lines at least (every preset fits) and its scroll bar, eleven at most.
+    const int line = m_editor->fontMetrics().lineSpacing();
+    const int bar = m_editor->horizontalScrollBar()->sizeHint().height();
+    m_editor->setMinimumHeight(line * 6 + bar + 10);
+    m_editor->setMaximumHeight(line * 11 + bar + 10);
+    m_scriptTabs->setMaximumHeight(m_editor->maximumHeight() +
+                                   m_scriptTabs->tabBar()->sizeHint().height() + 8);
+}
+
+void RunBar::styleErrors()
+{
+    m_scriptError->setStyleSheet(QStringLiteral("color: %1;").arg(inks(palette()).error.name()));
+}
+
+void RunBar::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        // The error colours are the palette's: the status line is written again in them.
+        styleErrors();
+        refresh();
+    } else if (event->type() == QEvent::FontChange) {
+        // Once the editor has its new font too (presentation mode scales it on its own).
+        QTimer::singleShot(0, this, &RunBar::sizeEditor);
+    }
 }
 
 void RunBar::rebuildChoices()

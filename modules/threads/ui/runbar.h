@@ -54,7 +54,12 @@ public:
 signals:
     void scenarioSelected(const QString &id);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void styleErrors(); // the script errors' colour, from the palette in use
+    void sizeEditor();  // the editor's height in lines of its font
     void refresh();
     void rebuildChoices();
     void showScriptPanel();

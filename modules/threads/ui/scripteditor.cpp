@@ -1,6 +1,7 @@
 #include "scripteditor.h"
 #include "timelineview.h"
 
+#include <QEvent>
 #include <QFontDatabase>
 #include <QPainter>
 #include <QTextBlock>
@@ -65,8 +66,12 @@ void ScriptEditor::replaceText(const QString &text)
 
 int ScriptEditor::lineNumberWidth() const
 {
+    // The line number, and room on its left for the thread on that line ("T1").
     const int digits = QString::number(std::max(1, blockCount())).size();
-    return 12 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * std::max(2, digits);
+    QFont bold = font();
+    bold.setBold(true);
+    return 16 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * std::max(2, digits) +
+           QFontMetrics(bold).horizontalAdvance(QStringLiteral("T9"));
 }
 
 void ScriptEditor::resizeEvent(QResizeEvent *event)
@@ -76,10 +81,25 @@ void ScriptEditor::resizeEvent(QResizeEvent *event)
     m_margin->setGeometry(r.left(), r.top(), lineNumberWidth(), r.height());
 }
 
+void ScriptEditor::changeEvent(QEvent *event)
+{
+    QPlainTextEdit::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        updateSelections(); // the tints and the underline are the palette's
+        m_margin->update();
+    } else if (event->type() == QEvent::FontChange) {
+        setViewportMargins(lineNumberWidth(), 0, 0, 0);
+    }
+}
+
 void ScriptEditor::paintLineNumbers(QPaintEvent *event)
 {
     QPainter p(m_margin);
-    p.fillRect(event->rect(), palette().color(QPalette::AlternateBase));
+    const QPalette pal = palette();
+    p.fillRect(event->rect(), pal.color(QPalette::AlternateBase));
+    const Inks ink = inks(pal);
+    QFont bold = font();
+    bold.setBold(true);
     QTextBlock block = firstVisibleBlock();
     int top = qRound(blockBoundingGeometry(block).translated(contentOffset()).top());
     while (block.isValid() && top <= event->rect().bottom()) {
@@ -88,9 +108,17 @@ void ScriptEditor::paintLineNumbers(QPaintEvent *event)
             const int line = block.blockNumber() + 1;
             const bool error = std::any_of(m_errors.begin(), m_errors.end(),
                                            [&](const auto &e) { return e.first == line; });
-            p.setPen(error ? QColor(200, 30, 30) : palette().color(QPalette::PlaceholderText));
+            p.setPen(error ? ink.error : ink.muted);
+            p.setFont(font());
             p.drawText(0, top, m_margin->width() - 6, height, Qt::AlignRight | Qt::AlignVCenter,
                        QString::number(line));
+            // The thread on this line, by name as well as by the line's tint.
+            if (const auto it = m_threadLines.find(line); it != m_threadLines.end()) {
+                p.setPen(threadInk(it->second, pal));
+                p.setFont(bold);
+                p.drawText(3, top, m_margin->width(), height, Qt::AlignLeft | Qt::AlignVCenter,
+                           threadLabel(it->second));
+            }
         }
         block = block.next();
         top += height;
@@ -103,6 +131,7 @@ void ScriptEditor::setThreadLines(const std::map<int, int> &lineToThread)
         return;
     m_threadLines = lineToThread;
     updateSelections();
+    m_margin->update();
 }
 
 void ScriptEditor::setErrorMarks(const QList<QPair<int, int>> &lineColumns)
@@ -120,9 +149,7 @@ void ScriptEditor::updateSelections()
         if (!block.isValid())
             continue;
         QTextEdit::ExtraSelection s;
-        QColor c = threadColor(thread);
-        c.setAlpha(60);
-        s.format.setBackground(c);
+        s.format.setBackground(threadTint(thread, palette()));
         s.format.setProperty(QTextFormat::FullWidthSelection, true);
         s.cursor = QTextCursor(block);
         out << s;
@@ -132,7 +159,7 @@ void ScriptEditor::updateSelections()
         if (!block.isValid())
             continue;
         QTextEdit::ExtraSelection s;
-        s.format.setUnderlineColor(QColor(200, 30, 30));
+        s.format.setUnderlineColor(inks(palette()).error);
         s.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
         s.cursor = QTextCursor(block);
         const int from = std::clamp(column - 1, 0, std::max(0, block.length() - 1));

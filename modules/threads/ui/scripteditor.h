@@ -1,7 +1,7 @@
 #pragma once
 // The playground's script editor: a plain-text editor with line numbers in a margin, the
 // lines of a parse error underlined in red, and the line each live thread is on (at the
-// trace cursor) tinted in that thread's colour.
+// trace cursor) tinted in that thread's colour and named ("T1") in the margin.
 
 #include <QPlainTextEdit>
 
@@ -27,6 +27,7 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void updateSelections();

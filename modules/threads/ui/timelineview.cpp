@@ -94,9 +94,62 @@ QPixmap stateSwatch(ThreadState state, QSize size)
                                     all.width(), size.height() * 0.36)
                            : all;
     p.fillRect(bar, stateBrush(state));
-    p.setPen(QPen(stateColor(state).darker(140), 1));
+    p.setPen(QPen(stateOutline(state, QPalette()), 1));
     p.drawRect(bar);
     return pix;
+}
+
+namespace {
+
+QColor blend(const QColor &top, const QColor &bottom, double alpha)
+{
+    return QColor::fromRgbF(bottom.redF() + (top.redF() - bottom.redF()) * alpha,
+                            bottom.greenF() + (top.greenF() - bottom.greenF()) * alpha,
+                            bottom.blueF() + (top.blueF() - bottom.blueF()) * alpha);
+}
+
+} // namespace
+
+QColor opaqueRole(const QPalette &palette, QPalette::ColorRole role)
+{
+    const QColor c = palette.color(role);
+    return blend(c, palette.color(QPalette::Base), c.alphaF());
+}
+
+QColor readableInk(const QColor &color, const QPalette &palette)
+{
+    // The three backgrounds are alike in lightness, so each step moves the colour the same way.
+    QColor c = color;
+    for (auto role : {QPalette::Base, QPalette::AlternateBase, QPalette::Window})
+        c = wb::ui::readableOn(c, opaqueRole(palette, role));
+    return c;
+}
+
+Inks inks(const QPalette &palette)
+{
+    Inks k;
+    k.text = palette.color(QPalette::Text);
+    k.muted = readableInk(opaqueRole(palette, QPalette::PlaceholderText), palette);
+    k.grid = readableInk(opaqueRole(palette, QPalette::Mid), palette);
+    k.release = readableInk(wb::ui::stateColor("accent"), palette);
+    k.notify = readableInk(wb::ui::stateColor("waiting"), palette);
+    k.error = readableInk(wb::ui::stateColor("blocked"), palette);
+    return k;
+}
+
+QColor threadInk(int number, const QPalette &palette)
+{
+    return readableInk(threadColor(number), palette);
+}
+
+QColor stateOutline(ThreadState state, const QPalette &palette)
+{
+    return readableInk(stateColor(state), palette);
+}
+
+QColor threadTint(int writer, const QPalette &palette)
+{
+    return blend(threadColor(writer), opaqueRole(palette, QPalette::Base), 0.27);
 }
 
 namespace {
@@ -146,7 +199,8 @@ QColor futureVeil(const QPalette &pal)
 // One entry of the legend under the lanes, placed by legendLayout().
 struct LegendEntry
 {
-    enum Kind { State, Future, Text } kind = Text;
+    // A state's swatch, the veil after the cursor, an arrow (solid or dashed), or words.
+    enum Kind { State, Future, Arrow, DashedArrow, Text } kind = Text;
     ThreadState state = ThreadState::Running;
     QString text;
     QColor colour;
@@ -326,8 +380,10 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const QPalette pal = palette();
-    const QColor text = pal.color(QPalette::Text);
-    const QColor faded = pal.color(QPalette::PlaceholderText);
+    // Taken here, not once: a palette switch changes them.
+    const Inks ink = inks(pal);
+    const QColor text = ink.text;
+    const QColor faded = ink.muted;
     const QFontMetrics fm(font());
     const QFont small = smallFont();
     const QFontMetrics sfm(small);
@@ -356,8 +412,8 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     const bool drawArrows = visibleArrows <= 600;
 
     // The legend first: how many lines it takes decides the height left for the lanes.
-    const QColor releaseColour = wb::ui::stateColor("accent");
-    const QColor notifyColour = wb::ui::stateColor("waiting").darker(115);
+    const QColor releaseColour = ink.release;
+    const QColor notifyColour = ink.notify;
     QList<LegendEntry> legend;
     auto stateEntry = [&](ThreadState s, const QString &name) {
         LegendEntry e;
@@ -372,8 +428,8 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     stateEntry(ThreadState::Sleeping, tr("sleeping"));
     stateEntry(ThreadState::Done, tr("done"));
     if (drawArrows) {
-        legend << LegendEntry{LegendEntry::Text, {}, tr("→ release wakes"), releaseColour, {}}
-               << LegendEntry{LegendEntry::Text, {}, tr("→ notify wakes"), notifyColour, {}};
+        legend << LegendEntry{LegendEntry::Arrow, {}, tr("release wakes"), releaseColour, {}}
+               << LegendEntry{LegendEntry::DashedArrow, {}, tr("notify wakes"), notifyColour, {}};
     } else {
         legend << LegendEntry{LegendEntry::Text,
                               {},
@@ -410,7 +466,7 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     p.drawText(QRectF(8, axisY, labelWidth() - 12, sfm.height()), Qt::AlignLeft, tr("step →"));
     for (double v = std::ceil(first / step) * step; v <= last; v += step) {
         const double x = xOf(v);
-        p.setPen(QPen(pal.color(QPalette::Mid), 0.5, Qt::DotLine));
+        p.setPen(QPen(ink.grid, 1, Qt::DotLine));
         p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()));
         p.setPen(faded);
         p.drawText(QRectF(x - labelGap / 2, axisY, labelGap, sfm.height()), Qt::AlignCenter,
@@ -427,6 +483,13 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
             const QRectF sw(box.left(), box.center().y() - swatchH / 2.0, swatchW, swatchH);
             if (e.kind == LegendEntry::State) {
                 p.drawPixmap(sw.topLeft(), stateSwatch(e.state, sw.size().toSize()));
+            } else if (e.kind == LegendEntry::Arrow || e.kind == LegendEntry::DashedArrow) {
+                // A piece of the arrow as the lanes draw it: solid or dashed, with its head.
+                const QPointF a(sw.left(), sw.center().y()), b(sw.right(), sw.center().y());
+                p.setPen(QPen(e.colour, 1.6 * scale,
+                              e.kind == LegendEntry::DashedArrow ? Qt::DashLine : Qt::SolidLine));
+                p.drawLine(a, b - QPointF(3 * scale, 0));
+                drawArrowHead(p, b, a, e.colour, 6 * scale);
             } else {
                 p.drawPixmap(sw.topLeft(), stateSwatch(ThreadState::Running, sw.size().toSize()));
                 p.fillRect(sw, futureVeil(pal));
@@ -452,6 +515,7 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     const double laneH = std::min(fm.height() * 8.0, r.height() / lanes);
     const double barH = std::clamp(laneH * 0.55, 6.0, fm.height() * 3.0);
     std::map<int, double> laneY; // centre of each lane
+    QVector<QLineF> pastTicks, futureTicks;
     int row = 0;
     p.save();
     p.setClipRect(r.adjusted(-2, -2, 2, 2));
@@ -499,14 +563,14 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
             p.fillRect(QRectF(x0, cy - h / 2, x1 - x0, h), stateBrush(it->state));
             ++m_painted;
         }
-        // Event ticks, when there is room to tell them apart.
+        // Event ticks, when there is room to tell them apart (drawn after the veil below).
         if (xOf(1) - xOf(0) >= 4) {
             auto e = std::lower_bound(lane.events.begin(), lane.events.end(),
                                       static_cast<qint64>(std::floor(first)));
-            p.setPen(QPen(text, 1));
             for (; e != lane.events.end() && *e <= last; ++e) {
                 const double x = xOf(*e + 0.5);
-                p.drawLine(QPointF(x, cy - barH / 2 - 3 * scale), QPointF(x, cy - barH / 2 + 1));
+                (*e < cursor ? pastTicks : futureTicks)
+                    << QLineF(x, cy - barH / 2 - 3 * scale, x, cy - barH / 2 + 1);
             }
         }
     }
@@ -517,13 +581,14 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
             if (a->from > last || !laneY.count(a->fromThread) || !laneY.count(a->toThread))
                 continue;
             const QColor c = a->notify ? notifyColour : releaseColour;
+            const Qt::PenStyle style = a->notify ? Qt::DashLine : Qt::SolidLine;
             const double y0 = laneY[a->fromThread], y1 = laneY[a->toThread];
             const QPointF p0(xOf(a->from + 0.5), y0 + (y1 > y0 ? barH / 2 : -barH / 2));
             const QPointF p1(xOf(a->to + 0.5), y1 + (y1 > y0 ? -barH / 2 : barH / 2));
             QPainterPath path(p0);
             const double bend = std::clamp((p1.x() - p0.x()) * 0.5, 8.0, 60.0);
             path.cubicTo(p0 + QPointF(bend, 0), p1 - QPointF(bend, 0), p1);
-            p.setPen(QPen(c, 1.6 * scale));
+            p.setPen(QPen(c, 1.6 * scale, style));
             p.drawPath(path);
             drawArrowHead(p, p1, p1 - QPointF(bend * 0.3, y1 > y0 ? -bend * 0.3 : bend * 0.3), c,
                           7 * scale);
@@ -536,7 +601,7 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
         if (d < first - 1 || d > last)
             continue;
         const double x = xOf(d + 0.5);
-        p.setPen(QPen(wb::ui::stateColor("blocked"), 2 * scale, Qt::DashLine));
+        p.setPen(QPen(ink.error, 2 * scale, Qt::DashLine));
         p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()));
         p.setFont(bold);
         const QString word = tr("deadlock");
@@ -550,6 +615,11 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     const double xc = std::clamp(xOf(cursor), r.left() - 2, r.right() + 2);
     if (xc < r.right() + 2)
         p.fillRect(QRectF(xc, r.top() - 2, r.right() + 2 - xc, r.height() + 4), futureVeil(pal));
+    // The ticks over the veil: those still to come in the muted colour, readable all the same.
+    p.setPen(QPen(text, 1));
+    p.drawLines(pastTicks);
+    p.setPen(QPen(faded, 1));
+    p.drawLines(futureTicks);
 
     // The cursor.
     if (cursor >= first - 1 && cursor <= last + 1) {
@@ -568,7 +638,7 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
         m_labelRects.emplace_back(number, QRectF(0, y - laneH / 2, lw, laneH));
         const auto st = state.threads.find(number);
         p.setFont(bold);
-        p.setPen(threadColor(number));
+        p.setPen(threadInk(number, pal));
         const QString badgeText = threadLabel(number);
         const double top =
             twoLines ? y - (fm.height() + sfm.height()) / 2.0 : y - fm.height() / 2.0;
@@ -701,10 +771,8 @@ QVariant ConsoleModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole)
         return line.text;
     if (role == Qt::ForegroundRole && line.thread > 0) {
-        // The writer's colour, deepened on the light palette and lifted on the dark one so
-        // the text keeps its contrast.
-        const QColor c = threadColor(line.thread);
-        return wb::ui::currentTheme() == wb::ui::Theme::Dark ? c.lighter(150) : c.darker(150);
+        // The writer's colour, deepened or lifted until it reads on the palette in use.
+        return threadInk(line.thread, QPalette());
     }
     if (role == Qt::ToolTipRole)
         return tr("step %1, %2")
@@ -745,7 +813,8 @@ FileBytesView::FileBytesView(QWidget *parent) : QWidget(parent)
     setMinimumHeight(QFontMetrics(monoFont()).height() * 3 + 8);
     setAccessibleName(tr("output.txt"));
     setAccessibleDescription(tr("The bytes of output.txt at the cursor, each on the colour of "
-                                "the thread that wrote it"));
+                                "the thread that wrote it; the bytes of even-numbered threads "
+                                "are also underlined"));
 }
 
 QFont FileBytesView::monoFont() const
@@ -797,8 +866,9 @@ void FileBytesView::paintEvent(QPaintEvent *)
     const int cw = std::max(1, fm.horizontalAdvance(QLatin1Char('M')));
     const int ch = fm.height() + 2;
     const int columns = std::max(8, (width() - 8) / cw);
+    const QColor text = palette().color(QPalette::Text);
     if (m_bytes.empty()) {
-        p.setPen(palette().color(QPalette::PlaceholderText));
+        p.setPen(inks(palette()).muted);
         p.drawText(rect().adjusted(4, 4, -4, -4), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
                    tr("(empty: nobody has written yet)"));
         return;
@@ -807,11 +877,12 @@ void FileBytesView::paintEvent(QPaintEvent *)
         const int col = static_cast<int>(i) % columns, line = static_cast<int>(i) / columns;
         const QRect cell(4 + col * cw, 4 + line * ch, cw, ch);
         const int writer = i < m_writers.size() ? m_writers[i] : 0;
-        QColor bg = threadColor(writer);
-        bg.setAlpha(70);
-        p.fillRect(cell, bg);
-        p.setPen(palette().color(QPalette::Text));
+        p.fillRect(cell, threadTint(writer, palette()));
+        p.setPen(text);
         p.drawText(cell, Qt::AlignCenter, QString(QLatin1Char(m_bytes[i])));
+        // Not by colour alone: every second thread's bytes are underlined too.
+        if (writer > 0 && writer % 2 == 0)
+            p.drawLine(cell.left(), cell.bottom() - 1, cell.right(), cell.bottom() - 1);
     }
 }
 
@@ -934,7 +1005,7 @@ public:
     QSize sizeHint() const override
     {
         QSize hint = QSplitter::sizeHint();
-        hint.setHeight(minimumSizeHint().height() + fontMetrics().height() * 4);
+        hint.setHeight(minimumSizeHint().height() + fontMetrics().height() * 2);
         return hint;
     }
 };
@@ -959,7 +1030,8 @@ TimelinePage::TimelinePage(std::shared_ptr<ThreadsSession> session, QWidget *par
     m_consoleView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_consoleView->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     m_consoleView->setMinimumHeight(m_consoleView->fontMetrics().lineSpacing() * 3 + 8);
-    m_fileTitle->setText(tr("<b>output.txt</b> — each byte on its writer's colour"));
+    m_fileTitle->setText(
+        tr("<b>output.txt</b> — each byte on its writer's colour, T2's also underlined"));
     m_fileTitle->setWordWrap(true);
 
     auto *consoleTitle = new QLabel(tr("<b>Console</b> (up to the cursor)"));

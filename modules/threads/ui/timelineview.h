@@ -9,6 +9,7 @@
 #include "workbench/ui/modulepage.h"
 
 #include <QAbstractListModel>
+#include <QPalette>
 
 #include <memory>
 
@@ -34,6 +35,32 @@ QColor stateColor(ThreadState state);
 QBrush stateBrush(ThreadState state);
 // A legend swatch of `state`, `size` large, filled as the lanes and bars are.
 QPixmap stateSwatch(ThreadState state, QSize size);
+
+// `color` made readable as text or a line on every background the threads views draw on
+// (the palette's Base, AlternateBase and Window): a contrast of at least 4.5:1 on each.
+QColor readableInk(const QColor &color, const QPalette &palette);
+// The colours the threads views draw text and lines with, from the palette and the theme's
+// state colours in use: taken at paint time, so a palette switch is followed. Each keeps
+// 4.5:1 against Base, AlternateBase and Window.
+struct Inks
+{
+    QColor text;
+    QColor muted;   // secondary text: axis numbers, empty notes, idle rows
+    QColor grid;    // the timeline's step lines, the inspector's cards
+    QColor release; // a release's wake-up arrow
+    QColor notify;  // a notify's wake-up arrow (also dashed)
+    QColor error;   // deadlocks, script errors
+};
+Inks inks(const QPalette &palette);
+// Thread `number`'s colour as text (console lines, lane labels).
+QColor threadInk(int number, const QPalette &palette);
+// The outline drawn around a bar or swatch filled with stateBrush(state).
+QColor stateOutline(ThreadState state, const QPalette &palette);
+// The fill of a byte of output.txt written by thread `writer`, and of a script line a thread
+// is on: the thread's colour, light enough that palette Text on it keeps 4.5:1.
+QColor threadTint(int writer, const QPalette &palette);
+// The colour a palette role would show, with any translucency flattened onto Base.
+QColor opaqueRole(const QPalette &palette, QPalette::ColorRole role);
 
 class TimelineCanvas : public QWidget
 {
