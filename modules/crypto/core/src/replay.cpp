@@ -11,11 +11,6 @@ namespace wb::crypto {
 
 namespace {
 
-template <class... Fs> struct Overloaded : Fs...
-{
-    using Fs::operator()...;
-};
-
 // The initial chaining values (RFC 1320/1321, FIPS 180-4): the trace records chaining values
 // only after each block, so the registers before the first step come from here.
 std::vector<std::uint32_t> initialChaining(const std::string &alg)
@@ -35,7 +30,7 @@ std::vector<std::uint32_t> initialChaining(const std::string &alg)
 void applyHashEvent(HashReplayState &s, const wb::Event &e)
 {
     using namespace events;
-    const Overloaded apply{
+    const wb::Overloaded apply{
         [&](const Block &b) {
             s.blockIndex = static_cast<std::int64_t>(b.index);
             s.block = b.bytes;
@@ -96,7 +91,7 @@ void applyHashEvent(HashReplayState &s, const wb::Event &e)
 void applyDesEvent(DesReplayState &s, const wb::Event &e)
 {
     using namespace events;
-    const Overloaded apply{
+    const wb::Overloaded apply{
         [&](const DesSubkey &k) {
             if (k.round == 1)
                 s.subkeys.clear();
@@ -145,7 +140,7 @@ void applyArc4Event(Arc4ReplayState &s, const wb::Event &e)
         for (int n = 0; n < 256; ++n)
             s.s[n] = std::uint8_t(n);
     }
-    const Overloaded apply{
+    const wb::Overloaded apply{
         [&](const Arc4Ksa &k) {
             s.phase = Arc4ReplayState::Phase::KeySchedule;
             s.i = k.i;

@@ -9,11 +9,6 @@ namespace wb::list {
 
 namespace {
 
-template <class... Fs> struct Overloaded : Fs...
-{
-    using Fs::operator()...;
-};
-
 // memmove semantics on the slot array: overlapping ranges copy as if through a buffer, and
 // the source slots keep their old pointers.
 void moveSlots(std::vector<std::uint64_t> &slots, std::int64_t from, std::int64_t to,
@@ -48,7 +43,7 @@ void applyListEvent(ListViewState &s, const wb::Event &e)
     s.stored = -1;
     ListEvents::visit(
         e,
-        Overloaded{
+        wb::Overloaded{
             [&](const New &n) {
                 s = ListViewState{};
                 s.policy = n.policy;
@@ -149,7 +144,7 @@ void applySortEvent(SortViewState &s, const wb::Event &e)
     };
     SortEvents::visit(
         e,
-        Overloaded{
+        wb::Overloaded{
             [&](const SortBegin &b) {
                 s = SortViewState{};
                 s.policy = b.policy;

@@ -23,11 +23,6 @@ std::string MessagingState::routingKeyOf(std::uint64_t msg) const
 
 namespace {
 
-template <class... Fs> struct Overloaded : Fs...
-{
-    using Fs::operator()...;
-};
-
 void addMove(MessagingState &s, const wb::Event &e, MoveKind kind, std::uint64_t msg,
              std::string queue = {}, std::string consumer = {}, bool redelivered = false)
 {
@@ -179,7 +174,7 @@ void applyMessagingEvent(MessagingState &s, const wb::Event &e)
     using namespace events;
     ++s.events;
     MessagingEvents::visit(
-        e, Overloaded{
+        e, wb::Overloaded{
                [&](const Publish &p) {
                    auto &m = s.messages[p.msg];
                    m.routingKey = p.routingKey;

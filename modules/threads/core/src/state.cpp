@@ -9,11 +9,6 @@ namespace wb::threads {
 
 namespace {
 
-template <class... Fs> struct Overloaded : Fs...
-{
-    using Fs::operator()...;
-};
-
 // A thread's lane after one of its events: blocked (or waiting, on a condition's waiter
 // lock), sleeping, done, or running.
 ThreadState stateAfter(const events::Blocked &b, ThreadState)
@@ -116,7 +111,7 @@ void applyThreadsEvent(ThreadsState &state, const wb::Event &raw)
                 t.line = raw.where.line;
                 t.lastSeq = static_cast<std::int64_t>(raw.seq);
             }
-            Overloaded{
+            wb::Overloaded{
                 [&](const events::Print &p) { state.console.push_back(p.text); },
                 [&](const events::Write &w) {
                     state.file += w.bytes;

@@ -235,6 +235,14 @@ template <TypedEvent E> std::vector<FieldInfo> fieldInfo()
     return out;
 }
 
+// A set of lambdas as one visitor for EventSet::visit: an overload per event type, a generic
+// one for the rest. (The deduction guide is for compilers without aggregate deduction.)
+template <class... Fs> struct Overloaded : Fs...
+{
+    using Fs::operator()...;
+};
+template <class... Fs> Overloaded(Fs...) -> Overloaded<Fs...>;
+
 // A module's events, for dispatch and for tests that walk every kind:
 //
 //     using ListEvents = wb::EventSet<New, Resize, Store, ...>;

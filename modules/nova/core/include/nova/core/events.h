@@ -464,12 +464,6 @@ template <class... A, class... B> struct Joined<EventSet<A...>, EventSet<B...>>
 // a packet, so in a launch's trace "return" is the broker's.
 using NovaEvents = detail::Joined<CoreEvents, LaunchEvents>::type;
 
-// A set of lambdas as one visitor for EventSet::visit: an overload per event type, a generic
-// one for the rest.
-template <class... Fs> struct Overloaded : Fs...
-{
-    using Fs::operator()...;
-};
-template <class... Fs> Overloaded(Fs...) -> Overloaded<Fs...>;
+using wb::Overloaded;
 
 } // namespace wb::nova::events
