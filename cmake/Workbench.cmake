@@ -139,3 +139,57 @@ function(workbench_requires_rabbitmq)
     endforeach()
     set_property(GLOBAL PROPERTY WB_NEEDS_RABBITMQ ON)
 endfunction()
+
+# workbench_add_fuzz_target(<prefix> <target> LIB <library>)
+# A fuzz target fuzz_<target>.cpp (in the calling folder, defining LLVMFuzzerTestOneInput and
+# checking invariants with FUZZ_CHECK from tests/fuzz/fuzz_support.h), seeded from
+# corpus/<target>/. It is built twice:
+# - <prefix>_fuzz_regress_<target> (any compiler, always): tests/fuzz/regression_main.cpp
+#   feeds it every seed plus seeded mutations of them; registered with CTest as
+#   <prefix>_fuzz_<target>, labelled unit (so it also runs in the sanitizer stage) and fuzz;
+# - <prefix>_fuzz_<target> (WB_BUILD_FUZZERS=ON, clang only): the libFuzzer binary, in
+#   <build>/fuzz. scripts/fuzz.sh builds and runs these. The library under test must be
+#   instrumented too: see workbench_instrument_for_fuzzing.
+function(workbench_add_fuzz_target prefix target)
+    cmake_parse_arguments(F "" "LIB" "" ${ARGN})
+    set(shared ${CMAKE_SOURCE_DIR}/tests/fuzz)
+    set(driver ${prefix}_fuzz_regress_${target})
+    add_executable(${driver} fuzz_${target}.cpp ${shared}/regression_main.cpp)
+    target_include_directories(${driver} PRIVATE ${shared})
+    target_link_libraries(${driver} PRIVATE ${F_LIB})
+    set_target_properties(${driver} PROPERTIES AUTOMOC OFF
+                          RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+    add_test(NAME ${prefix}_fuzz_${target}
+             COMMAND ${driver} ${CMAKE_CURRENT_SOURCE_DIR}/corpus/${target})
+    set_tests_properties(${prefix}_fuzz_${target} PROPERTIES
+                         LABELS "unit;${prefix};fuzz" TIMEOUT 300)
+    if(NOT WB_BUILD_FUZZERS OR NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+        return()
+    endif()
+    set(fuzzer ${prefix}_fuzz_${target})
+    add_executable(${fuzzer} fuzz_${target}.cpp)
+    target_include_directories(${fuzzer} PRIVATE ${shared})
+    target_compile_options(${fuzzer} PRIVATE -fsanitize=fuzzer ${WB_FUZZ_SANITIZERS})
+    target_link_options(${fuzzer} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_libraries(${fuzzer} PRIVATE ${F_LIB})
+    set_target_properties(${fuzzer} PROPERTIES AUTOMOC OFF
+                          RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
+endfunction()
+
+# Coverage feedback needs the code under test instrumented too, not only the entry points;
+# whatever links the library then needs the sanitizer runtimes. Does nothing unless
+# WB_BUILD_FUZZERS=ON with clang.
+set(WB_FUZZ_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=undefined
+                       -fno-omit-frame-pointer)
+function(workbench_instrument_for_fuzzing library)
+    if(NOT WB_BUILD_FUZZERS)
+        return()
+    endif()
+    if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+        message(WARNING "WB_BUILD_FUZZERS needs clang (libFuzzer); the fuzzers are skipped. "
+                        "scripts/fuzz.sh configures a clang build.")
+        return()
+    endif()
+    target_compile_options(${library} PRIVATE -fsanitize=fuzzer-no-link ${WB_FUZZ_SANITIZERS})
+    target_link_options(${library} INTERFACE -fsanitize=address,undefined)
+endfunction()

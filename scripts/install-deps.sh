@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-l10n-tools
   libqcustomplot-dev libqcustomplot2.1-qt6
-  libssl-dev openssl librabbitmq-dev rabbitmq-server
+  libssl-dev openssl librabbitmq-dev rabbitmq-server zlib1g-dev libgif-dev poppler-utils
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pika xvfb xauth fonts-dejavu-core
   appstream desktop-file-utils dpkg-dev file

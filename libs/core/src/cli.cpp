@@ -180,6 +180,24 @@ std::string Options::valueOr(std::string_view name, std::string fallback) const
     return v ? *v : std::move(fallback);
 }
 
+int writeRecordingOption(const Options &opts, const Recording &recording, bool overwrite,
+                         std::ostream &err)
+{
+    const auto path = opts.value("record");
+    if (!path)
+        return Ok;
+    std::string error;
+    bool usage = false;
+    if (path->empty()) {
+        err << "--record needs a file name (a recording, e.g. run.wbrec)\n";
+        return Usage;
+    }
+    if (writeRecording(*path, recording, overwrite, error, &usage))
+        return Ok;
+    err << "cannot write the recording: " << printable(error) << '\n';
+    return usage ? Usage : Failure;
+}
+
 std::string humanSize(std::uint64_t bytes)
 {
     if (bytes < 1024)

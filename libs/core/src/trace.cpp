@@ -72,14 +72,25 @@ const Event &Trace::append(Event e)
 
 const Event &Trace::appendStamped(Event e, std::int64_t steadyNs)
 {
+    return push(std::move(e), &steadyNs);
+}
+
+const Event &Trace::appendRecorded(Event e)
+{
+    return push(std::move(e), nullptr);
+}
+
+const Event &Trace::push(Event &&e, const std::int64_t *steadyNs)
+{
     std::lock_guard lock(m_mutex);
     if (m_limit && m_events.size() >= m_limit) {
         ++m_dropped;
         return m_events.back();
     }
     e.seq = m_events.size();
-    e.tNs =
-        std::max<std::int64_t>(steadyNs - m_startNs, m_events.empty() ? 0 : m_events.back().tNs);
+    if (steadyNs)
+        e.tNs = std::max<std::int64_t>(*steadyNs - m_startNs,
+                                       m_events.empty() ? 0 : m_events.back().tNs);
     m_events.push_back(std::move(e));
     return m_events.back();
 }

@@ -1,6 +1,10 @@
 #include "workbench/core/cli.h"
 
+#include "scratch.h"
+
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 using namespace wb::cli;
 
@@ -105,4 +109,37 @@ TEST(Registry, FindsModulesById)
     ASSERT_NE(r.find("list"), nullptr);
     EXPECT_EQ(r.find("nope"), nullptr);
     EXPECT_EQ(r.modules().front().id, "crypto");
+}
+
+TEST(RecordOption, WritesOnlyWhenAskedAndKeepsWhatExists)
+{
+    const wb::test::Scratch scratch;
+    const std::string dir = scratch.dir.string();
+    wb::Recording r;
+    r.module = "list";
+    r.view = "sort";
+    auto trace = std::make_shared<wb::Trace>();
+    trace->add("compare", "1 < 2", {{"i", 0}});
+    r.trace = trace;
+    std::ostringstream err;
+
+    wb::cli::Options none;
+    ASSERT_TRUE(none.parse({}, {"record"}, {}));
+    EXPECT_EQ(wb::cli::writeRecordingOption(none, r, false, err), wb::cli::Ok);
+
+    const std::string path = dir + "/run.wbrec";
+    wb::cli::Options opts;
+    ASSERT_TRUE(opts.parse({"--record", path}, {"record"}, {}));
+    EXPECT_EQ(wb::cli::writeRecordingOption(opts, r, false, err), wb::cli::Ok) << err.str();
+    EXPECT_EQ(wb::readRecording(path).trace->size(), 1u);
+    // An existing recording is the user's: kept unless the command's --force says otherwise.
+    EXPECT_EQ(wb::cli::writeRecordingOption(opts, r, false, err), wb::cli::Usage);
+    EXPECT_NE(err.str().find("already exists"), std::string::npos) << err.str();
+    EXPECT_EQ(wb::cli::writeRecordingOption(opts, r, true, err), wb::cli::Ok);
+
+    wb::cli::Options folder;
+    ASSERT_TRUE(folder.parse({"--record", dir}, {"record"}, {}));
+    err.str("");
+    EXPECT_EQ(wb::cli::writeRecordingOption(folder, r, true, err), wb::cli::Usage);
+    EXPECT_NE(err.str().find("cannot write the recording"), std::string::npos) << err.str();
 }

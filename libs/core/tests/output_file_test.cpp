@@ -1,5 +1,7 @@
 #include "workbench/core/output_file.h"
 
+#include "scratch.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -14,16 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Scratch
-{
-    fs::path dir;
-    Scratch()
-    {
-        std::string t = (fs::temp_directory_path() / "wb-output-XXXXXX").string();
-        dir = ::mkdtemp(t.data());
-    }
-    ~Scratch() { fs::remove_all(dir); }
-};
+using wb::test::Scratch;
 
 std::string slurp(const fs::path &p)
 {

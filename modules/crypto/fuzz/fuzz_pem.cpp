@@ -115,7 +115,7 @@ void checkDer(std::uint8_t choice, std::span<const std::uint8_t> der)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    wb::crypto::fuzz::InputReader in(data, size);
+    wb::fuzz::InputReader in(data, size);
     const std::uint8_t choice = in.byte();
     const auto rest = in.rest();
     if (choice % 2 == 0)

@@ -128,7 +128,7 @@ void readArbitraryFile(std::span<const std::uint8_t> content)
     FUZZ_CHECK(wrong == Outcome::Refused);
 }
 
-void sealThenTamper(wb::crypto::fuzz::InputReader &in)
+void sealThenTamper(wb::fuzz::InputReader &in)
 {
     std::size_t offset = in.u16();
     const std::uint8_t mask = in.byte();
@@ -169,7 +169,7 @@ void sealThenTamper(wb::crypto::fuzz::InputReader &in)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    wb::crypto::fuzz::InputReader in(data, size);
+    wb::fuzz::InputReader in(data, size);
     if (in.byte() % 2 == 0)
         readArbitraryFile(in.rest());
     else

@@ -53,7 +53,7 @@ void checkPkcs7(std::span<const std::uint8_t> data, std::size_t blockSize)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
     using namespace wb::crypto;
-    fuzz::InputReader in(data, size);
+    wb::fuzz::InputReader in(data, size);
     const std::uint8_t keyChoice = in.byte();
     const std::size_t chunkSize = in.u16() % 600; // 0 must be refused
     const auto keyBytes = in.take(24);

@@ -12,6 +12,8 @@
 // defines (e.g. "signature invalid"), 2 a usage error, 3 a runtime failure. Errors are one
 // sentence on `err`, saying what to do.
 
+#include "workbench/core/recording.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -117,6 +119,14 @@ std::string printable(std::string_view text, std::size_t limit = 200);
 int readTextFile(const std::string &path, std::size_t limit, std::string_view what,
                  std::string_view expected, std::string &text, std::string &error);
 
+// `--record FILE` on a command that makes a trace: keeps the run as a recording that
+// `workbench --open FILE` shows without running it again (docs/recording-format.md). Does
+// nothing when `opts` has no "record" (declare it among the command's value options). An
+// existing FILE is kept unless `overwrite` (the command's --force). Returns Ok, or Usage (a
+// folder or an existing file as the target) / Failure (the system refused) after one
+// sentence on `err`; nothing half written is left either way.
+int writeRecordingOption(const Options &opts, const Recording &recording, bool overwrite,
+                         std::ostream &err);
 // "512 B", "4.0 KiB", "1.0 GiB": sizes in the sentences above.
 std::string humanSize(std::uint64_t bytes);
 

@@ -99,6 +99,9 @@ public:
     // `steadyNs` (std::chrono::steady_clock, nanoseconds since its epoch) relative to the
     // trace's start, never earlier than the event before it, so times stay in seq order.
     const Event &appendStamped(Event e, std::int64_t steadyNs);
+    // For a trace read back from a recording: e.tNs is kept as it was recorded (e.seq is
+    // still overwritten), so times read back equal the times written.
+    const Event &appendRecorded(Event e);
 
     std::size_t size() const;
     bool empty() const { return size() == 0; }
@@ -117,6 +120,9 @@ public:
     void clear();
 
 private:
+    // Appends under the lock; a null `steadyNs` keeps e.tNs as it is.
+    const Event &push(Event &&e, const std::int64_t *steadyNs);
+
     mutable std::mutex m_mutex;
     std::deque<Event> m_events;
     std::int64_t m_startNs;

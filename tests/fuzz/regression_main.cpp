@@ -5,6 +5,7 @@
 // failure reproduces with the same command.
 //
 //     crypto_fuzz_regress_hex CORPUS_DIR [MUTATIONS_PER_SEED]
+//     core_fuzz_regress_recording CORPUS_DIR [MUTATIONS_PER_SEED]
 //
 // Exit status 0 when every input passed; an invariant failure aborts with the input's
 // description on stderr; 2 for a usage error (missing or empty corpus).

@@ -1,5 +1,5 @@
 #pragma once
-// What every crypto fuzz target shares: an invariant check that aborts (so libFuzzer and the
+// What every fuzz target shares: an invariant check that aborts (so libFuzzer and the
 // regression driver both report the input), and a reader that takes typed values off the
 // front of the fuzz input and never reads past its end.
 
@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         }                                                                                         \
     } while (0)
 
-namespace wb::crypto::fuzz {
+namespace wb::fuzz {
 
 class InputReader
 {
@@ -53,4 +53,4 @@ private:
     std::size_t m_at = 0;
 };
 
-} // namespace wb::crypto::fuzz
+} // namespace wb::fuzz
