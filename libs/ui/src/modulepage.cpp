@@ -15,6 +15,13 @@ QList<SourceHighlight> ModulePage::sourceHighlights() const
                             static_cast<int>(e->where.line), QColor(), QString()}};
 }
 
+bool ModulePage::showRecording(const wb::Recording &, QString *error)
+{
+    if (error)
+        *error = tr("this view does not show recordings");
+    return false;
+}
+
 QString readTextResource(const QString &path)
 {
     QFile f(path);

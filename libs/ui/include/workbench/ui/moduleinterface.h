@@ -47,5 +47,5 @@ public:
 // Bumped whenever an exported libs/ui class changes (a signal, a virtual, a member): the
 // shell then refuses a plugin built against the old headers by name, instead of loading it.
 // tests/guards/check_sdk_iid.py fails when the headers change and this does not.
-#define WbModuleInterface_iid "org.internals-workbench.ModuleInterface/1.2"
+#define WbModuleInterface_iid "org.internals-workbench.ModuleInterface/1.3"
 Q_DECLARE_INTERFACE(wb::ui::ModuleInterface, WbModuleInterface_iid)

@@ -3,6 +3,8 @@
 // panes need from it (a step controller for the transport bar, lesson text, the core source
 // files to show, and the lines to highlight at the cursor).
 
+#include "workbench/core/recording.h"
+
 #include <QColor>
 #include <QList>
 #include <QString>
@@ -37,6 +39,15 @@ public:
     virtual QList<SourceHighlight> sourceHighlights() const;
     // Called before the page is destroyed or hidden for good: stop live work, join threads.
     virtual void shutdown() {}
+
+    // --- recordings: File > Save Recording…, Open Recording…, `workbench --open FILE` ---
+    // What this view would keep of the run it shows: the settings that produced it, the
+    // trace and the cursor (the shell adds the module's and the view's ids). A recording
+    // without a trace means there is nothing to keep.
+    virtual wb::Recording recording() const { return {}; }
+    // Shows `recording` (made by this view) without running anything. It checks every event
+    // before showing any: false, with a sentence in *error, leaves the page as it was.
+    virtual bool showRecording(const wb::Recording &recording, QString *error);
 
 signals:
     // The lesson, the source list or the highlights changed: the shell re-reads them.
