@@ -258,10 +258,15 @@ QList<bool> LessonView::chooseCards(int width) const
 
 void LessonView::render()
 {
+    // The lesson is built in a document of its own, which nothing lays out yet: fixing the
+    // code spans and turning tables into cards are then plain edits, and the text is laid
+    // out once, when the pane takes the finished document.
     QScrollBar *bar = verticalScrollBar();
     const double place = bar->maximum() > 0 ? double(bar->value()) / bar->maximum() : 0.0;
-    setMarkdown(m_markdown);
-    QTextDocument *doc = document();
+    auto *doc = new QTextDocument(this);
+    doc->setDefaultFont(font());
+    doc->setDocumentMargin(document()->documentMargin());
+    doc->setMarkdown(m_markdown);
     letCodeFollowTheText(doc);
     const QList<QTextTable *> tables = tablesOf(doc);
     m_tableWidths.clear();
@@ -272,7 +277,14 @@ void LessonView::render()
     for (qsizetype i = tables.size() - 1; i >= 0; --i)
         if (m_asCards[i])
             replaceWithCards(tables[i], palette(), spacing);
-    document()->setModified(false);
+    doc->setModified(false);
+    // The pane's first document belongs to its text control, which deletes it on the
+    // switch; the ones made here belong to the pane.
+    QTextDocument *old = document();
+    const bool ours = old->parent() == this;
+    setDocument(doc);
+    if (ours)
+        delete old;
     bar->setValue(qRound(place * bar->maximum()));
 }
 
