@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include "crypto/core/des.h"
+#include "crypto/core/events.h"
 
 #include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
@@ -422,7 +423,8 @@ QSize ImageLeak::minimumSizeHint() const
 // The page
 
 CipherPage::CipherPage(QWidget *parent)
-    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_canvas(new DesCanvas),
+    : SessionPage(std::make_shared<wb::ui::TraceSession>(), parent),
+      m_state(*traceSession(), applyDesEvent, {}, 64), m_canvas(new DesCanvas),
       m_modes(new ModesCanvas), m_image(new ImageLeak), m_table(new wb::ui::TraceTable)
 {
     auto makeError = [] {
@@ -527,9 +529,7 @@ CipherPage::CipherPage(QWidget *parent)
         emit highlightsChanged();
     });
 
-    m_table->setController(m_controller);
-    connect(m_controller, &wb::ui::StepController::positionChanged, this, &CipherPage::redraw);
-    connect(m_controller, &wb::ui::StepController::traceReplaced, this, &CipherPage::redraw);
+    m_table->setController(SessionPage::controller());
     connect(m_key, &QLineEdit::textChanged, this, [this] {
         rerun();
         rerunModes();
@@ -548,14 +548,10 @@ CipherPage::CipherPage(QWidget *parent)
 
 wb::ui::StepController *CipherPage::controller() const
 {
-    return m_tabs->currentIndex() == 0 ? m_controller : nullptr;
+    return m_tabs->currentIndex() == 0 ? SessionPage::controller() : nullptr;
 }
 
-CipherPage::~CipherPage()
-{
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
-}
+CipherPage::~CipherPage() = default;
 
 bool CipherPage::setKeyAndBlock(const QString &keyHex, const QString &blockHex)
 {
@@ -596,23 +592,18 @@ bool CipherPage::rerun()
         auto trace = std::make_shared<wb::Trace>();
         const auto des = DesCipher::des(*key, trace.get());
         m_ciphertext = des.encryptBlock(loadBlock(block->data()), trace.get());
-        m_controller->setTrace(nullptr);
-        m_replayer.reset();
-        m_trace = trace;
-        m_replayer = std::make_unique<wb::Replayer<DesReplayState>>(*m_trace, DesReplayState{},
-                                                                    applyDesEvent, 64);
+        m_error->clear();
+        m_error->hide();
+        m_result->setText(tr("→ ciphertext %1").arg(hexWord(m_ciphertext, 16)));
+        // Open on round 1: the first full Feistel round.
+        const auto round1 = trace->findNext(events::DesRound::kind, 0);
+        traceSession()->show(std::move(trace), round1 ? qsizetype(*round1 + 1) : 0);
+        return true;
     } catch (const CryptoError &e) {
         m_error->setText(QString::fromUtf8(e.what()));
         m_error->show();
         return false;
     }
-    m_error->clear();
-    m_error->hide();
-    m_result->setText(tr("→ ciphertext %1").arg(hexWord(m_ciphertext, 16)));
-    // Open on round 1: the first full Feistel round.
-    const auto round1 = m_trace->findNext("des_round", 0);
-    m_controller->setTrace(m_trace, round1 ? qsizetype(*round1 + 1) : 0);
-    return true;
 }
 
 bool CipherPage::rerunModes()
@@ -646,15 +637,8 @@ bool CipherPage::rerunModes()
         m_modeOutput = hexBytes(out, false);
         std::vector<ModeBlock> blocks;
         for (std::size_t n = 0; n < trace.size(); ++n) {
-            const wb::Event &e = trace.at(n);
-            if (e.kind != "mode_block")
-                continue;
-            auto bytesOf = [&e](const char *k) {
-                return std::get<std::vector<std::uint8_t>>(*e.field(k));
-            };
-            blocks.push_back(
-                {std::uint64_t(e.intField("register")), std::uint64_t(e.intField("cipher_in")),
-                 std::uint64_t(e.intField("cipher_out")), bytesOf("in"), bytesOf("out")});
+            if (auto b = wb::as<events::ModeBlock>(trace.at(n)))
+                blocks.push_back({b->feedback, b->cipherIn, b->cipherOut, b->in, b->out});
         }
         m_modes->setBlocks(mode, blocks);
         // One 8-byte block a group, so a long ciphertext wraps between blocks.
@@ -673,12 +657,12 @@ bool CipherPage::rerunModes()
 
 const DesReplayState &CipherPage::stateAtCursor()
 {
-    return m_replayer->stateAt(static_cast<std::size_t>(m_controller->position()));
+    return m_state.atCursor();
 }
 
-void CipherPage::redraw()
+void CipherPage::refresh()
 {
-    if (!m_replayer)
+    if (!traceSession()->trace())
         return;
     m_canvas->setState(stateAtCursor());
     emit highlightsChanged();

@@ -7,9 +7,7 @@
 #include "crypto/core/modes.h"
 #include "crypto/core/replay.h"
 
-#include "workbench/core/cursor.h"
-#include "workbench/ui/modulepage.h"
-#include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/session.h"
 
 #include <QImage>
 
@@ -85,7 +83,7 @@ private:
     QImage m_plain, m_ecb, m_cbc;
 };
 
-class CipherPage : public wb::ui::ModulePage
+class CipherPage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
@@ -107,16 +105,16 @@ public:
     std::uint64_t ciphertext() const { return m_ciphertext; }
     ImageLeak *imageLeak() const { return m_image; }
 
+protected:
+    void refresh() override;
+
 private:
     bool rerun();
     bool rerunModes();
-    void redraw();
 
-    std::shared_ptr<wb::Trace> m_trace;
-    std::unique_ptr<wb::Replayer<DesReplayState>> m_replayer;
+    wb::ui::SessionState<DesReplayState> m_state;
     std::uint64_t m_ciphertext = 0;
     QString m_modeOutput;
-    wb::ui::StepController *m_controller;
     DesCanvas *m_canvas;
     ModesCanvas *m_modes;
     ImageLeak *m_image;

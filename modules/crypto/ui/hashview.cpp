@@ -1,6 +1,8 @@
 #include "hashview.h"
 #include "common.h"
 
+#include "crypto/core/events.h"
+
 #include "workbench/ui/plot.h"
 #include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
@@ -345,7 +347,8 @@ int HashCanvas::naturalWidth() const
 // The page
 
 HashPage::HashPage(QWidget *parent)
-    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_canvas(new HashCanvas),
+    : SessionPage(std::make_shared<wb::ui::TraceSession>(), parent),
+      m_state(*traceSession(), applyHashEvent, {}, 256), m_canvas(new HashCanvas),
       m_table(new wb::ui::TraceTable)
 {
     m_input = new QLineEdit(QStringLiteral("abc"));
@@ -443,9 +446,7 @@ HashPage::HashPage(QWidget *parent)
     col->addWidget(m_digests);
     col->addWidget(split, 1);
 
-    m_table->setController(m_controller);
-    connect(m_controller, &wb::ui::StepController::positionChanged, this, &HashPage::redraw);
-    connect(m_controller, &wb::ui::StepController::traceReplaced, this, &HashPage::redraw);
+    m_table->setController(controller());
     connect(m_input, &QLineEdit::textChanged, this, &HashPage::recompute);
     connect(m_format, &QComboBox::currentIndexChanged, this, &HashPage::recompute);
     connect(m_alg, &QComboBox::currentIndexChanged, this, [this] {
@@ -578,12 +579,7 @@ bool HashPage::eventFilter(QObject *watched, QEvent *event)
     return ModulePage::eventFilter(watched, event);
 }
 
-HashPage::~HashPage()
-{
-    // The controller and replayer hold references into the trace; drop them first.
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
-}
+HashPage::~HashPage() = default;
 
 void HashPage::setInput(const QString &text, bool hex)
 {
@@ -647,49 +643,46 @@ void HashPage::retrace()
 {
     const HashAlg alg = stepAlgorithm();
     m_digests->selectRow(int(alg));
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
     const Bytes traced(m_message.begin(),
                        m_message.begin() +
                            std::ptrdiff_t(std::min(m_message.size(), kMaxTracedBytes)));
-    m_trace = std::make_shared<wb::Trace>();
-    const Bytes d = digest(alg, traced, m_trace.get());
+    auto trace = std::make_shared<wb::Trace>();
+    digest(alg, traced, trace.get());
 
     // The padded message from the trace's padding / length (MD2: checksum) events.
     Bytes padded = traced, pad, trailer;
     m_stepPositions.clear();
-    const char *stepKind = alg == HashAlg::Md2 ? "md2_round" : "step";
-    for (std::size_t n = 0; n < m_trace->size(); ++n) {
-        const wb::Event &e = m_trace->at(n);
-        auto bytesOf = [&e](const char *key) {
-            const auto *v = e.field(key);
-            const auto *b = v ? std::get_if<std::vector<std::uint8_t>>(v) : nullptr;
-            return b ? *b : Bytes{};
-        };
-        if (e.kind == "padding")
-            pad = bytesOf("bytes");
-        else if (e.kind == "length")
-            trailer = bytesOf("bytes");
-        else if (e.kind == "md2_append_checksum")
-            trailer = bytesOf("c");
-        else if (e.kind == stepKind)
-            m_stepPositions.push_back(n + 1);
+    const bool md2 = alg == HashAlg::Md2;
+    for (std::size_t n = 0; n < trace->size(); ++n) {
+        events::HashEvents::visit(
+            trace->at(n),
+            wb::Overloaded{[&](const events::Padding &e) { pad = e.bytes; },
+                           [&](const events::Length &e) { trailer = e.bytes; },
+                           [&](const events::Md2AppendChecksum &e) { trailer = e.c; },
+                           [&](const events::Md2Round &) {
+                               if (md2)
+                                   m_stepPositions.push_back(n + 1);
+                           },
+                           [&](const events::Step &) {
+                               if (!md2)
+                                   m_stepPositions.push_back(n + 1);
+                           },
+                           [](const auto &) {
+                           }});
     }
     padded.insert(padded.end(), pad.begin(), pad.end());
     padded.insert(padded.end(), trailer.begin(), trailer.end());
     m_canvas->setMessage(alg, padded, traced.size(), pad.size());
 
-    m_replayer = std::make_unique<wb::Replayer<HashReplayState>>(*m_trace, HashReplayState{},
-                                                                 applyHashEvent, 256);
     // Open just after the first step: the first register the algorithm computes.
     const std::size_t open = m_stepPositions.empty() ? 0 : m_stepPositions.front();
-    m_controller->setTrace(m_trace, qsizetype(open));
+    traceSession()->show(std::move(trace), qsizetype(open));
     updateAvalanche();
 }
 
 const HashReplayState &HashPage::stateAtCursor()
 {
-    return m_replayer->stateAt(static_cast<std::size_t>(m_controller->position()));
+    return m_state.atCursor();
 }
 
 void HashPage::updateAvalanche()
@@ -702,7 +695,7 @@ void HashPage::updateAvalanche()
         m_avalanche = avalancheByStep(stepAlgorithm(), traced, std::size_t(m_bit->value()));
     }
     showAvalanche();
-    redraw();
+    requestRefresh();
 }
 
 void HashPage::showAvalanche()
@@ -733,9 +726,9 @@ void HashPage::showAvalanche()
     moveCursor();
 }
 
-void HashPage::redraw()
+void HashPage::refresh()
 {
-    if (!m_replayer)
+    if (!traceSession()->trace())
         return;
     m_canvas->setState(stateAtCursor());
     moveCursor();
@@ -744,10 +737,10 @@ void HashPage::redraw()
 
 void HashPage::moveCursor()
 {
-    if (!m_plot || !m_replayer)
+    if (!m_plot || !traceSession()->trace())
         return;
     // The avalanche cursor: how many steps have happened at this position.
-    const auto pos = static_cast<std::size_t>(m_controller->position());
+    const auto pos = static_cast<std::size_t>(traceSession()->position());
     const auto done = std::upper_bound(m_stepPositions.begin(), m_stepPositions.end(), pos) -
                       m_stepPositions.begin();
     wb::ui::moveCursorLine(m_cursorLine, std::max<double>(0, double(done) - 1));

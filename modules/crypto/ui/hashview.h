@@ -8,9 +8,7 @@
 #include "common.h"
 #include "crypto/core/replay.h"
 
-#include "workbench/core/cursor.h"
-#include "workbench/ui/modulepage.h"
-#include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/session.h"
 
 #include <memory>
 
@@ -54,14 +52,13 @@ private:
     mutable InkLog m_inks;
 };
 
-class HashPage : public wb::ui::ModulePage
+class HashPage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
     explicit HashPage(QWidget *parent = nullptr);
     ~HashPage() override;
 
-    wb::ui::StepController *controller() const override { return m_controller; }
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
 
@@ -82,6 +79,7 @@ public:
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void refresh() override;
 
 private:
     void fitDigestTable();
@@ -90,18 +88,15 @@ private:
     void applyColors();
     void recompute();
     void retrace();
-    void redraw();
     void updateAvalanche(); // computes the counts, then shows them
     void makePlot();
     void showAvalanche();
     void moveCursor();
 
     Bytes m_message;
-    std::shared_ptr<wb::Trace> m_trace;
-    std::unique_ptr<wb::Replayer<HashReplayState>> m_replayer;
+    wb::ui::SessionState<HashReplayState> m_state;
     std::vector<int> m_avalanche;
     std::vector<std::size_t> m_stepPositions; // trace position of each step (avalanche x)
-    wb::ui::StepController *m_controller;
     HashCanvas *m_canvas;
     wb::ui::TraceTable *m_table;
     QLineEdit *m_input;

@@ -2,10 +2,12 @@
 #include "common.h"
 #include "richtext.h"
 
+#include "crypto/core/events.h"
 #include "crypto/core/hash.h"
 
 #include "workbench/core/trace.h"
 #include "workbench/ui/responsive.h"
+#include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 
@@ -164,14 +166,55 @@ QString runFormula(const ModexpRun &run)
     return fromStd(run.name);
 }
 
+// A section's tab: its controls above its view.
+QWidget *sectionTab(QLayout *controls, QWidget *view)
+{
+    auto *tab = new QWidget;
+    auto *column = new QVBoxLayout(tab);
+    column->addLayout(controls);
+    column->addWidget(view, 1);
+    return tab;
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Construction
 
-RsaPage::RsaPage(QWidget *parent)
-    : ModulePage(parent), m_controller(new wb::ui::StepController(this)),
-      m_table(new wb::ui::TraceTable)
+RsaPage::RsaPage(QWidget *parent) : ModulePage(parent), m_table(new wb::ui::TraceTable)
+{
+    buildLabs();
+    m_tabs = new QTabWidget;
+    m_tabs->setAccessibleName(tr("RSA parts"));
+    m_tabs->addTab(m_labs[KeyGen].view, tr("Key generation"));
+    m_tabs->addTab(buildModexpTab(), tr("Exponentiation"));
+    m_tabs->addTab(buildPaddingTab(), tr("Textbook vs padded"));
+    m_tabs->addTab(buildMalleateTab(), tr("Malleability"));
+
+    setupEventTable(m_table);
+    m_table->setAccessibleName(tr("RSA events"));
+    m_table->setController(controller());
+    // The numbers need the width; the event list sits below them.
+    m_table->setMinimumHeight(90);
+    auto *split = new QSplitter(Qt::Vertical);
+    split->addWidget(m_tabs);
+    split->addWidget(m_table);
+    split->setStretchFactor(0, 4);
+    split->setStretchFactor(1, 1);
+    split->setSizes({600, 150});
+    split->setChildrenCollapsible(false);
+
+    auto *col = new QVBoxLayout(this);
+    buildKeyControls(col);
+    col->addWidget(m_error);
+    col->addWidget(split, 1);
+
+    connectControls();
+    useTutorialKey();
+    openRequestedPart();
+}
+
+void RsaPage::buildLabs()
 {
     auto makeBrowser = [] {
         auto *b = new QTextBrowser;
@@ -181,9 +224,22 @@ RsaPage::RsaPage(QWidget *parent)
         b->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // everything wraps
         return b;
     };
-    for (Lab &lab : m_labs) {
+    for (std::size_t i = 0; i < m_labs.size(); ++i) {
+        Lab &lab = m_labs[i];
+        lab.session = std::make_shared<wb::ui::TraceSession>();
+        lab.state = std::make_unique<wb::ui::SessionState<RsaLabState>>(
+            *lab.session, applyRsaEvent, RsaLabState{}, 64);
         lab.view = makeBrowser();
         connect(lab.view, &QTextBrowser::anchorClicked, this, &RsaPage::toggleFold);
+        // Only the section on show is drawn; another one is drawn when it is shown.
+        const auto changed = [this, i] {
+            if (Section(i) == m_shown)
+                redraw();
+            else
+                m_labs[i].view->setHtml(QString());
+        };
+        connect(lab.session.get(), &wb::ui::TraceSession::traceReplaced, this, changed);
+        connect(lab.session.get(), &wb::ui::TraceSession::positionChanged, this, changed);
     }
     m_labs[KeyGen].view->setAccessibleName(tr("Key generation"));
     m_labs[KeyGen].view->setAccessibleDescription(
@@ -199,7 +255,10 @@ RsaPage::RsaPage(QWidget *parent)
     m_labs[Malleate].view->setAccessibleDescription(
         tr("The owner's message and ciphertext, the attacker's change to the ciphertext, and "
            "what the owner decrypts; long numbers are folded, with a link to show them whole"));
+}
 
+void RsaPage::buildKeyControls(QVBoxLayout *column)
+{
     // The key, shared by every tab.
     m_size = new QComboBox;
     m_size->addItem(tr("Textbook: p = 61, q = 53"), 0);
@@ -258,8 +317,12 @@ RsaPage::RsaPage(QWidget *parent)
     auto *statusRow = new QHBoxLayout;
     statusRow->addWidget(m_busy);
     statusRow->addWidget(m_status, 1);
+    column->addLayout(keyRow);
+    column->addLayout(statusRow);
+}
 
-    // Tab 2: exponentiation.
+QWidget *RsaPage::buildModexpTab()
+{
     m_message = new QLineEdit(QStringLiteral("65"));
     m_message->setToolTip(tr("The message as a number m < n (decimal)"));
     m_message->setMaximumWidth(260);
@@ -269,79 +332,45 @@ RsaPage::RsaPage(QWidget *parent)
     m_crt->setToolTip(tr("Chinese remainder theorem: two exponentiations modulo p and q with "
                          "half-size exponents dP, dQ, "
                          "then one recombination: about four times faster than c^d mod n"));
-    auto *modexpTab = new QWidget;
-    {
-        auto *r = new wb::ui::FlowLayout;
-        r->addWidget(labelled(tr("Message m (a number below n):"), m_message));
-        r->addWidget(m_crt);
-        auto *c = new QVBoxLayout(modexpTab);
-        c->addLayout(r);
-        c->addWidget(m_labs[Modexp].view, 1);
-    }
-    // Tab 3: textbook vs padded.
+    auto *r = new wb::ui::FlowLayout;
+    r->addWidget(labelled(tr("Message m (a number below n):"), m_message));
+    r->addWidget(m_crt);
+    return sectionTab(r, m_labs[Modexp].view);
+}
+
+QWidget *RsaPage::buildPaddingTab()
+{
     m_padText = new QLineEdit(QStringLiteral("abcdefgh"));
     m_padText->setToolTip(tr("Any text; OAEP-SHA256 takes at most k − 66 bytes"));
     m_padText->setAccessibleName(tr("Message text"));
     m_again = new QPushButton(tr("Encrypt again"));
     m_again->setToolTip(
         tr("New OAEP seeds: the OAEP ciphertexts change, the textbook ones never do"));
-    auto *paddingTab = new QWidget;
-    {
-        auto *r = new QHBoxLayout;
-        r->addWidget(new QLabel(tr("Message (text):")));
-        r->addWidget(m_padText, 1);
-        r->addWidget(m_again);
-        auto *c = new QVBoxLayout(paddingTab);
-        c->addLayout(r);
-        c->addWidget(m_labs[Padding].view, 1);
-    }
-    // Tab 4: malleability.
+    auto *r = new QHBoxLayout;
+    r->addWidget(new QLabel(tr("Message (text):")));
+    r->addWidget(m_padText, 1);
+    r->addWidget(m_again);
+    return sectionTab(r, m_labs[Padding].view);
+}
+
+QWidget *RsaPage::buildMalleateTab()
+{
     m_mallM = new QLineEdit(QStringLiteral("65"));
     m_mallS = new QLineEdit(QStringLiteral("2"));
     m_mallM->setMaximumWidth(200);
     m_mallS->setMaximumWidth(200);
     m_mallM->setAccessibleName(tr("Owner's message m"));
     m_mallS->setAccessibleName(tr("Attacker's factor s"));
-    auto *malleateTab = new QWidget;
-    {
-        auto *r = new wb::ui::FlowLayout;
-        r->addWidget(labelled(tr("Owner's message m:"), m_mallM));
-        r->addWidget(labelled(tr("Attacker's factor s:"), m_mallS));
-        auto *c = new QVBoxLayout(malleateTab);
-        c->addLayout(r);
-        c->addWidget(m_labs[Malleate].view, 1);
-    }
+    auto *r = new wb::ui::FlowLayout;
+    r->addWidget(labelled(tr("Owner's message m:"), m_mallM));
+    r->addWidget(labelled(tr("Attacker's factor s:"), m_mallS));
+    return sectionTab(r, m_labs[Malleate].view);
+}
 
-    m_tabs = new QTabWidget;
-    m_tabs->setAccessibleName(tr("RSA parts"));
-    m_tabs->addTab(m_labs[KeyGen].view, tr("Key generation"));
-    m_tabs->addTab(modexpTab, tr("Exponentiation"));
-    m_tabs->addTab(paddingTab, tr("Textbook vs padded"));
-    m_tabs->addTab(malleateTab, tr("Malleability"));
-
-    setupEventTable(m_table);
-    m_table->setAccessibleName(tr("RSA events"));
-    m_table->setController(m_controller);
-    // The numbers need the width; the event list sits below them.
-    m_table->setMinimumHeight(90);
-    auto *split = new QSplitter(Qt::Vertical);
-    split->addWidget(m_tabs);
-    split->addWidget(m_table);
-    split->setStretchFactor(0, 4);
-    split->setStretchFactor(1, 1);
-    split->setSizes({600, 150});
-    split->setChildrenCollapsible(false);
-
-    auto *col = new QVBoxLayout(this);
-    col->addLayout(keyRow);
-    col->addLayout(statusRow);
-    col->addWidget(m_error);
-    col->addWidget(split, 1);
-
+void RsaPage::connectControls()
+{
     m_poll.setInterval(150);
     connect(&m_poll, &QTimer::timeout, this, &RsaPage::pollGeneration);
-    connect(m_controller, &wb::ui::StepController::positionChanged, this, &RsaPage::redraw);
-    connect(m_controller, &wb::ui::StepController::traceReplaced, this, &RsaPage::redraw);
     connect(m_tabs, &QTabWidget::currentChanged, this,
             [this](int index) { showSection(Section(index)); });
     connect(m_size, &QComboBox::activated, this, [this] {
@@ -373,9 +402,10 @@ RsaPage::RsaPage(QWidget *parent)
     connect(m_again, &QPushButton::clicked, this, [this] { rerunPadding(); });
     connect(m_mallM, &QLineEdit::textChanged, this, [this] { rerunMalleate(); });
     connect(m_mallS, &QLineEdit::textChanged, this, [this] { rerunMalleate(); });
+}
 
-    useTutorialKey();
-
+void RsaPage::openRequestedPart()
+{
     // Screenshot hook: "keygen", "modexp", "padding", "malleate", optionally ":<bits>" for a
     // key made on the spot and "@<position>" for the cursor ("modexp:2048@40").
     QString part = requestedPart(QStringLiteral("rsa"));
@@ -400,14 +430,13 @@ RsaPage::RsaPage(QWidget *parent)
         if (const auto s = names.indexOf(bits[0]); s >= 0)
             showSection(Section(s));
         if (at >= 0)
-            m_controller->seek(at);
+            controller()->seek(at);
     }
 }
 
 RsaPage::~RsaPage()
 {
     shutdown();
-    m_controller->setTrace(nullptr);
 }
 
 void RsaPage::shutdown()
@@ -432,13 +461,17 @@ void RsaPage::showSection(Section section)
         m_tabs->setCurrentIndex(section); // comes back here through currentChanged
         return;
     }
-    m_labs[m_shown].position = m_controller->position();
+    const bool changed = section != m_shown;
     m_shown = section;
     m_error->setText(m_labs[section].error);
     m_error->setVisible(!m_labs[section].error.isEmpty());
-    if (section == Padding && !m_labs[Padding].trace)
+    if (section == Padding && !m_labs[Padding].session->trace())
         rerunPadding();
-    m_controller->setTrace(m_labs[section].trace, m_labs[section].position);
+    // Through no controller first: the table starts over with the section's trace.
+    m_table->setController(nullptr);
+    m_table->setController(controller());
+    if (changed)
+        emit controllerChanged();
     redraw();
 }
 
@@ -450,28 +483,17 @@ RsaPage::Section RsaPage::currentSection() const
 void RsaPage::setSectionTrace(Section section, std::shared_ptr<wb::Trace> trace,
                               qsizetype position)
 {
-    Lab &lab = m_labs[section];
-    if (section == m_shown)
-        m_controller->setTrace(nullptr); // it holds the old trace the replayer reads
-    lab.replayer.reset();
-    lab.trace = std::move(trace);
-    lab.position = position;
-    if (lab.trace)
-        lab.replayer = std::make_unique<wb::Replayer<RsaLabState>>(*lab.trace, RsaLabState{},
-                                                                   applyRsaEvent, 64);
-    if (section == m_shown)
-        m_controller->setTrace(lab.trace, position);
-    else
-        lab.view->setHtml(QString()); // drawn when shown
+    m_labs[section].session->show(std::move(trace), position);
+}
+
+wb::ui::StepController *RsaPage::controller() const
+{
+    return m_labs[m_shown].session->controller();
 }
 
 const RsaLabState &RsaPage::stateAtCursor()
 {
-    static const RsaLabState empty;
-    Lab &lab = m_labs[m_shown];
-    if (!lab.replayer)
-        return empty;
-    return lab.replayer->stateAt(std::size_t(m_controller->position()));
+    return m_labs[m_shown].state->atCursor();
 }
 
 void RsaPage::changeEvent(QEvent *event)
@@ -485,7 +507,7 @@ void RsaPage::changeEvent(QEvent *event)
 void RsaPage::redraw()
 {
     Lab &lab = m_labs[m_shown];
-    if (!lab.replayer)
+    if (!lab.session->trace())
         return;
     const RsaLabState &s = stateAtCursor();
     QString html;
@@ -714,7 +736,7 @@ void RsaPage::pollGeneration()
     // The worker appends to the trace while this reads it; Trace allows that.
     const std::size_t n = m_liveTrace->size();
     for (; m_polledEvents < n; ++m_polledEvents)
-        if (m_liveTrace->at(m_polledEvents).kind == "rsa_candidate")
+        if (wb::as<events::RsaCandidate>(m_liveTrace->at(m_polledEvents)))
             ++m_polledCandidates;
     m_status->setText(tr("Generating: %1 candidates tested so far…").arg(m_polledCandidates));
 }
@@ -781,7 +803,7 @@ template <typename F> auto withoutSteps(wb::Trace &into, F body)
     auto result = body(&scratch);
     for (std::size_t i = 0; i < scratch.size(); ++i) {
         const wb::Event &e = scratch.at(i);
-        if (e.kind != "modexp_square" && e.kind != "modexp_multiply")
+        if (e.kind != events::ModexpSquare::kind && e.kind != events::ModexpMultiply::kind)
             into.append(e);
     }
     return result;
@@ -789,7 +811,7 @@ template <typename F> auto withoutSteps(wb::Trace &into, F body)
 
 void markOperation(wb::Trace &trace, const char *op, const QString &title)
 {
-    trace.add(kLabOpEvent, title.toStdString(), {{"op", op}});
+    wb::record(&trace, RsaLabOp{op}, title.toStdString());
 }
 
 std::optional<BigInt> parseNumber(const QString &text)

@@ -4,13 +4,11 @@
 // textbook RSA next to OAEP and PKCS#1 v1.5, and why textbook RSA is malleable. Each tab has
 // its own trace; the transport bar steps through the trace of the tab on show.
 
-#include "rsastate.h"
-
 #include "crypto/core/rsa.h"
+#include "crypto/core/rsa_lab.h"
 
-#include "workbench/core/cursor.h"
 #include "workbench/ui/modulepage.h"
-#include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/session.h"
 
 #include <QSet>
 #include <QTimer>
@@ -31,6 +29,7 @@ class QProgressBar;
 class QPushButton;
 class QTabWidget;
 class QTextBrowser;
+class QVBoxLayout;
 
 namespace wb::ui {
 class TraceTable;
@@ -48,7 +47,8 @@ public:
     explicit RsaPage(QWidget *parent = nullptr);
     ~RsaPage() override;
 
-    wb::ui::StepController *controller() const override { return m_controller; }
+    // The transport steps through the trace of the section on show.
+    wb::ui::StepController *controller() const override;
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
     void shutdown() override;
@@ -83,14 +83,23 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    // One section: its own trace and cursor, and the state at that cursor.
     struct Lab
     {
-        std::shared_ptr<wb::Trace> trace;
-        std::unique_ptr<wb::Replayer<RsaLabState>> replayer;
-        qsizetype position = 0;
+        std::shared_ptr<wb::ui::TraceSession> session;
+        std::unique_ptr<wb::ui::SessionState<RsaLabState>> state;
         QTextBrowser *view = nullptr;
         QString error; // why the tab shows nothing, if it does not
     };
+
+    // The parts of the page, built by the constructor in this order.
+    void buildLabs();
+    void buildKeyControls(QVBoxLayout *column); // the key's row and the status row
+    QWidget *buildModexpTab();
+    QWidget *buildPaddingTab();
+    QWidget *buildMalleateTab();
+    void connectControls();
+    void openRequestedPart(); // the screenshot hook
 
     void setSectionTrace(Section section, std::shared_ptr<wb::Trace> trace, qsizetype position);
     void adoptKey(const RsaPrivateKey &key, std::shared_ptr<wb::Trace> trace, const QString &how);
@@ -118,7 +127,6 @@ private:
     QString foldedNumber(const QString &id, const Bytes &bigEndian) const;
     void toggleFold(const QUrl &link);
 
-    wb::ui::StepController *m_controller;
     wb::ui::TraceTable *m_table;
     QTabWidget *m_tabs;
     std::array<Lab, SectionCount> m_labs;

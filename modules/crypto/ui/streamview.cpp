@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include "crypto/core/arc4.h"
+#include "crypto/core/events.h"
 
 #include "workbench/ui/responsive.h"
 #include "workbench/ui/theme.h"
@@ -262,7 +263,8 @@ void Arc4Canvas::paintEvent(QPaintEvent *)
 }
 
 StreamPage::StreamPage(QWidget *parent)
-    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_canvas(new Arc4Canvas),
+    : SessionPage(std::make_shared<wb::ui::TraceSession>(), parent),
+      m_state(*traceSession(), applyArc4Event, {}, 32), m_canvas(new Arc4Canvas),
       m_table(new wb::ui::TraceTable)
 {
     m_key = new QLineEdit(QStringLiteral("01234567"));
@@ -294,19 +296,13 @@ StreamPage::StreamPage(QWidget *parent)
     col->addLayout(top);
     col->addWidget(m_error);
     col->addWidget(split, 1);
-    m_table->setController(m_controller);
-    connect(m_controller, &wb::ui::StepController::positionChanged, this, &StreamPage::redraw);
-    connect(m_controller, &wb::ui::StepController::traceReplaced, this, &StreamPage::redraw);
+    m_table->setController(controller());
     connect(m_key, &QLineEdit::textChanged, this, &StreamPage::rerun);
     connect(m_text, &QLineEdit::textChanged, this, &StreamPage::rerun);
     rerun();
 }
 
-StreamPage::~StreamPage()
-{
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
-}
+StreamPage::~StreamPage() = default;
 
 bool StreamPage::setKeyAndText(const QString &key, const QString &plaintext)
 {
@@ -329,32 +325,27 @@ bool StreamPage::rerun()
         auto trace = std::make_shared<wb::Trace>();
         Arc4 rc4(Bytes(key.begin(), key.end()), trace.get());
         m_ciphertext = rc4.process(Bytes(text.begin(), text.end()));
-        m_controller->setTrace(nullptr);
-        m_replayer.reset();
-        m_trace = trace;
-        m_replayer = std::make_unique<wb::Replayer<Arc4ReplayState>>(*m_trace, Arc4ReplayState{},
-                                                                     applyArc4Event, 32);
+        m_error->clear();
+        m_error->hide();
+        // Open on the first keystream byte; Home shows the key schedule from its start.
+        const auto first = trace->findNext(events::Arc4Prga::kind, 0);
+        traceSession()->show(std::move(trace), first ? qsizetype(*first + 1) : 0);
+        return true;
     } catch (const CryptoError &e) {
         m_error->setText(QString::fromUtf8(e.what()));
         m_error->show();
         return false;
     }
-    m_error->clear();
-    m_error->hide();
-    // Open on the first keystream byte; Home shows the key schedule from its start.
-    const auto first = m_trace->findNext("arc4_prga", 0);
-    m_controller->setTrace(m_trace, first ? qsizetype(*first + 1) : 0);
-    return true;
 }
 
 const Arc4ReplayState &StreamPage::stateAtCursor()
 {
-    return m_replayer->stateAt(static_cast<std::size_t>(m_controller->position()));
+    return m_state.atCursor();
 }
 
-void StreamPage::redraw()
+void StreamPage::refresh()
 {
-    if (!m_replayer)
+    if (!traceSession()->trace())
         return;
     m_canvas->setState(stateAtCursor());
     emit highlightsChanged();

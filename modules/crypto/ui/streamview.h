@@ -5,9 +5,7 @@
 #include "common.h"
 #include "crypto/core/replay.h"
 
-#include "workbench/core/cursor.h"
-#include "workbench/ui/modulepage.h"
-#include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/session.h"
 
 #include <memory>
 
@@ -44,14 +42,13 @@ private:
     InkLog m_inks;
 };
 
-class StreamPage : public wb::ui::ModulePage
+class StreamPage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
     explicit StreamPage(QWidget *parent = nullptr);
     ~StreamPage() override;
 
-    wb::ui::StepController *controller() const override { return m_controller; }
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
 
@@ -61,14 +58,14 @@ public:
     QString errorText() const;
     Arc4Canvas *canvas() const { return m_canvas; }
 
+protected:
+    void refresh() override;
+
 private:
     bool rerun();
-    void redraw();
 
-    std::shared_ptr<wb::Trace> m_trace;
-    std::unique_ptr<wb::Replayer<Arc4ReplayState>> m_replayer;
+    wb::ui::SessionState<Arc4ReplayState> m_state;
     Bytes m_ciphertext;
-    wb::ui::StepController *m_controller;
     Arc4Canvas *m_canvas;
     wb::ui::TraceTable *m_table;
     QLineEdit *m_key, *m_text;

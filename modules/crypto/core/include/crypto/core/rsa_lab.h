@@ -1,31 +1,36 @@
 #pragma once
 // The RSA lab's "state at the cursor", rebuilt from trace events alone (wb::Replayer with
-// applyRsaEvent), so every tab of the lab can step back without re-running anything.
+// applyRsaEvent), so every section of the lab can step back without re-running anything.
 //
-// It reads the RSA core's events (rsa.h: rsa_keygen_begin, rsa_candidate, rsa_mr_round,
-// rsa_key, rsa_crt_*, oaep_encode, pkcs1_encode, rsa_malleate; bigint.h: modexp_*) plus one
-// event of the lab's own, "rsa_lab_op" (field "op"), recorded before each operation a tab
+// It reads the RSA core's events (events::RsaEvents: rsa_keygen_begin, rsa_candidate,
+// rsa_mr_round, rsa_key, rsa_crt_*, oaep_encode, pkcs1_encode, rsa_malleate, modexp_*) plus
+// one event of the lab's own, RsaLabOp ("rsa_lab_op"), recorded before each operation the lab
 // runs, so that two encryptions of the same message land in two separate RsaOperation.
 //
 //     wb::Trace t;
-//     t.add(kLabOpEvent, "encrypt m = 65", {{"op", "encrypt"}});
+//     wb::record(&t, RsaLabOp{"encrypt"}, "encrypt m = 65");
 //     rsaPublicOp(toy.publicKey(), 65, &t);
 //     wb::Replayer<RsaLabState> r(t, {}, applyRsaEvent);
 //     r.stateAt(t.size()).operations[0].output        // 2790 as big-endian bytes
 
 #include "crypto/core/bigint.h"
+#include "workbench/core/typed_event.h"
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
-namespace wb {
-struct Event;
-}
+namespace wb::crypto {
 
-namespace wb::crypto::ui {
-
-inline constexpr const char *kLabOpEvent = "rsa_lab_op";
+// The lab's marker before each operation it runs; `op` names it ("encrypt", "oaep", ...).
+struct RsaLabOp
+{
+    static constexpr std::string_view kind = "rsa_lab_op";
+    std::string op;
+    static constexpr auto fields() { return std::tuple{wb::field("op", &RsaLabOp::op)}; }
+};
 
 // One prime candidate of key generation and what rejected (or accepted) it.
 struct RsaCandidate
@@ -130,4 +135,4 @@ void applyRsaEvent(RsaLabState &state, const wb::Event &event);
 // The step applied last when the cursor sits inside an exponentiation, else null.
 const ModexpStep *currentModexpStep(const RsaLabState &state);
 
-} // namespace wb::crypto::ui
+} // namespace wb::crypto
