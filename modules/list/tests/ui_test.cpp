@@ -31,6 +31,7 @@ private slots:
     void largeSortRunsOnAWorkerAndDrawsEveryColumn();
     void coloursKeepTheirContrastInBothPalettes();
     void canvasesFollowAPaletteSwitch();
+    void pagesShowAndPaint();
     void cleanup() { wb::ui::applyTheme(*qApp, wb::ui::Theme::Light); }
 };
 
@@ -241,6 +242,21 @@ void ListUiTest::canvasesFollowAPaletteSwitch()
     QVERIFY(light != dark);
     QCOMPARE(count(light), 0);
     QVERIFY(count(dark) > 1000);
+}
+
+void ListUiTest::pagesShowAndPaint()
+{
+    // Shown, each page draws the state at its cursor; a hidden page caught up on show.
+    SlotsPage slotsPage;
+    SortPage sortPage;
+    for (QWidget *page : {static_cast<QWidget *>(&slotsPage), static_cast<QWidget *>(&sortPage)}) {
+        page->resize(1280, 720);
+        page->show();
+        QVERIFY(QTest::qWaitForWindowExposed(page));
+        const QImage image = page->grab().toImage();
+        QCOMPARE(image.width(), page->width() * int(page->devicePixelRatio()));
+        page->hide();
+    }
 }
 
 QTEST_MAIN(ListUiTest)

@@ -43,6 +43,12 @@ ListColours listColours(const QPalette &palette);
 // window; called again when the palette changes.
 void styleMessage(QLabel *label);
 
+// The kind name of typed event E, as StepController::nextOfKind takes it.
+template <class E> QString kindOf()
+{
+    return QString::fromLatin1(E::kind.data(), static_cast<qsizetype>(E::kind.size()));
+}
+
 // `top` painted with opacity `alpha` (0..1) over `bottom`, as one opaque colour.
 QColor blend(const QColor &top, const QColor &bottom, double alpha);
 

@@ -5,6 +5,7 @@
 #include "list/core/ops.h"
 
 #include "workbench/ui/responsive.h"
+#include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 
@@ -355,7 +356,8 @@ void SlotCanvas::paintEvent(QPaintEvent *)
 // The page
 
 SlotsPage::SlotsPage(QWidget *parent)
-    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_canvas(new SlotCanvas),
+    : SessionPage(std::make_shared<wb::ui::TraceSession>(), parent),
+      m_state(*traceSession(), applyListEvent), m_canvas(new SlotCanvas),
       m_table(new wb::ui::TraceTable)
 {
     m_policy = new QComboBox;
@@ -455,9 +457,7 @@ SlotsPage::SlotsPage(QWidget *parent)
     col->addWidget(m_history);
     col->addWidget(split, 1);
 
-    m_table->setController(m_controller);
-    connect(m_controller, &wb::ui::StepController::positionChanged, this, &SlotsPage::redraw);
-    connect(m_controller, &wb::ui::StepController::traceReplaced, this, &SlotsPage::redraw);
+    m_table->setController(controller());
     connect(m_policy, &QComboBox::currentIndexChanged, this, [this] { reset(); });
     auto submit = [this] {
         if (run(m_command->text()))
@@ -473,17 +473,12 @@ SlotsPage::SlotsPage(QWidget *parent)
 
 void SlotsPage::changeEvent(QEvent *event)
 {
-    ModulePage::changeEvent(event);
+    SessionPage::changeEvent(event);
     if (event->type() == QEvent::PaletteChange)
         styleMessage(m_message);
 }
 
-SlotsPage::~SlotsPage()
-{
-    // The controller and replayer hold references into the trace; drop them first.
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
-}
+SlotsPage::~SlotsPage() = default;
 
 GrowthPolicy SlotsPage::policy() const
 {
@@ -493,17 +488,13 @@ GrowthPolicy SlotsPage::policy() const
 
 void SlotsPage::reset()
 {
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
     m_list.reset();
     m_trace = std::make_shared<wb::Trace>();
     m_list = std::make_unique<ListObject>(policy(), m_trace.get());
-    m_replayer =
-        std::make_unique<wb::Replayer<ListViewState>>(*m_trace, ListViewState{}, applyListEvent);
     m_statements.clear();
     m_history->setText(tr("A new, empty list. Type an operation above."));
     setMessage({});
-    m_controller->setTrace(m_trace, static_cast<qsizetype>(m_trace->size()));
+    traceSession()->show(m_trace, static_cast<qsizetype>(m_trace->size()));
 }
 
 bool SlotsPage::run(const QString &statement)
@@ -531,8 +522,8 @@ bool SlotsPage::run(const QString &statement)
     m_statements << shown;
     m_history->setText(tr("Run so far: %1").arg(m_statements.join(QStringLiteral("  ·  "))));
     // Show the new steps from their first event, played at the chosen speed.
-    m_controller->setTrace(m_trace, before);
-    m_controller->play();
+    traceSession()->show(m_trace, before);
+    controller()->play();
     return true;
 }
 
@@ -545,16 +536,17 @@ void SlotsPage::loadWorkedExample()
                           "l.insert(1, 5)", "l.pop()", "l.pop()", "l.remove(5)"})
         run(QString::fromLatin1(s));
     // Open on the most telling moment: just after insert(1, 5) shifted three pointers right.
-    m_controller->pause();
-    m_controller->toStart();
+    wb::ui::StepController *c = controller();
+    c->pause();
+    c->toStart();
     for (int i = 0; i < 6; ++i)
-        m_controller->nextOfKind("op");
-    m_controller->stepBack();
+        c->nextOfKind(kindOf<events::Op>());
+    c->stepBack();
 }
 
 const ListViewState &SlotsPage::stateAtCursor()
 {
-    return m_replayer->stateAt(static_cast<std::size_t>(m_controller->position()));
+    return m_state.atCursor();
 }
 
 QString SlotsPage::message() const
@@ -571,32 +563,32 @@ void SlotsPage::setMessage(const QString &text)
 SlotFocus SlotsPage::focusAtCursor() const
 {
     SlotFocus f;
-    const wb::Event *e = m_controller->currentEvent();
-    if (!e || !m_trace)
+    const wb::Event *e = controller()->currentEvent();
+    const wb::Trace *trace = traceSession()->trace();
+    if (!e || !trace)
         return f;
     if (const auto pop = wb::as<events::Pop>(*e)) {
         f.popping = true;
         f.index = pop->index;
         f.value = pop->value;
     }
-    f.resizing = e->kind == events::Resize::kind;
+    f.resizing = wb::as<events::Resize>(*e).has_value();
     // The resize shown is the current operation's: walk back to the operation's first event.
-    for (auto i = static_cast<std::size_t>(m_controller->position()); i-- > 0;) {
-        const std::string &kind = (*m_trace)[i].kind;
-        if (kind == events::Resize::kind) {
+    for (auto i = static_cast<std::size_t>(traceSession()->position()); i-- > 0;) {
+        const wb::Event &before = (*trace)[i];
+        if (wb::as<events::Resize>(before)) {
             f.resizeInOp = true;
             break;
         }
-        if (kind == events::Op::kind || kind == events::New::kind)
+        if (wb::as<events::Op>(before) || wb::as<events::New>(before))
             break;
     }
     return f;
 }
 
-void SlotsPage::redraw()
+void SlotsPage::refresh()
 {
-    if (m_replayer)
-        m_canvas->setState(stateAtCursor(), focusAtCursor());
+    m_canvas->setState(stateAtCursor(), focusAtCursor());
 }
 
 QString SlotsPage::lessonMarkdown() const

@@ -6,9 +6,7 @@
 #include "list/core/listobject.h"
 #include "list/core/replay.h"
 
-#include "workbench/core/cursor.h"
-#include "workbench/ui/modulepage.h"
-#include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/session.h"
 
 #include <memory>
 
@@ -49,14 +47,13 @@ private:
     SlotFocus m_focus;
 };
 
-class SlotsPage : public wb::ui::ModulePage
+class SlotsPage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
     explicit SlotsPage(QWidget *parent = nullptr);
     ~SlotsPage() override;
 
-    wb::ui::StepController *controller() const override { return m_controller; }
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
 
@@ -74,17 +71,17 @@ public:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void refresh() override;
 
 private:
     GrowthPolicy policy() const;
     SlotFocus focusAtCursor() const;
     void setMessage(const QString &text); // shown in red, hidden while empty
-    void redraw();
 
+    // The trace the list records into; the session shows it, and replays it for the canvas.
     std::shared_ptr<wb::Trace> m_trace;
     std::unique_ptr<ListObject> m_list;
-    std::unique_ptr<wb::Replayer<ListViewState>> m_replayer;
-    wb::ui::StepController *m_controller;
+    wb::ui::SessionState<ListViewState> m_state;
     SlotCanvas *m_canvas;
     wb::ui::TraceTable *m_table;
     QComboBox *m_policy;

@@ -7,6 +7,7 @@
 #include "workbench/core/rng.h"
 #include "workbench/ui/plot.h"
 #include "workbench/ui/responsive.h"
+#include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 
@@ -571,8 +572,10 @@ int SortSidePanel::arrange(QPainter *p, int width, int height) const
 // The page
 
 SortPage::SortPage(QWidget *parent)
-    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_canvas(new SortCanvas),
-      m_side(new SortSidePanel), m_table(new wb::ui::TraceTable)
+    : SessionPage(std::make_shared<wb::ui::TraceSession>(), parent),
+      m_state(*traceSession(), applySortEvent), m_slots(new wb::ui::TraceSession(this)),
+      m_where(*m_slots, applySortEvent), m_canvas(new SortCanvas), m_side(new SortSidePanel),
+      m_table(new wb::ui::TraceTable)
 {
     m_preset = new QComboBox;
     m_preset->addItem(tr("The lesson's 130 numbers"), "tutorial");
@@ -658,7 +661,7 @@ SortPage::SortPage(QWidget *parent)
     col->addWidget(m_message);
     col->addWidget(m_split, 1);
 
-    m_table->setController(m_controller);
+    m_table->setController(controller());
     auto updateEnabled = [this] {
         const QString p = m_preset->currentData().toString();
         m_size->setEnabled(p != "tutorial" && p != "custom");
@@ -668,20 +671,18 @@ SortPage::SortPage(QWidget *parent)
     connect(m_preset, &QComboBox::currentIndexChanged, this, updateEnabled);
     connect(sortButton, &QPushButton::clicked, this, &SortPage::runSort);
     connect(m_custom, &QLineEdit::returnPressed, this, &SortPage::runSort);
-    connect(m_controller, &wb::ui::StepController::positionChanged, this, &SortPage::redraw);
-    connect(m_controller, &wb::ui::StepController::traceReplaced, this, &SortPage::redraw);
     updateEnabled();
     runSort();
     // Open on the first merge, where the stack and both runs are on screen.
-    m_controller->nextOfKind("merge_begin");
+    controller()->nextOfKind(kindOf<events::MergeBegin>());
+    // Drawn before the page is first laid out: the splitter's first sizes take the side
+    // panel's height with the opening stack in it.
+    refresh();
 }
 
 SortPage::~SortPage()
 {
     stopWorker();
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
-    m_compared.reset();
 }
 
 void SortPage::stopWorker()
@@ -779,13 +780,10 @@ void SortPage::runSort()
             std::span<Item>(again), [](const Item &a, const Item &b) { return a.value < b.value; },
             slotOptions, [](const Item &x) { return static_cast<std::int64_t>(x.slot); });
         for (std::size_t i = 0; i < trace->size(); ++i)
-            if ((*trace)[i].kind == events::Compare::kind)
+            if (wb::as<events::Compare>((*trace)[i]))
                 compared->events.push_back(i);
-        if (compared->slotTrace->size() == trace->size() &&
-            compared->events.size() == compared->operands.size())
-            compared->where = std::make_unique<wb::Replayer<SortViewState>>(
-                *compared->slotTrace, SortViewState{}, applySortEvent);
-        else
+        if (compared->slotTrace->size() != trace->size() ||
+            compared->events.size() != compared->operands.size())
             compared.reset();
         showTrace(std::move(trace), std::move(compared));
         return;
@@ -836,14 +834,10 @@ void SortPage::showTrace(std::shared_ptr<wb::Trace> trace,
                          std::unique_ptr<ComparedElements> compared)
 {
     m_sorting = false;
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
     m_compared = std::move(compared);
-    m_trace = std::move(trace);
-    m_replayer =
-        std::make_unique<wb::Replayer<SortViewState>>(*m_trace, SortViewState{}, applySortEvent);
-    m_controller->setTrace(m_trace, 0);
-    m_controller->nextOfKind("sort_begin");
+    m_slots->show(m_compared ? m_compared->slotTrace : nullptr);
+    traceSession()->show(std::move(trace), 0);
+    controller()->nextOfKind(kindOf<events::SortBegin>());
 }
 
 void SortPage::updateMinimumHeight()
@@ -856,7 +850,7 @@ void SortPage::updateMinimumHeight()
 
 void SortPage::changeEvent(QEvent *event)
 {
-    ModulePage::changeEvent(event);
+    SessionPage::changeEvent(event);
     if (event->type() == QEvent::FontChange)
         updateMinimumHeight();
     if (event->type() == QEvent::PaletteChange)
@@ -871,13 +865,13 @@ void SortPage::setMessage(const QString &text)
 
 const SortViewState &SortPage::stateAtCursor()
 {
-    return m_replayer->stateAt(static_cast<std::size_t>(m_controller->position()));
+    return m_state.atCursor();
 }
 
 SortHighlight SortPage::highlightAtCursor()
 {
     SortHighlight h;
-    const wb::Event *e = m_controller->currentEvent();
+    const wb::Event *e = controller()->currentEvent();
     if (!e)
         return h;
     if (const auto merged = wb::as<events::MergeEnd>(*e)) {
@@ -888,7 +882,7 @@ SortHighlight SortPage::highlightAtCursor()
     const auto compare = wb::as<events::Compare>(*e);
     if (!compare || !m_compared)
         return h;
-    const auto position = static_cast<std::size_t>(m_controller->position());
+    const auto position = static_cast<std::size_t>(traceSession()->position());
     const auto &events = m_compared->events;
     const auto it = std::lower_bound(events.begin(), events.end(), position - 1);
     if (it == events.end() || *it != position - 1)
@@ -896,7 +890,7 @@ SortHighlight SortPage::highlightAtCursor()
     const auto call = static_cast<std::size_t>(it - events.begin());
     const auto [a, b] = m_compared->operands[call];
     // Where the two elements stand in the array as drawn at this position.
-    const auto &layout = m_compared->where->stateAt(position).values;
+    const auto &layout = m_where.at(static_cast<qsizetype>(position)).values;
     for (std::size_t i = 0; i < layout.size(); ++i) {
         if (layout[i] == a)
             h.x = static_cast<std::int64_t>(i);
@@ -908,10 +902,8 @@ SortHighlight SortPage::highlightAtCursor()
     return h;
 }
 
-void SortPage::redraw()
+void SortPage::refresh()
 {
-    if (!m_replayer)
-        return;
     m_canvas->setHighlight(highlightAtCursor());
     const SortViewState &s = stateAtCursor();
     m_canvas->setState(s);

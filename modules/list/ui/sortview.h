@@ -5,9 +5,7 @@
 
 #include "list/core/replay.h"
 
-#include "workbench/core/cursor.h"
-#include "workbench/ui/modulepage.h"
-#include "workbench/ui/stepcontroller.h"
+#include "workbench/ui/session.h"
 
 #include <QImage>
 
@@ -94,14 +92,13 @@ private:
     std::vector<PendingRunView> m_stack;
 };
 
-class SortPage : public wb::ui::ModulePage
+class SortPage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
     explicit SortPage(QWidget *parent = nullptr);
     ~SortPage() override;
 
-    wb::ui::StepController *controller() const override { return m_controller; }
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
 
@@ -118,20 +115,19 @@ public:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void refresh() override;
 
 private:
     // For sorts small enough to record every comparison: which two elements each one reads.
     struct ComparedElements
     {
         // The same sort again, its events carrying each element's starting slot instead of
-        // its value: replayed, it tells where every element stands at any position.
+        // its value: replayed (m_where), it tells where every element stands at any position.
         std::shared_ptr<wb::Trace> slotTrace;
-        std::unique_ptr<wb::Replayer<SortViewState>> where;
         std::vector<std::pair<std::int32_t, std::int32_t>> operands; // starting slots, per call
         std::vector<std::size_t> events; // trace positions of the "compare" events, in order
     };
 
-    void redraw();
     void setMessage(const QString &text); // shown in red, hidden while empty
     void updateMinimumHeight();
     SortHighlight highlightAtCursor();
@@ -139,12 +135,13 @@ private:
                    std::unique_ptr<ComparedElements> compared = nullptr);
     void stopWorker();
 
-    std::shared_ptr<wb::Trace> m_trace;
-    std::unique_ptr<wb::Replayer<SortViewState>> m_replayer;
-    wb::ui::StepController *m_controller;
+    wb::ui::SessionState<SortViewState> m_state; // the sort at the cursor
+    std::unique_ptr<ComparedElements> m_compared;
+    // The slot trace of m_compared, shown by no view: m_where replays it to the cursor.
+    wb::ui::TraceSession *m_slots;
+    wb::ui::SessionState<SortViewState> m_where;
     SortCanvas *m_canvas;
     SortSidePanel *m_side;
-    std::unique_ptr<ComparedElements> m_compared;
     wb::ui::TraceTable *m_table;
     QSplitter *m_split;
     QComboBox *m_preset;
