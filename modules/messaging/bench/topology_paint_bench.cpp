@@ -9,7 +9,9 @@
 #include "session.h"
 #include "topologyview.h"
 
+#include "messaging/core/events.h"
 #include "workbench/core/trace.h"
+#include "workbench/core/typed_event.h"
 #include "workbench/ui/stepcontroller.h"
 
 #include <benchmark/benchmark.h>
@@ -22,7 +24,9 @@
 
 namespace {
 
+using namespace wb::messaging;
 using namespace wb::messaging::ui;
+namespace events = wb::messaging::events;
 
 // 2,000 messages published at 1,000/s, every delivery acked (about five seconds).
 std::shared_ptr<MessagingSession> &session()
@@ -50,9 +54,9 @@ qint64 busiest(const wb::Trace &t)
 {
     qint64 inFlight = 0, most = -1, at = 0;
     for (std::size_t i = 0; i < t.size(); ++i) {
-        if (t[i].kind == "publish")
+        if (wb::as<events::Publish>(t[i]))
             ++inFlight;
-        else if (t[i].kind == "ack")
+        else if (wb::as<events::Ack>(t[i]))
             --inFlight;
         if (inFlight > most) {
             most = inFlight;

@@ -17,7 +17,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
 #include <set>
 
 using namespace wb::messaging;
@@ -47,14 +46,7 @@ void checkTrace(const wb::Trace &trace, std::set<std::string> &seen)
 class MessagingEvents : public ::testing::Test
 {
 protected:
-    void SetUp() override
-    {
-        dir = fs::temp_directory_path() /
-              ("wb-messaging-events-" +
-               std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-               std::to_string(std::random_device{}()));
-        fs::create_directories(dir);
-    }
+    void SetUp() override { dir = freshTempDir("wb-messaging-events"); }
     void TearDown() override { fs::remove_all(dir); }
 
     fs::path dir;

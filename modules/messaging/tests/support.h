@@ -4,6 +4,8 @@
 #include "messaging/core/broker.h"
 
 #include <chrono>
+#include <filesystem>
+#include <random>
 #include <string>
 
 namespace wb::messaging::test {
@@ -31,6 +33,17 @@ inline QueueFlags queueFlags(bool durable, bool exclusive = false, bool autoDele
     f.exclusive = exclusive;
     f.autoDelete = autoDelete;
     return f;
+}
+
+// A new, empty folder under the system's temporary one, named `name` and a random number (tests
+// of one binary run in parallel processes).
+inline std::filesystem::path freshTempDir(const std::string &name)
+{
+    std::random_device random;
+    const auto dir = std::filesystem::temp_directory_path() /
+                     (name + "-" + std::to_string(random()) + "-" + std::to_string(random()));
+    std::filesystem::create_directories(dir);
+    return dir;
 }
 
 constexpr std::chrono::milliseconds kNoWait{0};

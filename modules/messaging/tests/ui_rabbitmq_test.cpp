@@ -10,8 +10,11 @@
 #include "topologyview.h"
 
 #include "messaging/core/client.h"
+#include "messaging/core/events.h"
 #include "messaging/core/scenario.h"
+#include "workbench/core/event_contract.h"
 #include "workbench/core/trace.h"
+#include "workbench/core/typed_event.h"
 #include "workbench/ui/stepcontroller.h"
 
 #include <QApplication>
@@ -160,6 +163,7 @@ void MessagingRabbitUiTest::oddEvenRunGivesExactTables()
     QVERIFY(session);
     RatesPage rates(session);
     TopologyPage topology(session);
+    rates.show(); // a page draws what it shows while it is visible
     QVERIFY(session->start(oddEven(60, 7), "odd-even"));
     QVERIFY(session->waitFinished(30000));
     QTRY_VERIFY_WITH_TIMEOUT(!session->isRunning(), 5000);
@@ -181,13 +185,16 @@ void MessagingRabbitUiTest::oddEvenRunGivesExactTables()
     QVERIFY(last.consumer("odds-1") && last.consumer("evens-2"));
     QCOMPARE(last.consumer("odds-1")->acked, odd);
     QCOMPARE(last.consumer("evens-2")->acked, 60 - odd);
-    // Every integer went to the queue of its parity.
+    // Every integer went to the queue of its parity, and every event the roles recorded is
+    // one events.h declares, field for field.
     const wb::Trace &t = *session->trace();
     for (std::size_t i = 0; i < t.size(); ++i)
-        if (t.at(i).kind == "deliver") {
+        QCOMPARE(wb::contract::roundTripMismatch<events::MessagingEvents>(t.at(i)), std::string());
+    for (std::size_t i = 0; i < t.size(); ++i)
+        if (const auto d = wb::as<events::Deliver>(t.at(i))) {
             const int n = QString::fromStdString(t.at(i).label).section(' ', 1, 1).toInt();
             QVERIFY(n >= 1 && n <= 100);
-            QCOMPARE(t.at(i).stringField("queue"), n % 2 ? odds : evens);
+            QCOMPARE(d->queue, n % 2 ? odds : evens);
         }
 
     // list_queues: both drained, as the node reported after the last ack.
@@ -274,9 +281,9 @@ void MessagingRabbitUiTest::killedConsumerMessagesAreRedelivered()
     const wb::Trace &t = *session->trace();
     std::vector<std::uint64_t> again;
     for (std::size_t i = 0; i < t.size(); ++i)
-        if (t.at(i).kind == "deliver" && t.at(i).intField("redelivered")) {
-            again.push_back(static_cast<std::uint64_t>(t.at(i).intField("msg")));
-            QCOMPARE(t.at(i).stringField("consumer"), std::string("odds-2"));
+        if (const auto d = wb::as<events::Deliver>(t.at(i)); d && d->redelivered) {
+            again.push_back(d->msg);
+            QCOMPARE(d->consumer, std::string("odds-2"));
             QCOMPARE(QString::fromStdString(t.at(i).label).section(' ', 1, 1).toInt() % 2, 1);
         }
     std::sort(again.begin(), again.end());

@@ -15,22 +15,12 @@ QList<wb::ui::ViewInfo> MessagingModule::views() const
     return {{"topology", tr("Topology")}, {"rates", tr("Rates and tables")}};
 }
 
-std::shared_ptr<MessagingSession> MessagingModule::session()
-{
-    auto s = m_session.lock();
-    if (!s) {
-        s = std::make_shared<MessagingSession>();
-        m_session = s;
-    }
-    return s;
-}
-
 wb::ui::ModulePage *MessagingModule::createView(const QString &viewId, QWidget *parent)
 {
     if (viewId == "topology")
-        return new TopologyPage(session(), parent);
+        return new TopologyPage(m_session.get(), parent);
     if (viewId == "rates")
-        return new RatesPage(session(), parent);
+        return new RatesPage(m_session.get(), parent);
     return nullptr;
 }
 

@@ -1,10 +1,9 @@
 #pragma once
 
 #include "workbench/ui/moduleinterface.h"
+#include "workbench/ui/session.h"
 
 #include <QObject>
-
-#include <memory>
 
 namespace wb::messaging::ui {
 
@@ -22,8 +21,7 @@ public:
 
 private:
     // The pages own the session; the module hands the same one to each new page.
-    std::shared_ptr<MessagingSession> session();
-    std::weak_ptr<MessagingSession> m_session;
+    wb::ui::SharedSession<MessagingSession> m_session;
 };
 
 } // namespace wb::messaging::ui

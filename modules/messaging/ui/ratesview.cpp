@@ -156,7 +156,7 @@ QTableView *tableFor(RowsModel *model)
 } // namespace
 
 RatesPage::RatesPage(std::shared_ptr<MessagingSession> session, QWidget *parent)
-    : ModulePage(parent), m_session(std::move(session)), m_runPanel(new RunPanel(m_session)),
+    : SessionPage(session, parent), m_session(session.get()), m_runPanel(new RunPanel(session)),
       m_plot(new wb::ui::SettlingPlot),
       m_exchanges(new RowsModel({tr("name"), tr("type"), tr("durable"), tr("auto_delete")}, this)),
       m_queues(new RowsModel({tr("name"), tr("messages_ready"), tr("messages_unacknowledged"),
@@ -231,16 +231,13 @@ RatesPage::RatesPage(std::shared_ptr<MessagingSession> session, QWidget *parent)
     col->addWidget(split, 1);
     col->addWidget(m_note);
 
-    MessagingSession *s = m_session.get();
-    connect(s->controller(), &wb::ui::StepController::positionChanged, this, &RatesPage::refresh);
-    connect(s->controller(), &wb::ui::StepController::traceReplaced, this, &RatesPage::refresh);
-    connect(s, &MessagingSession::traceGrew, this, &RatesPage::refresh);
+    MessagingSession *s = m_session;
+    // The end of a run settles the rates without moving the cursor: draw them once more.
+    connect(s, &MessagingSession::runFinished, this, &RatesPage::requestRefresh);
     connect(s, &MessagingSession::runStarted, this, &ModulePage::lessonChanged);
-    connect(s->controller(), &wb::ui::StepController::positionChanged, this,
-            &ModulePage::highlightsChanged);
+    connect(s, &MessagingSession::positionChanged, this, &ModulePage::highlightsChanged);
     m_paletteBase = palette().color(QPalette::Base).rgba();
     m_session->ensureOpeningExample();
-    refresh();
 }
 
 void RatesPage::changeEvent(QEvent *event)
@@ -252,25 +249,12 @@ void RatesPage::changeEvent(QEvent *event)
     if (event->type() != QEvent::PaletteChange || base == m_paletteBase)
         return;
     m_paletteBase = base;
-    refresh();
-}
-
-void RatesPage::showEvent(QShowEvent *event)
-{
-    ModulePage::showEvent(event);
-    m_shown = true;
-    if (m_stale)
-        refresh();
+    requestRefresh();
 }
 
 void RatesPage::refresh()
 {
-    refreshTables(); // cheap, and tests read the tables of hidden pages
-    if (m_shown && !isVisible()) {
-        m_stale = true;
-        return;
-    }
-    m_stale = false;
+    refreshTables();
     redrawPlot();
 }
 
@@ -420,11 +404,6 @@ void RatesPage::resizeEvent(QResizeEvent *event)
     fitLegend();
     if (wrap != m_plot->legend->wrap())
         m_plot->replot(QCustomPlot::rpQueuedReplot);
-}
-
-wb::ui::StepController *RatesPage::controller() const
-{
-    return m_session->controller();
 }
 
 QString RatesPage::lessonMarkdown() const

@@ -6,7 +6,7 @@
 
 #include "session.h"
 
-#include "workbench/ui/modulepage.h"
+#include "workbench/ui/session.h"
 
 #include <QAbstractTableModel>
 
@@ -46,38 +46,34 @@ QList<QStringList> exchangeRows(const MessagingState &s);
 QList<QStringList> queueRows(const MessagingState &s);
 QList<QStringList> bindingRows(const MessagingState &s);
 
-class RatesPage : public wb::ui::ModulePage
+class RatesPage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
     explicit RatesPage(std::shared_ptr<MessagingSession> session, QWidget *parent = nullptr);
 
-    wb::ui::StepController *controller() const override;
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
     void shutdown() override;
 
-    MessagingSession *session() const { return m_session.get(); }
+    MessagingSession *session() const { return m_session; }
     RowsModel *exchanges() const { return m_exchanges; }
     RowsModel *queues() const { return m_queues; }
     RowsModel *bindings() const { return m_bindings; }
     QCustomPlot *plot() const { return m_plot; }
 
 protected:
+    void refresh() override; // the tables and the plot, at the cursor
     void changeEvent(QEvent *event) override;
-    void showEvent(QShowEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
 
 private:
     void redrawPlot();
     void fitLegend();
     void refreshTables();
-    void refresh();
-    bool m_shown = false;
-    bool m_stale = false;
     QRgb m_paletteBase = 0; // the Base colour the plot was last coloured for
 
-    std::shared_ptr<MessagingSession> m_session;
+    MessagingSession *m_session; // owned by the page (SessionPage keeps it)
     RunPanel *m_runPanel;
     QCustomPlot *m_plot;
     QCPItemStraightLine *m_cursor;

@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include "messaging/core/events.h"
+#include "workbench/core/typed_event.h"
 #include "workbench/ui/stepcontroller.h"
 
 #include <QTemporaryDir>
@@ -82,33 +84,19 @@ LiveConfig presetConfig(const QString &id)
 // ---------------------------------------------------------------------------------------------
 
 MessagingSession::MessagingSession(QObject *parent)
-    : QObject(parent), m_controller(new wb::ui::StepController(this))
+    : TraceSession(parent), m_state(*this, applyMessagingEvent)
 {
     m_statusText = tr("embedded broker (in this process)");
-    m_poll.setInterval(40);
-    connect(&m_poll, &QTimer::timeout, this, &MessagingSession::poll);
-    // The roles keep appending while the GUI thread looks, so "at the end" means at or past
-    // the count the controller last announced, not the trace's size at this instant.
-    connect(m_controller, &wb::ui::StepController::countChanged, this, [this](qsizetype n) {
-        m_knownCount = n;
-        if (m_follow && m_controller->position() < n)
-            m_controller->seek(n);
-    });
-    connect(m_controller, &wb::ui::StepController::positionChanged, this,
-            [this](qsizetype pos, qsizetype) { m_follow = pos >= m_knownCount; });
 }
 
 MessagingSession::~MessagingSession()
 {
     blockSignals(true);
-    m_controller->blockSignals(true);
-    m_poll.stop();
+    controller()->blockSignals(true);
     if (m_run)
         m_run->stop();
     if (m_probe.joinable())
         m_probe.join(); // a connect gives up within its 4 s timeout
-    m_controller->setLive(false);
-    m_controller->setTrace(nullptr);
 }
 
 void MessagingSession::useEmbedded()
@@ -179,9 +167,8 @@ bool MessagingSession::start(const LiveConfig &config, const QString &preset, QS
         url = BrokerUrl::parse(m_url.toStdString());
     }
     stop();
-    m_controller->setLive(false);
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
+    // The old run records into the old trace and uses the old broker: it goes first. The
+    // session still shows that trace until follow() replaces it.
     m_run.reset();
     m_broker.reset();
     m_trace = std::make_shared<wb::Trace>();
@@ -202,15 +189,14 @@ bool MessagingSession::start(const LiveConfig &config, const QString &preset, QS
     }
     recordBrokerSnapshot();
     m_run = std::make_unique<LiveRun>(config, m_broker.get(), url, *m_trace);
-    m_replayer = std::make_unique<wb::Replayer<MessagingState>>(*m_trace, MessagingState{},
-                                                                applyMessagingEvent);
-    m_follow = true;
     m_openingSeek = false;
-    m_controller->setTrace(m_trace, 0);
     m_running = true;
+    ++m_runNumber;
+    follow(m_trace);
+    // The trace already holds the broker's first events: the cursor starts at the newest one,
+    // where following means staying.
+    controller()->toEnd();
     m_run->start();
-    m_controller->setLive(true);
-    m_poll.start();
     emit runStarted();
     emit consumersChanged();
     return true;
@@ -220,17 +206,16 @@ bool MessagingSession::start(const LiveConfig &config, const QString &preset, QS
 // (the nameless default and amq.*), which a learner meets in list_exchanges.
 void MessagingSession::recordBrokerSnapshot()
 {
-    m_trace->add("state.reset", m_broker ? "a fresh embedded broker" : "a RabbitMQ broker", {});
+    wb::record(m_trace.get(), events::StateReset{},
+               m_broker ? "a fresh embedded broker" : "a RabbitMQ broker");
     if (!m_broker)
         return;
-    for (const auto &x : m_broker->listExchanges())
-        m_trace->add("state.exchange",
-                     "exchange " + (x.name.empty() ? std::string("(default)") : x.name) + " (" +
-                         std::string(exchangeTypeName(x.type)) + ") pre-declared",
-                     {{"exchange", x.name},
-                      {"type", std::string(exchangeTypeName(x.type))},
-                      {"durable", x.durable},
-                      {"auto_delete", x.autoDelete}});
+    for (const auto &x : m_broker->listExchanges()) {
+        const std::string type(exchangeTypeName(x.type));
+        wb::record(m_trace.get(), events::StateExchange{x.name, type, x.durable, x.autoDelete},
+                   "exchange " + (x.name.empty() ? std::string("(default)") : x.name) + " (" +
+                       type + ") pre-declared");
+    }
 }
 
 void MessagingSession::stop()
@@ -239,9 +224,7 @@ void MessagingSession::stop()
         return;
     m_run->stop();
     m_running = false;
-    m_poll.stop();
-    poll();
-    m_controller->setLive(false);
+    finishFollowing(); // one last poll reads what the roles recorded before they left
     emit runFinished();
 }
 
@@ -251,7 +234,7 @@ bool MessagingSession::waitFinished(int ms)
     clock.start();
     while (m_run && m_running && !m_run->finished() && clock.elapsed() < ms)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    poll();
+    pollNow();
     if (m_running && m_run && m_run->finished())
         endRun(); // this caller waits anyway: join the roles now
     return !m_running;
@@ -273,14 +256,14 @@ void MessagingSession::ensureOpeningExample()
 
 void MessagingSession::seekOpeningPoint()
 {
-    // Just after the 8th publish, unless the learner has moved the cursor meanwhile.
+    // Just after the 8th publish (the caller checks that the cursor still follows the run).
     m_openingSeek = false;
-    if (!m_trace || !m_follow)
+    if (!m_trace)
         return;
     std::size_t publishes = 0;
     for (std::size_t i = 0; i < m_trace->size(); ++i)
-        if (m_trace->at(i).kind == "publish" && ++publishes == 8) {
-            m_controller->seek(static_cast<qsizetype>(i) + 1);
+        if (wb::as<events::Publish>(m_trace->at(i)) && ++publishes == 8) {
+            controller()->seek(static_cast<qsizetype>(i) + 1);
             break;
         }
 }
@@ -304,7 +287,7 @@ QString MessagingSession::addConsumer(const QString &queue, int workMs)
     if (!m_run || !m_running)
         return {};
     const auto tag = QString::fromStdString(m_run->addConsumer({queue.toStdString(), workMs}));
-    poll();
+    pollNow();
     return tag;
 }
 
@@ -338,33 +321,12 @@ QString MessagingSession::runError() const
     return m_run ? QString::fromStdString(m_run->lastError()) : QString();
 }
 
-qint64 MessagingSession::position() const
-{
-    return m_controller->position();
-}
-
-bool MessagingSession::following() const
-{
-    return m_running && m_follow;
-}
-
-const MessagingState &MessagingSession::stateAt(qint64 position)
-{
-    static const MessagingState empty;
-    if (!m_replayer)
-        return empty;
-    return m_replayer->stateAt(static_cast<std::size_t>(std::max<qint64>(0, position)));
-}
-
-void MessagingSession::poll()
+void MessagingSession::pollSources()
 {
     if (!m_trace)
         return;
-    if (m_trace->size() > m_rates.processed) {
+    if (m_trace->size() > m_rates.processed)
         m_rates.update(*m_trace);
-        m_controller->setLive(m_running);
-        emit traceGrew();
-    }
     if (m_run) {
         auto now = m_run->consumers();
         auto same = [](const std::vector<ConsumerStatus> &a,
@@ -384,23 +346,32 @@ void MessagingSession::poll()
     }
     if (m_running && m_run && m_run->finished()) {
         // The roles are told to stop and joined once they have left (a poll or two later):
-        // the GUI thread never waits for a consumer in the middle of its work.
+        // the GUI thread never waits for a consumer in the middle of its work. The run ends
+        // once this poll is over (ending it reads the trace one last time); a run started
+        // meanwhile is not the one that finished.
         m_run->requestStop();
         if (m_run->threadsDone())
-            endRun();
+            QMetaObject::invokeMethod(
+                this,
+                [this, run = m_runNumber] {
+                    if (run == m_runNumber)
+                        endRun();
+                },
+                Qt::QueuedConnection);
     }
 }
 
 void MessagingSession::endRun()
 {
+    if (!m_running || !m_run)
+        return; // stopped, or waited for, meanwhile
     m_run->stop();
     m_running = false;
-    m_poll.stop();
-    m_rates.update(*m_trace);
-    m_controller->setLive(false);
-    emit traceGrew();
-    if (m_openingSeek)
+    const bool followed = atNewest();
+    finishFollowing(); // the last poll: the rates and the cursor take the run's last events
+    if (m_openingSeek && followed)
         seekOpeningPoint();
+    m_openingSeek = false;
     emit runFinished();
 }
 

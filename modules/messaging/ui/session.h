@@ -1,33 +1,27 @@
 #pragma once
-// One live run of the odd/even scenario shared by every view of the messaging module: the
-// broker it runs on (embedded, or a RabbitMQ URL the learner connected to), the run's roles
-// on their threads (LiveRun), the trace they record into, the step controller over it and
-// the broker's state at the cursor (wb::Replayer<MessagingState>).
+// One live run of the odd/even scenario shared by every view of the messaging module (a
+// wb::ui::TraceSession, handed to the pages by wb::ui::SharedSession): the broker it runs on
+// (embedded, or a RabbitMQ URL the learner connected to), the run's roles on their threads
+// (wb::messaging::LiveRun), the trace they record into, which the session follows, and the
+// broker's state at the cursor (SessionState<MessagingState>).
 //
 // While a run goes on the cursor follows the newest event; step back and it stays where it
 // is (the run goes on behind it) until End. Nothing here waits on the GUI thread for a
 // network: connecting to a RabbitMQ URL happens on a thread of its own and reports back with
 // brokerStatusChanged() within the 4 s connect timeout.
 
-#include "liverun.h"
-
+#include "messaging/core/live_run.h"
 #include "messaging/core/replay.h"
-#include "workbench/core/cursor.h"
+#include "workbench/ui/session.h"
 
 #include <QElapsedTimer>
-#include <QObject>
 #include <QString>
-#include <QTimer>
 
 #include <memory>
 #include <thread>
 #include <vector>
 
 class QTemporaryDir;
-
-namespace wb::ui {
-class StepController;
-}
 
 namespace wb::messaging::ui {
 
@@ -44,7 +38,7 @@ LiveConfig presetConfig(const QString &id);
 
 enum class BrokerStatus { Embedded, Connecting, Connected, Failed };
 
-class MessagingSession : public QObject
+class MessagingSession : public wb::ui::TraceSession
 {
     Q_OBJECT
 public:
@@ -64,13 +58,15 @@ public:
     Broker *broker() const { return m_broker.get(); }
 
     // --- runs ---------------------------------------------------------------------------
-    // Stops any run, then starts `config` on a fresh trace (and, embedded, a fresh broker).
-    // False with a sentence in *error when the chosen broker is not connected.
+    // Stops any run, then starts `config` on a fresh trace (and, embedded, a fresh broker),
+    // which the session follows. False with a sentence in *error when the chosen broker is
+    // not connected.
     bool start(const LiveConfig &config, const QString &preset, QString *error = nullptr);
     void stop(); // stops and joins the roles; the trace stays for stepping
     void shutdown() { stop(); }
     bool isRunning() const { return m_running; }
-    // Blocks until the run has finished or `ms` pass (tests, the opening example).
+    // Blocks until the run has finished or `ms` pass. For tests and benchmarks only: the
+    // views never wait (a finished run is noticed on a poll and ended then).
     bool waitFinished(int ms);
     // Starts the opening example once if nothing has run yet and the broker is embedded;
     // returns at once (the run fills the pages in, then the cursor opens mid-run).
@@ -90,15 +86,10 @@ public:
     const LiveConfig &config() const { return m_config; }
     QString preset() const { return m_preset; }
 
-    // --- the trace ----------------------------------------------------------------------
-    wb::ui::StepController *controller() const { return m_controller; }
-    const wb::Trace *trace() const { return m_trace.get(); }
-    qint64 position() const;
-    const MessagingState &stateAt(qint64 position);
-    const MessagingState &stateAtCursor() { return stateAt(position()); }
+    // --- the trace (trace(), controller(), position(), atNewest(): TraceSession) -----------
+    const MessagingState &stateAt(qsizetype position) { return m_state.at(position); }
+    const MessagingState &stateAtCursor() { return m_state.atCursor(); }
     const RateSeries &rates() const { return m_rates; }
-    // The cursor is at the newest event of a run still going: views animate in wall time.
-    bool following() const;
     // Nanoseconds on the trace's clock now (event timestamps are on the same clock).
     qint64 nowNs() const { return m_clock.isValid() ? m_clock.nsecsElapsed() : 0; }
 
@@ -106,11 +97,14 @@ signals:
     void runStarted();
     void runFinished();
     void brokerStatusChanged();
-    void traceGrew();
     void consumersChanged();
 
+protected:
+    // Each live poll: the rates take the new events, the consumers' status is read, and a
+    // run that has finished is ended.
+    void pollSources() override;
+
 private:
-    void poll();
     void endRun(); // the run finished: join its roles, settle the rates, tell the views
     void probeDone(quint64 id, bool ok, const QString &text);
     void recordBrokerSnapshot();
@@ -121,17 +115,14 @@ private:
     std::unique_ptr<QTemporaryDir> m_dataDir;
     std::unique_ptr<Broker> m_broker;
     std::unique_ptr<LiveRun> m_run;
-    std::unique_ptr<wb::Replayer<MessagingState>> m_replayer;
+    wb::ui::SessionState<MessagingState> m_state;
     RateSeries m_rates;
-    wb::ui::StepController *m_controller;
-    QTimer m_poll;
     QElapsedTimer m_clock;
     LiveConfig m_config;
     QString m_preset;
     bool m_running = false;
-    bool m_follow = true;
-    bool m_openingSeek = false; // the opening example runs: seek into it when it ends
-    qsizetype m_knownCount = 0;
+    std::uint64_t m_runNumber = 0; // counts start(): an end queued for an older run is void
+    bool m_openingSeek = false;    // the opening example runs: seek into it when it ends
     std::vector<ConsumerStatus> m_consumers;
 
     BrokerStatus m_status = BrokerStatus::Embedded;

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <tuple>
 
 namespace wb::messaging::ui {
@@ -429,6 +430,410 @@ QPointF along(QPointF a, QPointF b, double t)
     return a + (b - a) * std::clamp(t, 0.0, 1.0);
 }
 
+// ---- the parts of the drawing ----------------------------------------------------------------
+// Each part takes the layout and the state at the cursor and paints through a Painting.
+
+// What every part paints with, and what the legend needs to know about the tokens drawn.
+struct Painting
+{
+    Painting(QPainter &painter, const QPalette &palette, const QFont &font,
+             TopologyCanvas::PaintStats &paintStats)
+        : p(painter), pal(palette), colours(palette), f(font), stats(paintStats)
+    {}
+
+    // Every message token goes through here, so the legend knows which kinds were drawn.
+    void token(QPointF at, const std::string &key, double size, bool ring = false)
+    {
+        stats.otherKeys |= keyShape(key) == Shape::Diamond;
+        sizes |= isSmallKey(key) || isLargeKey(key);
+        paintToken(p, pal, at, key, size, ring);
+    }
+
+    QPainter &p;
+    const QPalette &pal;
+    const Colours colours;
+    const Fonts f;
+    TopologyCanvas::PaintStats &stats;
+    bool sizes = false; // tokens of small or large keys were drawn: the legend explains the dot
+};
+
+// How the tokens on the edges move: live, in wall time; stepping, the move of the event at
+// the cursor.
+struct Motion
+{
+    bool live = false;
+    qint64 now = 0;           // ns on the trace's clock (live)
+    std::uint64_t cursor = 0; // the cursor's position (stepping)
+};
+
+// The edge from the exchange to a queue a binding puts there (none for a binding of another
+// exchange or to a queue not drawn).
+std::optional<QLineF> bindingEdge(const Layout &l, const BindingView &b,
+                                  const std::string &exchange)
+{
+    if (b.exchange != exchange || !l.queues.count(b.queue))
+        return std::nullopt;
+    const QRectF q = l.queues.at(b.queue);
+    return QLineF(QPointF(l.exchange.right(), l.exchange.center().y()),
+                  QPointF(q.left(), q.center().y()));
+}
+
+// Producer to exchange, the bindings in their keys' colours, queues to their consumers.
+void drawEdges(Painting &g, const Layout &l, const MessagingState &s, const std::string &exchange)
+{
+    QPainter &p = g.p;
+    p.setPen(QPen(g.colours.edge, 1.6));
+    p.drawLine(QPointF(l.producer.right(), l.producer.center().y()),
+               QPointF(l.exchange.left(), l.exchange.center().y()));
+    for (const auto &b : s.bindings)
+        if (const auto edge = bindingEdge(l, b, exchange)) {
+            p.setPen(QPen(keyLineColor(b.key, g.pal), 2.0));
+            p.drawLine(*edge);
+        }
+    for (const auto &[tag, c] : s.consumers) {
+        if (!l.queues.count(c.queue) || !l.consumers.count(tag))
+            continue;
+        const QRectF q = l.queues.at(c.queue), r = l.consumers.at(tag);
+        p.setPen(QPen(g.colours.edge, 1.6));
+        p.drawLine(QPointF(q.right(), q.center().y()), QPointF(r.left(), r.center().y()));
+    }
+}
+
+void drawProducerAndExchange(Painting &g, const Layout &l, const MessagingState &s,
+                             const Captions &cap, const std::string &exchange)
+{
+    const Colours &c = g.colours;
+    const bool haveExchange = s.exchanges.count(exchange) > 0;
+    drawBox(g.p, l.producer, c.boxFill, c.edge, 6);
+    drawLines(g.p, l.producer.adjusted(6, 7, -6, -4), cap.producer, g.f, c.text, c.text);
+    drawBox(g.p, l.exchange, haveExchange ? c.boxFill : g.pal.color(QPalette::Base),
+            haveExchange ? c.accent : c.muted, 10);
+    drawLines(g.p, l.exchange.adjusted(6, 7, -6, -4), cap.exchange, g.f,
+              haveExchange ? c.text : c.muted, haveExchange ? c.text : c.muted);
+}
+
+// Under the exchange, once some message matched no binding: how many, and their fate.
+void drawUnroutableBin(Painting &g, const Layout &l, const MessagingState &s)
+{
+    if (s.totals.unroutable == 0)
+        return;
+    QPainter &p = g.p;
+    p.setPen(QPen(g.colours.edge, 1.2, Qt::DashLine));
+    p.drawLine(QPointF(l.exchange.center().x(), l.exchange.bottom()),
+               QPointF(l.dropped.center().x(), l.dropped.top()));
+    drawBox(p, l.dropped, g.pal.color(QPalette::Base), wb::ui::stateColor("blocked"), 6);
+    drawLines(p, l.dropped.adjusted(4, 5, -4, -4),
+              {TopologyCanvas::tr("no route: %1").arg(s.totals.unroutable),
+               s.totals.returned ? TopologyCanvas::tr("returned %1").arg(s.totals.returned)
+                                 : TopologyCanvas::tr("dropped silently")},
+              g.f, g.colours.text, g.colours.text);
+}
+
+// Each queue: its name and durability, its ready messages as tokens (the head on the right,
+// next to the consumers), the counts, and a depth bar.
+void drawQueues(Painting &g, const Layout &l, const MessagingState &s)
+{
+    QPainter &p = g.p;
+    const Colours &c = g.colours;
+    const Fonts &f = g.f;
+    for (const auto &[name, r] : l.queues) {
+        const QueueView &q = s.queues.at(name);
+        drawBox(p, r, c.boxFill, c.edge, 4);
+        const QRectF nameLine = l.queueNames.at(name);
+        const QString title = QString::fromStdString(name);
+        p.setFont(f.bold);
+        p.setPen(c.text);
+        p.drawText(nameLine, Qt::AlignLeft | Qt::AlignBottom, title);
+        p.setFont(f.small);
+        p.setPen(c.muted);
+        p.drawText(nameLine.adjusted(f.fb.horizontalAdvance(title), 0, 0, 0),
+                   Qt::AlignLeft | Qt::AlignBottom,
+                   q.durable ? TopologyCanvas::tr(" · durable")
+                             : TopologyCanvas::tr(" · transient"));
+        p.setPen(c.text);
+        p.drawText(l.queueStatus.at(name), Qt::AlignLeft | Qt::AlignVCenter, queueStatusText(q));
+        const QRectF inner = r.adjusted(6, 6, -6, -6);
+        const double step = f.token + 3;
+        const int capacity = std::max(1, static_cast<int>(inner.width() / step));
+        const auto shown = std::min<std::size_t>(q.waiting.size(), capacity);
+        const bool more = q.waiting.size() > static_cast<std::size_t>(capacity);
+        for (std::size_t i = 0; i < shown - (more ? 1 : 0) && shown > 0; ++i) {
+            const QPointF at(inner.right() - step * (static_cast<double>(i) + 0.5),
+                             inner.center().y());
+            const auto &w = q.waiting[i];
+            g.token(at, w.msg ? s.routingKeyOf(w.msg) : w.routingKey, f.token);
+            ++g.stats.tokens;
+        }
+        if (more) {
+            p.setPen(c.text);
+            p.drawText(QRectF(inner.left(), inner.top(), step * 3, inner.height()),
+                       Qt::AlignVCenter | Qt::AlignLeft,
+                       TopologyCanvas::tr("+%1").arg(q.waiting.size() - shown + 1));
+            ++g.stats.aggregated;
+        }
+        // A depth bar under the box: ready (solid) and unacked (outlined), on a log-like scale.
+        const double total = static_cast<double>(q.ready + q.unacked);
+        if (total > 0) {
+            const double scale = r.width() / std::max(total, std::max<double>(capacity, 1) * 2);
+            const QRectF bar(r.left(), r.bottom() + 2, 0, 5);
+            p.setPen(Qt::NoPen);
+            p.setBrush(c.accent);
+            p.drawRect(bar.adjusted(0, 0, std::min(r.width(), scale * q.ready), 0));
+            p.setPen(QPen(c.accent, 1.0));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(QRectF(bar.left() + std::min(r.width(), scale * q.ready), bar.top(),
+                              std::min(r.width(), scale * q.unacked), 5)
+                           .adjusted(0.5, 0.5, -0.5, -0.5));
+        }
+    }
+}
+
+// Each consumer: its tag and prefetch, the deliveries it holds unacked as tokens, the counts.
+void drawConsumers(Painting &g, const Layout &l, const MessagingState &s)
+{
+    QPainter &p = g.p;
+    const Colours &colours = g.colours;
+    const Fonts &f = g.f;
+    for (const auto &[tag, r] : l.consumers) {
+        const ConsumerView &c = s.consumers.at(tag);
+        drawBox(p, r, colours.boxFill, wb::ui::stateColor("running"), 6);
+        const QRectF inner = r.adjusted(7, 4, -7, -4);
+        p.setFont(f.bold);
+        p.setPen(colours.text);
+        p.drawText(inner, Qt::AlignTop | Qt::AlignLeft, QString::fromStdString(tag));
+        p.setFont(f.small);
+        p.setPen(colours.muted);
+        p.drawText(QRectF(inner.left(), inner.top(), inner.width(), f.fb.height()),
+                   Qt::AlignVCenter | Qt::AlignRight,
+                   TopologyCanvas::tr("prefetch %1")
+                       .arg(c.prefetch ? QString::number(c.prefetch) : TopologyCanvas::tr("∞")));
+        p.setPen(colours.text);
+        p.drawText(inner, Qt::AlignBottom | Qt::AlignRight,
+                   TopologyCanvas::tr("unacked %1 · acked %2").arg(c.holding.size()).arg(c.acked));
+        const double held = f.token * 0.8, step = held + 3;
+        const int capacity = std::max(1, static_cast<int>((inner.width() - kAckStub - 8) / step));
+        const bool more = c.holding.size() > static_cast<std::size_t>(capacity);
+        const auto shown =
+            std::min<std::size_t>(c.holding.size(), std::max(0, capacity - (more ? 2 : 0)));
+        const double rowY = consumerTokenRow(r, f);
+        for (std::size_t i = 0; i < shown; ++i) {
+            const QPointF at(inner.left() + held / 2 + step * static_cast<double>(i), rowY);
+            g.token(at, s.routingKeyOf(c.holding[i]), held);
+            ++g.stats.tokens;
+        }
+        if (more) {
+            p.setPen(colours.text);
+            p.drawText(QRectF(inner.left() + step * static_cast<double>(shown),
+                              rowY - f.fs.height() / 2, step * 3, f.fs.height()),
+                       Qt::AlignVCenter | Qt::AlignLeft,
+                       TopologyCanvas::tr("+%1").arg(c.holding.size() - shown));
+        }
+    }
+}
+
+// One edge a message moves along, from a to z.
+struct EdgeKey
+{
+    QPointF a, z;
+    bool operator<(const EdgeKey &o) const
+    {
+        const auto key = [](const EdgeKey &e) {
+            return std::make_tuple(e.a.x(), e.a.y(), e.z.x(), e.z.y());
+        };
+        return key(*this) < key(o);
+    }
+};
+
+// A token on its way: how far along its edge it is.
+struct Travel
+{
+    double t;
+    std::string key;
+    bool redelivered;
+};
+
+using Travels = std::map<EdgeKey, std::vector<Travel>>;
+
+// Where the move `m` goes in the drawing; none when a box it needs is not drawn.
+std::optional<EdgeKey> edgeOf(const Move &m, const Layout &l, const Fonts &f)
+{
+    const auto find = [](const std::map<std::string, QRectF> &boxes,
+                         const std::string &name) -> const QRectF * {
+        const auto it = boxes.find(name);
+        return it == boxes.end() ? nullptr : &it->second;
+    };
+    const QRectF *q = find(l.queues, m.queue);
+    const QRectF *c = find(l.consumers, m.consumer);
+    switch (m.kind) {
+    case MoveKind::Publish:
+        return EdgeKey{{l.producer.right(), l.producer.center().y()},
+                       {l.exchange.left(), l.exchange.center().y()}};
+    case MoveKind::Route:
+        if (!q)
+            return std::nullopt;
+        return EdgeKey{{l.exchange.right(), l.exchange.center().y()},
+                       {q->left(), q->center().y()}};
+    case MoveKind::Deliver:
+        if (!q || !c)
+            return std::nullopt;
+        return EdgeKey{{q->right(), q->center().y()}, {c->left(), c->center().y()}};
+    case MoveKind::Ack:
+        if (!c)
+            return std::nullopt;
+        // Settled: the token leaves along a stub at the right of the held tokens.
+        return EdgeKey{{c->right() - 7 - kAckStub, consumerTokenRow(*c, f)},
+                       {c->right() - 7, consumerTokenRow(*c, f)}};
+    case MoveKind::Requeue:
+        if (!q)
+            return std::nullopt;
+        return EdgeKey{c ? QPointF(c->left(), c->center().y() + 8)
+                         : QPointF(q->right() + 40, q->center().y()),
+                       {q->right(), q->center().y() + 8}};
+    case MoveKind::Drop:
+        if (!q)
+            return std::nullopt;
+        return EdgeKey{{q->center().x(), q->bottom()}, {q->center().x(), q->bottom() + 24}};
+    case MoveKind::Unroutable:
+        return EdgeKey{{l.exchange.center().x(), l.exchange.bottom()},
+                       {l.dropped.center().x(), l.dropped.top()}};
+    case MoveKind::Return:
+        return EdgeKey{{l.exchange.left(), l.exchange.center().y() + 14},
+                       {l.producer.right(), l.producer.center().y() + 14}};
+    }
+    return std::nullopt;
+}
+
+// The tokens on the edges: live, every move of the last travel time; stepping, the move of
+// the event at the cursor, most of the way there.
+Travels travelsAt(const Layout &l, const MessagingState &s, const Fonts &f, const Motion &motion)
+{
+    Travels edges;
+    for (auto it = s.moves.rbegin(); it != s.moves.rend(); ++it) {
+        const Move &m = *it;
+        double t;
+        if (motion.live) {
+            if (motion.now - m.tNs > kTravelNs)
+                break;
+            t = static_cast<double>(motion.now - m.tNs) / kTravelNs;
+        } else {
+            if (m.event + 1 != motion.cursor)
+                break;
+            t = 0.7;
+        }
+        if (const auto edge = edgeOf(m, l, f))
+            edges[*edge].push_back({t, m.routingKey, m.redelivered});
+    }
+    return edges;
+}
+
+// The moving tokens; an edge with many is drawn as a stream with a count.
+void drawTravels(Painting &g, const Layout &l, const MessagingState &s, const Motion &motion)
+{
+    QPainter &p = g.p;
+    const Fonts &f = g.f;
+    const double token = f.token;
+    const Travels edges = travelsAt(l, s, f, motion);
+    if (!motion.live) // stepping: the edge of the move at the cursor stands out
+        for (const auto &[e, travels] : edges) {
+            p.setPen(QPen(g.colours.accent, 3));
+            p.drawLine(e.a, e.z);
+        }
+    // If the kept moves do not reach back a whole travel time, the edges carry more than
+    // were kept: the counts below are scaled to the window.
+    double scale = 1;
+    if (motion.live && !s.moves.empty() && motion.now - s.moves.front().tNs < kTravelNs &&
+        s.moves.size() >= MessagingState::kMoves)
+        scale = static_cast<double>(kTravelNs) /
+                static_cast<double>(std::max<qint64>(1, motion.now - s.moves.front().tNs));
+    p.setFont(f.small);
+    const double phase =
+        motion.live ? std::fmod(static_cast<double>(motion.now) / kTravelNs, 1.0) : 0.0;
+    for (const auto &[e, travels] : edges) {
+        const bool many = travels.size() > static_cast<std::size_t>(kTokensPerEdge);
+        if (!many) {
+            for (const Travel &tr0 : travels) {
+                g.token(along(e.a, e.z, tr0.t), tr0.key, token, tr0.redelivered);
+                ++g.stats.tokens;
+            }
+            continue;
+        }
+        // A stream: evenly spaced tokens sliding along the edge, coloured like a sample of
+        // what went that way, and the count.
+        ++g.stats.aggregated;
+        for (int i = 0; i < kTokensPerEdge; ++i) {
+            const double t = std::fmod(static_cast<double>(i) / kTokensPerEdge + phase, 1.0);
+            const Travel &sample = travels[travels.size() * static_cast<std::size_t>(i) /
+                                           static_cast<std::size_t>(kTokensPerEdge)];
+            g.token(along(e.a, e.z, t), sample.key, token * 0.85, sample.redelivered);
+            ++g.stats.tokens;
+        }
+        if (QLineF(e.a, e.z).length() <= kAckStub + 1)
+            continue; // the ack stub: the consumer box already counts them
+        // The count sits beside the edge, near its start, clear of the binding key.
+        const QLineF line(e.a, e.z);
+        QPointF normal(-(e.z.y() - e.a.y()), e.z.x() - e.a.x());
+        normal /= std::max(1.0, line.length());
+        if (normal.y() > 0)
+            normal = -normal;
+        const QPointF mid = along(e.a, e.z, 0.22) + normal * (f.fs.height() * 0.5 + token);
+        p.setPen(g.colours.text);
+        p.drawText(
+            QRectF(mid.x() - 40, mid.y() - f.fs.height() / 2, 80, f.fs.height()), Qt::AlignCenter,
+            TopologyCanvas::tr("×%1").arg(qRound(static_cast<double>(travels.size()) * scale)));
+    }
+}
+
+// The binding keys as pills on their edges, on top of the tokens.
+void drawBindingKeys(Painting &g, const Layout &l, const MessagingState &s,
+                     const std::string &exchange)
+{
+    QPainter &p = g.p;
+    p.setFont(g.f.small);
+    for (const auto &b : s.bindings) {
+        const auto edge = bindingEdge(l, b, exchange);
+        if (!edge)
+            continue;
+        const QString key = bindingLabel(b.key);
+        const QRectF box = p.fontMetrics().boundingRect(key).adjusted(-7, -3, 7, 3);
+        const QRectF pill = box.translated(along(edge->p1(), edge->p2(), 0.55) - box.center());
+        drawBox(p, pill, g.pal.color(QPalette::Base), keyLineColor(b.key, g.pal),
+                pill.height() / 2);
+        p.setPen(g.colours.text);
+        p.drawText(pill, Qt::AlignCenter, key);
+    }
+}
+
+// What the token colours and shapes mean, along the top of the drawing: the kinds drawn.
+void drawLegend(Painting &g)
+{
+    QPainter &p = g.p;
+    const Fonts &f = g.f;
+    const double token = f.token;
+    p.setFont(f.small);
+    QPointF at(kPad + token / 2, kPad + f.fb.height() / 2);
+    auto label = [&](const QString &what) {
+        p.setPen(g.colours.text);
+        p.drawText(QRectF(at.x() + token * 0.8, at.y() - f.fs.height() / 2,
+                          f.fs.horizontalAdvance(what) + 4, f.fs.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter, what);
+        at += QPointF(token * 0.8 + f.fs.horizontalAdvance(what) + 2 * token, 0);
+    };
+    g.token(at, "odd", token);
+    label(TopologyCanvas::tr("routing key odd"));
+    g.token(at, "even", token);
+    label(TopologyCanvas::tr("routing key even"));
+    g.token(at, "odd", token, true);
+    label(TopologyCanvas::tr("redelivered"));
+    if (g.stats.otherKeys) {
+        g.token(at, "", token);
+        label(TopologyCanvas::tr("other key"));
+    }
+    if (g.sizes) {
+        g.token(at, "odd.small", token);
+        label(TopologyCanvas::tr("small (50 or less)"));
+    }
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -446,10 +851,6 @@ TopologyCanvas::TopologyCanvas(MessagingSession *session, QWidget *parent)
            "Odd keys are orange circles, even keys blue squares; small ones carry a dot."));
     m_frames.setInterval(33); // about 30 frames a second while a run is followed
     connect(&m_frames, &QTimer::timeout, this, &TopologyCanvas::animate);
-    connect(session->controller(), &wb::ui::StepController::positionChanged, this,
-            [this] { update(); });
-    connect(session->controller(), &wb::ui::StepController::traceReplaced, this,
-            [this] { update(); });
     connect(session, &MessagingSession::runStarted, this, [this] { m_frames.start(); });
     connect(session, &MessagingSession::runFinished, this, [this] {
         m_frames.stop();
@@ -485,7 +886,7 @@ QSize TopologyCanvas::sizeHint() const
 
 void TopologyCanvas::animate()
 {
-    if (isVisible() && m_session->following())
+    if (isVisible() && m_session->atNewest())
         update();
 }
 
@@ -497,21 +898,9 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const QPalette pal = palette();
-    const Colours colours(pal);
-    const QColor &text = colours.text, &muted = colours.muted, &boxFill = colours.boxFill;
-    const QColor &edge = colours.edge, &accent = colours.accent;
-    const Fonts f(font());
-    const double token = f.token;
-    bool sizes = false; // tokens of small or large keys were drawn: the legend explains the dot
-    // Every message token goes through here, so the legend knows which kinds were drawn.
-    auto drawToken = [&](QPointF at, const std::string &key, double size, bool ring = false) {
-        m_stats.otherKeys |= keyShape(key) == Shape::Diamond;
-        sizes |= isSmallKey(key) || isLargeKey(key);
-        paintToken(p, pal, at, key, size, ring);
-    };
-
+    Painting g(p, pal, font(), m_stats);
     if (!m_session->trace()) {
-        p.setPen(muted);
+        p.setPen(g.colours.muted);
         p.drawText(rect(), Qt::AlignCenter, tr("Press Run to start the odd/even scenario."));
         return;
     }
@@ -519,320 +908,22 @@ void TopologyCanvas::paintEvent(QPaintEvent *)
     const MessagingState &s = m_session->stateAtCursor();
     const std::string exchange = m_session->config().exchange;
     const Captions cap = captionsFor(m_session);
-    const Layout l = layOut(QSizeF(size()), s, cap, f);
+    const Layout l = layOut(QSizeF(size()), s, cap, g.f);
     p.scale(l.scale, l.scale);
-    const QRectF area(0, 0, width() / l.scale, height() / l.scale);
+    const bool live = m_session->atNewest();
+    const Motion motion{live, live ? m_session->nowNs() : 0,
+                        static_cast<std::uint64_t>(std::max<qint64>(0, m_session->position()))};
 
-    // --- edges and binding keys -----------------------------------------------------------
-    // Binding keys go on top of everything, drawn last.
-    std::vector<std::pair<QPointF, std::string>> pills;
-    const auto ex = s.exchanges.find(exchange);
-    const bool haveExchange = ex != s.exchanges.end();
-    p.setPen(QPen(edge, 1.6));
-    p.drawLine(QPointF(l.producer.right(), l.producer.center().y()),
-               QPointF(l.exchange.left(), l.exchange.center().y()));
-    for (const auto &b : s.bindings) {
-        if (b.exchange != exchange || !l.queues.count(b.queue))
-            continue;
-        const QRectF q = l.queues.at(b.queue);
-        const QPointF a(l.exchange.right(), l.exchange.center().y());
-        const QPointF z(q.left(), q.center().y());
-        p.setPen(QPen(keyLineColor(b.key, pal), 2.0));
-        p.drawLine(a, z);
-        pills.push_back({along(a, z, 0.55), b.key});
-    }
-    for (const auto &[tag, c] : s.consumers) {
-        if (!l.queues.count(c.queue) || !l.consumers.count(tag))
-            continue;
-        const QRectF q = l.queues.at(c.queue), r = l.consumers.at(tag);
-        p.setPen(QPen(edge, 1.6));
-        p.drawLine(QPointF(q.right(), q.center().y()), QPointF(r.left(), r.center().y()));
-    }
-
-    // --- producer and exchange --------------------------------------------------------------
-    drawBox(p, l.producer, boxFill, edge, 6);
-    drawLines(p, l.producer.adjusted(6, 7, -6, -4), cap.producer, f, text, text);
-    drawBox(p, l.exchange, haveExchange ? boxFill : pal.color(QPalette::Base),
-            haveExchange ? accent : muted, 10);
-    drawLines(p, l.exchange.adjusted(6, 7, -6, -4), cap.exchange, f, haveExchange ? text : muted,
-              haveExchange ? text : muted);
-
-    // --- the unroutable bin -----------------------------------------------------------------
-    const bool showBin = s.totals.unroutable > 0;
-    if (showBin) {
-        p.setPen(QPen(edge, 1.2, Qt::DashLine));
-        p.drawLine(QPointF(l.exchange.center().x(), l.exchange.bottom()),
-                   QPointF(l.dropped.center().x(), l.dropped.top()));
-        drawBox(p, l.dropped, pal.color(QPalette::Base), wb::ui::stateColor("blocked"), 6);
-        drawLines(p, l.dropped.adjusted(4, 5, -4, -4),
-                  {tr("no route: %1").arg(s.totals.unroutable),
-                   s.totals.returned ? tr("returned %1").arg(s.totals.returned)
-                                     : tr("dropped silently")},
-                  f, text, text);
-    }
-
-    // --- queues, with their ready messages as tokens -----------------------------------------
-    for (const auto &[name, r] : l.queues) {
-        const QueueView &q = s.queues.at(name);
-        drawBox(p, r, boxFill, edge, 4);
-        const QRectF nameLine = l.queueNames.at(name);
-        const QString title = QString::fromStdString(name);
-        p.setFont(f.bold);
-        p.setPen(text);
-        p.drawText(nameLine, Qt::AlignLeft | Qt::AlignBottom, title);
-        p.setFont(f.small);
-        p.setPen(muted);
-        p.drawText(nameLine.adjusted(f.fb.horizontalAdvance(title), 0, 0, 0),
-                   Qt::AlignLeft | Qt::AlignBottom,
-                   q.durable ? tr(" · durable") : tr(" · transient"));
-        p.setPen(text);
-        p.drawText(l.queueStatus.at(name), Qt::AlignLeft | Qt::AlignVCenter, queueStatusText(q));
-        // Head of the queue on the right, next to the consumers.
-        const QRectF inner = r.adjusted(6, 6, -6, -6);
-        const double step = token + 3;
-        const int capacity = std::max(1, static_cast<int>(inner.width() / step));
-        const auto shown = std::min<std::size_t>(q.waiting.size(), capacity);
-        const bool more = q.waiting.size() > static_cast<std::size_t>(capacity);
-        for (std::size_t i = 0; i < shown - (more ? 1 : 0) && shown > 0; ++i) {
-            const QPointF at(inner.right() - step * (static_cast<double>(i) + 0.5),
-                             inner.center().y());
-            const auto &w = q.waiting[i];
-            drawToken(at, w.msg ? s.routingKeyOf(w.msg) : w.routingKey, token);
-            ++m_stats.tokens;
-        }
-        if (more) {
-            p.setPen(text);
-            p.drawText(QRectF(inner.left(), inner.top(), step * 3, inner.height()),
-                       Qt::AlignVCenter | Qt::AlignLeft,
-                       tr("+%1").arg(q.waiting.size() - shown + 1));
-            ++m_stats.aggregated;
-        }
-        // A depth bar under the box: ready (solid) and unacked (outlined), on a log-like scale.
-        const double total = static_cast<double>(q.ready + q.unacked);
-        if (total > 0) {
-            const double scale = r.width() / std::max(total, std::max<double>(capacity, 1) * 2);
-            const QRectF bar(r.left(), r.bottom() + 2, 0, 5);
-            p.setPen(Qt::NoPen);
-            p.setBrush(accent);
-            p.drawRect(bar.adjusted(0, 0, std::min(r.width(), scale * q.ready), 0));
-            p.setPen(QPen(accent, 1.0));
-            p.setBrush(Qt::NoBrush);
-            p.drawRect(QRectF(bar.left() + std::min(r.width(), scale * q.ready), bar.top(),
-                              std::min(r.width(), scale * q.unacked), 5)
-                           .adjusted(0.5, 0.5, -0.5, -0.5));
-        }
-    }
-
-    // --- consumers, with the deliveries they hold -------------------------------------------
-    for (const auto &[tag, r] : l.consumers) {
-        const ConsumerView &c = s.consumers.at(tag);
-        drawBox(p, r, boxFill, wb::ui::stateColor("running"), 6);
-        const QRectF inner = r.adjusted(7, 4, -7, -4);
-        p.setFont(f.bold);
-        p.setPen(text);
-        p.drawText(inner, Qt::AlignTop | Qt::AlignLeft, QString::fromStdString(tag));
-        p.setFont(f.small);
-        p.setPen(muted);
-        p.drawText(QRectF(inner.left(), inner.top(), inner.width(), f.fb.height()),
-                   Qt::AlignVCenter | Qt::AlignRight,
-                   tr("prefetch %1").arg(c.prefetch ? QString::number(c.prefetch) : tr("∞")));
-        p.setPen(text);
-        p.drawText(inner, Qt::AlignBottom | Qt::AlignRight,
-                   tr("unacked %1 · acked %2").arg(c.holding.size()).arg(c.acked));
-        const double held = token * 0.8, step = held + 3;
-        const int capacity = std::max(1, static_cast<int>((inner.width() - kAckStub - 8) / step));
-        const bool more = c.holding.size() > static_cast<std::size_t>(capacity);
-        const auto shown =
-            std::min<std::size_t>(c.holding.size(), std::max(0, capacity - (more ? 2 : 0)));
-        const double rowY = consumerTokenRow(r, f);
-        for (std::size_t i = 0; i < shown; ++i) {
-            const QPointF at(inner.left() + held / 2 + step * static_cast<double>(i), rowY);
-            drawToken(at, s.routingKeyOf(c.holding[i]), held);
-            ++m_stats.tokens;
-        }
-        if (more) {
-            p.setPen(text);
-            p.drawText(QRectF(inner.left() + step * static_cast<double>(shown),
-                              rowY - f.fs.height() / 2, step * 3, f.fs.height()),
-                       Qt::AlignVCenter | Qt::AlignLeft, tr("+%1").arg(c.holding.size() - shown));
-        }
-    }
-
-    // --- moving tokens ----------------------------------------------------------------------
-    const bool live = m_session->following();
-    const qint64 now = live ? m_session->nowNs() : 0;
-    const auto cursor = static_cast<std::uint64_t>(std::max<qint64>(0, m_session->position()));
-    struct EdgeKey
-    {
-        QPointF a, z;
-        bool operator<(const EdgeKey &o) const
-        {
-            const auto key = [](const EdgeKey &e) {
-                return std::make_tuple(e.a.x(), e.a.y(), e.z.x(), e.z.y());
-            };
-            return key(*this) < key(o);
-        }
-    };
-    struct Travel
-    {
-        double t;
-        std::string key;
-        bool redelivered;
-    };
-    std::map<EdgeKey, std::vector<Travel>> edges;
-    auto queueRect = [&](const std::string &q) -> const QRectF * {
-        const auto it = l.queues.find(q);
-        return it == l.queues.end() ? nullptr : &it->second;
-    };
-    auto consumerRect = [&](const std::string &tag) -> const QRectF * {
-        const auto it = l.consumers.find(tag);
-        return it == l.consumers.end() ? nullptr : &it->second;
-    };
-    for (auto it = s.moves.rbegin(); it != s.moves.rend(); ++it) {
-        const Move &m = *it;
-        double t;
-        if (live) {
-            if (now - m.tNs > kTravelNs)
-                break;
-            t = static_cast<double>(now - m.tNs) / kTravelNs;
-        } else {
-            if (m.event + 1 != cursor)
-                break;
-            t = 0.7; // the move of the event at the cursor, most of the way there
-        }
-        QPointF a, z;
-        const QRectF *q = queueRect(m.queue);
-        const QRectF *c = consumerRect(m.consumer);
-        switch (m.kind) {
-        case MoveKind::Publish:
-            a = {l.producer.right(), l.producer.center().y()};
-            z = {l.exchange.left(), l.exchange.center().y()};
-            break;
-        case MoveKind::Route:
-            if (!q)
-                continue;
-            a = {l.exchange.right(), l.exchange.center().y()};
-            z = {q->left(), q->center().y()};
-            break;
-        case MoveKind::Deliver:
-            if (!q || !c)
-                continue;
-            a = {q->right(), q->center().y()};
-            z = {c->left(), c->center().y()};
-            break;
-        case MoveKind::Ack:
-            if (!c)
-                continue;
-            // Settled: the token leaves along a stub at the right of the held tokens.
-            a = {c->right() - 7 - kAckStub, consumerTokenRow(*c, f)};
-            z = {c->right() - 7, consumerTokenRow(*c, f)};
-            break;
-        case MoveKind::Requeue:
-            if (!q)
-                continue;
-            a = c ? QPointF(c->left(), c->center().y() + 8)
-                  : QPointF(q->right() + 40, q->center().y());
-            z = {q->right(), q->center().y() + 8};
-            break;
-        case MoveKind::Drop:
-            if (!q)
-                continue;
-            a = {q->center().x(), q->bottom()};
-            z = {q->center().x(), q->bottom() + 24};
-            break;
-        case MoveKind::Unroutable:
-            a = {l.exchange.center().x(), l.exchange.bottom()};
-            z = {l.dropped.center().x(), l.dropped.top()};
-            break;
-        case MoveKind::Return:
-            a = {l.exchange.left(), l.exchange.center().y() + 14};
-            z = {l.producer.right(), l.producer.center().y() + 14};
-            break;
-        }
-        edges[{a, z}].push_back({t, m.routingKey, m.redelivered});
-        if (!live) {
-            p.setPen(QPen(accent, 3));
-            p.drawLine(a, z);
-        }
-    }
-    // If the kept moves do not reach back a whole travel time, the edges carry more than
-    // were kept: the counts below are scaled to the window.
-    double scale = 1;
-    if (live && !s.moves.empty() && now - s.moves.front().tNs < kTravelNs &&
-        s.moves.size() >= MessagingState::kMoves)
-        scale = static_cast<double>(kTravelNs) /
-                static_cast<double>(std::max<qint64>(1, now - s.moves.front().tNs));
-    p.setFont(f.small);
-    const double phase = live ? std::fmod(static_cast<double>(now) / kTravelNs, 1.0) : 0.0;
-    for (const auto &[e, travels] : edges) {
-        const bool many = travels.size() > static_cast<std::size_t>(kTokensPerEdge);
-        if (!many) {
-            for (const Travel &tr0 : travels) {
-                drawToken(along(e.a, e.z, tr0.t), tr0.key, token, tr0.redelivered);
-                ++m_stats.tokens;
-            }
-            continue;
-        }
-        // A stream: evenly spaced tokens sliding along the edge, coloured like a sample of
-        // what went that way, and the count.
-        ++m_stats.aggregated;
-        for (int i = 0; i < kTokensPerEdge; ++i) {
-            const double t = std::fmod(static_cast<double>(i) / kTokensPerEdge + phase, 1.0);
-            const Travel &sample = travels[travels.size() * static_cast<std::size_t>(i) /
-                                           static_cast<std::size_t>(kTokensPerEdge)];
-            drawToken(along(e.a, e.z, t), sample.key, token * 0.85, sample.redelivered);
-            ++m_stats.tokens;
-        }
-        if (QLineF(e.a, e.z).length() <= kAckStub + 1)
-            continue; // the ack stub: the consumer box already counts them
-        // The count sits beside the edge, near its start, clear of the binding key.
-        const QLineF line(e.a, e.z);
-        QPointF normal(-(e.z.y() - e.a.y()), e.z.x() - e.a.x());
-        normal /= std::max(1.0, line.length());
-        if (normal.y() > 0)
-            normal = -normal;
-        const QPointF mid = along(e.a, e.z, 0.22) + normal * (f.fs.height() * 0.5 + token);
-        p.setPen(text);
-        p.drawText(QRectF(mid.x() - 40, mid.y() - f.fs.height() / 2, 80, f.fs.height()),
-                   Qt::AlignCenter,
-                   tr("×%1").arg(qRound(static_cast<double>(travels.size()) * scale)));
-    }
-    for (const auto &[at, k] : pills) {
-        const QString key = QString::fromStdString(k.empty() ? "(empty key)" : k);
-        const QRectF box = p.fontMetrics().boundingRect(key).adjusted(-7, -3, 7, 3);
-        const QRectF pill = box.translated(at - box.center());
-        drawBox(p, pill, pal.color(QPalette::Base), keyLineColor(k, pal), pill.height() / 2);
-        p.setPen(text);
-        p.drawText(pill, Qt::AlignCenter, key);
-    }
-    // --- legend: what the token colours and shapes mean, on top of the drawing --------------
-    p.setFont(f.small);
-    {
-        QPointF at(kPad + token / 2, kPad + (f.fb.height()) / 2);
-        const std::pair<std::string, QString> items[] = {{"odd", tr("routing key odd")},
-                                                         {"even", tr("routing key even")}};
-        auto label = [&](const QString &what) {
-            p.setPen(text);
-            p.drawText(QRectF(at.x() + token * 0.8, at.y() - f.fs.height() / 2,
-                              f.fs.horizontalAdvance(what) + 4, f.fs.height()),
-                       Qt::AlignLeft | Qt::AlignVCenter, what);
-            at += QPointF(token * 0.8 + f.fs.horizontalAdvance(what) + 2 * token, 0);
-        };
-        for (const auto &[key, what] : items) {
-            drawToken(at, key, token);
-            label(what);
-        }
-        drawToken(at, "odd", token, true);
-        label(tr("redelivered"));
-        if (m_stats.otherKeys) {
-            drawToken(at, "", token);
-            label(tr("other key"));
-        }
-        if (sizes) {
-            drawToken(at, "odd.small", token);
-            label(tr("small (50 or less)"));
-        }
-    }
+    // Back to front: the edges, the boxes with the tokens they hold, the tokens on their
+    // way, then the binding keys and the legend on top of everything.
+    drawEdges(g, l, s, exchange);
+    drawProducerAndExchange(g, l, s, cap, exchange);
+    drawUnroutableBin(g, l, s);
+    drawQueues(g, l, s);
+    drawConsumers(g, l, s);
+    drawTravels(g, l, s, motion);
+    drawBindingKeys(g, l, s, exchange);
+    drawLegend(g);
 
     m_stats.nanoseconds = clock.nsecsElapsed();
 }
@@ -872,12 +963,12 @@ QList<Ink> messagingInks(const QPalette &pal)
 // ---------------------------------------------------------------------------------------------
 
 TopologyPage::TopologyPage(std::shared_ptr<MessagingSession> session, QWidget *parent)
-    : ModulePage(parent), m_session(std::move(session)), m_runPanel(new RunPanel(m_session)),
-      m_canvas(new TopologyCanvas(m_session.get())), m_rate(new QSpinBox),
-      m_prefetch(new QSpinBox), m_queue(new QComboBox), m_work(new QSpinBox),
-      m_add(new QPushButton(tr("Add consumer"))), m_consumer(new QComboBox),
-      m_stopConsumer(new QPushButton(tr("Stop it"))), m_kill(new QPushButton(tr("Kill it"))),
-      m_restart(new QPushButton(tr("Restart broker"))), m_summary(new QLabel)
+    : SessionPage(session, parent), m_session(session.get()), m_runPanel(new RunPanel(session)),
+      m_canvas(new TopologyCanvas(m_session)), m_rate(new QSpinBox), m_prefetch(new QSpinBox),
+      m_queue(new QComboBox), m_work(new QSpinBox), m_add(new QPushButton(tr("Add consumer"))),
+      m_consumer(new QComboBox), m_stopConsumer(new QPushButton(tr("Stop it"))),
+      m_kill(new QPushButton(tr("Kill it"))), m_restart(new QPushButton(tr("Restart broker"))),
+      m_summary(new QLabel)
 {
     m_rate->setRange(0, 5000);
     m_rate->setSuffix(tr(" /s"));
@@ -933,7 +1024,7 @@ TopologyPage::TopologyPage(std::shared_ptr<MessagingSession> session, QWidget *p
     col->addLayout(controls);
     col->addWidget(m_summary);
 
-    MessagingSession *s = m_session.get();
+    MessagingSession *s = m_session;
     connect(m_rate, &QSpinBox::valueChanged, s, &MessagingSession::setRate);
     connect(m_prefetch, &QSpinBox::valueChanged, s, &MessagingSession::setPrefetch);
     connect(m_add, &QPushButton::clicked, this,
@@ -948,15 +1039,10 @@ TopologyPage::TopologyPage(std::shared_ptr<MessagingSession> session, QWidget *p
     connect(s, &MessagingSession::consumersChanged, this, &TopologyPage::refreshControls);
     connect(s, &MessagingSession::brokerStatusChanged, this, &TopologyPage::refreshControls);
     connect(s, &MessagingSession::runStarted, this, &ModulePage::lessonChanged);
-    connect(s->controller(), &wb::ui::StepController::positionChanged, this,
-            &TopologyPage::refreshSummary);
-    connect(s, &MessagingSession::traceGrew, this, &TopologyPage::refreshSummary);
-    connect(s->controller(), &wb::ui::StepController::positionChanged, this,
-            &ModulePage::highlightsChanged);
+    connect(s, &MessagingSession::positionChanged, this, &ModulePage::highlightsChanged);
 
     m_session->ensureOpeningExample();
     refreshControls();
-    refreshSummary();
 }
 
 void TopologyPage::refreshControls()
@@ -1019,14 +1105,10 @@ QString TopologyPage::summaryText() const
     return line;
 }
 
-void TopologyPage::refreshSummary()
+void TopologyPage::refresh()
 {
     m_summary->setText(summaryText());
-}
-
-wb::ui::StepController *TopologyPage::controller() const
-{
-    return m_session->controller();
+    m_canvas->update();
 }
 
 QString TopologyPage::lessonMarkdown() const

@@ -10,7 +10,7 @@
 
 #include "session.h"
 
-#include "workbench/ui/modulepage.h"
+#include "workbench/ui/session.h"
 
 #include <QElapsedTimer>
 #include <QPalette>
@@ -83,18 +83,17 @@ private:
     PaintStats m_stats;
 };
 
-class TopologyPage : public wb::ui::ModulePage
+class TopologyPage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
     explicit TopologyPage(std::shared_ptr<MessagingSession> session, QWidget *parent = nullptr);
 
-    wb::ui::StepController *controller() const override;
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
     void shutdown() override;
 
-    MessagingSession *session() const { return m_session.get(); }
+    MessagingSession *session() const { return m_session; }
     RunPanel *runPanel() const { return m_runPanel; }
     TopologyCanvas *canvas() const { return m_canvas; }
     QComboBox *consumerChoice() const { return m_consumer; }
@@ -102,11 +101,13 @@ public:
     QPushButton *restartButton() const { return m_restart; }
     QString summaryText() const;
 
+protected:
+    void refresh() override; // the summary and the canvas, at the cursor
+
 private:
     void refreshControls();
-    void refreshSummary();
 
-    std::shared_ptr<MessagingSession> m_session;
+    MessagingSession *m_session; // owned by the page (SessionPage keeps it)
     RunPanel *m_runPanel;
     TopologyCanvas *m_canvas;
     QSpinBox *m_rate;

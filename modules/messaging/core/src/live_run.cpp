@@ -1,15 +1,20 @@
-#include "liverun.h"
+#include "messaging/core/live_run.h"
+#include "messaging/core/events.h"
 
 #include "workbench/core/rng.h"
 #include "workbench/core/trace.h"
+#include "workbench/core/typed_event.h"
 
 #include <algorithm>
 #include <chrono>
 
-namespace wb::messaging::ui {
+namespace wb::messaging {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+
+// The channel every role's events name: each role opens one channel on its own connection.
+constexpr std::uint16_t kChannel = 1;
 
 std::vector<QueueSpec> queuesFor(ExchangeType type)
 {
@@ -150,21 +155,20 @@ std::string LiveRun::addConsumer(const ConsumerSpec &spec)
 
 bool LiveRun::removeConsumer(const std::string &tag)
 {
-    std::lock_guard lock(m_mutex);
-    for (auto &r : m_roles)
-        if (r->tag == tag && !r->stop && !r->kill) {
-            r->stop = true;
-            return true;
-        }
-    return false;
+    return tellConsumer(tag, &Role::stop);
 }
 
 bool LiveRun::killConsumer(const std::string &tag)
 {
+    return tellConsumer(tag, &Role::kill);
+}
+
+bool LiveRun::tellConsumer(const std::string &tag, std::atomic<bool> Role::*flag)
+{
     std::lock_guard lock(m_mutex);
     for (auto &r : m_roles)
         if (r->tag == tag && !r->stop && !r->kill) {
-            r->kill = true;
+            (*r).*flag = true;
             return true;
         }
     return false;
@@ -230,13 +234,13 @@ void LiveRun::declareTopology(Channel &ch, bool queues, std::int32_t thread)
     ExchangeFlags xf;
     xf.durable = m_config.durable;
     ch.exchangeDeclare(m_config.exchange, m_config.type, xf);
-    if (record)
-        m_trace.add("exchange.declare", "exchange " + m_config.exchange + " declared",
-                    {{"exchange", m_config.exchange},
-                     {"type", std::string(exchangeTypeName(m_config.type))},
-                     {"durable", m_config.durable},
-                     {"auto_delete", false}},
-                    thread);
+    if (record) {
+        events::ExchangeDeclare declared;
+        declared.exchange = m_config.exchange;
+        declared.type = std::string(exchangeTypeName(m_config.type));
+        declared.durable = m_config.durable;
+        wb::record(&m_trace, declared, "exchange " + m_config.exchange + " declared", thread);
+    }
     if (!queues)
         return;
     QueueFlags qf;
@@ -246,15 +250,16 @@ void LiveRun::declareTopology(Channel &ch, bool queues, std::int32_t thread)
         ch.queueDeclare(name, qf);
         ch.queueBind(name, m_config.exchange, q.bindingKey, q.arguments);
         if (record) {
-            m_trace.add("queue.declare", "queue " + name + " declared",
-                        {{"queue", name},
-                         {"durable", m_config.durable},
-                         {"exclusive", false},
-                         {"auto_delete", false}},
-                        thread);
-            m_trace.add("bind", "queue " + name + " bound with '" + q.bindingKey + "'",
-                        {{"exchange", m_config.exchange}, {"queue", name}, {"key", q.bindingKey}},
-                        thread);
+            events::QueueDeclare declared;
+            declared.queue = name;
+            declared.durable = m_config.durable;
+            wb::record(&m_trace, declared, "queue " + name + " declared", thread);
+            events::Bind bound;
+            bound.exchange = m_config.exchange;
+            bound.queue = name;
+            bound.key = q.bindingKey;
+            wb::record(&m_trace, bound, "queue " + name + " bound with '" + q.bindingKey + "'",
+                       thread);
         }
     }
 }
@@ -267,8 +272,8 @@ void LiveRun::recordDepths(Channel &ch)
         passive.passive = true;
         const std::string name = queueName(q.name);
         const auto ok = ch.queueDeclare(name, passive);
-        m_trace.add("queue.depth", name + " holds " + std::to_string(ok.messageCount) + " ready",
-                    {{"queue", name}, {"ready", ok.messageCount}}, 1);
+        wb::record(&m_trace, events::QueueDepth{name, ok.messageCount},
+                   name + " holds " + std::to_string(ok.messageCount) + " ready", 1);
     }
 }
 
@@ -344,16 +349,17 @@ void LiveRun::producerLoop()
                 const std::string key = routingKeyFor(m_config.type, value);
                 ch->basicPublish(m_config.exchange, key, m, m_config.mandatory);
                 ++m_published;
-                if (record)
-                    m_trace.add("publish",
-                                "integer " + m.body + " published with key '" + key + "'",
-                                {{"msg", n},
-                                 {"exchange", m_config.exchange},
-                                 {"routing_key", key},
-                                 {"body", m.body},
-                                 {"persistent", m_config.persistent},
-                                 {"mandatory", m_config.mandatory}},
-                                1);
+                if (record) {
+                    events::Publish published;
+                    published.msg = n;
+                    published.exchange = m_config.exchange;
+                    published.routingKey = key;
+                    published.body = m.body;
+                    published.persistent = m_config.persistent;
+                    published.mandatory = m_config.mandatory;
+                    wb::record(&m_trace, published,
+                               "integer " + m.body + " published with key '" + key + "'", 1);
+                }
                 m_returned += ch->takeReturned().size();
                 if (n == m_config.publishBeforeBind)
                     startConsumers();
@@ -410,44 +416,48 @@ void LiveRun::consumerLoop(Role &r)
             ch->basicQos(static_cast<std::uint16_t>(prefetch));
             ch->basicConsume(r.queue, r.tag, m_config.autoAck);
             if (record)
-                m_trace.add("consume", r.tag + " consumes from " + r.queue,
-                            {{"queue", r.queue},
-                             {"consumer", r.tag},
-                             {"channel", 1},
-                             {"no_ack", m_config.autoAck},
-                             {"prefetch", prefetch}},
-                            r.thread);
+                wb::record(&m_trace,
+                           events::Consume{r.queue, r.tag, kChannel, m_config.autoAck,
+                                           static_cast<std::uint16_t>(prefetch)},
+                           r.tag + " consumes from " + r.queue, r.thread);
             r.connected = true;
             while (!m_stop && !r.stop && !r.kill) {
                 if (prefetch != m_prefetch) {
                     prefetch = m_prefetch;
                     ch->basicQos(static_cast<std::uint16_t>(prefetch));
                     if (record)
-                        m_trace.add("qos", r.tag + " prefetch " + std::to_string(prefetch),
-                                    {{"channel", 1}, {"prefetch", prefetch}}, r.thread);
+                        wb::record(&m_trace,
+                                   events::Qos{kChannel, static_cast<std::uint16_t>(prefetch)},
+                                   r.tag + " prefetch " + std::to_string(prefetch), r.thread);
                 }
                 auto d = ch->nextDelivery(milliseconds(50));
                 if (!d)
                     continue;
                 const std::uint64_t msg =
                     std::strtoull(d->message.properties.messageId.c_str() + 4, nullptr, 10);
-                if (record)
-                    m_trace.add("deliver", "integer " + d->message.body + " delivered to " + r.tag,
-                                {{"msg", msg},
-                                 {"queue", r.queue},
-                                 {"consumer", r.tag},
-                                 {"redelivered", d->redelivered},
-                                 {"no_ack", m_config.autoAck}},
-                                r.thread);
+                if (record) {
+                    events::Deliver delivered;
+                    delivered.msg = msg;
+                    delivered.queue = r.queue;
+                    delivered.consumer = r.tag;
+                    delivered.redelivered = d->redelivered;
+                    delivered.noAck = m_config.autoAck;
+                    wb::record(&m_trace, delivered,
+                               "integer " + d->message.body + " delivered to " + r.tag, r.thread);
+                }
                 const int restarts = m_restarts;
                 if (!sleepFor(r.workMs, [&] { return r.kill || m_restarts != restarts; }) &&
                     r.kill)
                     break; // killed with the message in hand: never acked
                 if (!m_config.autoAck) {
                     ch->basicAck(d->deliveryTag);
-                    if (record)
-                        m_trace.add("ack", r.tag + " acked integer " + d->message.body,
-                                    {{"msg", msg}, {"queue", r.queue}}, r.thread);
+                    if (record) {
+                        events::Ack acked;
+                        acked.msg = msg;
+                        acked.queue = r.queue;
+                        wb::record(&m_trace, acked, r.tag + " acked integer " + d->message.body,
+                                   r.thread);
+                    }
                 }
                 ++r.handled;
             }
@@ -455,11 +465,10 @@ void LiveRun::consumerLoop(Role &r)
             if (r.stop && !r.kill)
                 ch->basicCancel(r.tag);
             if (record) // the node drops the consumer with its connection; say so in the trace
-                m_trace.add("cancel", r.tag + (r.kill ? " killed" : " left"),
-                            {{"queue", r.queue},
-                             {"consumer", r.tag},
-                             {"reason", std::string(r.kill ? "connection dropped" : "closed")}},
-                            r.thread);
+                wb::record(
+                    &m_trace,
+                    events::Cancel{r.queue, r.tag, r.kill ? "connection dropped" : "closed"},
+                    r.tag + (r.kill ? " killed" : " left"), r.thread);
             // Killed or stopped: whatever the channel still holds unacked goes back to the queue.
             conn->close();
             return;
@@ -480,4 +489,4 @@ void LiveRun::consumerLoop(Role &r)
     }
 }
 
-} // namespace wb::messaging::ui
+} // namespace wb::messaging

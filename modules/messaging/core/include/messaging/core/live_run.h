@@ -7,9 +7,10 @@
 //
 // On the embedded broker the broker itself records every event; against RabbitMQ, which
 // reports nothing, the roles record what a client sees (publish, deliver, ack, declarations,
-// and each queue's depth from a passive declare) into the same trace.
+// and each queue's depth from a passive declare) into the same trace, as the event structs
+// of events.h.
 //
-// Plain C++ (no Qt): the session drives it from the GUI thread, nothing here blocks for
+// Qt-free: the views' session drives it from the GUI thread, and nothing here blocks for
 // longer than stop() takes to join the roles (each checks its flag every 50 ms; a RabbitMQ
 // connect can take up to its timeout).
 
@@ -31,7 +32,7 @@ namespace wb {
 class Trace;
 }
 
-namespace wb::messaging::ui {
+namespace wb::messaging {
 
 // One queue of the topology and how it is bound to the exchange.
 struct QueueSpec
@@ -126,6 +127,8 @@ private:
     std::unique_ptr<Connection> connect(const std::string &name);
     void producerLoop();
     void consumerLoop(Role &role);
+    // Sets `flag` (stop or kill) of the consumer `tag` unless it is already leaving.
+    bool tellConsumer(const std::string &tag, std::atomic<bool> Role::*flag);
     void declareTopology(Channel &ch, bool queues, std::int32_t thread);
     void startConsumers();
     void recordDepths(Channel &ch); // RabbitMQ: each queue's ready count, as queue.depth events
@@ -158,4 +161,4 @@ private:
     std::thread m_producer;
 };
 
-} // namespace wb::messaging::ui
+} // namespace wb::messaging
