@@ -15,6 +15,7 @@
 #include "workbench/ui/theme.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
@@ -47,6 +48,7 @@ private slots:
 void NovaUiTest::launchDiagramShowsTheStepsInOrder()
 {
     LaunchPage page;                      // the opening launch: chance, 3 hosts, seed 1
+    page.show();                          // a page draws what it shows while it is visible
     QVERIFY(page.run()->waitIdle(20000)); // it runs on the worker thread
     QCOMPARE(page.run()->launches().size(), std::size_t{1});
     const LaunchRecord &r = page.run()->launches().front();
@@ -99,6 +101,7 @@ void NovaUiTest::launchDiagramShowsTheStepsInOrder()
 void NovaUiTest::sourceHighlightIsTheComponentsOwnLine()
 {
     LaunchPage page;
+    page.show();
     QVERIFY(page.run()->waitIdle(20000));
     auto *c = page.controller();
     // Each step's highlight is a line of a file the Source pane shows, and the line holds the
@@ -142,6 +145,7 @@ void NovaUiTest::sourceHighlightIsTheComponentsOwnLine()
 void NovaUiTest::steppingBackMovesTheHighlightAndTheState()
 {
     LaunchPage page;
+    page.show();
     QVERIFY(page.run()->waitIdle(20000));
     auto *c = page.controller();
     c->toStart();
@@ -195,6 +199,7 @@ void NovaUiTest::steppingBackMovesTheHighlightAndTheState()
 void NovaUiTest::moreLaunchesGrowTheInstancesTable()
 {
     LaunchPage page;
+    page.show();
     QVERIFY(page.run()->waitIdle(20000)); // the opening launch
     QVERIFY(page.launch());               // on a worker thread
     QVERIFY(page.run()->waitIdle(20000));
@@ -217,6 +222,7 @@ void NovaUiTest::moreLaunchesGrowTheInstancesTable()
 void NovaUiTest::packetWalkEndsInTheBriefsVerdicts()
 {
     SpawnPage page; // opens on the XML: the walk is on the iptables tab
+    page.show();    // a page draws what it shows while it is visible
     page.showTab(SpawnPage::RulesTab);
     auto *c = page.controller();
     // Inside the project network: FORWARD -> nova-local -> nova-inst-1 -> nova-sg-1, TCP rule.
@@ -405,7 +411,14 @@ void NovaUiTest::shutdownMidRunReturns()
         LaunchPage page;
         QVERIFY(page.run()->waitIdle(20000));
         QVERIFY(page.launch());
-        page.shutdown(); // stops the components while the launch may still wait
+        // Stops the components while the launch may still wait. The GUI thread does not wait
+        // for them: their threads notice the stop at their next poll of the queue (up to
+        // 50 ms), and are joined elsewhere.
+        QElapsedTimer stopping;
+        stopping.start();
+        page.shutdown();
+        const qint64 stopMs = stopping.elapsed();
+        QVERIFY2(stopMs < 25, qPrintable(QStringLiteral("shutdown took %1 ms").arg(stopMs)));
         QVERIFY(!page.run()->busy());
         // A launch afterwards starts a fresh deployment.
         QVERIFY(page.launch());

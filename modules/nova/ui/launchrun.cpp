@@ -8,6 +8,7 @@
 #include <QThread>
 
 #include <chrono>
+#include <utility>
 
 namespace wb::nova::ui {
 
@@ -22,6 +23,7 @@ LaunchRun::LaunchRun(QObject *parent) : QObject(parent) {}
 LaunchRun::~LaunchRun()
 {
     shutdown();
+    joinRetired();
 }
 
 bool LaunchRun::reset(const LaunchSettings &settings, QString *error)
@@ -31,35 +33,37 @@ bool LaunchRun::reset(const LaunchSettings &settings, QString *error)
     m_settings = settings;
     m_launches.clear();
     m_trace = std::make_shared<wb::Trace>();
-    m_broker = std::make_unique<wb::messaging::Broker>();
+    Deployment d;
+    d.trace = m_trace;
+    d.broker = std::make_shared<wb::messaging::Broker>();
+    d.cancel = std::make_shared<std::atomic<bool>>(false);
     LaunchOptions o;
     o.scheduler = settings.scheduler;
     o.hosts = settings.hosts;
     o.seed = settings.seed;
     try {
-        m_deployment = std::make_unique<NovaDeployment>(
+        d.nova = std::make_shared<NovaDeployment>(
             o,
-            [b = m_broker.get()](const std::string &component) {
+            [b = d.broker.get()](const std::string &component) {
                 return b->connect("nova-" + component);
             },
             m_trace.get());
-        m_deployment->start();
+        d.nova->start();
     } catch (const std::exception &e) {
-        m_deployment.reset();
-        m_broker.reset();
         if (error)
             *error = QString::fromStdString(e.what());
         return false;
     }
+    m_deployment = std::move(d);
     return true;
 }
 
-LaunchRecord LaunchRun::runOne(qsizetype begin)
+LaunchRecord LaunchRun::runOne(const Deployment &d, qsizetype begin)
 {
     LaunchRecord r;
     r.begin = begin;
     try {
-        r.instanceId = m_deployment->runInstances();
+        r.instanceId = d.nova->runInstances();
     } catch (const RemoteError &e) {
         r.finished = true; // refused, and the refusal came back as the call's failure
         r.error = QString::fromStdString(e.type() + ": " + e.value());
@@ -69,28 +73,27 @@ LaunchRecord LaunchRun::runOne(qsizetype begin)
         r.error = QString::fromStdString(e.what());
     }
     if (r.instanceId > 0) {
-        // In slices of 5 ms: shutdown() joins this thread on the GUI thread, which must not
-        // wait for more than the end of one slice.
+        // In slices of 5 ms, so that a stop is noticed at once.
         const auto deadline = std::chrono::steady_clock::now() + kFinishTimeout;
-        while (!m_cancel && std::chrono::steady_clock::now() < deadline && !r.finished)
-            r.finished = m_deployment->waitFinished(r.instanceId, 5ms);
-        r.instance = m_deployment->instance(r.instanceId);
+        while (!*d.cancel && std::chrono::steady_clock::now() < deadline && !r.finished)
+            r.finished = d.nova->waitFinished(r.instanceId, 5ms);
+        r.instance = d.nova->instance(r.instanceId);
         if (!r.finished)
-            r.error = m_cancel ? tr("stopped while the instance was building")
-                               : tr("the instance did not become active or error within 10 s");
+            r.error = *d.cancel ? tr("stopped while the instance was building")
+                                : tr("the instance did not become active or error within 10 s");
         else if (r.instance.vmState == VmState::Error)
-            r.error = QString::fromStdString(m_deployment->failure(r.instanceId));
+            r.error = QString::fromStdString(d.nova->failure(r.instanceId));
     }
-    r.end = static_cast<qsizetype>(m_trace->size());
+    r.end = static_cast<qsizetype>(d.trace->size());
     return r;
 }
 
 void LaunchRun::record(LaunchRecord r, quint64 generation)
 {
     if (generation != m_generation)
-        return; // a reset joined that worker already; a newer one may be running
+        return; // a reset retired that worker already; a newer one may be running
     if (m_worker.joinable())
-        m_worker.join();
+        m_worker.join(); // it has posted this as its last act
     m_busy = false;
     m_launches.push_back(std::move(r));
     emit launchFinished(static_cast<int>(m_launches.size()) - 1);
@@ -98,16 +101,16 @@ void LaunchRun::record(LaunchRecord r, quint64 generation)
 
 bool LaunchRun::launch()
 {
-    if (m_busy || !m_deployment)
+    if (m_busy || !m_deployment.nova)
         return false;
     m_busy = true;
-    m_cancel = false;
+    *m_deployment.cancel = false;
     m_pendingBegin = static_cast<qsizetype>(m_trace->size());
     const quint64 generation = m_generation;
     const qsizetype begin = m_pendingBegin;
     emit launchStarted(static_cast<int>(m_launches.size()));
-    m_worker = std::thread([this, begin, generation] {
-        LaunchRecord r = runOne(begin);
+    m_worker = std::thread([this, d = m_deployment, begin, generation] {
+        LaunchRecord r = runOne(d, begin);
         QMetaObject::invokeMethod(
             this, [this, r, generation] { record(r, generation); }, Qt::QueuedConnection);
     });
@@ -116,11 +119,11 @@ bool LaunchRun::launch()
 
 const LaunchRecord &LaunchRun::launchNow()
 {
-    if (m_deployment && !m_busy) {
-        m_cancel = false;
+    if (m_deployment.nova && !m_busy) {
+        *m_deployment.cancel = false;
         m_pendingBegin = static_cast<qsizetype>(m_trace->size());
         emit launchStarted(static_cast<int>(m_launches.size()));
-        m_launches.push_back(runOne(m_pendingBegin));
+        m_launches.push_back(runOne(m_deployment, m_pendingBegin));
         emit launchFinished(static_cast<int>(m_launches.size()) - 1);
     }
     static const LaunchRecord none;
@@ -139,14 +142,29 @@ bool LaunchRun::waitIdle(int ms)
 
 void LaunchRun::shutdown()
 {
-    m_cancel = true;
-    if (m_deployment)
-        m_deployment->stop(); // a call waiting for its reply ends with RpcStopped
-    if (m_worker.joinable())
-        m_worker.join();
     m_busy = false;
-    m_deployment.reset();
-    m_broker.reset();
+    if (!m_deployment.nova && !m_worker.joinable())
+        return;
+    Deployment d = std::exchange(m_deployment, Deployment{});
+    if (d.cancel)
+        *d.cancel = true;
+    // The joins happen elsewhere: the components notice the stop at their next poll of their
+    // queue, which the GUI thread does not wait for. Stopping them ends a call the worker
+    // still waits on (RpcStopped).
+    m_retiring.emplace_back([d = std::move(d), worker = std::move(m_worker)]() mutable {
+        if (d.nova)
+            d.nova->stop();
+        if (worker.joinable())
+            worker.join();
+    });
+}
+
+void LaunchRun::joinRetired()
+{
+    for (auto &t : m_retiring)
+        if (t.joinable())
+            t.join();
+    m_retiring.clear();
 }
 
 int LaunchRun::launchAt(qsizetype position) const

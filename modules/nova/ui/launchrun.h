@@ -4,8 +4,10 @@
 // Each launch is one more euca-run-instances against the same deployment, so the instances
 // table grows and the quota and the hosts' load carry over from launch to launch.
 //
-// A launch runs on a worker thread (the GUI never waits on the bus); shutdown() stops the
-// components, which ends a call still waiting for its reply, and joins the worker.
+// A launch runs on a worker thread (the GUI never waits on the bus). shutdown() tells the
+// components to stop, which ends a call still waiting for its reply, and returns at once: the
+// components' threads and the worker are joined on a thread of their own (they notice the
+// stop within one poll of their queue), and the destructor waits for that.
 
 #include "nova/core/launch.h"
 
@@ -61,10 +63,11 @@ public:
     const LaunchRecord &launchNow();
     // Blocks until the launch in progress has finished and been recorded (or `ms` pass).
     bool waitIdle(int ms);
-    // Stops the components (a waiting rpc.call ends at once) and joins the worker.
+    // Stops the components (a waiting rpc.call ends at once) without waiting for their
+    // threads; a later reset() starts a fresh deployment beside the one still stopping.
     void shutdown();
 
-    bool ready() const { return m_deployment != nullptr; } // components running
+    bool ready() const { return m_deployment.nova != nullptr; } // components running
     bool busy() const { return m_busy; }
     qsizetype busyBegin() const { return m_pendingBegin; }
     const LaunchSettings &settings() const { return m_settings; }
@@ -81,16 +84,25 @@ signals:
     void launchFinished(int index);
 
 private:
-    LaunchRecord runOne(qsizetype begin);
+    // What a worker needs, shared with it: a shutdown hands the deployment to a thread that
+    // stops it while the worker may still be reading from it.
+    struct Deployment
+    {
+        std::shared_ptr<wb::Trace> trace;
+        std::shared_ptr<wb::messaging::Broker> broker;
+        std::shared_ptr<NovaDeployment> nova;
+        std::shared_ptr<std::atomic<bool>> cancel;
+    };
+    static LaunchRecord runOne(const Deployment &d, qsizetype begin);
     void record(LaunchRecord r, quint64 generation);
+    void joinRetired();
 
     LaunchSettings m_settings;
     std::shared_ptr<wb::Trace> m_trace;
-    std::unique_ptr<wb::messaging::Broker> m_broker;
-    std::unique_ptr<NovaDeployment> m_deployment;
+    Deployment m_deployment;
     std::vector<LaunchRecord> m_launches;
     std::thread m_worker;
-    std::atomic<bool> m_cancel{false};
+    std::vector<std::thread> m_retiring; // stopping deployments, joined by the destructor
     bool m_busy = false;
     qsizetype m_pendingBegin = 0;
     quint64 m_generation = 0; // a reset makes the results of an older worker stale

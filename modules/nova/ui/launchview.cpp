@@ -1,6 +1,8 @@
 #include "launchview.h"
 #include "common.h"
 
+#include "nova/core/events.h"
+
 #include "workbench/core/trace.h"
 #include "workbench/ui/responsive.h"
 #include "workbench/ui/stepcontroller.h"
@@ -130,75 +132,118 @@ QString who(const std::string &component)
 
 } // namespace
 
+namespace {
+
+QString stepTitle(const QString &title)
+{
+    return QStringLiteral("<p><b>%1</b></p>").arg(title);
+}
+
+QString shortId(const std::string &msgId)
+{
+    return code(qs(msgId).left(8) + "…");
+}
+
+// A cast or a call: published to `nova`, delivered to the queue bound with the key.
+template <class Message> QString explainPublish(const Message &m)
+{
+    const bool call = std::is_same_v<Message, events::Call>;
+    const QString kind = qs(Message::kind);
+    const QString method = qs(m.method), key = qs(m.routingKey);
+    QString html = stepTitle(QObject::tr("Step %1: rpc.%2 %3").arg(m.n).arg(kind, method));
+    html += QObject::tr("<p>%1 publishes %2 to the topic exchange %3 with routing key %4. "
+                        "The queue %4 is bound to %3 with that key, so %5 receives it.</p>")
+                .arg(who(m.from), code(method), code("nova"), code(key), who(m.to));
+    if (call)
+        html += QObject::tr("<p>A <b>call</b> waits for the answer: the caller added "
+                            "<code>_msg_id</code> %1, declared a direct exchange and an "
+                            "exclusive queue with that name, and blocks until the reply "
+                            "arrives there.</p>")
+                    .arg(shortId(m.msgId));
+    else
+        html += QObject::tr("<p>A <b>cast</b> is fire and forget: the sender goes on at once "
+                            "and nobody answers.</p>");
+    if (m.n == 1 && m.from == "user")
+        html += QObject::tr("<p>This is <code>euca-run-instances -k test -t m1.tiny "
+                            "ami-tiny</code> arriving at the API server.</p>");
+    else if (m.n == 2)
+        html += QObject::tr("<p>The args name <code>topic: compute</code>: the topic the "
+                            "scheduler forwards the request to once it has picked a "
+                            "host.</p>");
+    else if (m.n == 3)
+        html += QObject::tr("<p><code>db.queue_get_for(context, topic, host)</code> gave "
+                            "the host-specific topic %1: only that host's compute worker "
+                            "consumes it.</p>")
+                    .arg(code(key));
+    else if (m.n == 5)
+        html += QObject::tr("<p>The compute worker needs a fixed IP before it can build "
+                            "the instance. Steps 5–8 are the four legs of this call: "
+                            "request published, consumed, reply published, reply "
+                            "consumed.</p>");
+    return html;
+}
+
+QString explainReply(const events::Reply &r)
+{
+    return stepTitle(QObject::tr("Step %1: reply to %2").arg(r.n).arg(qs(r.method))) +
+           QObject::tr("<p>%1 publishes the return value of %2 to the direct exchange "
+                       "named after the call's <code>_msg_id</code> (%3), not to "
+                       "<code>nova</code>: only the waiting caller's queue is bound to it. "
+                       "A failure would carry the exception's type and text, raised in "
+                       "the caller as RemoteError.</p>")
+               .arg(who(r.from), code(qs(r.method)), shortId(r.msgId));
+}
+
+QString explainLocal(const events::Local &l)
+{
+    const QString method = qs(l.method);
+    QString html = stepTitle(QObject::tr("Step %1: %2 — %3").arg(l.n).arg(method, who(l.from)));
+    html += QStringLiteral("<p>%1</p>").arg(localMeaning(method, who(l.from)));
+    if (!l.detail.empty())
+        html += QStringLiteral("<p>%1</p>").arg(code(qs(l.detail)));
+    return html;
+}
+
+QString explainState(const events::State &s)
+{
+    return stepTitle(QObject::tr("State: %1 / %2").arg(qs(s.vmState), qs(s.taskState))) +
+           QObject::tr("<p>%1 is now in vm_state %2 with task_state %3 (%4).</p>")
+               .arg(qs(s.instance), code(qs(s.vmState)), code(qs(s.taskState)),
+                    qs(s.why.value_or(std::string())));
+}
+
+// The JSON an event carries as it went over the wire ("" for none).
+std::string bodyOf(const wb::Event &e)
+{
+    using namespace events;
+    std::string body;
+    EventSet<Cast, Call, Reply, ComponentError>::visit(e, [&](const auto &m) {
+        if constexpr (requires { m.body.value_or(std::string()); })
+            body = m.body.value_or(std::string());
+        else
+            body = m.body;
+    });
+    return body;
+}
+
+} // namespace
+
 QString explainLaunchEvent(const wb::Event &e)
 {
-    const int n = static_cast<int>(e.intField("n"));
-    const QString method = qs(e.stringField("method"));
-    const QString key = qs(e.stringField("routing_key"));
-    const QString from = who(e.stringField("from"));
-    const QString to = who(e.stringField("to"));
+    using namespace events;
     QString html;
-    auto step = [&](const QString &title) {
-        html += QStringLiteral("<p><b>%1</b></p>").arg(title);
-    };
-    if (e.kind == "cast" || e.kind == "call") {
-        const bool call = e.kind == "call";
-        step(QObject::tr("Step %1: rpc.%2 %3").arg(n).arg(qs(e.kind), method));
-        html += QObject::tr("<p>%1 publishes %2 to the topic exchange %3 with routing key %4. "
-                            "The queue %4 is bound to %3 with that key, so %5 receives it.</p>")
-                    .arg(from, code(method), code("nova"), code(key), to);
-        if (call)
-            html += QObject::tr("<p>A <b>call</b> waits for the answer: the caller added "
-                                "<code>_msg_id</code> %1, declared a direct exchange and an "
-                                "exclusive queue with that name, and blocks until the reply "
-                                "arrives there.</p>")
-                        .arg(code(qs(e.stringField("msg_id")).left(8) + "…"));
-        else
-            html += QObject::tr("<p>A <b>cast</b> is fire and forget: the sender goes on at once "
-                                "and nobody answers.</p>");
-        if (n == 1 && e.stringField("from") == "user")
-            html += QObject::tr("<p>This is <code>euca-run-instances -k test -t m1.tiny "
-                                "ami-tiny</code> arriving at the API server.</p>");
-        else if (n == 2)
-            html += QObject::tr("<p>The args name <code>topic: compute</code>: the topic the "
-                                "scheduler forwards the request to once it has picked a "
-                                "host.</p>");
-        else if (n == 3)
-            html += QObject::tr("<p><code>db.queue_get_for(context, topic, host)</code> gave "
-                                "the host-specific topic %1: only that host's compute worker "
-                                "consumes it.</p>")
-                        .arg(code(key));
-        else if (n == 5)
-            html += QObject::tr("<p>The compute worker needs a fixed IP before it can build "
-                                "the instance. Steps 5–8 are the four legs of this call: "
-                                "request published, consumed, reply published, reply "
-                                "consumed.</p>");
-    } else if (e.kind == "reply") {
-        step(QObject::tr("Step %1: reply to %2").arg(n).arg(method));
-        html += QObject::tr("<p>%1 publishes the return value of %2 to the direct exchange "
-                            "named after the call's <code>_msg_id</code> (%3), not to "
-                            "<code>nova</code>: only the waiting caller's queue is bound to it. "
-                            "A failure would carry the exception's type and text, raised in "
-                            "the caller as RemoteError.</p>")
-                    .arg(from, code(method), code(qs(e.stringField("msg_id")).left(8) + "…"));
-    } else if (e.kind == "local") {
-        step(QObject::tr("Step %1: %2 — %3").arg(n).arg(method, who(e.stringField("from"))));
-        html += QStringLiteral("<p>%1</p>").arg(localMeaning(method, from));
-        const QString detail = qs(e.stringField("detail"));
-        if (!detail.isEmpty())
-            html += QStringLiteral("<p>%1</p>").arg(code(detail));
-    } else if (e.kind == "state") {
-        step(QObject::tr("State: %1 / %2")
-                 .arg(qs(e.stringField("vm_state")), qs(e.stringField("task_state"))));
-        html += QObject::tr("<p>%1 is now in vm_state %2 with task_state %3 (%4).</p>")
-                    .arg(qs(e.stringField("instance")), code(qs(e.stringField("vm_state"))),
-                         code(qs(e.stringField("task_state"))), qs(e.stringField("why")));
-    } else {
-        step(qs(e.kind));
-        html += QStringLiteral("<p>%1</p>").arg(qs(e.label).toHtmlEscaped());
-    }
-    const std::string body = e.stringField("body");
-    if (!body.empty())
+    const bool known = EventSet<Cast, Call, Reply, Local, State>::visit(
+        e, Overloaded{
+               [&](const Cast &c) { html = explainPublish(c); },
+               [&](const Call &c) { html = explainPublish(c); },
+               [&](const Reply &r) { html = explainReply(r); },
+               [&](const Local &l) { html = explainLocal(l); },
+               [&](const State &s) { html = explainState(s); },
+           });
+    if (!known)
+        html =
+            stepTitle(qs(e.kind)) + QStringLiteral("<p>%1</p>").arg(qs(e.label).toHtmlEscaped());
+    if (const std::string body = bodyOf(e); !body.empty())
         html += QObject::tr("<p>On the wire (the JSON body):</p><pre>%1</pre>")
                     .arg(prettyBody(body).toHtmlEscaped());
     return html;
@@ -398,8 +443,8 @@ void StateMachineView::paintEvent(QPaintEvent *)
 // Page
 
 LaunchPage::LaunchPage(QWidget *parent)
-    : ModulePage(parent), m_run(new LaunchRun(this)),
-      m_controller(new wb::ui::StepController(this)), m_diagram(new SequenceDiagram),
+    : SessionPage(std::make_shared<wb::ui::TraceSession>(), parent), m_run(new LaunchRun(this)),
+      m_state(*traceSession(), applyLaunchEvent), m_diagram(new SequenceDiagram),
       m_states(new StateMachineView), m_explain(new QTextBrowser), m_instances(new QTableWidget),
       m_scheduler(new QComboBox), m_hosts(new QSpinBox), m_seed(new QSpinBox),
       m_launch(new QPushButton(tr("Launch instance"))), m_status(new QLabel)
@@ -491,10 +536,8 @@ LaunchPage::LaunchPage(QWidget *parent)
     col->addWidget(controlsRow);
     col->addWidget(split, 1);
 
-    connect(m_controller, &wb::ui::StepController::positionChanged, this, &LaunchPage::redraw);
-    connect(m_controller, &wb::ui::StepController::countChanged, this, &LaunchPage::redraw);
     connect(m_diagram, &SequenceDiagram::rowClicked, this,
-            [this](qsizetype seq) { m_controller->seek(seq + 1); });
+            [this](qsizetype seq) { controller()->seek(seq + 1); });
     connect(m_launch, &QPushButton::clicked, this, &LaunchPage::launch);
     connect(m_run, &LaunchRun::launchFinished, this, &LaunchPage::launchFinished);
     for (QSpinBox *s : {m_hosts, m_seed})
@@ -511,14 +554,16 @@ LaunchPage::LaunchPage(QWidget *parent)
 
     // The opening example: one launch with the tutorial's settings, on the worker thread
     // like any other (the page shows at once), then shown from its end.
-    connect(m_controller, &wb::ui::StepController::traceReplaced, this,
+    connect(traceSession(), &wb::ui::TraceSession::traceReplaced, this,
             [this] { m_shownLaunch = -2; });
     QString error;
     if (m_run->reset(settingsFromControls(), &error)) {
-        m_controller->setTrace(m_run->trace(), 0);
         m_opening = m_run->launch();
         m_launch->setEnabled(!m_opening);
-        m_controller->setLive(m_opening);
+        if (m_opening)
+            traceSession()->follow(m_run->trace());
+        else
+            traceSession()->show(m_run->trace());
     } else {
         m_status->setText(tr("The components could not start: %1").arg(error));
     }
@@ -531,8 +576,8 @@ LaunchPage::~LaunchPage()
 
 void LaunchPage::shutdown()
 {
-    m_controller->setLive(false);
-    m_controller->pause();
+    traceSession()->finishFollowing();
+    controller()->pause();
     m_run->shutdown();
 }
 
@@ -565,20 +610,19 @@ bool LaunchPage::launch()
             m_status->setText(tr("The components could not start: %1").arg(error));
             return false;
         }
-        m_controller->setTrace(m_run->trace(), 0);
     }
     if (!m_run->launch())
         return false;
     m_launch->setEnabled(false);
     m_status->setText(tr("Launching: the components are talking over the embedded broker…"));
-    m_controller->setLive(true);
-    m_controller->seek(m_run->busyBegin());
+    traceSession()->follow(m_run->trace());
+    controller()->seek(m_run->busyBegin());
     return true;
 }
 
 void LaunchPage::launchFinished(int index)
 {
-    m_controller->setLive(false);
+    traceSession()->finishFollowing();
     m_launch->setEnabled(true);
     const LaunchRecord &r = m_run->launches()[static_cast<std::size_t>(index)];
     const QString name = r.instanceId > 0 ? qs(ec2InstanceId(r.instanceId)) : QString();
@@ -592,14 +636,14 @@ void LaunchPage::launchFinished(int index)
         m_status->setText(name.isEmpty() ? tr("Refused: %1").arg(r.error)
                                          : tr("%1 failed: %2").arg(name, r.error));
     if (std::exchange(m_opening, false)) {
-        m_controller->toEnd();
+        controller()->toEnd();
     } else { // watch the new launch from its first event
-        m_controller->seek(r.begin);
+        controller()->seek(r.begin);
         if (isVisible())
-            m_controller->play();
+            controller()->play();
     }
     m_shownLaunch = -2;
-    redraw();
+    requestRefresh();
 }
 
 void LaunchPage::showLaunch(int index)
@@ -608,7 +652,7 @@ void LaunchPage::showLaunch(int index)
     if (index == m_shownLaunch && end == m_shownEnd)
         return;
     SequenceModel model;
-    if (const wb::Trace *t = m_controller->trace()) {
+    if (const wb::Trace *t = traceSession()->trace()) {
         model.build(*t, begin, end);
         m_shownLaunch = index;
         m_shownEnd = end;
@@ -616,36 +660,17 @@ void LaunchPage::showLaunch(int index)
     m_diagram->setModel(std::move(model));
 }
 
-void LaunchPage::redraw()
+void LaunchPage::refresh()
 {
-    const wb::Trace *t = m_controller->trace();
-    const qsizetype cursor = m_controller->position();
+    const qsizetype cursor = traceSession()->position();
     const int index = m_run->launchAt(cursor);
     showLaunch(index);
     m_diagram->setCursor(cursor);
 
-    // The instance's states within this launch, up to the cursor.
-    std::vector<StateChange> history;
-    if (t) {
-        const auto [begin, end] = m_run->rangeOf(index);
-        for (qsizetype i = begin; i < std::min(cursor, end); ++i) {
-            const wb::Event &e = t->at(static_cast<std::size_t>(i));
-            if (e.kind != "state")
-                continue;
-            StateChange s{VmState::Building, TaskState::Scheduling};
-            for (auto v : {VmState::Building, VmState::Active, VmState::Error})
-                if (vmStateName(v) == e.stringField("vm_state"))
-                    s.vmState = v;
-            for (auto k : {TaskState::Scheduling, TaskState::Networking,
-                           TaskState::BlockDeviceMapping, TaskState::Spawning, TaskState::None})
-                if (taskStateName(k) == e.stringField("task_state"))
-                    s.taskState = k;
-            history.push_back(s);
-        }
-    }
-    m_states->setHistory(std::move(history));
+    const LaunchState &state = m_state.atCursor();
+    m_states->setHistory(state.history);
 
-    const wb::Event *e = m_controller->currentEvent();
+    const wb::Event *e = controller()->currentEvent();
     QString html;
     if (e)
         html = explainLaunchEvent(*e);
@@ -659,78 +684,42 @@ void LaunchPage::redraw()
                          .arg(index + 1)
                          .arg(m_run->launches().size() + (m_run->busy() ? 1 : 0)));
     m_explain->setHtml(html);
-    updateInstances(cursor);
+    updateInstances(state);
     emit highlightsChanged();
 }
 
-void LaunchPage::updateInstances(qsizetype cursor)
+void LaunchPage::updateInstances(const LaunchState &state)
 {
-    struct Row
-    {
-        std::int64_t id = 0;
-        QString state, ip, host;
-        bool active = false;
-    };
-    std::map<std::int64_t, Row> rows;
-    const wb::Trace *t = m_controller->trace();
-    if (t) {
-        for (qsizetype i = 0; i < cursor && i < static_cast<qsizetype>(t->size()); ++i) {
-            const wb::Event &e = t->at(static_cast<std::size_t>(i));
-            if (e.kind == "state") {
-                // "instance-0000000a": the id in hex.
-                const QString name = qs(e.stringField("instance"));
-                bool ok = false;
-                const std::int64_t id = name.section('-', 1).toLongLong(&ok, 16);
-                if (!ok)
-                    continue;
-                Row &r = rows[id];
-                r.id = id;
-                const std::string vm = e.stringField("vm_state");
-                r.active = vm == "active";
-                r.state = vm == "active"  ? QStringLiteral("running")
-                          : vm == "error" ? QStringLiteral("error")
-                                          : qs(e.stringField("task_state"));
-            } else if (e.kind == "fixed-ip") {
-                auto it = rows.find(e.intField("instance_id"));
-                if (it != rows.end())
-                    it->second.ip = qs(e.stringField("address"));
-            } else if (e.kind == "schedule") {
-                auto it = rows.find(e.intField("instance_id"));
-                if (it != rows.end())
-                    it->second.host = qs(e.stringField("host"));
-            }
-        }
-    }
     std::map<std::int64_t, const Instance *> known;
     for (const auto &l : m_run->launches())
         if (l.instanceId > 0)
             known[l.instanceId] = &l.instance;
-    m_instances->setRowCount(static_cast<int>(rows.size()));
+    m_instances->setRowCount(static_cast<int>(state.instances.size()));
     int row = 0;
-    for (const auto &[id, r] : rows) {
+    for (const auto &[id, r] : state.instances) {
         const Instance fallback;
         const Instance &inst = known.count(id) ? *known[id] : fallback;
         QString launched;
         if (r.active && inst.launchedAtNs)
             launched = QDateTime::fromMSecsSinceEpoch(*inst.launchedAtNs / 1000000)
                            .toString(QStringLiteral("yyyy-MM-dd hh:mm:ss.zzz"));
+        const QString ip = qs(r.fixedIp);
         const QStringList cells{qs(ec2InstanceId(id)),
                                 qs(inst.imageId),
-                                r.state,
-                                r.ip,
-                                r.ip,
+                                qs(r.state),
+                                ip,
+                                ip,
                                 qs(inst.keyName),
                                 qs(inst.type.name),
                                 launched,
                                 qs(inst.availabilityZone),
-                                r.host};
+                                qs(r.host)};
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells[c]);
             if (c == 2)
-                item->setForeground(
-                    r.state == QLatin1String("running") ? wb::ui::stateColor("running")
-                    : r.state == QLatin1String("error") ? wb::ui::stateColor("blocked")
-                                                        : wb::ui::stateColor("waiting"));
+                item->setForeground(r.state == "running" ? wb::ui::stateColor("running")
+                                    : r.state == "error" ? wb::ui::stateColor("blocked")
+                                                         : wb::ui::stateColor("waiting"));
             m_instances->setItem(row, c, item);
         }
         ++row;
@@ -741,7 +730,7 @@ void LaunchPage::changeEvent(QEvent *event)
 {
     ModulePage::changeEvent(event);
     if (event->type() == QEvent::PaletteChange) // the states' colours follow the palette
-        updateInstances(m_controller->position());
+        updateInstances(m_state.atCursor());
 }
 
 QString LaunchPage::explanation() const
@@ -769,9 +758,11 @@ QList<wb::ui::SourceHighlight> LaunchPage::sourceHighlights() const
 {
     // The event's own line, labelled with the tutorial's step number in the margin.
     QList<wb::ui::SourceHighlight> marks = ModulePage::sourceHighlights();
-    if (const wb::Event *e = m_controller->currentEvent(); e && !marks.isEmpty())
-        if (const std::int64_t n = e->intField("n"); n > 0)
-            marks.first().label = QString::number(n);
+    if (const wb::Event *e = controller()->currentEvent(); e && !marks.isEmpty())
+        events::StepEvents::visit(*e, [&](const auto &step) {
+            if (step.n > 0)
+                marks.first().label = QString::number(step.n);
+        });
     return marks;
 }
 

@@ -7,7 +7,9 @@
 #include "launchrun.h"
 #include "sequencediagram.h"
 
-#include "workbench/ui/modulepage.h"
+#include "nova/core/launch_replay.h"
+
+#include "workbench/ui/session.h"
 
 class QComboBox;
 class QLabel;
@@ -64,14 +66,15 @@ private:
     std::vector<StateChange> m_history;
 };
 
-class LaunchPage : public wb::ui::ModulePage
+// The page follows the deployment's trace while a launch runs (the components record into it
+// from their threads) and replays it at the cursor (wb::nova::LaunchState).
+class LaunchPage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
     explicit LaunchPage(QWidget *parent = nullptr);
     ~LaunchPage() override;
 
-    wb::ui::StepController *controller() const override { return m_controller; }
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
     QList<wb::ui::SourceHighlight> sourceHighlights() const override;
@@ -89,16 +92,16 @@ public:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void refresh() override;
 
 private:
     LaunchSettings settingsFromControls() const;
-    void redraw();
     void showLaunch(int index);
-    void updateInstances(qsizetype cursor);
+    void updateInstances(const LaunchState &state);
     void launchFinished(int index);
 
     LaunchRun *m_run;
-    wb::ui::StepController *m_controller;
+    wb::ui::SessionState<LaunchState> m_state;
     SequenceDiagram *m_diagram;
     StateMachineView *m_states;
     QTextBrowser *m_explain;

@@ -31,7 +31,7 @@ enum VarColumn { VarName, VarValue, VarMeaning };
 } // namespace
 
 NovaShPage::NovaShPage(QWidget *parent)
-    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_command(new QComboBox),
+    : SessionPage(std::make_shared<wb::ui::TraceSession>(), parent), m_command(new QComboBox),
       m_variables(new QTableWidget), m_message(new QLabel), m_detail(new QLabel),
       m_plan(new QTextBrowser), m_conf(new QTextBrowser), m_novarc(new QTextBrowser),
       m_summary(new QLabel)
@@ -100,7 +100,7 @@ NovaShPage::NovaShPage(QWidget *parent)
     m_plan->setOpenLinks(false);
     m_plan->setToolTip(tr("The transport bar walks this plan; click a step to go there"));
     connect(m_plan, &QTextBrowser::anchorClicked, this,
-            [this](const QUrl &url) { m_controller->seek(url.fragment().mid(1).toInt()); });
+            [this](const QUrl &url) { controller()->seek(url.fragment().mid(1).toInt()); });
     for (QTextBrowser *e : {m_conf, m_novarc}) {
         e->setFont(monoFont(0.95));
         e->setLineWrapMode(QTextEdit::NoWrap);
@@ -148,7 +148,6 @@ NovaShPage::NovaShPage(QWidget *parent)
     connect(&m_debounce, &QTimer::timeout, this, &NovaShPage::replan);
     connect(m_variables, &QTableWidget::cellChanged, this, &NovaShPage::cellEdited);
     connect(m_command, &QComboBox::currentIndexChanged, this, &NovaShPage::replan);
-    connect(m_controller, &wb::ui::StepController::positionChanged, this, &NovaShPage::redraw);
     m_paletteBase = palette().color(QPalette::Base).rgba();
     // The plan and the files are filled in after the first paint: opening the page stays
     // quick. Anything that needs them earlier (a command chosen, a value typed) plans at once.
@@ -166,7 +165,7 @@ void NovaShPage::styleMessage()
 
 void NovaShPage::changeEvent(QEvent *event)
 {
-    ModulePage::changeEvent(event);
+    SessionPage::changeEvent(event);
     // Only when the colours changed (not when the page merely moved into a parent).
     const QRgb base = palette().color(QPalette::Base).rgba();
     if (event->type() != QEvent::PaletteChange || !m_trace || m_recolouring ||
@@ -176,10 +175,10 @@ void NovaShPage::changeEvent(QEvent *event)
     // The plan, the files and the flagged values take the new palette's colours; the cursor
     // stays where it was.
     m_recolouring = true;
-    const qsizetype position = m_controller->position();
+    const qsizetype position = controller()->position();
     styleMessage();
     replan();
-    m_controller->seek(position);
+    controller()->seek(position);
     m_recolouring = false;
 }
 
@@ -273,8 +272,8 @@ void NovaShPage::replan()
              plan.novarc ? QString()
                          : tr("(run's `nova-manage project zipfile` produces it; with these "
                               "variables:)"));
-    m_controller->setTrace(m_trace, 0);
-    redraw();
+    traceSession()->show(m_trace, 0);
+    requestRefresh();
 }
 
 void NovaShPage::showFile(QTextBrowser *view, const QString &text, const QString &defaults,
@@ -299,12 +298,12 @@ void NovaShPage::showFile(QTextBrowser *view, const QString &text, const QString
     view->verticalScrollBar()->setValue(scroll);
 }
 
-void NovaShPage::redraw()
+void NovaShPage::refresh()
 {
     // Every step with what it does; the one at the cursor highlighted, the ones before it
     // in full colour, the ones still to come faded. One paragraph per step (a table of this
     // size takes the text layout several times as long).
-    const qsizetype cursor = m_controller->position();
+    const qsizetype cursor = controller()->position();
     const QColor base = m_plan->palette().color(QPalette::Base);
     const QColor text = m_plan->palette().color(QPalette::Text);
     const QColor band = cursorBand(m_plan->palette());

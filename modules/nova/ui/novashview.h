@@ -6,7 +6,7 @@
 
 #include "nova/core/novash.h"
 
-#include "workbench/ui/modulepage.h"
+#include "workbench/ui/session.h"
 
 #include <QTimer>
 
@@ -26,14 +26,13 @@ class StepController;
 
 namespace wb::nova::ui {
 
-class NovaShPage : public wb::ui::ModulePage
+class NovaShPage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
     explicit NovaShPage(QWidget *parent = nullptr);
     ~NovaShPage() override;
 
-    wb::ui::StepController *controller() const override { return m_controller; }
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
 
@@ -49,15 +48,14 @@ public:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void refresh() override; // the plan with the step at the cursor
 
 private:
     void styleMessage();
     void cellEdited(int row, int column);
-    void redraw();
     void showFile(QTextBrowser *view, const QString &text, const QString &defaults,
                   const QString &note);
 
-    wb::ui::StepController *m_controller;
     std::shared_ptr<wb::Trace> m_trace;
     QComboBox *m_command;
     QTableWidget *m_variables;

@@ -4,6 +4,7 @@
 #include "workbench/core/trace.h"
 #include "workbench/ui/plot.h"
 #include "workbench/ui/responsive.h"
+#include "workbench/ui/session.h"
 #include "workbench/ui/theme.h"
 
 #include <QEvent>
@@ -19,11 +20,27 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <utility>
 
 namespace wb::nova::ui {
 
 namespace {
+
+// A live session whose poll reports how far the running comparison has got.
+class ProgressSession : public wb::ui::TraceSession
+{
+public:
+    ProgressSession(std::function<void()> onPoll, QObject *parent)
+        : TraceSession(parent), m_onPoll(std::move(onPoll))
+    {}
+
+protected:
+    void pollSources() override { m_onPoll(); }
+
+private:
+    std::function<void()> m_onPoll;
+};
 
 const SchedulerKind kKinds[] = {SchedulerKind::Chance, SchedulerKind::Zone, SchedulerKind::Simple};
 
@@ -247,8 +264,7 @@ SchedulingPage::SchedulingPage(QWidget *parent)
 
     connect(m_run, &QPushButton::clicked, this, &SchedulingPage::start);
     connect(m_cancel, &QPushButton::clicked, this, &SchedulingPage::cancel);
-    m_poll.setInterval(100);
-    connect(&m_poll, &QTimer::timeout, this, &SchedulingPage::poll);
+    m_live = new ProgressSession([this] { poll(); }, this);
 
     // The opening comparison runs on the worker like any other: the page shows at once and
     // the charts fill in when it is done (a few tens of milliseconds).
@@ -267,7 +283,7 @@ void SchedulingPage::shutdown()
     m_stop = true;
     if (m_worker.joinable())
         m_worker.join();
-    m_poll.stop();
+    m_live->finishFollowing();
     m_running = false;
     m_opening = false;
     m_restart = false;
@@ -306,7 +322,7 @@ bool SchedulingPage::start()
     base.hosts = m_hosts->value();
     base.seed = static_cast<std::uint64_t>(m_seed->value());
     m_requestsRunning = base.requests;
-    m_poll.start();
+    m_live->follow(nullptr, 100);
     m_worker = std::thread([this, base] {
         std::vector<SimulationResult> results;
         QString error;
@@ -376,7 +392,7 @@ void SchedulingPage::poll()
 
 void SchedulingPage::finish(std::vector<SimulationResult> results, bool cancelled, QString error)
 {
-    m_poll.stop();
+    m_live->finishFollowing();
     m_running = false;
     m_run->setEnabled(true);
     m_cancel->setEnabled(false);

@@ -8,8 +8,6 @@
 
 #include "workbench/ui/modulepage.h"
 
-#include <QTimer>
-
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -25,6 +23,9 @@ class QTableWidget;
 
 namespace wb {
 class Trace;
+}
+namespace wb::ui {
+class TraceSession;
 }
 
 namespace wb::nova::ui {
@@ -79,7 +80,10 @@ private:
     bool m_opening = false; // the run is the opening comparison the page starts by itself
     bool m_restart = false; // start() was called during it: run again when it stops
     QRgb m_paletteBase = 0; // the Base colour the charts were last coloured for
-    QTimer m_poll;
+    // Polls the run for its progress while the worker records into the simulation in
+    // progress (its trace changes from one scheduler to the next, so the session follows no
+    // trace of its own: it reads the current one on each poll).
+    wb::ui::TraceSession *m_live;
     std::vector<SimulationResult> m_results;
 };
 

@@ -1,6 +1,8 @@
 #include "sequencediagram.h"
 #include "common.h"
 
+#include "nova/core/launch_replay.h"
+
 #include "workbench/core/trace.h"
 #include "workbench/ui/plot.h"
 #include "workbench/ui/theme.h"
@@ -23,11 +25,24 @@ namespace {
 // right, so most messages cross the exchange lifeline on their way, as they do on the wire.
 enum Column { User, Api, Cloud, Scheduler, Exchange, Network, Compute, Libvirt, ColumnCount };
 
-// The libvirt driver's methods: in-process calls on the compute host, no broker involved.
-bool isDriverMethod(const QString &m)
+static_assert(ColumnCount == kLaneCount && Exchange == static_cast<int>(Lane::Exchange) &&
+              Libvirt == static_cast<int>(Lane::Libvirt));
+
+RowKind rowKindOf(MessageKind k)
 {
-    return m == QLatin1String("to_xml") || m == QLatin1String("apply_ruleset") ||
-           m == QLatin1String("_create_image") || m == QLatin1String("createXML");
+    switch (k) {
+    case MessageKind::Cast:
+        return RowKind::Cast;
+    case MessageKind::Call:
+        return RowKind::Call;
+    case MessageKind::Reply:
+        return RowKind::Reply;
+    case MessageKind::Driver:
+        return RowKind::Driver;
+    case MessageKind::Local:
+        break;
+    }
+    return RowKind::Local;
 }
 
 void arrowHead(QPainter &p, QPointF tip, double dir, const QColor &c, bool filled)
@@ -129,64 +144,31 @@ QColor rowKindColor(RowKind k, const QPalette &pal)
 
 int SequenceModel::columnOf(const QString &component) const
 {
-    if (component == QLatin1String("user"))
-        return User;
-    if (component == QLatin1String("api"))
-        return Api;
-    if (component == QLatin1String("cloud"))
-        return Cloud;
-    if (component == QLatin1String("scheduler"))
-        return Scheduler;
-    if (component == QLatin1String("network"))
-        return Network;
-    if (component.startsWith(QLatin1String("compute")))
-        return Compute;
-    return -1;
+    const auto lane = laneOf(component.toStdString());
+    return lane ? static_cast<int>(*lane) : -1;
 }
 
 void SequenceModel::build(const wb::Trace &trace, qsizetype begin, qsizetype end)
 {
     rows.clear();
     exchangeColumn = Exchange;
-    QString host;
-    end = std::min<qsizetype>(end, static_cast<qsizetype>(trace.size()));
-    for (qsizetype i = std::max<qsizetype>(0, begin); i < end; ++i) {
-        const wb::Event &e = trace.at(static_cast<std::size_t>(i));
-        RowKind kind;
-        if (e.kind == "cast")
-            kind = RowKind::Cast;
-        else if (e.kind == "call")
-            kind = RowKind::Call;
-        else if (e.kind == "reply")
-            kind = RowKind::Reply;
-        else if (e.kind == "local")
-            kind = RowKind::Local;
-        else
-            continue;
+    const LaunchMessages messages =
+        launchMessages(trace, static_cast<std::size_t>(std::max<qsizetype>(0, begin)),
+                       static_cast<std::size_t>(std::max<qsizetype>(0, end)));
+    for (const LaunchMessage &m : messages.rows) {
         DiagramRow r;
-        r.seq = i;
-        r.n = static_cast<int>(e.intField("n"));
-        r.method = QString::fromStdString(e.stringField("method"));
-        r.routingKey = QString::fromStdString(e.stringField("routing_key"));
-        r.detail = QString::fromStdString(e.stringField("detail"));
-        r.msgId = QString::fromStdString(e.stringField("msg_id"));
-        const QString from = QString::fromStdString(e.stringField("from"));
-        const QString to = QString::fromStdString(e.stringField("to"));
-        for (const QString &c : {from, to})
-            if (c.startsWith(QLatin1String("compute.")))
-                host = c;
-        r.fromColumn = columnOf(from);
-        r.toColumn = columnOf(to);
-        if (r.fromColumn < 0 || r.toColumn < 0)
-            continue;
-        r.kind = kind;
-        if (kind == RowKind::Local && isDriverMethod(r.method)) {
-            r.kind = RowKind::Driver;
-            r.toColumn = Libvirt;
-        }
+        r.seq = static_cast<qsizetype>(m.position);
+        r.kind = rowKindOf(m.kind);
+        r.n = m.n;
+        r.fromColumn = static_cast<int>(m.from);
+        r.toColumn = static_cast<int>(m.to);
+        r.method = qs(m.method);
+        r.routingKey = qs(m.routingKey);
+        r.detail = qs(m.detail);
+        r.msgId = qs(m.msgId);
         rows.push_back(r);
     }
-    lifelines = standardLifelines(host.mid(8));
+    lifelines = standardLifelines(qs(messages.computeHost));
 }
 
 int SequenceModel::currentRow(qsizetype cursor) const
@@ -434,216 +416,266 @@ void SequenceDiagram::mousePressEvent(QMouseEvent *e)
     }
 }
 
+SequenceDiagram::PaintLayout SequenceDiagram::paintLayout() const
+{
+    PaintLayout l{palette(), font(), font(), font()};
+    l.text = l.pal.color(QPalette::Text);
+    l.base = l.pal.color(QPalette::Base);
+    l.faded = fadedText(l.pal, l.base);
+    l.lines = lineColor(l.pal, l.base);
+    l.accent = wb::ui::stateColor("accent");
+    l.bold.setBold(true);
+    l.small.setPointSizeF(l.small.pointSizeF() * 0.88);
+    l.lh = QFontMetrics(l.font).height();
+    l.head = headerHeight();
+    l.legend = legendHeight();
+    l.right = width() - kScrollWidth - 4;
+    l.bodyTop = l.head;
+    l.bodyBottom = height() - l.legend;
+    return l;
+}
+
 void SequenceDiagram::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     m_labelRects.clear();
-    const QPalette pal = palette();
-    const QColor text = pal.color(QPalette::Text);
-    const QColor base = pal.color(QPalette::Base);
-    const QColor faded = fadedText(pal, base);
-    const QColor lines = lineColor(pal, base);
-    const QColor accent = wb::ui::stateColor("accent");
-    const QFontMetrics fm(font());
-    QFont bold = font();
-    bold.setBold(true);
-    const QFontMetrics bfm(bold);
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.88);
-    const QFontMetrics sfm(small);
-    const int head = headerHeight();
-    const int legend = legendHeight();
-    const double right = width() - kScrollWidth - 4;
+    const PaintLayout l = paintLayout();
+    drawLifelines(p, l);
+    drawRows(p, l);
+    drawHeaders(p, l);
+    drawLegend(p, l);
+}
 
-    // Lifelines: dashed verticals under a box with the component's name.
-    const double bodyTop = head, bodyBottom = height() - legend;
+void SequenceDiagram::drawLifelines(QPainter &p, const PaintLayout &l) const
+{
+    // Dashed verticals under a box with the component's name; the exchange solid.
     for (int c = 0; c < static_cast<int>(m_model.lifelines.size()); ++c) {
         const double x = columnX(c);
         const bool exchange = c == m_model.exchangeColumn;
-        p.setPen(QPen(exchange ? accent : lines, exchange ? 2.2 : 1,
+        p.setPen(QPen(exchange ? l.accent : l.lines, exchange ? 2.2 : 1,
                       exchange ? Qt::SolidLine : Qt::DashLine));
-        p.drawLine(QPointF(x, bodyTop), QPointF(x, bodyBottom));
+        p.drawLine(QPointF(x, l.bodyTop), QPointF(x, l.bodyBottom));
     }
+}
 
-    // Rows up to the cursor.
+QRectF SequenceDiagram::drawLabel(QPainter &p, const PaintLayout &l, QRectF want, const QString &s,
+                                  const QColor &c, bool strong)
+{
+    // Text on a backing of the page colour, kept inside the widget; bold is wider.
+    if (strong)
+        want.setWidth(QFontMetrics(l.bold).horizontalAdvance(s) + 6);
+    QRectF r = want;
+    if (r.right() > l.right)
+        r.moveRight(l.right);
+    if (r.left() < 4)
+        r.moveLeft(4);
+    p.fillRect(r.adjusted(-2, 0, 2, 0), l.base); // opaque: the text keeps its contrast
+    p.setFont(strong ? l.bold : l.font);
+    p.setPen(c);
+    p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, s);
+    m_labelRects.push_back(r);
+    return r;
+}
+
+void SequenceDiagram::drawBadge(QPainter &p, const PaintLayout &l, QPointF centre, int n,
+                                const QColor &c) const
+{
+    const double rad = l.lh * 0.5;
+    p.setPen(Qt::NoPen);
+    p.setBrush(c);
+    p.drawEllipse(centre, rad, rad);
+    p.setBrush(Qt::NoBrush);
+    p.setFont(l.small);
+    p.setPen(inkOn(c));
+    p.drawText(QRectF(centre.x() - rad, centre.y() - rad, 2 * rad, 2 * rad), Qt::AlignCenter,
+               QString::number(n));
+}
+
+void SequenceDiagram::drawRows(QPainter &p, const PaintLayout &l)
+{
+    // The rows up to the cursor, scrolled under the header.
     p.save();
-    p.setClipRect(QRectF(0, bodyTop, right + 4, bodyBottom - bodyTop));
-    const double offset = bodyTop - m_scroll->value();
-    auto label = [&](QRectF want, const QString &s, const QColor &c, bool strong) {
-        // Text on a backing of the page colour, kept inside the widget; bold is wider.
-        if (strong)
-            want.setWidth(bfm.horizontalAdvance(s) + 6);
-        QRectF r = want;
-        if (r.right() > right)
-            r.moveRight(right);
-        if (r.left() < 4)
-            r.moveLeft(4);
-        p.fillRect(r.adjusted(-2, 0, 2, 0), base); // opaque: the text keeps its contrast
-        p.setFont(strong ? bold : font());
-        p.setPen(c);
-        p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, s);
-        m_labelRects.push_back(r);
-        return r;
-    };
-    auto badge = [&](QPointF centre, int n, const QColor &c) {
-        const double rad = fm.height() * 0.5;
-        p.setPen(Qt::NoPen);
-        p.setBrush(c);
-        p.drawEllipse(centre, rad, rad);
-        p.setBrush(Qt::NoBrush);
-        p.setFont(small);
-        p.setPen(inkOn(c));
-        p.drawText(QRectF(centre.x() - rad, centre.y() - rad, 2 * rad, 2 * rad), Qt::AlignCenter,
-                   QString::number(n));
-    };
-    const double lh = fm.height();
+    p.setClipRect(QRectF(0, l.bodyTop, l.right + 4, l.bodyBottom - l.bodyTop));
+    const double offset = l.bodyTop - m_scroll->value();
     for (int i = 0; i <= m_current && i < static_cast<int>(m_model.rows.size()); ++i) {
         const DiagramRow &r = m_model.rows[static_cast<std::size_t>(i)];
-        const double top = offset + rowTop(i);
-        const double h = rowHeight(r);
-        if (top > bodyBottom || top + h < bodyTop)
+        const RowBand band{offset + rowTop(i), rowHeight(r), i == m_current};
+        if (band.top > l.bodyBottom || band.top + band.height < l.bodyTop)
             continue;
-        const bool current = i == m_current;
-        if (current)
-            p.fillRect(QRectF(0, top, right + 4, h), cursorBand(pal));
-        const QColor c = rowKindColor(r.kind, pal);
-        const double penWidth = current ? 2.6 : 1.6;
-        const double x0 = columnX(r.fromColumn), x1 = columnX(r.toColumn);
-        const double ex = columnX(m_model.exchangeColumn);
-        QString words;
+        if (band.current)
+            p.fillRect(QRectF(0, band.top, l.right + 4, band.height), cursorBand(l.pal));
         switch (r.kind) {
         case RowKind::Cast:
-        case RowKind::Call: {
-            // publish: sender -> exchange; deliver: exchange -> the queue bound with the key.
-            const double y = top + lh + 8, y2 = y + 13;
-            const bool filled = r.kind == RowKind::Call;
-            p.setPen(QPen(c, penWidth));
-            p.drawLine(QPointF(x0, y), QPointF(ex, y));
-            arrowHead(p, QPointF(ex, y), ex > x0 ? 1 : -1, c, filled);
-            p.setPen(QPen(c, penWidth * 0.8));
-            p.drawLine(QPointF(ex, y), QPointF(ex, y2));
-            p.drawLine(QPointF(ex, y2), QPointF(x1, y2));
-            arrowHead(p, QPointF(x1, y2), x1 > ex ? 1 : -1, c, filled);
-            p.setBrush(c);
-            p.drawEllipse(QPointF(ex, y), 3, 3);
-            p.setBrush(Qt::NoBrush);
-            words =
-                QStringLiteral("%1 %2   key %3").arg(rowKindName(r.kind), r.method, r.routingKey);
-            const double w = fm.horizontalAdvance(words) + 6;
-            const double start = std::min(x0, ex) + 14;
-            const QRectF at =
-                label(QRectF(start + lh, top + 2, w, lh), words, current ? text : c, current);
-            badge(QPointF(at.left() - lh * 0.5 - 3, top + 2 + lh / 2), r.n, c);
+        case RowKind::Call:
+            drawPublishRow(p, l, r, band);
             break;
-        }
-        case RowKind::Reply: {
-            const double y = top + lh + 8;
-            p.setPen(QPen(c, penWidth, Qt::DashLine));
-            p.drawLine(QPointF(x0, y), QPointF(x1, y));
-            arrowHead(p, QPointF(x1, y), x1 > x0 ? 1 : -1, c, false);
-            words = tr("reply %1   via direct exchange %2…").arg(r.method, r.msgId.left(8));
-            const double w = fm.horizontalAdvance(words) + 6;
-            const double start = std::min(x0, x1) + 14;
-            const QRectF at =
-                label(QRectF(start + lh, top + 2, w, lh), words, current ? text : c, current);
-            badge(QPointF(at.left() - lh * 0.5 - 3, top + 2 + lh / 2), r.n, c);
+        case RowKind::Reply:
+            drawReplyRow(p, l, r, band);
             break;
-        }
-        case RowKind::Driver: {
-            const double y = top + lh + 8;
-            p.setPen(QPen(c, penWidth, kindPenStyle(r.kind)));
-            p.drawLine(QPointF(x0, y), QPointF(x1, y));
-            arrowHead(p, QPointF(x1, y), 1, c, true);
-            words =
-                r.detail.isEmpty() ? r.method : QStringLiteral("%1: %2").arg(r.method, r.detail);
-            const double w = (current ? bfm : fm).horizontalAdvance(words) + 6;
-            // Right-aligned at the libvirt lifeline: the driver is the far right column.
-            const QRectF at =
-                label(QRectF(x1 + m_columns.width[Libvirt] * 0.45 - w, top + 2, w, lh), words,
-                      current ? text : c, current);
-            badge(QPointF(at.left() - lh * 0.5 - 3, top + 2 + lh / 2), r.n, c);
+        case RowKind::Driver:
+            drawDriverRow(p, l, r, band);
             break;
-        }
-        case RowKind::Local: {
-            const QRectF box(x0 - 4, top + 3, 8, h - 6);
-            p.fillRect(box, current ? accent : lines);
-            words =
-                r.detail.isEmpty() ? r.method : QStringLiteral("%1: %2").arg(r.method, r.detail);
-            const double w = (current ? bfm : fm).horizontalAdvance(words) + 6;
-            // Text on the side with more room.
-            const bool leftSide = x0 > width() * 0.6;
-            const double bx = leftSide ? x0 - 8 - w : x0 + 8 + lh + 4;
-            const QRectF at = label(QRectF(bx, top + (h - lh) / 2, w, lh), words,
-                                    current ? text : faded, current);
-            badge(QPointF(leftSide ? at.right() + lh * 0.5 + 3 : at.left() - lh * 0.5 - 3,
-                          at.center().y()),
-                  r.n, current ? accent : lines);
+        case RowKind::Local:
+            drawLocalRow(p, l, r, band);
             break;
-        }
         }
     }
     if (m_model.rows.empty() || m_current < 0) {
-        p.setPen(faded);
-        p.drawText(QRectF(0, bodyTop + 20, right, 3 * lh), Qt::AlignCenter,
+        p.setPen(l.faded);
+        p.drawText(QRectF(0, l.bodyTop + 20, l.right, 3 * l.lh), Qt::AlignCenter,
                    m_model.rows.empty() ? tr("No launch yet: press Launch instance.")
                                         : tr("Before the first message: step forward ▶"));
     }
     p.restore();
+}
 
+void SequenceDiagram::drawPublishRow(QPainter &p, const PaintLayout &l, const DiagramRow &r,
+                                     const RowBand &band)
+{
+    // publish: sender -> exchange; deliver: exchange -> the queue bound with the key.
+    const QColor c = rowKindColor(r.kind, l.pal);
+    const double penWidth = band.current ? 2.6 : 1.6;
+    const double x0 = columnX(r.fromColumn), x1 = columnX(r.toColumn);
+    const double ex = columnX(m_model.exchangeColumn);
+    const double y = band.top + l.lh + 8, y2 = y + 13;
+    const bool filled = r.kind == RowKind::Call;
+    p.setPen(QPen(c, penWidth));
+    p.drawLine(QPointF(x0, y), QPointF(ex, y));
+    arrowHead(p, QPointF(ex, y), ex > x0 ? 1 : -1, c, filled);
+    p.setPen(QPen(c, penWidth * 0.8));
+    p.drawLine(QPointF(ex, y), QPointF(ex, y2));
+    p.drawLine(QPointF(ex, y2), QPointF(x1, y2));
+    arrowHead(p, QPointF(x1, y2), x1 > ex ? 1 : -1, c, filled);
+    p.setBrush(c);
+    p.drawEllipse(QPointF(ex, y), 3, 3);
+    p.setBrush(Qt::NoBrush);
+    drawArrowLabel(
+        p, l, r, band, std::min(x0, ex) + 14,
+        QStringLiteral("%1 %2   key %3").arg(rowKindName(r.kind), r.method, r.routingKey));
+}
+
+void SequenceDiagram::drawArrowLabel(QPainter &p, const PaintLayout &l, const DiagramRow &r,
+                                     const RowBand &band, double start, const QString &words)
+{
+    // Above the arrow, after the step's badge.
+    const QColor c = rowKindColor(r.kind, l.pal);
+    const double w = QFontMetrics(l.font).horizontalAdvance(words) + 6;
+    const QRectF at = drawLabel(p, l, QRectF(start + l.lh, band.top + 2, w, l.lh), words,
+                                band.current ? l.text : c, band.current);
+    drawBadge(p, l, QPointF(at.left() - l.lh * 0.5 - 3, band.top + 2 + l.lh / 2), r.n, c);
+}
+
+void SequenceDiagram::drawReplyRow(QPainter &p, const PaintLayout &l, const DiagramRow &r,
+                                   const RowBand &band)
+{
+    const QColor c = rowKindColor(r.kind, l.pal);
+    const double x0 = columnX(r.fromColumn), x1 = columnX(r.toColumn);
+    const double y = band.top + l.lh + 8;
+    p.setPen(QPen(c, band.current ? 2.6 : 1.6, Qt::DashLine));
+    p.drawLine(QPointF(x0, y), QPointF(x1, y));
+    arrowHead(p, QPointF(x1, y), x1 > x0 ? 1 : -1, c, false);
+    drawArrowLabel(p, l, r, band, std::min(x0, x1) + 14,
+                   tr("reply %1   via direct exchange %2…").arg(r.method, r.msgId.left(8)));
+}
+
+void SequenceDiagram::drawDriverRow(QPainter &p, const PaintLayout &l, const DiagramRow &r,
+                                    const RowBand &band)
+{
+    const QColor c = rowKindColor(r.kind, l.pal);
+    const double x0 = columnX(r.fromColumn), x1 = columnX(r.toColumn);
+    const double y = band.top + l.lh + 8;
+    p.setPen(QPen(c, band.current ? 2.6 : 1.6, kindPenStyle(r.kind)));
+    p.drawLine(QPointF(x0, y), QPointF(x1, y));
+    arrowHead(p, QPointF(x1, y), 1, c, true);
+    const QString words =
+        r.detail.isEmpty() ? r.method : QStringLiteral("%1: %2").arg(r.method, r.detail);
+    const double w = QFontMetrics(band.current ? l.bold : l.font).horizontalAdvance(words) + 6;
+    // Right-aligned at the libvirt lifeline: the driver is the far right column.
+    const QRectF at =
+        drawLabel(p, l, QRectF(x1 + m_columns.width[Libvirt] * 0.45 - w, band.top + 2, w, l.lh),
+                  words, band.current ? l.text : c, band.current);
+    drawBadge(p, l, QPointF(at.left() - l.lh * 0.5 - 3, band.top + 2 + l.lh / 2), r.n, c);
+}
+
+void SequenceDiagram::drawLocalRow(QPainter &p, const PaintLayout &l, const DiagramRow &r,
+                                   const RowBand &band)
+{
+    const double x0 = columnX(r.fromColumn);
+    const QRectF box(x0 - 4, band.top + 3, 8, band.height - 6);
+    p.fillRect(box, band.current ? l.accent : l.lines);
+    const QString words =
+        r.detail.isEmpty() ? r.method : QStringLiteral("%1: %2").arg(r.method, r.detail);
+    const double w = QFontMetrics(band.current ? l.bold : l.font).horizontalAdvance(words) + 6;
+    // Text on the side with more room.
+    const bool leftSide = x0 > width() * 0.6;
+    const double bx = leftSide ? x0 - 8 - w : x0 + 8 + l.lh + 4;
+    const QRectF at = drawLabel(p, l, QRectF(bx, band.top + (band.height - l.lh) / 2, w, l.lh),
+                                words, band.current ? l.text : l.faded, band.current);
+    drawBadge(p, l,
+              QPointF(leftSide ? at.right() + l.lh * 0.5 + 3 : at.left() - l.lh * 0.5 - 3,
+                      at.center().y()),
+              r.n, band.current ? l.accent : l.lines);
+}
+
+void SequenceDiagram::drawHeaders(QPainter &p, const PaintLayout &l) const
+{
     // Header boxes, drawn over the rows that scroll under them.
-    p.fillRect(QRectF(0, 0, width(), head), pal.color(QPalette::Window));
+    p.fillRect(QRectF(0, 0, width(), l.head), l.pal.color(QPalette::Window));
     const QFontMetrics tfm(m_columns.title), stfm(m_columns.subtitle);
     for (int c = 0; c < static_cast<int>(m_model.lifelines.size()); ++c) {
         const double x = columnX(c);
         const double colWidth = m_columns.width[static_cast<std::size_t>(c)];
         const bool exchange = c == m_model.exchangeColumn;
-        const QRectF box(x - colWidth / 2 + 2, 4, colWidth - 4, head - 8);
-        p.setPen(QPen(exchange ? accent : lines, exchange ? 2 : 1));
-        p.setBrush(base);
+        const QRectF box(x - colWidth / 2 + 2, 4, colWidth - 4, l.head - 8);
+        p.setPen(QPen(exchange ? l.accent : l.lines, exchange ? 2 : 1));
+        p.setBrush(l.base);
         p.drawRoundedRect(box, 4, 4);
         p.setBrush(Qt::NoBrush);
-        const auto &l = m_model.lifelines[static_cast<std::size_t>(c)];
+        const auto &line = m_model.lifelines[static_cast<std::size_t>(c)];
         const QRectF inner = box.adjusted(2, 3, -2, -3);
         p.setFont(m_columns.title);
-        p.setPen(exchange ? accent : text);
+        p.setPen(exchange ? l.accent : l.text);
         p.drawText(QRectF(inner.left(), inner.top(), inner.width(), tfm.height()), Qt::AlignCenter,
-                   tfm.elidedText(l.title, Qt::ElideRight, int(inner.width())));
+                   tfm.elidedText(line.title, Qt::ElideRight, int(inner.width())));
         // The subtitle on one line when it fits, else wrapped onto two.
         p.setFont(m_columns.subtitle);
-        p.setPen(faded);
+        p.setPen(l.faded);
         const QRectF sub(inner.left(), inner.top() + tfm.height(), inner.width(),
                          inner.bottom() - inner.top() - tfm.height());
-        if (stfm.horizontalAdvance(l.subtitle) <= inner.width())
+        if (stfm.horizontalAdvance(line.subtitle) <= inner.width())
             p.drawText(QRectF(sub.left(), sub.top(), sub.width(), stfm.height() + 2),
-                       Qt::AlignCenter, l.subtitle);
+                       Qt::AlignCenter, line.subtitle);
         else
-            p.drawText(sub, Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, l.subtitle);
+            p.drawText(sub, Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, line.subtitle);
     }
+}
 
-    // Legend, on as many rows as the width needs.
-    const double ly = height() - legend;
-    p.fillRect(QRectF(0, ly, width(), legend), pal.color(QPalette::Window));
-    p.setFont(small);
-    const auto items = legendItems();
+void SequenceDiagram::drawLegend(QPainter &p, const PaintLayout &l) const
+{
+    // On as many rows as the width needs.
+    const QFontMetrics sfm(l.small);
+    const double ly = height() - l.legend;
+    p.fillRect(QRectF(0, ly, width(), l.legend), l.pal.color(QPalette::Window));
+    p.setFont(l.small);
     double lx = 10, my = ly + sfm.height() / 2.0 + 5;
-    for (const auto &it : items) {
+    for (const auto &it : legendItems()) {
         const double w = 46 + sfm.horizontalAdvance(it.name);
-        if (lx + w > right && lx > 10) {
+        if (lx + w > l.right && lx > 10) {
             lx = 10;
             my += sfm.height() + 4;
         }
         if (it.kind == RowKind::Local) {
             p.fillRect(QRectF(lx + 10, my - 6, 7, 12),
-                       lineColor(pal, pal.color(QPalette::Window)));
+                       lineColor(l.pal, l.pal.color(QPalette::Window)));
         } else {
-            const QColor c = rowKindColor(it.kind, pal);
+            const QColor c = rowKindColor(it.kind, l.pal);
             p.setPen(QPen(c, 1.8, kindPenStyle(it.kind)));
             p.drawLine(QPointF(lx, my), QPointF(lx + 26, my));
             arrowHead(p, QPointF(lx + 28, my), 1, c,
                       it.kind != RowKind::Cast && it.kind != RowKind::Reply);
         }
-        p.setPen(text);
+        p.setPen(l.text);
         p.drawText(QPointF(lx + 34, my + sfm.ascent() / 2.0 - 1), it.name);
         lx += w;
     }

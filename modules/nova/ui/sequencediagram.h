@@ -18,6 +18,8 @@
 
 #include <vector>
 
+class QPainter;
+
 namespace wb {
 class Trace;
 }
@@ -116,6 +118,43 @@ private:
         QString name;
     };
     std::vector<LegendItem> legendItems() const;
+
+    // What one paint needs: the palette's colours, the fonts, and where the header, the rows
+    // and the legend go.
+    struct PaintLayout
+    {
+        QPalette pal;
+        QFont font, bold, small;
+        QColor text, base, faded, lines, accent;
+        double lh = 0;
+        int head = 0, legend = 0;
+        double right = 0, bodyTop = 0, bodyBottom = 0;
+    };
+    // Where a row is drawn, and whether it is the one at the cursor.
+    struct RowBand
+    {
+        double top = 0, height = 0;
+        bool current = false;
+    };
+    PaintLayout paintLayout() const;
+    void drawLifelines(QPainter &p, const PaintLayout &l) const;
+    void drawRows(QPainter &p, const PaintLayout &l);
+    void drawPublishRow(QPainter &p, const PaintLayout &l, const DiagramRow &r,
+                        const RowBand &band);
+    void drawReplyRow(QPainter &p, const PaintLayout &l, const DiagramRow &r, const RowBand &band);
+    void drawDriverRow(QPainter &p, const PaintLayout &l, const DiagramRow &r,
+                       const RowBand &band);
+    void drawLocalRow(QPainter &p, const PaintLayout &l, const DiagramRow &r, const RowBand &band);
+    void drawHeaders(QPainter &p, const PaintLayout &l) const;
+    void drawLegend(QPainter &p, const PaintLayout &l) const;
+    // A cast's, call's or reply's label from `start`, with its step's badge.
+    void drawArrowLabel(QPainter &p, const PaintLayout &l, const DiagramRow &r,
+                        const RowBand &band, double start, const QString &words);
+    // A row's label on an opaque backing (recorded in labelRects()); where it went.
+    QRectF drawLabel(QPainter &p, const PaintLayout &l, QRectF want, const QString &s,
+                     const QColor &c, bool strong);
+    void drawBadge(QPainter &p, const PaintLayout &l, QPointF centre, int n,
+                   const QColor &c) const;
 
     SequenceModel m_model;
     Columns m_columns;

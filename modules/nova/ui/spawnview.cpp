@@ -114,7 +114,7 @@ QTableWidget *makeTable(const QStringList &headers)
 } // namespace
 
 SpawnPage::SpawnPage(QWidget *parent)
-    : ModulePage(parent), m_controller(new wb::ui::StepController(this)), m_tabs(new QTabWidget)
+    : SessionPage(std::make_shared<wb::ui::TraceSession>(), parent), m_tabs(new QTabWidget)
 {
     m_tabs->setAccessibleName(tr("What the compute host builds"));
     m_tabs->addTab(buildXmlTab(), tr("libvirt XML"));
@@ -124,7 +124,6 @@ SpawnPage::SpawnPage(QWidget *parent)
     col->setContentsMargins(4, 4, 4, 4);
     col->addWidget(m_tabs);
 
-    connect(m_controller, &wb::ui::StepController::positionChanged, this, &SpawnPage::redraw);
     connect(m_tabs, &QTabWidget::currentChanged, this, &SpawnPage::tabChanged);
     // Opens on the domain XML; the other two tabs are filled after the first paint (or as
     // soon as something needs them), so opening the page stays quick.
@@ -160,14 +159,14 @@ void SpawnPage::tabChanged(int index)
                         : index == RulesTab ? m_walkTrace
                                             : m_imageTrace;
     // A tab opens on its finished result: the whole XML, the walk's verdict, the plan.
-    m_controller->setTrace(trace, index != ImageTab && trace ? qsizetype(trace->size()) : 0);
+    traceSession()->show(trace, index != ImageTab && trace ? qsizetype(trace->size()) : 0);
     if (index == XmlTab) // the wrapped meanings, once the table has its final width
         QTimer::singleShot(0, m_annotations, &QTableWidget::resizeRowsToContents);
     emit sourcesChanged();
     emit lessonChanged();
 }
 
-void SpawnPage::redraw()
+void SpawnPage::refresh()
 {
     if (m_tabs->currentIndex() == RulesTab)
         redrawWalk();
@@ -387,6 +386,19 @@ QString SpawnPage::xmlWarning() const
 
 QWidget *SpawnPage::buildRulesTab()
 {
+    QWidget *left = buildRulesListing();
+    // The packet above its walk when they sit beside the table; side by side when they go
+    // below it.
+    auto *right = new wb::ui::AdaptiveSplit(buildPacketForm(), buildWalkPanel());
+    right->setStretch(1, 1);
+    auto *split = new wb::ui::AdaptiveSplit(left, right);
+    split->setStretch(3, 2);
+    choosePreset(0);
+    return split;
+}
+
+QWidget *SpawnPage::buildRulesListing()
+{
     m_recorded = new QRadioButton(tr("As recorded (⚠ defect, ✘ refused)"));
     m_recorded->setToolTip(tr("The listing as printed: iptables-restore refuses its ICMP rule "
                               "and loads none of it"));
@@ -411,6 +423,32 @@ QWidget *SpawnPage::buildRulesTab()
     m_defects->setAccessibleName(tr("About this table"));
     m_defects->setMinimumHeight(QFontMetrics(m_defects->font()).height() * 5);
 
+    auto *which = new wb::ui::FlowLayout;
+    which->addWidget(m_recorded);
+    which->addWidget(m_loadable);
+    which->addWidget(m_corrected);
+    auto *left = new QWidget;
+    auto *lcol = new QVBoxLayout(left);
+    lcol->setContentsMargins(0, 0, 0, 0);
+    lcol->addWidget(reflow(new QLabel(tr("<b>Filter table</b> of instance-00000001, in "
+                                         "iptables-save form:"))));
+    lcol->addWidget(reflow(which));
+    lcol->addWidget(m_listing, 3);
+    lcol->addWidget(m_defects, 2);
+    m_listing->setMinimumHeight(QFontMetrics(m_listing->font()).height() * 8);
+    left->setMinimumWidth(320);
+    for (QRadioButton *b : {m_recorded, m_loadable, m_corrected})
+        connect(b, &QRadioButton::toggled, this, [this](bool on) {
+            if (!on)
+                return; // the button switched off; the one switched on redraws
+            renderRules();
+            walk();
+        });
+    return left;
+}
+
+QWidget *SpawnPage::buildPacketForm()
+{
     m_preset = new QComboBox;
     for (const auto &p : kPresets)
         m_preset->addItem(tr(p.title));
@@ -441,17 +479,6 @@ QWidget *SpawnPage::buildRulesTab()
     m_walkMessage = new QLabel;
     m_walkMessage->setWordWrap(true);
     m_walkMessage->setStyleSheet(colourStyle("blocked"));
-    m_breadcrumb = new QLabel;
-    m_breadcrumb->setWordWrap(true);
-    m_walkLog = new QListWidget;
-    m_walkLog->setWordWrap(true);
-    m_verdict = new QLabel;
-    QFont big = m_verdict->font();
-    big.setPointSizeF(big.pointSizeF() * 1.3);
-    big.setBold(true);
-    m_verdict->setFont(big);
-    m_verdict->setWordWrap(true);
-
     m_preset->setAccessibleName(tr("Packet preset"));
     m_src->setAccessibleName(tr("Source address"));
     m_dst->setAccessibleName(tr("Destination address"));
@@ -462,10 +489,6 @@ QWidget *SpawnPage::buildRulesTab()
     m_icmpCode->setAccessibleName(tr("ICMP code"));
     m_state->setAccessibleName(tr("Connection state"));
     m_state->setToolTip(tr("The connection tracking state of the packet"));
-    m_walkLog->setAccessibleName(tr("The walk"));
-    m_walkLog->setAccessibleDescription(
-        tr("The packet's way through the chains up to the cursor: each chain entered, each "
-           "rule tried and whether it matched, and the verdict"));
     // The preset names are long: the combo box may be narrower than the longest one.
     m_preset->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_preset->setMinimumContentsLength(14);
@@ -495,35 +518,6 @@ QWidget *SpawnPage::buildRulesTab()
     pcol->addWidget(reflow(m_walkMessage));
     pcol->addStretch(1);
 
-    auto *walkBox = new QGroupBox(tr("The walk at the cursor"));
-    walkBox->setToolTip(tr("Step through the walk with the transport bar"));
-    auto *wcol = new QVBoxLayout(walkBox);
-    wcol->addWidget(reflow(m_breadcrumb));
-    wcol->addWidget(m_walkLog, 1);
-    wcol->addWidget(reflow(m_verdict));
-    m_walkLog->setMinimumHeight(QFontMetrics(m_walkLog->font()).height() * 6);
-
-    auto *which = new wb::ui::FlowLayout;
-    which->addWidget(m_recorded);
-    which->addWidget(m_loadable);
-    which->addWidget(m_corrected);
-    auto *left = new QWidget;
-    auto *lcol = new QVBoxLayout(left);
-    lcol->setContentsMargins(0, 0, 0, 0);
-    lcol->addWidget(reflow(new QLabel(tr("<b>Filter table</b> of instance-00000001, in "
-                                         "iptables-save form:"))));
-    lcol->addWidget(reflow(which));
-    lcol->addWidget(m_listing, 3);
-    lcol->addWidget(m_defects, 2);
-    m_listing->setMinimumHeight(QFontMetrics(m_listing->font()).height() * 8);
-    left->setMinimumWidth(320);
-    // The packet above its walk when they sit beside the table; side by side when they go
-    // below it.
-    auto *right = new wb::ui::AdaptiveSplit(packetBox, walkBox);
-    right->setStretch(1, 1);
-    auto *split = new wb::ui::AdaptiveSplit(left, right);
-    split->setStretch(3, 2);
-
     connect(m_preset, &QComboBox::currentIndexChanged, this, [this](int i) {
         choosePreset(i);
         walk();
@@ -538,15 +532,35 @@ QWidget *SpawnPage::buildRulesTab()
     };
     connect(m_proto, &QComboBox::currentTextChanged, this, fieldsFor);
     fieldsFor(m_proto->currentText());
-    for (QRadioButton *b : {m_recorded, m_loadable, m_corrected})
-        connect(b, &QRadioButton::toggled, this, [this](bool on) {
-            if (!on)
-                return; // the button switched off; the one switched on redraws
-            renderRules();
-            walk();
-        });
-    choosePreset(0);
-    return split;
+    return packetBox;
+}
+
+QWidget *SpawnPage::buildWalkPanel()
+{
+    m_breadcrumb = new QLabel;
+    m_breadcrumb->setWordWrap(true);
+    m_walkLog = new QListWidget;
+    m_walkLog->setWordWrap(true);
+    m_verdict = new QLabel;
+    QFont big = m_verdict->font();
+    big.setPointSizeF(big.pointSizeF() * 1.3);
+    big.setBold(true);
+    m_verdict->setFont(big);
+    m_verdict->setWordWrap(true);
+
+    m_walkLog->setAccessibleName(tr("The walk"));
+    m_walkLog->setAccessibleDescription(
+        tr("The packet's way through the chains up to the cursor: each chain entered, each "
+           "rule tried and whether it matched, and the verdict"));
+    auto *walkBox = new QGroupBox(tr("The walk at the cursor"));
+    walkBox->setToolTip(tr("Step through the walk with the transport bar"));
+    auto *wcol = new QVBoxLayout(walkBox);
+    wcol->addWidget(reflow(m_breadcrumb));
+    wcol->addWidget(m_walkLog, 1);
+    wcol->addWidget(reflow(m_verdict));
+    m_walkLog->setMinimumHeight(QFontMetrics(m_walkLog->font()).height() * 6);
+
+    return walkBox;
 }
 
 QStringList SpawnPage::presets() const
@@ -736,9 +750,9 @@ bool SpawnPage::walk()
     m_walkTrace = std::make_shared<wb::Trace>();
     walkPacket(currentRules(), p, m_walkTrace.get());
     if (m_tabs->currentIndex() == RulesTab) {
-        m_controller->setTrace(m_walkTrace, 0);
+        traceSession()->show(m_walkTrace, 0);
         if (isVisible())
-            m_controller->play(); // watch it go, rule by rule
+            controller()->play(); // watch it go, rule by rule
     } else {
         redrawWalk();
     }
@@ -753,63 +767,17 @@ QString SpawnPage::walkMessage() const
 void SpawnPage::redrawWalk()
 {
     const wb::Trace *t = m_walkTrace.get();
-    const qsizetype cursor = m_tabs->currentIndex() == RulesTab ? m_controller->position() : 0;
+    const qsizetype cursor = m_tabs->currentIndex() == RulesTab ? controller()->position() : 0;
     const Ruleset rules = currentRules();
+    const WalkState walk =
+        t ? walkStateAt(*t, static_cast<std::size_t>(std::max<qsizetype>(0, cursor)))
+          : WalkState{};
     m_walkLog->clear();
-    QStringList stack;
-    int currentLine = -1;
-    QString verdict;
-    QString currentAction;
-    for (qsizetype i = 0; t && i < cursor && i < static_cast<qsizetype>(t->size()); ++i) {
-        const wb::Event &e = t->at(static_cast<std::size_t>(i));
-        const QString chain = qs(e.stringField("chain"));
-        if (e.kind == "load") {
-            const int line = static_cast<int>(e.intField("line"));
-            currentLine = line - 1;
-            auto *it = new QListWidgetItem(
-                tr("✘ iptables-restore: %1 at line %2; the table is not loaded. The host "
-                   "keeps its previous filter table: FORWARD empty, policy %3.")
-                    .arg(qs(e.stringField("error")))
-                    .arg(line)
-                    .arg(qs(std::string(verdictName(rules.forwardPolicy)))));
-            it->setForeground(wb::ui::stateColor("blocked"));
-            m_walkLog->addItem(it);
-        } else if (e.kind == "chain") {
-            currentLine = -1;
-            stack << chain;
-            m_walkLog->addItem(tr("→ enter chain %1").arg(chain));
-        } else if (e.kind == "rule") {
-            const int number = static_cast<int>(e.intField("rule_number"));
-            int seen = 0;
-            for (std::size_t k = 0; k < rules.rules.size() && k < m_ruleLine.size(); ++k)
-                if (qs(rules.rules[k].chain) == chain && ++seen == number)
-                    currentLine = m_ruleLine[k];
-            const bool matched = e.field("matched") && std::get_if<bool>(e.field("matched")) &&
-                                 *std::get_if<bool>(e.field("matched"));
-            currentAction = qs(e.stringField("action"));
-            auto *it = new QListWidgetItem(
-                tr("%1 #%2  %3\n    %4 %5")
-                    .arg(chain)
-                    .arg(number)
-                    .arg(matched ? tr("matches") : tr("no match"))
-                    .arg(matched ? QStringLiteral("→ %1").arg(currentAction) : QStringLiteral("·"),
-                         qs(e.stringField("reason"))));
-            it->setForeground(matched ? wb::ui::stateColor("accent")
-                                      : fadedText(palette(), palette().color(QPalette::Base)));
-            m_walkLog->addItem(it);
-        } else if (e.kind == "return") {
-            currentLine = -1;
-            if (!stack.isEmpty())
-                stack.removeLast();
-            m_walkLog->addItem(qs(e.label));
-        } else if (e.kind == "verdict") {
-            verdict = qs(e.stringField("verdict"));
-            m_walkLog->addItem(
-                tr("verdict: %1 (decided by %2)").arg(verdict, qs(e.stringField("decided_by"))));
-        }
-    }
+    for (const WalkEntry &entry : walk.log)
+        m_walkLog->addItem(walkLogItem(entry, rules));
     if (m_walkLog->count())
         m_walkLog->scrollToBottom();
+    const int currentLine = listingLine(walk, rules);
     for (int i = 0; i < m_listing->count(); ++i) {
         QListWidgetItem *it = m_listing->item(i);
         const bool here = i == currentLine;
@@ -821,29 +789,90 @@ void SpawnPage::redrawWalk()
     }
     if (currentLine >= 0)
         m_listing->scrollToItem(m_listing->item(currentLine));
+    QStringList stack;
+    for (const auto &chain : walk.chains)
+        stack << qs(chain);
     m_breadcrumb->setText(stack.isEmpty()
                               ? tr("Chains: (not entered yet: step forward ▶)")
                               : tr("Chains: <b>%1</b>").arg(stack.join(QStringLiteral(" → "))));
-    const QString packet =
-        t && t->size() ? qs(t->at(t->size() - 1).stringField("packet")) : QString();
-    if (verdict.isEmpty()) {
+    // The packet as a person reads it: the walk's last event, its verdict, says.
+    std::optional<events::Verdict> last;
+    if (t && t->size())
+        last = wb::as<events::Verdict>(t->at(t->size() - 1));
+    const QString packet = last ? qs(last->packet) : QString();
+    if (!walk.verdict) {
         m_verdict->setText(tr("Packet: %1").arg(packet));
         m_verdict->setStyleSheet(QString());
     } else {
+        const QString verdict = qs(walk.verdict->verdict);
         m_verdict->setText(tr("%1: %2").arg(verdict, packet));
         m_verdict->setStyleSheet(
             colourStyle(verdict == QLatin1String("ACCEPT") ? "running" : "blocked"));
     }
 }
 
+QListWidgetItem *SpawnPage::walkLogItem(const WalkEntry &entry, const Ruleset &rules) const
+{
+    return std::visit(
+        Overloaded{
+            [&](const events::Load &l) {
+                auto *it = new QListWidgetItem(
+                    tr("✘ iptables-restore: %1 at line %2; the table is not loaded. The host "
+                       "keeps its previous filter table: FORWARD empty, policy %3.")
+                        .arg(qs(l.error))
+                        .arg(l.line)
+                        .arg(qs(std::string(verdictName(rules.forwardPolicy)))));
+                it->setForeground(wb::ui::stateColor("blocked"));
+                return it;
+            },
+            [&](const events::Chain &c) {
+                return new QListWidgetItem(tr("→ enter chain %1").arg(qs(c.chain)));
+            },
+            [&](const events::Rule &r) {
+                const QString action = qs(r.action);
+                auto *it = new QListWidgetItem(
+                    tr("%1 #%2  %3\n    %4 %5")
+                        .arg(qs(r.chain))
+                        .arg(r.ruleNumber)
+                        .arg(r.matched ? tr("matches") : tr("no match"))
+                        .arg(r.matched ? QStringLiteral("→ %1").arg(action) : QStringLiteral("·"),
+                             qs(r.reason)));
+                it->setForeground(r.matched
+                                      ? wb::ui::stateColor("accent")
+                                      : fadedText(palette(), palette().color(QPalette::Base)));
+                return it;
+            },
+            [&](const WalkReturn &r) { return new QListWidgetItem(qs(r.label)); },
+            [&](const events::Verdict &v) {
+                return new QListWidgetItem(
+                    tr("verdict: %1 (decided by %2)").arg(qs(v.verdict), qs(v.decidedBy)));
+            },
+        },
+        entry);
+}
+
+int SpawnPage::listingLine(const WalkState &walk, const Ruleset &rules) const
+{
+    // The line iptables-restore refused, or the listing line of the rule being matched.
+    if (walk.refusedLine)
+        return static_cast<int>(*walk.refusedLine) - 1;
+    if (!walk.rule)
+        return -1;
+    std::int64_t seen = 0;
+    for (std::size_t k = 0; k < rules.rules.size() && k < m_ruleLine.size(); ++k)
+        if (rules.rules[k].chain == walk.rule->chain && ++seen == walk.rule->ruleNumber)
+            return m_ruleLine[k];
+    return -1;
+}
+
 QString SpawnPage::verdictAtCursor() const
 {
     const wb::Trace *t = m_walkTrace.get();
-    const qsizetype cursor = m_controller->position();
-    for (qsizetype i = 0; t && i < cursor && i < static_cast<qsizetype>(t->size()); ++i)
-        if (t->at(static_cast<std::size_t>(i)).kind == "verdict")
-            return qs(t->at(static_cast<std::size_t>(i)).stringField("verdict"));
-    return {};
+    if (!t)
+        return {};
+    const WalkState walk = walkStateAt(
+        *t, static_cast<std::size_t>(std::max<qsizetype>(0, controller()->position())));
+    return walk.verdict ? qs(walk.verdict->verdict) : QString();
 }
 
 QString SpawnPage::currentRuleText() const
@@ -949,12 +978,12 @@ void SpawnPage::renderImage()
                       .arg(qs(plan.error)));
     m_imageStatus->setStyleSheet(plan.ok ? QString() : colourStyle("blocked"));
     if (m_tabs->currentIndex() == ImageTab)
-        m_controller->setTrace(m_imageTrace, 0);
+        traceSession()->show(m_imageTrace, 0);
 }
 
 void SpawnPage::redrawImage()
 {
-    const qsizetype cursor = m_controller->position();
+    const qsizetype cursor = controller()->position();
     m_imageTable->clearSelection();
     if (cursor > 0 && cursor <= m_imageTable->rowCount()) {
         m_imageTable->selectRow(static_cast<int>(cursor - 1));
@@ -964,7 +993,7 @@ void SpawnPage::redrawImage()
 
 void SpawnPage::changeEvent(QEvent *event)
 {
-    ModulePage::changeEvent(event);
+    SessionPage::changeEvent(event);
     // Only when the colours changed (not when the page merely moved into a parent).
     const QRgb base = palette().color(QPalette::Base).rgba();
     if (event->type() != QEvent::PaletteChange || m_recolouring || base == m_paletteBase)
@@ -973,7 +1002,7 @@ void SpawnPage::changeEvent(QEvent *event)
     // Everything coloured when it was filled in takes the new palette's colours; the cursor
     // stays where it was.
     m_recolouring = true;
-    const qsizetype position = m_controller->position();
+    const qsizetype position = controller()->position();
     m_xmlWarning->setStyleSheet(colourStyle("blocked"));
     m_walkMessage->setStyleSheet(colourStyle("blocked"));
     if (!m_imageStatus->styleSheet().isEmpty())
@@ -985,8 +1014,8 @@ void SpawnPage::changeEvent(QEvent *event)
             if (QTableWidgetItem *pit = m_imageTable->item(r, 5))
                 pit->setForeground(wb::ui::stateColor("waiting"));
     }
-    m_controller->seek(position);
-    redraw();
+    controller()->seek(position);
+    requestRefresh();
     m_recolouring = false;
 }
 

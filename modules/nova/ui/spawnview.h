@@ -8,8 +8,9 @@
 // - the image preparation (_create_image, inject_data) as a described plan: never executed.
 
 #include "nova/core/iptables.h"
+#include "nova/core/walk_replay.h"
 
-#include "workbench/ui/modulepage.h"
+#include "workbench/ui/session.h"
 
 #include <memory>
 
@@ -18,6 +19,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+class QListWidgetItem;
 class QPlainTextEdit;
 class QRadioButton;
 class QSpinBox;
@@ -34,7 +36,7 @@ class StepController;
 
 namespace wb::nova::ui {
 
-class SpawnPage : public wb::ui::ModulePage
+class SpawnPage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
@@ -46,7 +48,6 @@ public:
     explicit SpawnPage(QWidget *parent = nullptr);
     ~SpawnPage() override;
 
-    wb::ui::StepController *controller() const override { return m_controller; }
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
 
@@ -72,22 +73,26 @@ public:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void refresh() override; // the walk or the image plan at the cursor
 
 private:
     QWidget *buildXmlTab();
     QWidget *buildRulesTab();
+    QWidget *buildRulesListing(); // which rules, the listing and what is wrong with it
+    QWidget *buildPacketForm();   // the packet's fields and the Walk button
+    QWidget *buildWalkPanel();    // the chains, the walk so far and the verdict
     QWidget *buildImageTab();
     void ensureHiddenTabs(); // the iptables and image tabs filled, once
     void renderXml();
     void renderRules();
     void renderImage();
     void tabChanged(int index);
-    void redraw();
     void redrawWalk();
+    QListWidgetItem *walkLogItem(const WalkEntry &entry, const Ruleset &rules) const;
+    int listingLine(const WalkState &walk, const Ruleset &rules) const; // -1: none
     void redrawImage();
     Ruleset currentRules() const;
 
-    wb::ui::StepController *m_controller;
     QTabWidget *m_tabs;
     std::shared_ptr<wb::Trace> m_xmlTrace, m_walkTrace, m_imageTrace;
     bool m_hiddenTabsReady = false;
