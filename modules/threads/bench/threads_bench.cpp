@@ -1,5 +1,6 @@
 // Classic (CPython 2.6 layering) versus the standard library and the raw POSIX semaphore.
 #include "threads/core/classic.h"
+#include "threads/core/events.h"
 #include "threads/core/modern.h"
 #include "threads/core/runtime.h"
 
@@ -234,15 +235,15 @@ void BM_RecordEventWithList(benchmark::State &state)
 }
 BENCHMARK(BM_RecordEventWithList);
 
-// The string-based record() (label and fields built by the caller), still available for
-// events outside the compact forms: a heap Event carried through the same buffers.
+// The typed record() (an event of threads/core/events.h and its label, built by the caller),
+// used for events outside the compact forms: a heap Event carried through the same buffers.
 void BM_RecordEventGeneric(benchmark::State &state)
 {
     wb::Trace trace;
     Runtime rt(&trace);
     const PrimitiveRef ref = rt.ref(rt.addPrimitive("lock", "Lock"));
     recordLoop(state, trace, rt, [&](std::int64_t) {
-        rt.record("acquired", ref, "Thread-1 acquired lock", {{"value", 0}, {"locked", true}});
+        rt.record(ref, events::Acquired{.value = 0, .locked = true}, "Thread-1 acquired lock");
     });
 }
 BENCHMARK(BM_RecordEventGeneric);

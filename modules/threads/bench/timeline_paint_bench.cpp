@@ -8,7 +8,10 @@
 #include "session.h"
 #include "timelineview.h"
 
+#include "threads/core/events.h"
+
 #include "workbench/core/trace.h"
+#include "workbench/core/typed_event.h"
 #include "workbench/ui/stepcontroller.h"
 
 #include <benchmark/benchmark.h>
@@ -21,6 +24,7 @@
 namespace {
 
 using namespace wb::threads::ui;
+namespace ev = wb::threads::events;
 
 std::shared_ptr<ThreadsSession> &session()
 {
@@ -29,27 +33,25 @@ std::shared_ptr<ThreadsSession> &session()
         const int rounds = 1'000'000 / 6;
         for (int i = 0; i < rounds; ++i) {
             const int a = 1 + i % 2, b = 2 - i % 2;
-            trace->add("acquired", "acquired",
-                       {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 0}}, a);
-            trace->add("blocked", "blocked",
-                       {{"primitive", "lock"},
-                        {"layer", "Lock"},
-                        {"value", 0},
-                        {"locked", true},
-                        {"waiter", false}},
-                       b);
-            const auto &rel =
-                trace->add("released", "released",
-                           {{"primitive", "lock"}, {"layer", "Lock"}, {"value", 1}}, a);
-            trace->add("woken", "woken",
-                       {{"primitive", "lock"},
-                        {"layer", "Lock"},
-                        {"cause", static_cast<std::int64_t>(rel.seq)}},
-                       b);
-            trace->add("print", "print",
-                       {{"primitive", "console"}, {"layer", "console"}, {"text", "tick"}}, a);
-            trace->add("sleep", "sleep",
-                       {{"primitive", "time"}, {"layer", "thread"}, {"seconds", 0.5}}, a);
+            wb::record(trace.get(), ev::Acquired{.primitive = "lock", .layer = "Lock", .value = 0},
+                       "acquired", a);
+            wb::record(trace.get(),
+                       ev::Blocked{.primitive = "lock", .layer = "Lock", .locked = true},
+                       "blocked", b);
+            const wb::Event *rel = wb::record(
+                trace.get(), ev::Released{.primitive = "lock", .layer = "Lock", .value = 1},
+                "released", a);
+            wb::record(trace.get(),
+                       ev::Woken{.primitive = "lock",
+                                 .layer = "Lock",
+                                 .cause = static_cast<std::int64_t>(rel->seq)},
+                       "woken", b);
+            wb::record(trace.get(),
+                       ev::Print{.primitive = "console", .layer = "console", .text = "tick"},
+                       "print", a);
+            wb::record(trace.get(),
+                       ev::Sleep{.primitive = "time", .layer = "thread", .seconds = 0.5}, "sleep",
+                       a);
         }
         auto session = std::make_shared<ThreadsSession>();
         session->showTrace(trace, "fetch-lock");

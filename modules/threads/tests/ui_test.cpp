@@ -85,6 +85,7 @@ void ThreadsUiTest::openingExampleInterleavesTheFileAndStepsBack()
 {
     auto session = std::make_shared<ThreadsSession>();
     TimelinePage page(session);
+    page.show(); // a page refreshes while it is visible (wb::ui::SessionPage)
     QVERIFY(session->waitFinished(5000)); // the opening example runs on its own threads
     QCOMPARE(session->scenario(), QStringLiteral("fetch-nolock"));
     QVERIFY(!session->isRunning());
@@ -127,6 +128,7 @@ void ThreadsUiTest::learnerChoosesEveryStep()
     auto session = std::make_shared<ThreadsSession>();
     session->showTrace(std::make_shared<wb::Trace>(), "condition"); // no opening example
     TimelinePage page(session);
+    page.show(); // a page refreshes while it is visible (wb::ui::SessionPage)
     page.runBar()->select("condition", 2);
     page.runBar()->run();
     QVERIFY(session->isRunning());
@@ -189,6 +191,7 @@ void ThreadsUiTest::stopAndSwitchNeverHang()
     // Closing a page while its run is parked: the page's shutdown() joins the threads.
     {
         TimelinePage page(session);
+        page.show(); // a page refreshes while it is visible (wb::ui::SessionPage)
         QVERIFY(session->start("condition", RunMode::StepManual, 0));
         QTRY_VERIFY_WITH_TIMEOUT(!session->parked().empty(), 5000);
         t.restart();
@@ -206,6 +209,7 @@ void ThreadsUiTest::wakeArrowsFollowTheCause()
     auto shared = std::make_shared<ThreadsSession>();
     ThreadsSession &session = *shared;
     TimelinePage page(shared);
+    page.show(); // a page refreshes while it is visible (wb::ui::SessionPage)
     runToEnd(session, "fetch-lock", RunMode::StepSeeded, 3);
     page.controller()->seek(page.controller()->count() * 2 / 3);
     shot(page, "timeline-fetch-lock");
@@ -232,6 +236,7 @@ void ThreadsUiTest::inspectorShowsQueueAndConditionInsides()
 {
     auto session = std::make_shared<ThreadsSession>();
     InspectorPage page(session);
+    page.show(); // a page refreshes while it is visible (wb::ui::SessionPage)
     runToEnd(*session, "queue", RunMode::StepSeeded, 1);
     auto *c = page.controller();
     bool sawFull = false, sawWaiter = false;
@@ -274,6 +279,7 @@ void ThreadsUiTest::deadlockAndErrorsAreShownNotThrown()
 {
     auto session = std::make_shared<ThreadsSession>();
     InspectorPage page(session);
+    page.show(); // a page refreshes while it is visible (wb::ui::SessionPage)
     runToEnd(*session, "deadlock", RunMode::StepSeeded, 0);
     QVERIFY(session->summary().deadlock);
     QCOMPARE(session->timeline().deadlocks.size(), std::size_t{1});
@@ -309,6 +315,7 @@ void ThreadsUiTest::blockedBarsGrowWithTheCursor()
 {
     auto session = std::make_shared<ThreadsSession>();
     BlockedPage page(session);
+    page.show(); // a page refreshes while it is visible (wb::ui::SessionPage)
     runToEnd(*session, "fetch-lock", RunMode::StepSeeded, 3);
     auto *c = page.controller();
     c->toStart();
@@ -343,6 +350,7 @@ void ThreadsUiTest::oneHighlightPerLiveThread()
 {
     auto session = std::make_shared<ThreadsSession>();
     TimelinePage page(session); // the opening example: fetch-nolock
+    page.show();                // a page refreshes while it is visible (wb::ui::SessionPage)
     QVERIFY(session->waitFinished(5000));
     auto *c = page.controller();
     c->toStart();
@@ -397,6 +405,7 @@ void ThreadsUiTest::largeTraceDrawsOnlyTheVisibleRange()
     clock.start();
     session->showTrace(trace, "fetch-lock");
     TimelinePage page(session);
+    page.show(); // a page refreshes while it is visible (wb::ui::SessionPage)
     page.resize(1200, 700);
     QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed())));
     QCOMPARE(session->timeline().arrows.size(), std::size_t(rounds));
@@ -455,6 +464,7 @@ void ThreadsUiTest::playgroundScriptIsTypedAndRun()
 {
     auto session = std::make_shared<ThreadsSession>();
     TimelinePage page(session);
+    page.show(); // a page refreshes while it is visible (wb::ui::SessionPage)
     InspectorPage other(session);
     QVERIFY(session->waitFinished(5000));
     RunBar *bar = page.runBar();
@@ -520,6 +530,7 @@ void ThreadsUiTest::pythonTabShowsAndSavesTheTwin()
 {
     auto session = std::make_shared<ThreadsSession>();
     TimelinePage page(session);
+    page.show(); // a page refreshes while it is visible (wb::ui::SessionPage)
     QVERIFY(session->waitFinished(5000));
     RunBar *bar = page.runBar();
     bar->select("playground", 1, 3);

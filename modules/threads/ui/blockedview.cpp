@@ -53,8 +53,8 @@ double total(const TimelineData::Totals &t)
 } // namespace
 
 BlockedPage::BlockedPage(std::shared_ptr<ThreadsSession> session, QWidget *parent)
-    : ModulePage(parent), m_session(std::move(session)), m_runBar(new RunBar(m_session)),
-      m_unit(new QComboBox), m_plot(new QCustomPlot)
+    : SessionPage(session, parent), m_session(std::move(session)), m_runBar(new RunBar(m_session)),
+      m_unit(new QComboBox), m_plot(new wb::ui::SettlingPlot)
 {
     m_unit->addItem(tr("in steps (events recorded meanwhile)"), false);
     m_unit->addItem(tr("in milliseconds of wall time"), true);
@@ -109,13 +109,10 @@ BlockedPage::BlockedPage(std::shared_ptr<ThreadsSession> session, QWidget *paren
     connect(m_plot, &QCustomPlot::mouseMove, this, &BlockedPage::showBarTip);
 
     ThreadsSession *s = m_session.get();
-    connect(s->controller(), &wb::ui::StepController::positionChanged, this, &BlockedPage::redraw);
-    connect(s->controller(), &wb::ui::StepController::traceReplaced, this, &BlockedPage::redraw);
-    connect(s, &ThreadsSession::timelineGrew, this, &BlockedPage::redraw);
     connect(s, &ThreadsSession::runStarted, this, &ModulePage::lessonChanged);
-    connect(m_unit, &QComboBox::currentIndexChanged, this, &BlockedPage::redraw);
+    connect(m_unit, &QComboBox::currentIndexChanged, this, &BlockedPage::requestRefresh);
     m_session->ensureOpeningExample();
-    redraw();
+    refresh();
 }
 
 void BlockedPage::setWallTime(bool wallTime)
@@ -123,22 +120,9 @@ void BlockedPage::setWallTime(bool wallTime)
     m_unit->setCurrentIndex(wallTime ? 1 : 0);
 }
 
-wb::ui::StepController *BlockedPage::controller() const
-{
-    return m_session->controller();
-}
-
-void BlockedPage::showEvent(QShowEvent *event)
-{
-    ModulePage::showEvent(event);
-    m_shown = true;
-    if (m_stale)
-        redraw();
-}
-
 void BlockedPage::changeEvent(QEvent *event)
 {
-    ModulePage::changeEvent(event);
+    SessionPage::changeEvent(event);
     if (event->type() == QEvent::FontChange || event->type() == QEvent::PaletteChange)
         restyle();
 }
@@ -164,13 +148,8 @@ void BlockedPage::restyle()
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void BlockedPage::redraw()
+void BlockedPage::refresh()
 {
-    if (m_shown && !isVisible()) {
-        m_stale = true;
-        return;
-    }
-    m_stale = false;
     const bool wall = m_unit->currentData().toBool();
     const wb::Trace *trace = m_session->trace();
     m_totals = trace ? m_session->timeline().totalsAt(*trace, m_session->position(), wall)

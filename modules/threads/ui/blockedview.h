@@ -4,7 +4,7 @@
 
 #include "session.h"
 
-#include "workbench/ui/modulepage.h"
+#include "workbench/ui/session.h"
 
 #include <map>
 #include <memory>
@@ -21,13 +21,12 @@ namespace wb::threads::ui {
 class RunBar;
 
 // Time each thread spent blocked, waiting and sleeping up to the cursor (stacked bars).
-class BlockedPage : public wb::ui::ModulePage
+class BlockedPage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
     explicit BlockedPage(std::shared_ptr<ThreadsSession> session, QWidget *parent = nullptr);
 
-    wb::ui::StepController *controller() const override;
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
     QList<wb::ui::SourceHighlight> sourceHighlights() const override;
@@ -39,20 +38,16 @@ public:
     void setWallTime(bool wallTime);
 
 protected:
-    void showEvent(QShowEvent *event) override;
+    void refresh() override;
     void changeEvent(QEvent *event) override;
 
 private:
-    void redraw();
     // Colours, patterns and fonts from the palette and font (dark theme, presentation mode).
     void restyle();
     // Once the plot knows its size: the labels above the bars in the longest form that fits
     // a bar's width, and room above the bars for them.
     void fitLabels();
     void showBarTip(QMouseEvent *event);
-    // A page the learner has seen and then left (another tab) redraws when shown again.
-    bool m_shown = false;
-    bool m_stale = false;
 
     std::shared_ptr<ThreadsSession> m_session;
     RunBar *m_runBar;

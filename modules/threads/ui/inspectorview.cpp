@@ -45,7 +45,7 @@ std::vector<InspectorRow> inspectorRows(const ThreadsState &state, const Timelin
     for (const auto &[name, p] : state.primitives)
         for (auto id : p.waiters)
             if (auto w = timeline.waiterNames.find(id); w != timeline.waiterNames.end())
-                listed.insert(w->second.toStdString());
+                listed.insert(w->second);
 
     std::vector<InspectorRow> rows;
     for (const auto &[name, p] : state.primitives) {
@@ -75,11 +75,12 @@ std::vector<InspectorRow> inspectorRows(const ThreadsState &state, const Timelin
             QStringList ws;
             for (auto id : p.waiters) {
                 const auto w = timeline.waiterNames.find(id);
-                const QString wn = w == timeline.waiterNames.end()
-                                       ? QStringLiteral("#%1").arg(id)
-                                       : w->second.section(QLatin1Char('.'), -1);
+                const QString wn =
+                    w == timeline.waiterNames.end()
+                        ? QStringLiteral("#%1").arg(id)
+                        : QString::fromStdString(w->second).section(QLatin1Char('.'), -1);
                 const auto waiting =
-                    w == timeline.waiterNames.end() ? on.end() : on.find(w->second.toStdString());
+                    w == timeline.waiterNames.end() ? on.end() : on.find(w->second);
                 ws << (waiting == on.end()
                            ? wn
                            : QStringLiteral("%1 (%2)").arg(wn, threadList(waiting->second)));
@@ -360,7 +361,7 @@ int InspectorCanvas::layOut(int width, QPainter *p) const
 // The page
 
 InspectorPage::InspectorPage(std::shared_ptr<ThreadsSession> session, QWidget *parent)
-    : ModulePage(parent), m_session(std::move(session)), m_runBar(new RunBar(m_session)),
+    : SessionPage(session, parent), m_session(std::move(session)), m_runBar(new RunBar(m_session)),
       m_canvas(new InspectorCanvas), m_scroll(new QScrollArea)
 {
     m_scroll->setWidget(m_canvas);
@@ -373,35 +374,13 @@ InspectorPage::InspectorPage(std::shared_ptr<ThreadsSession> session, QWidget *p
     col->addWidget(m_scroll, 1);
 
     ThreadsSession *s = m_session.get();
-    connect(s->controller(), &wb::ui::StepController::positionChanged, this,
-            &InspectorPage::redraw);
-    connect(s->controller(), &wb::ui::StepController::traceReplaced, this, &InspectorPage::redraw);
-    connect(s, &ThreadsSession::timelineGrew, this, &InspectorPage::redraw);
     connect(s, &ThreadsSession::runStarted, this, &ModulePage::lessonChanged);
     m_session->ensureOpeningExample();
-    redraw();
+    refresh();
 }
 
-wb::ui::StepController *InspectorPage::controller() const
+void InspectorPage::refresh()
 {
-    return m_session->controller();
-}
-
-void InspectorPage::showEvent(QShowEvent *event)
-{
-    ModulePage::showEvent(event);
-    m_shown = true;
-    if (m_stale)
-        redraw();
-}
-
-void InspectorPage::redraw()
-{
-    if (m_shown && !isVisible()) {
-        m_stale = true;
-        return;
-    }
-    m_stale = false;
     const wb::Event *current = m_session->controller()->currentEvent();
     const ThreadsState &s = m_session->stateAtCursor();
     m_rows =

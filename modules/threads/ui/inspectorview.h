@@ -7,7 +7,7 @@
 
 #include "session.h"
 
-#include "workbench/ui/modulepage.h"
+#include "workbench/ui/session.h"
 
 #include <QColor>
 #include <QPalette>
@@ -71,13 +71,12 @@ private:
     QString m_emptyText;
 };
 
-class InspectorPage : public wb::ui::ModulePage
+class InspectorPage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
     explicit InspectorPage(std::shared_ptr<ThreadsSession> session, QWidget *parent = nullptr);
 
-    wb::ui::StepController *controller() const override;
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
     QList<wb::ui::SourceHighlight> sourceHighlights() const override;
@@ -88,14 +87,9 @@ public:
     const std::vector<InspectorRow> &rows() const { return m_rows; }
 
 protected:
-    void showEvent(QShowEvent *event) override;
+    void refresh() override;
 
 private:
-    void redraw();
-    // A page the learner has seen and then left (another tab) redraws when shown again.
-    bool m_shown = false;
-    bool m_stale = false;
-
     std::shared_ptr<ThreadsSession> m_session;
     RunBar *m_runBar;
     InspectorCanvas *m_canvas;

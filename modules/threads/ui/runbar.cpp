@@ -135,6 +135,32 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
       m_scriptTabs(new CompactTabs), m_python(new QPlainTextEdit),
       m_savePython(new QPushButton(tr("Save as…")))
 {
+    auto *top = buildControls();
+    m_choices->setContentsMargins(0, 0, 0, 0);
+    m_choiceHint->setText(tr("<b>Your turn.</b> Who goes next?"));
+    auto *row = new QVBoxLayout(m_choiceRow);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addLayout(m_choices);
+    m_choices->addWidget(m_choiceHint);
+
+    buildScriptPanel();
+
+    auto *col = new QVBoxLayout(this);
+    col->setContentsMargins(0, 0, 0, 0);
+    col->addLayout(top);
+    col->addWidget(m_scriptPanel);
+    col->addWidget(m_status);
+    col->addWidget(m_choiceRow);
+
+    connectSignals();
+    refresh();
+    rebuildChoices();
+    showScriptPanel();
+    updatePython();
+}
+
+wb::ui::FlowLayout *RunBar::buildControls()
+{
     for (const auto &s : scenarios())
         m_scenario->addItem(QString::fromStdString(s.title), QString::fromStdString(s.id));
     m_scenario->setToolTip(tr("The lesson's programs, each on real threads"));
@@ -181,14 +207,11 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     top->addWidget(m_seed);
     top->addWidget(m_run);
     top->addWidget(m_stop);
+    return top;
+}
 
-    m_choices->setContentsMargins(0, 0, 0, 0);
-    m_choiceHint->setText(tr("<b>Your turn.</b> Who goes next?"));
-    auto *row = new QVBoxLayout(m_choiceRow);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->addLayout(m_choices);
-    m_choices->addWidget(m_choiceHint);
-
+void RunBar::buildScriptPanel()
+{
     // The playground: a script editor, presets, a short reminder of the language.
     m_editor->setObjectName(QStringLiteral("script-editor"));
     m_editor->setPlainText(m_session->script());
@@ -257,14 +280,10 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     panel->setContentsMargins(0, 0, 0, 0);
     panel->addLayout(editorCol, 3);
     panel->addLayout(side, 2);
+}
 
-    auto *col = new QVBoxLayout(this);
-    col->setContentsMargins(0, 0, 0, 0);
-    col->addLayout(top);
-    col->addWidget(m_scriptPanel);
-    col->addWidget(m_status);
-    col->addWidget(m_choiceRow);
-
+void RunBar::connectSignals()
+{
     connect(m_editor, &QPlainTextEdit::textChanged, this, [this] {
         m_session->setScript(m_editor->toPlainText());
         updatePython();
@@ -291,7 +310,7 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     connect(s, &ThreadsSession::runStarted, this, &RunBar::refresh);
     connect(s, &ThreadsSession::runFinished, this, &RunBar::refresh);
     connect(s, &ThreadsSession::parkedChanged, this, &RunBar::rebuildChoices);
-    connect(s, &ThreadsSession::timelineGrew, this, &RunBar::refresh);
+    connect(s, &ThreadsSession::traceGrew, this, &RunBar::refresh);
     // Another tab started a run: show its scenario and mode here too.
     connect(s, &ThreadsSession::runStarted, this, [this] {
         const QSignalBlocker b1(m_scenario), b2(m_mode), b3(m_seed);
@@ -306,10 +325,6 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
         m_mode->setCurrentIndex(std::max(0, m_mode->findData(int(m_session->mode()))));
         m_seed->setValue(static_cast<int>(m_session->seed()));
     }
-    refresh();
-    rebuildChoices();
-    showScriptPanel();
-    updatePython();
 }
 
 void RunBar::updatePython()

@@ -58,6 +58,11 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    // The parts of the bar: the scenario, mode and seed row with Run and Stop (returned, to
+    // be placed), the playground's editor with its presets and Python tab, the connections.
+    wb::ui::FlowLayout *buildControls();
+    void buildScriptPanel();
+    void connectSignals();
     void styleErrors(); // the script errors' colour, from the palette in use
     void sizeEditor();  // the editor's height in lines of its font
     void refresh();

@@ -5,6 +5,7 @@
 #include "workbench/ui/stepcontroller.h"
 
 #include <QElapsedTimer>
+#include <QTimer>
 
 #include <algorithm>
 #include <chrono>
@@ -26,151 +27,21 @@ QString scenarioTitle(const QString &id)
 }
 
 // ---------------------------------------------------------------------------------------------
-// Timeline data
-
-namespace {
-
-// The same rule as applyThreadsEvent: the lane a thread is in after one of its events.
-ThreadState laneStateAfter(const wb::Event &e, ThreadState before)
-{
-    if (e.kind == "blocked")
-        return e.intField("waiter") ? ThreadState::Waiting : ThreadState::Blocked;
-    if (e.kind == "sleep")
-        return ThreadState::Sleeping;
-    if (e.kind == "exit" || e.kind == "error")
-        return ThreadState::Done;
-    if (e.kind == "deadlock")
-        return before;
-    return ThreadState::Running;
-}
-
-} // namespace
-
-void TimelineData::clear()
-{
-    *this = TimelineData{};
-}
-
-void TimelineData::update(const wb::Trace &trace)
-{
-    const auto n = static_cast<qint64>(trace.size());
-    for (; processed < n; ++processed) {
-        const wb::Event &e = trace.at(static_cast<std::size_t>(processed));
-        if (e.kind == "deadlock")
-            deadlocks.push_back(processed);
-        if (e.kind == "wait")
-            if (const auto id = e.intField("waiter", -1); id >= 0)
-                waiterNames[id] = QString::fromStdString(e.stringField("waiter_name"));
-        if (e.kind == "print")
-            prints.push_back({processed, e.thread, QString::fromStdString(e.stringField("text"))});
-        if (e.thread <= 0)
-            continue;
-        Lane &lane = lanes[e.thread];
-        lane.thread = e.thread;
-        lane.events.push_back(processed);
-        const ThreadState before =
-            lane.segments.empty() ? ThreadState::Starting : lane.segments.back().state;
-        const ThreadState after = laneStateAfter(e, before);
-        QString on;
-        if (after == ThreadState::Blocked || after == ThreadState::Waiting)
-            on = QString::fromStdString(e.stringField("primitive"));
-        if (lane.segments.empty() || after != before || on != lane.segments.back().on) {
-            if (!lane.segments.empty())
-                lane.segments.back().end = processed;
-            lane.segments.push_back({processed, -1, after, on});
-        }
-        if (e.kind == "woken") {
-            const std::int64_t cause = e.intField("cause", -1);
-            if (cause >= 0 && cause < processed) {
-                const wb::Event &c = trace.at(static_cast<std::size_t>(cause));
-                const bool notify =
-                    c.stringField("primitive").find(".waiter#") != std::string::npos;
-                arrows.push_back({cause, processed, c.thread, e.thread, notify});
-            }
-        }
-    }
-}
-
-std::map<int, TimelineData::Totals> TimelineData::totalsAt(const wb::Trace &trace, qint64 position,
-                                                           bool wallTime) const
-{
-    std::map<int, Totals> out;
-    if (position <= 0)
-        return out;
-    const qint64 size = std::min<qint64>(position, static_cast<qint64>(trace.size()));
-    auto timeOf = [&](qint64 index) -> double {
-        if (!wallTime)
-            return static_cast<double>(index);
-        // The moment an event happened; "now" at the cursor is the last applied event.
-        const qint64 i = std::clamp<qint64>(index, 0, size - 1);
-        return static_cast<double>(trace.at(static_cast<std::size_t>(i)).tNs) / 1e6;
-    };
-    for (const auto &[number, lane] : lanes) {
-        Totals &t = out[number];
-        for (const Segment &s : lane.segments) {
-            if (s.start >= size)
-                break;
-            const qint64 end = s.end < 0 ? size - 1 : std::min(s.end, size - 1);
-            const double d = std::max(0.0, timeOf(end) - timeOf(s.start));
-            switch (s.state) {
-            case ThreadState::Blocked:
-                t.blocked += d;
-                break;
-            case ThreadState::Waiting:
-                t.waiting += d;
-                break;
-            case ThreadState::Sleeping:
-                t.sleeping += d;
-                break;
-            case ThreadState::Done:
-                break;
-            default:
-                t.running += d;
-                break;
-            }
-        }
-    }
-    return out;
-}
-
-int TimelineData::printsBefore(qint64 position) const
-{
-    const auto it = std::lower_bound(prints.begin(), prints.end(), position,
-                                     [](const PrintLine &p, qint64 pos) { return p.index < pos; });
-    return static_cast<int>(it - prints.begin());
-}
-
-// ---------------------------------------------------------------------------------------------
 // Session
 
 ThreadsSession::ThreadsSession(QObject *parent)
-    : QObject(parent), m_controller(new wb::ui::StepController(this)),
+    : wb::ui::TraceSession(parent), m_state(*this, applyThreadsEvent),
       m_script(QString::fromStdString(scriptPresets().front().script))
-{
-    m_poll.setInterval(40);
-    connect(&m_poll, &QTimer::timeout, this, &ThreadsSession::poll);
-    // While the cursor sits at the newest event, it follows the live trace as it grows.
-    connect(m_controller, &wb::ui::StepController::countChanged, this, [this](qsizetype n) {
-        if (m_follow && m_controller->position() < n)
-            m_controller->seek(n);
-    });
-    connect(m_controller, &wb::ui::StepController::positionChanged, this,
-            [this](qsizetype pos, qsizetype count) { m_follow = pos >= count; });
-}
+{}
 
 ThreadsSession::~ThreadsSession()
 {
     // The last owner may be a page half way through its destructor: tell nobody anything.
     blockSignals(true);
-    m_controller->blockSignals(true);
-    m_poll.stop();
     if (m_run) {
         m_run->stop();
         m_run->wait(); // the core joins every thread within 1 s of stop()
     }
-    m_controller->setLive(false);
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
 }
 
 bool ThreadsSession::start(const QString &scenario, RunMode mode, quint64 seed, QString *error)
@@ -199,12 +70,10 @@ bool ThreadsSession::start(const QString &scenario, RunMode mode, quint64 seed, 
         }
     }
     shutdown();
-    m_controller->setLive(false);
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
+    show(nullptr);
     m_run.reset();
-    m_trace = std::make_shared<wb::Trace>();
-    m_trace->setLimit(2'000'000); // a runaway free run cannot exhaust memory
+    m_recording = std::make_shared<wb::Trace>();
+    m_recording->setLimit(2'000'000); // a runaway free run cannot exhaust memory
     m_timeline.clear();
     m_parked.clear();
     m_hasSummary = false;
@@ -213,16 +82,11 @@ bool ThreadsSession::start(const QString &scenario, RunMode mode, quint64 seed, 
     m_mode = mode;
     m_seed = seed;
 
-    m_run = std::make_unique<ScenarioRun>(scenario.toStdString(), o, *m_trace);
-    m_replayer =
-        std::make_unique<wb::Replayer<ThreadsState>>(*m_trace, ThreadsState{}, applyThreadsEvent);
-    m_follow = true;
+    m_run = std::make_unique<ScenarioRun>(scenario.toStdString(), o, *m_recording);
     m_openingSeek = false;
-    m_controller->setTrace(m_trace, 0);
     m_running = true;
     m_run->start();
-    m_controller->setLive(true);
-    m_poll.start();
+    follow(m_recording, 40);
     emit runStarted();
     emit parkedChanged();
     return true;
@@ -239,23 +103,18 @@ void ThreadsSession::setScript(const QString &text)
 void ThreadsSession::showTrace(std::shared_ptr<wb::Trace> trace, const QString &scenario)
 {
     shutdown();
-    m_controller->setLive(false);
-    m_controller->setTrace(nullptr);
-    m_replayer.reset();
+    show(nullptr);
     m_run.reset();
-    m_trace = std::move(trace);
+    m_recording = std::move(trace);
     m_timeline.clear();
-    m_timeline.update(*m_trace);
+    m_timeline.update(*m_recording);
     m_parked.clear();
     m_hasSummary = false;
     m_summary = {};
     m_scenario = scenario;
-    m_replayer =
-        std::make_unique<wb::Replayer<ThreadsState>>(*m_trace, ThreadsState{}, applyThreadsEvent);
-    m_controller->setTrace(m_trace, 0);
+    show(m_recording, 0);
     emit runStarted();
     emit parkedChanged();
-    emit timelineGrew();
 }
 
 void ThreadsSession::stop()
@@ -270,7 +129,7 @@ void ThreadsSession::shutdown()
         return;
     m_run->stop();
     m_run->wait(); // the core joins every thread within 1 s of stop()
-    poll();
+    pollNow();
 }
 
 bool ThreadsSession::choose(int thread)
@@ -281,13 +140,13 @@ bool ThreadsSession::choose(int thread)
     m_parked.clear();
     emit parkedChanged();
     // The chosen thread appends its event on its own thread; pick it up promptly.
-    QTimer::singleShot(5, this, &ThreadsSession::poll);
+    QTimer::singleShot(5, this, &ThreadsSession::pollNow);
     return true;
 }
 
 void ThreadsSession::ensureOpeningExample()
 {
-    if (m_run || m_trace)
+    if (m_run || trace())
         return;
     // The run goes on its own threads and the views fill in; when it ends, finishRun()
     // moves the cursor (seekOpeningPoint). Nothing waits here.
@@ -298,16 +157,12 @@ void ThreadsSession::ensureOpeningExample()
 void ThreadsSession::seekOpeningPoint()
 {
     m_openingSeek = false;
-    if (!m_follow) // the learner has moved the cursor meanwhile
+    if (position() < count()) // the learner has moved the cursor meanwhile
         return;
     // Open just after the last write: the whole interleaved file is there, threads still live.
-    const auto &t = m_timeline;
-    qint64 lastWrite = -1;
-    for (qint64 i = 0; i < t.processed; ++i)
-        if (m_trace->at(static_cast<std::size_t>(i)).kind == "write")
-            lastWrite = i;
+    const qint64 lastWrite = lastWriteBefore(*m_recording, m_timeline.processed);
     if (lastWrite >= 0)
-        m_controller->seek(lastWrite + 1);
+        controller()->seek(lastWrite + 1);
 }
 
 bool ThreadsSession::waitFinished(int ms)
@@ -316,34 +171,17 @@ bool ThreadsSession::waitFinished(int ms)
     clock.start();
     while (m_run && m_running && !m_run->finished() && clock.elapsed() < ms)
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    poll();
+    pollNow();
     return !m_running;
 }
 
-qint64 ThreadsSession::position() const
-{
-    return m_controller->position();
-}
-
-const ThreadsState &ThreadsSession::stateAt(qint64 position)
-{
-    static const ThreadsState empty;
-    if (!m_replayer)
-        return empty;
-    return m_replayer->stateAt(static_cast<std::size_t>(std::max<qint64>(0, position)));
-}
-
-void ThreadsSession::poll()
+void ThreadsSession::pollSources()
 {
     if (!m_run)
         return;
     const bool finished = m_run->finished();
     m_run->flush();
-    if (m_trace && static_cast<qint64>(m_trace->size()) > m_timeline.processed) {
-        m_timeline.update(*m_trace);
-        m_controller->setLive(m_running); // polls the size now rather than in up to 100 ms
-        emit timelineGrew();
-    }
+    m_timeline.update(*m_recording);
     if (!m_running)
         return;
     auto parked = m_run->parked();
@@ -367,15 +205,13 @@ void ThreadsSession::poll()
 void ThreadsSession::finishRun()
 {
     m_run->wait();
-    m_poll.stop();
     m_running = false;
-    m_timeline.update(*m_trace);
-    m_controller->setLive(false);
+    // One last poll picks up the final events; the trace is an ordinary finished one after.
+    finishFollowing();
     m_summary = m_run->summary();
     m_hasSummary = true;
     m_parked.clear();
     emit parkedChanged();
-    emit timelineGrew();
     if (m_openingSeek)
         seekOpeningPoint();
     emit runFinished();

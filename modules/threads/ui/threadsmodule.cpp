@@ -18,24 +18,14 @@ QList<wb::ui::ViewInfo> ThreadsModule::views() const
             {"blocked", tr("Blocked time")}};
 }
 
-std::shared_ptr<ThreadsSession> ThreadsModule::session()
-{
-    auto s = m_session.lock();
-    if (!s) {
-        s = std::make_shared<ThreadsSession>();
-        m_session = s;
-    }
-    return s;
-}
-
 wb::ui::ModulePage *ThreadsModule::createView(const QString &viewId, QWidget *parent)
 {
     if (viewId == "timeline")
-        return new TimelinePage(session(), parent);
+        return new TimelinePage(m_session.get(), parent);
     if (viewId == "inspector")
-        return new InspectorPage(session(), parent);
+        return new InspectorPage(m_session.get(), parent);
     if (viewId == "blocked")
-        return new BlockedPage(session(), parent);
+        return new BlockedPage(m_session.get(), parent);
     return nullptr;
 }
 

@@ -1,14 +1,15 @@
 #pragma once
 
+#include "session.h"
+
 #include "workbench/ui/moduleinterface.h"
+#include "workbench/ui/session.h"
 
 #include <QObject>
 
 #include <memory>
 
 namespace wb::threads::ui {
-
-class ThreadsSession;
 
 class ThreadsModule : public QObject, public wb::ui::ModuleInterface
 {
@@ -22,8 +23,7 @@ public:
 
 private:
     // The pages own the session; the module only hands the same one to each new page.
-    std::shared_ptr<ThreadsSession> session();
-    std::weak_ptr<ThreadsSession> m_session;
+    wb::ui::SharedSession<ThreadsSession> m_session;
 };
 
 } // namespace wb::threads::ui

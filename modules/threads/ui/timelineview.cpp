@@ -375,45 +375,68 @@ double TimelineCanvas::positionAt(double x) const
     return a + (x - r.left()) / r.width() * (b - a);
 }
 
-void TimelineCanvas::paintEvent(QPaintEvent *)
+namespace {
+
+// What one frame of the timeline is drawn from: colours and fonts of the palette and font in
+// use, the visible range and the plot's rectangle, the cursor, and the lanes' geometry.
+struct TimelineFrame
 {
-    QPainter p(this);
-    p.setRenderHint(QPainter::Antialiasing);
-    const QPalette pal = palette();
-    // Taken here, not once: a palette switch changes them.
-    const Inks ink = inks(pal);
-    const QColor text = ink.text;
-    const QColor faded = ink.muted;
-    const QFontMetrics fm(font());
-    const QFont small = smallFont();
-    const QFontMetrics sfm(small);
-    QFont bold = font();
-    bold.setBold(true);
-    const QFontMetrics bfm(bold);
-    const double scale = std::max(1.0, fm.height() / 16.0); // lines and arrow heads
-    m_painted = 0;
-
-    const TimelineData &t = m_session->timeline();
-    const wb::Trace *trace = m_session->trace();
-    const qint64 count = t.processed;
-    const qint64 cursor = std::min<qint64>(m_session->position(), count);
-    const double first = firstVisible(), last = lastVisible();
-
-    // Wake-up arrows in view: too many of them are a smear, so the legend says to zoom in.
+    QPalette pal;
+    Inks ink;
+    QFont font, small, bold;
+    QFontMetrics fm, sfm, bfm;
+    double scale = 1; // lines and arrow heads grow with the font
+    QRectF r;         // the lanes' rectangle
+    double first = 0, last = 1;
+    qint64 count = 0, cursor = 0;
+    int width = 0, height = 0, labelWidth = 0;
+    int swatchW = 0, swatchH = 0;
+    // Wake-up arrows: the first that may be in view, the longest span, how many are in view.
+    std::vector<WakeArrow>::const_iterator arrowsFrom;
     qint64 maxSpan = 0;
-    for (const auto &a : t.arrows)
-        maxSpan = std::max(maxSpan, a.to - a.from);
-    auto from = std::lower_bound(t.arrows.begin(), t.arrows.end(), static_cast<qint64>(first),
-                                 [](const WakeArrow &a, qint64 v) { return a.to < v; });
     int visibleArrows = 0;
-    for (auto a = from; a != t.arrows.end() && a->to <= last + maxSpan; ++a)
-        if (a->from <= last)
-            ++visibleArrows;
-    const bool drawArrows = visibleArrows <= 600;
+    bool drawArrows = true;
+    // Filled by drawLanes(): each lane's centre, its height and its bars' height.
+    double laneH = 0, barH = 0;
+    std::map<int, double> laneY;
 
-    // The legend first: how many lines it takes decides the height left for the lanes.
-    const QColor releaseColour = ink.release;
-    const QColor notifyColour = ink.notify;
+    TimelineFrame(const QPalette &palette, const QFont &f, const QFont &smallFont)
+        : pal(palette), ink(inks(palette)), font(f), small(smallFont), bold(f), fm(f),
+          sfm(smallFont), bfm(boldOf(f))
+    {
+        bold.setBold(true);
+        scale = std::max(1.0, fm.height() / 16.0);
+        swatchW = sfm.height() * 3 / 2;
+        swatchH = sfm.height() * 2 / 3;
+    }
+    static QFont boldOf(QFont f)
+    {
+        f.setBold(true);
+        return f;
+    }
+    double xOf(double position) const
+    {
+        return r.left() + (position - first) / (last - first) * r.width();
+    }
+};
+
+// Counts the wake-up arrows in view: too many of them are a smear, so the legend says to
+// zoom in instead.
+void countArrows(TimelineFrame &f, const TimelineData &t)
+{
+    for (const auto &a : t.arrows)
+        f.maxSpan = std::max<qint64>(f.maxSpan, a.to - a.from);
+    f.arrowsFrom = std::lower_bound(t.arrows.begin(), t.arrows.end(), static_cast<qint64>(f.first),
+                                    [](const WakeArrow &a, qint64 v) { return a.to < v; });
+    f.visibleArrows = 0;
+    for (auto a = f.arrowsFrom; a != t.arrows.end() && a->to <= f.last + f.maxSpan; ++a)
+        if (a->from <= f.last)
+            ++f.visibleArrows;
+    f.drawArrows = f.visibleArrows <= 600;
+}
+
+QList<LegendEntry> buildLegend(const TimelineFrame &f)
+{
     QList<LegendEntry> legend;
     auto stateEntry = [&](ThreadState s, const QString &name) {
         LegendEntry e;
@@ -422,251 +445,337 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
         e.text = name;
         legend << e;
     };
-    stateEntry(ThreadState::Running, tr("running"));
-    stateEntry(ThreadState::Blocked, tr("blocked"));
-    stateEntry(ThreadState::Waiting, tr("waiting"));
-    stateEntry(ThreadState::Sleeping, tr("sleeping"));
-    stateEntry(ThreadState::Done, tr("done"));
-    if (drawArrows) {
-        legend << LegendEntry{LegendEntry::Arrow, {}, tr("release wakes"), releaseColour, {}}
-               << LegendEntry{LegendEntry::DashedArrow, {}, tr("notify wakes"), notifyColour, {}};
-    } else {
-        legend << LegendEntry{LegendEntry::Text,
+    stateEntry(ThreadState::Running, TimelineCanvas::tr("running"));
+    stateEntry(ThreadState::Blocked, TimelineCanvas::tr("blocked"));
+    stateEntry(ThreadState::Waiting, TimelineCanvas::tr("waiting"));
+    stateEntry(ThreadState::Sleeping, TimelineCanvas::tr("sleeping"));
+    stateEntry(ThreadState::Done, TimelineCanvas::tr("done"));
+    if (f.drawArrows) {
+        legend << LegendEntry{LegendEntry::Arrow,
                               {},
-                              tr("(%1 wake-up arrows: zoom in to see them)").arg(visibleArrows),
-                              releaseColour,
+                              TimelineCanvas::tr("release wakes"),
+                              f.ink.release,
+                              {}}
+               << LegendEntry{LegendEntry::DashedArrow,
+                              {},
+                              TimelineCanvas::tr("notify wakes"),
+                              f.ink.notify,
                               {}};
+    } else {
+        legend << LegendEntry{
+            LegendEntry::Text,
+            {},
+            TimelineCanvas::tr("(%1 wake-up arrows: zoom in to see them)").arg(f.visibleArrows),
+            f.ink.release,
+            {}};
     }
-    legend << LegendEntry{LegendEntry::Future, {}, tr("after the cursor: not yet run"), faded, {}};
-    m_legendHeight = legendLayout(legend, sfm, width());
-    layOutPlot();
-    const QRectF r = plotRect();
+    legend << LegendEntry{LegendEntry::Future,
+                          {},
+                          TimelineCanvas::tr("after the cursor: not yet run"),
+                          f.ink.muted,
+                          {}};
+    return legend;
+}
 
-    // Header: where the cursor is and what just happened.
-    p.setFont(bold);
-    p.setPen(text);
-    QString head = tr("Step %1 of %2").arg(cursor).arg(count);
-    if (trace && cursor > 0) {
-        const wb::Event &e = trace->at(static_cast<std::size_t>(cursor - 1));
+// Where the cursor is and what just happened.
+void drawHeader(QPainter &p, const TimelineFrame &f, const wb::Trace *trace)
+{
+    p.setFont(f.bold);
+    p.setPen(f.ink.text);
+    QString head = TimelineCanvas::tr("Step %1 of %2").arg(f.cursor).arg(f.count);
+    if (trace && f.cursor > 0) {
+        const wb::Event &e = trace->at(static_cast<std::size_t>(f.cursor - 1));
         head += QStringLiteral(" — ") + QString::fromStdString(e.label);
     } else if (!trace) {
-        head = tr("Nothing has run yet: pick a scenario and press Run.");
+        head = TimelineCanvas::tr("Nothing has run yet: pick a scenario and press Run.");
     }
-    p.drawText(QRectF(8, 4, width() - 16, bfm.height() + 2), Qt::AlignLeft | Qt::AlignVCenter,
-               bfm.elidedText(head, Qt::ElideRight, width() - 16));
+    p.drawText(QRectF(8, 4, f.width - 16, f.bfm.height() + 2), Qt::AlignLeft | Qt::AlignVCenter,
+               f.bfm.elidedText(head, Qt::ElideRight, f.width - 16));
+}
 
-    // Axis: trace positions (events), labels far enough apart to read.
-    p.setFont(small);
-    const double span = last - first;
-    const double labelGap = sfm.horizontalAdvance(QStringLiteral("00000")) + 10;
+// Trace positions (events), labels far enough apart to read.
+void drawAxis(QPainter &p, const TimelineFrame &f)
+{
+    p.setFont(f.small);
+    const double span = f.last - f.first;
+    const double labelGap = f.sfm.horizontalAdvance(QStringLiteral("00000")) + 10;
     const double step =
-        std::max(1.0, niceStep(span / std::max(1.0, std::floor(r.width() / labelGap))));
-    const double axisY = r.top() - sfm.height() - 6;
-    p.setPen(faded);
-    p.drawText(QRectF(8, axisY, labelWidth() - 12, sfm.height()), Qt::AlignLeft, tr("step →"));
-    for (double v = std::ceil(first / step) * step; v <= last; v += step) {
-        const double x = xOf(v);
-        p.setPen(QPen(ink.grid, 1, Qt::DotLine));
-        p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()));
-        p.setPen(faded);
-        p.drawText(QRectF(x - labelGap / 2, axisY, labelGap, sfm.height()), Qt::AlignCenter,
+        std::max(1.0, niceStep(span / std::max(1.0, std::floor(f.r.width() / labelGap))));
+    const double axisY = f.r.top() - f.sfm.height() - 6;
+    p.setPen(f.ink.muted);
+    p.drawText(QRectF(8, axisY, f.labelWidth - 12, f.sfm.height()), Qt::AlignLeft,
+               TimelineCanvas::tr("step →"));
+    for (double v = std::ceil(f.first / step) * step; v <= f.last; v += step) {
+        const double x = f.xOf(v);
+        p.setPen(QPen(f.ink.grid, 1, Qt::DotLine));
+        p.drawLine(QPointF(x, f.r.top()), QPointF(x, f.r.bottom()));
+        p.setPen(f.ink.muted);
+        p.drawText(QRectF(x - labelGap / 2, axisY, labelGap, f.sfm.height()), Qt::AlignCenter,
                    QString::number(static_cast<qint64>(v)));
     }
+}
 
-    // Legend, under the lanes.
-    const double legendTop = height() - m_legendHeight + 2;
-    const int swatchW = sfm.height() * 3 / 2, swatchH = sfm.height() * 2 / 3;
+// The legend under the lanes, its entries placed by legendLayout().
+void drawLegend(QPainter &p, const TimelineFrame &f, const QList<LegendEntry> &legend,
+                double legendTop)
+{
     for (const LegendEntry &e : legend) {
         const QRectF box = e.box.translated(0, legendTop);
         double tx = box.left();
         if (e.kind != LegendEntry::Text) {
-            const QRectF sw(box.left(), box.center().y() - swatchH / 2.0, swatchW, swatchH);
+            const QRectF sw(box.left(), box.center().y() - f.swatchH / 2.0, f.swatchW, f.swatchH);
             if (e.kind == LegendEntry::State) {
                 p.drawPixmap(sw.topLeft(), stateSwatch(e.state, sw.size().toSize()));
             } else if (e.kind == LegendEntry::Arrow || e.kind == LegendEntry::DashedArrow) {
                 // A piece of the arrow as the lanes draw it: solid or dashed, with its head.
                 const QPointF a(sw.left(), sw.center().y()), b(sw.right(), sw.center().y());
-                p.setPen(QPen(e.colour, 1.6 * scale,
+                p.setPen(QPen(e.colour, 1.6 * f.scale,
                               e.kind == LegendEntry::DashedArrow ? Qt::DashLine : Qt::SolidLine));
-                p.drawLine(a, b - QPointF(3 * scale, 0));
-                drawArrowHead(p, b, a, e.colour, 6 * scale);
+                p.drawLine(a, b - QPointF(3 * f.scale, 0));
+                drawArrowHead(p, b, a, e.colour, 6 * f.scale);
             } else {
                 p.drawPixmap(sw.topLeft(), stateSwatch(ThreadState::Running, sw.size().toSize()));
-                p.fillRect(sw, futureVeil(pal));
+                p.fillRect(sw, futureVeil(f.pal));
             }
-            tx += swatchW + 6;
+            tx += f.swatchW + 6;
         }
-        p.setPen(e.kind == LegendEntry::Text ? e.colour : text);
+        p.setPen(e.kind == LegendEntry::Text ? e.colour : f.ink.text);
         p.drawText(QRectF(tx, box.top(), box.right() - tx + 2, box.height()),
                    Qt::AlignLeft | Qt::AlignVCenter, e.text);
     }
+}
 
-    if (t.lanes.empty()) {
-        p.setPen(faded);
-        p.setFont(font());
-        p.drawText(r, Qt::AlignCenter | Qt::TextWordWrap,
-                   trace ? tr("Waiting for the first event…") : tr("No run yet."));
-        return;
+// One lane's state segments. Many segments inside one pixel column: the first is drawn and
+// the rest skipped, but a blocked stretch marks the column red once (blocking must not
+// vanish when zoomed out). Returns the pieces drawn.
+int drawSegments(QPainter &p, const TimelineFrame &f, const Lane &lane, double cy)
+{
+    int painted = 0;
+    // First segment that can be visible: the one before the first starting after `first`.
+    const auto &segs = lane.segments;
+    auto it = std::upper_bound(segs.begin(), segs.end(), f.first - 1.0,
+                               [](double v, const Segment &s) { return v < s.start; });
+    if (it != segs.begin())
+        --it;
+    int lastPx = std::numeric_limits<int>::min();
+    int lastBlockedPx = lastPx;
+    for (; it != segs.end(); ++it) {
+        // A state starts at the middle of the event that caused it (where its tick is).
+        const double a = static_cast<double>(it->start) + 0.5;
+        const double b =
+            it->end < 0 ? static_cast<double>(f.count) : static_cast<double>(it->end) + 0.5;
+        if (a - 0.5 > f.last)
+            break;
+        double x0 = f.xOf(a), x1 = f.xOf(std::max(a, b));
+        if (x1 < f.r.left() || x0 > f.r.right())
+            continue;
+        if (static_cast<int>(x1) <= lastPx) {
+            if (it->state == ThreadState::Blocked && lastBlockedPx != lastPx) {
+                lastBlockedPx = lastPx;
+                p.fillRect(QRectF(lastPx, cy - f.barH / 2, 1, f.barH), stateColor(it->state));
+                ++painted;
+            }
+            continue;
+        }
+        lastPx = static_cast<int>(x1);
+        x1 = std::max(x1, x0 + 1.0);
+        const double h = it->state == ThreadState::Done ? f.barH * 0.3 : f.barH;
+        p.fillRect(QRectF(x0, cy - h / 2, x1 - x0, h), stateBrush(it->state));
+        ++painted;
     }
+    return painted;
+}
 
-    // Lanes.
-    const ThreadsState &state = m_session->stateAtCursor();
+// The lanes with their segments; each lane's event ticks, when there is room to tell them
+// apart, go to `pastTicks` / `futureTicks` (drawn over the veil by drawCursor()). Lays the
+// lanes out into f.laneY. Returns the pieces drawn.
+int drawLanes(QPainter &p, TimelineFrame &f, const TimelineData &t, QVector<QLineF> &pastTicks,
+              QVector<QLineF> &futureTicks)
+{
     const int lanes = static_cast<int>(t.lanes.size());
-    const double laneH = std::min(fm.height() * 8.0, r.height() / lanes);
-    const double barH = std::clamp(laneH * 0.55, 6.0, fm.height() * 3.0);
-    std::map<int, double> laneY; // centre of each lane
-    QVector<QLineF> pastTicks, futureTicks;
+    f.laneH = std::min(f.fm.height() * 8.0, f.r.height() / lanes);
+    f.barH = std::clamp(f.laneH * 0.55, 6.0, f.fm.height() * 3.0);
+    int painted = 0;
     int row = 0;
-    p.save();
-    p.setClipRect(r.adjusted(-2, -2, 2, 2));
     for (const auto &[number, lane] : t.lanes) {
-        const double cy = r.top() + laneH * (row + 0.5);
-        laneY[number] = cy;
+        const double cy = f.r.top() + f.laneH * (row + 0.5);
+        f.laneY[number] = cy;
         ++row;
         if (row % 2 == 0) {
-            p.fillRect(QRectF(r.left(), cy - laneH / 2, r.width(), laneH),
-                       pal.color(QPalette::AlternateBase));
+            p.fillRect(QRectF(f.r.left(), cy - f.laneH / 2, f.r.width(), f.laneH),
+                       f.pal.color(QPalette::AlternateBase));
         }
-        // First segment that can be visible: the one before the first starting after `first`.
-        const auto &segs = lane.segments;
-        auto it = std::upper_bound(segs.begin(), segs.end(), first - 1.0,
-                                   [](double v, const Segment &s) { return v < s.start; });
-        if (it != segs.begin())
-            --it;
-        int lastPx = std::numeric_limits<int>::min();
-        int lastBlockedPx = lastPx;
-        for (; it != segs.end(); ++it) {
-            // A state starts at the middle of the event that caused it (where its tick is).
-            const double a = static_cast<double>(it->start) + 0.5;
-            const double b =
-                it->end < 0 ? static_cast<double>(count) : static_cast<double>(it->end) + 0.5;
-            if (a - 0.5 > last)
-                break;
-            double x0 = xOf(a), x1 = xOf(std::max(a, b));
-            if (x1 < r.left() || x0 > r.right())
-                continue;
-            const bool done = it->state == ThreadState::Done;
-            // Many segments inside one pixel column: draw the first, skip the rest, but let
-            // a blocked stretch mark the column red once (blocking must not vanish when
-            // zoomed out).
-            if (static_cast<int>(x1) <= lastPx) {
-                if (it->state == ThreadState::Blocked && lastBlockedPx != lastPx) {
-                    lastBlockedPx = lastPx;
-                    p.fillRect(QRectF(lastPx, cy - barH / 2, 1, barH), stateColor(it->state));
-                    ++m_painted;
-                }
-                continue;
-            }
-            lastPx = static_cast<int>(x1);
-            x1 = std::max(x1, x0 + 1.0);
-            const double h = done ? barH * 0.3 : barH;
-            p.fillRect(QRectF(x0, cy - h / 2, x1 - x0, h), stateBrush(it->state));
-            ++m_painted;
-        }
-        // Event ticks, when there is room to tell them apart (drawn after the veil below).
-        if (xOf(1) - xOf(0) >= 4) {
+        painted += drawSegments(p, f, lane, cy);
+        if (f.xOf(1) - f.xOf(0) >= 4) {
             auto e = std::lower_bound(lane.events.begin(), lane.events.end(),
-                                      static_cast<qint64>(std::floor(first)));
-            for (; e != lane.events.end() && *e <= last; ++e) {
-                const double x = xOf(*e + 0.5);
-                (*e < cursor ? pastTicks : futureTicks)
-                    << QLineF(x, cy - barH / 2 - 3 * scale, x, cy - barH / 2 + 1);
+                                      static_cast<qint64>(std::floor(f.first)));
+            for (; e != lane.events.end() && *e <= f.last; ++e) {
+                const double x = f.xOf(*e + 0.5);
+                (*e < f.cursor ? pastTicks : futureTicks)
+                    << QLineF(x, cy - f.barH / 2 - 3 * f.scale, x, cy - f.barH / 2 + 1);
             }
         }
     }
+    return painted;
+}
 
-    // Wake-up arrows: from each release / notify to the wake-up it caused.
-    if (drawArrows) {
-        for (auto a = from; a != t.arrows.end() && a->to <= last + maxSpan; ++a) {
-            if (a->from > last || !laneY.count(a->fromThread) || !laneY.count(a->toThread))
-                continue;
-            const QColor c = a->notify ? notifyColour : releaseColour;
-            const Qt::PenStyle style = a->notify ? Qt::DashLine : Qt::SolidLine;
-            const double y0 = laneY[a->fromThread], y1 = laneY[a->toThread];
-            const QPointF p0(xOf(a->from + 0.5), y0 + (y1 > y0 ? barH / 2 : -barH / 2));
-            const QPointF p1(xOf(a->to + 0.5), y1 + (y1 > y0 ? -barH / 2 : barH / 2));
-            QPainterPath path(p0);
-            const double bend = std::clamp((p1.x() - p0.x()) * 0.5, 8.0, 60.0);
-            path.cubicTo(p0 + QPointF(bend, 0), p1 - QPointF(bend, 0), p1);
-            p.setPen(QPen(c, 1.6 * scale, style));
-            p.drawPath(path);
-            drawArrowHead(p, p1, p1 - QPointF(bend * 0.3, y1 > y0 ? -bend * 0.3 : bend * 0.3), c,
-                          7 * scale);
-            ++m_painted;
-        }
-    }
-
-    // Deadlocks: a red rule across every lane.
-    for (qint64 d : t.deadlocks) {
-        if (d < first - 1 || d > last)
+// From each release / notify to the wake-up it caused. Returns the arrows drawn.
+int drawArrows(QPainter &p, const TimelineFrame &f, const TimelineData &t)
+{
+    if (!f.drawArrows)
+        return 0;
+    int painted = 0;
+    for (auto a = f.arrowsFrom; a != t.arrows.end() && a->to <= f.last + f.maxSpan; ++a) {
+        if (a->from > f.last || !f.laneY.count(a->fromThread) || !f.laneY.count(a->toThread))
             continue;
-        const double x = xOf(d + 0.5);
-        p.setPen(QPen(ink.error, 2 * scale, Qt::DashLine));
-        p.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()));
-        p.setFont(bold);
-        const QString word = tr("deadlock");
-        const double w = bfm.horizontalAdvance(word);
-        // Left of the rule when there is no room on its right.
-        const double tx = x + 4 + w > r.right() ? x - 4 - w : x + 4;
-        p.drawText(QPointF(tx, r.top() + bfm.ascent()), word);
+        const QColor c = a->notify ? f.ink.notify : f.ink.release;
+        const Qt::PenStyle style = a->notify ? Qt::DashLine : Qt::SolidLine;
+        const double y0 = f.laneY.at(a->fromThread), y1 = f.laneY.at(a->toThread);
+        const double barH = f.barH;
+        const QPointF p0(f.xOf(a->from + 0.5), y0 + (y1 > y0 ? barH / 2 : -barH / 2));
+        const QPointF p1(f.xOf(a->to + 0.5), y1 + (y1 > y0 ? -barH / 2 : barH / 2));
+        QPainterPath path(p0);
+        const double bend = std::clamp((p1.x() - p0.x()) * 0.5, 8.0, 60.0);
+        path.cubicTo(p0 + QPointF(bend, 0), p1 - QPointF(bend, 0), p1);
+        p.setPen(QPen(c, 1.6 * f.scale, style));
+        p.drawPath(path);
+        drawArrowHead(p, p1, p1 - QPointF(bend * 0.3, y1 > y0 ? -bend * 0.3 : bend * 0.3), c,
+                      7 * f.scale);
+        ++painted;
     }
+    return painted;
+}
 
-    // After the cursor: veiled, so stepping shows time advancing lane by lane.
-    const double xc = std::clamp(xOf(cursor), r.left() - 2, r.right() + 2);
+// A red dashed rule across every lane where a deadlock was found.
+void drawDeadlocks(QPainter &p, const TimelineFrame &f, const TimelineData &t)
+{
+    for (qint64 d : t.deadlocks) {
+        if (d < f.first - 1 || d > f.last)
+            continue;
+        const double x = f.xOf(d + 0.5);
+        p.setPen(QPen(f.ink.error, 2 * f.scale, Qt::DashLine));
+        p.drawLine(QPointF(x, f.r.top()), QPointF(x, f.r.bottom()));
+        p.setFont(f.bold);
+        const QString word = TimelineCanvas::tr("deadlock");
+        const double w = f.bfm.horizontalAdvance(word);
+        // Left of the rule when there is no room on its right.
+        const double tx = x + 4 + w > f.r.right() ? x - 4 - w : x + 4;
+        p.drawText(QPointF(tx, f.r.top() + f.bfm.ascent()), word);
+    }
+}
+
+// The veil after the cursor (stepping shows time advancing lane by lane), the event ticks
+// over it, and the cursor's line.
+void drawCursor(QPainter &p, const TimelineFrame &f, const QVector<QLineF> &pastTicks,
+                const QVector<QLineF> &futureTicks)
+{
+    const QRectF &r = f.r;
+    const double xc = std::clamp(f.xOf(f.cursor), r.left() - 2, r.right() + 2);
     if (xc < r.right() + 2)
-        p.fillRect(QRectF(xc, r.top() - 2, r.right() + 2 - xc, r.height() + 4), futureVeil(pal));
-    // The ticks over the veil: those still to come in the muted colour, readable all the same.
-    p.setPen(QPen(text, 1));
+        p.fillRect(QRectF(xc, r.top() - 2, r.right() + 2 - xc, r.height() + 4), futureVeil(f.pal));
+    // The ticks still to come in the muted colour, readable all the same.
+    p.setPen(QPen(f.ink.text, 1));
     p.drawLines(pastTicks);
-    p.setPen(QPen(faded, 1));
+    p.setPen(QPen(f.ink.muted, 1));
     p.drawLines(futureTicks);
-
-    // The cursor.
-    if (cursor >= first - 1 && cursor <= last + 1) {
-        const double x = xOf(cursor);
-        p.setPen(QPen(text, 2 * scale));
+    if (f.cursor >= f.first - 1 && f.cursor <= f.last + 1) {
+        const double x = f.xOf(f.cursor);
+        p.setPen(QPen(f.ink.text, 2 * f.scale));
         p.drawLine(QPointF(x, r.top() - 4), QPointF(x, r.bottom()));
     }
-    p.restore();
+}
 
-    // Lane labels: the thread's name and its state at the cursor (with the state's swatch,
-    // so the words and the lane match without relying on colour).
-    const int lw = labelWidth();
-    const bool twoLines = laneH >= fm.height() + sfm.height() + 4;
-    m_labelRects.clear();
-    for (const auto &[number, y] : laneY) {
-        m_labelRects.emplace_back(number, QRectF(0, y - laneH / 2, lw, laneH));
+// Each lane's label: the thread's name and its state at the cursor (with the state's swatch,
+// so the words and the lane match without relying on colour). Returns the labels' rectangles.
+std::vector<std::pair<int, QRectF>> drawLaneLabels(QPainter &p, const TimelineFrame &f,
+                                                   const ThreadsState &state)
+{
+    std::vector<std::pair<int, QRectF>> rects;
+    const int lw = f.labelWidth;
+    const QFontMetrics &fm = f.fm, &sfm = f.sfm;
+    const bool twoLines = f.laneH >= fm.height() + sfm.height() + 4;
+    for (const auto &[number, y] : f.laneY) {
+        rects.emplace_back(number, QRectF(0, y - f.laneH / 2, lw, f.laneH));
         const auto st = state.threads.find(number);
-        p.setFont(bold);
-        p.setPen(threadInk(number, pal));
+        p.setFont(f.bold);
+        p.setPen(threadInk(number, f.pal));
         const QString badgeText = threadLabel(number);
         const double top =
             twoLines ? y - (fm.height() + sfm.height()) / 2.0 : y - fm.height() / 2.0;
-        const double badgeW = bfm.horizontalAdvance(badgeText);
+        const double badgeW = f.bfm.horizontalAdvance(badgeText);
         p.drawText(QRectF(6, top, badgeW + 2, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                    badgeText);
-        p.setPen(text);
-        p.setFont(font());
+        p.setPen(f.ink.text);
+        p.setFont(f.font);
         const double nameX = 6 + badgeW + fm.averageCharWidth();
         p.drawText(QRectF(nameX, top, lw - nameX - 6, fm.height()),
                    Qt::AlignLeft | Qt::AlignVCenter,
                    fm.elidedText(QString::fromStdString(threadName(number)), Qt::ElideRight,
                                  static_cast<int>(lw - nameX - 6)));
-        if (twoLines) {
-            p.setFont(small);
-            const ThreadView tv = st == state.threads.end() ? ThreadView{} : st->second;
-            const QRectF sw(6, top + fm.height() + 2, swatchW * 0.8, sfm.height() - 4);
-            double wx = 6;
-            if (st != state.threads.end() && tv.state != ThreadState::Starting) {
-                p.drawPixmap(sw.topLeft(), stateSwatch(tv.state, sw.size().toSize()));
-                wx = sw.right() + 5;
-            }
-            p.setPen(st == state.threads.end() ? faded : text);
-            p.drawText(QRectF(wx, top + fm.height(), lw - wx - 4, sfm.height()),
-                       Qt::AlignLeft | Qt::AlignVCenter,
-                       sfm.elidedText(stateWords(tv), Qt::ElideRight, int(lw - wx - 4)));
+        if (!twoLines)
+            continue;
+        p.setFont(f.small);
+        const ThreadView tv = st == state.threads.end() ? ThreadView{} : st->second;
+        const QRectF sw(6, top + fm.height() + 2, f.swatchW * 0.8, sfm.height() - 4);
+        double wx = 6;
+        if (st != state.threads.end() && tv.state != ThreadState::Starting) {
+            p.drawPixmap(sw.topLeft(), stateSwatch(tv.state, sw.size().toSize()));
+            wx = sw.right() + 5;
         }
+        p.setPen(st == state.threads.end() ? f.ink.muted : f.ink.text);
+        p.drawText(QRectF(wx, top + fm.height(), lw - wx - 4, sfm.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   sfm.elidedText(stateWords(tv), Qt::ElideRight, int(lw - wx - 4)));
     }
+    return rects;
+}
+
+} // namespace
+
+void TimelineCanvas::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    // Colours taken here, not once: a palette switch changes them.
+    TimelineFrame f(palette(), font(), smallFont());
+    const TimelineData &t = m_session->timeline();
+    const wb::Trace *trace = m_session->trace();
+    f.count = t.processed;
+    f.cursor = std::min<qint64>(m_session->position(), f.count);
+    f.first = firstVisible();
+    f.last = lastVisible();
+    f.width = width();
+    f.height = height();
+    f.labelWidth = labelWidth();
+    countArrows(f, t);
+    m_painted = 0;
+
+    // The legend first: how many lines it takes decides the height left for the lanes.
+    QList<LegendEntry> legend = buildLegend(f);
+    m_legendHeight = legendLayout(legend, f.sfm, width());
+    layOutPlot();
+    f.r = plotRect();
+
+    drawHeader(p, f, trace);
+    drawAxis(p, f);
+    drawLegend(p, f, legend, height() - m_legendHeight + 2);
+    if (t.lanes.empty()) {
+        p.setPen(f.ink.muted);
+        p.setFont(font());
+        p.drawText(f.r, Qt::AlignCenter | Qt::TextWordWrap,
+                   trace ? tr("Waiting for the first event…") : tr("No run yet."));
+        return;
+    }
+
+    QVector<QLineF> pastTicks, futureTicks;
+    p.save();
+    p.setClipRect(f.r.adjusted(-2, -2, 2, 2));
+    m_painted += drawLanes(p, f, t, pastTicks, futureTicks);
+    m_painted += drawArrows(p, f, t);
+    drawDeadlocks(p, f, t);
+    drawCursor(p, f, pastTicks, futureTicks);
+    p.restore();
+    m_labelRects = drawLaneLabels(p, f, m_session->stateAtCursor());
 }
 
 void TimelineCanvas::wheelEvent(QWheelEvent *e)
@@ -769,10 +878,18 @@ QVariant ConsoleModel::data(const QModelIndex &index, int role) const
         return {};
     const PrintLine &line = prints[static_cast<std::size_t>(index.row())];
     if (role == Qt::DisplayRole)
-        return line.text;
+        return QString::fromStdString(line.text);
     if (role == Qt::ForegroundRole && line.thread > 0) {
         // The writer's colour, deepened or lifted until it reads on the palette in use.
-        return threadInk(line.thread, QPalette());
+        const QPalette palette;
+        if (palette.cacheKey() != m_inkPalette) {
+            m_inks.clear();
+            m_inkPalette = palette.cacheKey();
+        }
+        auto ink = m_inks.find(line.thread);
+        if (ink == m_inks.end())
+            ink = m_inks.emplace(line.thread, threadInk(line.thread, palette)).first;
+        return ink->second;
     }
     if (role == Qt::ToolTipRole)
         return tr("step %1, %2")
@@ -1013,7 +1130,7 @@ public:
 } // namespace
 
 TimelinePage::TimelinePage(std::shared_ptr<ThreadsSession> session, QWidget *parent)
-    : ModulePage(parent), m_session(std::move(session)), m_runBar(new RunBar(m_session)),
+    : SessionPage(session, parent), m_session(std::move(session)), m_runBar(new RunBar(m_session)),
       m_canvas(new TimelineCanvas(m_session.get())),
       m_console(new ConsoleModel(m_session.get(), this)), m_consoleView(new ConsoleList),
       m_fileTitle(new QLabel), m_file(new FileBytesView), m_fileBox(new QWidget),
@@ -1027,6 +1144,11 @@ TimelinePage::TimelinePage(std::shared_ptr<ThreadsSession> session, QWidget *par
     // Long lines wrap instead of scrolling sideways.
     m_consoleView->setWordWrap(true);
     m_consoleView->setResizeMode(QListView::Adjust);
+    // A long run prints tens of thousands of lines, each wrapped to the width: laid out in
+    // batches while the event loop is idle, so stepping stays quick; a short console is laid
+    // out in the first batch, as before.
+    m_consoleView->setLayoutMode(QListView::Batched);
+    m_consoleView->setBatchSize(512);
     m_consoleView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_consoleView->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     m_consoleView->setMinimumHeight(m_consoleView->fontMetrics().lineSpacing() * 3 + 8);
@@ -1067,15 +1189,11 @@ TimelinePage::TimelinePage(std::shared_ptr<ThreadsSession> session, QWidget *par
 
     m_table->setController(m_session->controller());
     ThreadsSession *s = m_session.get();
-    connect(s->controller(), &wb::ui::StepController::positionChanged, this,
-            &TimelinePage::redraw);
-    connect(s->controller(), &wb::ui::StepController::traceReplaced, this, &TimelinePage::redraw);
-    connect(s, &ThreadsSession::timelineGrew, this, &TimelinePage::redraw);
     connect(s, &ThreadsSession::runStarted, this, [this] {
         m_canvas->fit();
         m_lessonScenario = m_session->scenario();
         emit lessonChanged();
-        redraw();
+        requestRefresh();
     });
     connect(m_runBar, &RunBar::scenarioSelected, this, [this](const QString &id) {
         m_lessonScenario = id;
@@ -1084,27 +1202,14 @@ TimelinePage::TimelinePage(std::shared_ptr<ThreadsSession> session, QWidget *par
 
     m_session->ensureOpeningExample();
     m_lessonScenario = m_session->scenario();
-    redraw();
+    refresh();
 }
 
 TimelinePage::~TimelinePage() = default;
 
-wb::ui::StepController *TimelinePage::controller() const
-{
-    return m_session->controller();
-}
-
-void TimelinePage::showEvent(QShowEvent *event)
-{
-    ModulePage::showEvent(event);
-    m_shown = true;
-    if (m_stale)
-        redraw();
-}
-
 void TimelinePage::changeEvent(QEvent *event)
 {
-    ModulePage::changeEvent(event);
+    SessionPage::changeEvent(event);
     if (event->type() == QEvent::FontChange)
         sizeSidePanel();
 }
@@ -1114,13 +1219,8 @@ void TimelinePage::sizeSidePanel()
     m_across->setSideWidth(fontMetrics().averageCharWidth() * 34, 0);
 }
 
-void TimelinePage::redraw()
+void TimelinePage::refresh()
 {
-    if (m_shown && !isVisible()) {
-        m_stale = true;
-        return;
-    }
-    m_stale = false;
     m_console->sync();
     m_consoleView->scrollToBottom();
     const ThreadsState &s = m_session->stateAtCursor();

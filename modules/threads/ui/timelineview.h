@@ -6,11 +6,13 @@
 
 #include "session.h"
 
-#include "workbench/ui/modulepage.h"
+#include "workbench/ui/session.h"
 
 #include <QAbstractListModel>
+#include <QColor>
 #include <QPalette>
 
+#include <map>
 #include <memory>
 
 class QLabel;
@@ -130,6 +132,10 @@ private:
     ThreadsSession *m_session;
     int m_rows = 0;
     const void *m_trace = nullptr;
+    // Each writer's ink for the palette whose cacheKey() is m_inkPalette: the list asks for
+    // every row's colour when it lays out, and finding a readable shade is not free.
+    mutable std::map<int, QColor> m_inks;
+    mutable qint64 m_inkPalette = 0;
 };
 
 // output.txt at the cursor, each byte on the colour of its writer.
@@ -157,14 +163,13 @@ private:
     std::size_t m_reserve = 0; // the longest file shown for m_run
 };
 
-class TimelinePage : public wb::ui::ModulePage
+class TimelinePage : public wb::ui::SessionPage
 {
     Q_OBJECT
 public:
     explicit TimelinePage(std::shared_ptr<ThreadsSession> session, QWidget *parent = nullptr);
     ~TimelinePage() override;
 
-    wb::ui::StepController *controller() const override;
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
     QList<wb::ui::SourceHighlight> sourceHighlights() const override;
@@ -176,16 +181,12 @@ public:
     QStringList consoleLines() const; // as shown, up to the cursor
 
 protected:
-    void showEvent(QShowEvent *event) override;
+    void refresh() override;
     void changeEvent(QEvent *event) override;
 
 private:
-    void redraw();
     // The console's width beside the timeline, from the font (presentation mode grows it).
     void sizeSidePanel();
-    // A page the learner has seen and then left (another tab) redraws when shown again.
-    bool m_shown = false;
-    bool m_stale = false;
 
     std::shared_ptr<ThreadsSession> m_session;
     RunBar *m_runBar;
