@@ -1,6 +1,10 @@
-"""Shared helpers of the fault and bad-input suites (tests/cli/test_fault_*.py).
+"""Shared helpers of every command-line test: tests/cli/*.py, the modules' CLI suites
+(modules/*/tests/*cli*.py) and the GUI binary's (tests/gui/test_*.py).
 
 Each suite runs the real binaries, counts its checks and exits 1 listing every failed one.
+A suite outside tests/cli finds this module with:
+
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[N] / "tests" / "cli"))
 """
 import os
 import subprocess
@@ -31,6 +35,12 @@ def run(argv, stdin=None, timeout=120, env=None, **kw):
     """Runs argv with bytes captured; returns the CompletedProcess."""
     return subprocess.run(argv, input=stdin, capture_output=True, timeout=timeout,
                           env=env, **kw)
+
+
+def run_text(argv, stdin="", timeout=60, **kw):
+    """Runs argv with str stdin/stdout/stderr; returns the CompletedProcess."""
+    return subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=timeout,
+                          **kw)
 
 
 def one_sentence(stderr: bytes) -> bool:

@@ -1,22 +1,18 @@
 #!/usr/bin/env python3
 """The CLI's own contract: version, module listing, unknown module, help."""
-import subprocess
+import os
 import sys
 
+sys.path.insert(0, os.path.dirname(__file__))
+from faultlib import Suite, run_text  # noqa: E402
+
 cli = sys.argv[1]
-failures = []
-checks = 0
+suite = Suite("cli")
+check = suite.check
 
 
 def run(*args):
-    return subprocess.run([cli, *args], capture_output=True, text=True, timeout=60)
-
-
-def check(name, cond, detail=""):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(f"{name}: {detail}")
+    return run_text([cli, *args])
 
 
 r = run("--version")
@@ -31,7 +27,4 @@ check("no args is a usage error", r.returncode == 2 and "Usage" in r.stderr, r.s
 r = run("--help")
 check("help", r.returncode == 0 and "Usage" in r.stdout, r.stdout)
 
-for f in failures:
-    print("FAIL", f)
-print(f"{checks - len(failures)} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+suite.finish()

@@ -4,23 +4,19 @@ screenshots (--screenshot, --tour) are real PNG files of the window's size."""
 import os
 import pathlib
 import struct
-import subprocess
 import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "cli"))
+from faultlib import Suite, run_text  # noqa: E402
 
 exe, out = sys.argv[1], pathlib.Path(sys.argv[2])
 out.mkdir(parents=True, exist_ok=True)
-checks, failures = 0, []
-
-
-def check(name, cond, detail=""):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(f"{name}: {detail}")
+suite = Suite("workbench/command line")
+check = suite.check
 
 
 def run(*args):
-    return subprocess.run([exe, *args], capture_output=True, text=True, timeout=120)
+    return run_text([exe, *args], timeout=120)
 
 
 def png_size(path):
@@ -82,7 +78,4 @@ check("tour prints where", str(tour.resolve()) in r.stdout, r.stdout)
 r = run("--screenshot", "/nonexistent-folder/x.png")
 check("unwritable screenshot fails", r.returncode != 0 and "cannot write" in r.stderr, r.stderr)
 
-for f in failures:
-    print("FAIL", f)
-print(f"{checks - len(failures)} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+suite.finish()

@@ -1,26 +1,21 @@
 #!/usr/bin/env python3
 """workbench-cli messaging: the forms of issue 6, their output and their errors."""
 import json
-import subprocess
+import pathlib
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests" / "cli"))
+from faultlib import Suite, run_text  # noqa: E402
+
 cli = sys.argv[1]
-failures = []
-checks = 0
+suite = Suite("messaging/cli")
+check = suite.check
 
 
 def run(*args, timeout=60):
-    return subprocess.run([cli, "messaging", *args], capture_output=True, text=True,
-                          timeout=timeout)
-
-
-def check(name, cond, detail=""):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(f"{name}: {detail}")
+    return run_text([cli, "messaging", *args], timeout=timeout)
 
 
 r = run("demo", "--broker", "embedded", "--count", "200", "--seed", "7", "--json")
@@ -80,7 +75,4 @@ check("unknown command", r.returncode == 2 and "unknown command" in r.stderr, r.
 r = run("--help")
 check("help", r.returncode == 0 and "list-queues" in r.stdout, r.stdout)
 
-for f in failures:
-    print("FAIL", f)
-print(f"{checks - len(failures)} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+suite.finish()

@@ -21,6 +21,7 @@ Usage: journal_cli_test.py WORKBENCH_CLI
 """
 import json
 import os
+import pathlib
 import shutil
 import stat
 import struct
@@ -29,20 +30,19 @@ import sys
 import tempfile
 import zlib
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tests" / "cli"))
+from faultlib import Suite  # noqa: E402
+
 CLI = sys.argv[1]
-failures = []
-checks = 0
+suite = Suite("messaging/journal")
 
 MAGIC = b"\xd3\x4a\x57\x02"
 OP_DECLARE_EXCHANGE, OP_DECLARE_QUEUE, OP_BIND, OP_ENQUEUE = 1, 3, 5, 7
 
 
 def check(cond, what):
-    global checks
-    checks += 1
     print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+    suite.check(what, cond)
 
 
 def s(text):
@@ -281,8 +281,7 @@ def main():
               "demo --data naming a file: exit 2 (%s)" % r.stderr.strip())
         check(open(afile).read() == "", "and the file is untouched")
 
-    print("%d passed, %d failed" % (checks - len(failures), len(failures)))
-    return 1 if failures else 0
+    suite.finish()
 
 
 if __name__ == "__main__":

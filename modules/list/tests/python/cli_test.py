@@ -2,25 +2,20 @@
 """End-to-end: `workbench-cli list growth|sort|ops` in the issue's exact forms, checked
 against the brief's numbers and against this python3 (sorted output, comparison counts)."""
 import json
+import pathlib
 import random
-import subprocess
 import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[4] / "tests" / "cli"))
+from faultlib import Suite, run_text  # noqa: E402
+
 cli = sys.argv[1]
-failures = []
-checks = 0
+suite = Suite("list/cli")
+check = suite.check
 
 
 def run(*args, stdin=""):
-    return subprocess.run([cli, "list", *args], input=stdin, capture_output=True, text=True,
-                          timeout=60)
-
-
-def check(name, cond, detail=""):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(f"{name}: {detail}")
+    return run_text([cli, "list", *args], stdin=stdin)
 
 
 # growth: one "<size> <allocated>" line per reallocation.
@@ -132,7 +127,4 @@ check("sort non-integer token", r.returncode == 2 and "'two'" in r.stderr, r.std
 r = run("sort", "--policy", "cpython311", stdin="99999999999999999999")
 check("sort out of range", r.returncode == 2 and "not a 64-bit integer" in r.stderr, r.stderr)
 
-for f in failures:
-    print("FAIL", f)
-print(f"{checks - len(failures)} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+suite.finish()
