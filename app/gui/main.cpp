@@ -1,16 +1,22 @@
 // workbench: the desktop shell.
 #include "layoutcheck.h"
+#include "lessonpresenter.h"
+#include "lessonscript.h"
 #include "mainwindow.h"
 #include "moduleregistry.h"
+#include "stepexport.h"
 
 #include "workbench/core/cli.h"
 #include "workbench/ui/export.h"
 #include "workbench/ui/moduleinterface.h"
+#include "workbench/ui/modulepage.h"
+#include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -69,15 +75,59 @@ int usage(const QString &sentence)
     return 2;
 }
 
+// --export-steps: the view's opening run, once it has finished, exported step by step.
+int exportStepsHeadless(wb::shell::MainWindow &window, const QString &range, qsizetype every,
+                        const QString &out)
+{
+    wb::ui::ModulePage *page = window.currentPage();
+    wb::ui::StepController *controller = page ? page->controller() : nullptr;
+    // A live opening example fills in on its own threads: wait (serving the event loop) until
+    // the trace stops growing, at most 20 s.
+    QElapsedTimer clock;
+    clock.start();
+    qsizetype last = -1;
+    int quiet = 0;
+    while (clock.elapsed() < 20'000 && quiet < 4) {
+        settle();
+        controller = page ? page->controller() : nullptr;
+        const qsizetype n = controller ? controller->count() : 0;
+        quiet = n == last && !(controller && controller->isLive()) ? quiet + 1 : 0;
+        last = n;
+    }
+    if (!controller || controller->count() == 0) {
+        std::fprintf(stderr, "workbench: this view has no steps to export\n");
+        return 1;
+    }
+    wb::shell::StepExportRequest request;
+    QString error;
+    if (!wb::shell::parseStepRange(range, controller->count(), &request.from, &request.to, &error))
+        return usage("--export-steps: " + error + ".");
+    request.every = every;
+    request.path = out;
+    const qsizetype frames = wb::shell::exportPositions(request).size();
+    if (!wb::shell::exportSteps(page, controller, request, {}, &error)) {
+        std::fprintf(stderr, "workbench: cannot export the steps: %s\n",
+                     wb::cli::printable(error.toStdString()).c_str());
+        return 1;
+    }
+    std::printf("workbench: wrote %lld step%s (%lld to %lld of %lld) to %s\n",
+                static_cast<long long>(frames), frames == 1 ? "" : "s",
+                static_cast<long long>(request.from), static_cast<long long>(request.to),
+                static_cast<long long>(controller->count()), qPrintable(out));
+    window.close();
+    return flushedStdout();
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
-    const bool headlessJob = hasArg(argc, argv, "--screenshot") || hasArg(argc, argv, "--tour") ||
-                             hasArg(argc, argv, "--check-layout") ||
-                             hasArg(argc, argv, "--list-modules") ||
-                             hasArg(argc, argv, "--version") || hasArg(argc, argv, "--help") ||
-                             hasArg(argc, argv, "-h");
+    const bool headlessJob =
+        hasArg(argc, argv, "--screenshot") || hasArg(argc, argv, "--tour") ||
+        hasArg(argc, argv, "--check-layout") || hasArg(argc, argv, "--export-steps") ||
+        hasArg(argc, argv, "--check") || hasArg(argc, argv, "--list-modules") ||
+        hasArg(argc, argv, "--version") || hasArg(argc, argv, "--help") ||
+        hasArg(argc, argv, "-h");
     // Rendering to a file needs no display: use the offscreen platform unless one was chosen.
     if (headlessJob && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
@@ -118,8 +168,32 @@ int main(int argc, char **argv)
         "Open every view (or the --module and --view chosen) at 1280x720 and 1024x768 (or "
         "--size), in normal and presentation mode (only presentation with --presentation), "
         "print what does not fit a projector, and exit 1 if anything.");
-    parser.addOptions(
-        {listOpt, moduleOpt, viewOpt, presentOpt, darkOpt, shotOpt, tourOpt, sizeOpt, checkOpt});
+    QCommandLineOption stepsOpt("export-steps",
+                                "Export the steps A-B (A-, -B, or one step N) of the chosen "
+                                "view to --out (.gif: one frame per step; .pdf: one page per "
+                                "step), then exit.",
+                                "A-B");
+    QCommandLineOption everyOpt("every", "With --export-steps: every Nth step (default 1).", "N");
+    QCommandLineOption outOpt("out", "With --export-steps: the .gif or .pdf file to write.",
+                              "file");
+    QCommandLineOption openOpt("open",
+                               "Open the recording <file> (File > Save Recording makes them): "
+                               "its module and view, the same pictures at every step, and "
+                               "nothing run again.",
+                               "file");
+    QCommandLineOption stepOpt("step", "With --open: put the cursor at step <N>.", "N");
+    QCommandLineOption lessonOpt("lesson",
+                                 "Present the lesson script <file> in presentation mode: "
+                                 "PageDown/PageUp step and change slides, B blanks the screen "
+                                 "(see docs/lesson-scripts.md).",
+                                 "file");
+    QCommandLineOption lessonCheckOpt("check",
+                                      "With --lesson: check the script and everything it names, "
+                                      "print each problem with its line, and exit (2 if any).");
+    QCommandLineOption slideOpt("slide", "With --lesson: start at slide <N> (from 1).", "N");
+    parser.addOptions({listOpt, moduleOpt, viewOpt, presentOpt, darkOpt, shotOpt, tourOpt, sizeOpt,
+                       checkOpt, stepsOpt, everyOpt, outOpt, openOpt, stepOpt, lessonOpt,
+                       lessonCheckOpt, slideOpt});
     const QCommandLineOption helpOpt = parser.addHelpOption();
     const QCommandLineOption versionOpt = parser.addVersionOption();
     // parse(), not process(): a bad command line is exit 2 with our sentence, like the CLI.
@@ -129,7 +203,8 @@ int main(int argc, char **argv)
         parser.showHelp(0);
     if (parser.isSet(versionOpt))
         parser.showVersion();
-    for (const QCommandLineOption &o : {moduleOpt, viewOpt, shotOpt, tourOpt, sizeOpt})
+    for (const QCommandLineOption &o : {moduleOpt, viewOpt, shotOpt, tourOpt, sizeOpt, stepsOpt,
+                                        everyOpt, outOpt, openOpt, stepOpt, lessonOpt, slideOpt})
         if (parser.values(o).size() > 1)
             return usage("--" + o.names().constFirst() +
                          " is given more than once; give it "
@@ -143,6 +218,65 @@ int main(int argc, char **argv)
     if (parser.isSet(checkOpt) && (parser.isSet(shotOpt) || parser.isSet(tourOpt)))
         return usage("--check-layout renders nothing to files; give it without --screenshot "
                      "or --tour.");
+    if (parser.isSet(stepsOpt) &&
+        (parser.isSet(shotOpt) || parser.isSet(tourOpt) || parser.isSet(checkOpt)))
+        return usage("--export-steps writes one file; give it without --screenshot, --tour or "
+                     "--check-layout.");
+    if (parser.isSet(stepsOpt) && (!parser.isSet(outOpt) || parser.value(outOpt).isEmpty()))
+        return usage("--export-steps needs --out FILE.gif or FILE.pdf.");
+    if (parser.isSet(openOpt) &&
+        (parser.isSet(moduleOpt) || parser.isSet(tourOpt) || parser.isSet(checkOpt)))
+        return usage("--open shows the module and view its recording names; give it without "
+                     "--module, --tour or --check-layout.");
+    if (parser.isSet(openOpt) && parser.value(openOpt).isEmpty())
+        return usage("--open needs a recording's file name.");
+    if (parser.isSet(lessonOpt) &&
+        (parser.isSet(openOpt) || parser.isSet(moduleOpt) || parser.isSet(tourOpt) ||
+         parser.isSet(checkOpt) || parser.isSet(stepsOpt)))
+        return usage("--lesson shows the slides its script names; give it without --open, "
+                     "--module, --tour, --check-layout or --export-steps.");
+    if ((parser.isSet(lessonCheckOpt) || parser.isSet(slideOpt)) && !parser.isSet(lessonOpt))
+        return usage("--check and --slide go with --lesson FILE.");
+    if (parser.isSet(lessonOpt) && parser.value(lessonOpt).isEmpty())
+        return usage("--lesson needs a lesson script's file name.");
+    int firstSlide = 0;
+    if (parser.isSet(slideOpt)) {
+        const auto n = wb::cli::parseInt(parser.value(slideOpt).toStdString());
+        if (!n || *n < 1 || *n > 100000)
+            return usage("--slide takes a slide number from 1, not '" + parser.value(slideOpt) +
+                         "'.");
+        firstSlide = static_cast<int>(*n - 1);
+    }
+    if (parser.isSet(stepOpt) && !parser.isSet(openOpt))
+        return usage("--step goes with --open: it moves the cursor of the opened recording.");
+    qsizetype step = -1;
+    if (parser.isSet(stepOpt)) {
+        const auto n = wb::cli::parseInt(parser.value(stepOpt).toStdString());
+        if (!n || *n < 0)
+            return usage("--step takes a step number from 0, not '" + parser.value(stepOpt) +
+                         "'.");
+        step = static_cast<qsizetype>(*n);
+    }
+    if (parser.isSet(stepsOpt) && !parser.isSet(moduleOpt) && !parser.isSet(openOpt))
+        return usage("--export-steps needs --open FILE, or --module (and --view): the steps "
+                     "belong to a view.");
+    if ((parser.isSet(everyOpt) || parser.isSet(outOpt)) && !parser.isSet(stepsOpt))
+        return usage("--every and --out go with --export-steps.");
+    qsizetype every = 1;
+    if (parser.isSet(everyOpt)) {
+        const auto n = wb::cli::parseInt(parser.value(everyOpt).toStdString());
+        if (!n || *n < 1 || *n > 1'000'000'000)
+            return usage("--every takes a whole number from 1, not '" + parser.value(everyOpt) +
+                         "'.");
+        every = static_cast<qsizetype>(*n);
+    }
+    if (parser.isSet(stepsOpt)) {
+        wb::shell::StepExportRequest probe;
+        probe.path = parser.value(outOpt);
+        if (wb::shell::stepExportFormat(probe).isEmpty())
+            return usage("--out must name a .gif or a .pdf file, not '" + parser.value(outOpt) +
+                         "'.");
+    }
     if (parser.isSet(viewOpt) && !parser.isSet(moduleOpt))
         return usage("--view needs --module: a view id belongs to one module (e.g. "
                      "--module list --view growth).");
@@ -164,8 +298,9 @@ int main(int argc, char **argv)
         size = QSize(w, h);
     }
 
-    const bool rendering =
-        parser.isSet(shotOpt) || parser.isSet(tourOpt) || parser.isSet(checkOpt);
+    const bool rendering = parser.isSet(shotOpt) || parser.isSet(tourOpt) ||
+                           parser.isSet(checkOpt) || parser.isSet(stepsOpt) ||
+                           parser.isSet(lessonCheckOpt);
     QTemporaryDir scratchSettings;
     if (rendering || !qEnvironmentVariableIsEmpty("WB_SETTINGS_DIR")) {
         // Screenshots neither read nor change the user's saved layout.
@@ -214,7 +349,52 @@ int main(int argc, char **argv)
     if (parser.isSet(darkOpt))
         window.setDarkTheme(true);
 
-    if (!moduleId.isEmpty())
+    if (parser.isSet(lessonOpt)) {
+        const QString path = parser.value(lessonOpt);
+        if (parser.isSet(lessonCheckOpt)) {
+            QStringList problems;
+            const wb::shell::LessonScript script = wb::shell::parseLessonScript(path, &problems);
+            if (problems.isEmpty())
+                problems = wb::shell::checkLessonScript(script, registry);
+            for (const QString &p : std::as_const(problems))
+                std::fprintf(stderr, "%s\n", wb::cli::printable(p.toStdString(), 400).c_str());
+            if (!problems.isEmpty()) {
+                std::fprintf(stderr, "workbench: %lld problem%s in the lesson script\n",
+                             static_cast<long long>(problems.size()),
+                             problems.size() == 1 ? "" : "s");
+                return 2;
+            }
+            std::printf("%s: %lld slides, no problems\n",
+                        wb::cli::printable(path.toStdString()).c_str(),
+                        static_cast<long long>(script.slides.size()));
+            return flushedStdout();
+        }
+        if (rendering)
+            window.resize(size);
+        QStringList problems;
+        if (!window.startLesson(path, &problems, firstSlide,
+                                /*fullScreen=*/!rendering && !parser.isSet(sizeOpt))) {
+            for (const QString &p : std::as_const(problems))
+                std::fprintf(stderr, "%s\n", wb::cli::printable(p.toStdString(), 400).c_str());
+            return 2;
+        }
+    } else if (parser.isSet(openOpt)) {
+        QString error;
+        if (!window.openRecording(parser.value(openOpt), &error)) {
+            std::fprintf(stderr, "workbench: cannot open %s: %s\n",
+                         wb::cli::printable(parser.value(openOpt).toStdString()).c_str(),
+                         wb::cli::printable(error.toStdString()).c_str());
+            return 2;
+        }
+        wb::ui::StepController *c =
+            window.currentPage() ? window.currentPage()->controller() : nullptr;
+        if (step >= 0 && c) {
+            if (step > c->count())
+                return usage("--step " + QString::number(step) + " is past the recording's " +
+                             QString::number(c->count()) + " steps.");
+            c->seek(step);
+        }
+    } else if (!moduleId.isEmpty())
         window.showModule(moduleId, viewId);
     else if (!rendering && QSettings().value("window/lastModule").toString() != "home" &&
              registry.find(QSettings().value("window/lastModule").toString()))
@@ -255,6 +435,9 @@ int main(int argc, char **argv)
         window.show();
         if (parser.isSet(shotOpt))
             return saveGrab(window, parser.value(shotOpt)) ? 0 : 1;
+        if (parser.isSet(stepsOpt))
+            return exportStepsHeadless(window, parser.value(stepsOpt), every,
+                                       parser.value(outOpt));
         const QString dir = parser.value(tourOpt);
         if (!QDir().mkpath(dir)) {
             std::fprintf(stderr, "workbench: cannot create the folder %s\n", qPrintable(dir));
@@ -273,6 +456,8 @@ int main(int argc, char **argv)
         return flushedStdout();
     }
 
+    if (parser.isSet(lessonOpt) && !parser.isSet(sizeOpt))
+        return app.exec(); // the lesson is already on, full screen
     if (parser.isSet(sizeOpt)) {
         window.resize(size);
         window.show();

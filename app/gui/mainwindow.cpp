@@ -1,5 +1,8 @@
 #include "mainwindow.h"
 #include "homepage.h"
+#include "lessonpresenter.h"
+#include "lessonscript.h"
+#include "stepexport.h"
 
 #include "workbench/ui/export.h"
 #include "workbench/ui/lessonview.h"
@@ -17,17 +20,23 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
 #include <QGuiApplication>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressDialog>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyleOptionDockWidget>
@@ -300,8 +309,18 @@ void MainWindow::buildDocks()
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *openAct =
+        file->addAction(tr("&Open Recording…"), this, &MainWindow::openRecordingFile);
+    openAct->setShortcut(QKeySequence::Open);
+    QAction *saveAct = file->addAction(tr("&Save Recording…"), this, &MainWindow::saveRecordingAs);
+    saveAct->setShortcut(QKeySequence::Save);
+    QAction *lessonAct = file->addAction(tr("Open &Lesson…"), this, &MainWindow::openLessonFile);
+    lessonAct->setShortcut(QKeySequence(tr("Ctrl+L")));
+    file->addSeparator();
     QAction *exportAct = file->addAction(tr("&Export View…"), this, &MainWindow::exportView);
     exportAct->setShortcut(QKeySequence(tr("Ctrl+E")));
+    QAction *stepsAct = file->addAction(tr("Export &Steps…"), this, &MainWindow::exportSteps);
+    stepsAct->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -712,6 +731,227 @@ void MainWindow::exportView()
         statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
 }
 
+bool MainWindow::saveRecording(const QString &path, QString *error)
+{
+    wb::ui::ModulePage *page = currentPage();
+    wb::Recording r = page ? page->recording() : wb::Recording{};
+    if (!r.trace) {
+        *error = tr("this view does not keep recordings");
+        return false;
+    }
+    if (r.trace->empty()) {
+        *error = tr("this view has no run to keep yet; run something first");
+        return false;
+    }
+    const ModuleEntry *entry = m_registry.find(m_currentId);
+    r.module = m_currentId.toStdString();
+    r.moduleVersion = entry ? entry->version.toStdString() : std::string();
+    r.view = page->objectName().toStdString();
+    std::string why;
+    if (!wb::writeRecording(path.toStdString(), r, /*overwrite=*/true, why)) {
+        *error = QString::fromStdString(why);
+        return false;
+    }
+    return true;
+}
+
+bool MainWindow::openRecording(const QString &path, QString *error)
+{
+    wb::Recording r;
+    try {
+        r = wb::readRecording(path.toStdString());
+    } catch (const wb::RecordingError &e) {
+        *error = QString::fromStdString(e.what());
+        return false;
+    }
+    const QString module = QString::fromStdString(r.module);
+    const ModuleEntry *entry = m_registry.find(module);
+    if (!entry || !entry->available()) {
+        *error = tr("this recording was made by the '%1' module, which this workbench %2")
+                     .arg(module.left(40), entry ? tr("could not load (%1)").arg(entry->error)
+                                                 : tr("does not have"));
+        return false;
+    }
+    const QString view = QString::fromStdString(r.view);
+    bool known = false;
+    for (const auto &v : entry->module->views())
+        known = known || v.id == view;
+    if (!known) {
+        *error = tr("this recording is of a view '%1' the '%2' module does not have")
+                     .arg(view.left(40), module);
+        return false;
+    }
+    showModule(module, view);
+    wb::ui::ModulePage *page = currentPage();
+    if (!page || page->objectName() != view) {
+        *error = tr("the view '%1' could not be opened").arg(view);
+        return false;
+    }
+    if (!page->showRecording(r, error))
+        return false;
+    activatePage(page); // the controller may be another one now
+    statusBar()->showMessage(tr("Opened %1: %2 events, nothing was run")
+                                 .arg(QFileInfo(path).fileName())
+                                 .arg(r.trace->size()));
+    return true;
+}
+
+void MainWindow::saveRecordingAs()
+{
+    const QString suggested = (m_currentId.isEmpty() ? QStringLiteral("run") : m_currentId) +
+                              (currentPage() ? "-" + currentPage()->objectName() : QString()) +
+                              ".wbrec";
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Recording"), suggested,
+                                                      tr("Workbench recordings (*.wbrec)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (saveRecording(path, &error))
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    else
+        QMessageBox::warning(this, tr("Save Recording"), error);
+}
+
+void MainWindow::openRecordingFile()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open Recording"), QString(),
+                                     tr("Workbench recordings (*.wbrec);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openRecording(path, &error))
+        QMessageBox::warning(this, tr("Open Recording"),
+                             tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), error));
+}
+
+bool MainWindow::startLesson(const QString &path, QStringList *problems, int first,
+                             bool fullScreen)
+{
+    LessonScript script = parseLessonScript(path, problems);
+    if (problems->isEmpty())
+        *problems = checkLessonScript(script, m_registry);
+    if (problems->isEmpty() && (first < 0 || first >= script.slides.size()))
+        *problems << tr("%1: there is no slide %2; the script has %3")
+                         .arg(path)
+                         .arg(first + 1)
+                         .arg(script.slides.size());
+    if (!problems->isEmpty())
+        return false;
+    delete m_presenter;
+    m_presenter = new LessonPresenter(*this, std::move(script));
+    setPresentationMode(true, fullScreen);
+    QString error;
+    if (!m_presenter->showSlide(first, false, &error)) {
+        *problems << error;
+        delete m_presenter;
+        m_presenter = nullptr;
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::openLessonFile()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Lesson"), QString(), tr("Lesson scripts (*.lesson *.txt);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QStringList problems;
+    if (!startLesson(path, &problems))
+        QMessageBox::warning(this, tr("Open Lesson"),
+                             tr("The lesson cannot start:\n\n%1").arg(problems.join('\n')));
+}
+
+void MainWindow::exportSteps()
+{
+    wb::ui::ModulePage *page = currentPage();
+    wb::ui::StepController *controller = page ? page->controller() : nullptr;
+    const qsizetype count = controller && controller->trace() ? controller->count() : 0;
+    if (count == 0) {
+        QMessageBox::information(this, tr("Export Steps"),
+                                 tr("This view has no steps to export. Run something first, "
+                                    "then export a range of its steps."));
+        return;
+    }
+
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Export Steps"));
+    auto *form = new QFormLayout(&dialog);
+    auto *from = new QSpinBox;
+    auto *to = new QSpinBox;
+    auto *every = new QSpinBox;
+    auto *delay = new QSpinBox;
+    from->setRange(0, static_cast<int>(count));
+    to->setRange(0, static_cast<int>(count));
+    to->setValue(static_cast<int>(count));
+    every->setRange(1, static_cast<int>(std::max<qsizetype>(1, count)));
+    every->setValue(static_cast<int>(std::max<qsizetype>(1, count / 60)));
+    delay->setRange(100, 5000);
+    delay->setSingleStep(100);
+    delay->setSuffix(tr(" ms"));
+    delay->setValue(700);
+    auto *frames = new QLabel;
+    auto updateFrames = [=] {
+        StepExportRequest r;
+        r.from = std::min(from->value(), to->value());
+        r.to = std::max(from->value(), to->value());
+        r.every = every->value();
+        frames->setText(
+            tr("%n frame(s) or page(s)", nullptr, static_cast<int>(exportPositions(r).size())));
+    };
+    for (QSpinBox *box : {from, to, every})
+        connect(box, &QSpinBox::valueChanged, &dialog, updateFrames);
+    updateFrames();
+    form->addRow(tr("From step:"), from);
+    form->addRow(tr("To step:"), to);
+    form->addRow(tr("Every Nth step:"), every);
+    form->addRow(tr("GIF: each step shows for:"), delay);
+    form->addRow(tr("Output:"), frames);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+
+    StepExportRequest request;
+    request.from = std::min(from->value(), to->value());
+    request.to = std::max(from->value(), to->value());
+    request.every = every->value();
+    request.frameMs = delay->value();
+    const QString suggested =
+        m_currentId + (page->objectName().isEmpty() ? QString() : "-" + page->objectName()) +
+        "-steps.gif";
+    request.path =
+        QFileDialog::getSaveFileName(this, tr("Export Steps"), suggested,
+                                     tr("Animated GIF (*.gif);;PDF, one page per step (*.pdf)"));
+    if (request.path.isEmpty())
+        return;
+    const QList<qsizetype> positions = exportPositions(request);
+    QProgressDialog progress(
+        tr("Exporting %n step(s)…", nullptr, static_cast<int>(positions.size())), tr("Cancel"), 0,
+        static_cast<int>(positions.size()), this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(300);
+    QString error;
+    bool cancelled = false;
+    const bool ok = wb::shell::exportSteps(
+        page, controller, request,
+        [&progress](int done, int) {
+            progress.setValue(done);
+            return !progress.wasCanceled();
+        },
+        &error, &cancelled);
+    progress.reset();
+    if (ok)
+        statusBar()->showMessage(tr("Saved %1").arg(request.path), 5000);
+    else if (cancelled)
+        statusBar()->showMessage(tr("Export cancelled; nothing was written"), 5000);
+    else
+        QMessageBox::warning(this, tr("Export failed"), error);
+}
+
 void MainWindow::showShortcuts()
 {
     QMessageBox::information(
@@ -730,7 +970,13 @@ void MainWindow::showShortcuts()
            "<tr><td><b>F6 / F7 / F8</b></td><td>show or hide topics / lesson / source</td></tr>"
            "<tr><td><b>Ctrl+Shift+D</b></td><td>dark palette</td></tr>"
            "<tr><td><b>Ctrl+0 … Ctrl+9</b></td><td>home, then each topic</td></tr>"
+           "<tr><td><b>Ctrl+O</b> / <b>Ctrl+S</b></td><td>open / save a recording of the "
+           "run</td></tr>"
+           "<tr><td><b>Ctrl+L</b></td><td>open a lesson script; then PageDown / PageUp step "
+           "and change slides, B blanks the screen</td></tr>"
            "<tr><td><b>Ctrl+E</b></td><td>export the view (PNG, SVG, PDF)</td></tr>"
+           "<tr><td><b>Ctrl+Shift+E</b></td><td>export a range of steps (animated GIF, or a "
+           "PDF with a page per step)</td></tr>"
            "<tr><td><b>Ctrl+Q</b></td><td>quit</td></tr></table>"));
 }
 

@@ -27,6 +27,7 @@ class StepController;
 namespace wb::shell {
 
 class HomePage;
+class LessonPresenter;
 
 class MainWindow : public QMainWindow
 {
@@ -53,6 +54,19 @@ public:
     };
     QList<TourStop> tourStops() const;
     bool showTourStop(const TourStop &stop);
+
+    // Recordings (File > Save Recording…, Open Recording…, workbench --open). Both return
+    // false with a sentence in *error; opening shows the recording's module and view, checks
+    // every event, and runs nothing.
+    bool saveRecording(const QString &path, QString *error);
+    bool openRecording(const QString &path, QString *error);
+
+    // A lesson script (File > Open Lesson…, workbench --lesson): checked whole first, then
+    // presented from slide `first` in presentation mode (full screen unless `fullScreen` is
+    // false). False with every problem in *problems, one per line, and nothing started.
+    bool startLesson(const QString &path, QStringList *problems, int first = 0,
+                     bool fullScreen = true);
+    LessonPresenter *lessonPresenter() const { return m_presenter; }
 
     // Shows the window fitted to its screen: the saved geometry when it still fits, else a
     // size that leaves the desktop visible, maximized on a small screen (a projector).
@@ -90,11 +104,16 @@ private:
     void refreshSources();
     void refreshHighlights();
     void exportView();
+    void exportSteps();
+    void saveRecordingAs();
+    void openRecordingFile();
+    void openLessonFile();
     void showShortcuts();
     void showAbout();
     void selectSidebarRow(const QString &id);
 
     ModuleRegistry &m_registry;
+    LessonPresenter *m_presenter = nullptr;
     QListWidget *m_sidebar;
     QStackedWidget *m_stack;
     HomePage *m_home;

@@ -12,7 +12,25 @@
 
 namespace wb::shell {
 
-ModuleRegistry::ModuleRegistry() = default;
+namespace {
+
+// "major.minor" of a version string ("0.1.0" -> "0.1"); empty when it has no such prefix.
+QString majorMinor(const QString &version)
+{
+    const QStringList parts = version.trimmed().split(QLatin1Char('.'));
+    bool majorOk = false, minorOk = false;
+    if (parts.size() < 2)
+        return {};
+    const int major = parts[0].toInt(&majorOk);
+    const int minor = parts[1].toInt(&minorOk);
+    if (!majorOk || !minorOk)
+        return {};
+    return QStringLiteral("%1.%2").arg(major).arg(minor);
+}
+
+} // namespace
+
+ModuleRegistry::ModuleRegistry() : m_shellVersion(QCoreApplication::applicationVersion()) {}
 
 ModuleRegistry::~ModuleRegistry()
 {
@@ -69,6 +87,16 @@ void ModuleRegistry::scan(const QStringList &folders)
                 e.error = QCoreApplication::translate("wb::shell",
                                                       "%1 has no module id in its metadata.")
                               .arg(fi.fileName());
+            } else if (!m_shellVersion.isEmpty() &&
+                       (majorMinor(e.version).isEmpty() ||
+                        majorMinor(e.version) != majorMinor(m_shellVersion))) {
+                e.error =
+                    QCoreApplication::translate(
+                        "wb::shell", "%1 was built for workbench version %2, but this is "
+                                     "version %3; rebuild it against this version.")
+                        .arg(fi.fileName(),
+                             e.version.isEmpty() ? QStringLiteral("(none given)") : e.version,
+                             m_shellVersion);
             }
             if (e.id.isEmpty())
                 e.id = fi.baseName();

@@ -43,6 +43,12 @@ public:
     // <exe>/plugins (build tree) and <exe>/../lib/internals-workbench/plugins (installed).
     static QStringList defaultSearchPath();
 
+    // The version plugins must have been built for: a plugin whose metadata "version" has
+    // another major.minor is refused at scan(). Starts as the application's version (the
+    // shell sets it to the project version); empty compares nothing.
+    const QString &shellVersion() const { return m_shellVersion; }
+    void setShellVersion(const QString &version) { m_shellVersion = version; }
+
     // Reads metadata of every plugin file in `folders`. Does not instantiate anything.
     void scan(const QStringList &folders);
     // Instantiates and initialises every scanned plugin that is not loaded yet.
@@ -52,6 +58,7 @@ public:
     const ModuleEntry *find(const QString &id) const;
 
 private:
+    QString m_shellVersion;
     QList<ModuleEntry> m_entries;
     std::vector<std::unique_ptr<QPluginLoader>> m_loaders;
 };

@@ -74,6 +74,7 @@ private slots:
     void layoutCheckNamesControlsTabNeverReaches();
     void narrowLessonPaneShowsWideTablesAsCards();
     void lessonCodeAndPaneTitlesGrowWithPresentationMode();
+    void pluginsBuiltForAnotherVersionAreRefused();
 
 private:
     // The good fixture module in a shown window of `size`, its panes arranged as for a screen
@@ -925,4 +926,25 @@ void ShellTest::lessonCodeAndPaneTitlesGrowWithPresentationMode()
     QVERIFY2(inkAfter > inkBefore * 1.3,
              qPrintable(QStringLiteral("%1 -> %2").arg(inkBefore).arg(inkAfter)));
     w->setPresentationMode(false, false);
+}
+
+void ShellTest::pluginsBuiltForAnotherVersionAreRefused()
+{
+    ModuleRegistry r;
+    r.setShellVersion(QStringLiteral(WB_VERSION));
+    const QString other = qEnvironmentVariable("WB_FIXTURE_OTHER_VERSION_PLUGINS");
+    QVERIFY2(!other.isEmpty(), "WB_FIXTURE_OTHER_VERSION_PLUGINS is not set");
+    r.scan({m_fixtures, other});
+    // Refused at the scan, before anything is loaded; the fixtures of this version load.
+    const auto *refused = r.find("fixture-otherversion");
+    QVERIFY(refused && !refused->available());
+    QVERIFY2(refused->error.contains(refused->version) &&
+                 refused->error.contains(QStringLiteral(WB_VERSION)) &&
+                 refused->error.contains("rebuild"),
+             qPrintable(refused->error));
+    r.loadAll();
+    QVERIFY(!r.find("fixture-otherversion")->available());
+    const auto *good = r.find("fixture-good");
+    QVERIFY2(good && good->available(), good ? qPrintable(good->error) : "no fixture-good");
+    QCOMPARE(good->version, QStringLiteral(WB_VERSION));
 }

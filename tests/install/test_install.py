@@ -28,7 +28,8 @@ expect = [
     "share/applications/org.internals_workbench.Workbench.desktop",
     "share/metainfo/org.internals_workbench.Workbench.metainfo.xml",
     "share/icons/hicolor/scalable/apps/org.internals_workbench.Workbench.svg",
-]
+] + [f"share/internals-workbench/lessons/{m}.lesson"
+     for m in ("crypto", "list", "messaging", "nova", "threads")]
 for rel in expect:
     check(f"installed {rel}", (prefix / rel).is_file())
 plugins = sorted((prefix / "lib/internals-workbench/plugins").glob("*.so"))
@@ -54,6 +55,11 @@ in_tree = subprocess.run([str(build / "bin/workbench"), "--list-modules"], env=e
 check("installed workbench runs", installed.returncode == 0, installed.stderr)
 check("installed workbench finds the same modules", installed.stdout == in_tree.stdout,
       f"{installed.stdout!r} vs {in_tree.stdout!r}")
+# The installed examples check clean against the installed modules.
+for lesson in sorted((prefix / "share/internals-workbench/lessons").glob("*.lesson")):
+    r = subprocess.run([str(prefix / "bin/workbench"), "--lesson", str(lesson), "--check"],
+                       env=env, capture_output=True, text=True)
+    check(f"installed {lesson.name} checks clean", r.returncode == 0, r.stderr)
 r = subprocess.run([str(prefix / "bin/workbench-cli"), "--version"], capture_output=True, text=True)
 check("installed workbench-cli runs", r.returncode == 0, r.stderr)
 
