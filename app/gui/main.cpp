@@ -17,6 +17,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -38,9 +39,13 @@ bool hasArg(int argc, char **argv, const char *name)
     return false;
 }
 
-// Lets layouts settle and plots replot before a grab.
+// Lets layouts settle, plots replot and the lesson and source panes fill in (a frame or two
+// after the page, on timers) before a grab.
 void settle()
 {
+    QEventLoop loop;
+    QTimer::singleShot(120, &loop, &QEventLoop::quit);
+    loop.exec();
     for (int i = 0; i < 5; ++i)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
 }

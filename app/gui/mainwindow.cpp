@@ -615,13 +615,15 @@ void MainWindow::activatePage(wb::ui::ModulePage *page)
                               << connect(controller, &wb::ui::StepController::speedChanged, this,
                                          [this](double s) { m_savedSpeed = s; });
     }
-    // The lesson's markdown and the source files are laid out on the next turn of the event
-    // loop: the page appears first, and neither wait adds to the other.
-    QTimer::singleShot(0, this, [this, p = QPointer<wb::ui::ModulePage>(page)] {
+    // The lesson's markdown and the source files are laid out a frame later, on timers: the
+    // page is built and painted first, and input is served between each piece of work. (A
+    // zero delay would queue them behind the page's own posted events, in the same turn.)
+    constexpr int kFrameMs = 16;
+    QTimer::singleShot(kFrameMs, this, [this, p = QPointer<wb::ui::ModulePage>(page)] {
         if (p != m_page)
             return;
         refreshLesson();
-        QTimer::singleShot(0, this, [this, p] {
+        QTimer::singleShot(kFrameMs, this, [this, p] {
             if (p == m_page)
                 refreshSources();
         });
