@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pika xvfb xauth fonts-dejavu-core
   appstream desktop-file-utils dpkg-dev file
-  libvirt-clients iptables iproute2 bash amqp-tools python3-kombu python3-pycryptodome
+  libvirt-clients libxml2-utils iptables iproute2 bash amqp-tools python3-kombu python3-pycryptodome
 )
 
 missing=()
