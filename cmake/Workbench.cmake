@@ -9,39 +9,85 @@ endif()
 
 include(GoogleTest)
 
+# The module a folder belongs to: <id> for modules/<id>/ and anything below it, else empty.
+function(_workbench_module_of dir out)
+    file(RELATIVE_PATH rel ${CMAKE_SOURCE_DIR}/modules ${dir})
+    set(id "")
+    if(rel AND NOT rel MATCHES "^\\.\\.")
+        string(REGEX REPLACE "/.*" "" id "${rel}")
+    endif()
+    set(${out} "${id}" PARENT_SCOPE)
+endfunction()
+
 # workbench_add_test(<name> SOURCES <src>... [LIBS <lib>...] [QTEST] [TSAN]
-#                    [LABELS <label>...] [ENVIRONMENT <VAR=value>] [TIMEOUT <seconds>])
-# A GoogleTest executable whose cases are registered one by one with CTest, or with QTEST a
-# Qt Test executable registered as one test that runs on the offscreen platform. TSAN: the
-# test also runs in the ThreadSanitizer stage (it exercises threads).
+#                    [LABELS <label>...] [ENVIRONMENT <VAR=value>...] [TIMEOUT <seconds>])
+# A GoogleTest executable whose cases are registered one by one with CTest as
+# "<name>.<Suite>.<Case>", or with QTEST a Qt Test executable registered as one test that runs
+# on the offscreen platform. Every test carries the label of its kind (unit, or gui for QTEST),
+# LABELS, and, under modules/<id>/, the module's id: `ctest -L crypto` runs all of a module's
+# tests. TSAN: the test also runs in the ThreadSanitizer stage (it exercises threads).
 function(workbench_add_test name)
     cmake_parse_arguments(T "QTEST;TSAN" "TIMEOUT" "SOURCES;LIBS;LABELS;ENVIRONMENT" ${ARGN})
     if(NOT T_TIMEOUT)
         set(T_TIMEOUT 300)
     endif()
+    _workbench_module_of(${CMAKE_CURRENT_SOURCE_DIR} module)
+    if(module)
+        list(APPEND T_LABELS ${module})
+    endif()
     add_executable(${name} ${T_SOURCES})
     set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     set(env "XDG_RUNTIME_DIR=${CMAKE_BINARY_DIR}/runtime" ${T_ENVIRONMENT})
-    set(labels unit ${T_LABELS})
     if(T_QTEST)
         target_link_libraries(${name} PRIVATE Qt6::Test ${T_LIBS})
         add_test(NAME ${name} COMMAND ${name})
         list(APPEND env "QT_QPA_PLATFORM=offscreen")
+        set(labels gui ${T_LABELS} ${name})
+        list(REMOVE_DUPLICATES labels)
         set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}" TIMEOUT ${T_TIMEOUT}
-                             LABELS "gui;${T_LABELS}")
-        set_property(TEST ${name} APPEND PROPERTY LABELS ${name})
+                             LABELS "${labels}")
     else()
         target_link_libraries(${name} PRIVATE GTest::gtest GTest::gtest_main ${T_LIBS})
-        # CMake 3.25 cannot pass list-valued properties to discovered tests, so every case is
-        # labelled "unit" and named "<target>.<Suite>.<Case>": select a module's tests with
-        # `ctest -R '^list_tests\.'`. TSAN targets are listed for the ThreadSanitizer stage.
+        set(labels unit ${T_LABELS})
+        list(REMOVE_DUPLICATES labels)
         gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
-                             TEST_PREFIX "${name}."
-                             PROPERTIES ENVIRONMENT "${env}" TIMEOUT ${T_TIMEOUT} LABELS unit)
+                             TEST_PREFIX "${name}." TEST_LIST ${name}_TESTS
+                             PROPERTIES TIMEOUT ${T_TIMEOUT})
+        # gtest_discover_tests (CMake 3.25) splits list-valued PROPERTIES apart, so the labels
+        # and the environment are given by a script CTest reads after the discovered cases.
+        set(props ${CMAKE_CURRENT_BINARY_DIR}/${name}_properties.cmake)
+        file(WRITE ${props}
+             "if(${name}_TESTS)\n"
+             "  set_tests_properties(\${${name}_TESTS} PROPERTIES\n"
+             "    LABELS [==[${labels}]==] ENVIRONMENT [==[${env}]==])\n"
+             "endif()\n")
+        set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${props})
         if(T_TSAN)
             set_property(GLOBAL APPEND PROPERTY WB_TSAN_TESTS ${name})
         endif()
     endif()
+endfunction()
+
+# Workbench::TestCli: tests/support/workbench/test/cli.h (running workbench-cli without a
+# shell, see its first lines) with WB_CLI_PATH, the built workbench-cli.
+add_library(wb_test_cli INTERFACE)
+add_library(Workbench::TestCli ALIAS wb_test_cli)
+target_include_directories(wb_test_cli INTERFACE ${CMAKE_SOURCE_DIR}/tests/support)
+target_compile_definitions(wb_test_cli INTERFACE WB_CLI_PATH="$<TARGET_FILE:workbench-cli>")
+target_link_libraries(wb_test_cli INTERFACE GTest::gtest)
+
+# workbench_add_cli_test(<name> SOURCES <src>... [LIBS <lib>...] [LABELS <label>...]
+#                        [TIMEOUT <seconds>])
+# A workbench_add_test GoogleTest executable that runs the built workbench-cli through
+# Workbench::TestCli; labelled cli as well, and built after workbench-cli.
+function(workbench_add_cli_test name)
+    cmake_parse_arguments(C "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+    if(NOT C_TIMEOUT)
+        set(C_TIMEOUT 120)
+    endif()
+    workbench_add_test(${name} SOURCES ${C_SOURCES} LIBS Workbench::TestCli ${C_LIBS}
+                       LABELS cli ${C_LABELS} TIMEOUT ${C_TIMEOUT})
+    add_dependencies(${name} workbench-cli)
 endfunction()
 
 # workbench_add_benchmark(<name> SOURCES <src>... [LIBS <lib>...])
@@ -87,8 +133,11 @@ endfunction()
 
 # workbench_add_module(<module-id> CLASS_NAME <class> SOURCES <src>... [LIBS <lib>...]
 #                      [RESOURCES <file>...] [RESOURCE_BASE <dir>])
-# A module plugin for the GUI shell. <module-id>.json next to the module's CMakeLists.txt
-# is its metadata (read by the shell before the plugin is loaded); RESOURCES are embedded
+# A module plugin for the GUI shell. <module-id>.json.in next to the calling CMakeLists.txt
+# is its metadata (read by the shell before the plugin is loaded), with "@PROJECT_VERSION@" as
+# its version: it is configured into the build tree, where Q_PLUGIN_METADATA(... FILE
+# "<module-id>.json") finds it, so every plugin carries the version it was built as (the
+# shell refuses another major.minor). RESOURCES are embedded
 # under :/modules/<module-id>/ with paths relative to RESOURCE_BASE (default: the module
 # folder), so lessons and the core's own sources travel inside the plugin.
 function(workbench_add_module id)
@@ -106,6 +155,11 @@ function(workbench_add_module id)
         LIBRARY_OUTPUT_DIRECTORY ${WB_PLUGIN_OUTPUT_DIR}
         AUTOMOC_MOC_OPTIONS "-I${CMAKE_CURRENT_SOURCE_DIR}")
     target_include_directories(${target} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    # An include folder of the target, so that moc finds the file and AUTOMOC reruns when it
+    # changes.
+    set(meta_dir ${CMAKE_CURRENT_BINARY_DIR}/metadata)
+    configure_file(${CMAKE_CURRENT_SOURCE_DIR}/${id}.json.in ${meta_dir}/${id}.json @ONLY)
+    target_include_directories(${target} PRIVATE ${meta_dir})
     if(M_RESOURCES)
         if(NOT M_RESOURCE_BASE)
             set(M_RESOURCE_BASE ${CMAKE_CURRENT_SOURCE_DIR})

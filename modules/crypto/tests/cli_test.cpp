@@ -1,7 +1,7 @@
 // `workbench-cli crypto ...` end to end: the command forms with the brief's values,
 // and bad input -> one clear sentence on stderr and a non-zero exit.
-#include "cli_fixture.h"
 #include "crypto/core/bytes.h"
+#include "workbench/test/cli.h"
 
 #include <gtest/gtest.h>
 
@@ -9,20 +9,22 @@
 #include <fstream>
 
 namespace fs = std::filesystem;
-using wb::crypto::testing::Result;
-using wb::crypto::testing::slurp;
+using wb::test::RunResult;
+using wb::test::slurp;
 
 namespace {
 
-class CryptoCli : public wb::crypto::testing::CliFixture
+class CryptoCli : public wb::test::CliTest
 {
 protected:
-    CryptoCli() : CliFixture("wb-crypto-cli-") {}
-
-    Result run(const std::vector<std::string> &args) const { return cli("crypto", args); }
+    RunResult run(std::vector<std::string> args) const
+    {
+        args.insert(args.begin(), "crypto");
+        return cli(args);
+    }
     void expectError(const std::vector<std::string> &args, int code, const std::string &needle)
     {
-        expectFailure(run(args), code, needle);
+        wb::test::expectCliFailure(run(args), code, "crypto", needle);
     }
 };
 
@@ -36,7 +38,7 @@ TEST_F(CryptoCli, HashForms)
     EXPECT_EQ(run({"hash", "sha1", "--text=abc"}).out,
               "a9993e364706816aba3e25717850c26c9cd0d89d\n");
     write("abc.txt", "abc");
-    const Result r = run({"hash", "sha256", "--file", path("abc.txt")});
+    const RunResult r = run({"hash", "sha256", "--file", path("abc.txt")});
     EXPECT_EQ(r.code, 0);
     EXPECT_EQ(r.out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n");
 }
@@ -45,12 +47,12 @@ TEST_F(CryptoCli, ChecksumLines)
 {
     write("a.txt", "abc");
     write("b.txt", "abcdefgh");
-    const Result r = run({"checksum", "--alg", "md5", path("a.txt"), path("b.txt")});
+    const RunResult r = run({"checksum", "--alg", "md5", path("a.txt"), path("b.txt")});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.out, "900150983cd24fb0d6963f7d28e17f72  " + path("a.txt") + "\n" +
                          "e8dc4081b13434b45189a720b77b6818  " + path("b.txt") + "\n");
     // Default is SHA-256; a missing file is reported while the others are still printed.
-    const Result partial = run({"checksum", path("missing"), path("a.txt")});
+    const RunResult partial = run({"checksum", path("missing"), path("a.txt")});
     EXPECT_EQ(partial.code, 3);
     EXPECT_EQ(partial.out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  " +
                                path("a.txt") + "\n");
@@ -135,7 +137,7 @@ TEST_F(CryptoCli, FileEncryptionRoundTripAndFailures)
             args.insert(args.end(), fast.begin(), fast.end());
         return args;
     };
-    Result r = run(with(
+    RunResult r = run(with(
         {"encrypt-file", path("to_enc.txt"), path("to_enc.enc"), "--password-file", path("pw")}));
     ASSERT_EQ(r.code, 0) << r.err;
     r = run(with(
@@ -187,7 +189,7 @@ TEST_F(CryptoCli, FileEncryptionRoundTripAndFailures)
 
 TEST_F(CryptoCli, TraceJson)
 {
-    Result r = run({"trace", "md5", "--text", "abc", "--json"});
+    RunResult r = run({"trace", "md5", "--text", "abc", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.out.rfind("{\"alg\":\"md5\",\"result\":\"900150983cd24fb0d6963f7d28e17f72\"", 0),
               0u);

@@ -1,45 +1,48 @@
 // `workbench-cli crypto rsa ...` end to end against the openssl command-line tool: our keys
 // in OpenSSL, OpenSSL's keys in ours, signatures and OAEP ciphertexts both ways, and bad
 // input -> a sentence on stderr, a non-zero exit, and no file touched.
-#include "cli_fixture.h"
+#include "workbench/test/cli.h"
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
 
 namespace fs = std::filesystem;
-using wb::crypto::testing::Result;
+using wb::test::RunResult;
 
 namespace {
 
-class CryptoRsaCli : public wb::crypto::testing::CliFixture
+class CryptoRsaCli : public wb::test::CliTest
 {
 protected:
-    CryptoRsaCli() : CliFixture("wb-rsa-cli-") {}
-
     void SetUp() override
     {
-        CliFixture::SetUp();
-        ASSERT_EQ(std::system("openssl version > /dev/null 2>&1"), 0) << "openssl not on PATH";
+        CliTest::SetUp();
+        ASSERT_EQ(wb::test::run({"openssl", "version"}).code, 0) << "openssl not on PATH";
     }
-    Result rsa(const std::vector<std::string> &args) const { return cli("crypto rsa", args); }
+    RunResult rsa(const std::vector<std::string> &args) const
+    {
+        std::vector<std::string> argv{"crypto", "rsa"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return cli(argv);
+    }
+    // openssl with `args` (plain words), in the test's folder.
     void openssl(const std::string &args) const
     {
-        const Result r = shell("openssl " + args);
+        const RunResult r = run(wb::test::shellWords("openssl " + args));
         ASSERT_EQ(r.code, 0) << "openssl " << args << "\n" << r.err;
     }
     void ok(const std::vector<std::string> &args) const
     {
-        const Result r = rsa(args);
+        const RunResult r = rsa(args);
         ASSERT_EQ(r.code, 0) << r.err;
     }
     void expectError(const std::vector<std::string> &args, int code,
                      const std::string &needle) const
     {
-        expectFailure(rsa(args), code, needle);
+        wb::test::expectCliFailure(rsa(args), code, "crypto", needle);
     }
 };
 
@@ -48,7 +51,7 @@ protected:
 TEST_F(CryptoRsaCli, OurKeysWorkInOpenSsl)
 {
     write("msg.txt", "abcdefgh\n");
-    const Result gen = rsa({"genkey", "--bits", "2048", "--out", "key.pem"});
+    const RunResult gen = rsa({"genkey", "--bits", "2048", "--out", "key.pem"});
     ASSERT_EQ(gen.code, 0) << gen.err;
     EXPECT_NE(gen.out.find("2048-bit"), std::string::npos);
     struct stat st
@@ -87,7 +90,7 @@ TEST_F(CryptoRsaCli, OpenSslKeysWorkInOurs)
     openssl("genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out key.pem");
     openssl("pkey -in key.pem -pubout -out pub.pem");
     openssl("dgst -sha256 -sign key.pem -out msg.sig msg.txt");
-    const Result valid =
+    const RunResult valid =
         rsa({"verify", "--key", "pub.pem", "--in", "msg.txt", "--sig", "msg.sig"});
     EXPECT_EQ(valid.code, 0) << valid.err;
     EXPECT_EQ(valid.out, "signature valid\n");
@@ -96,7 +99,7 @@ TEST_F(CryptoRsaCli, OpenSslKeysWorkInOurs)
 
     // One changed byte in the file: exit 1.
     write("tampered.txt", std::string(5000, 'x') + "enD");
-    const Result bad =
+    const RunResult bad =
         rsa({"verify", "--key", "pub.pem", "--in", "tampered.txt", "--sig", "msg.sig"});
     EXPECT_EQ(bad.code, 1);
     EXPECT_EQ(bad.out, "signature invalid\n");
@@ -194,7 +197,8 @@ TEST_F(CryptoRsaCli, BadInputIsRefusedAndNothingIsLost)
 
     // A signature of the wrong length: invalid (exit 1) with an explanation.
     write("short.sig", "abc");
-    const Result r = rsa({"verify", "--key", "pub.pem", "--in", "msg.txt", "--sig", "short.sig"});
+    const RunResult r =
+        rsa({"verify", "--key", "pub.pem", "--in", "msg.txt", "--sig", "short.sig"});
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("128-byte signatures"), std::string::npos) << r.err;
 }

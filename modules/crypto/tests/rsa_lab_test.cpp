@@ -211,3 +211,97 @@ TEST(CryptoRsaLab, StepsWithoutTheirBeginAreIgnored)
     EXPECT_TRUE(s.operations[0].output.empty());
     EXPECT_EQ(currentModexpStep(s), nullptr);
 }
+
+namespace {
+
+// A part's run as the lab records it: its marker, then what `body` records.
+template <typename F> std::unique_ptr<wb::Trace> labRun(RsaLabPart part, F body)
+{
+    auto run = std::make_unique<wb::Trace>();
+    wb::record(run.get(), RsaLabPartBegin{std::string(rsaLabPartName(part)), 12}, "part");
+    body(run.get());
+    return run;
+}
+
+} // namespace
+
+TEST(CryptoRsaLab, OneTraceHoldsEveryPartAndARunReplacesItsPart)
+{
+    const RsaPrivateKey key = rsaKeyFromPrimes(61, 53, 17, PrivateExponent::Phi);
+    const auto keyRun = labRun(RsaLabPart::KeyGen, [](wb::Trace *t) {
+        rsaKeyFromPrimes(61, 53, 17, PrivateExponent::Phi, t);
+    });
+    const auto encrypt = [&](int m) {
+        return labRun(RsaLabPart::Modexp, [&](wb::Trace *t) {
+            wb::record(t, RsaLabOp{"encrypt"}, "encrypt");
+            rsaPublicOp(key.publicKey(), m, t);
+        });
+    };
+    const auto mall = labRun(RsaLabPart::Malleate, [&](wb::Trace *t) {
+        wb::record(t, RsaLabOp{"malleate"}, "malleate");
+        malleate(key.publicKey(), 2790, 2, t);
+    });
+    auto lab = withRsaLabRun(wb::Trace(), *keyRun);
+    lab = withRsaLabRun(*lab, *encrypt(65));
+    lab = withRsaLabRun(*lab, *mall);
+    auto spans = rsaLabSpans(*lab);
+    ASSERT_EQ(spans.size(), 3u);
+    EXPECT_EQ(spans[0].part, RsaLabPart::KeyGen);
+    EXPECT_EQ(spans[0].begin, 0u);
+    EXPECT_EQ(spans[1].part, RsaLabPart::Modexp);
+    EXPECT_EQ(spans[2].part, RsaLabPart::Malleate);
+    EXPECT_EQ(spans[2].end, lab->size());
+    EXPECT_EQ(spans[0].end, keyRun->size());
+
+    // The state at each part's end: the part's own operations, the key from the first part.
+    wb::Replayer<RsaLabState> r(*lab, {}, applyRsaEvent);
+    const RsaLabState &atModexp = r.stateAt(spans[1].end);
+    EXPECT_EQ(atModexp.part, RsaLabPart::Modexp);
+    EXPECT_EQ(atModexp.partKeyBits, 12);
+    ASSERT_EQ(atModexp.operations.size(), 1u);
+    EXPECT_EQ(num(atModexp.operations[0].output), BigInt(2790));
+    EXPECT_TRUE(atModexp.key.known);
+    const RsaLabState &atEnd = r.stateAt(lab->size());
+    EXPECT_EQ(atEnd.part, RsaLabPart::Malleate);
+    ASSERT_EQ(atEnd.operations.size(), 1u);
+    EXPECT_EQ(atEnd.operations[0].op, "malleate");
+    EXPECT_EQ(num(atEnd.key.n), BigInt(3233));
+    EXPECT_EQ(r.stateAt(0).part, RsaLabPart::KeyGen);
+
+    // Running a part again takes its old run out and puts the new one last; times go on.
+    lab = withRsaLabRun(*lab, *encrypt(66));
+    spans = rsaLabSpans(*lab);
+    ASSERT_EQ(spans.size(), 3u);
+    EXPECT_EQ(spans[1].part, RsaLabPart::Malleate);
+    EXPECT_EQ(spans[2].part, RsaLabPart::Modexp);
+    for (std::size_t i = 1; i < lab->size(); ++i) {
+        EXPECT_EQ(lab->at(i).seq, i);
+        EXPECT_GE(lab->at(i).tNs, lab->at(i - 1).tNs);
+    }
+    wb::Replayer<RsaLabState> again(*lab, {}, applyRsaEvent);
+    EXPECT_EQ(num(again.stateAt(lab->size()).operations.at(0).modexps.at(0).base), BigInt(66));
+    ASSERT_TRUE(rsaLabSpan(spans, RsaLabPart::Modexp));
+    EXPECT_FALSE(rsaLabSpan(spans, RsaLabPart::Padding));
+
+    // A part taken out; a new key starts a new lab.
+    EXPECT_EQ(rsaLabSpans(*withoutRsaLabPart(*lab, RsaLabPart::Malleate)).size(), 2u);
+    const auto fresh = withRsaLabRun(*lab, *keyRun);
+    EXPECT_EQ(fresh->size(), keyRun->size());
+    wb::Replayer<RsaLabState> replay(*fresh, {}, applyRsaEvent);
+    EXPECT_TRUE(replay.stateAt(fresh->size()).operations.empty());
+}
+
+TEST(CryptoRsaLab, PartNamesRoundTrip)
+{
+    for (std::size_t i = 0; i < kRsaLabParts; ++i)
+        EXPECT_EQ(rsaLabPartNamed(rsaLabPartName(RsaLabPart(i))), RsaLabPart(i));
+    EXPECT_FALSE(rsaLabPartNamed("keys"));
+    // Events before any marker count as the key's part.
+    wb::Trace t;
+    rsaKeyFromPrimes(61, 53, 17, PrivateExponent::Phi, &t);
+    const auto spans = rsaLabSpans(t);
+    ASSERT_EQ(spans.size(), 1u);
+    EXPECT_EQ(spans[0].part, RsaLabPart::KeyGen);
+    EXPECT_EQ(spans[0].end, t.size());
+    EXPECT_TRUE(rsaLabSpans(wb::Trace()).empty());
+}

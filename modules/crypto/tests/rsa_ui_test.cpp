@@ -8,16 +8,22 @@
 #include "rsaview.h"
 
 #include "crypto/core/bigint.h"
+#include "crypto/core/events.h"
 #include "crypto/core/hash.h"
 #include "crypto/core/rsa.h"
 
+#include "workbench/core/recording.h"
 #include "workbench/ui/stepcontroller.h"
 
 #include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <functional>
+#include <set>
 
 using namespace wb::crypto;
 using namespace wb::crypto::ui;
@@ -60,6 +66,30 @@ std::vector<const RsaOperation *> operationsNamed(const RsaLabState &s, const st
     return found;
 }
 
+// A picture of the page as drawn at `position`.
+QImage pictureAt(RsaPage &page, qsizetype position)
+{
+    page.controller()->seek(position);
+    QCoreApplication::processEvents();
+    return page.grab().toImage().convertToFormat(QImage::Format_ARGB32);
+}
+
+// `trace`'s events with `change` applied to a copy of the one at `index` (or one more event
+// appended there when `index` is the size).
+std::shared_ptr<wb::Trace> damaged(const wb::Trace &trace, std::size_t index,
+                                   const std::function<void(wb::Event &)> &change)
+{
+    auto out = std::make_shared<wb::Trace>();
+    for (std::size_t i = 0; i <= trace.size(); ++i) {
+        wb::Event e = i < trace.size() ? trace.at(i) : wb::Event{};
+        if (i == index)
+            change(e);
+        if (i < trace.size() || i == index)
+            out->appendRecorded(std::move(e));
+    }
+    return out;
+}
+
 } // namespace
 
 class RsaUiTest : public QObject
@@ -73,6 +103,9 @@ private slots:
     void oaepNeverRepeatsTextbookDoes();
     void generationStepsAndCancels();
     void badNumbersShowAMessage();
+    void oneTraceStepsThroughEveryTab();
+    void recordingReopensPixelForPixel();
+    void damagedRecordingIsRefused();
     void fileRoundTripAndWrongPassword();
     void fileRefusesToOverwrite();
     void cancelLeavesNoOutput();
@@ -284,7 +317,9 @@ void RsaUiTest::badNumbersShowAMessage()
     page.showSection(RsaPage::Modexp);
     QVERIFY(!page.setModexpInput("4000")); // >= n = 3233
     QVERIFY(page.errorText().contains("smaller than n"));
-    QCOMPARE(page.controller()->count(), 0); // nothing to step through
+    // Nothing of the exponentiations to step through: the lab's trace holds no run of them.
+    QCOMPARE(page.sectionLength(RsaPage::Modexp), 0);
+    QCOMPARE(page.currentSection(), RsaPage::Modexp); // the tab stays, with its message
     // Each tab keeps its own message.
     page.showSection(RsaPage::Malleate);
     QVERIFY(page.errorText().isEmpty());
@@ -297,6 +332,138 @@ void RsaUiTest::badNumbersShowAMessage()
     page.showSection(RsaPage::Malleate);
     QVERIFY(!page.setMalleability("65", "0"));
     QVERIFY(!page.errorText().isEmpty());
+}
+
+void RsaUiTest::oneTraceStepsThroughEveryTab()
+{
+    RsaPage page;
+    page.showSection(RsaPage::Padding); // the padding part is made when first shown
+    QVERIFY(page.setModexpInput("42"));
+    // The key first, then the parts in the order they were last run.
+    const std::vector<RsaLabSpan> spans = rsaLabSpans(*page.controller()->trace());
+    QCOMPARE(spans.size(), std::size_t(4));
+    QCOMPARE(spans[0].part, RsaLabPart::KeyGen);
+    QCOMPARE(spans.back().part, RsaLabPart::Modexp);
+    QCOMPARE(page.currentSection(), RsaPage::Modexp);
+    // Stepping through the one trace brings each part's tab forward in turn, and each tab
+    // draws its own part at the cursor.
+    auto *c = page.controller();
+    for (const RsaLabSpan &span : spans) {
+        c->seek(qsizetype(span.end));
+        QCOMPARE(int(page.currentSection()), int(span.part));
+        QCOMPARE(page.stateAtCursor().part, span.part);
+    }
+    c->seek(qsizetype(spans[1].end));
+    QCOMPARE(int(page.currentSection()), int(spans[1].part));
+    // Picking a tab moves the cursor into its part, where the learner left it.
+    c->seek(qsizetype(spans[3].begin + 5));
+    page.showSection(RsaPage::KeyGen);
+    QCOMPARE(c->position(), qsizetype(spans[0].end));
+    page.showSection(RsaPage::Modexp);
+    QCOMPARE(c->position(), qsizetype(spans[3].begin + 5));
+    // A new message replaces the part's run: still one run of it, last.
+    QVERIFY(page.setModexpInput("43"));
+    QCOMPARE(rsaLabSpans(*c->trace()).size(), std::size_t(4));
+    QCOMPARE(BigInt::fromBytes(page.stateAtCursor().operations.at(0).modexps.at(0).base),
+             BigInt(43));
+}
+
+void RsaUiTest::recordingReopensPixelForPixel()
+{
+    RsaPage page;
+    page.resize(1000, 640);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    page.startGeneration(32);
+    QTRY_VERIFY_WITH_TIMEOUT(!page.generating(), 60000);
+    page.showSection(RsaPage::Padding);
+    QVERIFY(page.setPaddingMessage("attack at dawn"));
+    QVERIFY(page.setMalleability("1234567", "3"));
+    page.setNumberBase(RsaPage::NumberBase::Hex);
+    wb::Recording kept = page.recording();
+    kept.module = "crypto"; // the shell adds the ids
+    kept.view = "rsa";
+    QVERIFY(kept.trace);
+    QCOMPARE(qsizetype(kept.trace->size()), page.controller()->count());
+    const wb::Recording back = wb::decodeRecording(wb::encodeRecording(kept));
+    QCOMPARE(back.setting("key"), std::string("32"));
+    QCOMPARE(back.setting("numbers"), std::string("hex"));
+    QCOMPARE(back.setting("malleate_m"), std::string("1234567"));
+    QCOMPARE(back.setting("padding_text"), std::string("attack at dawn"));
+    QCOMPARE(back.setting("parts"), std::string("keygen,modexp,padding,malleate"));
+
+    RsaPage reopened;
+    reopened.resize(1000, 640);
+    reopened.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&reopened));
+    QString error;
+    QVERIFY2(reopened.showRecording(back, &error), qPrintable(error));
+    QVERIFY(reopened.showingRecording());
+    QCOMPARE(reopened.controller()->trace(), back.trace.get()); // shown, not run again
+    QCOMPARE(reopened.key().n, page.key().n);
+    // Every position of all four parts draws the same picture.
+    const qsizetype count = page.controller()->count();
+    std::set<int> tabs;
+    for (qsizetype p = 0; p <= count; ++p) {
+        const QImage original = pictureAt(page, p), shown = pictureAt(reopened, p);
+        QCOMPARE(reopened.currentSection(), page.currentSection());
+        tabs.insert(page.currentSection());
+        if (original != shown) {
+            original.save(QDir::temp().filePath("rsa-original.png"));
+            shown.save(QDir::temp().filePath("rsa-reopened.png"));
+            QFAIL(qPrintable(QStringLiteral("step %1 of %2 differs").arg(p).arg(count)));
+        }
+    }
+    QCOMPARE(tabs.size(), std::size_t(4));
+    qInfo("%lld positions compared", qint64(count + 1));
+    // The learner's next run works as usual, with the recorded key.
+    QVERIFY(reopened.setModexpInput("1000"));
+    QVERIFY(!reopened.showingRecording());
+    reopened.controller()->toEnd();
+    QCOMPARE(BigInt::fromBytes(reopened.stateAtCursor().operations.at(1).output), BigInt(1000));
+    QCOMPARE(reopened.key().n, page.key().n);
+}
+
+void RsaUiTest::damagedRecordingIsRefused()
+{
+    RsaPage page;
+    QVERIFY(page.setMalleability("65", "2"));
+    const wb::Recording good = page.recording();
+    RsaPage target;
+    const qsizetype before = target.controller()->count();
+    const QString html = target.shownHtml();
+    const auto refused = [&](wb::Recording r, const char *why) {
+        QString error;
+        QVERIFY2(!target.showRecording(r, &error), why);
+        QVERIFY2(error.size() > 20, why); // a sentence
+        qInfo("%s: %s", why, qPrintable(error));
+        QCOMPARE(target.controller()->count(), before);
+        QCOMPARE(target.shownHtml(), html);
+        QVERIFY(!target.showingRecording());
+    };
+    wb::Recording r = good;
+    r.trace = damaged(*good.trace, good.trace->size(), [](wb::Event &e) { e.kind = "bogus"; });
+    refused(r, "an unknown kind");
+    r.trace = damaged(*good.trace, 0, [](wb::Event &e) { e.fields.pop_back(); });
+    refused(r, "the lab's marker without its key size");
+    const auto modexp = good.trace->findNext(events::ModexpBegin::kind, 0).value();
+    r.trace = damaged(*good.trace, modexp, [](wb::Event &e) {
+        for (wb::Field &f : e.fields)
+            if (f.key == "window")
+                f.value = wb::Value(std::int64_t(0));
+    });
+    refused(r, "an exponentiation with a window of 0");
+    // `key` set to `value`, or left out when `value` is null.
+    const auto withSetting = [&](const std::string &key, const char *value) {
+        wb::Recording changed = good;
+        std::erase_if(changed.settings, [&](const auto &kv) { return kv.first == key; });
+        if (value)
+            changed.settings.emplace_back(key, value);
+        return changed;
+    };
+    refused(withSetting("numbers", "octal"), "a number base the lab does not know");
+    refused(withSetting("message", nullptr), "a missing setting");
+    refused(withSetting("parts", "keygen,padding"), "settings naming parts the trace lacks");
 }
 
 void RsaUiTest::fileRoundTripAndWrongPassword()

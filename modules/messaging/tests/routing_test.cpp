@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 using namespace wb::messaging;
 
 namespace {
@@ -13,6 +15,13 @@ struct TopicCase
     const char *key;
     bool match;
 };
+
+// How a case reads in test names and failures: "'compute.*' ~ 'compute.host1' true", never
+// the struct's bytes (they hold addresses, which change from build to build).
+void PrintTo(const TopicCase &c, std::ostream *os)
+{
+    *os << "'" << c.binding << "' ~ '" << c.key << "' " << (c.match ? "true" : "false");
+}
 
 class MessagingTopicTable : public ::testing::TestWithParam<TopicCase>
 {

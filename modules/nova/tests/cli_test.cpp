@@ -1,41 +1,21 @@
 // `workbench-cli nova ...` end to end: the built binary, its output and exit codes.
+#include "workbench/test/cli.h"
+
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
-#include <sys/wait.h>
+#include <utility>
+#include <vector>
 
 namespace {
 
-struct CliRun
-{
-    int status = -1;
-    std::string out; // stdout and stderr together
-};
+using CliRun = wb::test::RunResult;
 
-std::string cliPath()
-{
-    if (const char *env = std::getenv("WORKBENCH_CLI"))
-        return env;
-    return WB_NOVA_WORKBENCH_CLI;
-}
-
+// `workbench-cli nova <args>` (a command line of plain and '…' words), stdout and stderr
+// together.
 CliRun run(const std::string &args)
 {
-    CliRun r;
-    const std::string command = "'" + cliPath() + "' nova " + args + " 2>&1";
-    FILE *pipe = popen(command.c_str(), "r");
-    if (!pipe)
-        return r;
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0)
-        r.out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return wb::test::runCli(wb::test::shellWords("nova " + args), {.mergeStderr = true});
 }
 
 std::string lastLine(const std::string &s)
@@ -52,7 +32,7 @@ const std::string kInst = "--instance 1 --ip 10.0.0.3 --project-net 10.0.0.0/27 
 TEST(novaCli, LibvirtXmlOfTheRecordedInstance)
 {
     const CliRun r = run("libvirt-xml --instance 1 --ip 10.0.0.3 --mac 02:16:3e:17:35:39");
-    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(r.code, 0) << r.out;
     EXPECT_EQ(r.out.rfind("<domain type='qemu'>\n    <name>instance-00000001</name>\n", 0), 0u);
     // Without the template's "/64", which libvirt's schema refuses (see tools_test).
     EXPECT_NE(r.out.find("<parameter name=\"RASERVER\" value=\"fe80::1031:39ff:fe04:58f5\" />"),
@@ -62,7 +42,7 @@ TEST(novaCli, LibvirtXmlOfTheRecordedInstance)
 TEST(novaCli, IptablesListedAndCorrected)
 {
     const CliRun listed = run("iptables " + kInst);
-    EXPECT_EQ(listed.status, 0);
+    EXPECT_EQ(listed.code, 0);
     EXPECT_NE(listed.out.find("--icmp-type 1/65535"), std::string::npos);
     EXPECT_EQ(lastLine(listed.out), "COMMIT");
     EXPECT_EQ(listed.out.rfind("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n"
@@ -72,7 +52,7 @@ TEST(novaCli, IptablesListedAndCorrected)
         << listed.out;
     EXPECT_EQ(listed.out.find("..."), std::string::npos);
     const CliRun fixed = run("iptables " + kInst + "--corrected");
-    EXPECT_EQ(fixed.status, 0);
+    EXPECT_EQ(fixed.code, 0);
     EXPECT_NE(fixed.out.find("-A nova-inst-1 -s 10.0.0.1 -p udp --sport 67 --dport 68 -j ACCEPT"),
               std::string::npos);
 }
@@ -114,13 +94,13 @@ TEST(novaCli, PacketEndsWithTheVerdict)
 TEST(novaCli, NovashPrintsThePlanAndNovaConf)
 {
     const CliRun r = run("novash run");
-    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.code, 0);
     EXPECT_NE(r.out.find("--sql_connection=sqlite:////opt/novascript/trunk/nova.sqlite\n"),
               std::string::npos);
     EXPECT_NE(r.out.find("nova-manage network create private 10.0.0.0/24 1 32"),
               std::string::npos);
     const CliRun mysql = run("novash run USE_MYSQL=1 MYSQL_PASS=pw");
-    EXPECT_EQ(mysql.status, 0);
+    EXPECT_EQ(mysql.code, 0);
     EXPECT_NE(mysql.out.find("--sql_connection=mysql://root:pw@localhost/nova"),
               std::string::npos);
 }
@@ -128,7 +108,7 @@ TEST(novaCli, NovashPrintsThePlanAndNovaConf)
 TEST(novaCli, SimulateJsonHasTheCounts)
 {
     const CliRun r = run("simulate --requests 500 --hosts 50 --scheduler simple --seed 3 --json");
-    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(r.code, 0) << r.out;
     EXPECT_EQ(r.out.front(), '{');
     EXPECT_NE(r.out.find("\"placed\":"), std::string::npos);
     EXPECT_NE(r.out.find("\"failed\":"), std::string::npos);
@@ -171,7 +151,7 @@ TEST(novaCli, BadInputIsAUsageErrorWithAMessage)
     };
     for (const auto &[args, message] : cases) {
         const CliRun r = run(args);
-        EXPECT_EQ(r.status, 2) << args << "\n" << r.out;
+        EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
         EXPECT_NE(r.out.find("workbench-cli nova"), std::string::npos) << args;
         EXPECT_NE(r.out.find(message), std::string::npos) << args << "\n" << r.out;
     }
@@ -180,7 +160,7 @@ TEST(novaCli, BadInputIsAUsageErrorWithAMessage)
 TEST(novaCli, LaunchJsonHasStepsStatesAndTheInstance)
 {
     const CliRun r = run("launch --hosts 3 --seed 7 --json");
-    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(r.code, 0) << r.out;
     EXPECT_EQ(
         r.out.rfind("{\"steps\":[{\"n\":1,\"from\":\"user\",\"to\":\"api\",\"kind\":\"call\","
                     "\"method\":\"run_instances\",\"routing_key\":\"api\"}",
@@ -214,28 +194,28 @@ TEST(novaCli, LaunchJsonHasStepsStatesAndTheInstance)
 TEST(novaCli, LaunchTextAndBadInput)
 {
     const CliRun r = run("launch --scheduler simple --hosts 2");
-    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(r.code, 0) << r.out;
     EXPECT_NE(r.out.find("allocate_fixed_ip"), std::string::npos);
     EXPECT_NE(r.out.find("fixed_ip 10.0.0.3"), std::string::npos);
     const CliRun bad = run("launch --scheduler filter");
-    EXPECT_EQ(bad.status, 2);
+    EXPECT_EQ(bad.code, 2);
     EXPECT_NE(bad.out.find("unknown scheduler"), std::string::npos);
-    EXPECT_EQ(run("launch --broker http://x").status, 2);
+    EXPECT_EQ(run("launch --broker http://x").code, 2);
     const CliRun comp = run("component api");
-    EXPECT_EQ(comp.status, 2);
+    EXPECT_EQ(comp.code, 2);
     EXPECT_NE(comp.out.find("RabbitMQ URL"), std::string::npos);
 }
 
 TEST(novaCli, LaunchOnAnUnreachableBrokerExits3)
 {
     const CliRun r = run("launch --broker amqp://guest:guest@127.0.0.1:1/");
-    EXPECT_EQ(r.status, 3) << r.out;
+    EXPECT_EQ(r.code, 3) << r.out;
     EXPECT_NE(r.out.find("workbench-cli nova: launch:"), std::string::npos) << r.out;
     const CliRun remote = run("launch --remote --broker amqp://guest:guest@127.0.0.1:1/");
-    EXPECT_EQ(remote.status, 3) << remote.out;
+    EXPECT_EQ(remote.code, 3) << remote.out;
     EXPECT_NE(remote.out.find("127.0.0.1:1"), std::string::npos) << remote.out;
     const CliRun comp = run("component network --broker amqp://guest:guest@127.0.0.1:1/");
-    EXPECT_EQ(comp.status, 3) << comp.out;
+    EXPECT_EQ(comp.code, 3) << comp.out;
     EXPECT_NE(comp.out.find("workbench-cli nova: component:"), std::string::npos) << comp.out;
 }
 
@@ -256,7 +236,7 @@ TEST(novaCli, ComponentAndRemoteBadInputExit2)
     };
     for (const auto &[args, message] : cases) {
         const CliRun r = run(args);
-        EXPECT_EQ(r.status, 2) << args << "\n" << r.out;
+        EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
         EXPECT_NE(r.out.find(message), std::string::npos) << args << "\n" << r.out;
     }
 }

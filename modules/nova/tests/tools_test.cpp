@@ -1,11 +1,11 @@
 // The module's artefacts judged by the tools that consume them, run here at test time:
 // libvirt's schema (virt-xml-validate), iptables-restore in a throw-away network namespace,
 // and bash running the module's own nova.conf script. The CLI is the built workbench-cli.
+#include "workbench/test/cli.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <array>
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,90 +13,34 @@
 #include <fstream>
 #include <regex>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct ToolRun
-{
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string cliPath()
-{
-    if (const char *env = std::getenv("WORKBENCH_CLI"))
-        return env;
-    return WB_NOVA_WORKBENCH_CLI;
-}
-
-std::string slurp(int fd)
-{
-    std::string s;
-    std::array<char, 4096> buf{};
-    ssize_t n;
-    while ((n = read(fd, buf.data(), buf.size())) > 0 || (n < 0 && errno == EINTR))
-        if (n > 0)
-            s.append(buf.data(), static_cast<std::size_t>(n));
-    return s;
-}
-
 // Runs argv (looked up in PATH) with `env` as its whole environment when given, else this
 // process's; no shell in between, so values travel byte for byte.
-ToolRun exec(const std::vector<std::string> &argv, const std::vector<std::string> *env = nullptr)
+wb::test::RunResult exec(const std::vector<std::string> &argv,
+                         const std::vector<std::string> *env = nullptr)
 {
-    ToolRun r;
-    int out[2], err[2];
-    if (pipe(out) != 0 || pipe(err) != 0)
-        return r;
-    const pid_t pid = fork();
-    if (pid == 0) {
-        dup2(out[1], 1);
-        dup2(err[1], 2);
-        close(out[0]);
-        close(err[0]);
-        std::vector<char *> a, e;
-        for (const auto &s : argv)
-            a.push_back(const_cast<char *>(s.c_str()));
-        a.push_back(nullptr);
-        if (env) {
-            for (const auto &s : *env)
-                e.push_back(const_cast<char *>(s.c_str()));
-            e.push_back(nullptr);
-            execvpe(a[0], a.data(), e.data());
-        } else {
-            execvp(a[0], a.data());
-        }
-        std::fprintf(stderr, "cannot run %s: %s\n", a[0], std::strerror(errno));
-        _exit(127);
-    }
-    close(out[1]);
-    close(err[1]);
-    // stderr is small; read stdout to its end first, then stderr.
-    r.out = slurp(out[0]);
-    r.err = slurp(err[0]);
-    close(out[0]);
-    close(err[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    if (!env)
+        return wb::test::run(argv);
+    std::vector<std::string> clean{"env", "-i"};
+    clean.insert(clean.end(), env->begin(), env->end());
+    clean.insert(clean.end(), argv.begin(), argv.end());
+    return wb::test::run(clean);
 }
 
-ToolRun nova(std::vector<std::string> args)
+wb::test::RunResult nova(std::vector<std::string> args)
 {
-    args.insert(args.begin(), {cliPath(), "nova"});
-    return exec(args);
+    args.insert(args.begin(), "nova");
+    return wb::test::runCli(args);
 }
 
 bool onPath(const std::string &tool)
 {
-    return exec({"sh", "-c", "command -v " + tool}).status == 0;
+    return exec({"sh", "-c", "command -v " + tool}).code == 0;
 }
 
 class TempDir
@@ -158,34 +102,34 @@ TEST(novaTools, EveryDomainXmlValidatesAgainstLibvirtsSchema)
                     n.mac,         "--project-net", n.net,      "--type", flavor};
                 if (comments)
                     args.push_back("--comments");
-                const ToolRun xml = nova(args);
-                ASSERT_EQ(xml.status, 0) << xml.err;
+                const wb::test::RunResult xml = nova(args);
+                ASSERT_EQ(xml.code, 0) << xml.err;
                 const fs::path f = dir.file("domain.xml", xml.out);
-                const ToolRun v = exec({"virt-xml-validate", f.string(), "domain"});
-                EXPECT_EQ(v.status, 0)
-                    << flavor << " " << n.net << " comments " << comments << "\n"
-                    << v.out << v.err << xml.out;
+                const wb::test::RunResult v = exec({"virt-xml-validate", f.string(), "domain"});
+                EXPECT_EQ(v.code, 0) << flavor << " " << n.net << " comments " << comments << "\n"
+                                     << v.out << v.err << xml.out;
                 ++checked;
             }
     EXPECT_EQ(checked, 40);
 
     // The validator does judge the filter parameters: the 2011 template's RASERVER fails.
-    const ToolRun xml =
+    const wb::test::RunResult xml =
         nova({"libvirt-xml", "--instance", "1", "--ip", "10.0.0.3", "--mac", "02:16:3e:17:35:39"});
     const std::string now = "value=\"fe80::1031:39ff:fe04:58f5\"";
     const auto at = xml.out.find(now);
     ASSERT_NE(at, std::string::npos) << xml.out;
     std::string old = xml.out;
     old.replace(at, now.size(), "value=\"fe80::1031:39ff:fe04:58f5/64\"");
-    const ToolRun v = exec({"virt-xml-validate", dir.file("old.xml", old).string(), "domain"});
-    EXPECT_NE(v.status, 0) << "the 2011 RASERVER value was accepted:\n" << v.out << v.err;
+    const wb::test::RunResult v =
+        exec({"virt-xml-validate", dir.file("old.xml", old).string(), "domain"});
+    EXPECT_NE(v.code, 0) << "the 2011 RASERVER value was accepted:\n" << v.out << v.err;
 }
 
 TEST(novaTools, RefusesWhatLibvirtAndNovaWouldRefuse)
 {
     const auto refused = [](std::vector<std::string> args, const std::string &why) {
-        const ToolRun r = nova(args);
-        EXPECT_EQ(r.status, 2) << r.out;
+        const wb::test::RunResult r = nova(args);
+        EXPECT_EQ(r.code, 2) << r.out;
         EXPECT_NE(r.err.find(why), std::string::npos) << r.err;
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
         EXPECT_EQ(r.out, "");
@@ -204,7 +148,7 @@ TEST(novaTools, RefusesWhatLibvirtAndNovaWouldRefuse)
     // Unicast with the locally administered bit, and the first free address, are fine.
     EXPECT_EQ(
         nova({"libvirt-xml", "--instance", "1", "--ip", "10.0.0.3", "--mac", "02:00:00:00:00:01"})
-            .status,
+            .code,
         0);
 }
 
@@ -212,7 +156,7 @@ namespace {
 
 // iptables-restore --test in a network namespace of its own: nothing of the host's tables
 // is read or changed. Returns the tool's result.
-ToolRun restoreTest(const fs::path &rules)
+wb::test::RunResult restoreTest(const fs::path &rules)
 {
     return exec({"unshare", "-n", "iptables-restore", "--test", rules.string()});
 }
@@ -222,9 +166,9 @@ ToolRun restoreTest(const fs::path &rules)
 TEST(novaTools, PrintedRulesetsLoadWithIptablesRestore)
 {
     ASSERT_TRUE(onPath("iptables-restore")) << "iptables-restore is missing: install iptables";
-    const ToolRun probe = exec({"unshare", "-n", "true"});
-    ASSERT_EQ(probe.status, 0) << "cannot make a network namespace (unshare -n, needs root): "
-                               << probe.err;
+    const wb::test::RunResult probe = exec({"unshare", "-n", "true"});
+    ASSERT_EQ(probe.code, 0) << "cannot make a network namespace (unshare -n, needs root): "
+                             << probe.err;
     TempDir dir;
     ASSERT_TRUE(dir.ok());
     const std::regex failedAt(R"(Error occurred at line: (\d+))");
@@ -237,20 +181,20 @@ TEST(novaTools, PrintedRulesetsLoadWithIptablesRestore)
             args.push_back("--corrected");
             if (defects)
                 args.push_back("--defects");
-            const ToolRun rules = nova(args);
-            ASSERT_EQ(rules.status, 0) << rules.err;
-            const ToolRun t = restoreTest(dir.file("corrected.rules", rules.out));
-            EXPECT_EQ(t.status, 0) << n.net << "\n" << t.err << rules.out;
+            const wb::test::RunResult rules = nova(args);
+            ASSERT_EQ(rules.code, 0) << rules.err;
+            const wb::test::RunResult t = restoreTest(dir.file("corrected.rules", rules.out));
+            EXPECT_EQ(t.code, 0) << n.net << "\n" << t.err << rules.out;
         }
         // The tutorial's ruleset: refused exactly where the module says.
         auto args = base;
         args.push_back("--defects");
-        const ToolRun rules = nova(args);
-        ASSERT_EQ(rules.status, 0) << rules.err;
+        const wb::test::RunResult rules = nova(args);
+        ASSERT_EQ(rules.code, 0) << rules.err;
         std::smatch said;
         ASSERT_TRUE(std::regex_search(rules.out, said, moduleSays)) << rules.out;
-        const ToolRun t = restoreTest(dir.file("tutorial.rules", rules.out));
-        EXPECT_NE(t.status, 0) << "the tutorial's ruleset loaded:\n" << rules.out;
+        const wb::test::RunResult t = restoreTest(dir.file("tutorial.rules", rules.out));
+        EXPECT_NE(t.code, 0) << "the tutorial's ruleset loaded:\n" << rules.out;
         std::smatch real;
         ASSERT_TRUE(std::regex_search(t.err, real, failedAt)) << t.err;
         EXPECT_EQ(real[1].str(), said[1].str()) << t.err;
@@ -258,10 +202,10 @@ TEST(novaTools, PrintedRulesetsLoadWithIptablesRestore)
         EXPECT_EQ(said[1].str(), "19");
 
         // The packet walk reports the same line.
-        const ToolRun walk =
+        const wb::test::RunResult walk =
             nova({"packet", "--instance", n.instance, "--ip", n.ip, "--project-net", n.net,
                   "--src", n.ip, "--dst", n.ip, "--proto", "icmp", "--state", "NEW"});
-        EXPECT_EQ(walk.status, 0) << walk.err;
+        EXPECT_EQ(walk.code, 0) << walk.err;
         EXPECT_NE(walk.out.find("error at line " + said[1].str()), std::string::npos) << walk.out;
     }
 }
@@ -274,9 +218,9 @@ std::string explorerNovaConf(const std::vector<std::string> &settings, std::stri
 {
     std::vector<std::string> args{"novash", "run"};
     args.insert(args.end(), settings.begin(), settings.end());
-    const ToolRun r = nova(args);
-    if (r.status != 0) {
-        *err = "novash run exited " + std::to_string(r.status) + ": " + r.err;
+    const wb::test::RunResult r = nova(args);
+    if (r.code != 0) {
+        *err = "novash run exited " + std::to_string(r.code) + ": " + r.err;
         return "";
     }
     const auto head = r.out.find("\nnova.conf (");
@@ -294,8 +238,8 @@ std::string explorerNovaConf(const std::vector<std::string> &settings, std::stri
 TEST(novaTools, NovaConfScriptUnderBashMatchesTheExplorer)
 {
     ASSERT_TRUE(onPath("bash"));
-    const ToolRun script = nova({"novash", "script"});
-    ASSERT_EQ(script.status, 0) << script.err;
+    const wb::test::RunResult script = nova({"novash", "script"});
+    ASSERT_EQ(script.code, 0) << script.err;
     TempDir dir;
     ASSERT_TRUE(dir.ok());
     const fs::path file = dir.file("novaconf.sh", script.out);
@@ -353,8 +297,8 @@ TEST(novaTools, NovaConfScriptUnderBashMatchesTheExplorer)
             label += "[" + s + "] ";
         std::vector<std::string> env{"PATH=/usr/bin:/bin", "LC_ALL=C"};
         env.insert(env.end(), settings.begin(), settings.end());
-        const ToolRun bash = exec({"bash", file.string()}, &env);
-        ASSERT_EQ(bash.status, 0) << label << bash.err;
+        const wb::test::RunResult bash = exec({"bash", file.string()}, &env);
+        ASSERT_EQ(bash.code, 0) << label << bash.err;
         std::string err;
         const std::string explorer = explorerNovaConf(settings, &err);
         ASSERT_TRUE(err.empty()) << label << err;

@@ -1,46 +1,29 @@
-// Runs the built workbench-cli (path in WORKBENCH_CLI) the way a script would.
+// Runs the built workbench-cli the way a script would.
+#include "workbench/test/cli.h"
+
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cstdio>
-#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
 
-struct Result
-{
-    int exit = -1;
-    std::string out; // stdout and stderr together
-};
+using Result = wb::test::RunResult;
 
+// workbench-cli with `args` (a command line of plain and '…' words), stdout and stderr together.
 Result cli(const std::string &args)
 {
-    const char *exe = std::getenv("WORKBENCH_CLI");
-    Result r;
-    if (!exe)
-        return r;
-    const std::string cmd = std::string("'") + exe + "' " + args + " 2>&1";
-    FILE *p = popen(cmd.c_str(), "r");
-    if (!p)
-        return r;
-    std::array<char, 4096> buf;
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-        r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return wb::test::runCli(wb::test::shellWords(args), {.mergeStderr = true});
 }
 
 TEST(ThreadsCli, UnknownScenarioIsAUsageError)
 {
-    ASSERT_NE(std::getenv("WORKBENCH_CLI"), nullptr);
+    ASSERT_TRUE(std::filesystem::exists(wb::test::cliPath())) << wb::test::cliPath();
     const Result r = cli("threads run no-such-scenario");
-    EXPECT_EQ(r.exit, 2);
+    EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.out.find("workbench-cli threads: unknown scenario 'no-such-scenario'"),
               std::string::npos)
         << r.out;
@@ -48,17 +31,17 @@ TEST(ThreadsCli, UnknownScenarioIsAUsageError)
 
 TEST(ThreadsCli, BadOptionsAreUsageErrors)
 {
-    EXPECT_EQ(cli("threads run condition --mode fast").exit, 2);
-    EXPECT_EQ(cli("threads run condition --seed -3").exit, 2);
-    EXPECT_EQ(cli("threads run condition --seed x").exit, 2);
-    EXPECT_EQ(cli("threads run condition --colour").exit, 2);
-    EXPECT_EQ(cli("threads run").exit, 2);
+    EXPECT_EQ(cli("threads run condition --mode fast").code, 2);
+    EXPECT_EQ(cli("threads run condition --seed -3").code, 2);
+    EXPECT_EQ(cli("threads run condition --seed x").code, 2);
+    EXPECT_EQ(cli("threads run condition --colour").code, 2);
+    EXPECT_EQ(cli("threads run").code, 2);
 }
 
 TEST(ThreadsCli, PrintsTheConsoleLines)
 {
     const Result r = cli("threads run fetch-lock --seed 3");
-    EXPECT_EQ(r.exit, 0) << r.out;
+    EXPECT_EQ(r.code, 0) << r.out;
     EXPECT_NE(r.out.find("lock acquired by Thread-"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("URL http://www.google.com fetched by Thread-1"), std::string::npos);
     EXPECT_NE(r.out.find("max_concurrent_writers=1"), std::string::npos);
@@ -67,7 +50,7 @@ TEST(ThreadsCli, PrintsTheConsoleLines)
 TEST(ThreadsCli, JsonCarriesEventsAndSummary)
 {
     const Result r = cli("threads run fetch-nolock --seed 11 --json");
-    EXPECT_EQ(r.exit, 0) << r.out;
+    EXPECT_EQ(r.code, 0) << r.out;
     for (const char *needle : {"{\"scenario\":\"fetch-nolock\",\"seed\":11,",
                                "\"events\":[{\"seq\":0,\"t_ns\":", "\"thread\":\"Thread-",
                                "\"primitive\":\"output.txt\"", "\"event\":\"write\"",
@@ -75,7 +58,7 @@ TEST(ThreadsCli, JsonCarriesEventsAndSummary)
         EXPECT_NE(r.out.find(needle), std::string::npos) << needle;
 
     const Result d = cli("threads run deadlock --seed 2 --json");
-    EXPECT_EQ(d.exit, 0);
+    EXPECT_EQ(d.code, 0);
     EXPECT_NE(d.out.find("\"deadlock\":true,\"cycle\":[\"Thread-"), std::string::npos) << d.out;
 
     const Result q = cli("threads run queue --json");
@@ -88,7 +71,7 @@ TEST(ThreadsCli, SameSeedSameOutput)
 {
     const Result a = cli("threads run event --seed 8");
     const Result b = cli("threads run event --seed 8");
-    EXPECT_EQ(a.exit, 0);
+    EXPECT_EQ(a.code, 0);
     EXPECT_EQ(a.out, b.out);
 }
 
@@ -108,7 +91,7 @@ TEST(ThreadsCli, PlaygroundRunsAScriptFile)
                                                      "T2: acquire B; sleep 10; acquire A\n");
     const Result r = cli("threads run playground --script " + path + " --seed 4");
     std::remove(path.c_str());
-    EXPECT_EQ(r.exit, 0) << r.out;
+    EXPECT_EQ(r.code, 0) << r.out;
     EXPECT_NE(r.out.find("deadlock detected: Thread-"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("-- playground: deadlock=true cycle=Thread-"), std::string::npos)
         << r.out;
@@ -118,7 +101,7 @@ TEST(ThreadsCli, PlaygroundScriptTextAndJson)
 {
     const Result r = cli("threads run playground --seed 2 --json --script-text "
                          "'queue Q 1\nT1: put Q 5; put Q 6\nT2: get Q; get Q; print done'");
-    EXPECT_EQ(r.exit, 0) << r.out;
+    EXPECT_EQ(r.code, 0) << r.out;
     for (const char *needle :
          {"{\"scenario\":\"playground\",\"seed\":2,", "\"file\":\"playground.script\",\"line\":2",
           "\"event\":\"get\"", "\"item\":6", "\"console\":[\"done\"]",
@@ -131,13 +114,13 @@ TEST(ThreadsCli, PlaygroundScriptErrorsNameLineAndColumn)
     const std::string path = scriptFile("bad.txt", "lock A\nT1: acquire A; wiat A\n");
     const Result r = cli("threads run playground --script " + path);
     std::remove(path.c_str());
-    EXPECT_EQ(r.exit, 2) << r.out;
+    EXPECT_EQ(r.code, 2) << r.out;
     EXPECT_NE(r.out.find("the script has 1 error:\n  " + path + ":2:16: unknown operation 'wiat'"),
               std::string::npos)
         << r.out;
 
     const Result t = cli("threads run playground --script-text 'T1: acquire X'");
-    EXPECT_EQ(t.exit, 2);
+    EXPECT_EQ(t.code, 2);
     EXPECT_NE(t.out.find("script:1:13: unknown primitive 'X'"), std::string::npos) << t.out;
 }
 
@@ -146,7 +129,7 @@ TEST(ThreadsCli, AsPythonPrintsATwinThatPython3Runs)
     const Result r = cli("threads run playground --as-python --script-text "
                          "'lock A\nqueue Q\nT1: acquire A; put Q 3; release A\n"
                          "T2: sleep 20; get Q; print T2 got {Q}'");
-    ASSERT_EQ(r.exit, 0) << r.out;
+    ASSERT_EQ(r.code, 0) << r.out;
     for (const char *needle :
          {"import threading", "A = threading.Lock()\n", "Q = queue.Queue()\n",
           "def thread_1():\n    A.acquire()\n", "    time.sleep(0.02)\n    got[\"Q\"] = Q.get()\n",
@@ -154,33 +137,29 @@ TEST(ThreadsCli, AsPythonPrintsATwinThatPython3Runs)
         EXPECT_NE(r.out.find(needle), std::string::npos) << needle << "\n" << r.out;
     // The twin is a program CPython runs to the same console as the module's.
     const std::string path = scriptFile("twin.py", r.out);
-    FILE *p = popen(("python3 '" + path + "' 2>&1").c_str(), "r");
-    ASSERT_NE(p, nullptr);
-    std::string out;
-    std::array<char, 256> buf;
-    for (std::size_t n; (n = fread(buf.data(), 1, buf.size(), p)) > 0;)
-        out.append(buf.data(), n);
-    EXPECT_EQ(pclose(p), 0) << out;
+    const Result python = wb::test::run({"python3", path}, {.mergeStderr = true});
+    ASSERT_TRUE(python.err.empty()) << python.err; // python3 could not be started
+    EXPECT_EQ(python.code, 0) << python.out;
     std::remove(path.c_str());
-    EXPECT_EQ(out, "T2 got 3\n");
+    EXPECT_EQ(python.out, "T2 got 3\n");
 
     const Result preset = cli("threads run playground --as-python");
-    EXPECT_EQ(preset.exit, 0);
+    EXPECT_EQ(preset.code, 0);
     EXPECT_NE(preset.out.find("B = threading.Lock()"), std::string::npos) << preset.out;
-    EXPECT_EQ(cli("threads run condition --as-python").exit, 2);
-    EXPECT_EQ(cli("threads run playground --as-python --json").exit, 2);
-    EXPECT_EQ(cli("threads run playground --as-python --script-text 'T1: grab'").exit, 2);
+    EXPECT_EQ(cli("threads run condition --as-python").code, 2);
+    EXPECT_EQ(cli("threads run playground --as-python --json").code, 2);
+    EXPECT_EQ(cli("threads run playground --as-python --script-text 'T1: grab'").code, 2);
 }
 
 TEST(ThreadsCli, PlaygroundOptionMistakes)
 {
-    EXPECT_EQ(cli("threads run playground --script /nonexistent/dir/x.txt").exit, 3);
-    EXPECT_EQ(cli("threads run condition --script-text 'T1: sleep 1'").exit, 2);
-    EXPECT_EQ(cli("threads run playground --script-text '  '").exit, 2);
-    EXPECT_EQ(cli("threads run playground --script a --script-text b").exit, 2);
-    EXPECT_EQ(cli("threads run no-such --script-text 'T1: sleep 1'").exit, 2);
+    EXPECT_EQ(cli("threads run playground --script /nonexistent/dir/x.txt").code, 3);
+    EXPECT_EQ(cli("threads run condition --script-text 'T1: sleep 1'").code, 2);
+    EXPECT_EQ(cli("threads run playground --script-text '  '").code, 2);
+    EXPECT_EQ(cli("threads run playground --script a --script-text b").code, 2);
+    EXPECT_EQ(cli("threads run no-such --script-text 'T1: sleep 1'").code, 2);
     const Result preset = cli("threads run playground --seed 1");
-    EXPECT_EQ(preset.exit, 0);
+    EXPECT_EQ(preset.code, 0);
     EXPECT_NE(preset.out.find("deadlock=true"), std::string::npos) << preset.out;
 }
 

@@ -53,6 +53,21 @@ void apply(RsaLabState &s, const RsaLabOp &e, const wb::Event &event)
     s.operations.push_back(std::move(op));
 }
 
+void apply(RsaLabState &s, const RsaLabPartBegin &e)
+{
+    s.part = rsaLabPartNamed(e.part).value_or(RsaLabPart::KeyGen);
+    s.partKeyBits = e.keyBits;
+    s.operations.clear();
+    if (s.part == RsaLabPart::KeyGen) {
+        // A new key: a new lab.
+        const RsaLabPart part = s.part;
+        const std::int64_t bits = s.partKeyBits;
+        s = {};
+        s.part = part;
+        s.partKeyBits = bits;
+    }
+}
+
 void apply(RsaLabState &s, const ev::ModexpBegin &e)
 {
     ModexpRun run;
@@ -227,6 +242,11 @@ void applyRsaEvent(RsaLabState &s, const wb::Event &e)
         apply(s, *op, e);
         return;
     }
+    if (auto part = wb::as<RsaLabPartBegin>(e)) {
+        apply(s, *part);
+        s.lastKind = e.kind; // a new key's marker cleared it with the rest
+        return;
+    }
     ev::RsaEvents::visit(e, [&](const auto &typed) { apply(s, typed); });
 }
 
@@ -240,6 +260,103 @@ const ModexpStep *currentModexpStep(const RsaLabState &s)
     if (run.recent.empty() || !inStep)
         return nullptr;
     return &run.recent.back();
+}
+
+namespace {
+
+constexpr std::string_view kPartNames[kRsaLabParts] = {"keygen", "modexp", "padding", "malleate"};
+
+// The part `e` begins, if it is a well-formed marker of a part the lab knows.
+std::optional<RsaLabPart> partBegun(const wb::Event &e)
+{
+    try {
+        if (const auto marker = wb::as<RsaLabPartBegin>(e))
+            return rsaLabPartNamed(marker->part);
+    } catch (const wb::EventFieldError &) {
+    }
+    return std::nullopt;
+}
+
+// Appends events [begin, end) of `from`, their times moved so that the first follows the
+// last event of `into` and the gaps between them stay as they were.
+void appendPart(wb::Trace &into, const wb::Trace &from, std::size_t begin, std::size_t end)
+{
+    if (begin >= end)
+        return;
+    const std::int64_t start = into.empty() ? 0 : into.at(into.size() - 1).tNs;
+    const std::int64_t shift = start - from.at(begin).tNs;
+    for (std::size_t i = begin; i < end; ++i) {
+        wb::Event e = from.at(i);
+        e.tNs += shift;
+        into.appendRecorded(std::move(e));
+    }
+}
+
+// `lab`'s parts other than `part`, in their order.
+std::shared_ptr<wb::Trace> copyExcept(const wb::Trace &lab, RsaLabPart part)
+{
+    auto out = std::make_shared<wb::Trace>();
+    for (const RsaLabSpan &span : rsaLabSpans(lab))
+        if (span.part != part)
+            appendPart(*out, lab, span.begin, span.end);
+    return out;
+}
+
+} // namespace
+
+std::string_view rsaLabPartName(RsaLabPart part)
+{
+    return kPartNames[std::size_t(part)];
+}
+
+std::optional<RsaLabPart> rsaLabPartNamed(std::string_view name)
+{
+    for (std::size_t i = 0; i < kRsaLabParts; ++i)
+        if (kPartNames[i] == name)
+            return RsaLabPart(i);
+    return std::nullopt;
+}
+
+std::vector<RsaLabSpan> rsaLabSpans(const wb::Trace &trace)
+{
+    std::vector<RsaLabSpan> spans;
+    const std::size_t n = trace.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto part = partBegun(trace.at(i));
+        if (!part && i > 0)
+            continue;
+        if (!spans.empty())
+            spans.back().end = i;
+        RsaLabSpan span;
+        span.part = part.value_or(RsaLabPart::KeyGen);
+        span.begin = i;
+        spans.push_back(span);
+    }
+    if (!spans.empty())
+        spans.back().end = n;
+    return spans;
+}
+
+std::optional<RsaLabSpan> rsaLabSpan(const std::vector<RsaLabSpan> &spans, RsaLabPart part)
+{
+    for (auto it = spans.rbegin(); it != spans.rend(); ++it)
+        if (it->part == part)
+            return *it;
+    return std::nullopt;
+}
+
+std::shared_ptr<wb::Trace> withRsaLabRun(const wb::Trace &lab, const wb::Trace &run)
+{
+    const RsaLabPart part =
+        run.empty() ? RsaLabPart::KeyGen : partBegun(run.at(0)).value_or(RsaLabPart::KeyGen);
+    auto out = part == RsaLabPart::KeyGen ? std::make_shared<wb::Trace>() : copyExcept(lab, part);
+    appendPart(*out, run, 0, run.size());
+    return out;
+}
+
+std::shared_ptr<wb::Trace> withoutRsaLabPart(const wb::Trace &lab, RsaLabPart part)
+{
+    return copyExcept(lab, part);
 }
 
 } // namespace wb::crypto

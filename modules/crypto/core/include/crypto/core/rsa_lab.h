@@ -4,8 +4,15 @@
 //
 // It reads the RSA core's events (events::RsaEvents: rsa_keygen_begin, rsa_candidate,
 // rsa_mr_round, rsa_key, rsa_crt_*, oaep_encode, pkcs1_encode, rsa_malleate, modexp_*) plus
-// one event of the lab's own, RsaLabOp ("rsa_lab_op"), recorded before each operation the lab
-// runs, so that two encryptions of the same message land in two separate RsaOperation.
+// two events of the lab's own: RsaLabOp ("rsa_lab_op"), recorded before each operation the lab
+// runs, so that two encryptions of the same message land in two separate RsaOperation, and
+// RsaLabPartBegin ("rsa_lab_part"), recorded before each part of the lab (the key, the
+// exponentiations, the padding, the malleability), so that one trace holds the whole lab:
+//
+//     [keygen: the key's events] [modexp: encrypt, decrypt] [malleate: encrypt, malleate, ...]
+//
+// The key always comes first (every other part uses it); the other parts follow in the order
+// they were last run (withRsaLabRun).
 //
 //     wb::Trace t;
 //     wb::record(&t, RsaLabOp{"encrypt"}, "encrypt m = 65");
@@ -17,6 +24,8 @@
 #include "workbench/core/typed_event.h"
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -30,6 +39,27 @@ struct RsaLabOp
     static constexpr std::string_view kind = "rsa_lab_op";
     std::string op;
     static constexpr auto fields() { return std::tuple{wb::field("op", &RsaLabOp::op)}; }
+};
+
+// The parts of the lab, in the order of its tabs.
+enum class RsaLabPart { KeyGen, Modexp, Padding, Malleate };
+inline constexpr std::size_t kRsaLabParts = 4;
+// "keygen", "modexp", "padding", "malleate": the names in the trace and in recordings.
+std::string_view rsaLabPartName(RsaLabPart part);
+std::optional<RsaLabPart> rsaLabPartNamed(std::string_view name);
+
+// The lab's marker before each part: the part, and the size in bits of the key its
+// operations use (the padding part uses a key of its own when the lab's key is a toy).
+struct RsaLabPartBegin
+{
+    static constexpr std::string_view kind = "rsa_lab_part";
+    std::string part;
+    std::int64_t keyBits = 0;
+    static constexpr auto fields()
+    {
+        return std::tuple{wb::field("part", &RsaLabPartBegin::part),
+                          wb::field("key_bits", &RsaLabPartBegin::keyBits)};
+    }
 };
 
 // One prime candidate of key generation and what rejected (or accepted) it.
@@ -125,12 +155,35 @@ struct RsaLabState
     std::vector<RsaCandidate> recentCandidates;
     RsaCandidate testing; // the candidate whose Miller-Rabin rounds are under way
     RsaKeyNumbers key;
-    // Operations, in order.
+    // The part the cursor is in (KeyGen before any marker) and the bits of its key.
+    RsaLabPart part = RsaLabPart::KeyGen;
+    std::int64_t partKeyBits = 0;
+    // The operations of that part, in order (a part's marker starts them afresh).
     std::vector<RsaOperation> operations;
     std::string lastKind; // kind of the event applied last
 };
 
 void applyRsaEvent(RsaLabState &state, const wb::Event &event);
+
+// Where each part lies in a lab trace: events [begin, end), the marker first. Events before
+// the first marker count as a key part starting at 0; a marker that does not decode, or names
+// no part, counts as an ordinary event.
+struct RsaLabSpan
+{
+    RsaLabPart part = RsaLabPart::KeyGen;
+    std::size_t begin = 0, end = 0;
+};
+std::vector<RsaLabSpan> rsaLabSpans(const wb::Trace &trace);
+// The span of `part`, if the trace has one (the latest, should there be two).
+std::optional<RsaLabSpan> rsaLabSpan(const std::vector<RsaLabSpan> &spans, RsaLabPart part);
+
+// A new lab trace: `lab` with the part `run` belongs to taken out and `run` appended (`run`
+// begins with its RsaLabPartBegin). A run of the key starts a new lab: the other parts used
+// the old key, so nothing of `lab` is kept. Each copied part keeps the times between its
+// events and follows the part before it.
+std::shared_ptr<wb::Trace> withRsaLabRun(const wb::Trace &lab, const wb::Trace &run);
+// `lab` without `part`.
+std::shared_ptr<wb::Trace> withoutRsaLabPart(const wb::Trace &lab, RsaLabPart part);
 
 // The step applied last when the cursor sits inside an exponentiation, else null.
 const ModexpStep *currentModexpStep(const RsaLabState &state);
