@@ -43,14 +43,26 @@ class TracerTest(unittest.TestCase):
             f.write(raw if raw is not None else textwrap.dedent(source).encode("utf-8"))
         return path
 
-    def run_tracer(self, path, *options, timeout=30, python=None):
+    def start_tracer(self, path, *options, python=None, pass_fds=()):
         env = dict(os.environ, PYTHONPATH=PACKAGE_ROOT)
         cmd = [python or sys.executable, "-m", "wbtrace"] + list(options) + [path]
+        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                pass_fds=pass_fds)
+
+    def run_tracer(self, path, *options, timeout=30, python=None):
         start = time.monotonic()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        proc = self.start_tracer(path, *options, python=python)
         stdout, stderr = proc.communicate(timeout=timeout)
         ended_ns = time.monotonic_ns()
         return Run(proc, stdout, stderr, time.monotonic() - start, ended_ns)
+
+    def trace(self, source, *options, code=0, timeout=30):
+        """Runs `source` under the tracer: the exit status is `code` and the event stream
+        starts with hello and ends with end."""
+        run = self.run_tracer(self.script(source), *options, timeout=timeout)
+        self.assertEqual(run.code, code, run.stderr)
+        self.assertWellFormed(run)
+        return run
 
     def assertWellFormed(self, run):
         self.assertEqual(run.events[0]["type"], "hello")
@@ -92,9 +104,7 @@ class ListTests(TracerTest):
     """
 
     def test_allocated_and_block_match_what_the_script_reads(self):
-        run = self.run_tracer(self.script(self.CHECKED))
-        self.assertEqual(run.code, 0, run.stderr)
-        self.assertWellFormed(run)
+        run = self.trace(self.CHECKED)
         lines = run.stderr.decode().splitlines()
         list_id = int(lines[0].split()[1])
         checks = [line.split() for line in lines if line.startswith("CHECK ")]
@@ -124,8 +134,7 @@ class ListTests(TracerTest):
             a.sort(key=id)
             sys.stderr.write("IDS %s\\n" % " ".join(str(id(x)) for x in a))
         """
-        run = self.run_tracer(self.script(source))
-        self.assertEqual(run.code, 0, run.stderr)
+        run = self.trace(source)
         expected = [int(x) for x in run.stderr.decode().split("IDS ")[1].split()]
         mirror = {}
         for e in run.of("list"):
@@ -177,9 +186,8 @@ class ListTests(TracerTest):
         self.assertEqual(printed, plain.stdout.decode().splitlines())
 
     def test_event_cap_stops_the_run(self):
-        run = self.run_tracer(self.script("a = []\nfor i in range(1000):\n    a.append(i)\n"),
-                              "--max-events", "100")
-        self.assertEqual(run.code, 3)
+        run = self.trace("a = []\nfor i in range(1000):\n    a.append(i)\n", "--max-events",
+                         "100", code=3)
         self.assertEqual(len(run.of("list")), 100)
         self.assertEqual(run.of("limit")[0]["what"], "events")
         self.assertEqual(run.end["status"], "limit")
@@ -223,43 +231,32 @@ THREADS = """
     eater.join()
 """
 
-DEADLOCK = """
-    import threading, time
-    a = threading.Lock()
-    b = threading.Lock()
-    def one():
-        with a:
-            time.sleep(0.2)
-            with b:
-                pass
-    def two():
-        with b:
-            time.sleep(0.2)
-            with a:
-                pass
-    t1 = threading.Thread(target=one, name="one")
-    t2 = threading.Thread(target=two, name="two")
-    t1.start(); t2.start()
-    t1.join(); t2.join()
-"""
-
-STEP_DEADLOCK = """
+# Two threads taking two locks in opposite order: `hold` is what each does once it holds its
+# first lock (meet.wait(), a barrier the tracer leaves alone, makes both hold one before
+# either asks for the other), `second` what the second thread does while it holds b.
+TWO_LOCKS = """
     import threading
     a = threading.Lock()
     b = threading.Lock()
+    meet = threading.Barrier(2)
     def one():
         with a:
+            {hold}
             with b:
                 pass
     def two():
         with b:
-            with a:
-                pass
+            {hold}
+            {second}
     t1 = threading.Thread(target=one, name="one")
     t2 = threading.Thread(target=two, name="two")
     t1.start(); t2.start()
     t1.join(); t2.join()
 """
+TAKE_A = "with a:\n                pass"
+DEADLOCK = TWO_LOCKS.format(hold="meet.wait()", second=TAKE_A)
+STEP_DEADLOCK = TWO_LOCKS.format(hold="pass", second=TAKE_A)
+NO_DEADLOCK = TWO_LOCKS.format(hold="pass", second="pass")
 
 
 class ThreadTests(TracerTest):
@@ -292,9 +289,7 @@ class ThreadTests(TracerTest):
             self.assertGreater(e["line"], 0)
 
     def test_free_running_events_are_consistent(self):
-        run = self.run_tracer(self.script(THREADS))
-        self.assertEqual(run.code, 0, run.stderr)
-        self.assertWellFormed(run)
+        run = self.trace(THREADS)
         self.check_consistent(run)
         ops = {e["op"] for e in run.of("thread")}
         for op in ("start", "end", "acquire", "acquired", "release", "wait", "notified",
@@ -302,8 +297,7 @@ class ThreadTests(TracerTest):
             self.assertIn(op, ops)
 
     def test_deadlock_is_detected_and_the_child_ends_within_two_seconds(self):
-        run = self.run_tracer(self.script(DEADLOCK), timeout=20)
-        self.assertEqual(run.code, 4, run.stderr)
+        run = self.trace(DEADLOCK, code=4, timeout=20)
         self.assertEqual(run.end["status"], "deadlock")
         deadlock = run.of("deadlock")[0]
         self.assertEqual({t["name"] for t in deadlock["threads"]}, {"MainThread", "one", "two"})
@@ -340,14 +334,9 @@ class ThreadTests(TracerTest):
         self.assertEqual(again.code, 4)
 
     def test_manual_step_mode_follows_the_controller(self):
-        path = self.script(STEP_DEADLOCK.replace("with a:\n                pass",
-                                                 "pass").replace("with b:\n            with a",
-                                                                 "with b:\n            if a"))
         read_end, write_end = os.pipe()
-        env = dict(os.environ, PYTHONPATH=PACKAGE_ROOT)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "wbtrace", "--step", "--control-fd", str(read_end), path],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, pass_fds=(read_end,))
+        proc = self.start_tracer(self.script(NO_DEADLOCK), "--step", "--control-fd",
+                                 str(read_end), pass_fds=(read_end,))
         os.close(read_end)
         granted = []
         try:
@@ -396,16 +385,14 @@ class ThreadTests(TracerTest):
 
 class EndingTests(TracerTest):
     def test_syntax_error(self):
-        run = self.run_tracer(self.script("x = 1\nif x\n    pass\n"))
-        self.assertEqual(run.code, 1)
+        run = self.trace("x = 1\nif x\n    pass\n", code=1)
         error = run.of("error")[0]
         self.assertEqual(error["kind"], "SyntaxError")
         self.assertEqual(error["line"], 2)
         self.assertEqual(run.end["status"], "error")
 
     def test_exception(self):
-        run = self.run_tracer(self.script("def f(x):\n    return 1 / x\n\nf(0)\n"))
-        self.assertEqual(run.code, 1)
+        run = self.trace("def f(x):\n    return 1 / x\n\nf(0)\n", code=1)
         error = run.of("error")[0]
         self.assertEqual(error["kind"], "ZeroDivisionError")
         self.assertEqual(error["line"], 2)
@@ -414,17 +401,14 @@ class EndingTests(TracerTest):
         self.assertEqual(run.end["status"], "error")
 
     def test_time_limit(self):
-        run = self.run_tracer(self.script("while True:\n    pass\n"), "--time-limit", "1")
-        self.assertEqual(run.code, 3)
+        run = self.trace("while True:\n    pass\n", "--time-limit", "1", code=3)
         self.assertEqual(run.of("limit")[0]["what"], "time")
         self.assertEqual(run.end["status"], "time-limit")
         self.assertLess(run.elapsed, 6)
 
     def test_ten_megabytes_of_output(self):
-        run = self.run_tracer(self.script(
-            "import sys\nline = 'x' * 1023 + '\\n'\nfor _ in range(10240):\n"
-            "    sys.stdout.write(line)\n"))
-        self.assertEqual(run.code, 0)
+        run = self.trace("import sys\nline = 'x' * 1023 + '\\n'\nfor _ in range(10240):\n"
+                         "    sys.stdout.write(line)\n")
         self.assertEqual(len(run.stderr), 10 * 1024 * 1024)
         self.assertEqual(run.end["status"], "ok")
 
@@ -440,19 +424,14 @@ class EndingTests(TracerTest):
             os.waitpid(pid, 0)
             a.append(4)
         """
-        run = self.run_tracer(self.script(source))
-        self.assertEqual(run.code, 0, run.stderr)
-        self.assertWellFormed(run)
+        run = self.trace(source)
         self.assertEqual(len(run.of("fork")), 1)
         self.assertEqual([e["len"] for e in run.of("list")], [2, 3])
 
     def test_events_on_their_own_descriptor(self):
         read_end, write_end = os.pipe()
-        env = dict(os.environ, PYTHONPATH=PACKAGE_ROOT)
-        path = self.script("print('hello')\na = [1]\n")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "wbtrace", "--events-fd", str(write_end), path],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, pass_fds=(write_end,))
+        proc = self.start_tracer(self.script("print('hello')\na = [1]\n"), "--events-fd",
+                                 str(write_end), pass_fds=(write_end,))
         os.close(write_end)
         with os.fdopen(read_end, "rb") as events:
             lines = events.read().decode().splitlines()

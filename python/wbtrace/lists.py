@@ -116,9 +116,10 @@ class ListHooks:
 
     # -- creation ----------------------------------------------------------------------
 
-    def new(self, value, line, op="literal"):
+    def new(self, value, line, op="literal", built=None):
         if self.enabled and isinstance(value, list):
-            self._emit(op, value, None, self._state(value), 0, line)
+            extra = ',"built":"%s"' % built if built else ""
+            self._emit(op, value, None, self._state(value), 0, line, extra)
         return value
 
     # -- method calls ------------------------------------------------------------------
@@ -320,7 +321,14 @@ class Rewriter(ast.NodeTransformer):
     def visit_List(self, node):
         self.generic_visit(node)
         if isinstance(node.ctx, ast.Load):
-            return _call("new", [node, _const(node.lineno, node)], node)
+            # How the compiler builds the display (3.9+): BUILD_LIST n (PyList_New(n)), or an
+            # empty list then LIST_EXTEND for starred items and for more than two constants.
+            elts = node.elts
+            extend = any(isinstance(e, ast.Starred) for e in elts) or (
+                len(elts) > 2 and all(isinstance(e, ast.Constant) for e in elts))
+            built = "extend" if extend else "new"
+            return _call("new", [node, _const(node.lineno, node), _const("literal", node),
+                                 _const(built, node)], node)
         return node
 
     def visit_ListComp(self, node):

@@ -198,6 +198,13 @@ class Tracer:
 
     # -- step mode: the gate and the scheduler -----------------------------------------
 
+    def _progressed(self):
+        """Some thread made progress (under self.lock): the blocked ones may try again."""
+        self.progress += 1
+        for t in self.threads.values():
+            if t.state == "blocked":
+                t.state = "gated"
+
     def gate(self, op, primitive, obj, line, attempt, timeout_ok=False):
         """Runs attempt() once this thread is let go and it can proceed.
 
@@ -212,10 +219,7 @@ class Tracer:
                 done, value = attempt()
                 if done:
                     with self.lock:
-                        self.progress += 1
-                        for t in self.threads.values():
-                            if t.state == "blocked":
-                                t.state = "gated"
+                        self._progressed()
                         self._schedule()
                     return value, False
                 time.sleep(0.001)
@@ -233,10 +237,7 @@ class Tracer:
             done, value = attempt()
             if done:
                 with self.lock:
-                    self.progress += 1
-                    for t in self.threads.values():
-                        if t.state == "blocked":
-                            t.state = "gated"
+                    self._progressed()
                 return value, False
             with self.lock:
                 info.state = "blocked"
@@ -251,10 +252,7 @@ class Tracer:
             info.timeout_ok = timeout_ok
             cond_waiters.append(info)
             self.running -= 1
-            self.progress += 1
-            for t in self.threads.values():
-                if t.state == "blocked":
-                    t.state = "gated"
+            self._progressed()
             self._schedule()
         info.grant.acquire()
         if info.timed_out:
@@ -393,10 +391,7 @@ class Tracer:
             # Thread idents are reused: a later thread must not find this entry.
             del self.threads[info.ident]
             self.running -= 1
-            self.progress += 1
-            for t in self.threads.values():
-                if t.state == "blocked":
-                    t.state = "gated"
+            self._progressed()
             self._schedule()
 
 
@@ -429,6 +424,65 @@ def _op(primitive, obj, op, line, attempt, blocking=True, timeout=None, done_op=
     return value
 
 
+def _proceed():
+    return True, None
+
+
+def _traced_here(depth):
+    """True when the caller `depth` frames up is the script and tracing is on: objects are
+    traced only when the script's own code makes them."""
+    return _tracer is not None and _tracer.active and _caller_is_script(depth + 1)
+
+
+def _announce(op, kind, obj, **extra):
+    """An operation that never waits (release, set, clear): its event, then in step mode the
+    gate. The caller performs the real operation afterwards."""
+    tr = _tracer
+    line = _script_line()
+    tr.emit(op, kind, obj, line, **extra)
+    if tr.step:
+        tr.gate(op, kind, obj, line, _proceed)
+
+
+def _blocked(op, kind, obj, line, untimed, call):
+    """Free running: call() is a blocking operation; the deadlock monitor sees the thread in
+    it until it returns."""
+    tr = _tracer
+    tr.block_begin(op, kind, obj, line, untimed)
+    try:
+        return call()
+    finally:
+        tr.block_end()
+
+
+def _acquire(kind, obj, line, try_now, wait, blocking, timeout, untimed):
+    """An acquire of a lock or a semaphore with its events: try_now() takes it without
+    waiting, wait() waits for it (with the caller's time-out)."""
+    tr = _tracer
+    if tr.step:
+        return _op(kind, obj, "acquire", line, try_now, blocking, timeout, done_op="acquired")
+    if try_now():
+        tr.emit("acquire", kind, obj, line, blocked=False)
+        tr.emit("acquired", kind, obj, line)
+        return True
+    tr.emit("acquire", kind, obj, line, blocked=bool(blocking))
+    if not blocking:
+        tr.emit("timeout", kind, obj, line, blocking=False)
+        return False
+    ok = _blocked("acquire", kind, obj, line, untimed, wait)
+    tr.emit("acquired" if ok else "timeout", kind, obj, line)
+    return ok
+
+
+def _wait(kind, obj, line, untimed, call, **extra):
+    """Free running: a wait on a Condition or an Event, with its events."""
+    tr = _tracer
+    tr.emit("wait", kind, obj, line, **extra)
+    ok = _blocked("wait", kind, obj, line, untimed, call)
+    tr.emit("notified" if ok else "timeout", kind, obj, line)
+    return ok
+
+
 class TracedLock:
     _kind = "Lock"
 
@@ -439,37 +493,15 @@ class TracedLock:
         tr = _tracer
         if not tr.active:
             return self._inner.acquire(blocking, timeout)
-        line = _script_line()
         inner = self._inner
-        if tr.step:
-            return _op(self._kind, self, "acquire", line, lambda: inner.acquire(False),
-                       blocking, timeout if timeout is not None and timeout >= 0 else None,
-                       done_op="acquired")
-        if inner.acquire(False):
-            tr.emit("acquire", self._kind, self, line, blocked=False)
-            tr.emit("acquired", self._kind, self, line)
-            return True
-        tr.emit("acquire", self._kind, self, line, blocked=bool(blocking))
-        if not blocking:
-            tr.emit("timeout", self._kind, self, line, blocking=False)
-            return False
-        tr.block_begin("acquire", self._kind, self, line, timeout is None or timeout < 0)
-        try:
-            ok = inner.acquire(True, timeout)
-        finally:
-            tr.block_end()
-        tr.emit("acquired" if ok else "timeout", self._kind, self, line)
-        return ok
+        untimed = timeout is None or timeout < 0
+        return _acquire(self._kind, self, _script_line(), lambda: inner.acquire(False),
+                        lambda: inner.acquire(True, timeout), blocking,
+                        None if untimed else timeout, untimed)
 
     def release(self):
-        tr = _tracer
-        if tr.active:
-            line = _script_line()
-            if tr.step:
-                tr.emit("release", self._kind, self, line)
-                tr.gate("release", self._kind, self, line, lambda: (True, None))
-            else:
-                tr.emit("release", self._kind, self, line)
+        if _tracer.active:
+            _announce("release", self._kind, self)
         self._inner.release()
 
     def __enter__(self):
@@ -512,20 +544,20 @@ class TracedRLock(TracedLock):
 
 
 def Lock():
-    if _tracer is not None and _tracer.active and _caller_is_script(1):
+    if _traced_here(1):
         return TracedLock(_allocate_lock())
     return _allocate_lock()
 
 
 def RLock(*args, **kwargs):
-    if _tracer is not None and _tracer.active and _caller_is_script(1):
+    if _traced_here(1):
         return TracedRLock(_real_rlock())
     return _real_rlock(*args, **kwargs)
 
 
 class TracedCondition(_real["Condition"]):
     def __init__(self, lock=None):
-        self._wb = _tracer is not None and _tracer.active and _caller_is_script(1)
+        self._wb = _traced_here(1)
         raw = lock._inner if isinstance(lock, TracedLock) else lock
         if raw is None:
             raw = _real_rlock()
@@ -564,18 +596,12 @@ class TracedCondition(_real["Condition"]):
             return super().wait(timeout)
         line = _script_line()
         if not tr.step:
-            tr.emit("wait", "Condition", self, line)
-            tr.block_begin("wait", "Condition", self, line, timeout is None)
-            try:
-                ok = super().wait(timeout)
-            finally:
-                tr.block_end()
-            tr.emit("notified" if ok else "timeout", "Condition", self, line)
-            return ok
+            return _wait("Condition", self, line, timeout is None,
+                         lambda: super(TracedCondition, self).wait(timeout))
         if not self._is_owned():
             raise RuntimeError("cannot wait on un-acquired lock")
         tr.emit("wait", "Condition", self, line)
-        tr.gate("wait", "Condition", self, line, lambda: (True, None))
+        tr.gate("wait", "Condition", self, line, _proceed)
         inner = self._lock
         if self._wb_rlock:
             count, _owner = inner._release_save()
@@ -604,7 +630,7 @@ class TracedCondition(_real["Condition"]):
             if tr.step:
                 if not self._is_owned():
                     raise RuntimeError("cannot notify on un-acquired lock")
-                tr.gate("notify", "Condition", self, line, lambda: (True, None))
+                tr.gate("notify", "Condition", self, line, _proceed)
                 tr.notify(self._wb_waiters, n)
                 return
         super().notify(n)
@@ -632,46 +658,20 @@ class _CondLockView(TracedLock):
     __hash__ = object.__hash__
 
 
-
-
 class _SemaphoreMixin:
     _kind = "Semaphore"
 
-    def _wb_init(self):
-        self._wb = _tracer is not None and _tracer.active and _caller_is_script(2)
-
     def acquire(self, blocking=True, timeout=None):
-        tr = _tracer
-        if not (self._wb and tr.active):
+        if not (self._wb and _tracer.active):
             return super().acquire(blocking, timeout)
-        line = _script_line()
         base = super()
-        if tr.step:
-            return _op(self._kind, self, "acquire", line, lambda: base.acquire(False),
-                       blocking, timeout, done_op="acquired")
-        if base.acquire(False):
-            tr.emit("acquire", self._kind, self, line, blocked=False)
-            tr.emit("acquired", self._kind, self, line)
-            return True
-        tr.emit("acquire", self._kind, self, line, blocked=bool(blocking))
-        if not blocking:
-            tr.emit("timeout", self._kind, self, line, blocking=False)
-            return False
-        tr.block_begin("acquire", self._kind, self, line, timeout is None)
-        try:
-            ok = base.acquire(True, timeout)
-        finally:
-            tr.block_end()
-        tr.emit("acquired" if ok else "timeout", self._kind, self, line)
-        return ok
+        return _acquire(self._kind, self, _script_line(), lambda: base.acquire(False),
+                        lambda: base.acquire(True, timeout), blocking, timeout,
+                        timeout is None)
 
     def release(self, n=1):
-        tr = _tracer
-        if self._wb and tr.active:
-            line = _script_line()
-            tr.emit("release", self._kind, self, line)
-            if tr.step:
-                tr.gate("release", self._kind, self, line, lambda: (True, None))
+        if self._wb and _tracer.active:
+            _announce("release", self._kind, self)
         super().release(n) if n != 1 else super().release()
 
     def __enter__(self):
@@ -684,7 +684,7 @@ class _SemaphoreMixin:
 class TracedSemaphore(_SemaphoreMixin, _real["Semaphore"]):
     def __init__(self, value=1):
         super().__init__(value)
-        self._wb_init()
+        self._wb = _traced_here(1)
 
 
 class TracedBoundedSemaphore(_SemaphoreMixin, _real["BoundedSemaphore"]):
@@ -694,30 +694,22 @@ class TracedBoundedSemaphore(_SemaphoreMixin, _real["BoundedSemaphore"]):
         # BoundedSemaphore.__init__ names Semaphore through the patched module global.
         _real["Semaphore"].__init__(self, value)
         self._initial_value = value
-        self._wb_init()
+        self._wb = _traced_here(1)
 
 
 class TracedEvent(_real["Event"]):
     def __init__(self):
         super().__init__()
-        self._wb = _tracer is not None and _tracer.active and _caller_is_script(1)
+        self._wb = _traced_here(1)
 
     def set(self):
-        tr = _tracer
-        if self._wb and tr.active:
-            line = _script_line()
-            tr.emit("set", "Event", self, line)
-            if tr.step:
-                tr.gate("set", "Event", self, line, lambda: (True, None))
+        if self._wb and _tracer.active:
+            _announce("set", "Event", self)
         super().set()
 
     def clear(self):
-        tr = _tracer
-        if self._wb and tr.active:
-            line = _script_line()
-            tr.emit("clear", "Event", self, line)
-            if tr.step:
-                tr.gate("clear", "Event", self, line, lambda: (True, None))
+        if self._wb and _tracer.active:
+            _announce("clear", "Event", self)
         super().clear()
 
     def wait(self, timeout=None):
@@ -728,128 +720,93 @@ class TracedEvent(_real["Event"]):
         if tr.step:
             return _op("Event", self, "wait", line, self.is_set, True, timeout,
                        done_op="notified")
-        tr.emit("wait", "Event", self, line, already_set=self.is_set())
-        tr.block_begin("wait", "Event", self, line, timeout is None)
-        try:
-            ok = super().wait(timeout)
-        finally:
-            tr.block_end()
-        tr.emit("notified" if ok else "timeout", "Event", self, line)
-        return ok
+        return _wait("Event", self, line, timeout is None,
+                     lambda: super(TracedEvent, self).wait(timeout), already_set=self.is_set())
 
 
 class _QueueMixin:
-    def _wb_init(self):
-        self._wb = _tracer is not None and _tracer.active and _caller_is_script(2)
+    _wb_kind = "Queue"
 
     def _put(self, item):
         super()._put(item)
         if self._wb and _tracer.active:
-            _tracer.emit("put", type(self).__name__[6:], self, _script_line(),
-                         size=self._qsize())
+            _tracer.emit("put", self._wb_kind, self, _script_line(), size=self._qsize())
 
     def _get(self):
         item = super()._get()
         if self._wb and _tracer.active:
-            _tracer.emit("get", type(self).__name__[6:], self, _script_line(),
-                         size=self._qsize())
+            _tracer.emit("get", self._wb_kind, self, _script_line(), size=self._qsize())
         return item
 
-    def put(self, item, block=True, timeout=None):
+    def _wb_call(self, op, call, refused, block, timeout):
+        """put or get with its events: call(block, timeout) is the real one, `refused` the
+        exception it raises when it cannot proceed (queue.Full or queue.Empty). The item's
+        own event comes from _put or _get."""
         tr = _tracer
-        if not (self._wb and tr.active):
-            return super().put(item, block, timeout)
-        base = super()
+        kind = self._wb_kind
         line = _script_line()
         if tr.step:
 
             def attempt():
                 try:
-                    base.put(item, False)
-                    return True, True
-                except _queue.Full:
+                    return True, call(False, None)
+                except refused:
                     return False, None
 
-            _, timed_out = tr.gate("put", type(self).__name__[6:], self, line, attempt,
-                                   timeout_ok=block and timeout is not None)
-            if timed_out:
-                tr.emit("timeout", type(self).__name__[6:], self, line)
-                raise _queue.Full
-            return None
-        try:
-            return base.put(item, False)
-        except _queue.Full:
-            if not block:
-                raise
-        tr.emit("put", type(self).__name__[6:], self, line, blocked=True)
-        tr.block_begin("put", type(self).__name__[6:], self, line, timeout is None)
-        try:
-            return base.put(item, True, timeout)
-        except _queue.Full:
-            tr.emit("timeout", type(self).__name__[6:], self, line)
-            raise
-        finally:
-            tr.block_end()
-
-    def get(self, block=True, timeout=None):
-        tr = _tracer
-        if not (self._wb and tr.active):
-            return super().get(block, timeout)
-        base = super()
-        line = _script_line()
-        if tr.step:
-
-            def attempt():
-                try:
-                    return True, base.get(False)
-                except _queue.Empty:
-                    return False, None
-
-            value, timed_out = tr.gate("get", type(self).__name__[6:], self, line, attempt,
+            value, timed_out = tr.gate(op, kind, self, line, attempt,
                                        timeout_ok=block and timeout is not None)
             if timed_out:
-                tr.emit("timeout", type(self).__name__[6:], self, line)
-                raise _queue.Empty
+                tr.emit("timeout", kind, self, line)
+                raise refused
             return value
         try:
-            return base.get(False)
-        except _queue.Empty:
+            return call(False, None)
+        except refused:
             if not block:
                 raise
-        tr.emit("get", type(self).__name__[6:], self, line, blocked=True)
-        tr.block_begin("get", type(self).__name__[6:], self, line, timeout is None)
+        tr.emit(op, kind, self, line, blocked=True)
         try:
-            return base.get(True, timeout)
-        except _queue.Empty:
-            tr.emit("timeout", type(self).__name__[6:], self, line)
+            return _blocked(op, kind, self, line, timeout is None,
+                            lambda: call(True, timeout))
+        except refused:
+            tr.emit("timeout", kind, self, line)
             raise
-        finally:
-            tr.block_end()
+
+    def put(self, item, block=True, timeout=None):
+        base = super()
+        if not (self._wb and _tracer.active):
+            return base.put(item, block, timeout)
+        return self._wb_call("put", lambda b, t: base.put(item, b, t), _queue.Full, block,
+                             timeout)
+
+    def get(self, block=True, timeout=None):
+        base = super()
+        if not (self._wb and _tracer.active):
+            return base.get(block, timeout)
+        return self._wb_call("get", base.get, _queue.Empty, block, timeout)
 
 
-class TracedQueue(_QueueMixin, _real["Queue"]):
+def _traced_queue(kind):
+    """The traced class of queue.<kind>."""
+
     def __init__(self, maxsize=0):
-        super().__init__(maxsize)
-        self._wb_init()
+        _real[kind].__init__(self, maxsize)
+        self._wb = _traced_here(1)
+
+    return type("Traced" + kind, (_QueueMixin, _real[kind]),
+                {"_wb_kind": kind, "__init__": __init__, "__module__": __name__})
 
 
-class TracedLifoQueue(_QueueMixin, _real["LifoQueue"]):
-    def __init__(self, maxsize=0):
-        super().__init__(maxsize)
-        self._wb_init()
-
-
-class TracedPriorityQueue(_QueueMixin, _real["PriorityQueue"]):
-    def __init__(self, maxsize=0):
-        super().__init__(maxsize)
-        self._wb_init()
+TracedQueue = _traced_queue("Queue")
+TracedLifoQueue = _traced_queue("LifoQueue")
+TracedPriorityQueue = _traced_queue("PriorityQueue")
 
 
 class TracedThread(_real["Thread"]):
     def __init__(self, *args, **kwargs):
         # Called by name (Thread.__init__(self)) from threading's own subclasses too.
         _real["Thread"].__init__(self, *args, **kwargs)
-        self._wb = _tracer is not None and _tracer.active and _caller_is_script(1)
+        self._wb = _traced_here(1)
         self._wb_ended = False
 
     def start(self):
@@ -864,7 +821,7 @@ class TracedThread(_real["Thread"]):
             ident = threading.get_ident()
             try:
                 if tr.step:
-                    tr.gate("start", "Thread", self, line, lambda: (True, None))
+                    tr.gate("start", "Thread", self, line, _proceed)
                 tr.emit("start", "Thread", self, line, role="child")
                 original_run()
             finally:
@@ -875,7 +832,7 @@ class TracedThread(_real["Thread"]):
 
         self.run = run
         if tr.step:
-            tr.gate("start", "Thread", self, line, lambda: (True, None))
+            tr.gate("start", "Thread", self, line, _proceed)
         tr.emit("start", "Thread", self, line, role="parent", target_name=self.name)
         tr.register_child(self)
         super().start()
@@ -896,11 +853,8 @@ class TracedThread(_real["Thread"]):
                     target=self.ident)
             return
         tr.emit("join", "Thread", self, line, target=self.ident)
-        tr.block_begin("join", "Thread", self, line, timeout is None)
-        try:
-            super().join(timeout)
-        finally:
-            tr.block_end()
+        _blocked("join", "Thread", self, line, timeout is None,
+                 lambda: super(TracedThread, self).join(timeout))
         tr.emit("timeout" if self.is_alive() else "joined", "Thread", self, line,
                 target=self.ident)
 

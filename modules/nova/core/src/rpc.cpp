@@ -63,163 +63,36 @@ void writeObject(wb::JsonWriter &j, const RpcArgs &args)
     j.endObject();
 }
 
-// A JSON object of scalars and objects, one level of nesting flattened as "outer.inner".
-// null members are kept as absent; arrays and floats are not part of the protocol.
-class Parser
+// The members of a JSON object of scalars and objects, one level of nesting flattened as
+// "outer.inner"; null members are kept as absent (and named in `nulls`), arrays and floats
+// are not part of the protocol.
+bool flatten(const wb::Json &object, const std::string &prefix, int depth, RpcArgs &out,
+             std::map<std::string, bool> &nulls)
 {
-public:
-    explicit Parser(std::string_view s) : m_s(s) {}
+    for (const auto &[key, v] : object.asObject()) {
+        const std::string full = prefix.empty() ? key : prefix + "." + key;
+        if (v.isString())
+            out[full] = v.asString();
+        else if (v.isBool())
+            out[full] = v.asBool();
+        else if (v.isInt())
+            out[full] = v.asInt();
+        else if (v.isNull())
+            nulls[full] = true;
+        else if (v.isObject() && depth < 1 && flatten(v, full, depth + 1, out, nulls))
+            nulls[full] = false;
+        else
+            return false;
+    }
+    return true;
+}
 
-    bool parseTop(RpcArgs &out, std::map<std::string, bool> &nulls)
-    {
-        if (!object(out, nulls, "", 0))
-            return false;
-        ws();
-        return m_i == m_s.size();
-    }
-
-private:
-    void ws()
-    {
-        while (m_i < m_s.size() && std::isspace(static_cast<unsigned char>(m_s[m_i])))
-            ++m_i;
-    }
-    bool eat(char c)
-    {
-        ws();
-        if (m_i < m_s.size() && m_s[m_i] == c) {
-            ++m_i;
-            return true;
-        }
-        return false;
-    }
-    bool string(std::string &out)
-    {
-        if (!eat('"'))
-            return false;
-        while (m_i < m_s.size()) {
-            char c = m_s[m_i++];
-            if (c == '"')
-                return true;
-            if (c != '\\') {
-                out += c;
-                continue;
-            }
-            if (m_i >= m_s.size())
-                return false;
-            char e = m_s[m_i++];
-            switch (e) {
-            case 'n':
-                out += '\n';
-                break;
-            case 't':
-                out += '\t';
-                break;
-            case 'r':
-                out += '\r';
-                break;
-            case 'b':
-                out += '\b';
-                break;
-            case 'f':
-                out += '\f';
-                break;
-            case 'u': {
-                if (m_i + 4 > m_s.size())
-                    return false;
-                unsigned code = 0;
-                for (int k = 0; k < 4; ++k) {
-                    char h = m_s[m_i++];
-                    code <<= 4;
-                    if (h >= '0' && h <= '9')
-                        code |= static_cast<unsigned>(h - '0');
-                    else if (h >= 'a' && h <= 'f')
-                        code |= static_cast<unsigned>(h - 'a' + 10);
-                    else if (h >= 'A' && h <= 'F')
-                        code |= static_cast<unsigned>(h - 'A' + 10);
-                    else
-                        return false;
-                }
-                if (code < 0x80) {
-                    out += static_cast<char>(code);
-                } else if (code < 0x800) {
-                    out += static_cast<char>(0xc0 | (code >> 6));
-                    out += static_cast<char>(0x80 | (code & 0x3f));
-                } else {
-                    out += static_cast<char>(0xe0 | (code >> 12));
-                    out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
-                    out += static_cast<char>(0x80 | (code & 0x3f));
-                }
-                break;
-            }
-            default:
-                out += e;
-                break;
-            }
-        }
-        return false;
-    }
-    bool literal(std::string_view word)
-    {
-        ws();
-        if (m_s.substr(m_i, word.size()) != word)
-            return false;
-        m_i += word.size();
-        return true;
-    }
-    bool object(RpcArgs &out, std::map<std::string, bool> &nulls, const std::string &prefix,
-                int depth)
-    {
-        if (!eat('{'))
-            return false;
-        if (eat('}'))
-            return true;
-        do {
-            std::string key;
-            if (!string(key) || !eat(':'))
-                return false;
-            const std::string full = prefix.empty() ? key : prefix + "." + key;
-            ws();
-            if (m_i >= m_s.size())
-                return false;
-            const char c = m_s[m_i];
-            if (c == '"') {
-                std::string v;
-                if (!string(v))
-                    return false;
-                out[full] = v;
-            } else if (c == '{') {
-                if (depth >= 1 || !object(out, nulls, full, depth + 1))
-                    return false;
-                nulls[full] = false;
-            } else if (literal("true")) {
-                out[full] = true;
-            } else if (literal("false")) {
-                out[full] = false;
-            } else if (literal("null")) {
-                nulls[full] = true;
-            } else {
-                std::size_t start = m_i;
-                if (m_i < m_s.size() && m_s[m_i] == '-')
-                    ++m_i;
-                while (m_i < m_s.size() && std::isdigit(static_cast<unsigned char>(m_s[m_i])))
-                    ++m_i;
-                if (m_i == start)
-                    return false;
-                try {
-                    out[full] = static_cast<std::int64_t>(
-                        std::stoll(std::string(m_s.substr(start, m_i - start))));
-                } catch (const std::exception &) {
-                    return false;
-                }
-            }
-        } while (eat(','));
-        return eat('}');
-    }
-
-    std::string_view m_s;
-    std::size_t m_i = 0;
-};
+// A whole RPC body: one JSON object, flattened as above.
+bool parseBody(std::string_view body, RpcArgs &out, std::map<std::string, bool> &nulls)
+{
+    const auto json = wb::parseJson(body);
+    return json && json->isObject() && flatten(*json, "", 0, out, nulls);
+}
 
 RpcArgs subObject(const RpcArgs &flat, const std::string &prefix)
 {
@@ -255,7 +128,7 @@ std::optional<RpcRequest> decodeRequest(std::string_view body)
 {
     RpcArgs flat;
     std::map<std::string, bool> nulls;
-    if (!Parser(body).parseTop(flat, nulls))
+    if (!parseBody(body, flat, nulls))
         return std::nullopt;
     auto method = flat.find("method");
     if (method == flat.end() || !std::holds_alternative<std::string>(method->second))
@@ -297,7 +170,7 @@ std::optional<RpcReply> decodeReply(std::string_view body)
 {
     RpcArgs flat;
     std::map<std::string, bool> nulls;
-    if (!Parser(body).parseTop(flat, nulls))
+    if (!parseBody(body, flat, nulls))
         return std::nullopt;
     if (!nulls.count("result") || !nulls.count("failure"))
         return std::nullopt;
@@ -408,7 +281,7 @@ std::optional<wb::Event> decodeEvent(std::string_view body)
 {
     RpcArgs flat;
     std::map<std::string, bool> nulls;
-    if (!Parser(body).parseTop(flat, nulls))
+    if (!parseBody(body, flat, nulls))
         return std::nullopt;
     wb::Event e;
     e.kind = rpcString(flat, "kind");

@@ -1,6 +1,8 @@
 #pragma once
-// A minimal streaming JSON writer for the CLI's --json output and trace export. It keeps the
-// cores free of any JSON library; the Qt side uses QJsonDocument where it reads JSON.
+// A minimal streaming JSON writer for the CLI's --json output and trace export, and a strict
+// reader (wb::parseJson) for what the cores receive as JSON: the Python tracer's event lines,
+// Nova's RPC bodies. It keeps the cores free of any JSON library; the Qt side uses
+// QJsonDocument where it reads JSON.
 //
 //     wb::JsonWriter j(std::cout);
 //     j.beginObject(); j.key("size"); j.value(3); j.endObject();   // {"size":3}
@@ -15,9 +17,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
 #include <vector>
 
 namespace wb {
@@ -72,5 +77,50 @@ private:
     std::vector<bool> m_first; // one per open container: no element written yet
     bool m_afterKey = false;
 };
+
+// A parsed JSON value. Objects keep their members in the order they came.
+class Json
+{
+public:
+    using Array = std::vector<Json>;
+    using Object = std::vector<std::pair<std::string, Json>>;
+
+    Json() = default;
+    explicit Json(bool b) : m_v(b) {}
+    explicit Json(std::int64_t i) : m_v(i) {}
+    explicit Json(double d) : m_v(d) {}
+    explicit Json(std::string s) : m_v(std::move(s)) {}
+    explicit Json(Array a) : m_v(std::move(a)) {}
+    explicit Json(Object o) : m_v(std::move(o)) {}
+
+    bool isNull() const { return std::holds_alternative<std::monostate>(m_v); }
+    bool isBool() const { return std::holds_alternative<bool>(m_v); }
+    bool isInt() const { return std::holds_alternative<std::int64_t>(m_v); }
+    bool isNumber() const { return isInt() || std::holds_alternative<double>(m_v); }
+    bool isString() const { return std::holds_alternative<std::string>(m_v); }
+    bool isArray() const { return std::holds_alternative<Array>(m_v); }
+    bool isObject() const { return std::holds_alternative<Object>(m_v); }
+
+    bool asBool(bool fallback = false) const;
+    std::int64_t asInt(std::int64_t fallback = 0) const; // a double is truncated
+    double asDouble(double fallback = 0) const;
+    const std::string &asString() const; // empty for a non-string
+    const Array &asArray() const;        // empty for a non-array
+    const Object &asObject() const;      // empty for a non-object
+
+    // Object members: null when absent (or when this is not an object).
+    const Json *find(std::string_view key) const;
+    bool has(std::string_view key) const { return find(key) != nullptr; }
+    std::int64_t integer(std::string_view key, std::int64_t fallback = 0) const;
+    std::string str(std::string_view key) const;
+    bool flag(std::string_view key) const; // true only for a JSON true
+
+private:
+    std::variant<std::monostate, bool, std::int64_t, double, std::string, Array, Object> m_v;
+};
+
+// One JSON text (RFC 8259), whole: nullopt and a sentence in `error` for anything else
+// (nesting is limited to 64 levels; integers beyond int64 become doubles).
+std::optional<Json> parseJson(std::string_view text, std::string *error = nullptr);
 
 } // namespace wb
