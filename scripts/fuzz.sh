@@ -3,6 +3,7 @@
 # runs each one for SECONDS (default 60), starting from its checked-in seed corpus:
 #   crypto_<target>  modules/crypto/fuzz/corpus/<target>/   (the crypto parsers)
 #   core_<target>    libs/core/fuzz/corpus/<target>/        (the recording reader)
+#   messaging_<target> modules/messaging/tests/amqp_server/corpus/<target>/ (the AMQP frame reader)
 # New corpus entries go to build-fuzz/fuzz/corpus/<name>/, a crashing input to
 # build-fuzz/fuzz/artifacts/<name>/. Exits non-zero if any target crashed, leaked, hit
 # undefined behaviour or broke an invariant.
@@ -23,10 +24,11 @@ seconds=${1:-60}
 shift $(($# > 0 ? 1 : 0))
 
 # Where each prefix keeps its seed corpora.
-declare -A roots=([crypto]=modules/crypto/fuzz/corpus [core]=libs/core/fuzz/corpus)
+declare -A roots=([crypto]=modules/crypto/fuzz/corpus [core]=libs/core/fuzz/corpus
+  [messaging]=modules/messaging/tests/amqp_server/corpus)
 names=("$@")
 if ((${#names[@]} == 0)); then
-  for prefix in crypto core; do
+  for prefix in crypto core messaging; do
     for f in "${roots[$prefix]}"/*/; do names+=("${prefix}_$(basename "$f")"); done
   done
 fi
@@ -44,11 +46,11 @@ if ! "$cxx" --version 2>/dev/null | grep -q clang; then
   exit 2
 fi
 
-# Every module but crypto is left out of this build.
+# Every module but crypto and messaging is left out of this build.
 exclude=()
 for d in modules/*/; do
   id=$(basename "$d")
-  [[ $id != crypto && -f $d/CMakeLists.txt ]] && exclude+=("$id")
+  [[ $id != crypto && $id != messaging && -f $d/CMakeLists.txt ]] && exclude+=("$id")
 done
 exclude_list=$(IFS=';'; echo "${exclude[*]}")
 

@@ -18,36 +18,13 @@ namespace {
 class Table
 {
 public:
-    explicit Table(const Headers &headers)
-    {
-        m_entries.reserve(headers.size());
-        for (const auto &[key, value] : headers) {
-            amqp_table_entry_t e;
-            std::memset(&e, 0, sizeof e);
-            e.key = bytes(key);
-            if (const auto *s = std::get_if<std::string>(&value)) {
-                e.value.kind = AMQP_FIELD_KIND_UTF8;
-                e.value.value.bytes = bytes(*s);
-            } else if (const auto *i = std::get_if<std::int64_t>(&value)) {
-                e.value.kind = AMQP_FIELD_KIND_I64;
-                e.value.value.i64 = *i;
-            } else {
-                e.value.kind = AMQP_FIELD_KIND_BOOLEAN;
-                e.value.value.boolean = std::get<bool>(value) ? 1 : 0;
-            }
-            m_entries.push_back(e);
-        }
-    }
-    amqp_table_t get()
-    {
-        amqp_table_t t;
-        t.num_entries = static_cast<int>(m_entries.size());
-        t.entries = m_entries.empty() ? nullptr : m_entries.data();
-        return t;
-    }
+    explicit Table(const Headers &headers) : m_table(codec::tableFromHeaders(headers, m_entries))
+    {}
+    amqp_table_t get() const { return m_table; }
 
 private:
     std::vector<amqp_table_entry_t> m_entries;
+    amqp_table_t m_table;
 };
 
 class RabbitChannel final : public Channel

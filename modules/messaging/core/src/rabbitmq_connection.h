@@ -5,6 +5,7 @@
 //                           channel, turning replies into errors, batched writes
 //   rabbitmq_channel.cpp    the channel API: Channel and Connection over rabbitmq-c
 
+#include "amqp_codec.h"
 #include "messaging/core/client.h"
 
 #include <amqp.h>
@@ -25,10 +26,7 @@ namespace wb::messaging::rabbit {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-inline std::string text(amqp_bytes_t b)
-{
-    return b.len ? std::string(static_cast<const char *>(b.bytes), b.len) : std::string();
-}
+using codec::text;
 
 // RabbitMQ's reply texts begin with the code's name ("NOT_FOUND - no exchange ..."); the
 // name is in AmqpError already, so the text is kept as the embedded broker words it.
@@ -36,10 +34,7 @@ std::string replyText(int code, amqp_bytes_t b);
 
 inline amqp_bytes_t bytes(const std::string &s)
 {
-    amqp_bytes_t b;
-    b.len = s.size();
-    b.bytes = const_cast<char *>(s.data());
-    return b;
+    return codec::bytesOf(s);
 }
 
 timeval toTimeval(milliseconds ms);

@@ -17,78 +17,6 @@
 
 namespace wb::messaging::rabbit {
 
-namespace {
-
-// The values Headers can hold; other field kinds are skipped.
-Headers fromTable(const amqp_table_t &t)
-{
-    Headers h;
-    for (int i = 0; i < t.num_entries; ++i) {
-        const auto &e = t.entries[i];
-        const auto &v = e.value.value;
-        const std::string key = text(e.key);
-        switch (e.value.kind) {
-        case AMQP_FIELD_KIND_UTF8:
-        case AMQP_FIELD_KIND_BYTES:
-            h[key] = text(v.bytes);
-            break;
-        case AMQP_FIELD_KIND_BOOLEAN:
-            h[key] = v.boolean != 0;
-            break;
-        case AMQP_FIELD_KIND_I8:
-            h[key] = std::int64_t{v.i8};
-            break;
-        case AMQP_FIELD_KIND_U8:
-            h[key] = std::int64_t{v.u8};
-            break;
-        case AMQP_FIELD_KIND_I16:
-            h[key] = std::int64_t{v.i16};
-            break;
-        case AMQP_FIELD_KIND_U16:
-            h[key] = std::int64_t{v.u16};
-            break;
-        case AMQP_FIELD_KIND_I32:
-            h[key] = std::int64_t{v.i32};
-            break;
-        case AMQP_FIELD_KIND_U32:
-            h[key] = std::int64_t{v.u32};
-            break;
-        case AMQP_FIELD_KIND_I64:
-            h[key] = v.i64;
-            break;
-        case AMQP_FIELD_KIND_U64:
-        case AMQP_FIELD_KIND_TIMESTAMP:
-            h[key] = static_cast<std::int64_t>(v.u64);
-            break;
-        default:
-            break;
-        }
-    }
-    return h;
-}
-
-Properties fromAmqp(const amqp_basic_properties_t &p)
-{
-    Properties r;
-    if (p._flags & AMQP_BASIC_CONTENT_TYPE_FLAG)
-        r.contentType = text(p.content_type);
-    if (p._flags & AMQP_BASIC_DELIVERY_MODE_FLAG)
-        r.deliveryMode = p.delivery_mode;
-    if (p._flags & AMQP_BASIC_HEADERS_FLAG)
-        r.headers = fromTable(p.headers);
-    if (p._flags & AMQP_BASIC_MESSAGE_ID_FLAG)
-        r.messageId = text(p.message_id);
-    if (p._flags & AMQP_BASIC_TIMESTAMP_FLAG)
-        r.timestamp = static_cast<std::int64_t>(p.timestamp);
-    if (p._flags & AMQP_BASIC_CORRELATION_ID_FLAG)
-        r.correlationId = text(p.correlation_id);
-    if (p._flags & AMQP_BASIC_REPLY_TO_FLAG)
-        r.replyTo = text(p.reply_to);
-    return r;
-}
-
-} // namespace
-
 std::string replyText(int code, amqp_bytes_t b)
 {
     std::string t = text(b);
@@ -361,7 +289,7 @@ void ConnState::dispatch(const amqp_frame_t &f)
         Message &msg = ch->pending == ChannelState::Content::Return ? ch->returned.message
                                                                     : ch->delivery.message;
         if (p)
-            msg.properties = fromAmqp(*p);
+            msg.properties = codec::propertiesFromAmqp(*p);
         ch->bodyLeft = f.payload.properties.body_size;
         if (ch->bodyLeft == 0)
             complete(*ch);
