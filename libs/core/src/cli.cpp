@@ -1,5 +1,6 @@
 #include "workbench/core/cli.h"
 #include "workbench/core/json.h"
+#include "workbench/core/output_file.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -10,6 +11,7 @@
 #include <iterator>
 
 #include <fcntl.h>
+#include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -192,10 +194,63 @@ int writeRecordingOption(const Options &opts, const Recording &recording, bool o
         err << "--record needs a file name (a recording, e.g. run.wbrec)\n";
         return Usage;
     }
-    if (writeRecording(*path, recording, overwrite, error, &usage))
+    const std::filesystem::path folder = std::filesystem::absolute(*path).parent_path();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(folder, ec)) {
+        err << "cannot write the recording: the folder '" << printable(folder.string(), 120)
+            << "' does not exist\n";
+        return Usage;
+    }
+    Recording kept = recording;
+    if (kept.moduleVersion.empty())
+        kept.moduleVersion = WB_PROJECT_VERSION; // the version the module's plugin carries
+    if (writeRecording(*path, kept, overwrite, error, &usage))
         return Ok;
     err << "cannot write the recording: " << printable(error) << '\n';
     return usage ? Usage : Failure;
+}
+
+int checkRecordTarget(const Options &opts, std::string &sentence)
+{
+    const auto path = opts.value("record");
+    if (!path) {
+        if (!opts.has("force"))
+            return Ok;
+        sentence = "--force replaces a recording; it needs --record FILE";
+        return Usage;
+    }
+    if (path->empty()) {
+        sentence = "--record needs a file name (a recording, e.g. run.wbrec)";
+        return Usage;
+    }
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path target(*path);
+    const std::string name = "'" + printable(*path, 120) + "'";
+    sentence = "cannot write the recording: ";
+    if (fs::is_directory(target, ec)) {
+        sentence += name + " is a folder; give a file name, e.g. run.wbrec";
+        return Usage;
+    }
+    if (fs::exists(target, ec) && !opts.has("force")) {
+        sentence += name + " already exists; choose another name or pass --force to replace it";
+        return Usage;
+    }
+    const fs::path folder = target.parent_path();
+    if (!folder.empty() && !fs::is_directory(folder, ec)) {
+        sentence += "the folder '" + printable(folder.string(), 120) + "' does not exist";
+        return Usage;
+    }
+    // What only trying tells: permissions, a read-only or full disk. Nothing is left behind.
+    OutputFile probe;
+    std::string error;
+    if (probe.open(*path, opts.has("force"), /*secret=*/false, error)) {
+        probe.discard();
+        sentence.clear();
+        return Ok;
+    }
+    sentence += printable(error);
+    return probe.errorKind() == OutputFile::ErrorKind::Usage ? Usage : Failure;
 }
 
 std::string humanSize(std::uint64_t bytes)

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include <sstream>
 
 using namespace wb::cli;
@@ -142,4 +146,45 @@ TEST(RecordOption, WritesOnlyWhenAskedAndKeepsWhatExists)
     err.str("");
     EXPECT_EQ(wb::cli::writeRecordingOption(folder, r, true, err), wb::cli::Usage);
     EXPECT_NE(err.str().find("cannot write the recording"), std::string::npos) << err.str();
+
+    // A folder that is not there is the user's mistake too, and nothing is made.
+    wb::cli::Options missing;
+    ASSERT_TRUE(missing.parse({"--record", dir + "/absent/run.wbrec"}, {"record"}, {}));
+    err.str("");
+    EXPECT_EQ(wb::cli::writeRecordingOption(missing, r, true, err), wb::cli::Usage);
+    EXPECT_NE(err.str().find("does not exist"), std::string::npos) << err.str();
+    EXPECT_FALSE(std::filesystem::exists(dir + "/absent"));
+
+    // Without a version of its own, the recording carries the project's.
+    EXPECT_EQ(wb::readRecording(path).moduleVersion, WB_TEST_PROJECT_VERSION);
+}
+
+TEST(RecordOption, ATargetIsRefusedBeforeAnythingRuns)
+{
+    const wb::test::Scratch scratch;
+    const std::string dir = scratch.dir.string();
+    const auto check = [](std::vector<std::string> args, int expected, std::string says) {
+        wb::cli::Options opts;
+        ASSERT_TRUE(opts.parse(args, {"record"}, {"force"})) << opts.error();
+        std::string sentence;
+        EXPECT_EQ(wb::cli::checkRecordTarget(opts, sentence), expected) << sentence;
+        EXPECT_NE(sentence.find(says), std::string::npos) << sentence;
+    };
+    check({}, wb::cli::Ok, "");
+    check({"--record", dir + "/new.wbrec"}, wb::cli::Ok, "");
+    {
+        std::ofstream(dir + "/old.wbrec") << "mine";
+    }
+    check({"--record", dir + "/old.wbrec"}, wb::cli::Usage, "already exists");
+    check({"--record", dir + "/old.wbrec", "--force"}, wb::cli::Ok, "");
+    check({"--record", dir}, wb::cli::Usage, "is a folder");
+    check({"--record", dir + "/absent/run.wbrec"}, wb::cli::Usage, "does not exist");
+    check({"--force"}, wb::cli::Usage, "needs --record");
+    // Nothing was made or changed by the checks.
+    EXPECT_FALSE(std::filesystem::exists(dir + "/new.wbrec"));
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir),
+                            std::filesystem::directory_iterator()),
+              1); // only old.wbrec: no temporary was left behind
+    std::ifstream kept(dir + "/old.wbrec");
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "mine");
 }

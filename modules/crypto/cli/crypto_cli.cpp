@@ -26,7 +26,10 @@ const std::vector<Subcommand> &subcommands()
          runDecryptFile},
         {"trace",
          "  crypto trace ALG [--key HEX] [--mode MODE] [--iv HEX] [--decrypt] "
-         "(--text S | --hex H) [--json]\n",
+         "(--text S | --hex H) [--json]\n"
+         "      [--record FILE [--force]]   (also keep the run as a recording that "
+         "`workbench --open FILE`\n"
+         "      shows in the view of ALG; an existing FILE is kept unless --force)\n",
          runTrace},
         {"rsa",
          "  crypto rsa genkey --bits N --out KEY.pem [--e E]     (default e = 65537)\n"

@@ -20,6 +20,8 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <optional>
+
 namespace wb::crypto::ui {
 
 namespace {
@@ -524,12 +526,15 @@ CipherPage::CipherPage(QWidget *parent)
     col->setContentsMargins(0, 0, 0, 0);
     col->addWidget(m_tabs);
     // Only the rounds tab has steps; on the others the transport bar has nothing to drive.
-    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index == 1 && m_modesStale)
+            rerunModes();
         emit controllerChanged();
         emit highlightsChanged();
     });
 
     m_table->setController(SessionPage::controller());
+    connect(traceSession(), &wb::ui::TraceSession::traceReplaced, this, &CipherPage::traceShown);
     connect(m_key, &QLineEdit::textChanged, this, [this] {
         rerun();
         rerunModes();
@@ -591,10 +596,12 @@ bool CipherPage::rerun()
     try {
         auto trace = std::make_shared<wb::Trace>();
         const auto des = DesCipher::des(*key, trace.get());
-        m_ciphertext = des.encryptBlock(loadBlock(block->data()), trace.get());
+        des.encryptBlock(loadBlock(block->data()), trace.get());
         m_error->clear();
         m_error->hide();
-        m_result->setText(tr("→ ciphertext %1").arg(hexWord(m_ciphertext, 16)));
+        m_run = Run{};
+        m_run.key = m_key->text();
+        m_run.input = m_block->text();
         // Open on round 1: the first full Feistel round.
         const auto round1 = trace->findNext(events::DesRound::kind, 0);
         traceSession()->show(std::move(trace), round1 ? qsizetype(*round1 + 1) : 0);
@@ -606,8 +613,117 @@ bool CipherPage::rerun()
     }
 }
 
+void CipherPage::traceShown()
+{
+    const wb::Trace *trace = traceSession()->trace();
+    if (!trace)
+        return;
+    // The result the trace ends with: the last pass's output for one block, the mode's
+    // output bytes otherwise.
+    Bytes out;
+    std::uint64_t last = 0;
+    for (std::size_t n = 0; n < trace->size(); ++n) {
+        if (const auto fp = wb::as<events::DesFp>(trace->at(n)))
+            last = fp->output;
+        else if (const auto b = wb::as<events::ModeBlock>(trace->at(n)))
+            out.insert(out.end(), b->out.begin(), b->out.end());
+    }
+    m_ciphertext = last;
+    if (m_run.oneBlock()) {
+        m_result->setText(tr("→ ciphertext %1").arg(hexWord(m_ciphertext, 16)));
+        return;
+    }
+    const QString name =
+        m_run.cipher == QLatin1String("des3") ? tr("Triple-DES") : QStringLiteral("DES");
+    const QString mode =
+        m_run.mode == QLatin1String("block") ? tr("one block") : m_run.mode.toUpper();
+    m_result->setText(tr("Recorded run: %1, %2, %3 → %4")
+                          .arg(name, mode, m_run.decrypt ? tr("decrypt") : tr("encrypt"),
+                               out.empty() ? hexWord(m_ciphertext, 16) : hexBytes(out, false)));
+}
+
+std::vector<std::pair<std::string, std::string>> CipherPage::recordingSettings() const
+{
+    return {{"cipher", m_run.cipher.toStdString()},
+            {"key", m_run.key.toStdString()},
+            {"input", m_run.input.toStdString()},
+            {"mode", m_run.mode.toStdString()},
+            {"iv", m_run.iv.toStdString()},
+            {"direction", m_run.decrypt ? "decrypt" : "encrypt"}};
+}
+
+bool CipherPage::applyRecordingSettings(
+    const std::vector<std::pair<std::string, std::string>> &settings, QString *error)
+{
+    auto get = [&](const char *key) {
+        return settingValue(settings, key);
+    };
+    auto refuse = [&](const QString &why) {
+        *error = why;
+        return false;
+    };
+    Run run;
+    const auto cipher = get("cipher"), key = get("key"), input = get("input"), mode = get("mode"),
+               iv = get("iv"), direction = get("direction");
+    if (!cipher || !key || !input || !mode || !iv || !direction)
+        return refuse(tr("the recording does not name its cipher, key, input, mode, IV and "
+                         "direction"));
+    if (*cipher != QLatin1String("des") && *cipher != QLatin1String("des3"))
+        return refuse(tr("the cipher '%1' is neither des nor des3").arg(cipher->left(20)));
+    if (*mode != QLatin1String("block") && !parseMode(mode->toStdString()))
+        return refuse(
+            tr("the mode '%1' is not one of block, ecb, cbc, cfb8 and cfb64").arg(mode->left(20)));
+    if (*direction != QLatin1String("encrypt") && *direction != QLatin1String("decrypt"))
+        return refuse(
+            tr("the direction '%1' is neither encrypt nor decrypt").arg(direction->left(20)));
+    QString why;
+    if (!parseInput(*key, true, &why) || !parseInput(*input, true, &why) ||
+        !parseInput(*iv, true, &why))
+        return refuse(tr("the recording's key, input or IV is not valid hex: %1").arg(why));
+    run.cipher = *cipher;
+    run.key = *key;
+    run.input = *input;
+    run.mode = *mode;
+    run.iv = *iv;
+    run.decrypt = *direction == QLatin1String("decrypt");
+
+    // The controls as the run had them; nothing is encrypted. The modes tab runs again from
+    // the new key when it is next shown.
+    {
+        const QSignalBlocker a(m_key), b(m_block);
+        m_key->setText(run.key);
+        m_block->setText(run.input);
+    }
+    m_run = run;
+    m_error->clear();
+    m_error->hide();
+    m_modesStale = true;
+    m_tabs->setCurrentIndex(0);
+    return true;
+}
+
+bool CipherPage::acceptsEvent(const wb::Event &event) const
+{
+    // A declared DES or mode event with its fields, of a shape the drawing can hold.
+    try {
+        bool fits = true;
+        const bool known = events::DesEvents::visit(
+            event, wb::Overloaded{
+                       [&](const events::DesSubkey &k) { fits = k.round >= 1 && k.round <= 16; },
+                       [&](const events::DesRound &r) {
+                           fits = r.round >= 1 && r.round <= 16 && r.sbox.size() == 8;
+                       },
+                       [](const auto &) {
+                       }});
+        return known && fits;
+    } catch (const wb::EventFieldError &) {
+        return false;
+    }
+}
+
 bool CipherPage::rerunModes()
 {
+    m_modesStale = false;
     const Mode mode = static_cast<Mode>(m_mode->currentData().toInt());
     QString why;
     const auto key = parseInput(m_key->text(), true, &why);

@@ -107,10 +107,33 @@ public:
 
 protected:
     void refresh() override;
+    // Recordings: the stepped run of the rounds tab, as the cipher (des, des3), key, input,
+    // mode ("block" for the tab's one block, or ecb, cbc, cfb8, cfb64), IV and direction.
+    // The command line records the other forms; the tab shows them pass by pass.
+    bool keepsRecordings() const override { return true; }
+    std::vector<std::pair<std::string, std::string>> recordingSettings() const override;
+    bool applyRecordingSettings(const std::vector<std::pair<std::string, std::string>> &settings,
+                                QString *error) override;
+    bool acceptsEvent(const wb::Event &event) const override;
 
 private:
     bool rerun();
     bool rerunModes();
+    // The result line, from the session's trace (live or opened).
+    void traceShown();
+
+    // What produced the trace shown on the rounds tab.
+    struct Run
+    {
+        QString cipher = QStringLiteral("des"), key, input, mode = QStringLiteral("block"), iv;
+        bool decrypt = false;
+        bool oneBlock() const
+        {
+            return cipher == QLatin1String("des") && mode == QLatin1String("block") && !decrypt;
+        }
+    };
+    Run m_run;
+    bool m_modesStale = false; // the modes tab waits for its next showing to run again
 
     wb::ui::SessionState<DesReplayState> m_state;
     std::uint64_t m_ciphertext = 0;

@@ -86,6 +86,15 @@ std::optional<Bytes> parseInput(const QString &text, bool hex, QString *why)
     return bytes;
 }
 
+std::optional<QString>
+settingValue(const std::vector<std::pair<std::string, std::string>> &settings, const char *key)
+{
+    for (const auto &[k, v] : settings)
+        if (k == key)
+            return QString::fromStdString(v);
+    return std::nullopt;
+}
+
 QFont monoFont(double scale)
 {
     QFont f = QFontDatabase::systemFont(QFontDatabase::FixedFont);

@@ -16,6 +16,9 @@
 #include <QWidget>
 
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace wb::ui {
 class TraceTable;
@@ -36,6 +39,9 @@ QString hexWord(std::uint64_t value, int digits);
 // *why when the hex does not parse.
 std::optional<Bytes> parseInput(const QString &text, bool hex, QString *why);
 
+// The value a recording's settings give `key`, or null when they give none.
+std::optional<QString>
+settingValue(const std::vector<std::pair<std::string, std::string>> &settings, const char *key);
 QFont monoFont(double scale = 1.0);
 // The fixed-width font at the size of `base` times `scale`: drawings pass their own font(),
 // which the shell scales in presentation mode.

@@ -5,6 +5,7 @@
 
 #include "workbench/ui/plot.h"
 #include "workbench/ui/responsive.h"
+#include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 
@@ -20,6 +21,8 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <optional>
 
 namespace wb::crypto::ui {
 
@@ -447,6 +450,7 @@ HashPage::HashPage(QWidget *parent)
     col->addWidget(split, 1);
 
     m_table->setController(controller());
+    connect(traceSession(), &wb::ui::TraceSession::traceReplaced, this, &HashPage::traceShown);
     connect(m_input, &QLineEdit::textChanged, this, &HashPage::recompute);
     connect(m_format, &QComboBox::currentIndexChanged, this, &HashPage::recompute);
     connect(m_alg, &QComboBox::currentIndexChanged, this, [this] {
@@ -624,6 +628,8 @@ void HashPage::recompute()
         return;
     }
     m_message = *bytes;
+    m_runInput = m_input->text();
+    m_runHex = m_format->currentIndex() == 1;
     m_error->setText(m_message.size() > kMaxTracedBytes
                          ? tr("Stepping shows the first %1 bytes only").arg(kMaxTracedBytes)
                          : QString());
@@ -639,17 +645,33 @@ void HashPage::recompute()
     retrace();
 }
 
+Bytes HashPage::tracedBytes() const
+{
+    return Bytes(m_message.begin(),
+                 m_message.begin() + std::ptrdiff_t(std::min(m_message.size(), kMaxTracedBytes)));
+}
+
 void HashPage::retrace()
 {
-    const HashAlg alg = stepAlgorithm();
-    m_digests->selectRow(int(alg));
-    const Bytes traced(m_message.begin(),
-                       m_message.begin() +
-                           std::ptrdiff_t(std::min(m_message.size(), kMaxTracedBytes)));
+    m_digests->selectRow(int(stepAlgorithm()));
     auto trace = std::make_shared<wb::Trace>();
-    digest(alg, traced, trace.get());
+    digest(stepAlgorithm(), tracedBytes(), trace.get());
+    // traceShown() finds the steps; open just after the first one: the first register the
+    // algorithm computes.
+    traceSession()->show(std::move(trace), 0);
+    if (!m_stepPositions.empty())
+        controller()->seek(qsizetype(m_stepPositions.front()));
+    updateAvalanche();
+}
 
+void HashPage::traceShown()
+{
+    const wb::Trace *trace = traceSession()->trace();
+    if (!trace)
+        return;
     // The padded message from the trace's padding / length (MD2: checksum) events.
+    const HashAlg alg = stepAlgorithm();
+    const Bytes traced = tracedBytes();
     Bytes padded = traced, pad, trailer;
     m_stepPositions.clear();
     const bool md2 = alg == HashAlg::Md2;
@@ -673,11 +695,126 @@ void HashPage::retrace()
     padded.insert(padded.end(), pad.begin(), pad.end());
     padded.insert(padded.end(), trailer.begin(), trailer.end());
     m_canvas->setMessage(alg, padded, traced.size(), pad.size());
+    requestRefresh();
+}
 
-    // Open just after the first step: the first register the algorithm computes.
-    const std::size_t open = m_stepPositions.empty() ? 0 : m_stepPositions.front();
-    traceSession()->show(std::move(trace), qsizetype(open));
-    updateAvalanche();
+std::vector<std::pair<std::string, std::string>> HashPage::recordingSettings() const
+{
+    std::vector<std::pair<std::string, std::string>> out{
+        {"input", m_runInput.toStdString()},
+        {"format", m_runHex ? "hex" : "text"},
+        {"alg", std::string(hashName(stepAlgorithm()))},
+        {"bit", std::to_string(m_bit->value())},
+        {"tab", m_side->currentWidget() == m_avalanchePage ? "avalanche" : "events"}};
+    for (int r = 0; r < int(kAllHashAlgs.size()); ++r)
+        out.emplace_back("digest." + std::string(hashName(kAllHashAlgs[r])),
+                         m_digests->item(r, 3)->text().toStdString());
+    std::string counts;
+    for (int c : m_avalanche)
+        counts += (counts.empty() ? "" : ",") + std::to_string(c);
+    out.emplace_back("avalanche", counts);
+    return out;
+}
+
+bool HashPage::applyRecordingSettings(
+    const std::vector<std::pair<std::string, std::string>> &settings, QString *error)
+{
+    auto get = [&](const char *key) {
+        return settingValue(settings, key);
+    };
+    auto refuse = [&](const QString &why) {
+        *error = why;
+        return false;
+    };
+    const auto input = get("input"), format = get("format"), algText = get("alg"),
+               bitText = get("bit"), counts = get("avalanche");
+    if (!input || !format || !algText || !bitText || !counts)
+        return refuse(tr("the recording does not name its input, format, algorithm, flipped bit "
+                         "and avalanche counts"));
+    if (*format != QLatin1String("text") && *format != QLatin1String("hex"))
+        return refuse(tr("the input format '%1' is neither text nor hex").arg(format->left(20)));
+    const auto alg = parseHashAlg(algText->toStdString());
+    if (!alg)
+        return refuse(tr("the recording names an unknown hash '%1'").arg(algText->left(20)));
+    QString why;
+    const auto message = parseInput(*input, *format == QLatin1String("hex"), &why);
+    if (!message)
+        return refuse(tr("the recording's input is not valid hex: %1").arg(why));
+    const int bits = int(std::min(message->size(), kMaxTracedBytes)) * 8;
+    bool ok = false;
+    const int bit = bitText->toInt(&ok);
+    if (!ok || bit < 0 || (bit >= bits && bit != 0))
+        return refuse(tr("the flipped bit '%1' is outside the input").arg(bitText->left(20)));
+    const QString tab = get("tab").value_or(QStringLiteral("events"));
+    if (tab != QLatin1String("events") && tab != QLatin1String("avalanche"))
+        return refuse(tr("the side tab '%1' is neither events nor avalanche").arg(tab.left(20)));
+    QStringList digests;
+    for (HashAlg a : kAllHashAlgs) {
+        const QString d = get(("digest." + std::string(hashName(a))).c_str()).value_or(QString());
+        const auto bytes = fromHex(d.toStdString());
+        if (!bytes || bytes->size() != digestSize(a))
+            return refuse(tr("the recording's %1 digest is missing or not %2 hex bytes")
+                              .arg(algName(a))
+                              .arg(digestSize(a)));
+        digests << d;
+    }
+    std::vector<int> avalanche;
+    for (const QString &c : counts->split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const int n = c.toInt(&ok);
+        if (!ok || n < 0 || n > 256)
+            return refuse(tr("the avalanche count '%1' is not a number of bits").arg(c.left(20)));
+        avalanche.push_back(n);
+    }
+
+    // The controls as the run had them; nothing is hashed.
+    {
+        const QSignalBlocker a(m_input), b(m_format), c(m_alg), d(m_bit), e(m_side);
+        m_input->setText(*input);
+        m_format->setCurrentIndex(*format == QLatin1String("hex") ? 1 : 0);
+        m_alg->setCurrentIndex(int(*alg));
+        m_bit->setRange(0, std::max(0, bits - 1));
+        m_bit->setValue(bit);
+        m_bit->setEnabled(!message->empty());
+    }
+    m_message = *message;
+    m_runInput = *input;
+    m_runHex = *format == QLatin1String("hex");
+    m_error->setText(m_message.size() > kMaxTracedBytes
+                         ? tr("Stepping shows the first %1 bytes only").arg(kMaxTracedBytes)
+                         : QString());
+    m_error->setVisible(!m_error->text().isEmpty());
+    for (int r = 0; r < int(kAllHashAlgs.size()); ++r) {
+        m_digests->item(r, 3)->setText(digests[r]);
+        m_digests->item(r, 3)->setToolTip(digests[r]);
+    }
+    m_digests->selectRow(int(*alg));
+    m_avalanche = std::move(avalanche);
+    // The tab change makes the plot on first showing; the plot shows the counts above.
+    m_side->setCurrentWidget(tab == QLatin1String("avalanche") ? m_avalanchePage : m_table);
+    if (m_side->currentWidget() == m_avalanchePage && !m_plot)
+        makePlot();
+    showAvalanche();
+    emit sourcesChanged();
+    return true;
+}
+
+bool HashPage::acceptsEvent(const wb::Event &event) const
+{
+    // A declared hash event with its fields, of a size the drawing can hold.
+    try {
+        bool fits = true;
+        const bool known = events::HashEvents::visit(
+            event,
+            wb::Overloaded{[&](const events::Block &b) { fits = b.bytes.size() <= 64; },
+                           [&](const events::Schedule &s) { fits = s.words.size() <= 80; },
+                           [&](const events::State &s) { fits = !s.x || s.x->size() <= 48; },
+                           [&](const events::Md2Round &r) { fits = r.x.size() <= 48; },
+                           [](const auto &) {
+                           }});
+        return known && fits;
+    } catch (const wb::EventFieldError &) {
+        return false;
+    }
 }
 
 const HashReplayState &HashPage::stateAtCursor()

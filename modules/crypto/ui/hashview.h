@@ -80,6 +80,14 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void changeEvent(QEvent *event) override;
     void refresh() override;
+    // Recordings: the input and its format, the algorithm stepped, the flipped bit and the
+    // side tab, with the five digests and the avalanche counts the page showed beside the
+    // trace (so a reopened recording shows them without hashing anything).
+    bool keepsRecordings() const override { return true; }
+    std::vector<std::pair<std::string, std::string>> recordingSettings() const override;
+    bool applyRecordingSettings(const std::vector<std::pair<std::string, std::string>> &settings,
+                                QString *error) override;
+    bool acceptsEvent(const wb::Event &event) const override;
 
 private:
     void fitDigestTable();
@@ -92,8 +100,14 @@ private:
     void makePlot();
     void showAvalanche();
     void moveCursor();
+    // The padded message and the step positions, from the session's trace (live or opened).
+    void traceShown();
+    Bytes tracedBytes() const; // the part of the message a trace covers
 
     Bytes m_message;
+    // The input and format that produced the trace shown (the line edit may hold bad hex).
+    QString m_runInput;
+    bool m_runHex = false;
     wb::ui::SessionState<HashReplayState> m_state;
     std::vector<int> m_avalanche;
     std::vector<std::size_t> m_stepPositions; // trace position of each step (avalanche x)

@@ -8,6 +8,7 @@
 #include "workbench/ui/theme.h"
 #include "workbench/ui/tracetable.h"
 
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -21,6 +22,20 @@
 
 namespace wb::crypto::ui {
 
+namespace {
+// The view steps through a readable amount of plaintext.
+constexpr int kMaxPlaintext = 256;
+} // namespace
+
+void applyXorEvent(XorState &s, const wb::Event &e)
+{
+    if (const auto b = wb::as<events::XorByte>(e)) {
+        s.in.push_back(b->in);
+        s.key.push_back(b->keyByte);
+        s.out.push_back(b->out);
+    }
+}
+
 Arc4Canvas::Arc4Canvas(QWidget *parent) : QWidget(parent)
 {
     setAutoFillBackground(true);
@@ -30,7 +45,102 @@ Arc4Canvas::Arc4Canvas(QWidget *parent) : QWidget(parent)
 void Arc4Canvas::setState(const Arc4ReplayState &state)
 {
     m_state = state;
+    if (m_showXor) {
+        m_showXor = false;
+        updateGeometry();
+    }
     update();
+}
+
+void Arc4Canvas::setXorState(const XorState &state)
+{
+    m_xor = state;
+    if (!m_showXor) {
+        m_showXor = true;
+        updateGeometry();
+    }
+    update();
+}
+
+void Arc4Canvas::paintXor(QPainter &p)
+{
+    m_inks.clear();
+    const XorState &s = m_xor;
+    const QColor base = palette().color(QPalette::Base);
+    const QColor text = palette().color(QPalette::Text);
+    const QColor faded = legibleOn(palette().color(QPalette::PlaceholderText), base);
+    auto ink = [&](const QColor &c, const QColor &paper) {
+        m_inks.pen(p, c, paper);
+    };
+    const QFont mono = monoFontLike(font());
+    const QFontMetrics fm(font()), mfm(mono);
+    QFont bold = font();
+    bold.setBold(true);
+    bold.setPointSizeF(bold.pointSizeF() * 1.2);
+    const int textWidth = std::max(40, width() - 24);
+    int y = 10;
+    QRect used;
+    auto paragraph = [&](const QFont &f, const QColor &c, const QString &t) {
+        p.setFont(f);
+        ink(c, base);
+        p.drawText(QRect(12, y, textWidth, 6 * QFontMetrics(f).height()), Qt::TextWordWrap, t,
+                   &used);
+        y += used.height() + 6;
+    };
+    const std::size_t n = s.in.size();
+    paragraph(bold, text,
+              n == 0 ? tr("Repeating-key XOR: nothing XORed yet")
+                     : tr("Repeating-key XOR, byte %1").arg(n - 1));
+    paragraph(font(), text,
+              n == 0 ? tr("Press → for the first byte: out[n] = in[n] ⊕ key[n mod key length].")
+              : s.keyLength ? tr("out[%1] = in[%1] ⊕ key[%1 mod %2] = %3 ⊕ %4 = %5")
+                                  .arg(n - 1)
+                                  .arg(s.keyLength)
+                                  .arg(hexWord(s.in.back(), 2), hexWord(s.key.back(), 2),
+                                       hexWord(s.out.back(), 2))
+                            : tr("out[%1] = in[%1] ⊕ key byte = %2 ⊕ %3 = %4")
+                                  .arg(n - 1)
+                                  .arg(hexWord(s.in.back(), 2), hexWord(s.key.back(), 2),
+                                       hexWord(s.out.back(), 2)));
+    // Three rows of byte cells, the newest (hatched) last: the last bytes that fit.
+    const int labelW =
+        std::max({fm.horizontalAdvance(tr("plaintext")), fm.horizontalAdvance(tr("key")),
+                  fm.horizontalAdvance(tr("ciphertext"))}) +
+        20;
+    const int cell = mfm.horizontalAdvance(QStringLiteral("000")) + 4;
+    const int rowH = mfm.height() + 6;
+    const int fits = std::max(1, (width() - 24 - labelW) / cell);
+    const std::size_t from = n > std::size_t(fits) ? n - std::size_t(fits) : 0;
+    auto row = [&](const QString &label, const Bytes &bytes) {
+        p.setFont(font());
+        ink(faded, base);
+        p.drawText(QRect(12, y, labelW - 8, rowH), Qt::AlignLeft | Qt::AlignVCenter, label);
+        p.setFont(mono);
+        for (std::size_t k = from; k < bytes.size(); ++k) {
+            const QRect box(12 + labelW + int(k - from) * cell, y, cell - 3, rowH - 2);
+            if (k + 1 == n) {
+                paintFill(p, box, Fill::Fresh, base, text);
+                const QColor hatch = hatchColor(Fill::Fresh, base, text);
+                const QColor shown = legibleOn(text, hatch);
+                m_inks.note(shown, fillColor(Fill::Fresh, base));
+                ink(shown, hatch);
+            } else {
+                ink(text, base);
+            }
+            p.drawText(box, Qt::AlignCenter, hexWord(bytes[k], 2));
+        }
+        y += rowH;
+    };
+    row(tr("plaintext"), s.in);
+    row(tr("key"), s.key);
+    row(tr("ciphertext"), s.out);
+    y += 6;
+    if (s.keyLength)
+        paragraph(font(), faded,
+                  tr("The key repeats every %1 bytes: the same plaintext byte at the same place "
+                     "in the key's cycle always gives the same ciphertext byte, and XORing two "
+                     "ciphertexts cancels the key.")
+                      .arg(s.keyLength));
 }
 
 int Arc4Canvas::legendHeight(int width) const
@@ -65,6 +175,12 @@ int Arc4Canvas::minimumCell() const
 
 QSize Arc4Canvas::minimumSizeHint() const
 {
+    if (m_showXor) {
+        const QFontMetrics fm(font()), mfm(monoFontLike(font()));
+        return {fm.horizontalAdvance(tr("ciphertext")) + 32 +
+                    8 * (mfm.horizontalAdvance(QStringLiteral("000")) + 4),
+                14 * fm.height() + 3 * (mfm.height() + 6)};
+    }
     // The grid at its smallest cells, with the lines above and below it as they wrap at the
     // width the drawing has now.
     const QFontMetrics fm(font()), mfm(monoFontLike(font()));
@@ -94,6 +210,10 @@ void Arc4Canvas::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
+    if (m_showXor) {
+        paintXor(p);
+        return;
+    }
     // Colours are taken here, at paint time, so a switch of palette is followed; each text
     // and line colour is made legible on what it is drawn on, and noted in m_inks.
     m_inks.clear();
@@ -264,9 +384,18 @@ void Arc4Canvas::paintEvent(QPaintEvent *)
 
 StreamPage::StreamPage(QWidget *parent)
     : SessionPage(std::make_shared<wb::ui::TraceSession>(), parent),
-      m_state(*traceSession(), applyArc4Event, {}, 32), m_canvas(new Arc4Canvas),
+      m_state(*traceSession(), applyArc4Event, {}, 32),
+      m_xorState(*traceSession(), applyXorEvent, {}, 256), m_canvas(new Arc4Canvas),
       m_table(new wb::ui::TraceTable)
 {
+    m_cipher = new QComboBox;
+    m_cipher->addItem(tr("ARC4"));
+    m_cipher->addItem(tr("XOR with a repeating key"));
+    m_cipher->setAccessibleName(tr("Cipher"));
+    m_format = new QComboBox;
+    m_format->addItem(tr("Text (UTF-8)"));
+    m_format->addItem(tr("Hex bytes"));
+    m_format->setAccessibleName(tr("Key and plaintext format"));
     m_key = new QLineEdit(QStringLiteral("01234567"));
     m_key->setAccessibleName(tr("Key"));
     m_text = new QLineEdit(QStringLiteral("abcdefghijklmnop"));
@@ -278,8 +407,10 @@ StreamPage::StreamPage(QWidget *parent)
     m_error->setWordWrap(true);
     m_error->hide(); // shown only while there is an error to report
     auto *top = new wb::ui::FlowLayout;
-    top->addWidget(labelled(tr("Key (text):"), m_key));
+    top->addWidget(labelled(tr("Cipher:"), m_cipher, 0));
+    top->addWidget(labelled(tr("Key:"), m_key));
     top->addWidget(labelled(tr("Plaintext:"), m_text));
+    top->addWidget(labelled(tr("Typed as:"), m_format, 0));
     setupEventTable(m_table);
     m_table->setMinimumHeight(240);
     m_table->setAccessibleName(tr("ARC4 events"));
@@ -299,6 +430,8 @@ StreamPage::StreamPage(QWidget *parent)
     m_table->setController(controller());
     connect(m_key, &QLineEdit::textChanged, this, &StreamPage::rerun);
     connect(m_text, &QLineEdit::textChanged, this, &StreamPage::rerun);
+    connect(m_cipher, &QComboBox::currentIndexChanged, this, &StreamPage::rerun);
+    connect(m_format, &QComboBox::currentIndexChanged, this, &StreamPage::rerun);
     rerun();
 }
 
@@ -312,6 +445,19 @@ bool StreamPage::setKeyAndText(const QString &key, const QString &plaintext)
     return rerun();
 }
 
+bool StreamPage::setCipher(bool useXor, bool hex)
+{
+    const QSignalBlocker a(m_cipher), b(m_format);
+    m_cipher->setCurrentIndex(useXor ? 1 : 0);
+    m_format->setCurrentIndex(hex ? 1 : 0);
+    return rerun();
+}
+
+bool StreamPage::showsXor() const
+{
+    return m_runXor;
+}
+
 QString StreamPage::errorText() const
 {
     return m_error->text();
@@ -319,21 +465,117 @@ QString StreamPage::errorText() const
 
 bool StreamPage::rerun()
 {
-    const QByteArray key = m_key->text().toUtf8();
-    const QByteArray text = m_text->text().left(256).toUtf8();
+    const bool useXor = m_cipher->currentIndex() == 1;
+    const bool hex = m_format->currentIndex() == 1;
+    m_table->setAccessibleName(useXor ? tr("XOR events") : tr("ARC4 events"));
+    m_canvas->setAccessibleName(useXor ? tr("XOR bytes") : tr("ARC4 state"));
+    auto fail = [this](const QString &why) {
+        m_error->setText(why);
+        m_error->show();
+        return false;
+    };
+    QString why;
+    const auto key = parseInput(m_key->text(), hex, &why);
+    if (!key)
+        return fail(tr("Bad hex in the key: %1").arg(why));
+    auto text = parseInput(hex ? m_text->text() : m_text->text().left(kMaxPlaintext), hex, &why);
+    if (!text)
+        return fail(tr("Bad hex in the plaintext: %1").arg(why));
+    if (text->size() > std::size_t(kMaxPlaintext))
+        text->resize(kMaxPlaintext);
     try {
         auto trace = std::make_shared<wb::Trace>();
-        Arc4 rc4(Bytes(key.begin(), key.end()), trace.get());
-        m_ciphertext = rc4.process(Bytes(text.begin(), text.end()));
+        if (useXor) {
+            m_ciphertext = xorCipher(*key, *text, trace.get());
+        } else {
+            Arc4 rc4(*key, trace.get());
+            m_ciphertext = rc4.process(*text);
+        }
         m_error->clear();
         m_error->hide();
-        // Open on the first keystream byte; Home shows the key schedule from its start.
-        const auto first = trace->findNext(events::Arc4Prga::kind, 0);
+        m_runKey = m_key->text();
+        m_runText = m_text->text();
+        m_runXor = useXor;
+        m_runHex = hex;
+        // ARC4 opens on the first keystream byte (Home shows the key schedule from its
+        // start), XOR on its first byte.
+        const std::optional<std::size_t> first =
+            useXor ? (trace->empty() ? std::nullopt : std::optional<std::size_t>(0))
+                   : trace->findNext(events::Arc4Prga::kind, 0);
         traceSession()->show(std::move(trace), first ? qsizetype(*first + 1) : 0);
         return true;
     } catch (const CryptoError &e) {
-        m_error->setText(QString::fromUtf8(e.what()));
-        m_error->show();
+        return fail(QString::fromUtf8(e.what()));
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> StreamPage::recordingSettings() const
+{
+    return {{"cipher", m_runXor ? "xor" : "arc4"},
+            {"format", m_runHex ? "hex" : "text"},
+            {"key", m_runKey.toStdString()},
+            {"input", m_runText.toStdString()}};
+}
+
+bool StreamPage::applyRecordingSettings(
+    const std::vector<std::pair<std::string, std::string>> &settings, QString *error)
+{
+    auto get = [&](const char *key) {
+        return settingValue(settings, key);
+    };
+    const auto cipher = get("cipher"), format = get("format"), key = get("key"),
+               input = get("input");
+    if (!cipher || !format || !key || !input) {
+        *error = tr("the recording does not name its cipher, input format, key and plaintext");
+        return false;
+    }
+    if (*cipher != QLatin1String("arc4") && *cipher != QLatin1String("xor")) {
+        *error = tr("the cipher '%1' is neither arc4 nor xor").arg(cipher->left(20));
+        return false;
+    }
+    if (*format != QLatin1String("text") && *format != QLatin1String("hex")) {
+        *error = tr("the input format '%1' is neither text nor hex").arg(format->left(20));
+        return false;
+    }
+    const bool hex = *format == QLatin1String("hex");
+    QString why;
+    if (hex && (!parseInput(*key, true, &why) || !parseInput(*input, true, &why))) {
+        *error = tr("the recording's key or plaintext is not valid hex: %1").arg(why);
+        return false;
+    }
+    // The controls as the run had them; nothing is encrypted.
+    {
+        const QSignalBlocker a(m_cipher), b(m_format), c(m_key), d(m_text);
+        m_cipher->setCurrentIndex(*cipher == QLatin1String("xor") ? 1 : 0);
+        m_format->setCurrentIndex(hex ? 1 : 0);
+        m_key->setText(*key);
+        m_text->setText(*input);
+    }
+    m_runXor = *cipher == QLatin1String("xor");
+    m_runHex = hex;
+    m_runKey = *key;
+    m_runText = *input;
+    m_error->clear();
+    m_error->hide();
+    m_table->setAccessibleName(m_runXor ? tr("XOR events") : tr("ARC4 events"));
+    m_canvas->setAccessibleName(m_runXor ? tr("XOR bytes") : tr("ARC4 state"));
+    return true;
+}
+
+bool StreamPage::acceptsEvent(const wb::Event &event) const
+{
+    // A declared stream event with its fields; S always has its 256 entries.
+    try {
+        bool fits = true;
+        const bool known = events::StreamEvents::visit(
+            event, wb::Overloaded{[&](const events::Arc4Ksa &k) {
+                                      fits = k.s.size() == 256 && k.i >= 0 && k.i < 256;
+                                  },
+                                  [&](const events::Arc4Prga &g) { fits = g.s.size() == 256; },
+                                  [](const events::XorByte &) {
+                                  }});
+        return known && fits;
+    } catch (const wb::EventFieldError &) {
         return false;
     }
 }
@@ -347,7 +589,15 @@ void StreamPage::refresh()
 {
     if (!traceSession()->trace())
         return;
-    m_canvas->setState(stateAtCursor());
+    if (m_runXor) {
+        XorState state = m_xorState.atCursor();
+        QString why;
+        const auto key = parseInput(m_runKey, m_runHex, &why);
+        state.keyLength = key ? key->size() : 0;
+        m_canvas->setXorState(state);
+    } else {
+        m_canvas->setState(stateAtCursor());
+    }
     emit highlightsChanged();
 }
 

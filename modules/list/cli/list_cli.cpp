@@ -2,13 +2,19 @@
 #include "list/core/listobject.h"
 #include "list/core/ops.h"
 #include "list/core/timsort.h"
+#include "list/core/viewsort.h"
 #include "workbench/core/cli.h"
 #include "workbench/core/json.h"
 
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
+
+// list_trace_python.cpp
+int runListTracePython(wb::cli::Invocation &inv, const std::vector<std::string> &args);
 
 namespace {
 
@@ -21,14 +27,26 @@ const char *const kUsage =
     "  growth [--policy cpython27|cpython311] --appends N\n"
     "      Append N items to an empty list; print one line per reallocation:\n"
     "      <size that caused it> <new allocated>.\n"
-    "  sort [--policy cpython27|cpython311|tutorial] [--json]\n"
+    "  sort [--policy cpython27|cpython311|tutorial] [--json] [--record FILE [--force]]\n"
     "      Read whitespace-separated integers from stdin and print them sorted by timsort.\n"
     "      --json: {\"minrun\", \"runs\", \"merges\", \"comparisons\", \"sorted\"}.\n"
+    "      --record FILE: also keep the sort as a recording that `workbench --open FILE`\n"
+    "      shows in the timsort view, with those integers and that policy, without sorting\n"
+    "      again (an existing FILE is kept unless --force).\n"
     "  ops [--policy cpython27|cpython311] OP...\n"
     "      Run list operations from an empty list and print the state after each one as a\n"
     "      JSON line {\"op\", \"size\", \"allocated\", \"items\"}. Each OP is one argument:\n"
     "      \"append V\" \"insert I V\" pop \"pop I\" \"remove V\" \"extend V...\" \"del I J\"\n"
     "      clear reverse sort\n"
+    "  trace-python SCRIPT [ARGS...] [--json] [--time-limit S] [--max-events N]\n"
+    "      Run your Python 3 script in this machine's python3 under the tracer and print\n"
+    "      one line per list change: <line> <list-id> <op> size=<n> allocated=<m>\n"
+    "      moved=<yes|no>. --json: {\"python\", \"lists\": [{\"id\", \"line\"}], \"events\":\n"
+    "      [{\"line\", \"list\", \"op\", \"size\", \"allocated\", \"moved\", ...}]}, a sort\n"
+    "      with \"comparisons\", and \"native_allocated\": what the native list allocates\n"
+    "      after the same operations. The script's own output goes to standard error.\n"
+    "      Time limit 10 s, at most 1000000 events by default. Exit codes: 0 it ended,\n"
+    "      1 it raised, 2 bad input or no python3, 3 a limit stopped it, 4 deadlock.\n"
     "\n"
     "--policy defaults to cpython311.\n"
     "Exit codes: 0 ok, 1 an operation raised a Python exception, 2 bad usage or input.\n";
@@ -86,7 +104,7 @@ int runGrowth(cli::Invocation &inv, const std::vector<std::string> &args)
 int runSort(cli::Invocation &inv, const std::vector<std::string> &args)
 {
     cli::Options opts;
-    if (!opts.parse(args, {"policy"}, {"json"}))
+    if (!opts.parse(args, {"policy", "record"}, {"json", "force"}))
         return usageError(inv, "sort: " + opts.error() +
                                    " (the integers come on stdin); see "
                                    "`workbench-cli list --help`.");
@@ -94,6 +112,11 @@ int runSort(cli::Invocation &inv, const std::vector<std::string> &args)
                                             "cpython27, cpython311 or tutorial");
     if (!policy)
         return cli::Usage;
+    std::string refused;
+    if (const int code = cli::checkRecordTarget(opts, refused); code != cli::Ok) {
+        inv.err << "workbench-cli list: sort: " << refused << ".\n";
+        return code;
+    }
     std::vector<std::int64_t> values;
     std::string token;
     std::size_t position = 0;
@@ -106,6 +129,29 @@ int runSort(cli::Invocation &inv, const std::vector<std::string> &args)
                                        "') is not a 64-bit integer; give whitespace-separated "
                                        "integers on stdin.");
         values.push_back(*v);
+    }
+    if (opts.value("record")) {
+        // The trace the timsort view makes of these integers, written before any output: a
+        // refused target leaves nothing written.
+        std::ostringstream numbers;
+        for (std::size_t i = 0; i < values.size(); ++i)
+            numbers << (i ? " " : "") << values[i];
+        auto trace = std::make_shared<wb::Trace>();
+        std::vector<std::int64_t> copy = values;
+        recordViewSort(copy, *policy, *trace);
+        wb::Recording r;
+        r.module = "list";
+        r.view = "sort";
+        r.settings = {{"input", "custom"},
+                      {"numbers", numbers.str()},
+                      {"policy", std::string(mergePolicyName(*policy))}};
+        r.cursor = trace->empty() ? 0 : 1; // just after sort_begin, where the view opens a sort
+        r.trace = std::move(trace);
+        std::ostringstream why;
+        if (const int code = cli::writeRecordingOption(opts, r, opts.has("force"), why)) {
+            inv.err << "workbench-cli list: sort: " << why.str();
+            return code;
+        }
     }
     SortOptions options;
     options.policy = *policy;
@@ -207,8 +253,11 @@ int runList(cli::Invocation &inv)
         return runSort(inv, rest);
     if (command == "ops")
         return runOps(inv, rest);
-    return usageError(inv, "unknown command '" + command +
-                               "'; use growth, sort or ops (see `workbench-cli list --help`).");
+    if (command == "trace-python")
+        return runListTracePython(inv, rest);
+    return usageError(
+        inv, "unknown command '" + command +
+                 "'; use growth, sort, ops or trace-python (see `workbench-cli list --help`).");
 }
 
 } // namespace

@@ -410,6 +410,7 @@ SlotsPage::SlotsPage(QWidget *parent)
         b->setAccessibleName(tr("Run %1").arg(title));
         b->setToolTip(tr("Run l.%1 now").arg(title));
         connect(b, &QToolButton::clicked, this, [this, pattern] {
+            ensureLiveList();
             QString cmd = pattern;
             const qint64 next = m_list ? m_list->heap().created() + 1 : 1;
             cmd.replace("%n", QString::number(next * 7 % 100));
@@ -492,7 +493,9 @@ void SlotsPage::reset()
     m_trace = std::make_shared<wb::Trace>();
     m_list = std::make_unique<ListObject>(policy(), m_trace.get());
     m_statements.clear();
-    m_history->setText(tr("A new, empty list. Type an operation above."));
+    m_results.clear();
+    m_listStale = false;
+    showHistory();
     setMessage({});
     traceSession()->show(m_trace, static_cast<qsizetype>(m_trace->size()));
 }
@@ -510,17 +513,19 @@ bool SlotsPage::run(const QString &statement)
         return false;
     }
     setMessage({});
+    ensureLiveList();
     const auto before = static_cast<qsizetype>(m_trace->size());
-    QString shown = text;
+    QString result;
     try {
         if (const auto popped = applyListOp(*m_list, *op))
-            shown += tr(" → %1").arg(*popped);
+            result = QString::number(*popped);
     } catch (const PyException &e) {
-        shown += tr(" → %1").arg(QString::fromUtf8(e.what()));
-        setMessage(QString::fromUtf8(e.what()));
+        result = QString::fromUtf8(e.what());
+        setMessage(result);
     }
-    m_statements << shown;
-    m_history->setText(tr("Run so far: %1").arg(m_statements.join(QStringLiteral("  ·  "))));
+    m_statements << text;
+    m_results << result;
+    showHistory();
     // Show the new steps from their first event, played at the chosen speed.
     traceSession()->show(m_trace, before);
     controller()->play();
@@ -542,6 +547,152 @@ void SlotsPage::loadWorkedExample()
     for (int i = 0; i < 6; ++i)
         c->nextOfKind(kindOf<events::Op>());
     c->stepBack();
+}
+
+void SlotsPage::showHistory()
+{
+    if (m_statements.isEmpty()) {
+        m_history->setText(tr("A new, empty list. Type an operation above."));
+        return;
+    }
+    QStringList shown;
+    for (qsizetype i = 0; i < m_statements.size(); ++i)
+        shown << (m_results.value(i).isEmpty()
+                      ? m_statements[i]
+                      : tr("%1 → %2").arg(m_statements[i], m_results.value(i)));
+    m_history->setText(tr("Run so far: %1").arg(shown.join(QStringLiteral("  ·  "))));
+}
+
+void SlotsPage::ensureLiveList()
+{
+    if (!m_listStale)
+        return;
+    // The recorded operations again, on a fresh list, then the recorded trace goes on as the
+    // learner's own. The replay's events are not kept: realloc may place a block elsewhere
+    // this time, and the steps already shown stay as they were recorded.
+    m_listStale = false;
+    wb::Trace scratch;
+    m_list = std::make_unique<ListObject>(policy(), &scratch);
+    for (const QString &statement : std::as_const(m_statements)) {
+        std::string error;
+        if (const auto op = parseListOp(statement.toStdString(), error)) {
+            try {
+                applyListOp(*m_list, *op);
+            } catch (const PyException &) {
+            }
+        }
+    }
+    m_trace = std::make_shared<wb::Trace>();
+    if (const wb::Trace *recorded = traceSession()->trace())
+        for (std::size_t i = 0; i < recorded->size(); ++i)
+            m_trace->appendRecorded(recorded->at(i));
+    m_list->setTrace(m_trace.get());
+}
+
+std::vector<std::pair<std::string, std::string>> SlotsPage::recordingSettings() const
+{
+    std::vector<std::pair<std::string, std::string>> s;
+    s.emplace_back("policy", m_policy->currentData().toString().toStdString());
+    s.emplace_back("operations", m_statements.join(QLatin1Char('\n')).toStdString());
+    QStringList results = m_results;
+    for (QString &r : results)
+        r.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    s.emplace_back("results", results.join(QLatin1Char('\n')).toStdString());
+    if (!m_message->text().isEmpty())
+        s.emplace_back("message", m_message->text().toStdString());
+    return s;
+}
+
+bool SlotsPage::applyRecordingSettings(
+    const std::vector<std::pair<std::string, std::string>> &settings, QString *error)
+{
+    int policyIndex = -1;
+    QStringList statements, results;
+    QString message;
+    for (const auto &[key, value] : settings) {
+        const QString v = QString::fromStdString(value);
+        if (key == "policy") {
+            policyIndex = m_policy->findData(v);
+            if (policyIndex < 0) {
+                *error = tr("the recording's growth policy \"%1\" is neither cpython27 nor "
+                            "cpython311")
+                             .arg(v.left(40));
+                return false;
+            }
+        } else if (key == "operations") {
+            statements = v.isEmpty() ? QStringList() : v.split(QLatin1Char('\n'));
+        } else if (key == "results") {
+            results = v.isEmpty() ? QStringList() : v.split(QLatin1Char('\n'));
+        } else if (key == "message") {
+            message = v;
+        } else {
+            *error = tr("the recording has a setting \"%1\" the slot view does not know")
+                         .arg(QString::fromStdString(key).left(40));
+            return false;
+        }
+    }
+    if (policyIndex < 0) {
+        *error = tr("the recording does not say which growth policy the list used");
+        return false;
+    }
+    for (const QString &statement : std::as_const(statements)) {
+        std::string why;
+        if (!parseListOp(statement.toStdString(), why)) {
+            *error = tr("the recording's operation \"%1\" does not parse: %2")
+                         .arg(statement.left(40), QString::fromStdString(why));
+            return false;
+        }
+    }
+    while (results.size() < statements.size())
+        results << QString();
+    results.resize(statements.size());
+    {
+        const QSignalBlocker block(m_policy); // a policy change would start a new list
+        m_policy->setCurrentIndex(policyIndex);
+    }
+    controller()->pause();
+    m_statements = statements;
+    m_results = results;
+    m_listStale = true;
+    showHistory();
+    setMessage(message);
+    return true;
+}
+
+bool SlotsPage::acceptsEvent(const wb::Event &event) const
+{
+    // Sizes and slot numbers the replay would allocate or index are kept to a list a learner
+    // could build here, so that a damaged recording cannot ask for gigabytes.
+    constexpr std::int64_t kMost = 1 << 20;
+    auto inRange = [](std::initializer_list<std::int64_t> values) {
+        for (std::int64_t v : values)
+            if (v < 0 || v > kMost)
+                return false;
+        return true;
+    };
+    try {
+        bool ok = true;
+        const bool known = events::ListEvents::visit(
+            event, wb::Overloaded{
+                       [&](const events::New &n) {
+                           ok = inRange({n.size, n.allocated});
+                       },
+                       [&](const events::Resize &r) {
+                           ok = inRange({r.oldSize, r.newSize, r.oldAllocated, r.newAllocated});
+                       },
+                       [&](const events::Shift &sh) {
+                           ok = inRange({sh.from, sh.to, sh.count});
+                       },
+                       [&](const events::StoreMany &st) {
+                           ok = inRange({st.index, st.count});
+                       },
+                       [](const auto &) {},
+                   });
+        // list.sort records the sort's own events into the list's trace.
+        return (known && ok) || events::SortEvents::visit(event, [](const auto &) {});
+    } catch (const wb::EventFieldError &) {
+        return false;
+    }
 }
 
 const ListViewState &SlotsPage::stateAtCursor()

@@ -72,9 +72,21 @@ public:
 protected:
     void changeEvent(QEvent *event) override;
     void refresh() override;
+    // Recordings: the growth policy, the operations run (one per line) with what each
+    // returned or raised, the message shown, the trace and the cursor. Opening one runs
+    // nothing; the next operation typed replays the recorded ones on a fresh list first.
+    bool keepsRecordings() const override { return true; }
+    std::vector<std::pair<std::string, std::string>> recordingSettings() const override;
+    bool applyRecordingSettings(const std::vector<std::pair<std::string, std::string>> &settings,
+                                QString *error) override;
+    bool acceptsEvent(const wb::Event &event) const override;
 
 private:
     GrowthPolicy policy() const;
+    // After a recording was opened, the list object is rebuilt from its operations (on the
+    // learner's next operation, never on opening).
+    void ensureLiveList();
+    void showHistory();
     SlotFocus focusAtCursor() const;
     void setMessage(const QString &text); // shown in red, hidden while empty
 
@@ -88,7 +100,9 @@ private:
     QLineEdit *m_command;
     QLabel *m_history;
     QLabel *m_message;
-    QStringList m_statements;
+    QStringList m_statements; // as typed
+    QStringList m_results;    // what each returned or raised, "" for nothing
+    bool m_listStale = false; // a recording is shown: m_list is not its list
 };
 
 } // namespace wb::list::ui

@@ -3,6 +3,7 @@
 
 #include "list/core/events.h"
 #include "list/core/timsort.h"
+#include "list/core/viewsort.h"
 
 #include "workbench/core/rng.h"
 #include "workbench/ui/plot.h"
@@ -25,6 +26,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 namespace wb::list::ui {
 
@@ -573,9 +575,8 @@ int SortSidePanel::arrange(QPainter *p, int width, int height) const
 
 SortPage::SortPage(QWidget *parent)
     : SessionPage(std::make_shared<wb::ui::TraceSession>(), parent),
-      m_state(*traceSession(), applySortEvent), m_slots(new wb::ui::TraceSession(this)),
-      m_where(*m_slots, applySortEvent), m_canvas(new SortCanvas), m_side(new SortSidePanel),
-      m_table(new wb::ui::TraceTable)
+      m_state(*traceSession(), applySortEvent), m_canvas(new SortCanvas),
+      m_side(new SortSidePanel), m_table(new wb::ui::TraceTable)
 {
     m_preset = new QComboBox;
     m_preset->addItem(tr("The lesson's 130 numbers"), "tutorial");
@@ -744,100 +745,156 @@ void SortPage::runSort()
         return;
     stopWorker();
     const quint64 generation = ++m_generation;
-    SortOptions options;
-    options.policy = parseMergePolicy(m_policy->currentData().toString().toStdString())
-                         .value_or(MergePolicy::CPython311);
-    options.eachComparison = values.size() <= 400;
-    if (options.eachComparison) {
-        // Small enough to show every comparison, and which two elements it reads. The sort
-        // runs on records that carry their starting slot: the comparator notes the two slots
-        // of each call, and the same sort again, with events carrying the slots instead of
-        // the values, tells where each element stands at every step.
-        struct Item
-        {
-            std::int64_t value;
-            std::int32_t slot;
-        };
-        std::vector<Item> items(values.size());
-        for (std::size_t i = 0; i < values.size(); ++i)
-            items[i] = {values[i], static_cast<std::int32_t>(i)};
-        std::vector<Item> again = items;
-        auto compared = std::make_unique<ComparedElements>();
-        auto trace = std::make_shared<wb::Trace>();
-        options.trace = trace.get();
-        auto &operands = compared->operands;
-        timsort(
-            std::span<Item>(items),
-            [&operands](const Item &a, const Item &b) {
-                operands.emplace_back(a.slot, b.slot);
-                return a.value < b.value;
-            },
-            options, [](const Item &x) { return x.value; });
-        compared->slotTrace = std::make_shared<wb::Trace>();
-        SortOptions slotOptions = options;
-        slotOptions.trace = compared->slotTrace.get();
-        timsort(
-            std::span<Item>(again), [](const Item &a, const Item &b) { return a.value < b.value; },
-            slotOptions, [](const Item &x) { return static_cast<std::int64_t>(x.slot); });
-        for (std::size_t i = 0; i < trace->size(); ++i)
-            if (wb::as<events::Compare>((*trace)[i]))
-                compared->events.push_back(i);
-        if (compared->slotTrace->size() != trace->size() ||
-            compared->events.size() != compared->operands.size())
-            compared.reset();
-        showTrace(std::move(trace), std::move(compared));
-        return;
-    }
+    auto settings = controlSettings();
+    const MergePolicy policy = parseMergePolicy(m_policy->currentData().toString().toStdString())
+                                   .value_or(MergePolicy::CPython311);
     if (values.size() <= kInlineSort) {
+        // Up to a few hundred elements every comparison is recorded with the two elements it
+        // reads (viewsort.h); up to kInlineSort the sort takes a few milliseconds.
         auto trace = std::make_shared<wb::Trace>();
-        options.trace = trace.get();
-        timsort(std::span<std::int64_t>(values), std::less<>{}, options);
+        recordViewSort(values, policy, *trace);
+        m_runSettings = std::move(settings);
         showTrace(std::move(trace));
         return;
     }
     // Larger inputs are sorted on a thread of their own; the page shows the trace when it is
-    // there. A newer sort or closing the page cancels it: its next comparison throws, and
+    // there. A newer sort or closing the page cancels it: its next comparison stops it, and
     // timsort leaves the (private) array a permutation.
     setMessage(tr("Sorting %1 elements…").arg(values.size()));
     m_sorting = true;
-    m_worker = std::thread([this, values = std::move(values), options, generation]() mutable {
-        struct Cancelled
-        {
-        };
+    // The settings go with the trace: until it comes, the page keeps showing (and recording)
+    // the sort before.
+    m_worker = std::thread([this, values = std::move(values), policy, generation,
+                            settings = std::move(settings)]() mutable {
         auto trace = std::make_shared<wb::Trace>();
-        options.trace = trace.get();
-        try {
-            timsort(
-                std::span<std::int64_t>(values),
-                [this](std::int64_t a, std::int64_t b) {
-                    if (m_cancel.load(std::memory_order_relaxed))
-                        throw Cancelled{};
-                    return a < b;
-                },
-                options);
-        } catch (const Cancelled &) {
+        if (!recordViewSort(values, policy, *trace, &m_cancel))
             return;
-        }
         QMetaObject::invokeMethod(
             this,
-            [this, trace = std::move(trace), generation]() mutable {
+            [this, trace = std::move(trace), generation,
+             settings = std::move(settings)]() mutable {
                 if (generation != m_generation)
                     return;
                 setMessage({});
+                m_runSettings = std::move(settings);
                 showTrace(std::move(trace));
             },
             Qt::QueuedConnection);
     });
 }
 
-void SortPage::showTrace(std::shared_ptr<wb::Trace> trace,
-                         std::unique_ptr<ComparedElements> compared)
+void SortPage::showTrace(std::shared_ptr<wb::Trace> trace)
 {
     m_sorting = false;
-    m_compared = std::move(compared);
-    m_slots->show(m_compared ? m_compared->slotTrace : nullptr);
     traceSession()->show(std::move(trace), 0);
     controller()->nextOfKind(kindOf<events::SortBegin>());
+}
+
+std::vector<std::pair<std::string, std::string>> SortPage::controlSettings() const
+{
+    // Only what the input depends on: the same numbers typed here or given to
+    // `workbench-cli list sort --record` make the same settings.
+    const QString preset = m_preset->currentData().toString();
+    std::vector<std::pair<std::string, std::string>> s{{"input", preset.toStdString()}};
+    if (m_size->isEnabled())
+        s.emplace_back("n", std::to_string(m_size->value()));
+    if (m_seed->isEnabled())
+        s.emplace_back("seed", std::to_string(m_seed->value()));
+    if (m_custom->isEnabled())
+        s.emplace_back("numbers", m_custom->text().toStdString());
+    s.emplace_back("policy", m_policy->currentData().toString().toStdString());
+    return s;
+}
+
+std::vector<std::pair<std::string, std::string>> SortPage::recordingSettings() const
+{
+    return m_runSettings;
+}
+
+bool SortPage::applyRecordingSettings(
+    const std::vector<std::pair<std::string, std::string>> &settings, QString *error)
+{
+    // Every value is checked before any control changes.
+    int preset = -1, policy = -1;
+    std::optional<int> n, seed;
+    std::optional<QString> numbers;
+    auto number = [](const std::string &text, int low, int high) -> std::optional<int> {
+        bool ok = false;
+        const int v = QString::fromStdString(text).toInt(&ok);
+        if (!ok || v < low || v > high)
+            return std::nullopt;
+        return v;
+    };
+    for (const auto &[key, value] : settings) {
+        const QString v = QString::fromStdString(value);
+        if (key == "input") {
+            preset = m_preset->findData(v);
+            if (preset < 0) {
+                *error = tr("the recording's input \"%1\" is not one of this view's inputs")
+                             .arg(v.left(40));
+                return false;
+            }
+        } else if (key == "policy") {
+            policy = m_policy->findData(v);
+            if (policy < 0) {
+                *error = tr("the recording's merge policy \"%1\" is none of cpython311, "
+                            "cpython27 or tutorial")
+                             .arg(v.left(40));
+                return false;
+            }
+        } else if (key == "n") {
+            n = number(value, m_size->minimum(), m_size->maximum());
+            if (!n) {
+                *error = tr("the recording's n \"%1\" is not a number from %2 to %3")
+                             .arg(v.left(20))
+                             .arg(m_size->minimum())
+                             .arg(m_size->maximum());
+                return false;
+            }
+        } else if (key == "seed") {
+            seed = number(value, m_seed->minimum(), m_seed->maximum());
+            if (!seed) {
+                *error = tr("the recording's seed \"%1\" is not a number from %2 to %3")
+                             .arg(v.left(20))
+                             .arg(m_seed->minimum())
+                             .arg(m_seed->maximum());
+                return false;
+            }
+        } else if (key == "numbers") {
+            numbers = v;
+        } else {
+            *error = tr("the recording has a setting \"%1\" the timsort view does not know")
+                         .arg(QString::fromStdString(key).left(40));
+            return false;
+        }
+    }
+    if (preset < 0 || policy < 0) {
+        *error = tr("the recording does not say which input and merge policy were sorted");
+        return false;
+    }
+    // Nothing is sorted: a sort still running is cancelled and its trace will not be shown.
+    stopWorker();
+    ++m_generation;
+    setMessage({});
+    m_preset->setCurrentIndex(preset);
+    m_policy->setCurrentIndex(policy);
+    if (n)
+        m_size->setValue(*n);
+    if (seed)
+        m_seed->setValue(*seed);
+    if (numbers)
+        m_custom->setText(*numbers);
+    m_runSettings = settings;
+    return true;
+}
+
+bool SortPage::acceptsEvent(const wb::Event &event) const
+{
+    try {
+        return events::SortEvents::visit(event, [](const auto &) {});
+    } catch (const wb::EventFieldError &) {
+        return false;
+    }
 }
 
 void SortPage::updateMinimumHeight()
@@ -880,25 +937,23 @@ SortHighlight SortPage::highlightAtCursor()
         return h;
     }
     const auto compare = wb::as<events::Compare>(*e);
-    if (!compare || !m_compared)
+    if (!compare || !compare->x || !compare->y)
         return h;
-    const auto position = static_cast<std::size_t>(traceSession()->position());
-    const auto &events = m_compared->events;
-    const auto it = std::lower_bound(events.begin(), events.end(), position - 1);
-    if (it == events.end() || *it != position - 1)
-        return h;
-    const auto call = static_cast<std::size_t>(it - events.begin());
-    const auto [a, b] = m_compared->operands[call];
-    // Where the two elements stand in the array as drawn at this position.
-    const auto &layout = m_where.at(static_cast<qsizetype>(position)).values;
-    for (std::size_t i = 0; i < layout.size(); ++i) {
-        if (layout[i] == a)
-            h.x = static_cast<std::int64_t>(i);
-        if (layout[i] == b)
-            h.y = static_cast<std::int64_t>(i);
+    // The comparison's number: how many "compare" events the trace has up to this one.
+    if (m_comparesGeneration != traceSession()->generation()) {
+        m_compares.clear();
+        if (const wb::Trace *trace = traceSession()->trace())
+            for (std::size_t i = 0; i < trace->size(); ++i)
+                if (trace->at(i).kind == events::Compare::kind)
+                    m_compares.push_back(i);
+        m_comparesGeneration = traceSession()->generation();
     }
+    const auto position = static_cast<std::size_t>(traceSession()->position());
+    const auto it = std::lower_bound(m_compares.begin(), m_compares.end(), position - 1);
+    h.x = *compare->x;
+    h.y = *compare->y;
     h.less = compare->less;
-    h.number = call + 1;
+    h.number = static_cast<std::uint64_t>(it - m_compares.begin()) + 1;
     return h;
 }
 

@@ -116,30 +116,31 @@ public:
 protected:
     void changeEvent(QEvent *event) override;
     void refresh() override;
+    // Recordings: the input (preset, n, seed, the numbers typed) and the merge policy of the
+    // sort shown, its trace and the cursor. Opening one sorts nothing: the compared pair of
+    // each comparison is in its event (viewsort.h).
+    bool keepsRecordings() const override { return true; }
+    std::vector<std::pair<std::string, std::string>> recordingSettings() const override;
+    bool applyRecordingSettings(const std::vector<std::pair<std::string, std::string>> &settings,
+                                QString *error) override;
+    bool acceptsEvent(const wb::Event &event) const override;
 
 private:
-    // For sorts small enough to record every comparison: which two elements each one reads.
-    struct ComparedElements
-    {
-        // The same sort again, its events carrying each element's starting slot instead of
-        // its value: replayed (m_where), it tells where every element stands at any position.
-        std::shared_ptr<wb::Trace> slotTrace;
-        std::vector<std::pair<std::int32_t, std::int32_t>> operands; // starting slots, per call
-        std::vector<std::size_t> events; // trace positions of the "compare" events, in order
-    };
-
     void setMessage(const QString &text); // shown in red, hidden while empty
     void updateMinimumHeight();
     SortHighlight highlightAtCursor();
-    void showTrace(std::shared_ptr<wb::Trace> trace,
-                   std::unique_ptr<ComparedElements> compared = nullptr);
+    void showTrace(std::shared_ptr<wb::Trace> trace);
     void stopWorker();
+    // The settings the controls stand at now (taken when Sort is pressed).
+    std::vector<std::pair<std::string, std::string>> controlSettings() const;
 
     wb::ui::SessionState<SortViewState> m_state; // the sort at the cursor
-    std::unique_ptr<ComparedElements> m_compared;
-    // The slot trace of m_compared, shown by no view: m_where replays it to the cursor.
-    wb::ui::TraceSession *m_slots;
-    wb::ui::SessionState<SortViewState> m_where;
+    // The trace positions of the "compare" events of the trace shown (for their numbers),
+    // found again when the session's generation changes.
+    std::vector<std::size_t> m_compares;
+    std::uint64_t m_comparesGeneration = 0;
+    // The settings that produced the trace shown (or the one a worker is making).
+    std::vector<std::pair<std::string, std::string>> m_runSettings;
     SortCanvas *m_canvas;
     SortSidePanel *m_side;
     wb::ui::TraceTable *m_table;

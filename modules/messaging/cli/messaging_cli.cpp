@@ -2,10 +2,13 @@
 // broker's tables, on the embedded broker or a RabbitMQ URL.
 #include "messaging/core/broker.h"
 #include "messaging/core/client.h"
+#include "messaging/core/events.h"
 #include "messaging/core/scenario.h"
 #include "messaging/core/tutorial.h"
 #include "workbench/core/cli.h"
 #include "workbench/core/json.h"
+#include "workbench/core/recording.h"
+#include "workbench/core/typed_event.h"
 
 #include <algorithm>
 #include <cctype>
@@ -25,6 +28,9 @@
 
 #include <unistd.h>
 
+// `messaging serve`, in messaging_serve.cpp.
+int wbMessagingServe(wb::cli::Invocation &inv, const std::vector<std::string> &args);
+
 namespace {
 
 using namespace wb::messaging;
@@ -34,7 +40,7 @@ const char *const kUsage =
     "Usage: workbench-cli messaging <command> [options]\n"
     "\n"
     "  demo --broker embedded|URL --count N [--seed S] [--prefetch P] [--json]\n"
-    "       [--data DIR]\n"
+    "       [--data DIR] [--record FILE [--force]]\n"
     "      The odd/even scenario in one process: a producer of seeded integers 1..100 to\n"
     "      the direct exchange `integers` (keys odd/even), consumers on `odds` and `evens`,\n"
     "      which it purges first (it says how many messages that removed). --data DIR:\n"
@@ -42,7 +48,10 @@ const char *const kUsage =
     "      --json: {\"purged\", \"published\", \"queues\": {\"odds\", \"evens\"},\n"
     "      \"misrouted\", \"lost\", \"duplicates\", \"redelivered\", \"confirmed\", ...}.\n"
     "      Exit 1 if anything was\n"
-    "      misrouted, lost or duplicated.\n"
+    "      misrouted, lost or duplicated. --record FILE (embedded broker): keep the run,\n"
+    "      every event the broker recorded, as a recording that `workbench --open FILE`\n"
+    "      shows in the topology view without running anything; an existing FILE is kept\n"
+    "      (exit 2) unless --force.\n"
     "  produce --broker URL [--exchange integers] --count N [--seed S] [--rate R]\n"
     "          [--reconnect A]\n"
     "      Publish N integers (persistent, confirmed), printing `integer: K` for each. A\n"
@@ -276,15 +285,46 @@ std::string shellWord(const std::string &word)
     return out + "'";
 }
 
+// The recording of a demo run: what the messaging views keep of a run of their odd/even
+// scenario (see MessagingSession::recordingSettings), shown in the topology view.
+wb::Recording demoRecording(std::shared_ptr<const wb::Trace> trace, const OddEvenOptions &o)
+{
+    wb::Recording r;
+    r.module = "messaging";
+    r.view = "topology";
+    r.settings = {{"broker", "embedded"},
+                  {"preset", "odd-even"},
+                  {"exchange", "integers"},
+                  {"exchange-type", "direct"},
+                  {"durable", "true"},
+                  {"persistent", "true"},
+                  {"mandatory", "false"},
+                  {"publish-before-bind", "0"},
+                  {"count", std::to_string(o.count)},
+                  {"seed", std::to_string(o.seed)},
+                  {"rate", "unlimited"},
+                  {"prefetch", std::to_string(o.prefetch)},
+                  {"consumers", "odds:0,evens:0"}};
+    r.cursor = trace->size();
+    r.trace = std::move(trace);
+    return r;
+}
+
 int runDemo(cli::Invocation &inv, const std::vector<std::string> &args)
 {
     cli::Options opts;
-    if (!parseOrComplain(inv, opts, "demo", args, {"broker", "count", "seed", "prefetch", "data"},
-                         {"json"}))
+    if (!parseOrComplain(inv, opts, "demo", args,
+                         {"broker", "count", "seed", "prefetch", "data", "record"},
+                         {"json", "force"}))
         return cli::Usage;
     const auto broker = brokerOption(inv, opts);
     if (!broker)
         return cli::Usage;
+    if (opts.has("record") && !broker->embedded)
+        return usageError(inv, "demo: --record keeps what the embedded broker records; a "
+                               "RabbitMQ node reports nothing about its routing. Use --broker "
+                               "embedded, or open the Topology view with the URL to record a "
+                               "run there.");
     const auto count = intOption(inv, opts, "count", 10, 0, 10'000'000, true);
     if (!count)
         return cli::Usage;
@@ -297,10 +337,18 @@ int runDemo(cli::Invocation &inv, const std::vector<std::string> &args)
         return usageError(inv, "demo: --data is the embedded broker's folder; a RabbitMQ node "
                                "keeps its own data.");
 
+    std::string refused;
+    if (const int code = cli::checkRecordTarget(opts, refused); code != cli::Ok) {
+        inv.err << "workbench-cli messaging: demo: " << refused << ".\n";
+        return code;
+    }
+
     OddEvenOptions o;
     o.count = static_cast<std::uint64_t>(*count);
     o.seed = static_cast<std::uint64_t>(*seed);
     o.prefetch = static_cast<std::uint16_t>(*prefetch);
+    // Declared before the broker, which records into it until it is gone.
+    std::shared_ptr<wb::Trace> trace = std::make_shared<wb::Trace>();
     std::unique_ptr<Broker> embedded;
     ConnectionFactory factory;
     if (broker->embedded) {
@@ -311,11 +359,24 @@ int runDemo(cli::Invocation &inv, const std::vector<std::string> &args)
                 return usageError(inv, "demo: --data " + *data + " is not a folder.");
             bo.dataDir = *data;
         }
+        if (opts.has("record"))
+            bo.trace = trace.get();
         embedded = std::make_unique<Broker>(bo);
         if (const auto error = embedded->journalError(); !error.empty())
             return failure(inv, "demo: " + error + ".");
         if (const auto note = embedded->journalRecovery(); !note.empty())
             inv.err << "workbench-cli messaging: demo: " << note << '\n';
+        if (opts.has("record")) {
+            // As the views' session begins a run: the broker's pre-declared exchanges.
+            wb::record(trace.get(), events::StateReset{}, "a fresh embedded broker");
+            for (const auto &x : embedded->listExchanges()) {
+                const std::string type(exchangeTypeName(x.type));
+                wb::record(trace.get(),
+                           events::StateExchange{x.name, type, x.durable, x.autoDelete},
+                           "exchange " + (x.name.empty() ? std::string("(default)") : x.name) +
+                               " (" + type + ") pre-declared");
+            }
+        }
         factory = [&](const std::string &client) {
             return embedded->connect(client);
         };
@@ -333,6 +394,13 @@ int runDemo(cli::Invocation &inv, const std::vector<std::string> &args)
         return failure(inv, std::string("demo: ") + e.what());
     }
     const bool clean = r.misrouted == 0 && r.lost == 0 && r.duplicates == 0 && r.confirmed;
+    if (opts.has("record")) {
+        embedded.reset(); // its last events (connections closing) are in the trace now
+        if (const int written = cli::writeRecordingOption(opts, demoRecording(trace, o),
+                                                          opts.has("force"), inv.err);
+            written != cli::Ok)
+            return written;
+    }
     if (opts.has("json")) {
         wb::JsonWriter j(inv.out);
         j.beginObject();
@@ -825,6 +893,8 @@ int runMessaging(cli::Invocation &inv)
         return runList(inv, rest, true);
     if (command == "list-queues")
         return runList(inv, rest, false);
+    if (command == "serve")
+        return wbMessagingServe(inv, rest);
     return usageError(inv, "unknown command '" + command +
                                "'; use demo, produce, consume, list-exchanges or list-queues.");
 }

@@ -10,6 +10,7 @@
 
 #include "messaging/core/events.h"
 #include "messaging/core/scenario.h"
+#include "workbench/core/recording.h"
 #include "workbench/core/trace.h"
 #include "workbench/core/typed_event.h"
 #include "workbench/ui/stepcontroller.h"
@@ -101,6 +102,11 @@ private slots:
     void shutdownMidRunNeverHangs();
     void topologyAggregatesAtAThousandPerSecond();
     void coloursKeepTheirContrastInBothPalettes();
+    void recordingReopensPixelForPixel_data();
+    void recordingReopensPixelForPixel();
+    void recordingTakenMidRunIsASnapshot();
+    void damagedRecordingIsRefused();
+    void rabbitmqRecordingConnectsToNothing();
 };
 
 void MessagingUiTest::oddEvenRunGivesExactTables()
@@ -534,6 +540,220 @@ void MessagingUiTest::coloursKeepTheirContrastInBothPalettes()
     wb::ui::applyTheme(*qApp, wb::ui::Theme::Dark);
     QVERIFY(keyLineColor("odd", QApplication::palette()) != lightOdd);
     wb::ui::applyTheme(*qApp, wb::ui::Theme::Light);
+}
+
+// ---- recordings ------------------------------------------------------------------------------
+
+namespace {
+
+// A page of `view` on `session`, laid out at a fixed size and shown.
+std::unique_ptr<wb::ui::SessionPage> pageOf(const QString &view,
+                                            std::shared_ptr<MessagingSession> session)
+{
+    std::unique_ptr<wb::ui::SessionPage> page;
+    if (view == "topology")
+        page = std::make_unique<TopologyPage>(session);
+    else
+        page = std::make_unique<RatesPage>(session);
+    page->resize(1180, 720);
+    page->show();
+    return page;
+}
+
+QImage grabAt(wb::ui::SessionPage &page, MessagingSession &session, qsizetype position)
+{
+    session.controller()->seek(position);
+    QCoreApplication::processEvents(); // queued replots and repaints
+    QCoreApplication::processEvents();
+    return page.grab().toImage();
+}
+
+// `recording` through the file format and back.
+wb::Recording roundTrip(wb::Recording recording, const std::string &view)
+{
+    recording.module = "messaging";
+    recording.moduleVersion = "0.1.0";
+    recording.view = view;
+    const auto bytes = wb::encodeRecording(recording);
+    return wb::decodeRecording(bytes);
+}
+
+// The trace of `from` with event `index` replaced by `damaged`.
+std::shared_ptr<wb::Trace> withEvent(const wb::Trace &from, std::size_t index, wb::Event damaged)
+{
+    auto t = std::make_shared<wb::Trace>();
+    for (std::size_t i = 0; i < from.size(); ++i)
+        t->appendRecorded(i == index ? damaged : from.at(i));
+    return t;
+}
+
+} // namespace
+
+void MessagingUiTest::recordingReopensPixelForPixel_data()
+{
+    QTest::addColumn<QString>("view");
+    QTest::newRow("topology") << QStringLiteral("topology");
+    QTest::newRow("rates") << QStringLiteral("rates");
+}
+
+void MessagingUiTest::recordingReopensPixelForPixel()
+{
+    QFETCH(QString, view);
+    LiveConfig c = quickRun(30, 11);
+    c.consumers = {{"odds", 5}, {"evens", 5}};
+    auto session = freshSession(c, "odd-even");
+    QVERIFY(session);
+    auto page = pageOf(view, session);
+    QVERIFY(session->waitFinished(20000));
+    QTRY_VERIFY_WITH_TIMEOUT(!session->isRunning() && !session->isLive(), 5000);
+
+    const wb::Recording back = roundTrip(page->recording(), view.toStdString());
+    QCOMPARE(back.trace->size(), session->trace()->size());
+    QCOMPARE(back.setting("broker"), std::string("embedded"));
+    QCOMPARE(back.setting("count"), std::string("30"));
+    QCOMPARE(back.setting("seed"), std::string("11"));
+    QCOMPARE(back.setting("consumers"), std::string("odds:5,evens:5"));
+
+    // A new page on a session of its own, as a second process would have: nothing runs.
+    auto other = std::make_shared<MessagingSession>();
+    auto reopened = pageOf(view, other);
+    QString error;
+    QVERIFY2(reopened->showRecording(back, &error), qPrintable(error));
+    QCoreApplication::processEvents();
+    QVERIFY(!other->isRunning());
+    QVERIFY(!other->isLive());
+    QVERIFY(other->broker() == nullptr); // no broker was made, no role started
+    QCOMPARE(other->recordingSettings(), back.settings);
+    QCOMPARE(other->position(), static_cast<qsizetype>(back.cursor));
+
+    const qsizetype n = session->count();
+    for (qsizetype at : {qsizetype(0), n / 4, n / 2, 3 * n / 4, n}) {
+        const QImage a = grabAt(*page, *session, at), b = grabAt(*reopened, *other, at);
+        if (a != b) {
+            a.save(QStringLiteral("/tmp/messaging-rec-%1-%2-a.png").arg(view).arg(at));
+            b.save(QStringLiteral("/tmp/messaging-rec-%1-%2-b.png").arg(view).arg(at));
+        }
+        QVERIFY2(
+            a == b,
+            qPrintable(QStringLiteral("%1 differs at step %2 of %3").arg(view).arg(at).arg(n)));
+    }
+
+    // The learner's next Run runs as usual.
+    if (auto *topology = dynamic_cast<TopologyPage *>(reopened.get())) {
+        topology->runPanel()->run();
+        QVERIFY(other->isRunning());
+        QVERIFY(other->waitFinished(20000));
+    }
+}
+
+void MessagingUiTest::recordingTakenMidRunIsASnapshot()
+{
+    auto session = freshSession(quickRun(0, 3), "odd-even"); // until stopped
+    QVERIFY(session);
+    TopologyPage page(session);
+    page.show();
+    QTRY_VERIFY_WITH_TIMEOUT(session->count() > 20, 5000);
+    wb::Recording r = page.recording();
+    r.module = "messaging";
+    r.view = "topology";
+    const std::size_t kept = r.trace->size();
+    QVERIFY(kept <= static_cast<std::size_t>(session->count()));
+    QTest::qWait(150);
+    QVERIFY(session->trace()->size() > kept); // the run went on
+    QCOMPARE(r.trace->size(), kept);          // the recording did not
+    QVERIFY(r.cursor <= kept);
+    const auto bytes = wb::encodeRecording(r);
+    QCOMPARE(wb::decodeRecording(bytes).trace->size(), kept);
+
+    // Showing a recording stops the run without waiting for it on this thread.
+    QElapsedTimer clock;
+    clock.start();
+    QString error;
+    QVERIFY2(page.showRecording(r, &error), qPrintable(error));
+    QVERIFY(clock.elapsed() < 1000);
+    QVERIFY(!session->isRunning());
+    QVERIFY(!session->isLive());
+    QCOMPARE(session->trace()->size(), kept);
+}
+
+void MessagingUiTest::damagedRecordingIsRefused()
+{
+    auto session = freshSession(quickRun(8, 5), "odd-even");
+    QVERIFY(session);
+    TopologyPage page(session);
+    page.show();
+    QVERIFY(session->waitFinished(20000));
+    QTRY_VERIFY_WITH_TIMEOUT(!session->isRunning(), 5000);
+    const wb::Recording good = roundTrip(page.recording(), "topology");
+    session->controller()->seek(3);
+    const wb::Trace *before = session->trace();
+
+    auto refused = [&](wb::Recording r, const QString &what) {
+        QString error;
+        QVERIFY2(!page.showRecording(r, &error), qPrintable(what));
+        QVERIFY2(!error.isEmpty() && error.size() < 300, qPrintable(error));
+        QCOMPARE(session->trace(), before); // the page is as it was
+        QCOMPARE(session->position(), qsizetype(3));
+    };
+    // An event of a kind the views do not know.
+    const std::size_t publish = *good.trace->findNext("publish", 0);
+    wb::Event unknown = good.trace->at(publish);
+    unknown.kind = "telepathy";
+    wb::Recording r = good;
+    r.trace = withEvent(*good.trace, publish, unknown);
+    refused(r, "an unknown kind");
+    // A publish without its routing key.
+    wb::Event missing = good.trace->at(publish);
+    std::erase_if(missing.fields, [](const wb::Field &f) { return f.key == "routing_key"; });
+    QCOMPARE(missing.fields.size() + 1, good.trace->at(publish).fields.size());
+    r.trace = withEvent(*good.trace, publish, missing);
+    refused(r, "a missing field");
+    // Settings the views cannot take.
+    for (auto [key, value] :
+         {std::pair{"exchange-type", "telepathic"}, std::pair{"broker", "x"},
+          std::pair{"count", "-4"}, std::pair{"preset", "nope"}, std::pair{"consumers", "odds"}}) {
+        r = good;
+        for (auto &[k, v] : r.settings)
+            if (k == key)
+                v = value;
+        refused(r, QString::fromLatin1(key));
+    }
+}
+
+void MessagingUiTest::rabbitmqRecordingConnectsToNothing()
+{
+    auto session = freshSession(quickRun(6, 2), "odd-even");
+    QVERIFY(session);
+    TopologyPage page(session);
+    QVERIFY(session->waitFinished(20000));
+    QTRY_VERIFY_WITH_TIMEOUT(!session->isRunning(), 5000);
+    wb::Recording r = page.recording();
+    for (auto &[k, v] : r.settings)
+        if (k == "broker")
+            v = "rabbitmq";
+    // A URL with a password (a hand-made file): the password is never taken up.
+    r.settings.emplace_back("url", "amqp://alice:secret@broker.invalid:5672/");
+    QString error;
+    QVERIFY2(page.showRecording(r, &error), qPrintable(error));
+    QCOMPARE(session->brokerStatus(), BrokerStatus::Recorded);
+    QVERIFY(!session->isEmbedded());
+    QVERIFY(!session->isRunning());
+    QCOMPARE(page.runPanel()->brokerChoice()->currentIndex(), 1);
+    QCOMPARE(page.runPanel()->urlEdit()->text(), QStringLiteral("amqp://broker.invalid:5672/"));
+    const auto saved = page.recording().settings;
+    QVERIFY(std::find(saved.begin(), saved.end(),
+                      std::pair<std::string, std::string>("url", "amqp://broker.invalid:5672/")) !=
+            saved.end());
+    for (const auto &[k, v] : saved)
+        QVERIFY2(v.find("secret") == std::string::npos && v.find("alice") == std::string::npos,
+                 v.c_str());
+    // Run asks for a connected broker first; choosing the embedded one runs again.
+    page.runPanel()->run();
+    QVERIFY(!session->isRunning());
+    page.runPanel()->brokerChoice()->setCurrentIndex(0);
+    page.runPanel()->run();
+    QVERIFY(session->isRunning());
+    QVERIFY(session->waitFinished(20000));
 }
 
 QTEST_MAIN(MessagingUiTest)

@@ -156,7 +156,7 @@ QTableView *tableFor(RowsModel *model)
 } // namespace
 
 RatesPage::RatesPage(std::shared_ptr<MessagingSession> session, QWidget *parent)
-    : SessionPage(session, parent), m_session(session.get()), m_runPanel(new RunPanel(session)),
+    : MessagingPage(session, parent), m_runPanel(new RunPanel(session)),
       m_plot(new wb::ui::SettlingPlot),
       m_exchanges(new RowsModel({tr("name"), tr("type"), tr("durable"), tr("auto_delete")}, this)),
       m_queues(new RowsModel({tr("name"), tr("messages_ready"), tr("messages_unacknowledged"),
@@ -235,6 +235,10 @@ RatesPage::RatesPage(std::shared_ptr<MessagingSession> session, QWidget *parent)
     // The end of a run settles the rates without moving the cursor: draw them once more.
     connect(s, &MessagingSession::runFinished, this, &RatesPage::requestRefresh);
     connect(s, &MessagingSession::runStarted, this, &ModulePage::lessonChanged);
+    connect(s, &MessagingSession::settingsApplied, this, &ModulePage::lessonChanged);
+    // A recording's trace replaces the run's: its rates were read whole (the session did that
+    // first), so the plot is drawn again even where the cursor did not move.
+    connect(s, &wb::ui::TraceSession::traceReplaced, this, &RatesPage::requestRefresh);
     connect(s, &MessagingSession::positionChanged, this, &ModulePage::highlightsChanged);
     m_paletteBase = palette().color(QPalette::Base).rgba();
     m_session->ensureOpeningExample();
@@ -414,11 +418,6 @@ QString RatesPage::lessonMarkdown() const
 QStringList RatesPage::sourceFiles() const
 {
     return messagingSources();
-}
-
-void RatesPage::shutdown()
-{
-    m_session->shutdown();
 }
 
 } // namespace wb::messaging::ui

@@ -46,7 +46,7 @@ QList<QStringList> exchangeRows(const MessagingState &s);
 QList<QStringList> queueRows(const MessagingState &s);
 QList<QStringList> bindingRows(const MessagingState &s);
 
-class RatesPage : public wb::ui::SessionPage
+class RatesPage : public MessagingPage
 {
     Q_OBJECT
 public:
@@ -54,9 +54,7 @@ public:
 
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
-    void shutdown() override;
 
-    MessagingSession *session() const { return m_session; }
     RowsModel *exchanges() const { return m_exchanges; }
     RowsModel *queues() const { return m_queues; }
     RowsModel *bindings() const { return m_bindings; }
@@ -73,7 +71,6 @@ private:
     void refreshTables();
     QRgb m_paletteBase = 0; // the Base colour the plot was last coloured for
 
-    MessagingSession *m_session; // owned by the page (SessionPage keeps it)
     RunPanel *m_runPanel;
     QCustomPlot *m_plot;
     QCPItemStraightLine *m_cursor;

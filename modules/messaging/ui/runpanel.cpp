@@ -104,14 +104,40 @@ RunPanel::RunPanel(std::shared_ptr<MessagingSession> session, QWidget *parent)
     connect(m_run, &QPushButton::clicked, this, &RunPanel::run);
     connect(m_stop, &QPushButton::clicked, s, &MessagingSession::stop);
     connect(s, &MessagingSession::brokerStatusChanged, this, &RunPanel::refreshBroker);
+    connect(s, &MessagingSession::runStarted, this, &RunPanel::showSessionSettings);
     connect(s, &MessagingSession::runStarted, this, &RunPanel::refreshRun);
+    connect(s, &MessagingSession::settingsApplied, this, &RunPanel::showSessionSettings);
     connect(s, &MessagingSession::runFinished, this, &RunPanel::refreshRun);
 
     selectPreset(s->preset().isEmpty() ? QStringLiteral("odd-even") : s->preset());
+    if (s->trace())
+        showSessionSettings();
     if (!s->isEmbedded())
         m_brokerChoice->setCurrentIndex(1);
     refreshBroker();
     refreshRun();
+}
+
+void RunPanel::showSessionSettings()
+{
+    const LiveConfig &c = m_session->config();
+    m_base = c;
+    const int i = m_preset->findData(m_session->preset());
+    m_preset->setCurrentIndex(std::max(0, i));
+    m_type->setCurrentIndex(m_type->findData(int(c.type)));
+    m_durable->setChecked(c.durable);
+    m_persistent->setChecked(c.persistent);
+    m_mandatory->setChecked(c.mandatory);
+    m_early->setValue(static_cast<int>(c.publishBeforeBind));
+    m_count->setValue(static_cast<int>(std::min<std::uint64_t>(c.count, 1'000'000)));
+    m_about->setText(i >= 0 ? presets().at(i).what : QString());
+    {
+        const QSignalBlocker block(m_brokerChoice);
+        m_brokerChoice->setCurrentIndex(m_session->isEmbedded() ? 0 : 1);
+    }
+    if (m_session->brokerStatus() == BrokerStatus::Recorded)
+        m_url->setText(m_session->brokerUrl());
+    refreshBroker();
 }
 
 void RunPanel::selectPreset(const QString &id)
@@ -175,6 +201,7 @@ void RunPanel::refreshBroker()
         colour = wb::ui::stateColor("running").name();
         break;
     case BrokerStatus::Connecting:
+    case BrokerStatus::Recorded:
         colour = wb::ui::stateColor("waiting").name();
         break;
     case BrokerStatus::Failed:

@@ -30,6 +30,9 @@ public:
 
     // Fills the settings from preset `id` (what choosing it in the list does).
     void selectPreset(const QString &id);
+    // Fills the settings and the broker from the session's run (the run started, or a
+    // recording's settings were taken).
+    void showSessionSettings();
     // The configuration the settings describe now.
     LiveConfig configuration() const;
     void run();

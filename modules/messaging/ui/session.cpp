@@ -6,8 +6,12 @@
 
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
 #include <thread>
+#include <tuple>
 
 namespace wb::messaging::ui {
 
@@ -87,6 +91,15 @@ MessagingSession::MessagingSession(QObject *parent)
     : TraceSession(parent), m_state(*this, applyMessagingEvent)
 {
     m_statusText = tr("embedded broker (in this process)");
+    // A trace shown rather than followed (a recording): its rates are read whole, before any
+    // page draws them (the pages connect later, so their refresh comes after this).
+    connect(this, &TraceSession::traceReplaced, this, [this] {
+        if (m_running)
+            return;
+        m_rates.clear();
+        if (const wb::Trace *t = trace())
+            m_rates.update(*t);
+    });
 }
 
 MessagingSession::~MessagingSession()
@@ -97,6 +110,7 @@ MessagingSession::~MessagingSession()
         m_run->stop();
     if (m_probe.joinable())
         m_probe.join(); // a connect gives up within its 4 s timeout
+    joinRetired(true);
 }
 
 void MessagingSession::useEmbedded()
@@ -167,6 +181,7 @@ bool MessagingSession::start(const LiveConfig &config, const QString &preset, QS
         url = BrokerUrl::parse(m_url.toStdString());
     }
     stop();
+    m_runBroker = url ? url->anonymous() : std::string("embedded");
     // The old run records into the old trace and uses the old broker: it goes first. The
     // session still shows that trace until follow() replaces it.
     m_run.reset();
@@ -177,6 +192,7 @@ bool MessagingSession::start(const LiveConfig &config, const QString &preset, QS
     m_rates.clear();
     m_config = config;
     m_preset = preset;
+    m_unpaced = false;
     m_consumers.clear();
     if (!url) {
         // A fresh node with a data folder of its own, so durability is real and starts empty.
@@ -242,16 +258,23 @@ bool MessagingSession::waitFinished(int ms)
 
 void MessagingSession::ensureOpeningExample()
 {
-    if (m_trace || !isEmbedded())
-        return;
-    LiveConfig c = presetConfig("odd-even");
-    c.count = 16;
-    c.rate = 40;
-    c.consumers = {{"odds", 60}, {"evens", 60}};
-    // The run goes on its own threads; the pages show it filling in, and when it ends the
-    // cursor moves to where the queues hold something (seekOpeningPoint). Nothing waits here.
-    if (start(c, "odd-even"))
-        m_openingSeek = true;
+    // A turn of the event loop later: a page made to show a recording gets it before then,
+    // and the example does not start at all (a recording runs nothing).
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_trace || trace() || !isEmbedded())
+                return;
+            LiveConfig c = presetConfig("odd-even");
+            c.count = 16;
+            c.rate = 40;
+            c.consumers = {{"odds", 60}, {"evens", 60}};
+            // The run goes on its own threads; the pages show it filling in, and when it ends
+            // the cursor moves to where the queues hold something (seekOpeningPoint).
+            if (start(c, "odd-even"))
+                m_openingSeek = true;
+        },
+        Qt::QueuedConnection);
 }
 
 void MessagingSession::seekOpeningPoint()
@@ -373,6 +396,246 @@ void MessagingSession::endRun()
         seekOpeningPoint();
     m_openingSeek = false;
     emit runFinished();
+}
+
+// ---- recordings ------------------------------------------------------------------------------
+
+namespace {
+
+std::string flag(bool b)
+{
+    return b ? "true" : "false";
+}
+
+std::optional<bool> flagOf(const std::string &s)
+{
+    if (s == "true")
+        return true;
+    if (s == "false")
+        return false;
+    return std::nullopt;
+}
+
+std::optional<std::uint64_t> numberOf(const std::string &s, std::uint64_t max)
+{
+    if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    const std::uint64_t v = std::stoull(s);
+    if (v > max)
+        return std::nullopt;
+    return v;
+}
+
+} // namespace
+
+RecordingSettings MessagingSession::recordingSettings() const
+{
+    const LiveConfig &c = m_config;
+    RecordingSettings out;
+    const bool embedded = m_runBroker == "embedded";
+    out.emplace_back("broker", embedded ? "embedded" : "rabbitmq");
+    if (!embedded)
+        out.emplace_back("url", m_runBroker);
+    out.emplace_back("preset",
+                     m_preset.isEmpty() ? std::string("odd-even") : m_preset.toStdString());
+    out.emplace_back("exchange", c.exchange);
+    if (!c.queuePrefix.empty())
+        out.emplace_back("queue-prefix", c.queuePrefix);
+    out.emplace_back("exchange-type", std::string(exchangeTypeName(c.type)));
+    out.emplace_back("durable", flag(c.durable));
+    out.emplace_back("persistent", flag(c.persistent));
+    out.emplace_back("mandatory", flag(c.mandatory));
+    out.emplace_back("publish-before-bind", std::to_string(c.publishBeforeBind));
+    out.emplace_back("count", std::to_string(c.count));
+    out.emplace_back("seed", std::to_string(c.seed));
+    out.emplace_back("rate", m_unpaced ? std::string("unlimited") : std::to_string(c.rate));
+    out.emplace_back("prefetch", std::to_string(c.prefetch));
+    std::string consumers;
+    for (const ConsumerSpec &s : c.consumers)
+        consumers += (consumers.empty() ? "" : ",") + s.queue + ":" + std::to_string(s.workMs);
+    out.emplace_back("consumers", consumers);
+    return out;
+}
+
+bool MessagingSession::applyRecordingSettings(const RecordingSettings &settings, QString *error)
+{
+    std::map<std::string, std::string> given;
+    for (const auto &[k, v] : settings)
+        given[k] = v;
+    const auto value = [&](const char *key, const char *fallback) {
+        const auto it = given.find(key);
+        return it == given.end() ? std::string(fallback) : it->second;
+    };
+    const auto refuse = [&](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    const auto bad = [&](const char *key) {
+        return refuse(
+            tr("the recording's setting %1 ('%2') is not one the messaging views take")
+                .arg(QString::fromLatin1(key), QString::fromStdString(value(key, "")).left(60)));
+    };
+
+    const std::string broker = value("broker", "embedded");
+    std::string url;
+    if (broker == "rabbitmq") {
+        std::string why;
+        const auto parsed = BrokerUrl::parse(value("url", ""), &why);
+        if (!parsed)
+            return bad("url");
+        url = parsed->anonymous(); // a password in a file is never taken up
+    } else if (broker != "embedded")
+        return bad("broker");
+    const QString preset = QString::fromStdString(value("preset", "odd-even"));
+    if (std::none_of(presets().begin(), presets().end(),
+                     [&](const Preset &p) { return p.id == preset; }))
+        return bad("preset");
+    LiveConfig c = presetConfig(preset);
+    if (given.count("exchange")) {
+        const std::string &x = given["exchange"];
+        if (x.empty() || x.size() > 255 || x.rfind("amq.", 0) == 0)
+            return bad("exchange");
+        c.exchange = x;
+    }
+    if (given.count("queue-prefix")) {
+        if (given["queue-prefix"].size() > 200)
+            return bad("queue-prefix");
+        c.queuePrefix = given["queue-prefix"];
+    }
+    if (given.count("exchange-type")) {
+        const auto type = parseExchangeType(given["exchange-type"]);
+        if (!type)
+            return bad("exchange-type");
+        c.type = *type;
+    }
+    for (auto [key, member] : {std::pair{"durable", &LiveConfig::durable},
+                               std::pair{"persistent", &LiveConfig::persistent},
+                               std::pair{"mandatory", &LiveConfig::mandatory}})
+        if (given.count(key)) {
+            const auto b = flagOf(given[key]);
+            if (!b)
+                return bad(key);
+            c.*member = *b;
+        }
+    for (auto [key, member, max] :
+         {std::tuple{"publish-before-bind", &LiveConfig::publishBeforeBind, std::uint64_t{100}},
+          std::tuple{"count", &LiveConfig::count, std::uint64_t{1'000'000'000}},
+          std::tuple{"seed", &LiveConfig::seed, std::uint64_t{INT64_MAX}}})
+        if (given.count(key)) {
+            const auto n = numberOf(given[key], max);
+            if (!n)
+                return bad(key);
+            c.*member = *n;
+        }
+    const bool unpaced = given.count("rate") && given["rate"] == "unlimited";
+    for (auto [key, member, max] : {std::tuple{"rate", &LiveConfig::rate, 5000},
+                                    std::tuple{"prefetch", &LiveConfig::prefetch, 65535}})
+        if (given.count(key) && !(unpaced && std::string_view(key) == "rate")) {
+            const auto n = numberOf(given[key], static_cast<std::uint64_t>(max));
+            if (!n)
+                return bad(key);
+            c.*member = static_cast<int>(*n);
+        }
+    if (given.count("consumers")) {
+        std::vector<ConsumerSpec> consumers;
+        const QStringList parts =
+            QString::fromStdString(given["consumers"]).split(',', Qt::SkipEmptyParts);
+        for (const QString &part : parts) {
+            const QStringList qw = part.split(':');
+            const auto work = qw.size() == 2 ? numberOf(qw[1].toStdString(), 100'000)
+                                             : std::optional<std::uint64_t>{};
+            if (!work || qw[0].isEmpty() || qw[0].size() > 255 || consumers.size() >= 64)
+                return bad("consumers");
+            consumers.push_back({qw[0].toStdString(), static_cast<int>(*work)});
+        }
+        c.consumers = std::move(consumers);
+    }
+
+    // Everything is taken: the run stops (without waiting here), nothing connects.
+    retireRun();
+    ++m_probeId; // a connect still under way no longer counts
+    m_config = c;
+    m_preset = preset;
+    m_unpaced = unpaced;
+    m_consumers.clear();
+    m_runBroker = url.empty() ? std::string("embedded") : url;
+    if (url.empty()) {
+        m_status = BrokerStatus::Embedded;
+        m_statusText = tr("embedded broker (in this process)");
+    } else {
+        m_status = BrokerStatus::Recorded;
+        m_url = QString::fromStdString(url);
+        m_statusText = tr("recorded on the RabbitMQ node at %1; nothing is connected (add the "
+                          "user and password and press Connect to run there again)")
+                           .arg(m_url);
+    }
+    emit brokerStatusChanged();
+    emit settingsApplied();
+    emit consumersChanged();
+    return true;
+}
+
+void MessagingSession::retireRun()
+{
+    ++m_runNumber; // an end queued for the old run is void
+    m_openingSeek = false;
+    const bool wasRunning = m_running;
+    m_running = false;
+    if (m_run)
+        m_run->requestStop();
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    // Destruction order as in the session: the run, the broker it uses, its folder, the trace.
+    std::thread reaper([run = std::move(m_run), broker = std::move(m_broker),
+                        dir = std::move(m_dataDir), trace = std::move(m_trace), done]() mutable {
+        if (run)
+            run->stop();
+        run.reset();
+        broker.reset();
+        dir.reset();
+        trace.reset();
+        *done = true;
+    });
+    joinRetired(false);
+    m_retired.push_back({std::move(reaper), std::move(done)});
+    m_rates.clear();
+    if (wasRunning)
+        emit runFinished();
+}
+
+void MessagingSession::joinRetired(bool all)
+{
+    std::erase_if(m_retired, [all](Retired &r) {
+        if (!all && !*r.done)
+            return false;
+        if (r.thread.joinable())
+            r.thread.join();
+        return true;
+    });
+}
+
+std::shared_ptr<const wb::Trace> MessagingSession::snapshot() const
+{
+    const auto &shown = sharedTrace();
+    if (!shown || !isLive())
+        return shown;
+    // The roles still append: keep what the views were told about, not what arrives while
+    // the recording is written.
+    auto copy = std::make_shared<wb::Trace>();
+    const auto n = static_cast<std::size_t>(
+        std::min<qsizetype>(count(), static_cast<qsizetype>(shown->size())));
+    for (std::size_t i = 0; i < n; ++i)
+        copy->appendRecorded(shown->at(i));
+    return copy;
+}
+
+bool MessagingSession::acceptsEvent(const wb::Event &event)
+{
+    try {
+        return events::MessagingEvents::visit(event, [](const auto &) {});
+    } catch (const wb::EventFieldError &) {
+        return false;
+    }
 }
 
 } // namespace wb::messaging::ui

@@ -17,6 +17,7 @@
 #include <QElapsedTimer>
 #include <QString>
 
+#include <atomic>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -36,7 +37,12 @@ const QList<Preset> &presets();
 // The configuration of preset `id` (the odd/even one for an unknown id).
 LiveConfig presetConfig(const QString &id);
 
-enum class BrokerStatus { Embedded, Connecting, Connected, Failed };
+// Recorded: a recording made on a RabbitMQ node is shown; nothing is connected.
+enum class BrokerStatus { Embedded, Connecting, Connected, Failed, Recorded };
+
+// What a recording of the messaging views keeps besides the trace: the run's broker (its kind
+// and, for RabbitMQ, the URL without user or password), the scenario and its settings.
+using RecordingSettings = std::vector<std::pair<std::string, std::string>>;
 
 class MessagingSession : public wb::ui::TraceSession
 {
@@ -85,6 +91,26 @@ public:
 
     const LiveConfig &config() const { return m_config; }
     QString preset() const { return m_preset; }
+    // The run shown published without pausing between messages (a recording of
+    // `workbench-cli messaging demo`): its rate is "unlimited", not config().rate.
+    bool unpaced() const { return m_unpaced; }
+
+    // --- recordings -----------------------------------------------------------------------
+    // The settings of the run shown: keys broker (embedded or rabbitmq), url (rabbitmq
+    // only, without credentials), preset, exchange (its name), queue-prefix (only when the
+    // run had one), exchange-type, durable, persistent, mandatory
+    // (true or false), publish-before-bind, count (0: no limit), seed, rate (per second, or
+    // "unlimited"), prefetch (0: none), consumers (queue:work-ms, "odds:150,evens:150").
+    RecordingSettings recordingSettings() const;
+    // Takes the settings of a recording: any run is stopped (its threads are joined on a
+    // thread of their own), nothing connects and nothing starts. False, with a sentence in
+    // *error and the session as it was, for a setting it cannot take. The trace follows with
+    // show().
+    bool applyRecordingSettings(const RecordingSettings &settings, QString *error);
+    // The trace's first count() events, a copy when a run still records into it.
+    std::shared_ptr<const wb::Trace> snapshot() const;
+    // True for a kind of events.h with the fields it declares.
+    static bool acceptsEvent(const wb::Event &event);
 
     // --- the trace (trace(), controller(), position(), atNewest(): TraceSession) -----------
     const MessagingState &stateAt(qsizetype position) { return m_state.at(position); }
@@ -96,6 +122,8 @@ public:
 signals:
     void runStarted();
     void runFinished();
+    // A recording's settings were taken: the controls show them.
+    void settingsApplied();
     void brokerStatusChanged();
     void consumersChanged();
 
@@ -109,6 +137,10 @@ private:
     void probeDone(quint64 id, bool ok, const QString &text);
     void recordBrokerSnapshot();
     void seekOpeningPoint();
+    // Stops the run without waiting for it: its roles, broker and trace are handed to a
+    // thread that joins and frees them.
+    void retireRun();
+    void joinRetired(bool all);
 
     // Declared in destruction order: the run records into the trace and uses the broker.
     std::shared_ptr<wb::Trace> m_trace;
@@ -120,6 +152,7 @@ private:
     QElapsedTimer m_clock;
     LiveConfig m_config;
     QString m_preset;
+    bool m_unpaced = false;
     bool m_running = false;
     std::uint64_t m_runNumber = 0; // counts start(): an end queued for an older run is void
     bool m_openingSeek = false;    // the opening example runs: seek into it when it ends
@@ -130,6 +163,50 @@ private:
     QString m_url;
     quint64 m_probeId = 0;
     std::thread m_probe;
+    // The broker of the run shown: "embedded" or the RabbitMQ URL without credentials.
+    std::string m_runBroker = "embedded";
+    struct Retired
+    {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> done;
+    };
+    std::vector<Retired> m_retired;
+};
+
+// What the messaging views share over one MessagingSession: stopping it, and keeping and
+// opening recordings of its run (the trace as far as the views were told about it).
+class MessagingPage : public wb::ui::SessionPage
+{
+public:
+    explicit MessagingPage(std::shared_ptr<MessagingSession> session, QWidget *parent = nullptr)
+        : SessionPage(session, parent), m_session(session.get())
+    {}
+    MessagingSession *session() const { return m_session; }
+    void shutdown() override { m_session->shutdown(); }
+    wb::Recording recording() const override
+    {
+        wb::Recording r = SessionPage::recording();
+        r.trace = m_session->snapshot();
+        return r;
+    }
+
+protected:
+    bool keepsRecordings() const override { return true; }
+    std::vector<std::pair<std::string, std::string>> recordingSettings() const override
+    {
+        return m_session->recordingSettings();
+    }
+    bool applyRecordingSettings(const std::vector<std::pair<std::string, std::string>> &settings,
+                                QString *error) override
+    {
+        return m_session->applyRecordingSettings(settings, error);
+    }
+    bool acceptsEvent(const wb::Event &event) const override
+    {
+        return MessagingSession::acceptsEvent(event);
+    }
+
+    MessagingSession *m_session; // owned by the page (SessionPage keeps it)
 };
 
 QString exchangeTypeTitle(ExchangeType type); // "direct"

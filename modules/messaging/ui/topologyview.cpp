@@ -406,7 +406,9 @@ Captions captionsFor(MessagingSession *session)
     const MessagingState &s = session->stateAtCursor();
     const std::string exchange = cfg.exchange;
     Captions c;
-    c.producer = QStringList{QObject::tr("producer"), QObject::tr("%1 /s").arg(cfg.rate),
+    c.producer = QStringList{QObject::tr("producer"),
+                             session->unpaced() ? QObject::tr("no pause")
+                                                : QObject::tr("%1 /s").arg(cfg.rate),
                              cfg.persistent ? QObject::tr("persistent") : QObject::tr("transient"),
                              QObject::tr("published %1").arg(s.totals.published)};
     const auto ex = s.exchanges.find(exchange);
@@ -963,7 +965,7 @@ QList<Ink> messagingInks(const QPalette &pal)
 // ---------------------------------------------------------------------------------------------
 
 TopologyPage::TopologyPage(std::shared_ptr<MessagingSession> session, QWidget *parent)
-    : SessionPage(session, parent), m_session(session.get()), m_runPanel(new RunPanel(session)),
+    : MessagingPage(session, parent), m_runPanel(new RunPanel(session)),
       m_canvas(new TopologyCanvas(m_session)), m_rate(new QSpinBox), m_prefetch(new QSpinBox),
       m_queue(new QComboBox), m_work(new QSpinBox), m_add(new QPushButton(tr("Add consumer"))),
       m_consumer(new QComboBox), m_stopConsumer(new QPushButton(tr("Stop it"))),
@@ -1038,7 +1040,9 @@ TopologyPage::TopologyPage(std::shared_ptr<MessagingSession> session, QWidget *p
     connect(s, &MessagingSession::runFinished, this, &TopologyPage::refreshControls);
     connect(s, &MessagingSession::consumersChanged, this, &TopologyPage::refreshControls);
     connect(s, &MessagingSession::brokerStatusChanged, this, &TopologyPage::refreshControls);
+    connect(s, &MessagingSession::settingsApplied, this, &TopologyPage::refreshControls);
     connect(s, &MessagingSession::runStarted, this, &ModulePage::lessonChanged);
+    connect(s, &MessagingSession::settingsApplied, this, &ModulePage::lessonChanged);
     connect(s, &MessagingSession::positionChanged, this, &ModulePage::highlightsChanged);
 
     m_session->ensureOpeningExample();
@@ -1059,9 +1063,11 @@ void TopologyPage::refreshControls()
     m_queue->setCurrentIndex(std::max(0, m_queue->findText(queue)));
     const QString chosen = m_consumer->currentText();
     m_consumer->clear();
-    for (const auto &cs : m_session->consumers())
-        if (!cs.killed)
-            m_consumer->addItem(QString::fromStdString(cs.tag));
+    // Only a run in progress has consumers to stop or kill.
+    if (running)
+        for (const auto &cs : m_session->consumers())
+            if (!cs.killed)
+                m_consumer->addItem(QString::fromStdString(cs.tag));
     m_consumer->setCurrentIndex(std::max(0, m_consumer->findText(chosen)));
     const bool haveConsumer = running && m_consumer->count() > 0;
     m_add->setEnabled(running);
@@ -1119,11 +1125,6 @@ QString TopologyPage::lessonMarkdown() const
 QStringList TopologyPage::sourceFiles() const
 {
     return messagingSources();
-}
-
-void TopologyPage::shutdown()
-{
-    m_session->shutdown();
 }
 
 QString lessonFor(const QString &view, const QString &preset)

@@ -83,7 +83,7 @@ private:
     PaintStats m_stats;
 };
 
-class TopologyPage : public wb::ui::SessionPage
+class TopologyPage : public MessagingPage
 {
     Q_OBJECT
 public:
@@ -91,9 +91,7 @@ public:
 
     QString lessonMarkdown() const override;
     QStringList sourceFiles() const override;
-    void shutdown() override;
 
-    MessagingSession *session() const { return m_session; }
     RunPanel *runPanel() const { return m_runPanel; }
     TopologyCanvas *canvas() const { return m_canvas; }
     QComboBox *consumerChoice() const { return m_consumer; }
@@ -107,7 +105,6 @@ protected:
 private:
     void refreshControls();
 
-    MessagingSession *m_session; // owned by the page (SessionPage keeps it)
     RunPanel *m_runPanel;
     TopologyCanvas *m_canvas;
     QSpinBox *m_rate;

@@ -12,6 +12,8 @@
 #include "messaging/core/client.h"
 #include "workbench/core/cli.h"
 #include "workbench/core/json.h"
+#include "workbench/core/recording.h"
+#include "workbench/core/typed_event.h"
 
 #include <algorithm>
 #include <atomic>
@@ -63,11 +65,13 @@ const char *const kUsage =
     "           [--zones Z] [--json]\n"
     "      Many launches against one scheduler: placements, NoValidHost, phase latencies.\n"
     "  launch [--scheduler chance|zone|simple] [--hosts N] [--seed S]\n"
-    "         [--broker embedded|URL] [--exchange NAME] [--json]\n"
+    "         [--broker embedded|URL] [--exchange NAME] [--json] [--record FILE [--force]]\n"
     "      Start the components (api, cloud, scheduler, network, compute per host) on the\n"
     "      broker, launch one m1.tiny instance of ami-tiny, print the numbered messages,\n"
-    "      the states and the instance.\n"
-    "  launch --remote --broker URL [--exchange NAME] [--json]\n"
+    "      the states and the instance. --record FILE: keep the launch's trace as a\n"
+    "      recording that `workbench --open FILE` shows in the launch view without running\n"
+    "      anything (an existing FILE is kept, exit 2, unless --force).\n"
+    "  launch --remote --broker URL [--exchange NAME] [--json] [--record FILE [--force]]\n"
     "      The same launch through components already running as `nova component`\n"
     "      processes, on this host or others, that share the RabbitMQ node at URL.\n"
     "  component api|scheduler|compute|network --broker URL [--exchange NAME]\n"
@@ -566,12 +570,69 @@ void printLaunch(std::ostream &out, const LaunchResult &r, const std::string &se
         out << "error: " << r.error << '\n';
 }
 
+// --record FILE checked before anything runs (wb::cli::checkRecordTarget).
+int recordTarget(const Ctx &c, const cli::Options &o)
+{
+    std::string refused;
+    const int code = cli::checkRecordTarget(o, refused);
+    if (code != cli::Ok)
+        c.inv.err << "workbench-cli nova: " << c.command << ": " << refused << ".\n";
+    return code;
+}
+
+// What the launch view keeps of a run (LaunchPage::recordingSettings): the scheduler, hosts
+// and seed of a deployment started here, the broker (a URL without user or password), the
+// launch's range of the trace and the sentence the view says of its outcome.
+wb::Recording launchRecording(std::shared_ptr<const wb::Trace> trace, const LaunchOptions &lo,
+                              bool remote, const LaunchResult &r)
+{
+    wb::Recording rec;
+    rec.module = "nova";
+    rec.view = "launch";
+    if (!remote)
+        rec.settings = {{"scheduler", std::string(schedulerName(lo.scheduler))},
+                        {"hosts", std::to_string(lo.hosts)},
+                        {"seed", std::to_string(lo.seed)}};
+    if (lo.brokerUrl == "embedded")
+        rec.settings.emplace_back("broker", "embedded");
+    else {
+        rec.settings.emplace_back("broker", "rabbitmq");
+        if (const auto url = wb::messaging::BrokerUrl::parse(lo.brokerUrl))
+            rec.settings.emplace_back("url", url->anonymous());
+    }
+    // The launch begins with the user's euca-run-instances reaching the API server.
+    std::size_t begin = 0;
+    for (std::size_t i = 0; i < trace->size(); ++i)
+        if (const auto call = wb::as<events::Call>(trace->at(i)); call && call->from == "user") {
+            begin = i;
+            break;
+        }
+    rec.settings.emplace_back("launches",
+                              std::to_string(begin) + "-" + std::to_string(trace->size()));
+    const Instance &inst = r.instance;
+    std::string outcome;
+    if (r.states.empty())
+        outcome = "Refused: " + r.error;
+    else if (inst.vmState == VmState::Active)
+        outcome = ec2InstanceId(inst.id) + " is running on " + inst.host + " with " +
+                  (inst.fixedIp ? inst.fixedIp->toString() : std::string()) +
+                  ". Press \u25B6 (or Space) to watch it again step by step.";
+    else
+        outcome = ec2InstanceId(inst.id) + " failed: " + r.error;
+    rec.settings.emplace_back("outcome", outcome);
+    rec.cursor = trace->size();
+    rec.trace = std::move(trace);
+    return rec;
+}
+
 int runLaunch(const Ctx &c, const std::vector<std::string> &args)
 {
     cli::Options o;
-    if (!parse(c, o, args, {"scheduler", "hosts", "seed", "broker", "exchange"},
-               {"json", "remote"}))
+    if (!parse(c, o, args, {"scheduler", "hosts", "seed", "broker", "exchange", "record"},
+               {"json", "remote", "force"}))
         return cli::Usage;
+    auto trace = std::make_shared<wb::Trace>();
+    wb::Trace *recorded = o.has("record") ? trace.get() : nullptr;
     LaunchOptions lo;
     auto exchange = exchangeOption(c, o);
     if (!exchange)
@@ -598,7 +659,9 @@ int runLaunch(const Ctx &c, const std::vector<std::string> &args)
                                "(`nova component ...`), not to --remote.");
         setting = "on the running components, broker " +
                   wb::messaging::BrokerUrl::parse(lo.brokerUrl)->redacted();
-        r = launchOnComponents(lo, *remote);
+        if (const int refused = recordTarget(c, o); refused != cli::Ok)
+            return refused;
+        r = launchOnComponents(lo, *remote, recorded);
     } else {
         const std::string schedText = o.valueOr("scheduler", "chance");
         auto kind = parseSchedulerName(schedText);
@@ -615,8 +678,15 @@ int runLaunch(const Ctx &c, const std::vector<std::string> &args)
         lo.seed = static_cast<std::uint64_t>(*seed);
         setting = "with the " + std::string(schedulerName(lo.scheduler)) + " scheduler on " +
                   std::to_string(lo.hosts) + " hosts, broker " + lo.brokerUrl;
-        r = launchInstance(lo);
+        if (const int refused = recordTarget(c, o); refused != cli::Ok)
+            return refused;
+        r = launchInstance(lo, recorded);
     }
+    if (recorded && (r.finished || !r.states.empty()))
+        if (const int written = cli::writeRecordingOption(
+                o, launchRecording(trace, lo, o.has("remote"), r), o.has("force"), c.inv.err);
+            written != cli::Ok)
+            return written;
     if (!r.finished) {
         c.inv.err << "workbench-cli nova: launch: " << r.error << '\n';
         return cli::Failure;

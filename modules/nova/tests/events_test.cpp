@@ -224,7 +224,8 @@ TEST(novaEvents, AMissingFieldIsAnErrorNotZero)
     EXPECT_THROW(launchSteps(broken), wb::EventFieldError);
 
     // An optional field may be absent; a required one of another type is an error too.
-    wb::Event state = wb::toEvent(events::State{"instance-00000001", "active", "none", {}}, "");
+    wb::Event state =
+        wb::toEvent(events::State{"instance-00000001", "active", "none", {}, {}}, "");
     ASSERT_TRUE(wb::as<events::State>(state));
     EXPECT_FALSE(wb::as<events::State>(state)->why);
     state.fields[1].value = std::int64_t{1};

@@ -10,6 +10,7 @@
 
 #include "nova/core/simulation.h"
 
+#include "workbench/core/recording.h"
 #include "workbench/core/trace.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
@@ -43,6 +44,11 @@ private slots:
     void shutdownMidRunReturns();
     void coloursKeepTheirContrastInBothPalettes();
     void spawnFollowsAPaletteSwitch();
+    void launchRecordingReopensPixelForPixel();
+    void damagedLaunchRecordingIsRefused();
+    void novashRecordingReopensPixelForPixel();
+    void spawnRecordingReopensPixelForPixel_data();
+    void spawnRecordingReopensPixelForPixel();
 };
 
 void NovaUiTest::launchDiagramShowsTheStepsInOrder()
@@ -427,6 +433,9 @@ void NovaUiTest::shutdownMidRunReturns()
     }
     {
         LaunchPage page; // destroyed while launching (the opening launch)
+        // The opening launch starts on the first turn of the event loop (a page made to show
+        // a recording starts none).
+        QCoreApplication::sendPostedEvents(&page, QEvent::MetaCall);
         QVERIFY(page.run()->busy());
     }
 }
@@ -495,6 +504,216 @@ void NovaUiTest::spawnFollowsAPaletteSwitch()
     QVERIFY(refused->foreground().color() != before);
     QVERIFY(check() >= 4.5);
     wb::ui::applyTheme(*qApp, wb::ui::Theme::Light);
+}
+
+// ---- recordings ------------------------------------------------------------------------------
+
+namespace {
+
+// `recording` of `view` through the file format and back.
+wb::Recording roundTrip(wb::Recording recording, const std::string &view)
+{
+    recording.module = "nova";
+    recording.moduleVersion = "0.1.0";
+    recording.view = view;
+    return wb::decodeRecording(wb::encodeRecording(recording));
+}
+
+QImage grabAt(wb::ui::SessionPage &page, qsizetype position)
+{
+    page.controller()->seek(position);
+    QCoreApplication::processEvents();
+    QCoreApplication::processEvents();
+    return page.grab().toImage();
+}
+
+// Compares two pages at five positions of their traces (0, 1/4, 1/2, 3/4, the end).
+void samePictures(wb::ui::SessionPage &a, wb::ui::SessionPage &b, const QString &what)
+{
+    const qsizetype n = a.controller()->count();
+    QCOMPARE(b.controller()->count(), n);
+    for (qsizetype at : {qsizetype(0), n / 4, n / 2, 3 * n / 4, n}) {
+        const QImage x = grabAt(a, at), y = grabAt(b, at);
+        if (x != y) {
+            x.save(QStringLiteral("/tmp/nova-rec-%1-%2-a.png").arg(what).arg(at));
+            y.save(QStringLiteral("/tmp/nova-rec-%1-%2-b.png").arg(what).arg(at));
+        }
+        QVERIFY2(
+            x == y,
+            qPrintable(QStringLiteral("%1 differs at step %2 of %3").arg(what).arg(at).arg(n)));
+    }
+}
+
+} // namespace
+
+void NovaUiTest::launchRecordingReopensPixelForPixel()
+{
+    LaunchPage page;
+    page.resize(1180, 760);
+    page.show();
+    QVERIFY(page.run()->waitIdle(20000)); // the opening launch
+    QVERIFY(page.launch());               // and one more on the same deployment
+    QVERIFY(page.run()->waitIdle(20000));
+    page.controller()->pause();
+    QTRY_VERIFY(!page.traceSession()->isLive());
+
+    const wb::Recording back = roundTrip(page.recording(), "launch");
+    QCOMPARE(back.setting("scheduler"), std::string("chance"));
+    QCOMPARE(back.setting("hosts"), std::string("3"));
+    QCOMPARE(back.setting("seed"), std::string("1"));
+    QCOMPARE(back.setting("broker"), std::string("embedded"));
+    QVERIFY(!back.setting("launches").empty());
+
+    LaunchPage reopened; // its opening launch is posted, not started
+    reopened.resize(1180, 760);
+    reopened.show();
+    QString error;
+    QVERIFY2(reopened.showRecording(back, &error), qPrintable(error));
+    QCoreApplication::processEvents();
+    QVERIFY(!reopened.run()->ready()); // no component was started
+    QVERIFY(!reopened.run()->busy());
+    QCOMPARE(reopened.run()->launches().size(), std::size_t{2});
+    samePictures(page, reopened, "launch");
+
+    // The next launch starts a deployment as usual.
+    QVERIFY(reopened.launch());
+    QVERIFY(reopened.run()->waitIdle(20000));
+    QCOMPARE(reopened.run()->launches().size(), std::size_t{1});
+}
+
+void NovaUiTest::damagedLaunchRecordingIsRefused()
+{
+    LaunchPage page;
+    page.show();
+    QVERIFY(page.run()->waitIdle(20000));
+    const wb::Recording good = roundTrip(page.recording(), "launch");
+    page.controller()->seek(5);
+    const wb::Trace *before = page.traceSession()->trace();
+    auto refused = [&](const wb::Recording &r, const char *what) {
+        QString error;
+        QVERIFY2(!page.showRecording(r, &error), what);
+        QVERIFY2(!error.isEmpty() && error.size() < 300, qPrintable(error));
+        QCOMPARE(page.traceSession()->trace(), before);
+        QCOMPARE(page.controller()->position(), qsizetype(5));
+        QVERIFY(page.run()->ready()); // the deployment still runs
+    };
+    const auto damaged = [&](auto change) {
+        wb::Recording r = good;
+        auto t = std::make_shared<wb::Trace>();
+        const std::size_t state = *good.trace->findNext("state", 0);
+        for (std::size_t i = 0; i < good.trace->size(); ++i) {
+            wb::Event e = good.trace->at(i);
+            if (i == state)
+                change(e);
+            t->appendRecorded(std::move(e));
+        }
+        r.trace = t;
+        return r;
+    };
+    refused(damaged([](wb::Event &e) { e.kind = "teleport"; }), "an unknown kind");
+    refused(damaged([](wb::Event &e) {
+                std::erase_if(e.fields, [](const wb::Field &f) { return f.key == "vm_state"; });
+            }),
+            "a missing field");
+    for (auto [key, value] : {std::pair{"scheduler", "dice"}, std::pair{"hosts", "0"},
+                              std::pair{"launches", "9-3"}, std::pair{"launches", "0-999999"}}) {
+        wb::Recording r = good;
+        for (auto &[k, v] : r.settings)
+            if (k == key)
+                v = value;
+        refused(r, key);
+    }
+}
+
+void NovaUiTest::novashRecordingReopensPixelForPixel()
+{
+    NovaShPage page;
+    page.resize(1180, 760);
+    page.show();
+    page.setCommand(NovaShCommand::Install);
+    page.editVariable(QStringLiteral("FIXED_RANGE"), QStringLiteral("10.1.0.0/33"));
+    page.editVariable(QStringLiteral("INTERFACE"), QString());
+    page.replan();
+    page.controller()->seek(3);
+    const wb::Recording back = roundTrip(page.recording(), "novash");
+    QCOMPARE(back.setting("command"), std::string("install"));
+    QCOMPARE(back.setting("var:FIXED_RANGE"), std::string("10.1.0.0/33"));
+    QCOMPARE(back.setting("var:INTERFACE", "unset"), std::string());
+    QCOMPARE(back.cursor, std::uint64_t{3});
+
+    NovaShPage reopened;
+    reopened.resize(1180, 760);
+    reopened.show();
+    QString error;
+    QVERIFY2(reopened.showRecording(back, &error), qPrintable(error));
+    QCOMPARE(reopened.controller()->position(), qsizetype(3));
+    QCOMPARE(reopened.novaConfShown(), page.novaConfShown());
+    samePictures(page, reopened, "novash");
+
+    // A variable the script does not have, a command it does not know: refused, unchanged.
+    for (auto [key, value] : {std::pair{"var:NOPE", "1"}, std::pair{"command", "reboot"}}) {
+        wb::Recording r = back;
+        r.settings.emplace_back(key, value);
+        QVERIFY(!reopened.showRecording(r, &error));
+        QVERIFY(!error.isEmpty());
+        QCOMPARE(reopened.novaConfShown(), page.novaConfShown());
+    }
+    wb::Recording r = back;
+    auto t = std::make_shared<wb::Trace>();
+    for (std::size_t i = 0; i < back.trace->size(); ++i) {
+        wb::Event e = back.trace->at(i);
+        if (i == 1)
+            std::erase_if(e.fields, [](const wb::Field &f) { return f.key == "root"; });
+        t->appendRecorded(std::move(e));
+    }
+    r.trace = t;
+    const wb::Trace *shown = reopened.traceSession()->trace();
+    QVERIFY(!reopened.showRecording(r, &error)); // a step without its root field
+    QCOMPARE(reopened.traceSession()->trace(), shown);
+}
+
+void NovaUiTest::spawnRecordingReopensPixelForPixel_data()
+{
+    QTest::addColumn<int>("tab");
+    QTest::newRow("xml") << int(SpawnPage::XmlTab);
+    QTest::newRow("rules") << int(SpawnPage::RulesTab);
+    QTest::newRow("image") << int(SpawnPage::ImageTab);
+}
+
+void NovaUiTest::spawnRecordingReopensPixelForPixel()
+{
+    QFETCH(int, tab);
+    SpawnPage page;
+    page.resize(1180, 760);
+    page.show();
+    page.showTab(static_cast<SpawnPage::Tab>(tab));
+    if (tab == SpawnPage::RulesTab) {
+        page.setRules(SpawnPage::Rules::RecordedLoadable);
+        page.choosePreset(1);
+        QVERIFY(page.walk());
+    } else if (tab == SpawnPage::XmlTab) {
+        page.setXmlAddress(QStringLiteral("10.0.0.1"), QStringLiteral("02:16:3e:00:00:01"));
+    }
+    page.controller()->pause();
+    page.controller()->seek(page.controller()->count() / 2);
+    const wb::Recording back = roundTrip(page.recording(), "spawn");
+    QCOMPARE(back.setting("tab"), std::string(tab == 0 ? "xml" : tab == 1 ? "rules" : "image"));
+
+    SpawnPage reopened;
+    reopened.resize(1180, 760);
+    reopened.show();
+    QString error;
+    QVERIFY2(reopened.showRecording(back, &error), qPrintable(error));
+    QCOMPARE(reopened.controller()->position(), static_cast<qsizetype>(back.cursor));
+    QVERIFY(!reopened.controller()->isPlaying());
+    samePictures(page, reopened, QStringLiteral("spawn-%1").arg(tab));
+
+    wb::Recording bad = back;
+    for (auto &[k, v] : bad.settings)
+        if (k == "rules")
+            v = "lenient";
+    QVERIFY(!reopened.showRecording(bad, &error));
+    QVERIFY(!error.isEmpty());
 }
 
 QTEST_MAIN(NovaUiTest)

@@ -133,6 +133,8 @@ const LaunchRecord &LaunchRun::launchNow()
 bool LaunchRun::waitIdle(int ms)
 {
     const QDeadlineTimer deadline(ms);
+    // A launch posted for the next turn of the event loop (the opening one) starts first.
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
     while (m_busy && !deadline.hasExpired()) {
         QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
         QThread::msleep(2);
@@ -157,6 +159,15 @@ void LaunchRun::shutdown()
         if (worker.joinable())
             worker.join();
     });
+}
+
+void LaunchRun::showRecorded(const LaunchSettings &settings, std::vector<LaunchRecord> launches)
+{
+    shutdown();
+    ++m_generation; // a worker's result still on its way is stale
+    m_settings = settings;
+    m_trace.reset();
+    m_launches = std::move(launches);
 }
 
 void LaunchRun::joinRetired()

@@ -66,6 +66,10 @@ public:
     // Stops the components (a waiting rpc.call ends at once) without waiting for their
     // threads; a later reset() starts a fresh deployment beside the one still stopping.
     void shutdown();
+    // A recorded run instead of a deployment: the settings and launches it had, nothing
+    // running (a deployment still running is shut down as above). The trace is the
+    // recording's, shown by the page's session; the next launch() needs a reset().
+    void showRecorded(const LaunchSettings &settings, std::vector<LaunchRecord> launches);
 
     bool ready() const { return m_deployment.nova != nullptr; } // components running
     bool busy() const { return m_busy; }

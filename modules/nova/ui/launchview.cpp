@@ -4,6 +4,7 @@
 #include "nova/core/events.h"
 
 #include "workbench/core/trace.h"
+#include "workbench/core/typed_event.h"
 #include "workbench/ui/responsive.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
@@ -23,6 +24,7 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <utility>
@@ -453,7 +455,7 @@ LaunchPage::LaunchPage(QWidget *parent)
         m_scheduler->addItem(qs(schedulerName(k)), static_cast<int>(k));
     m_scheduler->setToolTip(tr("chance: a random host that is up; zone: a random up host in "
                                "the requested zone; simple: the least loaded host"));
-    m_hosts->setRange(1, 16);
+    m_hosts->setRange(1, 64); // as many as `workbench-cli nova launch --hosts` takes
     m_hosts->setValue(3);
     m_hosts->setToolTip(tr("Compute hosts host1 … hostN, 16 cores and 32 GiB each"));
     m_seed->setRange(0, 1000000);
@@ -556,6 +558,15 @@ LaunchPage::LaunchPage(QWidget *parent)
     // like any other (the page shows at once), then shown from its end.
     connect(traceSession(), &wb::ui::TraceSession::traceReplaced, this,
             [this] { m_shownLaunch = -2; });
+    // A turn of the event loop later: a page made to show a recording has it by then, and
+    // then starts nothing (a recording runs no component).
+    QMetaObject::invokeMethod(this, &LaunchPage::startOpeningLaunch, Qt::QueuedConnection);
+}
+
+void LaunchPage::startOpeningLaunch()
+{
+    if (traceSession()->trace() || m_run->ready() || m_run->busy())
+        return;
     QString error;
     if (m_run->reset(settingsFromControls(), &error)) {
         m_opening = m_run->launch();
@@ -627,14 +638,14 @@ void LaunchPage::launchFinished(int index)
     const LaunchRecord &r = m_run->launches()[static_cast<std::size_t>(index)];
     const QString name = r.instanceId > 0 ? qs(ec2InstanceId(r.instanceId)) : QString();
     if (r.error.isEmpty())
-        m_status->setText(
-            tr("%1 is running on %2 with %3. Press ▶ (or Space) to watch it "
-               "again step by step.")
-                .arg(name, qs(r.instance.host),
-                     r.instance.fixedIp ? qs(r.instance.fixedIp->toString()) : QString()));
+        m_outcome = tr("%1 is running on %2 with %3. Press ▶ (or Space) to watch it "
+                       "again step by step.")
+                        .arg(name, qs(r.instance.host),
+                             r.instance.fixedIp ? qs(r.instance.fixedIp->toString()) : QString());
     else
-        m_status->setText(name.isEmpty() ? tr("Refused: %1").arg(r.error)
-                                         : tr("%1 failed: %2").arg(name, r.error));
+        m_outcome = name.isEmpty() ? tr("Refused: %1").arg(r.error)
+                                   : tr("%1 failed: %2").arg(name, r.error);
+    m_status->setText(m_outcome);
     if (std::exchange(m_opening, false)) {
         controller()->toEnd();
     } else { // watch the new launch from its first event
@@ -700,8 +711,10 @@ void LaunchPage::updateInstances(const LaunchState &state)
         const Instance fallback;
         const Instance &inst = known.count(id) ? *known[id] : fallback;
         QString launched;
-        if (r.active && inst.launchedAtNs)
-            launched = QDateTime::fromMSecsSinceEpoch(*inst.launchedAtNs / 1000000)
+        // launched_at as the trace recorded it (a recording has no database to ask).
+        const auto launchedAt = r.launchedAtNs ? r.launchedAtNs : inst.launchedAtNs;
+        if (r.active && launchedAt)
+            launched = QDateTime::fromMSecsSinceEpoch(*launchedAt / 1000000)
                            .toString(QStringLiteral("yyyy-MM-dd hh:mm:ss.zzz"));
         const QString ip = qs(r.fixedIp);
         const QStringList cells{qs(ec2InstanceId(id)),
@@ -731,6 +744,157 @@ void LaunchPage::changeEvent(QEvent *event)
     ModulePage::changeEvent(event);
     if (event->type() == QEvent::PaletteChange) // the states' colours follow the palette
         updateInstances(m_state.atCursor());
+}
+
+// ---- recordings ------------------------------------------------------------------------------
+
+wb::Recording LaunchPage::recording() const
+{
+    wb::Recording r = SessionPage::recording();
+    if (r.trace && traceSession()->isLive()) {
+        // The components still record: keep what the page was told about.
+        auto copy = std::make_shared<wb::Trace>();
+        const auto n =
+            std::min(static_cast<std::size_t>(traceSession()->count()), r.trace->size());
+        for (std::size_t i = 0; i < n; ++i)
+            copy->appendRecorded(r.trace->at(i));
+        r.trace = std::move(copy);
+        r.cursor = std::min<std::uint64_t>(r.cursor, n);
+    }
+    return r;
+}
+
+std::vector<std::pair<std::string, std::string>> LaunchPage::recordingSettings() const
+{
+    const LaunchSettings &s = m_run->settings();
+    std::string launches;
+    for (const LaunchRecord &l : m_run->launches())
+        launches +=
+            (launches.empty() ? "" : ",") + std::to_string(l.begin) + "-" + std::to_string(l.end);
+    std::vector<std::pair<std::string, std::string>> out{
+        {"scheduler", std::string(schedulerName(s.scheduler))},
+        {"hosts", std::to_string(s.hosts)},
+        {"seed", std::to_string(s.seed)},
+        {"broker", "embedded"},
+        {"launches", launches}};
+    if (!m_outcome.isEmpty())
+        out.emplace_back("outcome", m_outcome.toStdString());
+    return out;
+}
+
+bool LaunchPage::acceptsEvent(const wb::Event &event) const
+{
+    try {
+        return events::NovaEvents::visit(event, [](const auto &) {});
+    } catch (const wb::EventFieldError &) {
+        return false;
+    }
+}
+
+bool LaunchPage::showRecording(const wb::Recording &recording, QString *error)
+{
+    m_incoming = recording.trace.get();
+    const bool shown = SessionPage::showRecording(recording, error);
+    m_incoming = nullptr;
+    return shown;
+}
+
+QString LaunchPage::outcomeOf(const LaunchRecord &r, const wb::Trace &trace) const
+{
+    if (r.instanceId <= 0)
+        return tr("Refused: the API server refused the request before an instance existed.");
+    const QString name = qs(ec2InstanceId(r.instanceId));
+    const LaunchState state = launchStateAt(trace, static_cast<std::size_t>(r.end));
+    const auto it = state.instances.find(r.instanceId);
+    if (it == state.instances.end() || !it->second.active)
+        return tr("%1 failed: see its last steps.").arg(name);
+    return tr("%1 is running on %2 with %3. Press ▶ (or Space) to watch it again step by step.")
+        .arg(name, qs(it->second.host), qs(it->second.fixedIp));
+}
+
+bool LaunchPage::applyRecordingSettings(
+    const std::vector<std::pair<std::string, std::string>> &settings, QString *error)
+{
+    std::map<std::string, std::string> given;
+    for (const auto &[k, v] : settings)
+        given[k] = v;
+    const auto bad = [&](const char *key) {
+        *error = tr("the recording's setting %1 ('%2') is not one the launch view takes")
+                     .arg(QString::fromLatin1(key), QString::fromStdString(given[key]).left(60));
+        return false;
+    };
+    const auto number = [&](const char *key, long long lo, long long hi,
+                            long long fallback) -> std::optional<long long> {
+        if (!given.count(key))
+            return fallback;
+        bool ok = false;
+        const long long v = QString::fromStdString(given[key]).toLongLong(&ok);
+        if (!ok || v < lo || v > hi)
+            return std::nullopt;
+        return v;
+    };
+    LaunchSettings s;
+    if (given.count("scheduler")) {
+        const auto kind = parseSchedulerName(given["scheduler"]);
+        if (!kind)
+            return bad("scheduler");
+        s.scheduler = *kind;
+    }
+    const auto hosts = number("hosts", m_hosts->minimum(), m_hosts->maximum(), 3);
+    if (!hosts)
+        return bad("hosts");
+    const auto seed = number("seed", m_seed->minimum(), m_seed->maximum(), 1);
+    if (!seed)
+        return bad("seed");
+    s.hosts = static_cast<int>(*hosts);
+    s.seed = static_cast<quint64>(*seed);
+    if (given.count("broker") && given["broker"] != "embedded" && given["broker"] != "rabbitmq")
+        return bad("broker");
+
+    // The launches: ranges of the trace, in order, none past its end.
+    const qsizetype size = m_incoming ? static_cast<qsizetype>(m_incoming->size()) : 0;
+    std::vector<LaunchRecord> launches;
+    for (const QString &part :
+         QString::fromStdString(given["launches"]).split(',', Qt::SkipEmptyParts)) {
+        const QStringList be = part.split('-');
+        bool ok1 = false, ok2 = false;
+        LaunchRecord r;
+        r.begin = be.size() == 2 ? be[0].toLongLong(&ok1) : 0;
+        r.end = be.size() == 2 ? be[1].toLongLong(&ok2) : 0;
+        const qsizetype previous = launches.empty() ? 0 : launches.back().end;
+        if (!ok1 || !ok2 || r.begin < previous || r.end < r.begin || r.end > size ||
+            launches.size() >= 10000)
+            return bad("launches");
+        r.finished = true;
+        launches.push_back(r);
+    }
+    if (!m_incoming)
+        return bad("launches");
+    if (launches.empty()) { // none had finished: the whole trace as one
+        LaunchRecord whole;
+        whole.end = size;
+        whole.finished = true;
+        launches.push_back(whole);
+    }
+    for (LaunchRecord &r : launches)
+        for (qsizetype i = r.begin; i < r.end && r.instanceId < 0; ++i)
+            if (const auto st = wb::as<events::State>(m_incoming->at(static_cast<std::size_t>(i))))
+                if (const auto id = instanceIdFromName(st->instance))
+                    r.instanceId = *id;
+
+    // Taken: the deployment stops (off this thread) and the controls show the recorded run.
+    traceSession()->finishFollowing();
+    m_opening = false;
+    m_run->showRecorded(s, launches);
+    {
+        const QSignalBlocker b1(m_scheduler), b2(m_hosts), b3(m_seed);
+        setSettings(s);
+    }
+    m_outcome = given.count("outcome") ? QString::fromStdString(given["outcome"]).left(400)
+                                       : outcomeOf(launches.back(), *m_incoming);
+    m_status->setText(m_outcome);
+    m_launch->setEnabled(true);
+    return true;
 }
 
 QString LaunchPage::explanation() const

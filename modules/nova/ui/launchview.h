@@ -79,6 +79,10 @@ public:
     QStringList sourceFiles() const override;
     QList<wb::ui::SourceHighlight> sourceHighlights() const override;
     void shutdown() override;
+    // The deployment's trace as far as the page was told about it (a copy while a launch
+    // still records into it), with the settings below.
+    wb::Recording recording() const override;
+    bool showRecording(const wb::Recording &recording, QString *error) override;
 
     // The Launch button: a new deployment first when the settings changed.
     bool launch();
@@ -93,8 +97,19 @@ public:
 protected:
     void changeEvent(QEvent *event) override;
     void refresh() override;
+    bool keepsRecordings() const override { return true; }
+    // scheduler (chance, zone, simple), hosts, seed, broker (embedded), launches (each
+    // launch's trace range, "begin-end,begin-end"), outcome (the sentence under the
+    // controls once the last launch finished; derived from the trace when absent).
+    std::vector<std::pair<std::string, std::string>> recordingSettings() const override;
+    bool applyRecordingSettings(const std::vector<std::pair<std::string, std::string>> &settings,
+                                QString *error) override;
+    bool acceptsEvent(const wb::Event &event) const override;
 
 private:
+    void startOpeningLaunch();
+    // What the status line says of finished launch `r` (trace positions of `trace`).
+    QString outcomeOf(const LaunchRecord &r, const wb::Trace &trace) const;
     LaunchSettings settingsFromControls() const;
     void showLaunch(int index);
     void updateInstances(const LaunchState &state);
@@ -112,6 +127,8 @@ private:
     QSpinBox *m_seed;
     QPushButton *m_launch;
     QLabel *m_status;
+    QString m_outcome;                     // the status line's sentence on the last launch
+    const wb::Trace *m_incoming = nullptr; // the trace of a recording being shown
     int m_shownLaunch = -2;
     bool m_opening = false; // the opening launch runs: show it from its end when it is done
     qsizetype m_shownEnd = -1;

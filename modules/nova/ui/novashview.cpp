@@ -1,7 +1,9 @@
 #include "novashview.h"
 #include "common.h"
 
+#include "nova/core/events.h"
 #include "workbench/core/trace.h"
+#include "workbench/core/typed_event.h"
 #include "workbench/ui/responsive.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
@@ -21,6 +23,8 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 namespace wb::nova::ui {
 
@@ -183,6 +187,84 @@ void NovaShPage::changeEvent(QEvent *event)
 }
 
 NovaShPage::~NovaShPage() = default;
+
+// ---- recordings ------------------------------------------------------------------------------
+
+std::vector<std::pair<std::string, std::string>> NovaShPage::recordingSettings() const
+{
+    std::vector<std::pair<std::string, std::string>> out{
+        {"command", m_command->currentText().toStdString()}};
+    for (int r = 0; r < m_variables->rowCount(); ++r) {
+        const QString value = m_variables->item(r, VarValue)->text();
+        if (value != m_variables->item(r, VarMeaning)->data(Qt::UserRole).toString())
+            out.emplace_back("var:" + m_variables->item(r, VarName)->text().toStdString(),
+                             value.toStdString());
+    }
+    return out;
+}
+
+bool NovaShPage::applyRecordingSettings(
+    const std::vector<std::pair<std::string, std::string>> &settings, QString *error)
+{
+    std::optional<NovaShCommand> command = NovaShCommand::Run;
+    std::map<QString, QString> values;
+    std::map<QString, int> rows;
+    for (int r = 0; r < m_variables->rowCount(); ++r)
+        rows[m_variables->item(r, VarName)->text()] = r;
+    for (const auto &[key, value] : settings) {
+        const QString k = QString::fromStdString(key);
+        if (key == "command")
+            command = parseNovaShCommand(value);
+        if (key == "command" ? !command
+                             : !k.startsWith(QStringLiteral("var:")) || !rows.count(k.mid(4)) ||
+                                   value.size() > 4096) {
+            *error = tr("the recording's setting %1 ('%2') is not one the nova.sh view takes")
+                         .arg(k.left(60), QString::fromStdString(value).left(60));
+            return false;
+        }
+        if (key != "command")
+            values[k.mid(4)] = QString::fromStdString(value);
+    }
+    // The controls as the recording says; the files and the resolved values follow from them
+    // (a dry run: nothing is executed). The steps shown are the recording's.
+    m_filling = true;
+    for (const auto &[name, row] : rows) {
+        const auto it = values.find(name);
+        m_variables->item(row, VarValue)
+            ->setText(it != values.end()
+                          ? it->second
+                          : m_variables->item(row, VarMeaning)->data(Qt::UserRole).toString());
+    }
+    m_filling = false;
+    {
+        const QSignalBlocker block(m_command);
+        m_command->setCurrentIndex(m_command->findData(static_cast<int>(*command)));
+    }
+    replan();
+    return true;
+}
+
+bool NovaShPage::acceptsEvent(const wb::Event &event) const
+{
+    try {
+        return wb::EventSet<events::NovashStep>::visit(event, [](const auto &) {});
+    } catch (const wb::EventFieldError &) {
+        return false;
+    }
+}
+
+bool NovaShPage::showRecording(const wb::Recording &recording, QString *error)
+{
+    if (!SessionPage::showRecording(recording, error))
+        return false;
+    // The steps as they were recorded.
+    m_steps.clear();
+    for (std::size_t i = 0; i < recording.trace->size(); ++i)
+        if (const auto s = wb::as<events::NovashStep>(recording.trace->at(i)))
+            m_steps.push_back({s->phase, s->command, s->root, s->note});
+    requestRefresh();
+    return true;
+}
 
 void NovaShPage::setCommand(NovaShCommand command)
 {

@@ -45,8 +45,16 @@ public:
     QString novarcShown() const;
     QString message() const; // the inline error for invalid values, "" when all are valid
     int planSteps() const;
+    bool showRecording(const wb::Recording &recording, QString *error) override;
 
 protected:
+    bool keepsRecordings() const override { return true; }
+    // command (branch, install, run, ...), then var:NAME for each variable whose value is not
+    // its default (an empty value included).
+    std::vector<std::pair<std::string, std::string>> recordingSettings() const override;
+    bool applyRecordingSettings(const std::vector<std::pair<std::string, std::string>> &settings,
+                                QString *error) override;
+    bool acceptsEvent(const wb::Event &event) const override;
     void changeEvent(QEvent *event) override;
     void refresh() override; // the plan with the step at the cursor
 

@@ -1,10 +1,12 @@
 #include "spawnview.h"
 #include "common.h"
 
+#include "nova/core/events.h"
 #include "nova/core/image_plan.h"
 #include "nova/core/libvirt_xml.h"
 
 #include "workbench/core/trace.h"
+#include "workbench/core/typed_event.h"
 #include "workbench/ui/responsive.h"
 #include "workbench/ui/stepcontroller.h"
 #include "workbench/ui/theme.h"
@@ -31,6 +33,9 @@
 #include <QTextDocument>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <map>
 
 namespace wb::nova::ui {
 
@@ -1017,6 +1022,164 @@ void SpawnPage::changeEvent(QEvent *event)
     controller()->seek(position);
     requestRefresh();
     m_recolouring = false;
+}
+
+// ---- recordings ------------------------------------------------------------------------------
+
+namespace {
+const char *const kTabIds[] = {"xml", "rules", "image"};
+const char *const kRulesIds[] = {"recorded", "loadable", "corrected"};
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> SpawnPage::recordingSettings() const
+{
+    const auto text = [](const QString &t) {
+        return t.toStdString();
+    };
+    const auto flag = [](bool b) {
+        return std::string(b ? "true" : "false");
+    };
+    const int rules = m_corrected->isChecked() ? 2 : m_loadable->isChecked() ? 1 : 0;
+    return {{"tab", kTabIds[std::clamp(m_tabs->currentIndex(), 0, 2)]},
+            {"ip", text(m_xmlIp->text())},
+            {"mac", text(m_xmlMac->text())},
+            {"comments", flag(m_comments->isChecked())},
+            {"rules", kRulesIds[rules]},
+            {"preset", std::to_string(m_preset->currentIndex())},
+            {"src", text(m_src->text())},
+            {"dst", text(m_dst->text())},
+            {"proto", text(m_proto->currentText())},
+            {"sport", text(m_sport->text())},
+            {"dport", text(m_dport->text())},
+            {"state", text(m_state->currentText())},
+            {"icmp-type", std::to_string(m_icmpType->value())},
+            {"icmp-code", std::to_string(m_icmpCode->value())},
+            {"ssh-key", text(m_sshKey->text())},
+            {"never-up", flag(m_neverUp->isChecked())},
+            {"busy", std::to_string(m_busy->value())}};
+}
+
+bool SpawnPage::applyRecordingSettings(
+    const std::vector<std::pair<std::string, std::string>> &settings, QString *error)
+{
+    std::map<std::string, QString> given;
+    for (const auto &[k, v] : settings)
+        given[k] = QString::fromStdString(v);
+    QString badKey;
+    const auto choice = [&](const char *key, const char *const(&ids)[3], int fallback) {
+        if (!given.count(key))
+            return fallback;
+        for (int i = 0; i < 3; ++i)
+            if (given[key] == QLatin1String(ids[i]))
+                return i;
+        badKey = QString::fromLatin1(key);
+        return fallback;
+    };
+    const auto number = [&](const char *key, int lo, int hi, int fallback) {
+        if (!given.count(key))
+            return fallback;
+        bool ok = false;
+        const int v = given[key].toInt(&ok);
+        if (!ok || v < lo || v > hi)
+            badKey = QString::fromLatin1(key);
+        return ok ? std::clamp(v, lo, hi) : fallback;
+    };
+    const auto flag = [&](const char *key, bool fallback) {
+        if (!given.count(key))
+            return fallback;
+        if (given[key] != QLatin1String("true") && given[key] != QLatin1String("false"))
+            badKey = QString::fromLatin1(key);
+        return given[key] == QLatin1String("true");
+    };
+    const auto item = [&](const char *key, QComboBox *box) {
+        const int i = given.count(key) ? box->findText(given[key]) : box->currentIndex();
+        if (i < 0)
+            badKey = QString::fromLatin1(key);
+        return std::max(0, i);
+    };
+    const int tab = choice("tab", kTabIds, XmlTab);
+    const int rules = choice("rules", kRulesIds, 0);
+    const int preset = number("preset", 0, m_preset->count() - 1, m_preset->currentIndex());
+    const int proto = item("proto", m_proto), state = item("state", m_state);
+    const int icmpType = number("icmp-type", 0, 255, m_icmpType->value());
+    const int icmpCode = number("icmp-code", 0, 255, m_icmpCode->value());
+    const int busy = number("busy", m_busy->minimum(), m_busy->maximum(), m_busy->value());
+    const bool comments = flag("comments", m_comments->isChecked());
+    const bool neverUp = flag("never-up", m_neverUp->isChecked());
+    for (const auto &[key, value] : given)
+        if (value.size() > 4096)
+            badKey = QString::fromStdString(key);
+    if (!badKey.isEmpty()) {
+        *error = tr("the recording's setting %1 ('%2') is not one the spawn view takes")
+                     .arg(badKey.left(60), given[badKey.toStdString()].left(60));
+        return false;
+    }
+
+    // The inputs as recorded, every tab filled from them (the walk is not played: the
+    // recording's steps replace it).
+    const QSignalBlocker b0(m_tabs), b1(m_xmlIp), b2(m_xmlMac), b3(m_comments), b4(m_recorded),
+        b5(m_loadable), b6(m_corrected), b7(m_preset), b8(m_proto), b9(m_state), b10(m_icmpType),
+        b11(m_icmpCode), b12(m_sshKey), b13(m_neverUp), b14(m_busy);
+    m_tabs->setCurrentIndex(XmlTab);
+    const auto text = [&](QLineEdit *e, const char *key) {
+        if (given.count(key))
+            e->setText(given[key]);
+    };
+    text(m_xmlIp, "ip");
+    text(m_xmlMac, "mac");
+    m_comments->setChecked(comments);
+    (rules == 2 ? m_corrected : rules == 1 ? m_loadable : m_recorded)->setChecked(true);
+    m_preset->setCurrentIndex(preset);
+    text(m_src, "src");
+    text(m_dst, "dst");
+    m_proto->setCurrentIndex(proto);
+    text(m_sport, "sport");
+    text(m_dport, "dport");
+    m_state->setCurrentIndex(state);
+    m_icmpType->setValue(icmpType);
+    m_icmpCode->setValue(icmpCode);
+    text(m_sshKey, "ssh-key");
+    m_neverUp->setChecked(neverUp);
+    m_busy->setValue(busy);
+    m_hiddenTabsReady = true;
+    renderXml();
+    renderRules();
+    renderImage();
+    walk();
+    m_tabs->setCurrentIndex(tab);
+    emit sourcesChanged();
+    emit lessonChanged();
+    return true;
+}
+
+bool SpawnPage::acceptsEvent(const wb::Event &event) const
+{
+    try {
+        return events::CoreEvents::visit(event, [](const auto &) {});
+    } catch (const wb::EventFieldError &) {
+        return false;
+    }
+}
+
+bool SpawnPage::showRecording(const wb::Recording &recording, QString *error)
+{
+    if (!SessionPage::showRecording(recording, error))
+        return false;
+    // The tab's steps are the recording's (the page never appends to a trace it shows).
+    auto shown = std::const_pointer_cast<wb::Trace>(recording.trace);
+    switch (m_tabs->currentIndex()) {
+    case XmlTab:
+        m_xmlTrace = std::move(shown);
+        break;
+    case RulesTab:
+        m_walkTrace = std::move(shown);
+        break;
+    default:
+        m_imageTrace = std::move(shown);
+        break;
+    }
+    requestRefresh();
+    return true;
 }
 
 int SpawnPage::imageSteps() const

@@ -70,8 +70,17 @@ public:
     void setXmlAddress(const QString &ip, const QString &mac);
     QString xmlWarning() const;
     int imageSteps() const;
+    bool showRecording(const wb::Recording &recording, QString *error) override;
 
 protected:
+    bool keepsRecordings() const override { return true; }
+    // tab (xml, rules, image: whose steps the recording holds) and every input of the three
+    // tabs: ip, mac, comments; rules (recorded, loadable, corrected), preset, src, dst,
+    // proto, sport, dport, state, icmp-type, icmp-code; ssh-key, never-up, busy.
+    std::vector<std::pair<std::string, std::string>> recordingSettings() const override;
+    bool applyRecordingSettings(const std::vector<std::pair<std::string, std::string>> &settings,
+                                QString *error) override;
+    bool acceptsEvent(const wb::Event &event) const override;
     void changeEvent(QEvent *event) override;
     void refresh() override; // the walk or the image plan at the cursor
 

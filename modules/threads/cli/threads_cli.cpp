@@ -2,6 +2,7 @@
 #include "threads/core/events.h"
 #include "threads/core/playground.h"
 #include "threads/core/pythontwin.h"
+#include "threads/core/recording.h"
 #include "threads/core/scenarios.h"
 
 #include "workbench/core/cli.h"
@@ -9,11 +10,15 @@
 
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
+
+// threads_trace_python.cpp
+int runThreadsTracePython(wb::cli::Invocation &inv, const std::vector<std::string> &args);
 
 namespace {
 
@@ -21,9 +26,12 @@ using namespace wb::threads;
 
 const char *kUsage =
     "Usage: workbench-cli threads run SCENARIO [--seed N] [--mode free|step] [--json]\n"
+    "                                          [--record FILE [--force]]\n"
     "       workbench-cli threads run playground [--script FILE | --script-text TEXT] ...\n"
     "       workbench-cli threads run playground [--script FILE | ...] --as-python\n"
     "       workbench-cli threads list\n"
+    "       workbench-cli threads trace-python SCRIPT [ARGS...] [--json] [--step --seed S]\n"
+    "                     [--time-limit S] [--max-events N] [--record FILE [--force]]\n"
     "Runs one of Python's synchronization lessons on real threads and prints its console\n"
     "lines. With --seed the threads are step-scheduled by a seeded chooser: the same seed\n"
     "gives the same interleaving. --json prints the scenario's events and a summary.\n"
@@ -38,7 +46,17 @@ const char *kUsage =
     "put Q N [timeout MS], get Q [timeout MS], task_done Q, join Q, sleep MS, print TEXT.\n"
     "Without a script the playground runs its first preset (two locks in opposite order).\n"
     "--as-python prints the script's Python 3 twin (threading, queue, time.sleep; the same\n"
-    "names and prints) instead of running it.\n";
+    "names and prints) instead of running it.\n"
+    "--record FILE also keeps the run as a recording that `workbench --open FILE` shows in\n"
+    "the timeline, without running anything again (an existing FILE is kept unless\n"
+    "--force).\n"
+    "trace-python runs your own Python 3 script in this machine's python3 under the tracer\n"
+    "and prints its threads' operations on Lock, RLock, Condition, Semaphore, Event and\n"
+    "Queue; --json: {\"python\", \"events\": [{\"thread\", \"op\", \"primitive\", \"line\",\n"
+    "\"t_ns\"}], \"summary\": {\"deadlock\", \"threads\", \"max_blocked_ns\"}}. --step --seed S\n"
+    "lets one thread go at a time, chosen by a seeded chooser (same seed, same order). Time\n"
+    "limit 10 s by default. Exit codes: 0 it ended, 1 it raised, 2 bad input or no python3,\n"
+    "3 a limit stopped it, 4 deadlock (the script is ended).\n";
 
 // The playground's script from --script FILE or --script-text TEXT; an error sentence
 // (and no script, `code` set) when the file cannot be read or is not a short text file.
@@ -147,11 +165,14 @@ int runThreads(wb::cli::Invocation &inv)
             inv.out << s.id << '\t' << s.title << '\n';
         return wb::cli::Ok;
     }
+    if (command == "trace-python")
+        return runThreadsTracePython(inv, rest);
     if (command != "run")
         return fail(wb::cli::Usage,
                     "unknown command '" + command + "'; use `run SCENARIO` or `list`.");
     wb::cli::Options opts;
-    if (!opts.parse(rest, {"seed", "mode", "script", "script-text"}, {"json", "as-python"},
+    if (!opts.parse(rest, {"seed", "mode", "script", "script-text", "record"},
+                    {"json", "as-python", "force"},
                     wb::cli::Positionals::exactly(
                         1, "one SCENARIO (`workbench-cli threads list` shows them)")))
         return fail(wb::cli::Usage, "run: " + opts.error() + ".");
@@ -192,9 +213,9 @@ int runThreads(wb::cli::Invocation &inv)
         if (id != "playground")
             return fail(wb::cli::Usage,
                         "--as-python belongs to the playground scenario, not '" + id + "'.");
-        if (opts.has("json") || opts.value("seed") || opts.value("mode"))
+        if (opts.has("json") || opts.value("seed") || opts.value("mode") || opts.value("record"))
             return fail(wb::cli::Usage, "--as-python prints the program and runs nothing: "
-                                        "leave out --json, --seed and --mode.");
+                                        "leave out --json, --seed, --mode and --record.");
         const ParseResult parsed =
             parseScript(options.script.empty() ? scriptPresets().front().script : options.script);
         inv.out << pythonTwin(*parsed.script);
@@ -215,6 +236,10 @@ int runThreads(wb::cli::Invocation &inv)
         options.mode = *m;
     }
 
+    std::string refused;
+    if (const int code = wb::cli::checkRecordTarget(opts, refused); code != wb::cli::Ok)
+        return fail(code, refused + ".");
+
     wb::Trace trace;
     ScenarioRun run(id, options, trace);
     run.start();
@@ -226,6 +251,31 @@ int runThreads(wb::cli::Invocation &inv)
     run.stop();
     run.wait();
     const Summary summary = run.summary();
+
+    // The recording first: a refused target leaves nothing written, not even the output.
+    if (opts.value("record")) {
+        RecordedRun recorded;
+        recorded.scenario = id;
+        recorded.mode = options.mode == Mode::Free ? RecordedMode::Free : RecordedMode::Step;
+        // Step mode without --seed runs the chooser with seed 0, as the views would show it.
+        recorded.seed = options.mode == Mode::Step ? options.seed.value_or(0) : options.seed;
+        recorded.script = options.script.empty() ? scriptPresets().front().script : options.script;
+        recorded.summary = summary;
+        wb::Recording r;
+        r.module = "threads";
+        r.view = "timeline";
+        r.settings = recordingSettings(recorded);
+        auto kept = std::make_shared<wb::Trace>();
+        for (std::size_t i = 0; i < trace.size(); ++i)
+            kept->appendRecorded(trace.at(i));
+        r.trace = std::move(kept);
+        r.cursor = trace.size();
+        std::ostringstream why;
+        if (const int code = wb::cli::writeRecordingOption(opts, r, opts.has("force"), why)) {
+            inv.err << "workbench-cli threads: " << why.str();
+            return code;
+        }
+    }
 
     if (opts.has("json")) {
         wb::JsonWriter j(inv.out);

@@ -163,7 +163,7 @@ void BlockedPage::refresh()
         waiting << t.waiting;
         sleeping << t.sleeping;
         running << t.running;
-        ticker->addTick(n, QString::fromStdString(threadName(n)));
+        ticker->addTick(n, m_session->threadTitle(n));
         top = std::max(top, total(t));
     }
     const QList<QCPBars *> bars = barsOf(m_plot);
@@ -200,8 +200,8 @@ void BlockedPage::refresh()
             return QString::number(v, 'f', wall ? 1 : 0);
         };
         described << tr("%1: blocked %2, waiting %3, sleeping %4, running %5 %6")
-                         .arg(QString::fromStdString(threadName(n)), num(t.blocked),
-                              num(t.waiting), num(t.sleeping), num(t.running), unit);
+                         .arg(m_session->threadTitle(n), num(t.blocked), num(t.waiting),
+                              num(t.sleeping), num(t.running), unit);
     }
     m_plot->setAccessibleDescription(described.isEmpty()
                                          ? tr("No thread has run yet.")
@@ -272,8 +272,8 @@ void BlockedPage::showBarTip(QMouseEvent *event)
         if (std::abs(key - n) <= 0.3) {
             QToolTip::showText(event->globalPosition().toPoint(),
                                tr("%1\nblocked %2\nwaiting %3\nsleeping %4\nrunning %5 %6")
-                                   .arg(QString::fromStdString(threadName(n)), num(t.blocked),
-                                        num(t.waiting), num(t.sleeping), num(t.running),
+                                   .arg(m_session->threadTitle(n), num(t.blocked), num(t.waiting),
+                                        num(t.sleeping), num(t.running),
                                         wall ? tr("ms") : tr("steps")),
                                m_plot);
             return;
@@ -300,6 +300,47 @@ QList<wb::ui::SourceHighlight> BlockedPage::sourceHighlights() const
 void BlockedPage::shutdown()
 {
     m_session->shutdown();
+}
+
+wb::Recording BlockedPage::recording() const
+{
+    wb::Recording r = m_session->recording();
+    if (r.trace)
+        r.settings = recordingSettings();
+    return r;
+}
+
+bool BlockedPage::showRecording(const wb::Recording &recording, QString *error)
+{
+    // The unit is this view's own; any other view ignores it. Checked before anything changes.
+    std::optional<bool> wall;
+    for (const auto &[key, value] : recording.settings)
+        if (key == "unit") {
+            if (value != "steps" && value != "ms") {
+                if (error)
+                    *error = tr("the recording's time unit \"%1\" is neither steps nor ms")
+                                 .arg(QString::fromStdString(value).left(20));
+                return false;
+            }
+            wall = value == "ms";
+        }
+    if (!m_session->showRecording(recording, error))
+        return false;
+    if (wall)
+        setWallTime(*wall);
+    return true;
+}
+
+std::vector<std::pair<std::string, std::string>> BlockedPage::recordingSettings() const
+{
+    auto settings = wb::threads::recordingSettings(m_session->recordedRun());
+    settings.emplace_back("unit", m_unit->currentData().toBool() ? "ms" : "steps");
+    return settings;
+}
+
+bool BlockedPage::acceptsEvent(const wb::Event &event) const
+{
+    return isThreadsEvent(event);
 }
 
 } // namespace wb::threads::ui

@@ -31,14 +31,22 @@ public:
     QStringList sourceFiles() const override;
     QList<wb::ui::SourceHighlight> sourceHighlights() const override;
     void shutdown() override;
+    // Recordings: the shared run's settings (threads/core/recording.h), its trace and cursor;
+    // opening one restores the run on every page of the module without running anything.
+    wb::Recording recording() const override;
+    bool showRecording(const wb::Recording &recording, QString *error) override;
 
     ThreadsSession *session() const { return m_session.get(); }
+    RunBar *runBar() const { return m_runBar; }
     // The plotted numbers: per thread, {blocked, waiting, sleeping, running}.
     const std::map<int, TimelineData::Totals> &totals() const { return m_totals; }
     void setWallTime(bool wallTime);
 
 protected:
     void refresh() override;
+    bool keepsRecordings() const override { return true; }
+    std::vector<std::pair<std::string, std::string>> recordingSettings() const override;
+    bool acceptsEvent(const wb::Event &event) const override;
     void changeEvent(QEvent *event) override;
 
 private:

@@ -417,7 +417,7 @@ void InspectorPage::refresh()
         std::vector<int> cycle(s.cycle.begin(), s.cycle.end());
         QStringList names;
         for (int n : cycle)
-            names << QString::fromStdString(threadName(n));
+            names << m_session->threadTitle(n);
         // Reported only once no thread that could release, notify or set is left running:
         // CPython would hang here for ever, silently.
         if (s.deadlockGlobal) {
@@ -468,6 +468,26 @@ QList<wb::ui::SourceHighlight> InspectorPage::sourceHighlights() const
 void InspectorPage::shutdown()
 {
     m_session->shutdown();
+}
+
+wb::Recording InspectorPage::recording() const
+{
+    return m_session->recording();
+}
+
+bool InspectorPage::showRecording(const wb::Recording &recording, QString *error)
+{
+    return m_session->showRecording(recording, error);
+}
+
+std::vector<std::pair<std::string, std::string>> InspectorPage::recordingSettings() const
+{
+    return wb::threads::recordingSettings(m_session->recordedRun());
+}
+
+bool InspectorPage::acceptsEvent(const wb::Event &event) const
+{
+    return isThreadsEvent(event);
 }
 
 } // namespace wb::threads::ui

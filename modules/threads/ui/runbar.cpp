@@ -23,6 +23,7 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -133,7 +134,8 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
       m_choices(new wb::ui::FlowLayout), m_choiceHint(new QLabel), m_scriptPanel(new QWidget),
       m_editor(new ScriptEditor), m_preset(new QComboBox), m_scriptError(new QLabel),
       m_scriptTabs(new CompactTabs), m_python(new QPlainTextEdit),
-      m_savePython(new QPushButton(tr("Save as…")))
+      m_savePython(new QPushButton(tr("Save as…"))), m_pythonPanel(new QWidget),
+      m_pythonTitle(new QLabel), m_pythonSource(new ScriptEditor)
 {
     auto *top = buildControls();
     m_choices->setContentsMargins(0, 0, 0, 0);
@@ -144,11 +146,13 @@ RunBar::RunBar(std::shared_ptr<ThreadsSession> session, QWidget *parent)
     m_choices->addWidget(m_choiceHint);
 
     buildScriptPanel();
+    buildPythonPanel();
 
     auto *col = new QVBoxLayout(this);
     col->setContentsMargins(0, 0, 0, 0);
     col->addLayout(top);
     col->addWidget(m_scriptPanel);
+    col->addWidget(m_pythonPanel);
     col->addWidget(m_status);
     col->addWidget(m_choiceRow);
 
@@ -282,6 +286,63 @@ void RunBar::buildScriptPanel()
     panel->addLayout(side, 2);
 }
 
+void RunBar::buildPythonPanel()
+{
+    // A recorded Python program: its text, read only, the line each live thread is on tinted.
+    m_pythonSource->setObjectName(QStringLiteral("python-source"));
+    m_pythonSource->setReadOnly(true);
+    m_pythonSource->setAccessibleName(tr("Recorded Python program"));
+    m_pythonSource->setToolTip(tr("The program that was traced; the line each live thread is "
+                                  "on at the cursor is tinted in its colour"));
+    const int line = m_pythonSource->fontMetrics().lineSpacing();
+    m_pythonSource->setMinimumHeight(line * 4 + 10);
+    m_pythonSource->setMaximumHeight(line * 9 + 10);
+    m_pythonTitle->setWordWrap(true);
+    auto *col = new QVBoxLayout(m_pythonPanel);
+    col->setContentsMargins(0, 0, 0, 0);
+    col->addWidget(m_pythonTitle);
+    col->addWidget(m_pythonSource);
+    m_pythonPanel->hide();
+}
+
+bool RunBar::canRun() const
+{
+    return !selectedScenario().isEmpty() && selectedScenario() != QLatin1String("python");
+}
+
+void RunBar::followSession()
+{
+    const QSignalBlocker b1(m_scenario), b2(m_mode), b3(m_seed);
+    const int extra = m_scenario->findData(QStringLiteral("python"));
+    if (m_session->isPythonRecording()) {
+        const QString version = m_session->pythonVersion();
+        const QString title = version.isEmpty()
+                                  ? tr("Your Python program (CPython, recorded)")
+                                  : tr("Your Python program (CPython %1, recorded)").arg(version);
+        if (extra < 0)
+            m_scenario->addItem(title, QStringLiteral("python"));
+        else
+            m_scenario->setItemText(extra, title);
+        // Shown, never started: Run only starts the lesson's scenarios.
+        if (auto *model = qobject_cast<QStandardItemModel *>(m_scenario->model()))
+            model->item(m_scenario->findData(QStringLiteral("python")))->setEnabled(false);
+        m_scenario->setCurrentIndex(m_scenario->findData(QStringLiteral("python")));
+        m_pythonTitle->setText(
+            tr("<b>%1</b> — traced by <code>workbench-cli threads trace-python</code>; nothing "
+               "runs here.")
+                .arg(title.toHtmlEscaped()));
+        m_pythonSource->setPlainText(m_session->pythonScript());
+    } else {
+        if (extra >= 0)
+            m_scenario->removeItem(extra);
+        m_scenario->setCurrentIndex(std::max(0, m_scenario->findData(m_session->scenario())));
+        if (!m_pythonSource->document()->isEmpty())
+            m_pythonSource->clear();
+    }
+    m_mode->setCurrentIndex(std::max(0, m_mode->findData(int(m_session->mode()))));
+    m_seed->setValue(static_cast<int>(m_session->seed()));
+}
+
 void RunBar::connectSignals()
 {
     connect(m_editor, &QPlainTextEdit::textChanged, this, [this] {
@@ -313,18 +374,15 @@ void RunBar::connectSignals()
     connect(s, &ThreadsSession::traceGrew, this, &RunBar::refresh);
     // Another tab started a run: show its scenario and mode here too.
     connect(s, &ThreadsSession::runStarted, this, [this] {
-        const QSignalBlocker b1(m_scenario), b2(m_mode), b3(m_seed);
-        m_scenario->setCurrentIndex(std::max(0, m_scenario->findData(m_session->scenario())));
-        m_mode->setCurrentIndex(std::max(0, m_mode->findData(int(m_session->mode()))));
-        m_seed->setValue(static_cast<int>(m_session->seed()));
+        followSession();
         showScriptPanel();
+        markThreadLines();
+        refresh(); // the seed box is enabled by the mode just set
     });
-    if (m_session->trace()) {
-        const QSignalBlocker b1(m_scenario), b2(m_mode);
-        m_scenario->setCurrentIndex(std::max(0, m_scenario->findData(m_session->scenario())));
-        m_mode->setCurrentIndex(std::max(0, m_mode->findData(int(m_session->mode()))));
-        m_seed->setValue(static_cast<int>(m_session->seed()));
-    }
+    // Picking a scenario after a recorded Python program makes Run start it.
+    connect(m_scenario, &QComboBox::currentIndexChanged, this, &RunBar::refresh);
+    if (m_session->trace())
+        followSession();
 }
 
 void RunBar::updatePython()
@@ -382,6 +440,8 @@ void RunBar::savePythonAs()
 
 void RunBar::run()
 {
+    if (!canRun())
+        return; // the recorded Python program's entry: pick a scenario first
     QString error;
     const auto mode = static_cast<RunMode>(m_mode->currentData().toInt());
     const bool playground = selectedScenario() == QLatin1String("playground");
@@ -424,12 +484,25 @@ void RunBar::loadPreset(const QString &id)
 void RunBar::showScriptPanel()
 {
     m_scriptPanel->setVisible(selectedScenario() == QLatin1String("playground"));
+    m_pythonPanel->setVisible(m_session->isPythonRecording());
 }
 
 // The script line each live thread is on at the trace cursor, tinted in its colour.
 void RunBar::markThreadLines()
 {
     std::map<int, int> lines;
+    if (m_session->isPythonRecording()) {
+        // The tracer reports lines of the program's own file only.
+        for (const auto &[number, t] : m_session->stateAtCursor().threads)
+            if (t.state != ThreadState::Done && t.line > 0)
+                lines.emplace(static_cast<int>(t.line), number);
+        m_pythonSource->setThreadLines(lines);
+        // The first tinted line two lines below the top: the scroll follows the cursor alone,
+        // so a reopened recording shows the same lines at the same step.
+        m_pythonSource->verticalScrollBar()->setValue(
+            lines.empty() ? 0 : std::max(0, lines.begin()->first - 3));
+        return;
+    }
     if (m_session->scenario() == QLatin1String("playground") && m_scriptPanel->isVisibleTo(this)) {
         for (const auto &[number, t] : m_session->stateAtCursor().threads)
             if (t.state != ThreadState::Done && t.file == kScriptFile && t.line > 0)
@@ -464,6 +537,7 @@ void RunBar::refresh()
 {
     const bool running = m_session->isRunning();
     m_stop->setEnabled(running);
+    m_run->setEnabled(canRun());
     m_seed->setEnabled(static_cast<RunMode>(m_mode->currentData().toInt()) == RunMode::StepSeeded);
     const auto *trace = m_session->trace();
     const qsizetype events = trace ? static_cast<qsizetype>(trace->size()) : 0;
@@ -477,6 +551,13 @@ void RunBar::refresh()
     QString text;
     if (!trace)
         text = tr("Pick a scenario and press Run.");
+    else if (m_session->isPythonRecording())
+        text = tr("<b>Your Python program</b> (%1): a recording of %2 events of its threads, "
+                  "made by the CLI. Pick a scenario and press Run for a live run.")
+                   .arg(m_session->mode() == RunMode::Free
+                            ? tr("free")
+                            : tr("step, seed %1").arg(m_session->seed()))
+                   .arg(events);
     else if (running)
         text = tr("%1 running: %2 events so far. <i>%3</i>").arg(what).arg(events).arg(lesson);
     else if (m_session->hasSummary()) {
@@ -489,7 +570,11 @@ void RunBar::refresh()
                    .arg(what)
                    .arg(events)
                    .arg(colour, end, lesson);
-    }
+    } else if (m_session->fromRecording())
+        text = tr("%1: a recording of %2 events, kept while the run was still going. <i>%3</i>")
+                   .arg(what)
+                   .arg(events)
+                   .arg(lesson);
     m_status->setText(text);
 }
 

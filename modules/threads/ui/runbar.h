@@ -48,6 +48,10 @@ public:
     // through wb::OutputFile (a failed save leaves an existing file as it was); false with a
     // sentence in *error.
     QTabWidget *scriptTabs() const { return m_scriptTabs; }
+    // A recorded Python program's text (shown, read only, while that recording is).
+    ScriptEditor *pythonSource() const { return m_pythonSource; }
+    // True when Run would start the selected scenario (not the recorded Python program's entry).
+    bool canRun() const;
     QString pythonText() const;
     bool savePython(const QString &path, QString *error) const;
 
@@ -62,6 +66,10 @@ private:
     // be placed), the playground's editor with its presets and Python tab, the connections.
     wb::ui::FlowLayout *buildControls();
     void buildScriptPanel();
+    void buildPythonPanel();
+    // The scenario, mode and seed boxes take the run the session shows; a recorded Python
+    // program gets an entry of its own in the scenario box, which Run cannot start.
+    void followSession();
     void connectSignals();
     void styleErrors(); // the script errors' colour, from the palette in use
     void sizeEditor();  // the editor's height in lines of its font
@@ -91,6 +99,9 @@ private:
     QPlainTextEdit *m_python;
     QPushButton *m_savePython;
     bool m_pythonValid = false;
+    QWidget *m_pythonPanel;
+    QLabel *m_pythonTitle;
+    ScriptEditor *m_pythonSource;
 };
 
 } // namespace wb::threads::ui

@@ -9,6 +9,7 @@
 // Nothing here waits on a scenario thread on the GUI thread except shutdown()/start(), which
 // stop the old run first (the core joins within 1 s of stop()).
 
+#include "threads/core/recording.h"
 #include "threads/core/scenarios.h"
 #include "threads/core/state.h"
 #include "threads/core/timeline.h"
@@ -17,6 +18,7 @@
 
 #include <QString>
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -51,13 +53,37 @@ public:
     void shutdown();
     // Step mode with the learner choosing: let that thread take its next step.
     bool choose(int thread);
-    // Starts the opening example once (fetch-nolock, seeded), if nothing has run yet, and
-    // returns at once; when it ends the cursor opens just after its last write.
+    // Starts the opening example once (fetch-nolock, seeded), if nothing has run yet: at the
+    // event loop's next turn, so that a recording shown meanwhile (File > Open Recording
+    // creates the page, then hands it the recording) starts no thread at all. When it ends
+    // the cursor opens just after its last write.
     void ensureOpeningExample();
     // Blocks until the run ends or `ms` pass, then polls once. For tests and the opening
-    // example, whose seeded run is short and bounded.
+    // example, whose seeded run is short and bounded (a pending opening example starts now).
     bool waitFinished(int ms);
 
+    // --- recordings (threads/core/recording.h for the settings) ---
+    // The run shown as a recording: its settings, and its trace as far as the views have been
+    // told about it (a copy of those events while the run still records, so the recording
+    // never changes under the writer), and the cursor.
+    wb::Recording recording() const;
+    // What recording() keeps of the run besides its trace.
+    RecordedRun recordedRun() const;
+    // Shows `recording` without running anything: a run in progress is stopped first, the
+    // controls of every page take the recorded scenario, mode, seed and script. False with a
+    // sentence in *error (and nothing changed) for an event or a setting it cannot take.
+    bool showRecording(const wb::Recording &recording, QString *error);
+    // The run shown came from a recording (until the next Run).
+    bool fromRecording() const { return m_fromRecording; }
+    // The run shown is a real CPython program traced by `workbench-cli threads trace-python`
+    // (until the next Run): its script and the version of CPython that ran it. scenario() is
+    // then empty.
+    bool isPythonRecording() const { return m_python; }
+    QString pythonScript() const { return m_pythonScript; }
+    QString pythonVersion() const { return m_pythonVersion; }
+    // The name a view shows for thread `number`: the Python program's own name ("adder",
+    // "MainThread") for a recorded program, else the runtime's ("Thread-2").
+    QString threadTitle(int number) const;
     bool isRunning() const { return m_running; }
     QString scenario() const { return m_scenario; }
     RunMode mode() const { return m_mode; }
@@ -84,9 +110,11 @@ protected:
 private:
     void finishRun();
     void seekOpeningPoint();
+    void startOpeningExample();
+    void clearRun(); // stops and forgets the run and everything derived from it
 
     // Declared before m_run: the run records into the trace, so it must go first.
-    std::shared_ptr<wb::Trace> m_recording;
+    std::shared_ptr<const wb::Trace> m_recording;
     std::unique_ptr<ScenarioRun> m_run;
     wb::ui::SessionState<ThreadsState> m_state;
     TimelineData m_timeline;
@@ -94,8 +122,16 @@ private:
     RunMode m_mode = RunMode::StepSeeded;
     quint64 m_seed = 0;
     QString m_script;
+    QString m_runScript; // the playground script the run shown was started with
     bool m_running = false;
-    bool m_openingSeek = false; // the opening example runs: seek into it when it ends
+    bool m_openingPending = false; // ensureOpeningExample() has a start queued
+    bool m_fromRecording = false;
+    bool m_python = false; // a recorded Python program is shown
+    QString m_pythonScript;
+    QString m_pythonVersion;
+    bool m_pythonSeeded = false;          // its settings had a seed
+    std::map<int, QString> m_pythonNames; // thread number -> the program's name for it
+    bool m_openingSeek = false;           // the opening example runs: seek into it when it ends
     std::vector<ThreadInfo> m_parked;
     Summary m_summary;
     bool m_hasSummary = false;

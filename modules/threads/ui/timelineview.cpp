@@ -399,6 +399,7 @@ struct TimelineFrame
     // Filled by drawLanes(): each lane's centre, its height and its bars' height.
     double laneH = 0, barH = 0;
     std::map<int, double> laneY;
+    const ThreadsSession *session = nullptr; // names the threads
 
     TimelineFrame(const QPalette &palette, const QFont &f, const QFont &smallFont)
         : pal(palette), ink(inks(palette)), font(f), small(smallFont), bold(f), fm(f),
@@ -710,7 +711,7 @@ std::vector<std::pair<int, QRectF>> drawLaneLabels(QPainter &p, const TimelineFr
         const double nameX = 6 + badgeW + fm.averageCharWidth();
         p.drawText(QRectF(nameX, top, lw - nameX - 6, fm.height()),
                    Qt::AlignLeft | Qt::AlignVCenter,
-                   fm.elidedText(QString::fromStdString(threadName(number)), Qt::ElideRight,
+                   fm.elidedText(f.session->threadTitle(number), Qt::ElideRight,
                                  static_cast<int>(lw - nameX - 6)));
         if (!twoLines)
             continue;
@@ -738,6 +739,7 @@ void TimelineCanvas::paintEvent(QPaintEvent *)
     p.setRenderHint(QPainter::Antialiasing);
     // Colours taken here, not once: a palette switch changes them.
     TimelineFrame f(palette(), font(), smallFont());
+    f.session = m_session;
     const TimelineData &t = m_session->timeline();
     const wb::Trace *trace = m_session->trace();
     f.count = t.processed;
@@ -819,12 +821,12 @@ void TimelineCanvas::mouseMoveEvent(QMouseEvent *e)
     if (trace && plotRect().contains(e->position()) && i >= 0 &&
         i < m_session->timeline().processed) {
         const wb::Event &ev = trace->at(static_cast<std::size_t>(i));
-        QToolTip::showText(e->globalPosition().toPoint(),
-                           tr("#%1 %2: %3")
-                               .arg(i + 1)
-                               .arg(QString::fromStdString(threadName(ev.thread)),
-                                    QString::fromStdString(ev.label)),
-                           this);
+        QToolTip::showText(
+            e->globalPosition().toPoint(),
+            tr("#%1 %2: %3")
+                .arg(i + 1)
+                .arg(m_session->threadTitle(ev.thread), QString::fromStdString(ev.label)),
+            this);
         return;
     }
     // Over a lane's label: its thread and state in full (the label may be elided).
@@ -832,12 +834,12 @@ void TimelineCanvas::mouseMoveEvent(QMouseEvent *e)
         if (rect.contains(e->position())) {
             const ThreadsState &state = m_session->stateAtCursor();
             const auto st = state.threads.find(number);
-            QToolTip::showText(e->globalPosition().toPoint(),
-                               tr("%1: %2").arg(QString::fromStdString(threadName(number)),
-                                                st == state.threads.end()
-                                                    ? tr("not started")
-                                                    : stateWords(st->second)),
-                               this);
+            QToolTip::showText(
+                e->globalPosition().toPoint(),
+                tr("%1: %2").arg(m_session->threadTitle(number), st == state.threads.end()
+                                                                     ? tr("not started")
+                                                                     : stateWords(st->second)),
+                this);
             return;
         }
 }
@@ -892,9 +894,7 @@ QVariant ConsoleModel::data(const QModelIndex &index, int role) const
         return ink->second;
     }
     if (role == Qt::ToolTipRole)
-        return tr("step %1, %2")
-            .arg(line.index + 1)
-            .arg(QString::fromStdString(threadName(line.thread)));
+        return tr("step %1, %2").arg(line.index + 1).arg(m_session->threadTitle(line.thread));
     return {};
 }
 
@@ -959,12 +959,11 @@ int FileBytesView::heightForWidth(int width) const
 }
 
 void FileBytesView::setFile(const std::string &bytes, const std::vector<int> &writers,
-                            const void *run)
+                            std::size_t reserve)
 {
-    if (bytes == m_bytes && writers == m_writers && run == m_run)
+    reserve = std::max(reserve, bytes.size());
+    if (bytes == m_bytes && writers == m_writers && reserve == m_reserve)
         return;
-    const std::size_t reserve = run == m_run ? std::max(m_reserve, bytes.size()) : bytes.size();
-    m_run = run;
     m_bytes = bytes;
     m_writers = writers;
     if (reserve != m_reserve) {
@@ -1226,8 +1225,12 @@ void TimelinePage::refresh()
     const ThreadsState &s = m_session->stateAtCursor();
     const bool fetch = m_session->scenario().startsWith(QLatin1String("fetch"));
     m_fileBox->setVisible(fetch);
-    if (fetch)
-        m_file->setFile(s.file, s.fileWriters, m_session->trace());
+    if (fetch) {
+        const std::string file = s.file;
+        const std::vector<int> writers = s.fileWriters;
+        const std::size_t newest = m_session->stateAt(m_session->timeline().processed).file.size();
+        m_file->setFile(file, writers, newest);
+    }
     m_canvas->refresh();
     emit highlightsChanged();
 }
@@ -1261,6 +1264,26 @@ QList<wb::ui::SourceHighlight> TimelinePage::sourceHighlights() const
 void TimelinePage::shutdown()
 {
     m_session->shutdown();
+}
+
+wb::Recording TimelinePage::recording() const
+{
+    return m_session->recording();
+}
+
+bool TimelinePage::showRecording(const wb::Recording &recording, QString *error)
+{
+    return m_session->showRecording(recording, error);
+}
+
+std::vector<std::pair<std::string, std::string>> TimelinePage::recordingSettings() const
+{
+    return wb::threads::recordingSettings(m_session->recordedRun());
+}
+
+bool TimelinePage::acceptsEvent(const wb::Event &event) const
+{
+    return isThreadsEvent(event);
 }
 
 } // namespace wb::threads::ui

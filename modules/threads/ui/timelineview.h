@@ -144,9 +144,10 @@ class FileBytesView : public QWidget
     Q_OBJECT
 public:
     explicit FileBytesView(QWidget *parent = nullptr);
-    // `run` names the run the bytes come from: the height kept for the file only grows
-    // within one run, so stepping back and forth does not make the page jump.
-    void setFile(const std::string &bytes, const std::vector<int> &writers, const void *run);
+    // `reserve` is the length of the file at the newest event of the run: the height kept
+    // for it, so stepping back and forth does not make the page jump. It comes from the
+    // trace, not from the steps shown before, so a reopened recording lays out the same.
+    void setFile(const std::string &bytes, const std::vector<int> &writers, std::size_t reserve);
     QSize sizeHint() const override;
     // Tall enough for every byte at the width it gets.
     bool hasHeightForWidth() const override { return true; }
@@ -159,8 +160,7 @@ private:
     QFont monoFont() const;
     std::string m_bytes;
     std::vector<int> m_writers;
-    const void *m_run = nullptr;
-    std::size_t m_reserve = 0; // the longest file shown for m_run
+    std::size_t m_reserve = 0; // the file's length at the run's newest event
 };
 
 class TimelinePage : public wb::ui::SessionPage
@@ -174,6 +174,10 @@ public:
     QStringList sourceFiles() const override;
     QList<wb::ui::SourceHighlight> sourceHighlights() const override;
     void shutdown() override;
+    // Recordings: the shared run's settings (threads/core/recording.h), its trace and cursor;
+    // opening one restores the run on every page of the module without running anything.
+    wb::Recording recording() const override;
+    bool showRecording(const wb::Recording &recording, QString *error) override;
 
     ThreadsSession *session() const { return m_session.get(); }
     RunBar *runBar() const { return m_runBar; }
@@ -182,6 +186,9 @@ public:
 
 protected:
     void refresh() override;
+    bool keepsRecordings() const override { return true; }
+    std::vector<std::pair<std::string, std::string>> recordingSettings() const override;
+    bool acceptsEvent(const wb::Event &event) const override;
     void changeEvent(QEvent *event) override;
 
 private:

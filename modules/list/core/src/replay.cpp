@@ -160,12 +160,12 @@ void applySortEvent(SortViewState &s, const wb::Event &e)
             },
             [&](const Reverse &r) {
                 if (s.values.size() == static_cast<std::size_t>(s.n) && r.low >= 0 &&
-                    r.high <= s.n)
+                    r.low <= r.high && r.high <= s.n)
                     std::reverse(s.values.begin() + r.low, s.values.begin() + r.high);
             },
             [&](const Insert &in) {
-                if (s.values.size() == static_cast<std::size_t>(s.n) && in.to <= in.from &&
-                    in.from < s.n)
+                if (s.values.size() == static_cast<std::size_t>(s.n) && in.to >= 0 &&
+                    in.to <= in.from && in.from < s.n)
                     std::rotate(s.values.begin() + in.to, s.values.begin() + in.from,
                                 s.values.begin() + in.from + 1);
             },

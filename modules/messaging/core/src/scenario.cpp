@@ -46,21 +46,23 @@ public:
         if (o.purgeFirst)
             purged = m_consumer.channel().queuePurge(queue);
         const bool wantOdd = key == "odd";
-        m_consumer.startConsuming([&, wantOdd, key](Channel &ch, const Delivery &d) {
-            const int n = std::atoi(d.message.body.c_str());
-            {
-                std::lock_guard lock(tally.mutex);
-                lines.push_back(key + " integer: " + d.message.body);
-                ++count;
-                ++tally.total;
-                ++tally.seen[d.message.properties.messageId];
-                if (d.redelivered)
-                    ++tally.redelivered;
-                if ((n % 2 != 0) != wantOdd)
-                    ++tally.misrouted;
-            }
-            ch.basicAck(d.deliveryTag);
-        });
+        m_consumer.startConsuming(
+            [&, wantOdd, key](Channel &ch, const Delivery &d) {
+                const int n = std::atoi(d.message.body.c_str());
+                {
+                    std::lock_guard lock(tally.mutex);
+                    lines.push_back(key + " integer: " + d.message.body);
+                    ++count;
+                    ++tally.total;
+                    ++tally.seen[d.message.properties.messageId];
+                    if (d.redelivered)
+                        ++tally.redelivered;
+                    if ((n % 2 != 0) != wantOdd)
+                        ++tally.misrouted;
+                }
+                ch.basicAck(d.deliveryTag);
+            },
+            {}, queue + "-1"); // as the views name them: odds-1, evens-1
         m_thread = std::thread([this, &tally] {
             try {
                 m_consumer.wait();

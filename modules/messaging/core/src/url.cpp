@@ -124,14 +124,30 @@ std::optional<BrokerUrl> BrokerUrl::parse(std::string_view text, std::string *er
     return url;
 }
 
-std::string BrokerUrl::redacted() const
+namespace {
+
+// scheme://[user@]host:port/vhost, the vhost's slashes escaped.
+std::string urlText(const BrokerUrl &url, bool withUser)
 {
     std::string vhostText;
-    for (char c : vhost)
+    for (char c : url.vhost)
         vhostText += c == '/' ? std::string("%2f") : std::string(1, c);
-    const bool ipv6 = host.find(':') != std::string::npos;
-    return std::string(tls ? "amqps://" : "amqp://") + user + "@" +
-           (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/" + vhostText;
+    const bool ipv6 = url.host.find(':') != std::string::npos;
+    return std::string(url.tls ? "amqps://" : "amqp://") + (withUser ? url.user + "@" : "") +
+           (ipv6 ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port) + "/" +
+           vhostText;
+}
+
+} // namespace
+
+std::string BrokerUrl::redacted() const
+{
+    return urlText(*this, true);
+}
+
+std::string BrokerUrl::anonymous() const
+{
+    return urlText(*this, false);
 }
 
 } // namespace wb::messaging

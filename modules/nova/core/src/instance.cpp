@@ -140,7 +140,8 @@ void InstanceLifecycle::record(const std::string &why)
     if (m_trace)
         wb::record(m_trace,
                    events::State{m_instance.name(), std::string(vmStateName(m_instance.vmState)),
-                                 std::string(taskStateName(m_instance.taskState)), why},
+                                 std::string(taskStateName(m_instance.taskState)), why,
+                                 m_instance.launchedAtNs},
                    m_instance.name() + ": " + std::string(vmStateName(m_instance.vmState)) + "/" +
                        std::string(taskStateName(m_instance.taskState)));
 }

@@ -49,7 +49,8 @@ wb::Event stateEvent(const Instance &inst)
 {
     // The database keeps the states, not why each came: no `why`.
     return wb::toEvent(events::State{inst.name(), std::string(vmStateName(inst.vmState)),
-                                     std::string(taskStateName(inst.taskState)), std::nullopt},
+                                     std::string(taskStateName(inst.taskState)), std::nullopt,
+                                     inst.launchedAtNs},
                        inst.name() + ": " + std::string(vmStateName(inst.vmState)) + "/" +
                            std::string(taskStateName(inst.taskState)));
 }

@@ -167,6 +167,8 @@ void applyState(LaunchState &state, const events::State &s)
     DescribedInstance &row = state.instances[*id];
     row.id = *id;
     row.active = s.vmState == "active";
+    if (s.launchedAt)
+        row.launchedAtNs = s.launchedAt;
     row.state = row.active ? "running" : s.vmState == "error" ? "error" : s.taskState;
 }
 

@@ -122,11 +122,19 @@ int readTextFile(const std::string &path, std::size_t limit, std::string_view wh
 // `--record FILE` on a command that makes a trace: keeps the run as a recording that
 // `workbench --open FILE` shows without running it again (docs/recording-format.md). Does
 // nothing when `opts` has no "record" (declare it among the command's value options). An
-// existing FILE is kept unless `overwrite` (the command's --force). Returns Ok, or Usage (a
-// folder or an existing file as the target) / Failure (the system refused) after one
+// existing FILE is kept unless `overwrite` (the command's --force). A recording without a
+// module version gets the project's, the version every module plugin carries. Returns Ok, or
+// Usage (a folder, a missing folder or an existing file as the target) / Failure (the system
+// refused) after one
 // sentence on `err`; nothing half written is left either way.
 int writeRecordingOption(const Options &opts, const Recording &recording, bool overwrite,
                          std::ostream &err);
+// Checks the `--record` target of `opts` before anything runs, so that a refused target costs
+// no run and prints nothing else: Ok (no --record, or a file that can be written), Usage (a
+// folder, an existing file without --force, a file in a folder that does not exist, --force
+// without --record) or Failure (the system refuses: no permission, a read-only disk), with a
+// sentence in `sentence`. writeRecordingOption checks again as it writes.
+int checkRecordTarget(const Options &opts, std::string &sentence);
 // "512 B", "4.0 KiB", "1.0 GiB": sizes in the sentences above.
 std::string humanSize(std::uint64_t bytes);
 

@@ -490,16 +490,20 @@ struct MinGallop
     }
 };
 
-// One call of the comparison (recorded only when asked: a sort makes millions).
+// One call of the comparison (recorded only when asked: a sort makes millions). The view's
+// sort (viewsort.h) adds x and y: the slots of the operands in the array as drawn.
 struct Compare
 {
     static constexpr std::string_view kind = "compare";
     std::uint64_t comparisons = 0;
     bool less = false;
+    std::optional<std::int64_t> x = {};
+    std::optional<std::int64_t> y = {};
     static constexpr auto fields()
     {
         return std::tuple{field("comparisons", &Compare::comparisons),
-                          field("less", &Compare::less)};
+                          field("less", &Compare::less), field("x", &Compare::x),
+                          field("y", &Compare::y)};
     }
 };
 
@@ -518,11 +522,58 @@ struct SortEnd
     }
 };
 
+// ---- a real CPython list, traced (python/README.md: the tracer's `list` lines) -------------
+
+// One change of one list of the learner's program; the event's file and line are the
+// script's. `list` and `items` are CPython id()s, `block` the item block's address; `at` and
+// `items` update a mirror of the element ids (mirror[at:at+len(items)] = items, then cut to
+// `size`; `more`: ids after those were left out). A sort also has its `comparisons` and
+// `pairs` (i0, j0, i1, j1, ...: the elements at i and j before the sort compared with `<`).
+// `native_allocated` is the native list's allocated slots after the same operations, when the
+// list was mirrored from its creation.
+struct PyList
+{
+    static constexpr std::string_view kind = "py_list";
+    std::string op;
+    std::uint64_t list = 0;
+    std::int64_t size = 0;
+    std::int64_t allocated = 0;
+    std::int64_t prevAllocated = 0;
+    std::uint64_t block = 0;
+    bool moved = false;
+    std::int64_t at = 0;
+    Ints items;
+    bool more = false;
+    std::optional<std::uint64_t> comparisons = {};
+    std::optional<Ints> pairs = {};
+    std::optional<std::int64_t> nativeAllocated = {};
+    std::optional<bool> failed = {};
+    static constexpr auto fields()
+    {
+        return std::tuple{field("op", &PyList::op),
+                          field("list", &PyList::list),
+                          field("size", &PyList::size),
+                          field("allocated", &PyList::allocated),
+                          field("prev_allocated", &PyList::prevAllocated),
+                          field("block", &PyList::block),
+                          field("moved", &PyList::moved),
+                          field("at", &PyList::at),
+                          field("items", &PyList::items),
+                          field("more", &PyList::more),
+                          field("comparisons", &PyList::comparisons),
+                          field("pairs", &PyList::pairs),
+                          field("native_allocated", &PyList::nativeAllocated),
+                          field("failed", &PyList::failed)};
+    }
+};
+
 using ListEvents = EventSet<New, Op, Resize, Store, StoreMany, Shift, Recycle, Release, Pop, Found,
                             Clear, Reverse, Sorted, Item, Error>;
 // Reverse belongs to both: timsort reverses descending runs.
 using SortEvents =
     EventSet<SortBegin, Run, Reverse, Boost, Insert, Push, Power, MergeBegin, MergeTrim, MergeEnd,
              GallopEnter, Gallop, GallopLeave, MinGallop, Compare, SortEnd>;
+// The learner's own program (list/core/python_trace.h).
+using PythonListEvents = EventSet<PyList>;
 
 } // namespace wb::list::events

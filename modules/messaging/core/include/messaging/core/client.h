@@ -127,6 +127,8 @@ struct BrokerUrl
     // nullopt and a sentence in *error when `text` is not such a URL.
     static std::optional<BrokerUrl> parse(std::string_view text, std::string *error = nullptr);
     std::string redacted() const; // the URL with the password left out
+    // The URL with neither user nor password: amqp://host:5672/%2f. What a recording keeps.
+    std::string anonymous() const;
 };
 
 struct ConnectOptions

@@ -95,10 +95,13 @@ struct State
     std::string vmState;
     std::string taskState;
     std::optional<std::string> why;
+    // Once active: launched_at (ns since the epoch), as the database keeps it.
+    std::optional<std::int64_t> launchedAt;
     static constexpr auto fields()
     {
         return std::tuple{field("instance", &State::instance), field("vm_state", &State::vmState),
-                          field("task_state", &State::taskState), field("why", &State::why)};
+                          field("task_state", &State::taskState), field("why", &State::why),
+                          field("launched_at", &State::launchedAt)};
     }
 };
 

@@ -79,6 +79,7 @@ struct DescribedInstance
     std::string fixedIp;
     std::string host;
     bool active = false;
+    std::optional<std::int64_t> launchedAtNs; // launched_at, once active
     bool operator==(const DescribedInstance &) const = default;
 };
 
