@@ -40,6 +40,6 @@ if [[ $tsan_tests != '^()\.' ]]; then
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     ctest --test-dir build-tsan -j"$jobs" --output-on-failure -R "$tsan_tests" --timeout 900
 fi
-step "fuzz smoke: the crypto parsers and the recording reader, 20 s per target (clang, libFuzzer, ASan+UBSan)"
+step "fuzz smoke: the crypto parsers, the recording reader and the AMQP frame reader, 20 s per target (clang, libFuzzer, ASan+UBSan)"
 bash scripts/fuzz.sh 20
 step "all tests passed"
